@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from peripherals.device import Device
+
+Light = Literal["waiting", "success", "failure", "off"]
+
+
+@dataclass(frozen=True)
+class FingerCapture:
+    image: npt.NDArray[np.uint8]  # grey levels, shape (height, width)
+    template: bytes  # the module's own characteristic file
+    module_ok: bool  # the module turned the image into a template without complaint
+    module_verdict: str  # "ok" or the module's confirmation code name, e.g. "too_few_features"
+
+
+class FingerprintReader(Device, Protocol):
+    """One capture = wait for a finger (up to `timeout_s`), read the image, make a template.
+
+    Raises DeviceError("no_finger") on timeout and DeviceError(..., unplugged=True) when
+    the module is gone. Image size comes from the module model, never assumed."""
+
+    image_size: tuple[int, int]  # (width, height)
+
+    def capture(self, timeout_s: float) -> FingerCapture: ...
+
+    def compare(self, template_a: bytes, template_b: bytes) -> int:
+        """Match score; 0 means no match."""
+        ...
+
+    def set_light(self, light: Light) -> None: ...

@@ -1,0 +1,50 @@
+"""A printer with no hardware: keeps what it was sent and can run out of paper on demand."""
+
+from __future__ import annotations
+
+import time
+
+from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals.printer.port import PrinterState
+from peripherals.recording import Recording
+
+_STATE_TEXT = {
+    PrinterState.PAPER_OUT: Text("Kertas printer habis.", "The printer is out of paper."),
+    PrinterState.COVER_OPEN: Text("Tutup printer terbuka.", "The printer cover is open."),
+    PrinterState.OFFLINE: Text("Printer tidak terhubung.", "The printer is offline."),
+}
+
+
+class SimulatedPrinter:
+    kind = "printer"
+
+    def __init__(self, paper_width_mm: int = 58, bytes_per_s: float = 0) -> None:
+        self.paper_width_mm = paper_width_mm
+        self.bytes_per_s = bytes_per_s
+        self.current_state = PrinterState.READY
+        self.printed: list[bytes] = []
+        self.recording = Recording()
+
+    def open(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def health(self) -> DeviceHealth:
+        state = self.current_state
+        if state is PrinterState.READY:
+            return DeviceHealth(self.kind, "simulated", True, OK_TEXT)
+        return DeviceHealth(self.kind, "simulated", False, _STATE_TEXT[state])
+
+    def state(self) -> PrinterState:
+        return self.current_state
+
+    def write(self, data: bytes) -> None:
+        state = self.current_state
+        if state is not PrinterState.READY:
+            raise DeviceError(state.value, _STATE_TEXT[state])
+        if self.bytes_per_s:
+            time.sleep(len(data) / self.bytes_per_s)
+        self.printed.append(data)
+        self.recording.add("receipt", len(data))
