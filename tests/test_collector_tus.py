@@ -9,7 +9,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from station.sealing.ack import verify_ack
 from station.sealing.keys import ensure_signing_key, load_public_key
@@ -162,7 +161,5 @@ def test_termination_removes_a_partial_upload(office) -> None:
 
 def test_metadata_is_plain_tus_encoding() -> None:
     encoded = encode_metadata({"batch_id": "B1", "station_id": "S"})
-    assert (
-        encoded
-        == f"batch_id {base64.b64encode(b'B1').decode()},station_id {base64.b64encode(b'S').decode()}"
-    )
+    b1, s_ = base64.b64encode(b"B1").decode(), base64.b64encode(b"S").decode()
+    assert encoded == f"batch_id {b1},station_id {s_}"

@@ -14,6 +14,7 @@ import socket
 import struct
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 _READ = 16 * 1024
 
@@ -48,15 +49,21 @@ class FaultPlan:
 class _Link:
     """One direction's serialisation: a shared pipe of `rate_bps` bits/s."""
 
+    # When bytes were already queued as the pipe freed up, the real radio sent them
+    # back to back; our timer may wake late (a busy laptop), and that lateness is
+    # not link time. Up to this much of it is forgiven.
+    CATCH_UP_S = 0.05
+
     def __init__(self, rate_bps: float | None) -> None:
         self.rate = rate_bps / 8 if rate_bps else None
         self.free_at = 0.0
 
-    def transmit(self, now: float, nbytes: int) -> float:
+    def transmit(self, now: float, nbytes: int, backlogged: bool) -> float:
         """When the last of these bytes has left the sender."""
         if self.rate is None:
             return now
-        self.free_at = max(now, self.free_at) + nbytes / self.rate
+        floor = now - self.CATCH_UP_S if backlogged else now
+        self.free_at = max(floor, self.free_at) + nbytes / self.rate
         return self.free_at
 
 
@@ -82,6 +89,8 @@ class LinkSimulator:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
         self._sockets: set[asyncio.StreamWriter] = set()
+        self._handlers: set[asyncio.Task[None]] = set()
+        self._stopping = asyncio.Event()
 
     @property
     def cuts(self) -> int:
@@ -115,6 +124,8 @@ class LinkSimulator:
             self._server.close()
         for writer in list(self._sockets):
             _reset(writer)
+        self._stopping.set()
+        await asyncio.gather(*self._handlers, return_exceptions=True)
 
     def __enter__(self) -> LinkSimulator:
         return self.start()
@@ -129,6 +140,9 @@ class LinkSimulator:
             _reset(c_writer)
             return
         self.connections += 1
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._handlers.add(handler)  # type: ignore[arg-type]
         self._sockets.update((c_writer, s_writer))
         dead = asyncio.Event()
         silent = asyncio.Event()
@@ -136,10 +150,15 @@ class LinkSimulator:
             asyncio.create_task(self._pump(c_reader, s_writer, self._up, True, dead, silent)),
             asyncio.create_task(self._pump(s_reader, c_writer, self._down, False, dead, silent)),
         ]
-        waiter = asyncio.create_task(dead.wait())
-        # Ends on a fault/error, or when both directions have closed normally.
-        await asyncio.wait([waiter, asyncio.gather(*pumps)], return_when=asyncio.FIRST_COMPLETED)
-        waiter.cancel()
+        waiters: list[asyncio.Future[Any]] = [
+            asyncio.create_task(dead.wait()),
+            asyncio.create_task(self._stopping.wait()),
+        ]
+        # Ends on a fault/error, on stop(), or when both directions closed normally.
+        both_closed: asyncio.Future[Any] = asyncio.gather(*pumps, return_exceptions=True)
+        await asyncio.wait([*waiters, both_closed], return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()
         for task in pumps:
             task.cancel()
         if silent.is_set():
@@ -164,7 +183,10 @@ class LinkSimulator:
         deliver = asyncio.create_task(self._deliver(queue, writer, dead))
         try:
             while not dead.is_set():
+                asked_at = loop.time()
                 data = await reader.read(_READ)
+                # Data that was already waiting has been queued at the sender.
+                backlogged = loop.time() - asked_at < 0.001
                 if not data:
                     await queue.put((0.0, b""))  # EOF marker
                     await deliver
@@ -179,7 +201,7 @@ class LinkSimulator:
                     self.upstream_bytes += len(data)
                 else:
                     self.downstream_bytes += len(data)
-                sent_at = link.transmit(loop.time(), len(data))
+                sent_at = link.transmit(loop.time(), len(data), backlogged)
                 await asyncio.sleep(max(0.0, sent_at - loop.time()))
                 await queue.put((sent_at + self.latency_s, data))
                 if fault is not None:

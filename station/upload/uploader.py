@@ -4,6 +4,7 @@ failures in a row (the batch then stays queued and resumes next time)."""
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from station.upload.outbox import Batch, Outbox
 from station.upload.progress import RateMeter, UploadProgress
 from station.upload.settings import UploadSettings
 from station.upload.tus import TusClient, UploadStatus
+
+log = logging.getLogger(__name__)
 
 ProgressSink = Callable[[UploadProgress], None]
 
@@ -143,6 +146,7 @@ class Uploader:
                         batch.batch_id, ack, retries, bytes_sent, time.monotonic() - started
                     )
                 except OffsetConflict:
+                    log.info("upload %s: offset conflict, re-reading it", batch.batch_id)
                     retries += 1
                     failures += 1
                 except UploadGone:
@@ -161,7 +165,8 @@ class Uploader:
                     url = None
                     self.outbox.set_upload_url(batch.batch_id, None)
                     continue
-                except TransientError:
+                except TransientError as exc:
+                    log.warning("upload %s: %s (retry %d)", batch.batch_id, exc, retries + 1)
                     retries += 1
                     failures += 1
                     sizer.failed()
