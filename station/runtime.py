@@ -62,16 +62,14 @@ class Station:
 
     @property
     def notes(self) -> list[Text]:
-        notes = list(self.devices.notes)
         if self.simulation:
-            notes.insert(
-                0,
+            return [
                 Text(
                     "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
                     "SIMULATION MODE: every device is simulated; data are not official records.",
-                ),
-            )
-        return notes
+                )
+            ]
+        return list(self.devices.notes)
 
     async def start(self) -> None:
         self.bus.bind(asyncio.get_running_loop())
