@@ -31,7 +31,7 @@ function renderReview(ctx, snapshot) {
 
 function renderDone(ctx, snapshot) {
   const done = snapshot.last_committed || {};
-  return h("div", { class: "done" },
+  return h("div", { class: "finished" },
     h("p", { class: "success" }, t("saved")),
     h("p", {}, (done.name || "") + " · " + (done.nik_masked || "")),
     h("p", {}, t("receipt_number") + ": ", h("strong", {}, done.receipt_number || "")),
