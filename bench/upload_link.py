@@ -22,11 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from station.sealing.envelope import seal_record  # noqa: E402
-from station.sealing.keys import ensure_signing_key, parse_recipients  # noqa: E402
+from station.sealing.seal import parse_recipients, seal_record  # noqa: E402
+from station.store.audit import now_iso  # noqa: E402
+from station.store.db import Store  # noqa: E402
 from station.upload.linksim import FaultPlan, LinkSimulator  # noqa: E402
 from station.upload.service import DayEnd  # noqa: E402
-from tests.upload_support import STATION_ID, Provisioned, provision  # noqa: E402
+from tests.upload_support import Provisioned, provision, seal_day  # noqa: E402
 
 RATE_BPS = 8e6
 RTT_S = 0.050
@@ -34,31 +35,35 @@ BATCH_BYTES = 20 * 1000 * 1000
 RECORDS = 80
 
 
-def _sealed_day(p: Provisioned) -> DayEnd:
-    day = DayEnd(
-        p.outbox(), p.settings("http://unused"), STATION_ID, ensure_signing_key(p.key_path)
-    )
+def _sealed_day(p: Provisioned, store: Store) -> DayEnd:
     # Product timeouts and backoff, not the tests' short ones.
-    day.settings = day.settings.model_copy(
-        update={"read_timeout_s": 30, "write_timeout_s": 30, "backoff_base_s": 1.0}
-    )
+    day = p.day(store, read_timeout_s=30, write_timeout_s=30, backoff_base_s=1.0)
+    seal_day(p, store, 1)  # one real enrollment (JPEG, PNGs) for the operator/visit rows
     recipients = parse_recipients([p.identity.recipient])
     per_record = BATCH_BYTES // RECORDS
-    for i in range(RECORDS):
-        # Random bytes stand in for JPEG/WSQ: sealed, they are equally incompressible.
-        attachments = {
-            "photo.jpg": os.urandom(per_record - 6000),
-            "signature.png": os.urandom(4000),
-        }
-        record = {"nik": f"3201071509{i:06d}", "name": f"Siswa {i}"}
-        day.outbox.add_sealed(seal_record(f"R{i:04d}", "V1", record, attachments, recipients))
-    day.outbox.conn.commit()
+    with store.transaction() as db:
+        for i in range(RECORDS):
+            # Random bytes stand in for the photo: sealed, it is equally incompressible.
+            attachments = {"photo.jpg": os.urandom(per_record)}
+            sealed = seal_record({"nik": f"3201071509{i:06d}"}, attachments, recipients)
+            enrollment_id = db.execute(
+                "INSERT INTO enrollments (visit_id, operator_id, status, step, created_at,"
+                " updated_at, receipt_number) SELECT visit_id, operator_id, 'committed',"
+                " 'committed', created_at, updated_at, ? FROM enrollments LIMIT 1",
+                [f"BENCH-{i:05d}"],
+            ).lastrowid
+            db.execute(
+                "INSERT INTO sealed_records (enrollment_id, ciphertext, sha256, sealed_at)"
+                " VALUES (?, ?, ?, ?)",
+                [enrollment_id, sealed.ciphertext, sealed.sha256, now_iso()],
+            )
     return day
 
 
 def run(root: Path, faults: FaultPlan | None) -> tuple[int, int, float]:
     p = provision(root)
-    day = _sealed_day(p)
+    store = p.store()
+    day = _sealed_day(p, store)
     batch = day.close_day()
     assert batch is not None
     with (
@@ -73,6 +78,7 @@ def run(root: Path, faults: FaultPlan | None) -> tuple[int, int, float]:
         # secure deletion of the sealed copy afterwards is local disk work.
         seconds = marks["verifying"] - started
         sent = link.upstream_bytes
+    store.close()
     if result.ack is None:
         raise SystemExit("no acknowledgement")
     held = list((p.collector_data / "batches").glob("*/*.tar"))

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from station.sealing.ack import verify_ack
-from station.sealing.keys import ensure_signing_key, load_public_key
+from station.sealing.keys import load_public_key
 from station.upload.tus import encode_metadata
 from tests.upload_support import STATION_ID, CollectorServer, Provisioned, provision, seal_day
 
@@ -26,9 +26,11 @@ def office(tmp_path: Path):
 
 
 def _batch_file(p: Provisioned, count: int = 4):
-    outbox = p.outbox()
-    seal_day(p, outbox, count)
-    return outbox.close_batch(STATION_ID, ensure_signing_key(p.key_path))
+    store = p.store()
+    seal_day(p, store, count)
+    batch = p.day(store).close_day()
+    store.close()
+    return batch
 
 
 def _create(server: CollectorServer, batch_id: str, length: int, station: str = STATION_ID):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import os
 import stat
@@ -15,10 +16,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from station.sealing.ack import sign_ack, verify_ack
-from station.sealing.batch import verify_batch, write_batch
-from station.sealing.envelope import open_record, seal_record
+from station.sealing.batch import SealedRecord, verify_batch, write_batch
 from station.sealing.errors import SealingError
-from station.sealing.keys import ensure_signing_key, parse_recipients
+from station.sealing.keys import ensure_signing_key
+from station.sealing.seal import open_record, parse_recipients, seal_record
 from tests.upload_support import STATION_ID, enrollment
 
 
@@ -53,7 +54,7 @@ def test_damaged_key_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_recipients_are_checked() -> None:
     with pytest.raises(SealingError) as caught:
         parse_recipients(["# office", ""])
-    assert caught.value.code == "no_recipients"
+    assert caught.value.code == "no_recipient"
     with pytest.raises(SealingError) as caught:
         parse_recipients(["age1notavalidrecipient"])
     assert caught.value.code == "recipient_invalid"
@@ -67,29 +68,39 @@ def _office() -> tuple[pyrage.x25519.Identity, list[pyrage.x25519.Recipient]]:
 def test_sealed_record_opens_only_with_the_office_identity() -> None:
     identity, recipients = _office()
     record, attachments = enrollment(3)
-    sealed = seal_record("R0003", "V1", record, attachments, recipients)
+    sealed = seal_record(record, attachments, recipients)
     assert record["nik"].encode() not in sealed.ciphertext
     assert attachments["photo.jpg"][:64] not in sealed.ciphertext
-    opened = open_record(sealed.ciphertext, [identity])
-    assert opened.record == record
-    assert opened.attachments == attachments
+    opened = open_record(sealed.ciphertext, identity)
+    assert json.loads(opened.pop("record.json")) == record
+    assert opened == attachments
     stranger, _ = _office()
     with pytest.raises(SealingError) as caught:
-        open_record(sealed.ciphertext, [stranger])
+        open_record(sealed.ciphertext, stranger)
     assert caught.value.code == "decrypt_failed"
 
 
-def test_attachment_names_cannot_escape_a_folder() -> None:
+def test_attachment_names_cannot_escape_a_folder(tmp_path: Path) -> None:
     _, recipients = _office()
     with pytest.raises(SealingError):
-        seal_record("R1", "V1", {}, {"../evil.jpg": b"x"}, recipients)
+        seal_record({}, {"../evil.jpg": b"x"}, recipients)
+    sealed = seal_record({}, {}, recipients)
     with pytest.raises(SealingError):
-        seal_record("../R1", "V1", {}, {}, recipients)
+        write_batch(
+            tmp_path / "b.tar",
+            STATION_ID,
+            "B1",
+            [SealedRecord("../R1", "V1", sealed.ciphertext)],
+            Ed25519PrivateKey.generate(),
+        )
 
 
 def _batch(tmp_path: Path, key: Ed25519PrivateKey, count: int = 3) -> tuple[Path, dict]:
     _, recipients = _office()
-    records = [seal_record(f"R{i}", f"V{i % 2}", *enrollment(i), recipients) for i in range(count)]
+    records = [
+        SealedRecord(f"R{i}", f"V{i % 2}", seal_record(*enrollment(i), recipients).ciphertext)
+        for i in range(count)
+    ]
     path = tmp_path / "B1.tar"
     return path, write_batch(path, STATION_ID, "B1", records, key)
 

@@ -5,16 +5,18 @@ with exactly one verified copy of the batch at the office."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from station.sealing.keys import ensure_signing_key
+from station.store.db import Store
 from station.upload.errors import UploadError
 from station.upload.linksim import FaultPlan, LinkSimulator
 from station.upload.progress import UploadProgress
 from station.upload.service import DayEnd
-from tests.upload_support import STATION_ID, Provisioned, provision, seal_day
+from tests.upload_support import Provisioned, free_port, provision, seal_day
 
 
 @pytest.fixture()
@@ -22,9 +24,22 @@ def provisioned(tmp_path: Path) -> Provisioned:
     return provision(tmp_path)
 
 
-def _day(p: Provisioned, url: str, **overrides) -> DayEnd:
-    return DayEnd(
-        p.outbox(), p.settings(url, **overrides), STATION_ID, ensure_signing_key(p.key_path)
+@pytest.fixture()
+def store(provisioned: Provisioned) -> Iterator[Store]:
+    store = provisioned.store()
+    yield store
+    store.close()
+
+
+def _at(day: DayEnd, url: str) -> None:
+    day.settings = day.settings.model_copy(update={"collector_url": url})
+
+
+def _ciphertexts_left(store: Store) -> int:
+    return int(
+        store.db.execute(
+            "SELECT count(*) FROM sealed_records WHERE ciphertext IS NOT NULL"
+        ).fetchone()[0]
     )
 
 
@@ -36,10 +51,12 @@ def _held(p: Provisioned) -> list[Path]:
     ("kinds", "seed"),
     [(("cut",), 1), (("cut", "blackhole"), 2), (("blackhole",), 3)],
 )
-def test_upload_survives_cuts_and_black_holes(provisioned: Provisioned, kinds, seed) -> None:
+def test_upload_survives_cuts_and_black_holes(
+    provisioned: Provisioned, store: Store, kinds, seed
+) -> None:
     p = provisioned
-    day = _day(p, "", chunk_min_bytes=64 * 1024, chunk_max_bytes=256 * 1024, read_timeout_s=1.0)
-    seal_day(p, day.outbox, 14, photo_px=(240, 320))
+    day = p.day(store, chunk_min_bytes=64 * 1024, chunk_max_bytes=256 * 1024, read_timeout_s=1.0)
+    seal_day(p, store, 14, photo_px=(240, 320))
     batch = day.close_day()
     assert batch is not None and batch.size > 1_000_000
     sha = hashlib.sha256(batch.path.read_bytes()).hexdigest()
@@ -48,7 +65,7 @@ def test_upload_survives_cuts_and_black_holes(provisioned: Provisioned, kinds, s
     with p.collector() as server:
         link = LinkSimulator(server.port, rate_bps=40e6, latency_s=0.005, faults=plan)
         with link:
-            day.settings = day.settings.model_copy(update={"collector_url": link.url("/files")})
+            _at(day, link.url("/files"))
             (result,) = day.upload(events.append)
         journal = server.journal
     # Every planned fault, of every kind asked for, really hit the upload.
@@ -67,53 +84,55 @@ def test_upload_survives_cuts_and_black_holes(provisioned: Provisioned, kinds, s
     # Acknowledged: sealed copy released (retention 0) and records delivered.
     assert not batch.path.exists()
     assert set(day.outbox.record_states().values()) == {"delivered"}
-    stored = day.outbox.conn.execute(
-        "SELECT count(*) FROM sealed_records WHERE ciphertext IS NOT NULL"
-    ).fetchone()[0]
-    assert stored == 0
+    assert _ciphertexts_left(store) == 0
 
 
-def test_retention_keeps_the_sealed_copy_until_it_expires(provisioned: Provisioned) -> None:
+def test_retention_keeps_the_sealed_copy_until_it_expires(
+    provisioned: Provisioned, store: Store
+) -> None:
     p = provisioned
     with p.collector() as server:
-        day = _day(p, server.url, retention_after_ack_hours=24)
-        seal_day(p, day.outbox, 2)
+        day = p.day(store, server.url, retention_after_ack_hours=24)
+        seal_day(p, store, 2)
         (result,) = day.upload()
     assert result.ack is not None
     (batch,) = day.outbox.batches()
     assert batch.state == "acknowledged" and batch.path.exists()
     assert set(day.outbox.record_states().values()) == {"delivered"}
-    from datetime import UTC, datetime, timedelta
-
     assert day.outbox.purge_expired(24, now=datetime.now(UTC) + timedelta(hours=23)) == []
     assert day.outbox.purge_expired(24, now=datetime.now(UTC) + timedelta(hours=25)) == [
         batch.batch_id
     ]
-    assert not batch.path.exists()
+    assert not batch.path.exists() and _ciphertexts_left(store) == 0
 
 
-def test_forged_acknowledgement_keeps_the_sealed_data(provisioned: Provisioned, tmp_path) -> None:
+def test_forged_acknowledgement_keeps_the_sealed_data(
+    provisioned: Provisioned, store: Store, tmp_path: Path
+) -> None:
     p = provisioned
     other = provision(tmp_path / "other-office")
     with p.collector() as server:
         # The station trusts another office's ack key: the real collector's ack
         # cannot verify, exactly as a forged one would not.
-        day = _day(p, server.url, collector_ack_key=other.identity.ack_public_key)
-        seal_day(p, day.outbox, 2)
+        day = p.day(store, server.url, collector_ack_key=other.identity.ack_public_key)
+        seal_day(p, store, 2)
         with pytest.raises(UploadError) as caught:
             day.upload()
     assert caught.value.code == "ack_invalid" and not caught.value.resumable
     (batch,) = day.outbox.batches()
     assert batch.state == "pending" and batch.path.exists()
     assert set(day.outbox.record_states().values()) == {"batched"}
+    assert _ciphertexts_left(store) == 2
 
 
-def test_unknown_station_is_fatal_with_a_clear_message(provisioned: Provisioned) -> None:
+def test_unknown_station_is_fatal_with_a_clear_message(
+    provisioned: Provisioned, store: Store
+) -> None:
     p = provisioned
     p.stations_path.write_text('[stations]\n"SOMEONE-ELSE" = "' + "A" * 43 + '="\n')
     with p.collector() as server:
-        day = _day(p, server.url)
-        seal_day(p, day.outbox, 1)
+        day = p.day(store, server.url)
+        seal_day(p, store, 1)
         with pytest.raises(UploadError) as caught:
             day.upload()
     assert not caught.value.resumable
@@ -121,28 +140,28 @@ def test_unknown_station_is_fatal_with_a_clear_message(provisioned: Provisioned)
     assert "tidak terdaftar" in caught.value.text.id
 
 
-def test_unreachable_office_is_reported_not_hung(provisioned: Provisioned) -> None:
+def test_unreachable_office_is_reported_not_hung(provisioned: Provisioned, store: Store) -> None:
     p = provisioned
-    from tests.upload_support import free_port
-
-    day = _day(p, f"http://127.0.0.1:{free_port()}/files")
-    seal_day(p, day.outbox, 1)
+    day = p.day(store, f"http://127.0.0.1:{free_port()}/files")
+    seal_day(p, store, 1)
     with pytest.raises(UploadError) as caught:
         day.upload()
     assert caught.value.code == "no_link" and caught.value.resumable
     assert day.outbox.pending()[0].upload_url is None
 
 
-def test_a_silent_link_gives_up_after_bounded_failures(provisioned: Provisioned) -> None:
+def test_a_silent_link_gives_up_after_bounded_failures(
+    provisioned: Provisioned, store: Store
+) -> None:
     """Every connection black-holes: the client must stop by its own timeouts,
     keep the batch queued with its upload URL, and resume next time."""
     p = provisioned
     with p.collector() as server:
-        day = _day(p, "", read_timeout_s=0.5, write_timeout_s=0.5, max_consecutive_failures=3)
-        seal_day(p, day.outbox, 6, photo_px=(240, 320))
+        day = p.day(store, read_timeout_s=0.5, write_timeout_s=0.5, max_consecutive_failures=3)
+        seal_day(p, store, 6, photo_px=(240, 320))
         plan = FaultPlan(every_bytes=(60_000, 60_000), kinds=("blackhole",), limit=50)
         with LinkSimulator(server.port, faults=plan) as link:
-            day.settings = day.settings.model_copy(update={"collector_url": link.url("/files")})
+            _at(day, link.url("/files"))
             with pytest.raises(UploadError) as caught:
                 day.upload()
             assert caught.value.code == "link_unusable" and caught.value.resumable

@@ -4,6 +4,7 @@ from the server's offset (no second creation, no restart from zero)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 import sqlite3
 import subprocess
@@ -18,6 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _station_upload(data: Path, url: str, ack_key: str) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "STATION__STATION__ID": STATION_ID,
+        "STATION__UPLOAD__COLLECTOR_ACK_KEY": ack_key,
+    }
     return subprocess.Popen(
         [
             sys.executable,
@@ -26,15 +32,12 @@ def _station_upload(data: Path, url: str, ack_key: str) -> subprocess.Popen[str]
             "upload",
             "--data",
             str(data),
-            "--station-id",
-            STATION_ID,
             "--collector",
             url,
-            "--ack-key",
-            ack_key,
             "--no-progress",
         ],
         cwd=ROOT,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -43,7 +46,9 @@ def _station_upload(data: Path, url: str, ack_key: str) -> subprocess.Popen[str]
 
 def test_killed_upload_resumes_from_the_server_offset(tmp_path: Path) -> None:
     p = provision(tmp_path)
-    seal_day(p, p.outbox(), 20, photo_px=(240, 320))
+    store = p.store()
+    seal_day(p, store, 20, photo_px=(240, 320))
+    store.close()
     with p.collector() as server, LinkSimulator(server.port, rate_bps=2e6) as link:
         store = server.app.state.store
         first = _station_upload(p.station_data, link.url("/files"), p.identity.ack_public_key)

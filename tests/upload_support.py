@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import random
 import socket
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -23,10 +22,12 @@ from station.collector.identity import (
     load_stations,
     stations_toml,
 )
-from station.sealing.envelope import seal_record
-from station.sealing.keys import ensure_signing_key, parse_recipients, public_key_text
-from station.upload.outbox import Outbox, open_outbox_db
-from station.upload.settings import UploadSettings
+from station.config import StationConfig, load_config
+from station.sealing.keys import ensure_signing_key, public_key_text
+from station.sealing.seal import parse_recipients, seal_record
+from station.store.audit import now_iso
+from station.store.db import Store, open_store
+from station.upload.service import DayEnd
 
 STATION_ID = "STN-3201-07"
 
@@ -94,26 +95,36 @@ class Provisioned:
     def key_path(self) -> Path:
         return self.station_data / "keys" / "station_ed25519.pem"
 
-    def settings(self, collector_url: str, **overrides: Any) -> UploadSettings:
+    def config(
+        self, collector_url: str = "http://127.0.0.1:9/files", **upload: Any
+    ) -> StationConfig:
         values: dict[str, Any] = {
             "collector_url": collector_url,
             "collector_ack_key": self.identity.ack_public_key,
-            "office_recipients": [self.identity.recipient],
             "connect_timeout_s": 2.0,
             "read_timeout_s": 2.0,
             "write_timeout_s": 2.0,
             "backoff_base_s": 0.05,
             "backoff_max_s": 0.5,
+            **upload,
         }
-        values.update(overrides)
-        return UploadSettings(**values)
+        return load_config(
+            data_dir=self.station_data,
+            station={"id": STATION_ID},
+            sealing={"recipients": [self.identity.recipient]},
+            upload=values,
+        )
+
+    def store(self) -> Store:
+        return open_store(self.station_data)
+
+    def day(
+        self, store: Store, collector_url: str = "http://127.0.0.1:9/files", **upload: Any
+    ) -> DayEnd:
+        return DayEnd.from_config(self.config(collector_url, **upload), store)
 
     def collector(self) -> CollectorServer:
         return CollectorServer(self.collector_data, self.identity_path, self.stations_path)
-
-    def outbox(self) -> Outbox:
-        conn: sqlite3.Connection = open_outbox_db(self.station_data / "station.db")
-        return Outbox(conn, self.station_data / "outbox")
 
 
 def provision(root: Path) -> Provisioned:
@@ -154,20 +165,48 @@ def enrollment(
     }
     attachments = {
         "photo.jpg": noise_image("JPEG", photo_px, index),
-        "finger-right-thumb.png": noise_image("PNG", (64, 80), 1000 + index, "L"),
-        "finger-left-thumb.png": noise_image("PNG", (64, 80), 2000 + index, "L"),
+        "finger_2.png": noise_image("PNG", (64, 80), 1000 + index, "L"),
+        "finger_7.png": noise_image("PNG", (64, 80), 2000 + index, "L"),
         "signature.png": noise_image("PNG", (100, 40), 3000 + index, "L"),
     }
     return record, attachments
 
 
 def seal_day(
-    p: Provisioned, outbox: Outbox, count: int, photo_px: tuple[int, int] = (120, 160)
-) -> None:
+    p: Provisioned, store: Store, count: int, photo_px: tuple[int, int] = (120, 160)
+) -> list[str]:
+    """Committed enrollments with real sealed records, written as the controller's
+    commit writes them (for transport tests that need many records fast; the HTTP
+    flow itself is covered by the enrollment and no-plaintext tests). Returns the
+    receipt numbers."""
     recipients = parse_recipients([p.identity.recipient])
-    for index in range(count):
-        record, attachments = enrollment(index, photo_px)
-        outbox.add_sealed(
-            seal_record(f"R{index:04d}", "V20261128-01", record, attachments, recipients)
-        )
-    outbox.conn.commit()
+    now = now_iso()
+    receipts = []
+    with store.transaction() as db:
+        operator = db.execute(
+            "INSERT INTO operators (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)",
+            [f"op-{now}", "operator", "x", now],
+        ).lastrowid
+        visit = db.execute(
+            "INSERT INTO visits (school, date, created_at) VALUES (?, ?, ?)",
+            ["SMA Negeri 1 Cibinong", now[:10], now],
+        ).lastrowid
+        for index in range(count):
+            record, attachments = enrollment(index, photo_px)
+            enrollment_id = db.execute(
+                "INSERT INTO enrollments (visit_id, operator_id, status, step, created_at,"
+                " updated_at, committed_at) VALUES (?, ?, 'committed', 'committed', ?, ?, ?)",
+                [visit, operator, now, now, now],
+            ).lastrowid
+            receipt = f"{STATION_ID}-20261128-{enrollment_id:05d}"
+            db.execute(
+                "UPDATE enrollments SET receipt_number = ? WHERE id = ?", [receipt, enrollment_id]
+            )
+            sealed = seal_record(record, attachments, recipients)
+            db.execute(
+                "INSERT INTO sealed_records (enrollment_id, ciphertext, sha256, sealed_at)"
+                " VALUES (?, ?, ?, ?)",
+                [enrollment_id, sealed.ciphertext, sealed.sha256, now],
+            )
+            receipts.append(receipt)
+    return receipts

@@ -28,8 +28,7 @@ from peripherals.device import Text
 from station.collector.identity import CollectorIdentity
 from station.collector.store import CollectorStore, Upload
 from station.sealing.ack import sign_ack
-from station.sealing.batch import verify_batch
-from station.sealing.envelope import SAFE_ID
+from station.sealing.batch import SAFE_ID, verify_batch
 from station.sealing.errors import SealingError
 
 TUS_VERSION = "1.0.0"

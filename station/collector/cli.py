@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--stations", type=Path, required=True, help="registered stations (TOML)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8470)
-    serve.set_defaults(func=run_serve)
+    serve.set_defaults(handler=run_serve)
 
     opener = actions.add_parser("open", help="decrypt a batch into per-person folders")
     opener.add_argument("batch", help="batch file, or batch id held under --data")
@@ -27,11 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     opener.add_argument("--out", type=Path, required=True)
     opener.add_argument("--stations", type=Path, required=True, help="to verify the signature")
     opener.add_argument("--data", type=Path, help="collector data directory (for a batch id)")
-    opener.set_defaults(func=run_open)
+    opener.set_defaults(handler=run_open)
 
     keygen = actions.add_parser("keygen", help="create a collector identity file")
     keygen.add_argument("--identity", type=Path, required=True)
-    keygen.set_defaults(func=run_keygen)
+    keygen.set_defaults(handler=run_keygen)
 
 
 def _fail(exc: SealingError) -> int:

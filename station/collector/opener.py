@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from peripherals.device import Text
 from station.collector.identity import CollectorIdentity
 from station.sealing.batch import verify_batch
-from station.sealing.envelope import RECORD_MEMBER, open_record
 from station.sealing.errors import SealingError
+from station.sealing.seal import RECORD_MEMBER, open_record
 
 
 def find_batch(batch: str, data_dir: Path | None) -> Path:
@@ -47,13 +47,15 @@ def open_batch(
     )
     folders = []
     for record_id, ciphertext in verified.records.items():
-        opened = open_record(ciphertext, [identity.age_identity])
+        files = open_record(ciphertext, identity.age_identity)
         folder = root / record_id
         folder.mkdir(exist_ok=True)
+        # Re-indented for people; the content is the sealed record's, unchanged.
+        record = json.loads(files.pop(RECORD_MEMBER))
         (folder / RECORD_MEMBER).write_text(
-            json.dumps(opened.record, indent=2, ensure_ascii=False), encoding="utf-8"
+            json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
         )
-        for name, data in opened.attachments.items():
+        for name, data in files.items():
             (folder / name).write_bytes(data)
         folders.append(folder)
     return folders

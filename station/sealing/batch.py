@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tarfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,14 +24,40 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from peripherals.device import Text
-from station.sealing.envelope import SealedRecord, check_id
 from station.sealing.errors import SealingError
 from station.sealing.keys import verify_signature
 
 FORMAT = "ektp-batch/1"
+# Ids become file and folder names at the office: a conservative alphabet only.
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 RECORDS_DIR = "records/"
+
+
+@dataclass(frozen=True)
+class SealedRecord:
+    """One sealed record as it goes into a batch."""
+
+    record_id: str
+    visit_id: str
+    ciphertext: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.ciphertext).hexdigest()
+
+
+def check_id(kind: str, value: str) -> str:
+    if not SAFE_ID.match(value):
+        raise SealingError(
+            "invalid_id",
+            Text(
+                f"{kind} '{value[:40]}' memuat karakter yang tidak diizinkan.",
+                f"{kind} '{value[:40]}' contains characters that are not allowed.",
+            ),
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -59,6 +86,7 @@ def build_manifest(
     per_visit: dict[str, int] = {}
     entries = []
     for record in records:
+        check_id("record id", record.record_id)
         whole.update(record.ciphertext)
         per_visit[record.visit_id] = per_visit.get(record.visit_id, 0) + 1
         entries.append(

@@ -12,7 +12,6 @@ import os
 import stat
 from pathlib import Path
 
-import pyrage
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -97,36 +96,3 @@ def verify_signature(public: Ed25519PublicKey, signature: bytes, message: bytes)
     except InvalidSignature:
         return False
     return True
-
-
-def parse_recipients(lines: list[str]) -> list[pyrage.x25519.Recipient]:
-    """age X25519 recipients (`age1...`), one per entry; blank entries and `#`
-    comments are skipped so a recipients file can document who each key belongs to."""
-    recipients = []
-    for line in lines:
-        entry = line.strip()
-        if not entry or entry.startswith("#"):
-            continue
-        try:
-            recipients.append(pyrage.x25519.Recipient.from_str(entry))
-        except pyrage.RecipientError as exc:
-            raise SealingError(
-                "recipient_invalid",
-                Text(
-                    f"Penerima enkripsi kantor tidak valid: {entry[:12]}...",
-                    f"Invalid office encryption recipient: {entry[:12]}...",
-                ),
-            ) from exc
-    if not recipients:
-        raise SealingError(
-            "no_recipients",
-            Text(
-                "Belum ada penerima enkripsi kantor pusat; stasiun tidak dapat menyegel data.",
-                "No central-office encryption recipient is configured; cannot seal data.",
-            ),
-        )
-    return recipients
-
-
-def load_recipients(path: Path) -> list[pyrage.x25519.Recipient]:
-    return parse_recipients(Path(path).read_text(encoding="utf-8").splitlines())

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from peripherals.device import Text
+from station.errors import StationError
 
 
-class UploadError(Exception):
+class UploadError(StationError):
     """`resumable` tells whether running `station upload` again can succeed as is
-    (link trouble) or a person must act first (rejected batch, wrong settings)."""
+    (link trouble: 503) or a person must act first (rejected batch, settings: 502)."""
 
     def __init__(self, code: str, text: Text, *, resumable: bool) -> None:
-        super().__init__(f"{code}: {text.en}")
-        self.code = code
-        self.text = text
+        super().__init__(code, text, status=503 if resumable else 502)
         self.resumable = resumable
 
 

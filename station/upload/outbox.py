@@ -1,16 +1,16 @@
-"""The station's outbox in SQLite: sealed records, the batches they were closed
-into, each batch's tus upload URL and its acknowledgement.
+"""The station's outbox: sealed records closed into signed batches, each batch's tus
+upload URL and its acknowledgement, in the station database.
 
 Every state change is one transaction, and the upload URL is committed before the
 first PATCH: after a power cut the next run HEADs that URL and resumes instead of
-creating a second copy of the batch at the office.
+creating a second copy of the batch at the office. The store's lock is taken for
+every statement, since the upload runs in a worker thread beside enrollments.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,45 +18,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from station.sealing.batch import write_batch
-from station.sealing.envelope import SealedRecord
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS upload_batches (
-    batch_id TEXT PRIMARY KEY,
-    station_id TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    path TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    ciphertext_sha256 TEXT NOT NULL,
-    record_count INTEGER NOT NULL,
-    manifest TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('pending', 'acknowledged', 'purged')),
-    upload_url TEXT,
-    ack TEXT,
-    acked_at TEXT,
-    exported_to TEXT
-);
-CREATE TABLE IF NOT EXISTS sealed_records (
-    record_id TEXT PRIMARY KEY,
-    visit_id TEXT NOT NULL,
-    sealed_at TEXT NOT NULL,
-    ciphertext BLOB,
-    sha256 TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    batch_id TEXT REFERENCES upload_batches(batch_id),
-    delivered_at TEXT
-);
-CREATE INDEX IF NOT EXISTS sealed_records_batch ON sealed_records(batch_id);
-"""
-
-
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    conn.executescript(SCHEMA)
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from station.sealing.batch import SealedRecord, write_batch
+from station.store.audit import now_iso
+from station.store.db import Store
 
 
 @dataclass(frozen=True)
@@ -72,74 +36,72 @@ class Batch:
     manifest: dict[str, Any]
     ack: str | None = None
     acked_at: str | None = None
+    exported_to: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "size": self.size,
+            "record_count": self.record_count,
+            "state": self.state,
+            "acked_at": self.acked_at,
+            "exported_to": self.exported_to,
+        }
 
 
-def _batch(row: sqlite3.Row) -> Batch:
-    return Batch(
-        batch_id=row["batch_id"],
-        station_id=row["station_id"],
-        path=Path(row["path"]),
-        size=row["size"],
-        ciphertext_sha256=row["ciphertext_sha256"],
-        record_count=row["record_count"],
-        state=row["state"],
-        upload_url=row["upload_url"],
-        manifest=json.loads(row["manifest"]),
-        ack=row["ack"],
-        acked_at=row["acked_at"],
-    )
+_COLUMNS = (
+    "batch_id, station_id, path, size, ciphertext_sha256, record_count, state, upload_url,"
+    " manifest, ack, acked_at, exported_to"
+)
+
+
+def _batch(row: tuple[Any, ...]) -> Batch:
+    values = dict(zip([c.strip() for c in _COLUMNS.split(",")], row, strict=True))
+    values["path"] = Path(values["path"])
+    values["manifest"] = json.loads(values["manifest"])
+    return Batch(**values)
 
 
 class Outbox:
-    def __init__(self, conn: sqlite3.Connection, outbox_dir: Path) -> None:
-        conn.row_factory = sqlite3.Row
-        self.conn = conn
+    def __init__(self, store: Store, outbox_dir: Path) -> None:
+        self.store = store
         self.outbox_dir = Path(outbox_dir)
 
-    def add_sealed(self, sealed: SealedRecord) -> None:
-        """Store one sealed record. No commit: the caller's enrollment commit
-        transaction includes it, so a record is sealed and committed, or neither."""
-        self.conn.execute(
-            "INSERT INTO sealed_records (record_id, visit_id, sealed_at, ciphertext, sha256, size)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                sealed.record_id,
-                sealed.visit_id,
-                now_iso(),
-                sealed.ciphertext,
-                sealed.sha256,
-                len(sealed.ciphertext),
-            ),
-        )
+    def _rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        with self.store.lock:
+            return list(self.store.db.execute(sql, params or []).fetchall())
 
     def unbatched_count(self) -> int:
-        row = self.conn.execute(
-            "SELECT count(*) FROM sealed_records WHERE batch_id IS NULL AND ciphertext IS NOT NULL"
-        ).fetchone()
-        return int(row[0])
+        return int(
+            self._rows(
+                "SELECT count(*) FROM sealed_records"
+                " WHERE batch_id IS NULL AND ciphertext IS NOT NULL"
+            )[0][0]
+        )
 
     def close_batch(self, station_id: str, signing_key: Ed25519PrivateKey) -> Batch | None:
         """Close every sealed, not yet batched record into a new signed batch file."""
-        rows = self.conn.execute(
-            "SELECT record_id, visit_id, ciphertext FROM sealed_records"
-            " WHERE batch_id IS NULL AND ciphertext IS NOT NULL ORDER BY sealed_at, record_id"
-        ).fetchall()
+        rows = self._rows(
+            "SELECT s.enrollment_id, e.receipt_number, e.visit_id, s.ciphertext"
+            " FROM sealed_records s JOIN enrollments e ON e.id = s.enrollment_id"
+            " WHERE s.batch_id IS NULL AND s.ciphertext IS NOT NULL ORDER BY s.enrollment_id"
+        )
         if not rows:
             return None
-        records = [
-            SealedRecord(r["record_id"], r["visit_id"], bytes(r["ciphertext"])) for r in rows
-        ]
-        batch_id = f"B{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+        # The receipt number names the person's folder at the office: it is what the
+        # student holds in hand.
+        records = [SealedRecord(str(r[1]), str(r[2]), bytes(r[3])) for r in rows]
+        batch_id = f"{station_id}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(2)}"
         path = self.outbox_dir / f"{batch_id}.tar"
-        # The file is ciphertext only and is fsynced before the row exists; a crash
-        # in between leaves an orphan file, never a batch row without its file.
+        # The file is ciphertext only and is fsynced before its row exists; a crash in
+        # between leaves an orphan file, never a batch row without its file.
         manifest = write_batch(path, station_id, batch_id, records, signing_key)
-        with self.conn:
-            self.conn.execute(
+        with self.store.transaction() as db:
+            db.execute(
                 "INSERT INTO upload_batches (batch_id, station_id, created_at, path, size,"
                 " ciphertext_sha256, record_count, manifest, state)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
-                (
+                [
                     batch_id,
                     station_id,
                     now_iso(),
@@ -148,72 +110,70 @@ class Outbox:
                     manifest["ciphertext_sha256"],
                     len(records),
                     json.dumps(manifest),
-                ),
+                ],
             )
-            self.conn.executemany(
-                "UPDATE sealed_records SET batch_id = ? WHERE record_id = ?",
-                [(batch_id, r.record_id) for r in records],
-            )
+            for row in rows:
+                db.execute(
+                    "UPDATE sealed_records SET batch_id = ? WHERE enrollment_id = ?",
+                    [batch_id, row[0]],
+                )
         return self.get(batch_id)
 
     def get(self, batch_id: str) -> Batch:
-        row = self.conn.execute(
-            "SELECT * FROM upload_batches WHERE batch_id = ?", (batch_id,)
-        ).fetchone()
-        if row is None:
+        rows = self._rows(f"SELECT {_COLUMNS} FROM upload_batches WHERE batch_id = ?", [batch_id])
+        if not rows:
             raise KeyError(batch_id)
-        return _batch(row)
+        return _batch(rows[0])
 
     def pending(self) -> list[Batch]:
-        rows = self.conn.execute(
-            "SELECT * FROM upload_batches WHERE state = 'pending' ORDER BY created_at, batch_id"
-        ).fetchall()
+        rows = self._rows(
+            f"SELECT {_COLUMNS} FROM upload_batches WHERE state = 'pending'"
+            " ORDER BY created_at, batch_id"
+        )
         return [_batch(r) for r in rows]
 
     def batches(self) -> list[Batch]:
-        rows = self.conn.execute("SELECT * FROM upload_batches ORDER BY created_at").fetchall()
+        rows = self._rows(f"SELECT {_COLUMNS} FROM upload_batches ORDER BY created_at, batch_id")
         return [_batch(r) for r in rows]
 
-    def set_upload_url(self, batch_id: str, url: str | None) -> None:
-        with self.conn:
-            self.conn.execute(
-                "UPDATE upload_batches SET upload_url = ? WHERE batch_id = ?", (url, batch_id)
+    def _update_batch(self, batch_id: str, **columns: Any) -> None:
+        sql = ", ".join(f"{name} = ?" for name in columns)
+        with self.store.transaction() as db:
+            db.execute(
+                f"UPDATE upload_batches SET {sql} WHERE batch_id = ?",
+                [*columns.values(), batch_id],
             )
 
+    def set_upload_url(self, batch_id: str, url: str | None) -> None:
+        self._update_batch(batch_id, upload_url=url)
+
     def set_exported(self, batch_id: str, where: str) -> None:
-        with self.conn:
-            self.conn.execute(
-                "UPDATE upload_batches SET exported_to = ? WHERE batch_id = ?", (where, batch_id)
-            )
+        self._update_batch(batch_id, exported_to=where)
 
     def acknowledge(self, batch_id: str, ack_token: str, retention_hours: float) -> None:
         """Mark the batch and its records delivered; purge now if no retention."""
         stamp = now_iso()
-        with self.conn:
-            self.conn.execute(
+        with self.store.transaction() as db:
+            db.execute(
                 "UPDATE upload_batches SET state = 'acknowledged', ack = ?, acked_at = ?"
                 " WHERE batch_id = ? AND state = 'pending'",
-                (ack_token, stamp, batch_id),
+                [ack_token, stamp, batch_id],
             )
-            self.conn.execute(
-                "UPDATE sealed_records SET delivered_at = ? WHERE batch_id = ?", (stamp, batch_id)
+            db.execute(
+                "UPDATE sealed_records SET delivered_at = ? WHERE batch_id = ?", [stamp, batch_id]
             )
         if retention_hours <= 0:
             self.purge(batch_id)
 
     def purge(self, batch_id: str) -> None:
-        """Delete the sealed copy of an acknowledged batch: ciphertext rows
-        (overwritten thanks to secure_delete) and the batch file."""
+        """Delete the sealed copy of an acknowledged batch: the ciphertext (overwritten
+        in the database file thanks to secure_delete) and the batch file."""
         batch = self.get(batch_id)
         if batch.state != "acknowledged":
             raise ValueError(f"batch {batch_id} is {batch.state}, not acknowledged")
-        with self.conn:
-            self.conn.execute(
-                "UPDATE sealed_records SET ciphertext = NULL WHERE batch_id = ?", (batch_id,)
-            )
-            self.conn.execute(
-                "UPDATE upload_batches SET state = 'purged' WHERE batch_id = ?", (batch_id,)
-            )
+        with self.store.transaction() as db:
+            db.execute("UPDATE sealed_records SET ciphertext = NULL WHERE batch_id = ?", [batch_id])
+            db.execute("UPDATE upload_batches SET state = 'purged' WHERE batch_id = ?", [batch_id])
         batch.path.unlink(missing_ok=True)
 
     def purge_expired(self, retention_hours: float, now: datetime | None = None) -> list[str]:
@@ -230,27 +190,12 @@ class Outbox:
         return due
 
     def record_states(self) -> dict[str, str]:
-        """record id -> sealed | batched | delivered, for the tablet's day list."""
-        rows = self.conn.execute(
-            "SELECT record_id, batch_id, delivered_at FROM sealed_records"
-        ).fetchall()
+        """receipt number -> sealed | batched | delivered, for the day's list."""
+        rows = self._rows(
+            "SELECT e.receipt_number, s.batch_id, s.delivered_at"
+            " FROM sealed_records s JOIN enrollments e ON e.id = s.enrollment_id"
+        )
         return {
-            r["record_id"]: "delivered"
-            if r["delivered_at"]
-            else "batched"
-            if r["batch_id"]
-            else "sealed"
-            for r in rows
+            str(receipt): "delivered" if delivered else "batched" if batch else "sealed"
+            for receipt, batch, delivered in rows
         }
-
-
-def open_outbox_db(path: Path) -> sqlite3.Connection:
-    """A standalone connection with the station's durability settings."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA secure_delete=ON")
-    ensure_schema(conn)
-    return conn

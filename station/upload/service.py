@@ -3,22 +3,33 @@ close new sealed records into a batch, check the link, send every pending batch.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from peripherals.device import Text
+from station.config import StationConfig
+from station.errors import StationError
+from station.events import EventBus
 from station.sealing.batch import manifest_bytes
-from station.sealing.keys import load_public_key
+from station.sealing.keys import ensure_signing_key, load_public_key
+from station.store.db import Store
 from station.upload.link import ModemStatus, check_collector, modem_status
 from station.upload.outbox import Batch, Outbox
 from station.upload.progress import UploadProgress
 from station.upload.settings import UploadSettings
 from station.upload.tus import TusClient
 from station.upload.uploader import Uploader, UploadResult
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -27,6 +38,18 @@ class DayEnd:
     settings: UploadSettings
     station_id: str
     signing_key: Ed25519PrivateKey
+
+    @classmethod
+    def from_config(cls, config: StationConfig, store: Store) -> DayEnd:
+        key_file = config.upload.signing_key_file
+        if not key_file.is_absolute():
+            key_file = config.data_dir / key_file
+        return cls(
+            Outbox(store, config.data_dir / "outbox"),
+            config.upload,
+            config.station.id,
+            ensure_signing_key(key_file),
+        )
 
     @property
     def collector_key(self) -> Ed25519PublicKey | None:
@@ -79,3 +102,87 @@ class DayEnd:
             self.outbox.set_exported(batch.batch_id, str(destination))
             written.append(destination)
         return written
+
+    def status(self) -> dict[str, Any]:
+        states = self.outbox.record_states()
+        return {
+            "records": {
+                state: sum(1 for s in states.values() if s == state)
+                for state in ("sealed", "batched", "delivered")
+            },
+            "record_states": states,
+            "batches": [b.as_json() for b in self.outbox.batches()],
+        }
+
+
+class UploadRunner:
+    """The station's day's-end upload, started from the tablet: one at a time, in a
+    worker thread, every progress step published as an `upload` event."""
+
+    def __init__(self, config: StationConfig, store: Store, bus: EventBus) -> None:
+        self.config = config
+        self.store = store
+        self.bus = bus
+        self.progress: UploadProgress | None = None
+        self.last_error: dict[str, Any] | None = None
+        self._running = threading.Lock()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._running.locked()
+
+    def day_end(self) -> DayEnd:
+        return DayEnd.from_config(self.config, self.store)
+
+    def status(self) -> dict[str, Any]:
+        return {
+            **self.day_end().status(),
+            "running": self.running,
+            "progress": self.progress.as_event() if self.progress else None,
+            "error": self.last_error,
+        }
+
+    def _publish(self, progress: UploadProgress) -> None:
+        self.progress = progress
+        self.bus.publish("upload", {"progress": progress.as_event()})
+
+    def start(self) -> None:
+        if not self._running.acquire(blocking=False):
+            raise StationError(
+                "upload_running",
+                Text("Unggahan sedang berjalan.", "An upload is already running."),
+                status=409,
+            )
+        self.last_error = None
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        try:
+            results = await asyncio.to_thread(self.day_end().upload, self._publish)
+            self.bus.publish(
+                "upload",
+                {
+                    "finished": True,
+                    "batches": [
+                        {"batch_id": r.batch_id, "acknowledged": r.ack is not None}
+                        for r in results
+                    ],
+                },
+            )
+        except StationError as error:
+            self.last_error = {
+                "code": error.code,
+                "message": {"id": error.text.id, "en": error.text.en},
+            }
+            self.bus.publish("upload", {"finished": True, "error": self.last_error})
+        except Exception:  # noqa: BLE001 - reported to the tablet, never a silent death
+            log.exception("day's-end upload failed")
+            self.last_error = {"code": "upload_crashed"}
+            self.bus.publish("upload", {"finished": True, "error": self.last_error})
+        finally:
+            self._running.release()
+
+    async def wait(self) -> None:
+        if self._task is not None:
+            await self._task

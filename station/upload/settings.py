@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pathlib import Path
+
+from pydantic import Field
+
+from station.settings_section import Section
 
 
-class UploadSettings(BaseModel):
+class UploadSettings(Section):
     # tus endpoint of the office collector (any tus 1.0 server with `creation`).
     collector_url: str = "http://127.0.0.1:8470/files"
     # The collector's acknowledgement public key (Ed25519, base64). Without it the
     # station uploads but never deletes anything, since no ack can be verified.
     collector_ack_key: str = ""
-    # age X25519 recipients of the central office (`age1...`).
-    office_recipients: list[str] = Field(default_factory=list)
+    # The station's Ed25519 signing key; relative paths are under data_dir.
+    signing_key_file: Path = Path("keys/station_ed25519.pem")
     connect_timeout_s: float = Field(default=10.0, gt=0)
     # A 4G link that stops forwarding must fail a request in bounded time.
     read_timeout_s: float = Field(default=30.0, gt=0)
@@ -26,5 +30,7 @@ class UploadSettings(BaseModel):
     # Consecutive failures without progress before `station upload` gives up (the
     # batch stays queued; the next run resumes from the server's offset).
     max_consecutive_failures: int = Field(default=12, ge=1)
+    # Where the tablet may export batches (mount points of removable media).
+    export_roots: list[Path] = [Path("/media"), Path("/mnt")]
     # Hours to keep the sealed copy after a verified acknowledgement (0 = delete now).
     retention_after_ack_hours: float = Field(default=0.0, ge=0)
