@@ -28,6 +28,7 @@ from station.enrollment.forms import ConsentForm, IdentityForm, mask_nik
 from station.enrollment.machine import EnrollmentMachine
 from station.errors import StationError
 from station.events import EventBus
+from station.sealing.draftkey import DraftCipher
 from station.sealing.seal import parse_recipients, seal_record
 from station.store import audit
 from station.store.db import Store
@@ -64,7 +65,7 @@ class EnrollmentController:
         self.store = store
         self.devices = devices
         self.bus = bus
-        self.drafts = DraftStore(store)
+        self.drafts = DraftStore(store, DraftCipher(config.data_dir / "keys" / "draft.key"))
         self.recipients = recipients
         self.draft: Draft | None = None
         self.last_committed: dict[str, Any] | None = None
