@@ -188,10 +188,17 @@ def test_plain_tus_server_without_ack_keeps_everything(
         day = p.day(store, server.url)
         seal_day(p, store, 2)
         (result,) = day.upload()
-    assert result.ack is None
-    (batch,) = day.outbox.batches()
-    assert batch.state == "pending" and batch.path.exists()
-    assert len(list((p.collector_data / "batches").glob("*/*.tar"))) == 1
+        assert result.ack is None
+        (batch,) = day.outbox.batches()
+        assert batch.state == "pending" and batch.path.exists()
+        assert len(list((p.collector_data / "batches").glob("*/*.tar"))) == 1
+
+        # With an ack service configured, the same upload is acknowledged and released.
+        ack_url = server.url.replace("/files", "/acks/{station_id}/{batch_id}")
+        day.settings = day.settings.model_copy(update={"ack_url": ack_url})
+        (again,) = day.upload()
+    assert again.ack is not None and again.ack.batch_id == batch.batch_id
+    assert day.outbox.get(batch.batch_id).state == "purged"
 
 
 def test_backoff_grows_with_jitter_and_is_capped() -> None:

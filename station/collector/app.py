@@ -26,7 +26,7 @@ from starlette.requests import ClientDisconnect
 
 from peripherals.device import Text
 from station.collector.identity import CollectorIdentity
-from station.collector.store import CollectorStore, Upload
+from station.collector.store import CollectorStore, Upload, upload_id_for
 from station.sealing.ack import sign_ack
 from station.sealing.batch import SAFE_ID, verify_batch
 from station.sealing.errors import SealingError
@@ -233,6 +233,18 @@ def create_collector_app(
         store.accept(upload, ack)
         journal.append({"event": "received", "batch_id": upload.batch_id})
         return Response(status_code=204, headers=_upload_headers(upload))
+
+    @app.get("/acks/{station_id}/{batch_id}")
+    def acknowledgement(station_id: str, batch_id: str) -> Response:
+        """The signed ack for a held batch: for stations behind tus servers that do
+        not pass the `Batch-Ack` header through."""
+        if SAFE_ID.match(station_id) and SAFE_ID.match(batch_id):
+            upload = store.get(upload_id_for(station_id, batch_id))
+            if upload is not None and upload.ack:
+                return Response(upload.ack, media_type="text/plain")
+        return _error(
+            404, "ack_not_found", Text("Belum ada tanda terima.", "No acknowledgement yet.")
+        )
 
     @app.delete("/files/{upload_id}")
     def terminate(upload_id: str) -> Response:

@@ -165,8 +165,7 @@ class UploadRunner:
                 {
                     "finished": True,
                     "batches": [
-                        {"batch_id": r.batch_id, "acknowledged": r.ack is not None}
-                        for r in results
+                        {"batch_id": r.batch_id, "acknowledged": r.ack is not None} for r in results
                     ],
                 },
             )

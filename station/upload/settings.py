@@ -15,6 +15,11 @@ class UploadSettings(Section):
     # The collector's acknowledgement public key (Ed25519, base64). Without it the
     # station uploads but never deletes anything, since no ack can be verified.
     collector_ack_key: str = ""
+    # For tus servers that cannot send the `Batch-Ack` header (tusd on object storage
+    # behind a load balancer, say): where to GET the signed acknowledgement once the
+    # upload is complete. `{station_id}` and `{batch_id}` are filled in. Empty: acks
+    # come in `Batch-Ack` headers only (the reference collector sends both).
+    ack_url: str = ""
     # The station's Ed25519 signing key; relative paths are under data_dir.
     signing_key_file: Path = Path("keys/station_ed25519.pem")
     connect_timeout_s: float = Field(default=10.0, gt=0)

@@ -154,6 +154,15 @@ class TusClient:
             ack=response.headers.get("Batch-Ack"),
         )
 
+    def fetch_ack(self, url: str) -> str | None:
+        """GET a signed acknowledgement from an ack service; None while it has none."""
+        response = self._send("GET", url)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise self._fatal("GET", response)
+        return response.text.strip() or None
+
     def terminate(self, url: str) -> None:
         response = self._send("DELETE", url)
         if response.status_code not in (204, 404, 410):
