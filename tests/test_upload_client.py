@@ -5,8 +5,7 @@ a scripted tus server, plus the real collector where a real server is needed."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -17,21 +16,9 @@ from station.upload.errors import UploadError
 from station.upload.outbox import Batch
 from station.upload.tus import TusClient
 from station.upload.uploader import ChunkSizer, Uploader, backoff_delay
-from tests.upload_support import Provisioned, provision, seal_day
+from tests.upload_support import Provisioned, seal_day
 
 Handler = Callable[[httpx.Request], httpx.Response]
-
-
-@pytest.fixture()
-def provisioned(tmp_path: Path) -> Provisioned:
-    return provision(tmp_path)
-
-
-@pytest.fixture()
-def store(provisioned: Provisioned) -> Iterator[Store]:
-    store = provisioned.store()
-    yield store
-    store.close()
 
 
 class ScriptedServer:
@@ -69,8 +56,10 @@ class ScriptedServer:
         return httpx.Response(204, headers={**headers, "Upload-Offset": str(len(self.data))})
 
 
-def _uploader(p: Provisioned, store: Store, handler: Handler, sleeps: list[float]) -> Uploader:
-    day = p.day(store, chunk_min_bytes=32 * 1024, chunk_max_bytes=64 * 1024)
+def _uploader(
+    p: Provisioned, station_store: Store, handler: Handler, sleeps: list[float]
+) -> Uploader:
+    day = p.day(station_store, chunk_min_bytes=32 * 1024, chunk_max_bytes=64 * 1024)
     client = TusClient(
         "http://collector.test/files",
         connect_timeout_s=1,
@@ -88,22 +77,22 @@ def _uploader(p: Provisioned, store: Store, handler: Handler, sleeps: list[float
     )
 
 
-def _batch(p: Provisioned, store: Store) -> Batch:
-    seal_day(p, store, 3)
-    batch = p.day(store).close_day()
+def _batch(p: Provisioned, station_store: Store) -> Batch:
+    seal_day(p, station_store, 3)
+    batch = p.day(station_store).close_day()
     assert batch is not None
     return batch
 
 
 def test_conflict_rereads_the_offset_and_server_errors_back_off(
-    provisioned: Provisioned, store: Store
+    provisioned: Provisioned, station_store: Store
 ) -> None:
     server = ScriptedServer(
         {4: httpx.Response(409), 6: httpx.Response(503), 7: httpx.Response(500)}
     )
     sleeps: list[float] = []
-    uploader = _uploader(provisioned, store, server, sleeps)
-    batch = _batch(provisioned, store)
+    uploader = _uploader(provisioned, station_store, server, sleeps)
+    batch = _batch(provisioned, station_store)
     result = uploader.upload(batch)
     assert bytes(server.data) == batch.path.read_bytes()
     assert result.retries == 3 and result.ack is None  # a plain tus server sends no ack
@@ -112,49 +101,51 @@ def test_conflict_rereads_the_offset_and_server_errors_back_off(
     assert methods[:3] == ["POST", "HEAD", "PATCH"]
     assert methods[4] == "HEAD"  # right after the 409
     # Without a verifiable acknowledgement nothing is deleted.
-    assert provisioned.day(store).outbox.get(batch.batch_id).state == "pending"
+    assert provisioned.day(station_store).outbox.get(batch.batch_id).state == "pending"
     assert batch.path.exists()
 
 
 def test_client_errors_stop_with_the_servers_message(
-    provisioned: Provisioned, store: Store
+    provisioned: Provisioned, station_store: Store
 ) -> None:
     refusal = httpx.Response(
         413,
         json={"error": {"code": "too_big", "message": {"id": "Terlalu besar", "en": "Too big"}}},
     )
     sleeps: list[float] = []
-    uploader = _uploader(provisioned, store, ScriptedServer({3: refusal}), sleeps)
+    uploader = _uploader(provisioned, station_store, ScriptedServer({3: refusal}), sleeps)
     with pytest.raises(UploadError) as caught:
-        uploader.upload(_batch(provisioned, store))
+        uploader.upload(_batch(provisioned, station_store))
     assert not caught.value.resumable and caught.value.status == 502
     assert "HTTP 413" in caught.value.text.en and "Too big" in caught.value.text.en
     assert "Terlalu besar" in caught.value.text.id
     assert sleeps == []
 
 
-def test_a_forgotten_upload_is_created_again_once(provisioned: Provisioned, store: Store) -> None:
+def test_a_forgotten_upload_is_created_again_once(
+    provisioned: Provisioned, station_store: Store
+) -> None:
     server = ScriptedServer({2: httpx.Response(404)})
-    uploader = _uploader(provisioned, store, server, [])
-    batch = _batch(provisioned, store)
+    uploader = _uploader(provisioned, station_store, server, [])
+    batch = _batch(provisioned, station_store)
     uploader.upload(batch)
     assert [m for m, _ in server.requests].count("POST") == 2
     assert bytes(server.data) == batch.path.read_bytes()
     gone_twice = ScriptedServer({2: httpx.Response(404), 4: httpx.Response(410)})
     with pytest.raises(UploadError) as caught:
-        _uploader(provisioned, store, gone_twice, []).upload(
-            provisioned.day(store).outbox.get(batch.batch_id)
+        _uploader(provisioned, station_store, gone_twice, []).upload(
+            provisioned.day(station_store).outbox.get(batch.batch_id)
         )
     assert caught.value.code == "upload_lost"
 
 
 def test_terminated_upload_at_the_real_collector_is_recreated(
-    provisioned: Provisioned, store: Store
+    provisioned: Provisioned, station_store: Store
 ) -> None:
     p = provisioned
     with p.collector() as server:
-        day = p.day(store, server.url)
-        seal_day(p, store, 2)
+        day = p.day(station_store, server.url)
+        seal_day(p, station_store, 2)
         batch = day.close_day()
         assert batch is not None
         with day.client() as client:
@@ -171,7 +162,7 @@ def test_terminated_upload_at_the_real_collector_is_recreated(
 
 
 def test_plain_tus_server_without_ack_keeps_everything(
-    provisioned: Provisioned, store: Store
+    provisioned: Provisioned, station_store: Store
 ) -> None:
     """Any tus 1.0 server works for the transfer; without an ack nothing is deleted."""
     p = provisioned
@@ -185,8 +176,8 @@ def test_plain_tus_server_without_ack_keeps_everything(
             return response
 
         app.middleware_stack = app.build_middleware_stack()
-        day = p.day(store, server.url)
-        seal_day(p, store, 2)
+        day = p.day(station_store, server.url)
+        seal_day(p, station_store, 2)
         (result,) = day.upload()
         assert result.ack is None
         (batch,) = day.outbox.batches()

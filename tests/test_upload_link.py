@@ -5,7 +5,6 @@ with exactly one verified copy of the batch at the office."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,25 +18,13 @@ from station.upload.service import DayEnd
 from tests.upload_support import Provisioned, free_port, provision, seal_day
 
 
-@pytest.fixture()
-def provisioned(tmp_path: Path) -> Provisioned:
-    return provision(tmp_path)
-
-
-@pytest.fixture()
-def store(provisioned: Provisioned) -> Iterator[Store]:
-    store = provisioned.store()
-    yield store
-    store.close()
-
-
 def _at(day: DayEnd, url: str) -> None:
     day.settings = day.settings.model_copy(update={"collector_url": url})
 
 
-def _ciphertexts_left(store: Store) -> int:
+def _ciphertexts_left(station_store: Store) -> int:
     return int(
-        store.db.execute(
+        station_store.db.execute(
             "SELECT count(*) FROM sealed_records WHERE ciphertext IS NOT NULL"
         ).fetchone()[0]
     )
@@ -52,11 +39,13 @@ def _held(p: Provisioned) -> list[Path]:
     [(("cut",), 1), (("cut", "blackhole"), 2), (("blackhole",), 3)],
 )
 def test_upload_survives_cuts_and_black_holes(
-    provisioned: Provisioned, store: Store, kinds, seed
+    provisioned: Provisioned, station_store: Store, kinds, seed
 ) -> None:
     p = provisioned
-    day = p.day(store, chunk_min_bytes=64 * 1024, chunk_max_bytes=256 * 1024, read_timeout_s=1.0)
-    seal_day(p, store, 14, photo_px=(240, 320))
+    day = p.day(
+        station_store, chunk_min_bytes=64 * 1024, chunk_max_bytes=256 * 1024, read_timeout_s=1.0
+    )
+    seal_day(p, station_store, 14, photo_px=(240, 320))
     batch = day.close_day()
     assert batch is not None and batch.size > 1_000_000
     sha = hashlib.sha256(batch.path.read_bytes()).hexdigest()
@@ -84,16 +73,16 @@ def test_upload_survives_cuts_and_black_holes(
     # Acknowledged: sealed copy released (retention 0) and records delivered.
     assert not batch.path.exists()
     assert set(day.outbox.record_states().values()) == {"delivered"}
-    assert _ciphertexts_left(store) == 0
+    assert _ciphertexts_left(station_store) == 0
 
 
 def test_retention_keeps_the_sealed_copy_until_it_expires(
-    provisioned: Provisioned, store: Store
+    provisioned: Provisioned, station_store: Store
 ) -> None:
     p = provisioned
     with p.collector() as server:
-        day = p.day(store, server.url, retention_after_ack_hours=24)
-        seal_day(p, store, 2)
+        day = p.day(station_store, server.url, retention_after_ack_hours=24)
+        seal_day(p, station_store, 2)
         (result,) = day.upload()
     assert result.ack is not None
     (batch,) = day.outbox.batches()
@@ -103,36 +92,36 @@ def test_retention_keeps_the_sealed_copy_until_it_expires(
     assert day.outbox.purge_expired(24, now=datetime.now(UTC) + timedelta(hours=25)) == [
         batch.batch_id
     ]
-    assert not batch.path.exists() and _ciphertexts_left(store) == 0
+    assert not batch.path.exists() and _ciphertexts_left(station_store) == 0
 
 
 def test_forged_acknowledgement_keeps_the_sealed_data(
-    provisioned: Provisioned, store: Store, tmp_path: Path
+    provisioned: Provisioned, station_store: Store, tmp_path: Path
 ) -> None:
     p = provisioned
     other = provision(tmp_path / "other-office")
     with p.collector() as server:
         # The station trusts another office's ack key: the real collector's ack
         # cannot verify, exactly as a forged one would not.
-        day = p.day(store, server.url, collector_ack_key=other.identity.ack_public_key)
-        seal_day(p, store, 2)
+        day = p.day(station_store, server.url, collector_ack_key=other.identity.ack_public_key)
+        seal_day(p, station_store, 2)
         with pytest.raises(UploadError) as caught:
             day.upload()
     assert caught.value.code == "ack_invalid" and not caught.value.resumable
     (batch,) = day.outbox.batches()
     assert batch.state == "pending" and batch.path.exists()
     assert set(day.outbox.record_states().values()) == {"batched"}
-    assert _ciphertexts_left(store) == 2
+    assert _ciphertexts_left(station_store) == 2
 
 
 def test_unknown_station_is_fatal_with_a_clear_message(
-    provisioned: Provisioned, store: Store
+    provisioned: Provisioned, station_store: Store
 ) -> None:
     p = provisioned
     p.stations_path.write_text('[stations]\n"SOMEONE-ELSE" = "' + "A" * 43 + '="\n')
     with p.collector() as server:
-        day = p.day(store, server.url)
-        seal_day(p, store, 1)
+        day = p.day(station_store, server.url)
+        seal_day(p, station_store, 1)
         with pytest.raises(UploadError) as caught:
             day.upload()
     assert not caught.value.resumable
@@ -140,10 +129,12 @@ def test_unknown_station_is_fatal_with_a_clear_message(
     assert "tidak terdaftar" in caught.value.text.id
 
 
-def test_unreachable_office_is_reported_not_hung(provisioned: Provisioned, store: Store) -> None:
+def test_unreachable_office_is_reported_not_hung(
+    provisioned: Provisioned, station_store: Store
+) -> None:
     p = provisioned
-    day = p.day(store, f"http://127.0.0.1:{free_port()}/files")
-    seal_day(p, store, 1)
+    day = p.day(station_store, f"http://127.0.0.1:{free_port()}/files")
+    seal_day(p, station_store, 1)
     with pytest.raises(UploadError) as caught:
         day.upload()
     assert caught.value.code == "no_link" and caught.value.resumable
@@ -151,14 +142,16 @@ def test_unreachable_office_is_reported_not_hung(provisioned: Provisioned, store
 
 
 def test_a_silent_link_gives_up_after_bounded_failures(
-    provisioned: Provisioned, store: Store
+    provisioned: Provisioned, station_store: Store
 ) -> None:
     """Every connection black-holes: the client must stop by its own timeouts,
     keep the batch queued with its upload URL, and resume next time."""
     p = provisioned
     with p.collector() as server:
-        day = p.day(store, read_timeout_s=0.5, write_timeout_s=0.5, max_consecutive_failures=3)
-        seal_day(p, store, 6, photo_px=(240, 320))
+        day = p.day(
+            station_store, read_timeout_s=0.5, write_timeout_s=0.5, max_consecutive_failures=3
+        )
+        seal_day(p, station_store, 6, photo_px=(240, 320))
         plan = FaultPlan(every_bytes=(60_000, 60_000), kinds=("blackhole",), limit=50)
         with LinkSimulator(server.port, faults=plan) as link:
             _at(day, link.url("/files"))
