@@ -165,3 +165,68 @@ def test_v1_sealed_records_survive_the_upgrade(
     ).fetchone()
     assert tuple(row) == (b"age-ciphertext", "abc", None, None)
     store.close()
+
+
+def test_collector_serve_answers_tus_and_stops_cleanly(tmp_path: Path) -> None:
+    import time
+
+    import httpx
+
+    from tests.upload_support import free_port
+
+    p = provision(tmp_path)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "station",
+            "collector",
+            "serve",
+            "--data",
+            str(p.collector_data),
+            "--identity",
+            str(p.identity_path),
+            "--stations",
+            str(p.stations_path),
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, server.communicate()[0]
+            assert time.monotonic() < deadline, "collector did not start"
+            try:
+                response = httpx.options(f"http://127.0.0.1:{port}/files")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert response.headers["Tus-Version"] == "1.0.0"
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert "Traceback" not in output
+
+
+def test_collector_serve_with_a_bad_identity_explains(tmp_path: Path) -> None:
+    p = provision(tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    done = _station(
+        "collector",
+        "serve",
+        "--data",
+        str(tmp_path / "d"),
+        "--identity",
+        str(bad),
+        "--stations",
+        str(p.stations_path),
+    )
+    assert done.returncode == 1
+    assert "unreadable or damaged" in done.stdout and "Traceback" not in done.stderr

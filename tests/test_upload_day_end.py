@@ -142,6 +142,10 @@ def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, 
     status = client.get("/api/upload", headers=auth).json()
     assert status["records"] == {"sealed": 0, "batched": 0, "delivered": STUDENTS}
     assert [b["state"] for b in status["batches"]] == ["purged"]
+    visit_id = client.get("/api/visits", headers=auth).json()[0]["id"]
+    listed = client.get(f"/api/visits/{visit_id}/enrollments", headers=auth).json()
+    assert [e["delivery"] for e in listed] == ["delivered"] * STUDENTS + [None]
+    assert config.data_dir.joinpath("station.db-wal").stat().st_size == 0
     assert _leaks(config.data_dir, needles) == []
 
     held = list((p.collector_data / "batches").glob("*/*.tar"))

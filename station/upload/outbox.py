@@ -175,6 +175,9 @@ class Outbox:
             db.execute("UPDATE sealed_records SET ciphertext = NULL WHERE batch_id = ?", [batch_id])
             db.execute("UPDATE upload_batches SET state = 'purged' WHERE batch_id = ?", [batch_id])
         batch.path.unlink(missing_ok=True)
+        with self.store.lock:
+            # Old page versions of the purged rows also leave the WAL file.
+            self.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def purge_expired(self, retention_hours: float, now: datetime | None = None) -> list[str]:
         limit = (now or datetime.now(UTC)) - timedelta(hours=retention_hours)
