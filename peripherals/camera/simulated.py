@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from peripherals.camera.port import Frame
+from peripherals.camera.port import Frame, as_frame
 from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
 from peripherals.recording import Recording
 
@@ -45,8 +45,8 @@ class Scene:
     backdrop: str | tuple[int, int, int] = "blue"
     person: bool = True
     x: float = 0.5  # face centre, fraction of frame width
-    y: float = 0.42  # face centre, fraction of frame height
-    face_height: float = 0.33  # detector face box height, fraction of frame height
+    y: float = 0.46  # face centre, fraction of frame height
+    face_height: float = 0.26  # detector face box height, fraction of frame height
     tilt_deg: float = 0.0  # head roll, positive = clockwise on screen
     brightness: float = 1.0  # exposure gain
     side_light: float = 0.0  # light from the left: 0 = even, 0.6 = right cheek 60 % darker
@@ -142,9 +142,9 @@ class SimulatedCamera:
         if scene.noise <= 0:
             return clean.copy()
         # Sensor noise changes every frame; everything else in the scene is cached.
-        noise = np.empty(clean.shape, np.int16)
-        cv2.randn(noise, 0, scene.noise)
-        return cv2.add(clean, noise, dtype=cv2.CV_8U)  # type: ignore[no-any-return]
+        noise = np.zeros_like(clean, dtype=np.int16)
+        cv2.randn(noise, np.zeros(1), np.full(1, scene.noise))
+        return as_frame(cv2.add(clean, noise, dtype=cv2.CV_8U))
 
 
 def render(scene: Scene, size: tuple[int, int]) -> Frame:
@@ -152,15 +152,22 @@ def render(scene: Scene, size: tuple[int, int]) -> Frame:
     width, height = size
     if scene.picture is not None:
         frame = cv2.resize(scene.picture, (width, height), interpolation=cv2.INTER_AREA)
-        image = frame.astype(np.float32)
+        image = np.asarray(frame, dtype=np.float32)
     else:
         image = _backdrop(scene.backdrop, width, height)
         if scene.second_face:
-            _composite(image, x=0.16, y=0.3, face_height=scene.face_height * 0.7,
-                       tilt_deg=0.0, mirror=True)
+            _composite(
+                image, x=0.16, y=0.3, face_height=scene.face_height * 0.7, tilt_deg=0.0, mirror=True
+            )
         if scene.person:
-            _composite(image, x=scene.x, y=scene.y, face_height=scene.face_height,
-                       tilt_deg=scene.tilt_deg, mirror=False)
+            _composite(
+                image,
+                x=scene.x,
+                y=scene.y,
+                face_height=scene.face_height,
+                tilt_deg=scene.tilt_deg,
+                mirror=False,
+            )
     light = np.float32(scene.brightness)
     if scene.side_light:
         # A lamp on one side: the shadow falls across the face, then stays.
@@ -171,19 +178,19 @@ def render(scene: Scene, size: tuple[int, int]) -> Frame:
     image *= light
     if scene.blur > 0:
         sigma = scene.blur * height / 480  # blur is given at preview scale
-        image = cv2.GaussianBlur(image, (0, 0), sigma)
+        image = np.asarray(cv2.GaussianBlur(image, (0, 0), sigma), dtype=np.float32)
     return np.clip(image, 0, 255).astype(np.uint8)
 
 
-def _backdrop(colour: str | tuple[int, int, int], width: int, height: int) -> npt.NDArray[
-    np.float32
-]:
+def _backdrop(
+    colour: str | tuple[int, int, int], width: int, height: int
+) -> npt.NDArray[np.float32]:
     rgb = BACKDROPS[colour] if isinstance(colour, str) else colour
     # A lit cloth backdrop is a little brighter in the middle than at the corners.
     yy = np.linspace(-1, 1, height, dtype=np.float32)[:, None]
     xx = np.linspace(-1, 1, width, dtype=np.float32)[None, :]
     falloff = 1.0 - 0.12 * (xx**2 + yy**2) / 2
-    return falloff[..., None] * np.asarray(rgb, np.float32)[None, None, :]
+    return np.asarray(falloff[..., None] * np.asarray(rgb, np.float32)[None, None, :], np.float32)
 
 
 @cache
@@ -195,8 +202,10 @@ def _portrait() -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     if bgr is None or alpha is None:
         raise DeviceError(
             "camera_simulator_assets",
-            Text("Berkas gambar simulator kamera hilang.",
-                 "The camera simulator's image files are missing."),
+            Text(
+                "Berkas gambar simulator kamera hilang.",
+                "The camera simulator's image files are missing.",
+            ),
         )
     rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
     extend = rgb.shape[0] * 2

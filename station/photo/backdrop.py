@@ -36,8 +36,9 @@ def read_backdrop(frame: Frame, face: Face | None, settings: PhotoSettings) -> B
     head wide enough for hair."""
     height, width = frame.shape[:2]
     factor = width / _SAMPLE_WIDTH
-    thumb = cv2.resize(frame, (_SAMPLE_WIDTH, max(1, round(height / factor))),
-                       interpolation=cv2.INTER_AREA)
+    thumb = cv2.resize(
+        frame, (_SAMPLE_WIDTH, max(1, round(height / factor))), interpolation=cv2.INTER_AREA
+    )
     th, tw = thumb.shape[:2]
     mask = np.zeros((th, tw), dtype=bool)
     if face is None:

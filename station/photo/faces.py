@@ -54,8 +54,13 @@ class Face:
         return Face(self.x * factor, self.y * factor, self.w * factor, self.h * factor, eyes)
 
     def as_json(self) -> dict[str, object]:
-        return {"x": round(self.x, 1), "y": round(self.y, 1), "w": round(self.w, 1),
-                "h": round(self.h, 1), "roll_deg": _rounded(self.roll_deg)}
+        return {
+            "x": round(self.x, 1),
+            "y": round(self.y, 1),
+            "w": round(self.w, 1),
+            "h": round(self.h, 1),
+            "roll_deg": _rounded(self.roll_deg),
+        }
 
 
 class FaceDetector:
@@ -72,8 +77,11 @@ class FaceDetector:
         in the largest one only (the others only need counting)."""
         height, width = grey.shape
         factor = width / self.settings.detection_width
-        small = cv2.resize(grey, (self.settings.detection_width, round(height / factor)),
-                           interpolation=cv2.INTER_AREA)
+        small = cv2.resize(
+            grey,
+            (self.settings.detection_width, round(height / factor)),
+            interpolation=cv2.INTER_AREA,
+        )
         min_side = max(20, round(self.settings.min_face_height * small.shape[0]))
         with self._lock:
             boxes = self._faces.detectMultiScale(
@@ -100,13 +108,18 @@ class FaceDetector:
             return face
         # Eye search at a fixed scale: a 120 px wide face box is plenty for 20 px eyes.
         factor = roi.shape[1] / 120
-        small = cv2.resize(roi, (120, max(1, round(roi.shape[0] / factor))),
-                           interpolation=cv2.INTER_AREA)
+        small = cv2.resize(
+            roi, (120, max(1, round(roi.shape[0] / factor))), interpolation=cv2.INTER_AREA
+        )
         with self._lock:
-            found = self._eyes.detectMultiScale(small, scaleFactor=1.1, minNeighbors=3,
-                                                minSize=(14, 14), maxSize=(45, 45))
+            found = self._eyes.detectMultiScale(
+                small, scaleFactor=1.1, minNeighbors=3, minSize=(14, 14), maxSize=(45, 45)
+            )
         centres = sorted(
-            ((x0 + (ex + ew / 2) * factor, y0 + (ey + eh / 2) * factor) for ex, ey, ew, eh in found),
+            (
+                (x0 + (ex + ew / 2) * factor, y0 + (ey + eh / 2) * factor)
+                for ex, ey, ew, eh in found
+            ),
             key=lambda p: p[0],
         )
         pair = _eye_pair(centres, face)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import cv2
 
-from peripherals.camera.port import Frame
+from peripherals.camera.port import Frame, as_frame
 from station.photo import checks
 from station.photo.backdrop import read_backdrop
 from station.photo.checks import CheckResult, Verdict
@@ -55,9 +55,12 @@ class QualityAnalyser:
         factor = 1.0
         if width > ANALYSIS_WIDTH:
             factor = width / ANALYSIS_WIDTH
-            frame = cv2.resize(frame, (ANALYSIS_WIDTH, round(height / factor)),
-                               interpolation=cv2.INTER_AREA)
-        grey: Grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
+            frame = as_frame(
+                cv2.resize(
+                    frame, (ANALYSIS_WIDTH, round(height / factor)), interpolation=cv2.INTER_AREA
+                )
+            )
+        grey: Grey = as_frame(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY))
         faces = self.detector.find(grey)
         face = faces[0] if faces else None
         s = self.settings
