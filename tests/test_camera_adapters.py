@@ -58,7 +58,9 @@ def test_simulator_is_paced_like_a_sensor() -> None:
     start = time.monotonic()
     for _ in range(4):
         camera.preview_frame()
-    assert time.monotonic() - start >= 4 * 0.05 * 0.9
+    # A lower bound only (sleeps never end early): the frame taken before `start` was
+    # stamped when it began, so four more frames span at least three full intervals.
+    assert time.monotonic() - start >= 3 * 0.05
 
 
 def test_simulator_unplugged() -> None:

@@ -34,6 +34,7 @@ _FACE_CENTRE = (214.5, 113.5)
 _FACE_HEIGHT_PX = 95.0
 # The astronaut holds her head a little tilted; tilt_deg=0 straightens it.
 _HEAD_ROLL_DEG = 3.8
+_PAINT_WIDTH = 960
 _GONE = Text("Kamera tidak terhubung.", "The camera is not connected.")
 
 
@@ -96,6 +97,15 @@ class SimulatedCamera:
         self.recording.add("scene", {k: v for k, v in changes.items() if k != "picture"})
         return scene
 
+    @property
+    def backdrop(self) -> str | tuple[int, int, int]:
+        return self._scene.backdrop
+
+    @backdrop.setter
+    def backdrop(self, colour: str | tuple[int, int, int]) -> None:
+        """The operator hangs the blue or the red cloth."""
+        self.set_scene(backdrop=colour)
+
     # -- Device --------------------------------------------------------------------------
 
     def open(self) -> None:
@@ -137,7 +147,7 @@ class SimulatedCamera:
             scene = self._scene
             clean = self._rendered.get(size)
             if clean is None:
-                clean = render(scene, size)
+                clean = _render_at(scene, size)
                 self._rendered[size] = clean
         if scene.noise <= 0:
             return clean.copy()
@@ -145,6 +155,16 @@ class SimulatedCamera:
         noise = np.zeros_like(clean, dtype=np.int16)
         cv2.randn(noise, np.zeros(1), np.full(1, scene.noise))
         return as_frame(cv2.add(clean, noise, dtype=cv2.CV_8U))
+
+
+def _render_at(scene: Scene, size: tuple[int, int]) -> Frame:
+    """Large frames are painted at preview scale and enlarged: the portrait has no more
+    detail to give, and painting 1920x1440 in floating point would take half a second."""
+    width, height = size
+    if width <= _PAINT_WIDTH:
+        return render(scene, size)
+    small = render(scene, (_PAINT_WIDTH, round(height * _PAINT_WIDTH / width)))
+    return as_frame(cv2.resize(small, size, interpolation=cv2.INTER_LINEAR))
 
 
 def render(scene: Scene, size: tuple[int, int]) -> Frame:

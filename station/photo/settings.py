@@ -6,10 +6,12 @@ Sizes and positions are fractions of the frame so the same numbers hold for a
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
+
+from station.settings_section import Section
 
 
-class PhotoSettings(BaseModel):
+class PhotoSettings(Section):
     # -- face detection (OpenCV Haar cascade frontalface_alt2) ----------------------------
     # Frames are shrunk to this width before face detection.
     detection_width: int = Field(default=288, ge=160, le=1280)
