@@ -58,9 +58,23 @@ function connect() {
     const event = JSON.parse(message.data);
     if (event.type === "hello") { render(event.data.enrollment); showNotes(event.data.health.notes); }
     if (event.type === "enrollment") render(event.data);
+    if (event.type === "photo_quality") showQuality(event.data);
   };
   // A tablet that loses Wi-Fi for a moment reconnects and re-reads the whole state.
   socket.onclose = () => { if (token) setTimeout(connect, 1500); };
+}
+
+let retakingPhoto = false;
+
+// Live photo checks: one line per check, what to tell the applicant in both languages.
+function showQuality(report) {
+  const list = $("quality");
+  if (!list) return;
+  list.innerHTML = "";
+  if (report.camera) list.append(el("li", { class: "fail" }, report.camera.id + " / " + report.camera.en));
+  for (const check of report.checks) {
+    list.append(el("li", { class: check.verdict }, check.message.id + " / " + check.message.en));
+  }
 }
 
 function showNotes(notes) {
@@ -141,13 +155,28 @@ const STEPS = {
     });
     body.append(form);
   },
-  async photo(body, snapshot) {
-    body.append(el("button", { onclick: () => act("POST", "/api/enrollment/photo/capture") }, "Ambil foto / Take photo"));
-    if (snapshot.enrollment.captures.photo.length) {
-      const response = await fetch("/api/enrollment/photo.jpg", { headers: { Authorization: "Bearer " + token } });
-      if (response.ok) body.append(el("img", { class: "photo", alt: "Foto pemohon / applicant photo", src: URL.createObjectURL(await response.blob()) }));
+  photo(body, snapshot) {
+    const photo = snapshot.enrollment.captures.photo[0];
+    if (photo && !retakingPhoto) {
+      // Shown to the applicant, who must approve it before the flow continues. The
+      // elements are placed at once (a later render may clear them); the picture follows.
+      const image = el("img", { class: "photo", alt: "Foto pemohon / applicant photo" });
+      body.append(image);
+      fetch("/api/enrollment/photo.jpg", { headers: { Authorization: "Bearer " + token } })
+        .then((response) => (response.ok ? response.blob() : null))
+        .then((blob) => { if (blob) image.src = URL.createObjectURL(blob); });
+      if (photo.override) body.append(el("p", { class: "warn" }, "Diambil dengan pengecualian / taken with override: " + photo.override.reason));
       body.append(el("button", { onclick: () => act("POST", "/api/enrollment/photo/approve") }, "Pemohon setuju foto / Applicant approves"));
+      body.append(el("button", { class: "secondary", onclick: () => { retakingPhoto = true; render(state); } }, "Ulangi foto / Retake"));
+      return;
     }
+    const take = async (body) => { if (await act("POST", "/api/enrollment/photo/capture", body)) { retakingPhoto = false; render(state); } };
+    body.append(el("img", { class: "preview", alt: "Pratinjau kamera / camera preview", src: "/api/camera/preview.mjpg?token=" + encodeURIComponent(token) }));
+    body.append(el("ul", { id: "quality", class: "quality" }));
+    body.append(el("button", { onclick: () => take(null) }, "Ambil foto / Take photo"));
+    const reason = el("input", { name: "reason", placeholder: "Alasan / reason" });
+    body.append(el("details", {}, el("summary", {}, "Tetap ambil walau belum lolos / Take anyway"), reason,
+      el("button", { class: "secondary", onclick: () => take({ override: true, reason: reason.value }) }, "Tetap ambil (dicatat) / Take anyway (recorded)")));
   },
   fingerprints(body, snapshot) {
     const grid = el("div", { class: "fingers" });
