@@ -67,7 +67,7 @@ def test_good_photo_is_cropped_kept_in_memory_and_approved(
     shown = client.get("/api/enrollment/photo.jpg", headers=auth)
     assert shown.status_code == 200 and shown.headers["cache-control"] == "no-store"
     image = cv2.imdecode(np.frombuffer(shown.content, np.uint8), cv2.IMREAD_COLOR)
-    assert image.shape == (640, 480, 3)
+    assert image is not None and image.shape == (640, 480, 3)
 
     refused = client.post("/api/enrollment/fingerprints/2/capture", headers=auth)
     assert refused.status_code == 409, "no fingerprints before the photo is approved"
