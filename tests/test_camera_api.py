@@ -286,6 +286,11 @@ def test_preview_streams_to_two_tablets_at_once(server: str, station: Station) -
     a, b = results["a"], results["b"]
     assert a[0][0] < b[-1][0] and b[0][0] < a[-1][0]
     assert producers == [1, 1]
+    # Tablets that leave release the camera (it stops soon after the last one).
+    deadline = time.monotonic() + 5
+    while station.photo.hub.watchers and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert station.photo.hub.watchers == 0
 
 
 def test_a_stalled_tablet_does_not_hold_up_another(server: str) -> None:

@@ -55,6 +55,11 @@ class PreviewHub:
         self._arrived = asyncio.Event()
 
     @property
+    def watchers(self) -> int:
+        with self._lock:
+            return self._watchers
+
+    @property
     def running(self) -> bool:
         thread = self._thread
         return thread is not None and thread.is_alive()
