@@ -97,20 +97,23 @@ class _StandInPicamera2:
         self.camera_controls: dict[str, Any] = {"AfMode": (0, 2, 0)} if autofocus else {}
         self.controls: dict[str, Any] = {}
         self.configured: Any = None
+        self.still_controls: dict[str, Any] = {}
         self.started = False
         _StandInPicamera2.instances.append(self)
 
-    def create_preview_configuration(self, main: dict[str, Any]) -> dict[str, Any]:
-        return {"use": "preview", "main": main}
+    def create_preview_configuration(
+        self, main: dict[str, Any], controls: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {"use": "preview", "main": main, "controls": controls}
 
-    def create_still_configuration(self, main: dict[str, Any]) -> dict[str, Any]:
-        return {"use": "still", "main": main}
+    def create_still_configuration(
+        self, main: dict[str, Any], controls: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {"use": "still", "main": main, "controls": controls}
 
     def configure(self, config: dict[str, Any]) -> None:
         self.configured = config
-
-    def set_controls(self, controls: dict[str, Any]) -> None:
-        self.controls.update(controls)
+        self.controls = dict(config["controls"])
 
     def start(self) -> None:
         self.started = True
@@ -132,6 +135,7 @@ class _StandInPicamera2:
         return self._bgr(self.configured["main"]["size"])
 
     def switch_mode_and_capture_array(self, config: dict[str, Any], stream: str) -> np.ndarray:
+        self.still_controls = dict(config["controls"])
         return self._bgr(config["main"]["size"])
 
 
@@ -151,6 +155,7 @@ def test_picamera2_streams_preview_and_full_resolution_still(
     assert tuple(preview[0, 0]) == (200, 0, 10)  # turned into R, G, B
     still = camera.capture_still()
     assert still.shape == (2592, 4608, 3) and tuple(still[0, 0]) == (200, 0, 10)
+    assert stand_in.still_controls["AfMode"] == AF_MODE_CONTINUOUS  # kept in still mode
     camera.close()
     assert not stand_in.started
 

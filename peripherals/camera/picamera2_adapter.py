@@ -67,18 +67,19 @@ class PiCamera:
             self._fault = _NO_CAMERA
             raise DeviceError("camera_gone", _NO_CAMERA, unplugged=True) from exc
         still_size = self.still_size or tuple(camera.sensor_resolution)
+        self.autofocus = "AfMode" in camera.camera_controls
+        # Part of both configurations, so autofocus stays on across the switch to the
+        # still mode and back (a mode switch re-applies the configuration's controls).
+        controls = {"AfMode": AF_MODE_CONTINUOUS} if self.autofocus else {}
         # "RGB888" is laid out B, G, R in memory (picamera2 manual, appendix A);
         # frames are turned into RGB on the way out.
         self._preview_config = camera.create_preview_configuration(
-            main={"size": self.preview_size, "format": "RGB888"}
+            main={"size": self.preview_size, "format": "RGB888"}, controls=controls
         )
         self._still_config = camera.create_still_configuration(
-            main={"size": still_size, "format": "RGB888"}
+            main={"size": still_size, "format": "RGB888"}, controls=controls
         )
         camera.configure(self._preview_config)
-        self.autofocus = "AfMode" in camera.camera_controls
-        if self.autofocus:
-            camera.set_controls({"AfMode": AF_MODE_CONTINUOUS})
         camera.start()
         self._camera = camera
         self._fault = None
