@@ -61,7 +61,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         for demo in DEMO_OPERATORS:
             print(f"  {demo.name:<12} {demo.role:<11} PIN {demo.pin}")
     sys.stdout.flush()
-    uvicorn.run(create_app(station), host=host, port=port, log_level=config.log_level)
+    # Live preview streams never end by themselves: on stop, give requests a moment to
+    # finish, then close what is left (a watching tablet must not hold up a restart).
+    uvicorn.run(
+        create_app(station),
+        host=host,
+        port=port,
+        log_level=config.log_level,
+        timeout_graceful_shutdown=3,
+    )
     return 0
 
 

@@ -1,11 +1,17 @@
-"""`station camera check` as a technician runs it (a real process, simulated camera)."""
+"""The station as a process: `station camera check` as a technician runs it, and a stop
+that is not held up by a tablet watching the live preview."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,3 +47,30 @@ def test_without_a_birth_year_the_backdrop_is_not_guessed() -> None:
     result = camera_check("--frames", "2")
     assert result.returncode == 1
     assert "??   backdrop: No birth date yet" in result.stdout
+
+
+def test_station_stops_while_a_tablet_watches_the_preview(tmp_path: Path) -> None:
+    from tests.ui.conftest import start_station
+
+    live = start_station(tmp_path / "data")
+    try:
+        login = {"operator": "operator1", "pin": "123456"}
+        token = httpx.post(live.url + "/api/auth/login", json=login).json()["token"]
+        url = f"{live.url}/api/camera/preview.mjpg?token={token}"
+        watching = threading.Event()
+
+        def tablet() -> None:  # keeps reading, as a browser showing the preview does
+            with contextlib.suppress(httpx.HTTPError), httpx.stream("GET", url) as response:
+                for _ in response.iter_bytes():
+                    watching.set()
+
+        reader = threading.Thread(target=tablet, daemon=True)
+        reader.start()
+        assert watching.wait(timeout=10)
+        live.process.send_signal(signal.SIGINT)
+        # The never-ending stream is closed for the stop instead of holding it up.
+        assert live.process.wait(timeout=15) == 0
+        reader.join(timeout=5)
+    finally:
+        if live.process.poll() is None:
+            live.process.kill()
