@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from peripherals.device import Text
+from station import log_redaction
 from station.errors import StationError
 from station.photo import cli as photo_cli
 
@@ -61,6 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for demo in DEMO_OPERATORS:
             print(f"  {demo.name:<12} {demo.role:<11} PIN {demo.pin}")
     sys.stdout.flush()
+    log_redaction.install()
     # Live preview streams never end by themselves: on stop, give requests a moment to
     # finish, then close what is left (a watching tablet must not hold up a restart).
     uvicorn.run(

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -74,3 +75,38 @@ def test_station_stops_while_a_tablet_watches_the_preview(tmp_path: Path) -> Non
     finally:
         if live.process.poll() is None:
             live.process.kill()
+
+
+def test_preview_token_does_not_reach_the_log(tmp_path: Path) -> None:
+    from tests.test_cli import free_port
+
+    port = free_port()
+    log_path = tmp_path / "station.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
+             "--port", str(port), "--data", str(tmp_path / "data")],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0"},
+        )  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(base + "/api/health", timeout=1).json()["ready"]:
+                        break
+                except httpx.HTTPError:
+                    assert time.monotonic() < deadline, "the station did not start"
+                    time.sleep(0.1)
+            login = {"operator": "operator1", "pin": "123456"}
+            token = httpx.post(base + "/api/auth/login", json=login).json()["token"]
+            url = f"{base}/api/camera/preview.mjpg?token={token}"
+            with httpx.stream("GET", url, timeout=10) as response:
+                assert next(response.iter_bytes()).startswith(b"--frame")
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=20)
+    output = log_path.read_text()
+    assert "/api/camera/preview.mjpg?token=***" in output  # the request is logged ...
+    assert token not in output  # ... without the login token
