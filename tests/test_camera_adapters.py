@@ -43,6 +43,8 @@ def test_simulator_controls_change_the_picture() -> None:
     assert camera.recording.of("scene")[-1].value == {"brightness": 1.0, "person": False}
     with pytest.raises(TypeError):
         camera.set_scene(colour="green")
+    with pytest.raises(ValueError, match="backdrop must be one of"):
+        camera.set_scene(backdrop="green")
 
 
 def test_simulator_noise_differs_frame_to_frame() -> None:

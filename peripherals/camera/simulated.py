@@ -80,7 +80,6 @@ class SimulatedCamera:
         self._pace_lock = threading.Lock()
         self._last_frame_at = 0.0
         self._rendered: dict[tuple[int, int], npt.NDArray[np.uint8]] = {}
-        self._rng = np.random.default_rng()
 
     # -- what is in front of the lens --------------------------------------------------
 
@@ -90,6 +89,9 @@ class SimulatedCamera:
 
     def set_scene(self, **changes: object) -> Scene:
         """Change part of the scene, e.g. `set_scene(x=0.3, brightness=0.4)`."""
+        backdrop = changes.get("backdrop")
+        if isinstance(backdrop, str) and backdrop not in BACKDROPS:
+            raise ValueError(f"backdrop must be one of {sorted(BACKDROPS)} or an RGB tuple")
         with self._lock:
             self._scene = dataclasses.replace(self._scene, **changes)  # type: ignore[arg-type]
             self._rendered.clear()

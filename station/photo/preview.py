@@ -25,6 +25,10 @@ from station.photo.settings import PhotoSettings
 log = logging.getLogger(__name__)
 
 IDLE_STOP_S = 2.0  # the camera keeps running this long after the last watcher leaves
+_BROKEN = Text(
+    "Kamera mengirim gambar rusak; mulai ulang stasiun bila berlanjut.",
+    "The camera sends broken pictures; restart the station if it goes on.",
+)
 
 
 @dataclass(frozen=True)
@@ -128,10 +132,10 @@ class PreviewHub:
             try:
                 rgb = self.camera.preview_frame()
             except DeviceError as error:
-                if self.fault != error.text:
-                    log.warning("camera preview failed: %s", error)
-                self.fault = error.text
-                self._closing.wait(0.5)
+                self._failed(error.text, error)
+                continue
+            except Exception as error:  # a driver bug must not end the preview for good
+                self._failed(_BROKEN, error)
                 continue
             self.fault = None
             jpeg = None
@@ -142,6 +146,12 @@ class PreviewHub:
             self._latest = PreviewFrame(seq, started, rgb, jpeg)
             self._announce()
             self._closing.wait(max(0.0, interval - (time.monotonic() - started)))
+
+    def _failed(self, text: Text, error: Exception) -> None:
+        if self.fault != text:
+            log.warning("camera preview failed: %r", error)
+        self.fault = text
+        self._closing.wait(0.5)
 
     def _announce(self) -> None:
         loop = self._loop
