@@ -85,7 +85,8 @@ class RegionIndex:
         return " / ".join(r.name if r else "?" for r in self.path(digits))
 
     def search(self, text: str, *, level: Level | None = None, limit: int = 20) -> list[Region]:
-        """Current regions whose name contains `text` (case-insensitive), shortest first."""
+        """Current regions whose name contains `text` (case-insensitive): names with a word
+        starting with it first, then provinces before regencies before districts."""
         needle = text.strip().casefold()
         if not needle:
             return []
@@ -96,7 +97,13 @@ class RegionIndex:
             and (level is None or r.level is level)
             and needle in r.name.casefold()
         ]
-        hits.sort(key=lambda r: (not r.name.casefold().startswith(needle), len(r.name), r.code))
+        order = list(Level)
+
+        def rank(r: Region) -> tuple[bool, int, int, str]:
+            word_start = any(w.startswith(needle) for w in r.name.casefold().split())
+            return (not word_start, order.index(r.level), len(r.name), r.code)
+
+        hits.sort(key=rank)
         return hits[:limit]
 
 

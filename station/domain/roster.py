@@ -227,7 +227,9 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
     for line, row in numbered[1:]:
         cells = {f: row[i].strip() for i, f in columns.items() if f and i < len(row)}
         raw = ";".join(row)
-        if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
+        # More cells than headings shifts every later field (a separator inside a name);
+        # guessing which cells belong together would put a date in the sex column.
+        if len(row) > len(header):
             out.rejected.append(
                 RejectedRow(
                     line,
