@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from station.domain.nik import parse_nik, resolve_year
+from station.domain.regions import Level, load_regions
 
 TODAY = date(2026, 11, 28)
 # 35.14.14 = Jawa Timur / Kabupaten Pasuruan / Bangil
@@ -223,3 +226,28 @@ def test_resolve_year(yy: int, day: int, month: int, expected: int) -> None:
 def test_29_february_of_a_future_leap_year_falls_back_a_century() -> None:
     # 29-02-28 is in the future on TODAY -> 1928, a leap year: valid.
     assert nik("3514142902280123").birth_date == date(1928, 2, 29)
+
+
+# --- property: whatever is encoded by the layout decodes back -------------------------
+
+_DISTRICTS = sorted(r.digits for r in load_regions() if r.level is Level.DISTRICT)
+
+
+@given(
+    born=st.dates(min_value=date(1927, 1, 1), max_value=TODAY),
+    female=st.booleans(),
+    district=st.sampled_from(_DISTRICTS),
+    serial=st.integers(min_value=1, max_value=9999),
+    separator=st.sampled_from(["", " ", "-", "."]),
+)
+def test_layout_round_trip(
+    born: date, female: bool, district: str, serial: int, separator: str
+) -> None:
+    day = born.day + (40 if female else 0)
+    digits = f"{district}{day:02d}{born:%m%y}{serial:04d}"
+    typed = separator.join(digits[i : i + 4] for i in range(0, 16, 4))
+    r = nik(typed, form_birth_date=born, form_sex="P" if female else "L")
+    assert r.valid and codes(r) == ([], [])
+    assert r.nik == digits and r.sex == ("P" if female else "L")
+    assert r.birth_date == born  # within the last 100 years the century is unambiguous
+    assert r.district is not None and r.district.digits == district
