@@ -128,6 +128,7 @@ def test_duplicate_nik_is_rejected() -> None:
 def test_file_without_a_name_column_is_refused_whole() -> None:
     r = roster("kelas,nisn\nXII,0081234567\n")
     assert not r.ok and r.file_error is not None and "nama" in r.file_error.id
+    assert "first 10 lines" in r.file_error.en
     assert r.report() == r.file_error
 
 
@@ -139,3 +140,8 @@ def test_empty_and_oversized_files() -> None:
 def test_future_birth_date_is_not_accepted() -> None:
     r = roster("nama,tanggal lahir\nAni,2030-01-01\n")
     assert r.students[0].birth_date is None and r.students[0].notes
+
+
+def test_title_rows_above_the_headings_are_skipped() -> None:
+    r = roster("DAFTAR PESERTA DIDIK;;\nSMAN 1 Bangil;;\n;;\nNama;Kelas;JK\nAni;XII-1;P\n")
+    assert r.ok and [(s.line, s.name, s.sex) for s in r.students] == [(5, "Ani", "P")]

@@ -23,6 +23,7 @@ MAX_BYTES = 2_000_000
 MAX_ROWS = 5_000
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 leap-year bug
 NISN_LENGTH = 10
+HEADER_SEARCH_ROWS = 10
 
 # header spelling (casefolded, spaces/underscores/dots removed) -> field
 _HEADERS = {
@@ -207,16 +208,26 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
     if not numbered:
         out.file_error = Text("Berkas kosong.", "The file is empty.")
         return out
-    header_line, header = numbered[0]
-    columns = {i: _FIELD_BY_HEADER.get(_header_key(c)) for i, c in enumerate(header)}
-    if "name" not in columns.values():
+    # Exports often start with a title ("DAFTAR PESERTA DIDIK KELAS XII") above the headings.
+    found = next(
+        (
+            (at, row)
+            for at, (_, row) in enumerate(numbered[:HEADER_SEARCH_ROWS])
+            if "name" in {_FIELD_BY_HEADER.get(_header_key(c)) for c in row}
+        ),
+        None,
+    )
+    if found is None:
         out.file_error = Text(
-            "Baris pertama harus berisi judul kolom, minimal 'nama' (juga: kelas, "
-            "tanggal lahir, jenis kelamin, NISN, NIK).",
-            "The first line must hold column headings, at least 'nama'/'name' (also: class, "
-            "birth date, sex, NISN, NIK).",
+            "Tidak ada baris judul kolom dengan 'nama' (juga: kelas, tanggal lahir, jenis "
+            f"kelamin, NISN, NIK) di {HEADER_SEARCH_ROWS} baris pertama.",
+            "No heading row with 'nama'/'name' (also: class, birth date, sex, NISN, NIK) in "
+            f"the first {HEADER_SEARCH_ROWS} lines.",
         )
         return out
+    header_at, header = found
+    numbered = numbered[header_at:]
+    columns = {i: _FIELD_BY_HEADER.get(_header_key(c)) for i, c in enumerate(header)}
     if len(numbered) - 1 > MAX_ROWS:
         out.file_error = Text(
             f"Terlalu banyak baris ({len(numbered) - 1}); batas {MAX_ROWS}.",
