@@ -20,6 +20,7 @@ from pydantic_settings import (
 
 from peripherals.device import Text
 from station.devices.settings import DevicesSettings
+from station.domain.settings import DomainSettings
 from station.errors import StationError
 from station.settings_section import Section
 
@@ -78,6 +79,7 @@ class StationConfig(BaseSettings):
     enrollment: EnrollmentSettings = EnrollmentSettings()
     devices: DevicesSettings = DevicesSettings()
     sealing: SealingSettings = SealingSettings()
+    domain: DomainSettings = DomainSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args: str) -> tuple[int, dict[str, Any]]:
     proc = subprocess.run(
-        [sys.executable, "-m", "station.domain.cli", "nik", *args, "--today", "2026-11-28"],
+        [sys.executable, "-m", "station", "nik", *args, "--today", "2026-11-28"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
     lines = proc.stdout.splitlines()
@@ -45,7 +45,7 @@ def test_invalid_nik_exits_1() -> None:
 
 def test_bad_date_argument_is_a_usage_error_not_a_traceback() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "station.domain.cli", "nik", "3514141402070123", "--dob", "14/02"],
+        [sys.executable, "-m", "station", "nik", "3514141402070123", "--dob", "14/02"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
     assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr

@@ -34,7 +34,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--dob", type=_iso_date, help="birth date on the form, YYYY-MM-DD")
     parser.add_argument("--sex", choices=("L", "P"), help="sex on the form: L or P")
     parser.add_argument("--today", type=_iso_date, help=argparse.SUPPRESS)  # reproducible runs
-    parser.set_defaults(func=run_nik)
+    parser.set_defaults(handler=run_nik)
 
 
 def run_nik(args: argparse.Namespace) -> int:
@@ -46,15 +46,3 @@ def run_nik(args: argparse.Namespace) -> int:
     return 0 if result.valid else 1
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry (`python -m station.domain.cli nik ...`) until the station CLI
-    registers this module."""
-    parser = argparse.ArgumentParser(prog="station")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    code: int = args.func(args)
-    return code
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

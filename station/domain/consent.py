@@ -7,21 +7,20 @@ relation) or through the school's collective consent letter for this visit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import date
+from typing import Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from peripherals.device import Text
 from station.domain.eligibility import age_on
 from station.domain.findings import Finding
+from station.settings_section import Section
 
 ADULT_AGE = 18  # UU 35/2014: a child is under 18
-NOTICE_VERSION = "2026-1"
 
 
-class ConsentSettings(BaseModel):
+class ConsentSettings(Section):
     station_retention_days: int = Field(
         default=30,
         ge=1,
@@ -60,131 +59,79 @@ def privacy_notice(settings: ConsentSettings | None = None) -> Text:
     )
 
 
-class GuardianRelation(StrEnum):
-    AYAH = "ayah"  # father
-    IBU = "ibu"  # mother
-    WALI = "wali"  # legal guardian
-    KAKAK = "kakak"  # older sibling acting as guardian
-    KAKEK_NENEK = "kakek_nenek"  # grandparent
-    LAINNYA = "lainnya"  # other, named in the record
-
-
-class ConsentInput(BaseModel):
-    """What the operator submits on the consent step."""
+class ConsentAnswers(Protocol):
+    """What the consent step submits (station.enrollment.forms.ConsentForm)."""
 
     applicant_agrees: bool
-    notice_version: str = NOTICE_VERSION
-    guardian_name: str | None = Field(default=None, max_length=120)
-    guardian_relation: GuardianRelation | None = None
-    collective_letter: bool = Field(
-        default=False, description="Guardian consent given through the visit's collective letter."
-    )
-
-
-@dataclass(frozen=True)
-class ConsentRecord:
-    given_at: datetime
-    operator_id: str
-    notice_version: str
-    minor: bool
-    guardian_name: str | None
-    guardian_relation: str | None
-    collective_letter_ref: str | None
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "given_at": self.given_at.isoformat(),
-            "operator_id": self.operator_id,
-            "notice_version": self.notice_version,
-            "minor": self.minor,
-            "guardian_name": self.guardian_name,
-            "guardian_relation": self.guardian_relation,
-            "collective_letter_ref": self.collective_letter_ref,
-        }
-
-
-class ConsentRefused(Exception):
-    def __init__(self, findings: list[Finding]) -> None:
-        super().__init__("; ".join(f.text.en for f in findings))
-        self.findings = findings
+    notice_shown: bool
+    guardian_name: str
+    guardian_relation: str
+    collective_letter_ref: str
 
 
 def is_minor(born: date, today: date) -> bool:
     return age_on(born, today) < ADULT_AGE
 
 
-def record_consent(
-    given: ConsentInput,
-    *,
-    born: date,
-    at: datetime,
-    operator_id: str,
-    visit_letter_ref: str | None,
-) -> ConsentRecord:
-    """Check the consent against the rules and return what to store; raise ConsentRefused
-    (every problem at once) when biometrics may not start."""
+def consent_problems(
+    given: ConsentAnswers, *, born: date, today: date, visit_letter_ref: str | None
+) -> list[Finding]:
+    """Every reason biometrics may not start yet (empty when consent is complete)."""
     problems: list[Finding] = []
-    if not given.applicant_agrees:
+    if not (given.applicant_agrees and given.notice_shown):
         problems.append(
             Finding(
-                "applicant_consent",
+                "consent_missing",
                 Text(
-                    "Pemohon belum menyetujui perekaman setelah pemberitahuan privasi.",
-                    "The applicant has not consented after the privacy notice.",
+                    "Pemberitahuan privasi harus dibacakan dan pemohon harus setuju"
+                    " sebelum perekaman biometrik.",
+                    "The privacy notice must be shown and the applicant must agree before"
+                    " any biometric capture.",
                 ),
             )
         )
-    if given.notice_version != NOTICE_VERSION:
-        problems.append(
-            Finding(
-                "notice_version",
-                Text(
-                    "Pemberitahuan privasi yang ditampilkan sudah tidak berlaku; muat ulang.",
-                    "The privacy notice shown is out of date; reload it.",
-                ),
-            )
-        )
-    minor = is_minor(born, at.date())
-    name = (given.guardian_name or "").strip() or None
-    letter_ref: str | None = None
-    if minor:
-        if given.collective_letter:
-            letter_ref = visit_letter_ref
-            if not letter_ref:
-                problems.append(
-                    Finding(
-                        "no_collective_letter",
-                        Text(
-                            "Kunjungan ini tidak mencatat surat persetujuan kolektif sekolah; "
-                            "isi nama dan hubungan wali.",
-                            "This visit has no collective consent letter on file; "
-                            "enter the guardian's name and relation.",
-                        ),
-                    )
-                )
-        elif name is None or given.guardian_relation is None:
+    if not is_minor(born, today):
+        return problems
+    letter = given.collective_letter_ref.strip()
+    if letter:
+        if not visit_letter_ref:
             problems.append(
                 Finding(
-                    "guardian_consent",
+                    "no_collective_letter",
                     Text(
-                        "Pemohon di bawah 18 tahun: perlu persetujuan orang tua/wali (nama dan "
-                        "hubungan) atau surat persetujuan kolektif sekolah.",
-                        "The applicant is under 18: a parent or guardian must consent (name "
-                        "and relation) or the school's collective consent letter must apply.",
+                        "Kunjungan ini tidak mencatat surat persetujuan kolektif sekolah; "
+                        "isi nama dan hubungan wali.",
+                        "This visit has no collective consent letter on file; "
+                        "enter the guardian's name and relation.",
                     ),
                 )
             )
-    if problems:
-        raise ConsentRefused(problems)
-    in_person = minor and not given.collective_letter
-    return ConsentRecord(
-        given_at=at,
-        operator_id=operator_id,
-        notice_version=given.notice_version,
-        minor=minor,
-        guardian_name=name if in_person else None,
-        guardian_relation=given.guardian_relation.value
-        if in_person and given.guardian_relation
-        else None,
-        collective_letter_ref=letter_ref,
-    )
+        elif _squeeze(letter) != _squeeze(visit_letter_ref):
+            problems.append(
+                Finding(
+                    "collective_letter_mismatch",
+                    Text(
+                        f"Nomor surat '{letter}' berbeda dengan surat kolektif kunjungan ini "
+                        f"('{visit_letter_ref}').",
+                        f"Letter '{letter}' is not this visit's collective letter "
+                        f"('{visit_letter_ref}').",
+                    ),
+                )
+            )
+    elif not (given.guardian_name.strip() and given.guardian_relation.strip()):
+        problems.append(
+            Finding(
+                "guardian_consent",
+                Text(
+                    "Pemohon di bawah 18 tahun: perlu persetujuan orang tua/wali (nama dan "
+                    "hubungan) atau surat persetujuan kolektif sekolah.",
+                    "The applicant is under 18: a parent or guardian must consent (name "
+                    "and relation) or the school's collective consent letter must apply.",
+                ),
+            )
+        )
+    return problems
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split()).casefold()

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from peripherals.device import Text
+from station.settings_section import Section
 
 CARD_AGE = 17  # fixed by law (KTP-el owed, voting age); not configuration
 VOTING_AGE = 17
 
 
-class EligibilitySettings(BaseModel):
+class EligibilitySettings(Section):
     cutoff_date: date = Field(
         default=date(2024, 2, 14), description="Voting day (or the programme's cutoff before it)."
     )

@@ -13,7 +13,9 @@ from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
+
+from station.settings_section import Section
 
 
 class IkdAnswer(StrEnum):
@@ -22,7 +24,7 @@ class IkdAnswer(StrEnum):
     DECLINED = "declined"
 
 
-class ReportSettings(BaseModel):
+class ReportSettings(Section):
     timezone: str = Field(
         default="Asia/Jakarta", description="Days and hours are counted here (WIB)."
     )

@@ -1,49 +1,18 @@
-"""A school visit, the roster queue of its students, and the answers recorded at the end of
-each enrollment (KK checked, IKD activation)."""
+"""The roster queue of a school visit, and the answers recorded at the end of each
+enrollment (KK checked, IKD activation)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel
 
 from peripherals.device import Text
 from station.domain.eligibility import EligibilitySettings, assess
 from station.domain.findings import Finding
 from station.domain.reports import IkdAnswer
 from station.domain.roster import Student
-
-
-class VisitInput(BaseModel):
-    school_name: str = Field(min_length=2, max_length=160)
-    npsn: str | None = Field(default=None, description="8-digit school number (optional).")
-    address: str = Field(default="", max_length=300)
-    date: dt.date
-    team: list[str] = Field(default_factory=list, description="Names of the team members.")
-    collective_consent_ref: str | None = Field(
-        default=None,
-        max_length=120,
-        description="Number of the school's collective guardian-consent letter, if any.",
-    )
-
-    @field_validator("school_name", "address")
-    @classmethod
-    def _squeeze(cls, value: str) -> str:
-        return " ".join(value.split())
-
-    @field_validator("npsn")
-    @classmethod
-    def _npsn(cls, value: str | None) -> str | None:
-        value = (value or "").strip() or None
-        if value is not None and not (len(value) == 8 and value.isascii() and value.isdigit()):
-            raise ValueError("NPSN harus 8 angka / NPSN must be 8 digits")
-        return value
-
-    @field_validator("team")
-    @classmethod
-    def _team(cls, value: list[str]) -> list[str]:
-        return [" ".join(name.split()) for name in value if name.strip()]
 
 
 class QueueStatus(StrEnum):

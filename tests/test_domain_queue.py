@@ -1,4 +1,4 @@
-"""Visit input, queue moves, roster status at import and the identity prefill."""
+"""Queue moves, roster status at import and the identity prefill."""
 
 from __future__ import annotations
 
@@ -7,33 +7,16 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from station.domain.roster import Student
-from station.domain.visits import (
+from station.domain.queue import (
     Closing,
     QueueStatus,
-    VisitInput,
     check_move,
     identity_prefill,
     initial_status,
 )
+from station.domain.roster import Student
 
 TODAY = date(2026, 11, 28)
-
-
-def test_visit_input_cleans_and_checks() -> None:
-    v = VisitInput(
-        school_name="  SMAN 1   Bangil ", npsn=" 20517469 ", address="Jl. Raya  Bangil",
-        date=TODAY, team=["Rina", " ", "Agus  Salim"],
-    )
-    assert v.school_name == "SMAN 1 Bangil" and v.npsn == "20517469"
-    assert v.team == ["Rina", "Agus Salim"] and v.address == "Jl. Raya Bangil"
-    assert VisitInput(school_name="SMAN 2", npsn="", date=TODAY).npsn is None
-
-
-@pytest.mark.parametrize("npsn", ["1234567", "2051746X", "205174690"])
-def test_npsn_must_be_8_digits(npsn: str) -> None:
-    with pytest.raises(ValidationError, match="NPSN"):
-        VisitInput(school_name="SMAN 1", npsn=npsn, date=TODAY)
 
 
 def test_queue_moves() -> None:
