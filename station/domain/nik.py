@@ -87,6 +87,25 @@ def normalize(raw: str) -> str:
     return SEPARATORS.sub("", raw)
 
 
+def nik_format_error(raw: str) -> Text | None:
+    """The first character or length problem (what a form can check on its own)."""
+    result = NikResult(raw=raw)
+    digits = normalize(raw)
+    if _check_characters(digits, result) and len(digits) != NIK_LENGTH:
+        result.errors.append(_length_error(digits))
+    return result.errors[0].text if result.errors else None
+
+
+def _length_error(digits: str) -> Finding:
+    return Finding(
+        "length",
+        Text(
+            f"NIK harus 16 angka; yang diisi {len(digits)} angka.",
+            f"A NIK has 16 digits; this one has {len(digits)}.",
+        ),
+    )
+
+
 def resolve_year(yy: int, day: int, month: int, today: date) -> int:
     """Two-digit year -> four digits: 20YY unless that birth date lies in the future, then
     19YY. (Public parsers that hard-code 19YY make every school student a pensioner.)"""
@@ -114,15 +133,7 @@ def parse_nik(
     if not _check_characters(digits, result):
         return result
     if len(digits) != NIK_LENGTH:
-        result.errors.append(
-            Finding(
-                "length",
-                Text(
-                    f"NIK harus 16 angka; yang diisi {len(digits)} angka.",
-                    f"A NIK has 16 digits; this one has {len(digits)}.",
-                ),
-            )
-        )
+        result.errors.append(_length_error(digits))
         return result
     result.nik = digits
     result.serial = digits[12:]

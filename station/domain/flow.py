@@ -1,0 +1,140 @@
+"""The civil-registry rules at the enrollment's identity and consent steps.
+
+The controller calls these before it moves the state machine: an error raises a
+StationError (nothing changes), otherwise they return what to store with the step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+import sqlite_utils
+
+from peripherals.device import Text
+from station.domain.consent import ConsentAnswers, consent_problems, is_minor
+from station.domain.eligibility import Eligibility, MaritalStatus, assess
+from station.domain.enrollment_facts import save_identity_facts
+from station.domain.findings import Finding
+from station.domain.nik import MISMATCH_CODES, NikResult, Sex, parse_nik
+from station.domain.settings import DomainSettings
+from station.errors import StationError
+from station.store import audit
+from station.store.db import Store
+
+
+class IdentityAnswers(Protocol):
+    """What the identity step submits (station.enrollment.forms.IdentityForm)."""
+
+    nik: str
+    birth_date: date
+    sex: Sex
+    marital_status: str
+    school_class: str
+    acknowledge_mismatch: bool
+
+
+def _joined(findings: list[Finding]) -> Text:
+    return Text(" ".join(f.text.id for f in findings), " ".join(f.text.en for f in findings))
+
+
+def _refuse(code: str, findings: list[Finding], status: int) -> StationError:
+    return StationError(code, _joined(findings), status=status)
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    nik: NikResult
+    eligibility: Eligibility
+
+    def as_json(self) -> dict[str, Any]:
+        """Stored with the draft's identity and shown on the identity step."""
+        nik = self.nik.as_json()
+        return {
+            "nik_check": {
+                "warnings": nik["warnings"],
+                "region_name": nik["region_name"],
+                "province": nik["province"],
+                "regency": nik["regency"],
+                "district": nik["district"],
+            },
+            "eligibility": self.eligibility.as_json(),
+        }
+
+
+class RegistryFlow:
+    def __init__(self, store: Store, settings: DomainSettings) -> None:
+        self.store = store
+        self.settings = settings
+
+    def check_identity(self, form: IdentityAnswers, today: date) -> IdentityCheck:
+        nik = parse_nik(form.nik, today=today, form_birth_date=form.birth_date, form_sex=form.sex)
+        if nik.errors:
+            raise _refuse("nik_invalid", nik.errors, 422)
+        mismatches = [w for w in nik.warnings if w.code in MISMATCH_CODES]
+        if mismatches and not form.acknowledge_mismatch:
+            # Flagged for the operator to resolve: fix the form, or confirm against the KK
+            # that the NIK really carries other data (a NIK is never reissued).
+            raise _refuse("nik_mismatch", mismatches, 409)
+        eligibility = assess(
+            form.birth_date,
+            today=today,
+            marital_status=MaritalStatus(form.marital_status),
+            settings=self.settings.eligibility,
+        )
+        if not eligibility.may_record:
+            raise StationError("not_eligible", eligibility.reason, status=422)
+        return IdentityCheck(nik, eligibility)
+
+    def save_identity(
+        self, db: sqlite_utils.Database, enrollment_id: int, form: IdentityAnswers,
+        check: IdentityCheck,
+    ) -> None:
+        """Inside the identity step's transaction."""
+        save_identity_facts(
+            db,
+            enrollment_id,
+            sex=form.sex,
+            class_name=form.school_class,
+            eligibility=check.eligibility,
+            warnings=check.nik.warnings,
+        )
+
+    def check_consent(
+        self, visit_id: int, birth_date: date, form: ConsentAnswers, today: date
+    ) -> dict[str, Any]:
+        """Raise when biometrics may not start; else what to store with the consent."""
+        letter = self.letter(visit_id)
+        problems = consent_problems(form, born=birth_date, today=today, visit_letter_ref=letter)
+        if problems:
+            raise _refuse(problems[0].code, problems, 422)
+        minor = is_minor(birth_date, today)
+        return {
+            "minor": minor,
+            "collective_letter_ref": letter if minor and form.collective_letter_ref else "",
+        }
+
+    # -- the visit's collective consent letter -------------------------------------------
+
+    def letter(self, visit_id: int) -> str | None:
+        with self.store.lock:
+            row = self.store.db.execute(
+                "SELECT reference FROM visit_consent_letters WHERE visit_id = ?", [visit_id]
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def set_letter(self, visit_id: int, reference: str, operator_id: int) -> None:
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT INTO visit_consent_letters (visit_id, reference, recorded_by,"
+                " recorded_at) VALUES (?, ?, ?, ?) ON CONFLICT (visit_id) DO UPDATE SET"
+                " reference = excluded.reference, recorded_by = excluded.recorded_by,"
+                " recorded_at = excluded.recorded_at",
+                [visit_id, " ".join(reference.split()), operator_id, audit.now_iso()],
+            )
+            audit.record(
+                db,
+                "consent_letter_recorded",
+                operator_id=operator_id,
+                detail={"visit_id": visit_id, "reference": reference},
+            )
