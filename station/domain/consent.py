@@ -62,11 +62,16 @@ def privacy_notice(settings: ConsentSettings | None = None) -> Text:
 class ConsentAnswers(Protocol):
     """What the consent step submits (station.enrollment.forms.ConsentForm)."""
 
-    applicant_agrees: bool
-    notice_shown: bool
-    guardian_name: str
-    guardian_relation: str
-    collective_letter_ref: str
+    @property
+    def applicant_agrees(self) -> bool: ...
+    @property
+    def notice_shown(self) -> bool: ...
+    @property
+    def guardian_name(self) -> str: ...
+    @property
+    def guardian_relation(self) -> str: ...
+    @property
+    def collective_letter_ref(self) -> str: ...
 
 
 def is_minor(born: date, today: date) -> bool:

@@ -26,12 +26,18 @@ from station.store.db import Store
 class IdentityAnswers(Protocol):
     """What the identity step submits (station.enrollment.forms.IdentityForm)."""
 
-    nik: str
-    birth_date: date
-    sex: Sex
-    marital_status: str
-    school_class: str
-    acknowledge_mismatch: bool
+    @property
+    def nik(self) -> str: ...
+    @property
+    def birth_date(self) -> date: ...
+    @property
+    def sex(self) -> Sex: ...
+    @property
+    def marital_status(self) -> str: ...
+    @property
+    def school_class(self) -> str: ...
+    @property
+    def acknowledge_mismatch(self) -> bool: ...
 
 
 def _joined(findings: list[Finding]) -> Text:

@@ -19,7 +19,9 @@ from station.errors import StationError
 from station.store import audit
 from station.store.db import Store
 
-_ALREADY_QUEUED = Text("Siswa sudah ada di antrean kunjungan ini.", "Already in this visit's queue.")
+_ALREADY_QUEUED = Text(
+    "Siswa sudah ada di antrean kunjungan ini.", "Already in this visit's queue."
+)
 
 
 def _unknown_student() -> StationError:
@@ -216,7 +218,10 @@ class RosterQueue:
                 enrollment_id=enrollment_id,
                 detail={"student_id": student_id},
             )
-        return {"student": _public(self._row(student_id)), "prefill": identity_prefill(_student(row))}
+        return {
+            "student": _public(self._row(student_id)),
+            "prefill": identity_prefill(_student(row)),
+        }
 
 
 def _keys(nisn: str | None, nik: str | None, name: str, birth: str | None) -> set[str]:
