@@ -4,6 +4,7 @@ tested with the station)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from xml.etree import ElementTree
 
 import pytest
 from pydantic import ValidationError
@@ -14,6 +15,7 @@ from station.domain.reports import (
     ReportSettings,
     build_report,
     day_summary_text,
+    per_hour_svg,
     report_csv,
 )
 
@@ -87,3 +89,13 @@ def test_day_summary_fits_the_paper(width: int) -> None:
     assert any(line.startswith("Direkam") and line.endswith("4") for line in lines)
     assert any(line.endswith("50%") for line in lines)
     assert "Bukan Surat Keterangan" in text
+
+
+def test_per_hour_chart_is_an_svg_with_one_bar_per_hour() -> None:
+    svg = per_hour_svg(build_report("SMAN 1 <Bangil>", SEEDED))
+    root = ElementTree.fromstring(svg)  # well-formed, title escaped
+    bars = root.findall("{http://www.w3.org/2000/svg}rect")
+    assert [b.findtext("{http://www.w3.org/2000/svg}title") for b in bars] == [
+        "08:00 2", "09:00 0", "10:00 2",
+    ]
+    assert float(bars[1].get("height", "-1")) == 0 < float(bars[0].get("height", "0"))

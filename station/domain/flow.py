@@ -120,6 +120,33 @@ class RegistryFlow:
             "collective_letter_ref": letter if minor and form.collective_letter_ref else "",
         }
 
+    def closing_target(
+        self, step: str, draft: Any, last_committed: dict[str, Any] | None, operator_id: int
+    ) -> int:
+        """The enrollment the end-of-flow answers belong to: the draft under review (its
+        operator only) or the one just committed, until the next student is started."""
+        if step == "review" and draft is not None:
+            if draft.operator_id != operator_id:
+                raise StationError(
+                    "not_holder",
+                    Text(
+                        f"Perekaman ini sedang dijalankan oleh {draft.operator_name}.",
+                        f"This enrollment is driven by {draft.operator_name}.",
+                    ),
+                    status=403,
+                )
+            return int(draft.id)
+        if step == "committed" and last_committed is not None:
+            return int(last_committed["enrollment_id"])
+        raise StationError(
+            "out_of_order",
+            Text(
+                "KK dan IKD dicatat di langkah pemeriksaan atau setelah disimpan.",
+                "KK and IKD are recorded at review or right after commit.",
+            ),
+            status=409,
+        )
+
     # -- the visit's collective consent letter -------------------------------------------
 
     def letter(self, visit_id: int) -> str | None:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from html import escape
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -197,3 +198,31 @@ def day_summary_text(report: Report, width: int = 32) -> str:
         "Bukan Surat Keterangan (Suket)".center(width),
     ]
     return "\n".join(lines) + "\n"
+
+
+def per_hour_svg(report: Report, width: int = 480, height: int = 200) -> str:
+    """Enrollments per hour as a bar chart the tablet can show as an <img> (no JS)."""
+    top, bottom, left = 20, 24, 8
+    bars = report.per_hour or [("--:--", 0)]
+    most = max(n for _, n in bars) or 1
+    slot = (width - 2 * left) / len(bars)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
+        f"<title>Perekaman per jam / Enrollments per hour: {escape(report.title)}</title>",
+    ]
+    for i, (hour, n) in enumerate(bars):
+        h = (height - top - bottom) * n / most
+        x = left + i * slot
+        y = height - bottom - h
+        parts.append(
+            f'<rect x="{x + slot * 0.15:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
+            f'height="{h:.1f}" fill="#2b6cb0"><title>{hour} {n}</title></rect>'
+        )
+        cx = x + slot / 2
+        parts.append(f'<text x="{cx:.1f}" y="{y - 4:.1f}" text-anchor="middle">{n}</text>')
+        parts.append(
+            f'<text x="{cx:.1f}" y="{height - 8}" text-anchor="middle">{hour[:2]}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)

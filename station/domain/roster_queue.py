@@ -188,8 +188,8 @@ class RosterQueue:
             )
         return _public(self._row(student_id))
 
-    def pick(self, student_id: int, enrollment_id: int, operator_id: int) -> dict[str, Any]:
-        """Link the student to the enrollment draft; return what fills the identity step."""
+    def require_pickable(self, student_id: int) -> int:
+        """The student's visit id; raises when the student cannot be enrolled now."""
         row = self._row(student_id)
         status = _status(row)
         if status not in PICKABLE:
@@ -201,6 +201,12 @@ class RosterQueue:
                 ),
                 status=409,
             )
+        return int(row["visit_id"])
+
+    def pick(self, student_id: int, enrollment_id: int, operator_id: int) -> dict[str, Any]:
+        """Link the student to the enrollment draft; return what fills the identity step."""
+        self.require_pickable(student_id)
+        row = self._row(student_id)
         with self.store.transaction() as db:
             # Another student picked for this draft earlier goes back to the queue.
             db.execute(
