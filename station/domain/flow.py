@@ -48,6 +48,17 @@ def _refuse(code: str, findings: list[Finding], status: int) -> StationError:
     return StationError(code, _joined(findings), status=status)
 
 
+def not_holder(operator_name: str) -> StationError:
+    return StationError(
+        "not_holder",
+        Text(
+            f"Perekaman ini sedang dijalankan oleh {operator_name}.",
+            f"This enrollment is driven by {operator_name}.",
+        ),
+        status=403,
+    )
+
+
 @dataclass(frozen=True)
 class IdentityCheck:
     nik: NikResult
@@ -127,14 +138,7 @@ class RegistryFlow:
         operator only) or the one just committed, until the next student is started."""
         if step == "review" and draft is not None:
             if draft.operator_id != operator_id:
-                raise StationError(
-                    "not_holder",
-                    Text(
-                        f"Perekaman ini sedang dijalankan oleh {draft.operator_name}.",
-                        f"This enrollment is driven by {draft.operator_name}.",
-                    ),
-                    status=403,
-                )
+                raise not_holder(draft.operator_name)
             return int(draft.id)
         if step == "committed" and last_committed is not None:
             return int(last_committed["enrollment_id"])

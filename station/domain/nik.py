@@ -259,35 +259,35 @@ def _check_region(digits: str, result: NikResult, regions: RegionIndex) -> None:
             )
         )
         return
-    code = f"{digits[:2]}.{digits[2:4]}"
+    # Unknown regency or district: recorded where the NIK was first issued, possibly from
+    # a list older than ours, so a warning and never a rejection.
     result.regency = regions.get(digits[:4])
     if result.regency is None:
-        result.warnings.append(
-            Finding(
-                "regency_unknown",
-                Text(
-                    f"Kode kabupaten/kota {code} tidak ada di daftar Kemendagri; "
-                    "tetap boleh direkam, periksa dengan KK.",
-                    f"Regency/city code {code} is not in the Kemendagri lists; "
-                    "recording may go on, check against the KK.",
-                ),
-            )
-        )
+        result.warnings.append(_unknown_region("regency", digits[:4]))
         return
-    code = f"{code}.{digits[4:6]}"
     result.district = regions.get(digits[:6])
     if result.district is None:
-        result.warnings.append(
-            Finding(
-                "district_unknown",
-                Text(
-                    f"Kode kecamatan {code} tidak ada di daftar Kemendagri; "
-                    "tetap boleh direkam, periksa dengan KK.",
-                    f"District code {code} is not in the Kemendagri lists; "
-                    "recording may go on, check against the KK.",
-                ),
-            )
-        )
+        result.warnings.append(_unknown_region("district", digits[:6]))
+
+
+_REGION_KIND = {
+    "regency": ("kabupaten/kota", "Regency/city"),
+    "district": ("kecamatan", "District"),
+}
+
+
+def _unknown_region(level: str, digits: str) -> Finding:
+    code = ".".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+    kind_id, kind_en = _REGION_KIND[level]
+    return Finding(
+        f"{level}_unknown",
+        Text(
+            f"Kode {kind_id} {code} tidak ada di daftar Kemendagri; "
+            "tetap boleh direkam, periksa dengan KK.",
+            f"{kind_en} code {code} is not in the Kemendagri lists; "
+            "recording may go on, check against the KK.",
+        ),
+    )
 
 
 def _cross_check(result: NikResult, form_birth_date: date | None, form_sex: Sex | None) -> None:

@@ -21,6 +21,7 @@ from station.domain.reports import (
 from station.errors import StationError
 from station.runtime import Station
 from web.auth import OperatorDep, StationDep
+from web.routes.roster import require_visit
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 
@@ -29,13 +30,7 @@ _CHARS_PER_LINE = {58: 32, 80: 48}
 
 
 def _visit_report(station: Station, visit_id: int) -> Report:
-    visit = station.visits.get(visit_id)
-    if visit is None:
-        raise StationError(
-            "visit_unknown",
-            Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
-            status=404,
-        )
+    visit = require_visit(station, visit_id)
     settings = station.config.domain.reports
     title = f"{visit['school']} {visit['date']}"
     return build_report(title, facts_for_visit(station.store, visit_id), settings)

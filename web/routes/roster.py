@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
+from station.domain.flow import not_holder
 from station.domain.queue import QueueStatus
 from station.domain.roster import MAX_BYTES
 from station.domain.roster_queue import RosterQueue
@@ -34,7 +35,7 @@ def _queue(station: Station) -> RosterQueue:
     return RosterQueue(station.store, station.config.domain.eligibility)
 
 
-def _visit(station: Station, visit_id: int) -> dict[str, Any]:
+def require_visit(station: Station, visit_id: int) -> dict[str, Any]:
     visit = station.visits.get(visit_id)
     if visit is None:
         raise StationError(
@@ -55,7 +56,7 @@ def _visit(station: Station, visit_id: int) -> dict[str, Any]:
 async def import_roster(
     visit_id: int, request: Request, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
-    _visit(station, visit_id)
+    require_visit(station, visit_id)
     data = b""
     async for chunk in request.stream():
         data += chunk
@@ -75,7 +76,7 @@ async def import_roster(
 
 @router.get("/visits/{visit_id}", summary="The visit's queue: next, done, absent, ...")
 def queue(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
-    _visit(station, visit_id)
+    require_visit(station, visit_id)
     return _queue(station).queue(visit_id)
 
 
@@ -108,14 +109,7 @@ async def pick(student_id: int, station: StationDep, op: OperatorDep) -> dict[st
             status=409,
         )
     if draft.operator_id != op.id:
-        raise StationError(
-            "not_holder",
-            Text(
-                f"Perekaman ini sedang dijalankan oleh {draft.operator_name}.",
-                f"This enrollment is driven by {draft.operator_name}.",
-            ),
-            status=403,
-        )
+        raise not_holder(draft.operator_name)
     if draft.visit_id != visit_id:
         raise StationError(
             "visit_mismatch",
@@ -132,7 +126,7 @@ async def pick(student_id: int, station: StationDep, op: OperatorDep) -> dict[st
 
 @router.get("/visits/{visit_id}/consent-letter", summary="The school's collective letter")
 def get_letter(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
-    _visit(station, visit_id)
+    require_visit(station, visit_id)
     return {"visit_id": visit_id, "reference": station.controller.registry.letter(visit_id)}
 
 
@@ -140,6 +134,6 @@ def get_letter(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str,
 def set_letter(
     visit_id: int, body: Letter, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
-    _visit(station, visit_id)
+    require_visit(station, visit_id)
     station.controller.registry.set_letter(visit_id, body.reference, op.id)
     return {"visit_id": visit_id, "reference": station.controller.registry.letter(visit_id)}
