@@ -241,10 +241,8 @@ def test_pick_fills_identity_and_commit_marks_done(
     prefill = picked["prefill"]
     assert prefill["nik"] == nik_for(ADULT) and prefill["birth_date"] == ADULT.isoformat()
     assert queue(client, auth)["students"][0]["status"] == "in_progress"
-    body = {**prefill, "school_class": prefill["class_name"]}
-    post(client, auth, "/api/enrollment/identity",
-         {k: v for k, v in body.items() if k in {"name", "nik", "birth_date", "sex",
-                                                  "school_class", "nisn"}})
+    assert prefill["school_class"] == "XII-1" and prefill["nisn"] == "0081234567"
+    post(client, auth, "/api/enrollment/identity", prefill)  # the form's own field names
     finish_from_consent(client, auth, CONSENT)
     entries = {s["name"]: s for s in queue(client, auth)["students"]}
     assert entries["Ahmad Fauzi"]["status"] == "done"

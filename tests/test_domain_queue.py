@@ -44,7 +44,7 @@ def test_identity_prefill_from_a_roster_row() -> None:
                 nisn="0081234567", nik="3514144103080001")
     assert identity_prefill(s) == {
         "name": "Ani", "nik": "3514144103080001", "birth_date": "2008-03-01", "sex": "P",
-        "class_name": "XII-1", "nisn": "0081234567",
+        "school_class": "XII-1", "nisn": "0081234567",
     }
 
 

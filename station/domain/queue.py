@@ -75,7 +75,7 @@ def identity_prefill(student: Student) -> dict[str, object]:
         "nik": student.nik,
         "birth_date": student.birth_date.isoformat() if student.birth_date else None,
         "sex": student.sex,
-        "class_name": student.class_name,
+        "school_class": student.class_name,
         "nisn": student.nisn,
     }
 
