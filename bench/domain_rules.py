@@ -1,13 +1,16 @@
 """How fast the domain rules run: region lists loaded cold, NIK checks per second (the
-tablet checks as the operator types), a 100-student roster import, a day report.
+tablet checks as the operator types), a 100-student roster import, a day report computed
+in memory and served over HTTP from a database holding 300 committed enrollments.
 
 Run: python bench/domain_rules.py  (last line: name=value pairs)"""
 
 from __future__ import annotations
 
 import random
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,10 +18,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fastapi.testclient import TestClient  # noqa: E402
+
+from station.config import load_config  # noqa: E402
 from station.domain.nik import parse_nik  # noqa: E402
 from station.domain.regions import Level, load_regions  # noqa: E402
 from station.domain.reports import EnrollmentFacts, IkdAnswer, build_report  # noqa: E402
 from station.domain.roster import parse_roster  # noqa: E402
+from station.runtime import Station  # noqa: E402
+from web.app import create_app  # noqa: E402
 
 TODAY = date(2026, 11, 28)
 
@@ -93,6 +101,54 @@ def day_report_ms(rng: random.Random) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def seed_day(station: Station, n: int) -> None:
+    """n committed enrollments with ten finger captures each, as a long day leaves them."""
+    from station.store import audit
+
+    db = station.store.db
+    with station.store.transaction():
+        visit = db.execute("SELECT id FROM visits").fetchone()[0]
+        for i in range(n):
+            now = audit.now_iso()
+            eid = db.execute(
+                "INSERT INTO enrollments (visit_id, operator_id, status, step, created_at,"
+                " updated_at, committed_at) VALUES (?, 1, 'committed', 'committed', ?, ?, ?)",
+                [visit, now, now, now],
+            ).lastrowid
+            db.execute(
+                "INSERT INTO enrollment_facts (enrollment_id, sex, class_name, verdict,"
+                " first_time_voter, ikd, kk_checked, updated_at)"
+                " VALUES (?, ?, ?, 'first_time_voter', 1, 'declined', 1, ?)",
+                [eid, "LP"[i % 2], f"XII-{i % 4}", now],
+            )
+            for finger in range(1, 11):
+                db.execute(
+                    "INSERT INTO enrollment_captures (enrollment_id, kind, position, captured_at,"
+                    " detail) VALUES (?, 'finger', ?, ?, '{}')",
+                    [eid, str(finger), now],
+                )
+
+
+def http_day_report_ms(n: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        config = load_config(data_dir=Path(tmp))
+        config.devices.simulation.delay_scale = 0
+        station = Station(config, simulate=True)
+        with TestClient(create_app(station)) as client:
+            seed_day(station, n)
+            token = client.post(
+                "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
+            ).json()["token"]
+            headers = {"Authorization": "Bearer " + token}
+            times = []
+            for _ in range(20):
+                start = time.perf_counter()
+                report = client.get("/api/reports/days/today", headers=headers).json()
+                times.append(time.perf_counter() - start)
+            assert report["recorded"] == n, report
+    return statistics.median(times) * 1000
+
+
 def main() -> None:
     rng = random.Random(6)
     cold = cold_region_load_ms()
@@ -100,10 +156,12 @@ def main() -> None:
     rate = niks_per_second(sample_niks(20_000, rng))
     roster = roster_import_ms(rng)
     report = day_report_ms(rng)
+    served = http_day_report_ms(300)
     print(f"region lists: {len(load_regions())} codes")
     print(
         f"region_load_cold_ms={cold:.1f} nik_checks_per_s={rate:.0f} "
-        f"roster_100_import_ms={roster:.2f} day_report_300_ms={report:.2f}"
+        f"roster_100_import_ms={roster:.2f} day_report_300_ms={report:.2f} "
+        f"http_day_report_300_p50_ms={served:.1f}"
     )
 
 
