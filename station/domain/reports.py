@@ -12,9 +12,9 @@ from datetime import datetime
 from enum import StrEnum
 from html import escape
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from station.settings_section import Section
 
@@ -36,6 +36,15 @@ class ReportSettings(Section):
         "ikd_denominator_value (e.g. people obliged to hold a KTP-el).",
     )
     ikd_denominator_value: int | None = Field(default=None, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Jakarta)") from None
+        return value
 
     @model_validator(mode="after")
     def _fixed_needs_value(self) -> ReportSettings:
