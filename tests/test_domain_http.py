@@ -232,7 +232,7 @@ def test_unreadable_roster_file_is_refused_clearly(
 
 
 def test_pick_fills_identity_and_commit_marks_done(
-    client: TestClient, auth: dict[str, str]
+    client: TestClient, auth: dict[str, str], station: Station
 ) -> None:
     import_roster(client, auth)
     ahmad = queue(client, auth)["next"]
@@ -243,6 +243,10 @@ def test_pick_fills_identity_and_commit_marks_done(
     assert queue(client, auth)["students"][0]["status"] == "in_progress"
     assert prefill["school_class"] == "XII-1" and prefill["nisn"] == "0081234567"
     post(client, auth, "/api/enrollment/identity", prefill)  # the form's own field names
+    stored = station.store.db.execute(
+        "SELECT nik FROM roster_students WHERE id = ?", [ahmad["id"]]
+    ).fetchone()
+    assert stored == (None,)  # the draft holds the NIK now; the list's copy is dropped
     finish_from_consent(client, auth, CONSENT)
     entries = {s["name"]: s for s in queue(client, auth)["students"]}
     assert entries["Ahmad Fauzi"]["status"] == "done"

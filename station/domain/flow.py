@@ -107,7 +107,10 @@ class RegistryFlow:
         self, db: sqlite_utils.Database, enrollment_id: int, form: IdentityAnswers,
         check: IdentityCheck,
     ) -> None:
-        """Inside the identity step's transaction."""
+        """Inside the identity step's transaction. The school list's copy of the NIK is
+        dropped now that the draft holds the one checked against the KK: a full NIK stays on
+        the station only as long as an enrollment needs it."""
+        db.execute("UPDATE roster_students SET nik = NULL WHERE enrollment_id = ?", [enrollment_id])
         save_identity_facts(
             db,
             enrollment_id,

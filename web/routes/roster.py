@@ -57,7 +57,7 @@ async def import_roster(
     visit_id: int, request: Request, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
     require_visit(station, visit_id)
-    data = b""
+    data = bytearray()
     async for chunk in request.stream():
         data += chunk
         if len(data) > MAX_BYTES:
@@ -69,7 +69,7 @@ async def import_roster(
                 ),
                 status=413,
             )
-    result = _queue(station).import_csv(visit_id, data, op.id, dt.date.today())
+    result = _queue(station).import_csv(visit_id, bytes(data), op.id, dt.date.today())
     station.bus.publish("roster", {"visit_id": visit_id, "event": "imported"})
     return result
 
