@@ -3,15 +3,17 @@ eligibility), consent blocking biometrics, the roster queue, the end-of-flow ans
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
 from station.runtime import Station
 from tests.conftest import CONSENT, post, signature_png
 
-TODAY = date.today()
+# The station counts days in its configured zone (WIB), not the test machine's.
+TODAY = datetime.now(ZoneInfo("Asia/Jakarta")).date()
 
 
 def nik_for(born: date, female: bool = False, district: str = "351414", serial: int = 1) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from station.config import StationConfig
 from station.runtime import Station
 from tests.conftest import CONSENT, post
-from tests.test_domain_http import ADULT, MINOR, finish_from_consent, identity
+from tests.test_domain_http import ADULT, MINOR, TODAY, finish_from_consent, identity
 
 GUARDIAN = {**CONSENT, "guardian_name": "Siti", "guardian_relation": "ibu"}
 
@@ -34,7 +34,7 @@ def enroll(
 
 def seed(client: TestClient, auth: dict[str, str], station: Station) -> tuple[int, list[int]]:
     created = client.post("/api/visits", headers=auth,
-                          json={"school": "SMAN 1 Bangil", "date": date.today().isoformat()})
+                          json={"school": "SMAN 1 Bangil", "date": TODAY.isoformat()})
     assert created.status_code == 201, created.text
     visit = int(created.json()["id"])
     ids = [
@@ -66,8 +66,8 @@ def test_visit_and_day_figures(
     client: TestClient, auth: dict[str, str], station: Station, config: StationConfig
 ) -> None:
     # An election ahead: everyone 17+ by then who was under 17 five years ago votes first.
-    config.domain.eligibility.cutoff_date = date.today() + timedelta(days=60)
-    config.domain.eligibility.previous_election_date = date.today() - timedelta(days=5 * 365)
+    config.domain.eligibility.cutoff_date = TODAY + timedelta(days=60)
+    config.domain.eligibility.previous_election_date = TODAY - timedelta(days=5 * 365)
     visit, _ = seed(client, auth, station)
     # Another visit the same day: in the day's report, not in this visit's.
     other = client.get("/api/visits", headers=auth).json()[-1]["id"]
@@ -76,7 +76,7 @@ def test_visit_and_day_figures(
            CONSENT, None)
 
     report = client.get(f"/api/reports/visits/{visit}", headers=auth).json()
-    assert report["title"] == f"SMAN 1 Bangil {date.today().isoformat()}"
+    assert report["title"] == f"SMAN 1 Bangil {TODAY.isoformat()}"
     assert report["recorded"] == 3 and report["first_time_voters"] == 3
     assert report["by_sex"] == {"L": 1, "P": 2}
     assert report["by_class"] == {"XII-1": 1, "XII-2": 2}
@@ -90,7 +90,7 @@ def test_visit_and_day_figures(
 
     day = client.get("/api/reports/days/today", headers=auth).json()
     assert day["recorded"] == 4 and day["by_sex"] == {"L": 2, "P": 2}
-    assert client.get(f"/api/reports/days/{date.today()}", headers=auth).json() == day
+    assert client.get(f"/api/reports/days/{TODAY}", headers=auth).json() == day
     assert client.get("/api/reports/days/2001-01-01", headers=auth).json()["recorded"] == 0
 
 

@@ -27,7 +27,8 @@ class IkdAnswer(StrEnum):
 
 class ReportSettings(Section):
     timezone: str = Field(
-        default="Asia/Jakarta", description="Days and hours are counted here (WIB)."
+        default="Asia/Jakarta",
+        description="Days, hours and ages are counted here (WIB), whatever the OS clock's zone.",
     )
     ikd_target_rate: float = Field(default=0.25, ge=0, le=1, description="IKD activation target.")
     ikd_denominator: Literal["recorded", "fixed"] = Field(

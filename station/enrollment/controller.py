@@ -168,7 +168,7 @@ class EnrollmentController:
                     Text("Tanggal lahir di masa depan.", "The birth date is in the future."),
                     status=422,
                 )
-            checked = self.registry.check_identity(form, date.today())
+            checked = self.registry.check_identity(form, self.registry.today())
             identity = {**form.model_dump(mode="json"), **checked.as_json()}
             with self.store.transaction() as db:
                 self.registry.save_identity(db, draft.id, form, checked)
@@ -189,7 +189,9 @@ class EnrollmentController:
             draft = self._require_holder(operator, "consent", "consent_given")
             # Applicant's consent, and a guardian's for under-18s: station.domain.consent.
             born = date.fromisoformat(draft.identity["birth_date"])
-            checked = self.registry.check_consent(draft.visit_id, born, form, date.today())
+            checked = self.registry.check_consent(
+                draft.visit_id, born, form, self.registry.today()
+            )
             consent = {
                 **form.model_dump(),
                 **checked,

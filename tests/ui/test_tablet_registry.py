@@ -11,7 +11,7 @@ import httpx
 from tests.ui.conftest import LiveStation, shot
 from tests.ui.test_tablet import check_accessibility, log_in, step_title
 
-BORN = date(date.today().year - 19, 3, 1)
+BORN = date(date.today().year - 19, 3, 1)  # 18 or 19 in any time zone
 NIK = f"351414{BORN:%d%m%y}0001"  # Jawa Timur / Kabupaten Pasuruan / Bangil, male
 
 

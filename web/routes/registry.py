@@ -29,7 +29,7 @@ def check_nik(
     sex: Sex | None = None,
     marital_status: MaritalStatus = MaritalStatus.BELUM_KAWIN,
 ) -> dict[str, Any]:
-    today = dt.date.today()
+    today = station.controller.registry.today()
     result = parse_nik(nik, today=today, form_birth_date=dob, form_sex=sex)
     born = dob or result.birth_date
     eligibility = None

@@ -4,7 +4,6 @@ collective consent letter."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -69,7 +68,8 @@ async def import_roster(
                 ),
                 status=413,
             )
-    result = _queue(station).import_csv(visit_id, bytes(data), op.id, dt.date.today())
+    today = station.controller.registry.today()
+    result = _queue(station).import_csv(visit_id, bytes(data), op.id, today)
     station.bus.publish("roster", {"visit_id": visit_id, "event": "imported"})
     return result
 
