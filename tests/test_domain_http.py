@@ -321,3 +321,15 @@ def test_kk_and_ikd_recorded_at_the_end(
     assert row == (1, "activated_here")
     bad = client.post("/api/registry/closing", json={"kk_checked": True, "ikd": "?"}, headers=auth)
     assert bad.status_code == 422
+
+
+def test_strange_nik_input_gets_an_answer_not_a_crash(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    for raw in ["٣٥١٤", "'; DROP TABLE visits; --", "0" * 16, "%00", "🙂" * 5]:
+        response = client.get("/api/registry/nik", params={"nik": raw}, headers=auth)
+        assert response.status_code == 200, raw
+        assert response.json()["valid"] is False
+    too_long = client.get("/api/registry/nik", params={"nik": "1" * 41}, headers=auth)
+    assert error_of(too_long, 422)["code"] == "invalid_input"
+    assert client.get("/api/registry/regions/%F0%9F%99%82", headers=auth).json()["name"] is None

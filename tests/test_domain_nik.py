@@ -251,3 +251,11 @@ def test_layout_round_trip(
     assert r.nik == digits and r.sex == ("P" if female else "L")
     assert r.birth_date == born  # within the last 100 years the century is unambiguous
     assert r.district is not None and r.district.digits == district
+
+
+@given(st.text(max_size=40))
+def test_any_text_gives_findings_never_a_crash(raw: str) -> None:
+    r = nik(raw)
+    assert r.valid == (not r.errors)
+    assert all(f.text.id and f.text.en for f in (*r.errors, *r.warnings))
+    assert r.valid or r.birth_date is None or r.errors[0].code == "province"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from station.domain.roster import parse_date, parse_roster
 
@@ -132,6 +134,11 @@ def test_file_without_a_name_column_is_refused_whole() -> None:
     assert r.report() == r.file_error
 
 
+def test_unclosed_quote_swallowing_the_file_is_a_clear_error() -> None:
+    r = parse_roster(b'nama\n"' + b"a" * 200_000, today=TODAY)
+    assert not r.ok and r.file_error is not None and "quote" in r.file_error.en
+
+
 def test_empty_and_oversized_files() -> None:
     assert not roster("\n\n").ok
     assert not parse_roster(b"nama\n" + b"x\n" * 1_000_001, today=TODAY).ok
@@ -145,3 +152,14 @@ def test_future_birth_date_is_not_accepted() -> None:
 def test_title_rows_above_the_headings_are_skipped() -> None:
     r = roster("DAFTAR PESERTA DIDIK;;\nSMAN 1 Bangil;;\n;;\nNama;Kelas;JK\nAni;XII-1;P\n")
     assert r.ok and [(s.line, s.name, s.sex) for s in r.students] == [(5, "Ani", "P")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400) | st.text(alphabet=";,\t\"\n\r ab1/-.Oé", max_size=300).map(
+    lambda t: ("nama;kelas;tanggal lahir;jk;nisn;nik\n" + t).encode()
+))
+def test_any_bytes_give_a_report_never_a_crash(data: bytes) -> None:
+    result = parse_roster(data, today=TODAY)
+    report = result.report()
+    assert report.id and report.en
+    assert all(s.name for s in result.students)

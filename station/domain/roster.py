@@ -203,7 +203,14 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
         )
         return out
     text = decode(data)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text)))
+    except csv.Error as error:  # e.g. an unclosed quote swallowing the rest of the file
+        out.file_error = Text(
+            f"Berkas CSV rusak: {error}. Periksa tanda kutip (\") yang tidak ditutup.",
+            f"The CSV file is broken: {error}. Look for an unclosed quote (\").",
+        )
+        return out
     numbered = [(i, row) for i, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
     if not numbered:
         out.file_error = Text("Berkas kosong.", "The file is empty.")
