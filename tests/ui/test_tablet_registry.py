@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from tests.ui.conftest import LiveStation, shot
-from tests.ui.test_tablet import check_accessibility, log_in, step_title
+from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
 
 BORN = date(date.today().year - 19, 3, 1)  # 18 or 19 in any time zone
 NIK = f"351414{BORN:%d%m%y}0001"  # Jawa Timur / Kabupaten Pasuruan / Bangil, male
@@ -70,3 +70,40 @@ def test_day_report_view(page: Any, live_station: LiveStation) -> None:
     assert "REKAP PEREKAMAN" in page.text_content("pre.receipt-text")
     shot(page, "22-day-report")
     check_accessibility(page, "day report")
+
+
+def test_review_shows_what_the_identity_step_found(page: Any, live_station: LiveStation) -> None:
+    log_in(page, live_station)
+    page.click("text=Mulai perekaman baru")
+    page.wait_for_selector("input[name=nik]")
+    page.fill("input[name=name]", "Budi")
+    page.fill("input[name=nik]", NIK[:12] + "0000")  # serial 0000: a warning, not an error
+    page.fill("input[name=birth_date]", BORN.isoformat())
+    page.click("button:text-is('Lanjut')")
+    page.wait_for_selector("input[name=notice_shown]")
+    page.check("input[name=notice_shown]")
+    page.check("input[name=applicant_agrees]")
+    page.click("button:text-is('Lanjut')")
+    page.wait_for_selector("text=Ambil foto")
+    page.click("text=Ambil foto")
+    page.wait_for_selector("img.photo")
+    page.click("text=Pemohon menyetujui foto")
+    page.wait_for_selector(".hands")
+    while page.locator(".finger.next").count():
+        page.click(".finger.next")
+        page.wait_for_timeout(50)
+    page.click("text=Semua jari selesai")
+    page.wait_for_selector("canvas.signature")
+    draw_signature(page)
+    page.click("button:text-is('Simpan')")
+    page.wait_for_selector("text=Simpan dan segel")
+    found = page.text_content(".review ul.notice")
+    assert "0000" in found and "Bangil" in found and "KTP-el" in found
+    page.click("text=Simpan dan segel")
+    page.wait_for_selector(".closing")
+    page.check("input[name=kk_checked]")
+    page.select_option("select[name=ikd]", "activated_here")
+    page.click(".closing button")
+    page.wait_for_selector(".closing .hint:text('Tercatat')")
+    shot(page, "23-closing")
+    check_accessibility(page, "closing")

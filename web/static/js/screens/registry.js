@@ -4,7 +4,7 @@ import { ApiError, currentToken, get, imageUrl, post, request } from "../api.js"
 import { field, h } from "../dom.js";
 import { language, pick } from "../i18n.js";
 import { IDENTITY_EXTRAS } from "./identity.js";
-import { DONE_EXTRAS } from "./steps.js";
+import { DONE_EXTRAS, REVIEW_EXTRAS } from "./steps.js";
 import { VISIT_EXTRAS } from "./visit.js";
 import { VIEWS } from "./views.js";
 
@@ -26,6 +26,8 @@ const WORDS = {
   will_activate: ["Akan aktivasi sendiri", "Will activate"],
   declined: ["Menolak", "Declined"],
   recorded_ok: ["Tercatat", "Recorded"],
+  save_answers: ["Simpan jawaban", "Save answers"],
+  save_letter: ["Simpan nomor surat", "Save letter number"],
   day_report: ["Laporan hari ini", "Today's report"],
   download_csv: ["Unduh CSV", "Download CSV"],
   printer_text: ["Ringkasan untuk printer", "Summary for the printer"],
@@ -97,7 +99,7 @@ VISIT_EXTRAS.push((ctx, visitId) => {
     h("form", { class: "grid2", onsubmit: (event) => {
       event.preventDefault();
       ctx.act(() => request("PUT", `/api/roster/visits/${visitId}/consent-letter`, { reference: letter.value }));
-    } }, field(w("letter"), letter), h("button", { type: "submit" }, w("recorded_ok"))));
+    } }, field(w("letter"), letter), h("button", { type: "submit" }, w("save_letter"))));
 
   async function choose(student) {
     const picked = await ctx.act(() => post(`/api/roster/students/${student.id}/pick`));
@@ -133,6 +135,17 @@ VISIT_EXTRAS.push((ctx, visitId) => {
   return panel;
 });
 
+// --- review: what the identity step found, so nothing flagged is forgotten -----------------
+
+REVIEW_EXTRAS.push((ctx, snapshot) => {
+  const identity = snapshot.enrollment.identity || {};
+  const check = identity.nik_check || { warnings: [] };
+  const lines = [check.region_name, ...check.warnings.map((f) => pick(f.message))];
+  if (identity.eligibility) lines.push(pick(identity.eligibility.reason));
+  return h("ul", { class: "notice" + (check.warnings.length ? " warn" : ""), "aria-label": "NIK" },
+    lines.filter(Boolean).map((line) => h("li", {}, line)));
+});
+
 // --- end of the flow: KK checked and IKD --------------------------------------------------
 
 DONE_EXTRAS.push((ctx) => {
@@ -144,7 +157,7 @@ DONE_EXTRAS.push((ctx) => {
     const saved = await ctx.act(() => post("/api/registry/closing", { kk_checked: kk.checked, ikd: ikd.value }));
     if (saved) status.textContent = w("recorded_ok");
   } }, h("label", { class: "check" }, kk, w("kk_checked")), field(w("ikd"), ikd),
-  h("button", { type: "submit" }, w("recorded_ok")), status);
+  h("button", { type: "submit" }, w("save_answers")), status);
 });
 
 // --- day's end: the report ---------------------------------------------------------------
