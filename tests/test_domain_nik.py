@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from station.domain.nik import parse_nik, resolve_year
@@ -233,6 +233,7 @@ def test_29_february_of_a_future_leap_year_falls_back_a_century() -> None:
 _DISTRICTS = sorted(r.digits for r in load_regions() if r.level is Level.DISTRICT)
 
 
+@settings(deadline=None)  # shared CI machines: no timing in tests
 @given(
     born=st.dates(min_value=date(1927, 1, 1), max_value=TODAY),
     female=st.booleans(),
@@ -253,6 +254,7 @@ def test_layout_round_trip(
     assert r.district is not None and r.district.digits == district
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_any_text_gives_findings_never_a_crash(raw: str) -> None:
     r = nik(raw)
