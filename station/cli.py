@@ -13,6 +13,7 @@ from typing import Any
 
 from peripherals.device import Text
 from station import log_redaction
+from station.domain import cli as domain_cli
 from station.errors import StationError
 from station.photo import cli as photo_cli
 
@@ -181,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", choices=["operator", "supervisor", "technician"], default="operator")
     photo_cli.register(sub)
+    domain_cli.register(sub)
     return parser
 
 

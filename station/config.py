@@ -20,6 +20,7 @@ from pydantic_settings import (
 
 from peripherals.device import Text
 from station.devices.settings import DevicesSettings
+from station.domain.settings import DomainSettings
 from station.errors import StationError
 from station.photo.settings import PhotoSettings
 from station.settings_section import Section
@@ -80,6 +81,7 @@ class StationConfig(BaseSettings):
     devices: DevicesSettings = DevicesSettings()
     sealing: SealingSettings = SealingSettings()
     photo: PhotoSettings = PhotoSettings()
+    domain: DomainSettings = DomainSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -23,6 +23,7 @@ from peripherals.device import DeviceError, Text
 from station.access.operators import Operator
 from station.config import StationConfig
 from station.devices.registry import DeviceSet
+from station.domain.flow import RegistryFlow
 from station.enrollment.draft import STEP_ORDER, Capture, Draft, DraftStore
 from station.enrollment.forms import ConsentForm, IdentityForm, mask_nik
 from station.enrollment.machine import EnrollmentMachine
@@ -67,6 +68,7 @@ class EnrollmentController:
         self.devices = devices
         self.bus = bus
         self.drafts = DraftStore(store)
+        self.registry = RegistryFlow(store, config.domain)
         self.recipients = recipients
         self.draft: Draft | None = None
         self.last_committed: dict[str, Any] | None = None
@@ -175,8 +177,18 @@ class EnrollmentController:
                     Text("Tanggal lahir di masa depan.", "The birth date is in the future."),
                     status=422,
                 )
-            identity = form.model_dump(mode="json")
-            self.drafts.save_step(draft, "identity_done", "consent", operator.id, identity=identity)
+            checked = self.registry.check_identity(form, self.registry.today())
+            identity = {**form.model_dump(mode="json"), **checked.as_json()}
+            with self.store.transaction() as db:
+                self.registry.save_identity(db, draft.id, form, checked)
+                self.drafts.save_step(
+                    draft,
+                    "identity_done",
+                    "consent",
+                    operator.id,
+                    detail={"nik_warnings": [w.code for w in checked.nik.warnings]},
+                    identity=identity,
+                )
             draft.identity = identity
             self.machine.send("identity_done")
             return self._changed("identity_done")
@@ -184,18 +196,17 @@ class EnrollmentController:
     async def give_consent(self, operator: Operator, form: ConsentForm) -> dict[str, Any]:
         async with self._lock:
             draft = self._require_holder(operator, "consent", "consent_given")
-            if not (form.applicant_agrees and form.notice_shown):
-                raise StationError(
-                    "consent_missing",
-                    Text(
-                        "Pemberitahuan privasi harus dibacakan dan pemohon harus setuju"
-                        " sebelum perekaman biometrik.",
-                        "The privacy notice must be shown and the applicant must agree before"
-                        " any biometric capture.",
-                    ),
-                    status=422,
-                )
-            consent = {**form.model_dump(), "operator_id": operator.id, "at": audit.now_iso()}
+            # Applicant's consent, and a guardian's for under-18s: station.domain.consent.
+            born = date.fromisoformat(draft.identity["birth_date"])
+            checked = self.registry.check_consent(
+                draft.visit_id, born, form, self.registry.today()
+            )
+            consent = {
+                **form.model_dump(),
+                **checked,
+                "operator_id": operator.id,
+                "at": audit.now_iso(),
+            }
             self.drafts.save_step(draft, "consent_given", "photo", operator.id, consent=consent)
             draft.consent = consent
             self.machine.send("consent_given")
