@@ -15,6 +15,7 @@ from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
 from station.enrollment.controller import EnrollmentController
 from station.events import EventBus
+from station.photo.live import LivePhoto
 from station.sealing.seal import demo_office_identity
 from station.store.db import Store, open_store
 from station.upload.service import UploadRunner
@@ -59,6 +60,13 @@ class Station:
             config, self.store, self.devices, self.bus, recipients
         )
         self.uploads = UploadRunner(config, self.store, self.bus)
+        self.photo = LivePhoto(
+            config.photo,
+            self.devices.camera,
+            self.bus,
+            active=lambda: self.controller.step == "photo",
+            birth_year=self.controller.applicant_birth_year,
+        )
         self.ready = False
         self.ready_after_s: float | None = None
 
@@ -78,12 +86,14 @@ class Station:
         await asyncio.to_thread(self.devices.open_all)
         if self.simulation:
             await asyncio.to_thread(self._seed_demo)
+        await self.photo.start()
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
         self.bus.publish("station", {"ready": True})
 
     async def stop(self) -> None:
         self.ready = False
+        await self.photo.stop()
         await asyncio.to_thread(self.devices.close_all)
         self.store.close()
 

@@ -70,8 +70,8 @@ def _enroll(
     identity = {
         "name": f"Siswa {index}",
         "nik": _nik(index),
-        "birth_date": "2008-01-01",
-        "sex": "L",
+        "birth_date": "2007-01-01",
+        "sex": "P",
     }
     post(client, auth, "/api/enrollment/identity", identity)
     post(client, auth, "/api/enrollment/consent", CONSENT)

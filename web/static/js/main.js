@@ -5,6 +5,7 @@ import { language, onLanguage, pick, t, toggleLanguage } from "./i18n.js";
 import { renderLogin } from "./screens/login.js";
 import { STEP_SCREENS, STEPS_SHOWN } from "./screens/steps.js";
 import { VIEWS } from "./screens/views.js";
+import "./screens/registry.js";
 
 const app = {
   operator: null,
