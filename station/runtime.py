@@ -94,6 +94,7 @@ class Station:
     async def stop(self) -> None:
         self.ready = False
         await self.photo.stop()
+        await self.uploads.stop()
         await asyncio.to_thread(self.devices.close_all)
         self.store.close()
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,13 @@ def _enroll(
     post(client, auth, "/api/enrollment/commit")
     post(client, auth, "/api/enrollment/next")
     return samples
+
+
+def _wait_until(condition: Callable[[], bool], timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
 
 
 def _leaks(data_dir: Path, needles: dict[str, bytes]) -> list[str]:
@@ -200,3 +208,53 @@ def test_export_to_media_writes_the_signed_batch(day_client, office, tmp_path) -
     verified = verify_batch(Path(written), load_stations(p.stations_path))
     assert verified.manifest["record_count"] == 1
     assert response.json()["records"]["batched"] == 1  # exported is not delivered
+
+
+def test_station_stop_ends_an_upload_that_resumes_after_restart(office, tmp_path) -> None:
+    from station.store.db import open_store
+    from station.upload.linksim import LinkSimulator
+
+    p, server = office
+    with LinkSimulator(server.port, rate_bps=1e6) as link:
+        config = load_config(
+            data_dir=p.station_data,
+            station={"id": "STN-3201-07"},
+            sealing={"recipients": [p.identity.recipient]},
+            upload={
+                "collector_url": link.url("/files"),
+                "collector_ack_key": p.identity.ack_public_key,
+                "chunk_min_bytes": 32 * 1024,
+                "chunk_max_bytes": 32 * 1024,
+            },
+        )
+        config.devices.simulation.delay_scale = 0
+        station = Station(config, simulate=True)
+        with TestClient(create_app(station)) as client:
+            auth = login(client)
+            for index in range(2):
+                _enroll(client, auth, station, index)
+            supervisor = login(client, "supervisor1", "246810")
+            assert client.post("/api/upload", headers=supervisor).status_code == 202
+            _wait_until(
+                lambda: (
+                    station.uploads.progress is not None and station.uploads.progress.bytes_done > 0
+                )
+            )
+            assert station.uploads.running, "the upload must still be under way"
+        # Leaving the block stopped the station, and with it the upload.
+        assert station.uploads.last_error["code"] == "upload_stopped"
+        store = open_store(config.data_dir)
+        state, url = store.db.execute("SELECT state, upload_url FROM upload_batches").fetchone()
+        store.close()
+        assert state == "pending" and url is not None
+
+        station = Station(config, simulate=True)
+        with TestClient(create_app(station)) as client:
+            supervisor = login(client, "supervisor1", "246810")
+            assert client.post("/api/upload", headers=supervisor).status_code == 202
+            _wait_until(lambda: not station.uploads.running)
+            assert station.uploads.last_error is None
+            records = client.get("/api/upload", headers=supervisor).json()["records"]
+    assert records["delivered"] == 2
+    events = [e["event"] for e in server.journal]
+    assert events.count("created") == 1 and events.count("received") == 1

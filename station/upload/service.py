@@ -73,7 +73,9 @@ class DayEnd:
         return modem_status()
 
     def upload(
-        self, on_progress: Callable[[UploadProgress], None] | None = None
+        self,
+        on_progress: Callable[[UploadProgress], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> list[UploadResult]:
         self.close_day()
         pending = self.outbox.pending()
@@ -81,7 +83,9 @@ class DayEnd:
             return []
         with self.client() as client:
             check_collector(client)
-            uploader = Uploader(self.outbox, client, self.settings, self.collector_key, on_progress)
+            uploader = Uploader(
+                self.outbox, client, self.settings, self.collector_key, on_progress, stop=stop
+            )
             return [uploader.upload(batch) for batch in pending]
 
     def export(self, target: Path) -> list[Path]:
@@ -126,6 +130,7 @@ class UploadRunner:
         self.progress: UploadProgress | None = None
         self.last_error: dict[str, Any] | None = None
         self._running = threading.Lock()
+        self._stop = threading.Event()
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -159,7 +164,7 @@ class UploadRunner:
 
     async def _run(self) -> None:
         try:
-            results = await asyncio.to_thread(self.day_end().upload, self._publish)
+            results = await asyncio.to_thread(self.day_end().upload, self._publish, self._stop)
             self.bus.publish(
                 "upload",
                 {
@@ -185,3 +190,9 @@ class UploadRunner:
     async def wait(self) -> None:
         if self._task is not None:
             await self._task
+
+    async def stop(self) -> None:
+        """Before the store closes: end a running upload between two requests (at
+        most one request timeout); it resumes from the server's offset next time."""
+        self._stop.set()
+        await self.wait()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,15 +70,19 @@ class Uploader:
         collector_key: Ed25519PublicKey | None,
         on_progress: ProgressSink | None = None,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.outbox = outbox
         self.client = client
         self.settings = settings
         self.collector_key = collector_key
         self.on_progress = on_progress or (lambda _p: None)
-        self.sleep = sleep
+        # Set when the station shuts down: the upload ends between two requests and
+        # resumes from the server's offset next time.
+        self.stop = stop or threading.Event()
+        self.sleep = sleep or self.stop.wait
         self.rng = rng or random.Random()
 
     def upload(self, batch: Batch) -> UploadResult:
@@ -126,6 +131,7 @@ class Uploader:
                     offset = status.offset
                     report("uploading")
                     while offset < batch.size:
+                        self._check_stop()
                         source.seek(offset)
                         data = source.read(sizer.size)
                         t0 = time.monotonic()
@@ -182,6 +188,7 @@ class Uploader:
                             ),
                             resumable=True,
                         ) from None
+                    self._check_stop()
                     self.sleep(
                         backoff_delay(
                             failures,
@@ -199,6 +206,17 @@ class Uploader:
                         ),
                         resumable=True,
                     )
+
+    def _check_stop(self) -> None:
+        if self.stop.is_set():
+            raise UploadError(
+                "upload_stopped",
+                Text(
+                    "Unggahan dihentikan karena stasiun dimatikan; akan dilanjutkan nanti.",
+                    "The upload stopped because the station is shutting down; it resumes later.",
+                ),
+                resumable=True,
+            )
 
     def _accept(self, batch: Batch, status: UploadStatus) -> Acknowledgement | None:
         """Delete sealed data only on an acknowledgement we can verify."""
