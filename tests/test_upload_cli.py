@@ -230,3 +230,55 @@ def test_collector_serve_with_a_bad_identity_explains(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "unreadable or damaged" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_media_round_trip_export_import_ack(tmp_path: Path) -> None:
+    """No 4G: batch out on a USB stick, acknowledgement back on it; a later upload
+    of the same batch is answered as already received."""
+    p = provision(tmp_path)
+    store = p.store()
+    seal_day(p, store, 2)
+    store.close()
+    ack_key = {"STATION__UPLOAD__COLLECTOR_ACK_KEY": p.identity.ack_public_key}
+    media = tmp_path / "usb"
+    assert _station("export", "--data", str(p.station_data), "--to", str(media)).returncode == 0
+    (batch_file,) = media.glob("*.tar")
+
+    office = [
+        "--data",
+        str(p.collector_data),
+        "--identity",
+        str(p.identity_path),
+        "--stations",
+        str(p.stations_path),
+    ]
+    ack_file = media / "ack.txt"
+    taken = _station("collector", "import", str(batch_file), *office, "--ack-out", str(ack_file))
+    assert taken.returncode == 0, taken.stdout + taken.stderr
+    assert "received" in taken.stdout
+    again = _station("collector", "import", str(batch_file), *office)
+    assert again.returncode == 0 and "already held" in again.stdout
+    assert len(list((p.collector_data / "batches").glob("*/*.tar"))) == 1
+
+    forged = tmp_path / "forged.txt"
+    other = provision(tmp_path / "other")
+    from station.sealing.ack import sign_ack
+
+    manifest = verify_batch(batch_file, load_stations(p.stations_path)).manifest
+    forged.write_text(sign_ack(other.identity.ack_key, manifest))
+    refused = _station("ack", "--data", str(p.station_data), str(forged), env=ack_key)
+    assert refused.returncode == 2 and "NOT deleted" in refused.stderr
+    accepted = _station("ack", "--data", str(p.station_data), str(ack_file), env=ack_key)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    conn = sqlite3.connect(p.station_data / "station.db")
+    assert conn.execute("SELECT state FROM upload_batches").fetchone()[0] == "purged"
+    assert (
+        conn.execute("SELECT count(*) FROM sealed_records WHERE delivered_at IS NULL").fetchone()[0]
+        == 0
+    )
+
+    with p.collector() as server:
+        from tests.test_collector_tus import _create
+
+        repeat = _create(server, batch_file.stem, batch_file.stat().st_size)
+    assert repeat.status_code == 201 and repeat.headers["Batch-Status"] == "already-received"

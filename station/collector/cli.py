@@ -29,6 +29,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     opener.add_argument("--data", type=Path, help="collector data directory (for a batch id)")
     opener.set_defaults(handler=run_open)
 
+    intake = actions.add_parser("import", help="take in a batch brought on removable media")
+    intake.add_argument("batch", type=Path, help="the batch file from `station export`")
+    intake.add_argument("--data", type=Path, required=True)
+    intake.add_argument("--identity", type=Path, required=True)
+    intake.add_argument("--stations", type=Path, required=True)
+    intake.add_argument("--ack-out", type=Path, help="write the acknowledgement here (media)")
+    intake.set_defaults(handler=run_import)
+
     keygen = actions.add_parser("keygen", help="create a collector identity file")
     keygen.add_argument("--identity", type=Path, required=True)
     keygen.set_defaults(handler=run_keygen)
@@ -69,6 +77,34 @@ def run_open(args: argparse.Namespace) -> int:
     for folder in folders:
         print(folder)
     print(f"{len(folders)} rekaman dibuka.\n{len(folders)} records opened.")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from station.collector.store import CollectorStore
+    from station.sealing.ack import sign_ack
+    from station.sealing.batch import verify_batch
+
+    try:
+        identity = load_identity(args.identity)
+        verified = verify_batch(args.batch, load_stations(args.stations))
+    except SealingError as exc:
+        return _fail(exc)
+    held, ack, already = CollectorStore(args.data).import_file(
+        args.batch,
+        verified.station_id,
+        verified.batch_id,
+        lambda: sign_ack(identity.ack_key, verified.manifest),
+    )
+    if args.ack_out:
+        args.ack_out.write_text(ack + "\n", encoding="ascii")
+    state = ("sudah ada", "already held") if already else ("diterima", "received")
+    print(f"{verified.batch_id}: {state[0]} ({held})\n{verified.batch_id}: {state[1]}")
+    if args.ack_out:
+        print(
+            f"Tanda terima: {args.ack_out} (bawa kembali ke stasiun: station ack)\n"
+            f"Acknowledgement: {args.ack_out} (take it back to the station: station ack)"
+        )
     return 0
 
 

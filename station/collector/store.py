@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +99,15 @@ class CollectorStore:
         existing = self.get(upload_id)
         if existing is not None:
             return existing
+        self.data_path(upload_id).touch()
+        self._write_info(upload_id, station_id, batch_id, length, metadata)
+        upload = Upload(upload_id, length, station_id, batch_id, metadata)
+        self._live[upload_id] = upload
+        return upload
+
+    def _write_info(
+        self, upload_id: str, station_id: str, batch_id: str, length: int, metadata: dict[str, str]
+    ) -> None:
         document = {
             "length": length,
             "station_id": station_id,
@@ -104,13 +115,32 @@ class CollectorStore:
             "metadata": metadata,
             "created_at": time.time(),
         }
-        self.data_path(upload_id).touch()
         partial = self._info_path(upload_id).with_suffix(".tmp")
         partial.write_text(json.dumps(document), encoding="utf-8")
         os.replace(partial, self._info_path(upload_id))
-        upload = Upload(upload_id, length, station_id, batch_id, metadata)
-        self._live[upload_id] = upload
-        return upload
+
+    def import_file(
+        self, source: Path, station_id: str, batch_id: str, sign: Callable[[], str]
+    ) -> tuple[Path, str, bool]:
+        """Take in a verified batch brought on removable media. Returns the held file,
+        its acknowledgement, and whether it was already held. Afterwards a tus upload
+        of the same batch is answered as already received."""
+        final = self.batch_path(station_id, batch_id)
+        if final.exists():
+            return final, final.with_suffix(".ack").read_text(encoding="ascii"), True
+        final.parent.mkdir(parents=True, exist_ok=True)
+        partial = final.with_name(final.name + ".part")
+        with open(source, "rb") as reader, open(partial, "wb") as writer:
+            shutil.copyfileobj(reader, writer, 1024 * 1024)
+            writer.flush()
+            os.fsync(writer.fileno())
+        ack = sign()
+        final.with_suffix(".ack").write_text(ack, encoding="ascii")
+        os.replace(partial, final)
+        upload_id = upload_id_for(station_id, batch_id)
+        self._write_info(upload_id, station_id, batch_id, final.stat().st_size, {"via": "media"})
+        self._live.pop(upload_id, None)
+        return final, ack, False
 
     def write(self, upload: Upload, generation: int, chunk: bytes) -> bool:
         """Append `chunk` at the upload's offset unless a newer request took over.

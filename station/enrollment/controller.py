@@ -199,9 +199,7 @@ class EnrollmentController:
             draft = self._require_holder(operator, "consent", "consent_given")
             # Applicant's consent, and a guardian's for under-18s: station.domain.consent.
             born = date.fromisoformat(draft.identity["birth_date"])
-            checked = self.registry.check_consent(
-                draft.visit_id, born, form, self.registry.today()
-            )
+            checked = self.registry.check_consent(draft.visit_id, born, form, self.registry.today())
             consent = {
                 **form.model_dump(),
                 **checked,

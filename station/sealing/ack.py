@@ -63,6 +63,16 @@ def _forged() -> SealingError:
     )
 
 
+def claimed_batch_id(token: str) -> str | None:
+    """The batch an acknowledgement says it is for, read WITHOUT trusting it: only to
+    find which batch to verify it against."""
+    try:
+        payload = json.loads(_unb64(token.strip().split(".")[0]))
+        return str(payload["batch_id"])
+    except (ValueError, KeyError, TypeError, IndexError, binascii.Error):
+        return None
+
+
 def verify_ack(
     token: str, collector_key: Ed25519PublicKey, batch_id: str, ciphertext_sha256: str
 ) -> Acknowledgement:

@@ -27,6 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(export)
     export.add_argument("--to", required=True, type=Path, help="folder on the removable media")
     export.set_defaults(handler=run_export)
+    ack = subparsers.add_parser("ack", help="accept the office's acknowledgement file (media)")
+    _common(ack)
+    ack.add_argument("file", type=Path, help="acknowledgement file from the office")
+    ack.set_defaults(handler=run_ack)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -132,6 +136,23 @@ def run_export(args: argparse.Namespace) -> int:
         for path in written:
             print(path)
         print(f"{len(written)} batch diekspor.\n{len(written)} batch(es) exported.")
+        return 0
+
+    return _run(args, work)
+
+
+def run_ack(args: argparse.Namespace) -> int:
+    def work(day: DayEnd) -> int:
+        tokens = [line for line in args.file.read_text(encoding="ascii").split() if line]
+        accepted = day.accept_acks(tokens)
+        for ack in accepted:
+            print(f"{ack.batch_id}: {ack.record_count} rekaman terkirim / records delivered")
+        if not accepted:
+            print(
+                "Tidak ada batch tertunda yang cocok dengan tanda terima ini.\n"
+                "No pending batch matches this acknowledgement."
+            )
+            return 1
         return 0
 
     return _run(args, work)

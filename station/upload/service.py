@@ -19,9 +19,11 @@ from peripherals.device import Text
 from station.config import StationConfig
 from station.errors import StationError
 from station.events import EventBus
+from station.sealing.ack import Acknowledgement, claimed_batch_id, verify_ack
 from station.sealing.batch import manifest_bytes
 from station.sealing.keys import ensure_signing_key, load_public_key
 from station.store.db import Store
+from station.upload.errors import UploadError
 from station.upload.link import ModemStatus, check_collector, modem_status
 from station.upload.outbox import Batch, Outbox
 from station.upload.progress import UploadProgress
@@ -106,6 +108,32 @@ class DayEnd:
             self.outbox.set_exported(batch.batch_id, str(destination))
             written.append(destination)
         return written
+
+    def accept_acks(self, tokens: list[str]) -> list[Acknowledgement]:
+        """Acknowledgements carried back on media (`station collector import
+        --ack-out`): each is verified against the pending batch it names."""
+        key = self.collector_key
+        if key is None:
+            raise UploadError(
+                "no_ack_key",
+                Text(
+                    "Kunci tanda terima kantor (upload.collector_ack_key) belum diatur.",
+                    "The office acknowledgement key (upload.collector_ack_key) is not set.",
+                ),
+                resumable=False,
+            )
+        accepted = []
+        pending = {b.batch_id: b for b in self.outbox.pending()}
+        for token in tokens:
+            batch = pending.get(claimed_batch_id(token) or "")
+            if batch is None:
+                continue  # not ours, or already acknowledged
+            ack = verify_ack(token, key, batch.batch_id, batch.ciphertext_sha256)
+            self.outbox.acknowledge(
+                batch.batch_id, ack.token, self.settings.retention_after_ack_hours
+            )
+            accepted.append(ack)
+        return accepted
 
     def status(self) -> dict[str, Any]:
         states = self.outbox.record_states()
