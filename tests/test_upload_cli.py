@@ -18,20 +18,14 @@ from station.sealing.batch import verify_batch
 from station.store import migrations
 from station.store.db import open_store
 from station.upload.link import modem_status
+from tests.test_config import run_cli
 from tests.upload_support import STATION_ID, provision, seal_day
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _station(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "station", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "STATION__STATION__ID": STATION_ID, **(env or {})},
-    )
+    return run_cli(*args, env={**os.environ, "STATION__STATION__ID": STATION_ID, **(env or {})})
 
 
 def test_export_writes_a_verifiable_batch_and_nothing_is_delivered(tmp_path: Path) -> None:
