@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from escpos.printer import Dummy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from escpos.printer import Dummy
 from PIL import ImageOps
 
 from peripherals.printer.escpos_stream import commands, next_command
 from peripherals.printer.render import render
-from tests.receipt_samples import decode_qr
+from station.receipts.escpos_bytes import compose
+from tests.receipt_samples import decode_qr, sample_receipt
 
 
 def _ink_box(image):
@@ -123,10 +124,6 @@ def test_garbage_is_rendered_without_crashing_and_reported():
 
 @pytest.mark.parametrize("cut_at", range(1, 40))
 def test_every_truncation_of_a_receipt_renders(cut_at):
-    from tests.receipt_samples import sample_receipt
-
-    from station.receipts.escpos_bytes import compose
-
     data = compose(sample_receipt())
     render(data[: len(data) * cut_at // 40])
 
