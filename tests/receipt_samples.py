@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from station.enrollment.forms import mask_nik
 from station.receipts.content import (
     FingerException,
     ReceiptData,
@@ -32,7 +33,7 @@ def sample_receipt(**changes: object) -> ReceiptData:
         recorded_at=datetime(2026, 11, 28, 9, 41, tzinfo=WIB),
         station_id="PSR-01",
         name="SITI NUR AINI",
-        nik=FULL_NIK,
+        nik_masked=mask_nik(FULL_NIK),
         photo=True,
         fingers_recorded=9,
         finger_exceptions=(FingerException(10, "luka"),),

@@ -211,8 +211,10 @@ def test_heartbeat_keeps_the_panel_out_of_no_host(panel, indicator):
 def test_a_rebooted_panel_gets_the_current_pattern_back(panel, indicator):
     indicator.show(Pattern.UPLOADING)
     wait_for(lambda: panel.showing == "uploading")
-    panel.boot()
-    assert panel.showing == "no_host"
+    before = panel.panel
+    panel.boot()  # starts again showing "no_host"; the host answers its PANEL greeting
+    assert panel.panel is not before
+    wait_for(lambda: indicator.recording.of("panel_reboot"))
     wait_for(lambda: panel.showing == "uploading")
 
 

@@ -9,7 +9,6 @@ import pytest
 from peripherals.printer.render import render
 from station.receipts.content import (
     FingerException,
-    mask_nik,
     parse_qr_payload,
     verification_code,
 )
@@ -60,15 +59,20 @@ def test_what_the_receipt_says_in_bahasa_indonesia():
 
 
 def test_full_nik_never_appears_anywhere():
-    receipt = sample_receipt(nik="3514 0145 0709 0001")  # as typed, with spaces
     for width in (58, 80):
-        data = compose(receipt, width)
+        data = compose(sample_receipt(), width)
         page = render(data, width).pages[0]
         digits_only = "".join(ch for ch in page.text if ch.isdigit())
-        assert "3514014507090001" not in digits_only
-        assert b"014507" not in data, "the birth date part of the NIK is never sent"
+        assert FULL_NIK not in digits_only
+        assert FULL_NIK[4:12].encode() not in data, "the birth date part is never sent"
         assert "3514********0001" in page.text
-        assert all("014507" not in payload for payload in decode_qr(page.image))
+        assert all(FULL_NIK[4:12] not in payload for payload in decode_qr(page.image))
+
+
+@pytest.mark.parametrize("nik", [FULL_NIK, "3514 0145 0709 0001", "3514****0001", ""])
+def test_a_receipt_refuses_anything_but_a_masked_nik(nik):
+    with pytest.raises(ValueError, match="masked NIK"):
+        sample_receipt(nik_masked=nik)
 
 
 def test_reprint_is_marked_cetak_ulang_with_the_reprint_time():
@@ -93,16 +97,6 @@ def test_long_names_wrap_instead_of_running_off_the_paper():
     page = render(compose(sample_receipt(name=name))).pages[0]
     assert all(len(line) <= 32 for line in page.lines)
     assert "WIJAYAKUSUMA" in page.text
-
-
-@pytest.mark.parametrize(("nik", "masked"), [
-    ("3514014507090001", "3514********0001"),
-    ("35.14.01-450709-0001", "3514********0001"),
-    ("351401450709000", "****************"),  # 15 digits: mask all rather than guess
-    ("", "****************"),
-])
-def test_mask_nik(nik, masked):
-    assert mask_nik(nik) == masked
 
 
 def test_verification_code_depends_on_key_and_number():

@@ -16,6 +16,8 @@ from peripherals.indicator.port import StatusIndicator
 from peripherals.indicator.simulated import SimulatedIndicator
 from peripherals.printer.port import ReceiptPrinter
 from peripherals.printer.simulated import SimulatedPrinter
+from station.devices.indicator import build_indicator
+from station.devices.printer import build_printer
 from station.devices.settings import DevicesSettings
 from station.errors import StationError
 
@@ -131,14 +133,18 @@ def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
         )
     if fallback("fingerprint", settings.fingerprint.adapter):
         fingerprint_sim = SimulatedFingerprintReader(capture_s=0.5 * scale)
-    fallback("indicator", settings.indicator.adapter)
-    fallback("printer", settings.printer.adapter)
+    indicator = build_indicator(settings.indicator, simulate)
+    if indicator is None:
+        fallback("indicator", settings.indicator.adapter)
+    printer = build_printer(settings.printer, simulate)
+    if printer is None:
+        fallback("printer", settings.printer.adapter)
     assert camera_sim is not None and fingerprint_sim is not None
     return DeviceSet(
         camera=camera_sim,
         fingerprint=fingerprint_sim,
-        indicator=SimulatedIndicator(),
-        printer=SimulatedPrinter(paper_width_mm=settings.printer.paper_width_mm),
+        indicator=indicator or SimulatedIndicator(),
+        printer=printer or SimulatedPrinter(paper_width_mm=settings.printer.paper_width_mm),
         applicant=SimulatedApplicant(fingerprint=fingerprint_sim, camera=camera_sim),
         simulated=simulated,
         notes=notes,

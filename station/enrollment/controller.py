@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import cv2
 import numpy as np
+import sqlite_utils
 from PIL import Image, UnidentifiedImageError
 
 from peripherals.device import DeviceError, Text
@@ -34,6 +35,7 @@ from station.store.db import Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+CommitHook = Callable[[sqlite_utils.Database, Draft, dict[str, Any]], None]
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 _CAPTURE_KIND_STEP = {"photo": "photo", "finger": "fingerprints", "signature": "signature"}
@@ -70,6 +72,8 @@ class EnrollmentController:
         self.last_committed: dict[str, Any] | None = None
         self.fault: dict[str, Any] | None = None
         self.machine = EnrollmentMachine()
+        # Called inside the commit's transaction (e.g. queueing the receipt): all or nothing.
+        self.commit_hooks: list[CommitHook] = []
         self._lock = asyncio.Lock()
         self._restore()
 
@@ -342,6 +346,8 @@ class EnrollmentController:
                     summary=summary,
                     receipt_number=receipt,
                 )
+                for hook in self.commit_hooks:
+                    hook(db, draft, summary)
             self.machine.send("commit")
             self.draft = None
             self.last_committed = {"enrollment_id": draft.id, **summary}
@@ -410,6 +416,7 @@ class EnrollmentController:
 
     async def _device(self, kind: str, call: Callable[[], T]) -> T:
         """Run a blocking device call off the event loop; an unplugged device is a fault."""
+        self.bus.publish("capture", {"device": kind, "active": True})
         try:
             return await asyncio.to_thread(call)
         except DeviceError as error:
@@ -417,6 +424,8 @@ class EnrollmentController:
                 self._enter_fault(kind, error)
                 raise StationError(error.code, error.text, status=503) from None
             raise StationError(error.code, error.text, status=422) from None
+        finally:
+            self.bus.publish("capture", {"device": kind, "active": False})
 
     def _enter_fault(self, kind: str, error: DeviceError) -> None:
         draft = self.draft

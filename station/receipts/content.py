@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass, field
+import re
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 QR_PREFIX = "KTPEL-TB"  # "tanda bukti": tells a scanning officer what kind of code this is
 
@@ -16,6 +18,7 @@ FINGER_NAMES = {
     5: "kelingking kanan", 6: "jempol kiri", 7: "telunjuk kiri", 8: "jari tengah kiri",
     9: "jari manis kiri", 10: "kelingking kiri",
 }
+_MASKED_NIK = re.compile(r"\d{4}\*{8}\d{4}|\*{16}")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
           "September", "Oktober", "November", "Desember")
 
@@ -42,7 +45,7 @@ class ReceiptData:
     recorded_at: datetime  # timezone-aware, local time of the station
     station_id: str
     name: str
-    nik: str  # full NIK: only its masked form is ever printed
+    nik_masked: str  # `3514********0001`; the full NIK never reaches a receipt
     photo: bool
     fingers_recorded: int
     finger_exceptions: tuple[FingerException, ...] = ()
@@ -50,22 +53,14 @@ class ReceiptData:
     reprinted_at: datetime | None = None  # set on an explicit reprint: "CETAK ULANG"
     next_steps: tuple[str, ...] = field(default=())
 
-    @property
-    def masked_nik(self) -> str:
-        return mask_nik(self.nik)
+    def __post_init__(self) -> None:
+        if not _MASKED_NIK.fullmatch(self.nik_masked):
+            raise ValueError(
+                "a receipt takes the masked NIK (3514********0001), never the full one")
 
     @property
     def qr_payload(self) -> str:
         return qr_payload(self.receipt_no, self.verification_code)
-
-
-def mask_nik(nik: str) -> str:
-    """`3514010101070001` -> `3514********0001`: the regency shows where it was issued, the
-    serial lets the student recognise it, the birth date and district stay hidden."""
-    digits = "".join(ch for ch in nik if ch.isdigit())
-    if len(digits) != 16:
-        return "*" * 16  # never print a malformed NIK half-masked
-    return digits[:4] + "*" * 8 + digits[12:]
 
 
 def verification_code(key: bytes, receipt_no: str, length: int = 6) -> str:
@@ -102,3 +97,22 @@ def indonesian_time(moment: datetime) -> str:
     hours = int(offset.total_seconds() // 3600) if offset is not None else None
     zone = {7: "WIB", 8: "WITA", 9: "WIT"}.get(hours or 0) or moment.tzname() or ""
     return f"{moment:%H:%M} {zone}".strip()
+
+
+def to_json(data: ReceiptData) -> dict[str, object]:
+    """What the receipt queue stores: everything printed, nothing more (masked NIK only)."""
+    out = asdict(data)
+    out["recorded_at"] = data.recorded_at.isoformat()
+    out["reprinted_at"] = data.reprinted_at.isoformat() if data.reprinted_at else None
+    return out
+
+
+def from_json(raw: dict[str, Any]) -> ReceiptData:
+    return ReceiptData(**{
+        **raw,
+        "recorded_at": datetime.fromisoformat(raw["recorded_at"]),
+        "reprinted_at": datetime.fromisoformat(raw["reprinted_at"])
+        if raw.get("reprinted_at") else None,
+        "finger_exceptions": tuple(FingerException(**f) for f in raw["finger_exceptions"]),
+        "next_steps": tuple(raw.get("next_steps") or ()),
+    })

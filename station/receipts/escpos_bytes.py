@@ -82,7 +82,7 @@ def compose(data: ReceiptData, paper_width_mm: int = 58, *, native_qr: bool = Fa
     p.textln(rule)
     p.set(bold=True)
     field("Nama", data.name)
-    field("NIK", data.masked_nik)
+    field("NIK", data.nik_masked)
     p.set(bold=False)
     p.textln(rule)
     p.textln("Yang sudah direkam:")
