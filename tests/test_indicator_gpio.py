@@ -189,3 +189,12 @@ def test_readme_table_lists_every_pattern():
     table = markdown_table()
     for pattern in Pattern:
         assert f"`{pattern.value}`" in table
+
+
+def test_readme_table_is_the_generated_one():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    start = readme.index("<!-- patterns:start -->\n") + len("<!-- patterns:start -->\n")
+    end = readme.index("\n<!-- patterns:end -->")
+    assert readme[start:end] == markdown_table()
