@@ -29,16 +29,11 @@ from peripherals.indicator.frontpanel.looks_wire import show_line
 from peripherals.indicator.frontpanel.simulator import FrontPanelSimulator
 from peripherals.indicator.looks import LOOKS
 from peripherals.indicator.port import Pattern
+from tests.waiting import wait_for
 
 FIRMWARE = Path(protocol.__file__).parent
 STUBS = Path(os.environ.get("MICROPYTHON_STUBS", Path(sys.prefix) / "micropython-stubs"))
 
-
-def wait_for(predicate, timeout_s: float = 3.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 # --- protocol logic (pure, the same module the Pico runs) ---------------------------------

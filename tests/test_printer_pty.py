@@ -15,13 +15,7 @@ from peripherals.printer.pty_simulator import PrinterEngine, PtyPrinterSimulator
 from station.receipts.content import parse_qr_payload
 from station.receipts.escpos_bytes import compose
 from tests.receipt_samples import decode_qr, sample_receipt
-
-
-def wait_for(predicate, timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
+from tests.waiting import wait_for
 
 
 @pytest.fixture

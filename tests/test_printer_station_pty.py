@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,16 +20,11 @@ from station.runtime import DEMO_SCHOOL, Station
 from station.sealing.seal import demo_office_identity
 from tests.conftest import enroll_until, login
 from tests.receipt_samples import decode_qr, sample_receipt
+from tests.waiting import wait_for
 from web.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent
 
-
-def wait_for(predicate, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_station_prints_through_the_serial_adapter_to_the_pty(config: StationConfig, tmp_path):

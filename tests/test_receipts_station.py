@@ -22,6 +22,7 @@ from station.receipts.content import parse_qr_payload
 from station.runtime import Station
 from tests.conftest import IDENTITY, enroll_until, login
 from tests.receipt_samples import decode_qr
+from tests.waiting import wait_for
 from web.app import create_app
 
 
@@ -30,12 +31,6 @@ def config(config: StationConfig) -> StationConfig:
     config.receipts.retry_s = 0.05  # a waiting printer is asked again quickly in tests
     return config
 
-
-def wait_for(predicate, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def printer_of(station: Station) -> SimulatedPrinter:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from fastapi.testclient import TestClient
 
 from peripherals.fingerprint.simulated import SimulatedFingerprintReader
@@ -11,6 +9,7 @@ from peripherals.indicator.simulated import SimulatedIndicator
 from station.config import StationConfig
 from station.runtime import Station
 from tests.conftest import enroll_until, post, signature_png
+from tests.waiting import wait_for
 from web.app import create_app
 
 
@@ -24,11 +23,17 @@ def patterns(station: Station) -> list[str]:
     return [str(e.value) for e in indicator_of(station).recording.of("pattern")]
 
 
-def wait_for(predicate, timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
+
+def press_button(client: TestClient, auth, station: Station) -> dict:
+    """Press the station's button; return the `button` event a tablet receives."""
+    token = auth["Authorization"].split()[1]
+    with client.websocket_connect(f"/api/events?token={token}") as socket:
+        socket.receive_json()  # hello
+        indicator_of(station).press()
+        event = socket.receive_json()
+        while event["type"] != "button":
+            event = socket.receive_json()
+        return dict(event["data"])
 
 
 def test_patterns_follow_one_enrollment(client: TestClient, auth, station: Station):
@@ -60,14 +65,7 @@ def enroll_from_photo(client: TestClient, auth) -> dict:
 def test_the_button_calls_the_next_student_after_a_commit(client, auth, station):
     enroll_until(client, auth, "committed")
     wait_for(lambda: indicator_of(station).pattern.value == "success")
-    token = auth["Authorization"].split()[1]
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        socket.receive_json()
-        indicator_of(station).press()
-        event = socket.receive_json()
-        while event["type"] != "button":
-            event = socket.receive_json()
-        assert event["data"] == {"action": "next_student", "step": "committed"}
+    assert press_button(client, auth, station) == {"action": "next_student", "step": "committed"}
     assert client.get("/api/enrollment", headers=auth).json()["step"] == "idle"
     wait_for(lambda: indicator_of(station).pattern.value == "ready")
 
@@ -79,14 +77,7 @@ def test_a_device_fault_shows_fault_and_the_button_acknowledges(client, auth, st
     reader.unplugged = True
     assert client.post("/api/enrollment/fingerprints/2/capture", headers=auth).status_code == 503
     wait_for(lambda: indicator_of(station).pattern.value == "fault")
-    token = auth["Authorization"].split()[1]
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        socket.receive_json()
-        indicator_of(station).press()
-        event = socket.receive_json()
-        while event["type"] != "button":
-            event = socket.receive_json()
-        assert event["data"]["action"] == "fault_acknowledged"
+    assert press_button(client, auth, station)["action"] == "fault_acknowledged"
     assert client.get("/api/enrollment", headers=auth).json()["step"] == "fault"
     reader.unplugged = False
     post(client, auth, "/api/enrollment/resume")
