@@ -216,11 +216,22 @@ def test_a_rebooted_panel_gets_the_current_pattern_back(panel, indicator):
     wait_for(lambda: panel.showing == "uploading")
 
 
-def test_no_panel_on_the_port_is_a_bilingual_unplugged_error(tmp_path):
-    with pytest.raises(DeviceError) as failure:
-        FrontPanelIndicator(str(tmp_path / "ttyACM7")).open()
-    assert failure.value.unplugged
-    assert failure.value.text.id.startswith("Panel depan")
+def test_a_panel_plugged_in_later_is_picked_up(tmp_path, panel):
+    port = tmp_path / "ttyACM7"
+    adapter = FrontPanelIndicator(str(port), heartbeat_s=0.1)
+    try:
+        with pytest.raises(DeviceError) as failure:
+            adapter.open()
+        assert failure.value.unplugged
+        assert failure.value.text.id.startswith("Panel depan")
+        assert not adapter.health().ok
+        with pytest.raises(DeviceError):
+            adapter.show(Pattern.FAULT)  # remembered, shown once the panel is there
+        port.symlink_to(panel.path)  # the technician plugs the panel in
+        wait_for(lambda: panel.showing == "fault")
+        wait_for(lambda: adapter.health().ok)
+    finally:
+        adapter.close()
 
 
 def test_a_silent_device_is_not_mistaken_for_a_panel():

@@ -15,7 +15,7 @@ from peripherals.indicator.port import Pattern
 
 LED_PINS = GpioPins(green=17, amber=27, red=22, buzzer=23, button=24)
 RGB_PINS = GpioPins(rgb=(5, 6, 13), buzzer=23, button=24)
-TOLERANCE_S = 0.08  # thread wake-ups on a shared CI machine; a human cannot see 80 ms
+TOLERANCE_S = 0.15  # thread wake-ups on a loaded, shared CI machine; still tells 0.25 s from 0.5 s
 
 
 def assert_history(pin, expected: list[tuple[float, bool]]) -> None:

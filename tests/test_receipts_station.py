@@ -197,3 +197,14 @@ def test_reprint_of_an_unknown_enrollment_is_404(client, auth):
 def test_receipts_need_a_login(client):
     assert client.get("/api/receipts/printer").status_code == 401
 
+
+
+def test_a_wrong_paper_width_stops_the_station_with_a_bilingual_message(tmp_path, monkeypatch):
+    from station.config import load_config
+    from station.errors import StationError
+
+    monkeypatch.setenv("STATION__DEVICES__PRINTER__PAPER_WIDTH_MM", "76")
+    with pytest.raises(StationError) as failure:
+        load_config(data_dir=tmp_path)
+    assert "devices.printer.paper_width_mm" in failure.value.text.id
+    assert "devices.printer.paper_width_mm" in failure.value.text.en

@@ -49,11 +49,15 @@ class FrontPanelIndicator:
         return f"frontpanel:{self.device}"
 
     def open(self) -> None:
+        """Connect; if the panel is missing, raise, but keep trying in the background so a
+        panel plugged in later is picked up (and shown the current pattern)."""
         self._stop.clear()
+        if not any(t.name == "panel-heartbeat" for t in self._threads):
+            heartbeat = threading.Thread(target=self._heartbeat, name="panel-heartbeat",
+                                         daemon=True)
+            heartbeat.start()
+            self._threads.append(heartbeat)
         self._connect()
-        heartbeat = threading.Thread(target=self._heartbeat, name="panel-heartbeat", daemon=True)
-        heartbeat.start()
-        self._threads.append(heartbeat)
 
     def _connect(self) -> None:
         try:
