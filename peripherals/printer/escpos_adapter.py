@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from peripherals.printer import status
 from peripherals.printer.port import PrinterState
 
 _NOT_READY = (PrinterState.PAPER_OUT, PrinterState.COVER_OPEN, PrinterState.OFFLINE)
+HEALTH_MAX_AGE_S = 5.0  # health() reuses a state this fresh instead of asking the printer
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class EscposPrinter:
         self._printer: Any = None
         self._lock = threading.Lock()  # one receipt or one status query on the wire at a time
         self._last_state = PrinterState.UNKNOWN
+        self._last_state_at = -HEALTH_MAX_AGE_S
 
     def _make(self) -> Any:
         from escpos import printer as escpos_printer
@@ -104,14 +107,20 @@ class EscposPrinter:
         self._printer = None
 
     def health(self) -> DeviceHealth:
-        state = self.state()
+        # The receipt worker asks the printer regularly; /api/health should not wait for a
+        # status timeout on every call when a network printer is switched off.
+        fresh = time.monotonic() - self._last_state_at < HEALTH_MAX_AGE_S
+        state = self._last_state if fresh else self.state()
         ok = state in (PrinterState.READY, PrinterState.UNKNOWN)
         return DeviceHealth(self.kind, self.link.describe(), ok, status.STATE_TEXT[state])
 
     def state(self) -> PrinterState:
         with self._lock:
-            self._last_state = self._state_locked()
-            return self._last_state
+            return self._remember(self._state_locked())
+
+    def _remember(self, state: PrinterState) -> PrinterState:
+        self._last_state, self._last_state_at = state, time.monotonic()
+        return state
 
     def _state_locked(self) -> PrinterState:
         try:
@@ -152,8 +161,7 @@ class EscposPrinter:
 
     def write(self, data: bytes) -> None:
         with self._lock:
-            state = self._state_locked()
-            self._last_state = state
+            state = self._remember(self._state_locked())
             if state in _NOT_READY:
                 raise DeviceError(state.value, status.STATE_TEXT[state],
                                   unplugged=state is PrinterState.OFFLINE)
