@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peripherals.device import DeviceError
 from peripherals.indicator.frontpanel.firmware import protocol
@@ -245,3 +247,13 @@ def test_a_silent_device_is_not_mistaken_for_a_panel():
     finally:
         os.close(master)
         os.close(slave)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200), st.integers(min_value=0, max_value=10**9))
+def test_the_panel_answers_any_line_without_raising(line, now):
+    panel = Panel(12, 0)
+    reply = panel.handle(line, now)
+    assert reply.split()[0] in ("PONG", "PANEL", "OK", "ERR")
+    colour, buzzing = panel.frame(now + 1)
+    assert colour in protocol.COLOURS and isinstance(buzzing, bool)

@@ -7,8 +7,11 @@ import threading
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peripherals.device import DeviceError
+from peripherals.printer import status
 from peripherals.printer.escpos_adapter import EscposPrinter, NetworkLink, SerialLink, UsbLink
 from peripherals.printer.port import PrinterState
 from peripherals.printer.pty_simulator import PrinterEngine, PtyPrinterSimulator
@@ -160,3 +163,22 @@ def test_paper_width_is_checked_bilingually(tmp_path):
     with pytest.raises(DeviceError) as failure:
         EscposPrinter(SerialLink("/dev/null"), 57)
     assert "58" in failure.value.text.id and "58" in failure.value.text.en
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.binary(max_size=64), max_size=8))
+def test_the_printer_engine_survives_any_bytes(tmp_path_factory, chunks):
+    engine = PrinterEngine(tmp_path_factory.mktemp("fuzz"))
+    for chunk in chunks:
+        reply = engine.feed(chunk)
+        assert all(status.valid(byte) for byte in reply), "only well-formed status answers"
+
+
+def test_a_command_that_never_completes_does_not_eat_memory(tmp_path):
+    engine = PrinterEngine(tmp_path)
+    engine.feed(b"\x1dv0\x00\xff\xff\xff\xff")  # a 4 GB image header
+    for _ in range(40):
+        engine.feed(bytes(32_000))
+    assert engine.recording.of("overflow")
+    engine.feed(b"\x1b@ok\n\x1dV\x00")
+    assert len(engine.receipts) == 1

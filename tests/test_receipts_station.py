@@ -208,3 +208,24 @@ def test_a_wrong_paper_width_stops_the_station_with_a_bilingual_message(tmp_path
         load_config(data_dir=tmp_path)
     assert "devices.printer.paper_width_mm" in failure.value.text.id
     assert "devices.printer.paper_width_mm" in failure.value.text.en
+
+
+def test_a_driver_crash_mid_print_is_uncertain_and_printing_goes_on(client, auth, station):
+    printer = printer_of(station)
+    real_write = printer.write
+    calls = {"n": 0}
+
+    def flaky_write(data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("USB transfer broke half-way")
+        real_write(data)
+
+    printer.write = flaky_write  # type: ignore[method-assign]
+    first = enroll_until(client, auth, "committed")["last_committed"]
+    wait_for(lambda: client.get(f"/api/receipts?enrollment_id={first['enrollment_id']}",
+                                headers=auth).json()[0]["status"] == "uncertain")
+    client.post("/api/enrollment/next", headers=auth)
+    enroll_until(client, auth, "committed")
+    wait_for(lambda: len(printer.printed) == 1)
+    assert client.get("/api/receipts/printer", headers=auth).json()["uncertain"] == 1

@@ -33,6 +33,9 @@ COMMANDS = {
 }
 
 
+MAX_PENDING = 1_000_000  # a command that never completes (garbage length) must not eat memory
+
+
 class PrinterEngine:
     """The printer itself, whatever the cable: bytes in, status answers out, PNGs on a cut."""
 
@@ -84,6 +87,10 @@ class PrinterEngine:
             if command.is_cut:
                 self._finish_receipt()
         del self._buffer[:pos]
+        if len(self._buffer) > MAX_PENDING:
+            self.recording.add("overflow", len(self._buffer))
+            self._buffer.clear()
+            self._receipt.clear()
         return bytes(replies)
 
     def _finish_receipt(self) -> None:

@@ -212,26 +212,29 @@ class ReceiptQueue:
             self._task = None
 
     def _recover(self) -> None:
-        with self.store.transaction() as db:
-            interrupted = [row[0] for row in db.execute(
+        with self.store.lock:
+            interrupted = [row[0] for row in self.store.db.execute(
                 "SELECT id FROM receipt_jobs WHERE status = 'printing'").fetchall()]
-            for job_id in interrupted:
-                db.execute("UPDATE receipt_jobs SET status = 'uncertain', last_error ="
-                           " 'interrupted_while_printing' WHERE id = ?", [job_id])
-                audit.record(db, "receipt_uncertain", detail={"job_id": job_id})
         for job_id in interrupted:
             log.warning("receipt job %s was interrupted while printing; not reprinted", job_id)
-            self.bus.publish("receipt", {**self.job(job_id), "status": "uncertain"})
+            self._mark_uncertain(job_id, "interrupted_while_printing")
 
     async def _run(self) -> None:
         while not self._stopping:
-            job = self._next_job()
-            state = await asyncio.to_thread(self.printer.state)
-            self._note_state(state)
-            if job is None or state in _WAITING:
-                await self._sleep(IDLE_POLL_S if job is None else self.settings.retry_s)
-                continue
-            await self._print(job)
+            try:
+                await self._step()
+            except Exception:  # a bug or an odd driver error must not stop all printing
+                log.exception("receipt worker")
+                await self._sleep(self.settings.retry_s)
+
+    async def _step(self) -> None:
+        job = self._next_job()
+        state = await asyncio.to_thread(self.printer.state)
+        self._note_state(state)
+        if job is None or state in _WAITING:
+            await self._sleep(IDLE_POLL_S if job is None else self.settings.retry_s)
+            return
+        await self._print(job)
 
     async def _sleep(self, seconds: float) -> None:
         waiter = asyncio.ensure_future(self._wake.wait())
@@ -256,21 +259,36 @@ class ReceiptQueue:
         try:
             await asyncio.to_thread(self.printer.write, escpos)
         except DeviceError as error:
-            # The adapters refuse before sending when the printer is not ready, so nothing
-            # reached the paper: the job waits for the printer again.
-            with self.store.transaction() as db:
-                db.execute("UPDATE receipt_jobs SET status = 'queued', last_error = ?"
-                           " WHERE id = ?", [error.code, job_id])
-            self._note_state(await asyncio.to_thread(self.printer.state))
-            self.bus.publish("receipt", {"job_id": job_id, "receipt_number": number,
-                                         "status": "queued", "error": error.code})
-            await self._sleep(self.settings.retry_s)
+            await self._refused(job_id, number, error)
             return
+        except Exception:
+            # Unknown whether any of it reached the paper: the operator decides, as after
+            # a power cut mid-print.
+            self._mark_uncertain(job_id, "write_failed")
+            raise
         with self.store.transaction() as db:
             db.execute("UPDATE receipt_jobs SET status = 'printed', printed_at = ?,"
                        " last_error = NULL WHERE id = ?", [audit.now_iso(), job_id])
         self.bus.publish("receipt", {"job_id": job_id, "receipt_number": number,
                                      "status": "printed"})
+
+    async def _refused(self, job_id: int, number: str, error: DeviceError) -> None:
+        # The adapters refuse before sending when the printer is not ready, so nothing
+        # reached the paper: the job waits for the printer again.
+        with self.store.transaction() as db:
+            db.execute("UPDATE receipt_jobs SET status = 'queued', last_error = ?"
+                       " WHERE id = ?", [error.code, job_id])
+        self._note_state(await asyncio.to_thread(self.printer.state))
+        self.bus.publish("receipt", {"job_id": job_id, "receipt_number": number,
+                                     "status": "queued", "error": error.code})
+        await self._sleep(self.settings.retry_s)
+
+    def _mark_uncertain(self, job_id: int, reason: str) -> None:
+        with self.store.transaction() as db:
+            db.execute("UPDATE receipt_jobs SET status = 'uncertain', last_error = ?"
+                       " WHERE id = ?", [reason, job_id])
+            audit.record(db, "receipt_uncertain", detail={"job_id": job_id, "reason": reason})
+        self.bus.publish("receipt", {**self.job(job_id), "status": "uncertain"})
 
     def _note_state(self, state: PrinterState) -> None:
         if state is self.printer_state:
