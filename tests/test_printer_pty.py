@@ -182,3 +182,24 @@ def test_a_command_that_never_completes_does_not_eat_memory(tmp_path):
     assert engine.recording.of("overflow")
     engine.feed(b"\x1b@ok\n\x1dV\x00")
     assert len(engine.receipts) == 1
+
+
+def test_a_link_that_breaks_mid_receipt_is_reported_as_interrupted(sim, printer):
+    assert printer.state() is PrinterState.READY
+
+    class Broken:
+        is_open = False
+
+        def write(self, data: bytes) -> None:
+            raise OSError("cable pulled")
+
+    # The status answered "ready"; then the cable goes while the receipt is being sent.
+    printer._state_locked = lambda: PrinterState.READY  # type: ignore[method-assign]
+    real = printer._printer.device
+    printer._printer.device = Broken()
+    try:
+        with pytest.raises(DeviceError) as failure:
+            printer.write(compose(sample_receipt()))
+        assert failure.value.code == "print_interrupted" and failure.value.unplugged
+    finally:
+        real.close()

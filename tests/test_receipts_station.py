@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from peripherals.device import DeviceError, Text
 from peripherals.printer.port import PrinterState
 from peripherals.printer.render import render
 from peripherals.printer.simulated import SimulatedPrinter
@@ -210,7 +211,12 @@ def test_a_wrong_paper_width_stops_the_station_with_a_bilingual_message(tmp_path
     assert "devices.printer.paper_width_mm" in failure.value.text.en
 
 
-def test_a_driver_crash_mid_print_is_uncertain_and_printing_goes_on(client, auth, station):
+@pytest.mark.parametrize("failure", [
+    OSError("USB transfer broke half-way"),
+    DeviceError("print_interrupted", Text("Pencetakan terputus.", "Printing broke off.")),
+])
+def test_a_print_broken_off_part_way_is_uncertain_and_printing_goes_on(
+        client, auth, station, failure):
     printer = printer_of(station)
     real_write = printer.write
     calls = {"n": 0}
@@ -218,7 +224,7 @@ def test_a_driver_crash_mid_print_is_uncertain_and_printing_goes_on(client, auth
     def flaky_write(data: bytes) -> None:
         calls["n"] += 1
         if calls["n"] == 1:
-            raise OSError("USB transfer broke half-way")
+            raise failure
         real_write(data)
 
     printer.write = flaky_write  # type: ignore[method-assign]

@@ -18,6 +18,7 @@ from peripherals.printer import status
 from peripherals.printer.port import PrinterState
 
 _NOT_READY = (PrinterState.PAPER_OUT, PrinterState.COVER_OPEN, PrinterState.OFFLINE)
+PRINT_INTERRUPTED = "print_interrupted"
 HEALTH_MAX_AGE_S = 5.0  # health() reuses a state this fresh instead of asking the printer
 
 
@@ -171,6 +172,8 @@ class EscposPrinter:
                     self._printer.device.flush()
             except Exception as exc:
                 self._drop()
-                raise DeviceError("offline", Text(
-                    f"Pengiriman ke printer terputus: {exc}",
-                    f"Sending to the printer failed: {exc}"), unplugged=True) from exc
+                # Part of the receipt may be on paper: a distinct code, so that the queue does
+                # not simply send it again.
+                raise DeviceError(PRINT_INTERRUPTED, Text(
+                    f"Pencetakan terputus di tengah jalan: {exc}",
+                    f"Printing broke off part-way: {exc}"), unplugged=True) from exc

@@ -23,6 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from peripherals.device import DeviceError, Text
+from peripherals.printer.escpos_adapter import PRINT_INTERRUPTED
 from peripherals.printer.port import PrinterState, ReceiptPrinter
 from peripherals.printer.render import render
 from peripherals.printer.status import STATE_TEXT
@@ -259,6 +260,9 @@ class ReceiptQueue:
         try:
             await asyncio.to_thread(self.printer.write, escpos)
         except DeviceError as error:
+            if error.code == PRINT_INTERRUPTED:
+                self._mark_uncertain(job_id, error.code)
+                return
             await self._refused(job_id, number, error)
             return
         except Exception:
