@@ -144,7 +144,11 @@ def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
         camera=camera_sim,
         fingerprint=fingerprint_sim,
         indicator=indicator or SimulatedIndicator(),
-        printer=printer or SimulatedPrinter(paper_width_mm=settings.printer.paper_width_mm),
+        printer=printer or SimulatedPrinter(
+            paper_width_mm=settings.printer.paper_width_mm,
+            # a 9600-baud serial printer takes ~4 s for a receipt; 0 = instant (tests)
+            bytes_per_s=960 / scale if scale else 0,
+        ),
         applicant=SimulatedApplicant(fingerprint=fingerprint_sim, camera=camera_sim),
         simulated=simulated,
         notes=notes,
