@@ -14,6 +14,7 @@ from typing import Any
 from peripherals.device import Text
 from station.errors import StationError
 from station.receipts.cli import register as register_receipts
+from station.status_lights_cli import register as register_status_lights
 
 log = logging.getLogger("station")
 
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", choices=["operator", "supervisor", "technician"], default="operator")
     register_receipts(sub)
+    register_status_lights(sub)
     return parser
 
 

@@ -257,3 +257,29 @@ def test_the_panel_answers_any_line_without_raising(line, now):
     assert reply.split()[0] in ("PONG", "PANEL", "OK", "ERR")
     colour, buzzing = panel.frame(now + 1)
     assert colour in protocol.COLOURS and isinstance(buzzing, bool)
+
+
+def test_simulate_frontpanel_cli_drives_the_host_adapter(tmp_path):
+    repo = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen(
+        [sys.executable, "-m", "station", "simulate", "frontpanel"], cwd=repo,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        bufsize=1)
+    assert process.stdout is not None and process.stdin is not None
+    try:
+        path = process.stdout.readline().strip()
+        assert path.startswith("/dev/pts/")
+        adapter = FrontPanelIndicator(path, heartbeat_s=0.2)
+        adapter.open()
+        presses: list[int] = []
+        adapter.when_pressed(lambda: presses.append(1))
+        adapter.show(Pattern.FAULT)
+        line = process.stdout.readline()
+        while not line.startswith("fault: merah/red"):
+            line = process.stdout.readline()
+        process.stdin.write("tekan\n")
+        wait_for(lambda: presses == [1])
+        adapter.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

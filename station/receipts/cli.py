@@ -11,15 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from peripherals.printer.pty_simulator import COMMANDS, PtyPrinterSimulator
-
-
-def simulate_group(sub: Any) -> Any:
-    """The shared `station simulate <device>` group, created by the first area that needs it."""
-    parser = sub.choices.get("simulate")
-    if parser is None:
-        parser = sub.add_parser("simulate", help="run a device simulator on a pty")
-        parser.set_defaults(simulate_sub=parser.add_subparsers(dest="device", required=True))
-    return parser.get_default("simulate_sub")
+from station.simulate_cli import simulate_group
 
 
 def register(sub: Any) -> None:

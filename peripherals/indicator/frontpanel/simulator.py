@@ -9,6 +9,7 @@ import select
 import threading
 import time
 import tty
+from collections.abc import Callable
 
 from peripherals.indicator.frontpanel.firmware.protocol import LineBuffer, Panel
 from peripherals.recording import Recording
@@ -21,6 +22,7 @@ class FrontPanelSimulator:
         self.leds = leds
         self.recording = Recording()
         self.frame: tuple[str, bool] = ("", False)
+        self.on_frame: Callable[[tuple[str, bool]], None] | None = None  # e.g. a demo console
         self._button_until = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -89,4 +91,6 @@ class FrontPanelSimulator:
             if frame != self.frame:
                 self.frame = frame
                 self.recording.add("frame", frame)
+                if self.on_frame is not None:
+                    self.on_frame(frame)
             time.sleep(LOOP_S)
