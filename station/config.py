@@ -20,7 +20,9 @@ from pydantic_settings import (
 
 from peripherals.device import Text
 from station.devices.settings import DevicesSettings
+from station.domain.settings import DomainSettings
 from station.errors import StationError
+from station.photo.settings import PhotoSettings
 from station.receipts.settings import ReceiptSettings
 from station.settings_section import Section
 
@@ -79,6 +81,8 @@ class StationConfig(BaseSettings):
     enrollment: EnrollmentSettings = EnrollmentSettings()
     devices: DevicesSettings = DevicesSettings()
     sealing: SealingSettings = SealingSettings()
+    photo: PhotoSettings = PhotoSettings()
+    domain: DomainSettings = DomainSettings()
     receipts: ReceiptSettings = ReceiptSettings()
 
     @classmethod

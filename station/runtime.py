@@ -15,6 +15,7 @@ from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
 from station.enrollment.controller import EnrollmentController
 from station.events import EventBus
+from station.photo.live import LivePhoto
 from station.receipts.queue import ReceiptQueue
 from station.sealing.seal import demo_office_identity
 from station.status_lights import StatusLights
@@ -59,6 +60,13 @@ class Station:
         self.controller = EnrollmentController(
             config, self.store, self.devices, self.bus, recipients
         )
+        self.photo = LivePhoto(
+            config.photo,
+            self.devices.camera,
+            self.bus,
+            active=lambda: self.controller.step == "photo",
+            birth_year=self.controller.applicant_birth_year,
+        )
         self.receipts = ReceiptQueue(
             settings=config.receipts, station_id=config.station.id, data_dir=config.data_dir,
             store=self.store, printer=self.devices.printer, bus=self.bus,
@@ -88,6 +96,7 @@ class Station:
         await asyncio.to_thread(self.devices.open_all)
         if self.simulation:
             await asyncio.to_thread(self._seed_demo)
+        await self.photo.start()
         await self.receipts.start()
         await self.lights.start()
         self.ready = True
@@ -98,6 +107,7 @@ class Station:
         self.ready = False
         await self.lights.stop()
         await self.receipts.stop()
+        await self.photo.stop()
         await asyncio.to_thread(self.devices.close_all)
         self.store.close()
 

@@ -6,6 +6,7 @@ import { renderLogin } from "./screens/login.js";
 import { STEP_SCREENS, STEPS_SHOWN } from "./screens/steps.js";
 import "./screens/receipt.js"; // adds the receipt panels to the done and visit screens
 import { VIEWS } from "./screens/views.js";
+import "./screens/registry.js";
 
 const app = {
   operator: null,
