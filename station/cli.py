@@ -17,6 +17,8 @@ from station.collector import cli as collector_cli
 from station.domain import cli as domain_cli
 from station.errors import StationError
 from station.photo import cli as photo_cli
+from station.receipts.cli import register as register_receipts
+from station.status_lights_cli import register as register_status_lights
 from station.upload import cli as upload_cli
 
 log = logging.getLogger("station")
@@ -185,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=["operator", "supervisor", "technician"], default="operator")
     photo_cli.register(sub)
     domain_cli.register(sub)
+    register_receipts(sub)
+    register_status_lights(sub)
     upload_cli.register(sub)
     collector_cli.register(sub)
     return parser

@@ -23,6 +23,7 @@ from station.devices.settings import DevicesSettings
 from station.domain.settings import DomainSettings
 from station.errors import StationError
 from station.photo.settings import PhotoSettings
+from station.receipts.settings import ReceiptSettings
 from station.settings_section import Section
 from station.upload.settings import UploadSettings
 
@@ -83,6 +84,7 @@ class StationConfig(BaseSettings):
     sealing: SealingSettings = SealingSettings()
     photo: PhotoSettings = PhotoSettings()
     domain: DomainSettings = DomainSettings()
+    receipts: ReceiptSettings = ReceiptSettings()
     upload: UploadSettings = UploadSettings()
 
     @classmethod

@@ -17,6 +17,7 @@ from web.routes import (
     enrollment,
     events,
     health,
+    receipts,
     registry,
     reports,
     roster,
@@ -43,7 +44,8 @@ def create_app(station: Station) -> FastAPI:
     )
     app.state.station = station
     errors.install(app)
-    routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports, upload)
+    routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports,
+               receipts, upload)
     for module in routers:
         app.include_router(module.router)
     static = resources.files("web") / "static"

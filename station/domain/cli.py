@@ -38,7 +38,11 @@ def register(subparsers: Any) -> None:
 
 
 def run_nik(args: argparse.Namespace) -> int:
-    result = parse_nik(args.nik, today=args.today, form_birth_date=args.dob, form_sex=args.sex)
+    result = parse_nik(
+        args.nik, today=args.today, form_birth_date=args.dob, form_sex=args.sex
+    )
     json.dump(result.as_json(), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0 if result.valid else 1
+
+

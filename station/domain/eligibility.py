@@ -133,13 +133,9 @@ def assess(
             ),
         )
     if first_time:
-        why = (
-            ("kawin", "married")
-            if married and age_cutoff < VOTING_AGE
-            else (
-                f"{VOTING_AGE} tahun",
-                f"{VOTING_AGE}",
-            )
+        why = ("kawin", "married") if married and age_cutoff < VOTING_AGE else (
+            f"{VOTING_AGE} tahun",
+            f"{VOTING_AGE}",
         )
         return result(
             Verdict.FIRST_TIME_VOTER,
@@ -153,8 +149,8 @@ def assess(
             Verdict.ELIGIBLE,
             Text(
                 "Wajib KTP-el: " + ("sudah/pernah kawin." if married else f"umur {age_today}."),
-                "Owed a KTP-el: "
-                + ("married or previously married." if married else f"aged {age_today}."),
+                "Owed a KTP-el: " + ("married or previously married." if married
+                                     else f"aged {age_today}."),
             ),
         )
     when = f"{card_from:%d-%m-%Y}"

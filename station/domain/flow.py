@@ -109,10 +109,7 @@ class RegistryFlow:
         return IdentityCheck(nik, eligibility)
 
     def save_identity(
-        self,
-        db: sqlite_utils.Database,
-        enrollment_id: int,
-        form: IdentityAnswers,
+        self, db: sqlite_utils.Database, enrollment_id: int, form: IdentityAnswers,
         check: IdentityCheck,
     ) -> None:
         """Inside the identity step's transaction. The school list's copy of the NIK is

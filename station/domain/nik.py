@@ -155,7 +155,9 @@ def parse_nik(
 
 def _check_characters(digits: str, result: NikResult) -> bool:
     if not digits:
-        result.errors.append(Finding("empty", Text("NIK belum diisi.", "The NIK is empty.")))
+        result.errors.append(
+            Finding("empty", Text("NIK belum diisi.", "The NIK is empty."))
+        )
         return False
     if digits.isascii() and digits.isdigit():
         return True

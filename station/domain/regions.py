@@ -93,7 +93,9 @@ class RegionIndex:
         hits = [
             r
             for r in self._by_digits.values()
-            if not r.retired and (level is None or r.level is level) and needle in r.name.casefold()
+            if not r.retired
+            and (level is None or r.level is level)
+            and needle in r.name.casefold()
         ]
         order = list(Level)
 

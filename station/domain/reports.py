@@ -159,15 +159,8 @@ def report_csv(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["figure", "value"])
     writer.writerow(["title", report.title])
-    for key in (
-        "recorded",
-        "first_time_voters",
-        "with_finger_exceptions",
-        "finger_exceptions",
-        "duplicates_warned",
-        "receipts_printed",
-        "kk_checked",
-    ):
+    for key in ("recorded", "first_time_voters", "with_finger_exceptions", "finger_exceptions",
+                "duplicates_warned", "receipts_printed", "kk_checked"):
         writer.writerow([key, getattr(report, key)])
     for sex, n in report.by_sex.items():
         writer.writerow([f"sex.{sex}", n])
@@ -238,6 +231,8 @@ def per_hour_svg(report: Report, width: int = 480, height: int = 200) -> str:
         )
         cx = x + slot / 2
         parts.append(f'<text x="{cx:.1f}" y="{y - 4:.1f}" text-anchor="middle">{n}</text>')
-        parts.append(f'<text x="{cx:.1f}" y="{height - 8}" text-anchor="middle">{hour[:2]}</text>')
+        parts.append(
+            f'<text x="{cx:.1f}" y="{height - 8}" text-anchor="middle">{hour[:2]}</text>'
+        )
     parts.append("</svg>")
     return "\n".join(parts)

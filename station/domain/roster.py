@@ -30,13 +30,7 @@ _HEADERS = {
     "name": ("nama", "name", "namasiswa", "namalengkap", "namapesertadidik", "nama lengkap"),
     "class_name": ("kelas", "class", "rombel", "rombonganbelajar", "classname"),
     "birth_date": (
-        "tanggallahir",
-        "tgllahir",
-        "tgl_lahir",
-        "birthdate",
-        "dateofbirth",
-        "dob",
-        "lahir",
+        "tanggallahir", "tgllahir", "tgl_lahir", "birthdate", "dateofbirth", "dob", "lahir",
     ),
     "sex": ("jeniskelamin", "jk", "lp", "sex", "gender", "kelamin"),
     "nisn": ("nisn",),
@@ -64,20 +58,9 @@ _MONTHS = {
     for name in names
 }
 _SEX = {
-    "l": "L",
-    "lk": "L",
-    "laki-laki": "L",
-    "laki laki": "L",
-    "lakilaki": "L",
-    "pria": "L",
-    "m": "L",
-    "male": "L",
-    "p": "P",
-    "pr": "P",
-    "perempuan": "P",
-    "wanita": "P",
-    "f": "P",
-    "female": "P",
+    "l": "L", "lk": "L", "laki-laki": "L", "laki laki": "L", "lakilaki": "L", "pria": "L",
+    "m": "L", "male": "L",
+    "p": "P", "pr": "P", "perempuan": "P", "wanita": "P", "f": "P", "female": "P",
 }
 
 
@@ -136,10 +119,9 @@ class RosterImport:
         noted = [s for s in self.students if s.notes]
         head_id = f"{len(self.students)} siswa dibaca, {len(self.rejected)} baris ditolak"
         head_en = f"{len(self.students)} students read, {len(self.rejected)} rows rejected"
-        lines_id, lines_en = (
-            [head_id + f", {len(noted)} dengan catatan."],
-            [head_en + f", {len(noted)} with notes."],
-        )
+        lines_id, lines_en = [head_id + f", {len(noted)} dengan catatan."], [
+            head_en + f", {len(noted)} with notes."
+        ]
         for r in self.rejected:
             lines_id.append(f"Baris {r.line}: ditolak - {r.reason.id}")
             lines_en.append(f"Line {r.line}: rejected - {r.reason.en}")
@@ -225,8 +207,8 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text)))
     except csv.Error as error:  # e.g. an unclosed quote swallowing the rest of the file
         out.file_error = Text(
-            f'Berkas CSV rusak: {error}. Periksa tanda kutip (") yang tidak ditutup.',
-            f'The CSV file is broken: {error}. Look for an unclosed quote (").',
+            f"Berkas CSV rusak: {error}. Periksa tanda kutip (\") yang tidak ditutup.",
+            f"The CSV file is broken: {error}. Look for an unclosed quote (\").",
         )
         return out
     numbered = [(i, row) for i, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
@@ -280,7 +262,9 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
             )
             continue
         if not cells.get("name"):
-            out.rejected.append(RejectedRow(line, Text("Nama kosong.", "The name is empty."), raw))
+            out.rejected.append(
+                RejectedRow(line, Text("Nama kosong.", "The name is empty."), raw)
+            )
             continue
         student = _read_student(line, cells, today)
         duplicate = _duplicate_of(student, seen)
@@ -359,9 +343,8 @@ def _read_nik(student: Student, raw_nik: str, today: date) -> None:
             "step and format the NIK column as Text.",
         )
         return
-    parsed = parse_nik(
-        raw_nik, today=today, form_birth_date=student.birth_date, form_sex=student.sex
-    )
+    parsed = parse_nik(raw_nik, today=today, form_birth_date=student.birth_date,
+                       form_sex=student.sex)
     if not parsed.valid:
         reasons = parsed.errors[0].text
         _note(

@@ -103,7 +103,9 @@ class RosterQueue:
                 birth = student.birth_date.isoformat() if student.birth_date else None
                 keys = _keys(student.nisn, student.nik, student.name, birth)
                 if keys & known:
-                    result.rejected.append(RejectedRow(student.line, _ALREADY_QUEUED, student.name))
+                    result.rejected.append(
+                        RejectedRow(student.line, _ALREADY_QUEUED, student.name)
+                    )
                     continue
                 known |= keys
                 kept.append(student)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import cv2
 import numpy as np
+import sqlite_utils
 from PIL import Image, UnidentifiedImageError
 
 from peripherals.device import DeviceError, Text
@@ -38,6 +39,7 @@ from station.store.db import Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+CommitHook = Callable[[sqlite_utils.Database, Draft, dict[str, Any]], None]
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 _CAPTURE_KIND_STEP = {"photo": "photo", "finger": "fingerprints", "signature": "signature"}
@@ -76,6 +78,8 @@ class EnrollmentController:
         self.fault: dict[str, Any] | None = None
         self.machine = EnrollmentMachine()
         self.photos = PhotoTaker(config.photo)
+        # Called inside the commit's transaction (e.g. queueing the receipt): all or nothing.
+        self.commit_hooks: list[CommitHook] = []
         self._lock = asyncio.Lock()
         self._restore()
 
@@ -199,7 +203,9 @@ class EnrollmentController:
             draft = self._require_holder(operator, "consent", "consent_given")
             # Applicant's consent, and a guardian's for under-18s: station.domain.consent.
             born = date.fromisoformat(draft.identity["birth_date"])
-            checked = self.registry.check_consent(draft.visit_id, born, form, self.registry.today())
+            checked = self.registry.check_consent(
+                draft.visit_id, born, form, self.registry.today()
+            )
             consent = {
                 **form.model_dump(),
                 **checked,
@@ -357,6 +363,8 @@ class EnrollmentController:
                     summary=summary,
                     receipt_number=receipt,
                 )
+                for hook in self.commit_hooks:
+                    hook(db, draft, summary)
             self.machine.send("commit")
             self.draft = None
             self.last_committed = {"enrollment_id": draft.id, **summary}
@@ -432,6 +440,7 @@ class EnrollmentController:
 
     async def _device(self, kind: str, call: Callable[[], T]) -> T:
         """Run a blocking device call off the event loop; an unplugged device is a fault."""
+        self.bus.publish("capture", {"device": kind, "active": True})
         try:
             return await asyncio.to_thread(call)
         except DeviceError as error:
@@ -439,6 +448,8 @@ class EnrollmentController:
                 self._enter_fault(kind, error)
                 raise StationError(error.code, error.text, status=503) from None
             raise StationError(error.code, error.text, status=422) from None
+        finally:
+            self.bus.publish("capture", {"device": kind, "active": False})
 
     def _enter_fault(self, kind: str, error: DeviceError) -> None:
         draft = self.draft

@@ -148,6 +148,37 @@ def _domain_registry(db: sqlite_utils.Database) -> None:
     )
 
 
+def _receipt_jobs(db: sqlite_utils.Database) -> None:
+    """The durable receipt queue: a job is queued in the commit's own transaction, marked
+    'printing' (committed) before its bytes go out and 'printed' after; a job found
+    'printing' at start is 'uncertain' and never printed again without an explicit reprint."""
+    run_script(
+        db,
+        """
+        CREATE TABLE receipt_jobs (
+            id INTEGER PRIMARY KEY,
+            enrollment_id INTEGER NOT NULL REFERENCES enrollments(id),
+            receipt_number TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('original', 'reprint')),
+            content TEXT NOT NULL,
+            escpos BLOB NOT NULL,
+            paper_width_mm INTEGER NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('queued', 'printing', 'printed', 'uncertain')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            requested_by INTEGER REFERENCES operators(id),
+            queued_at TEXT NOT NULL,
+            printed_at TEXT
+        );
+        CREATE INDEX receipt_jobs_by_status ON receipt_jobs(status, id);
+        CREATE INDEX receipt_jobs_by_enrollment ON receipt_jobs(enrollment_id);
+        CREATE UNIQUE INDEX one_original_receipt ON receipt_jobs(enrollment_id)
+            WHERE kind = 'original';
+        """,
+    )
+
+
 def _upload_batches(db: sqlite_utils.Database) -> None:
     """Day's-end batches, and sealed records that can be batched, delivered and purged
     (ciphertext becomes NULL once acknowledged and past retention)."""
@@ -189,6 +220,7 @@ def _upload_batches(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_foundation,
     _domain_registry,
+    _receipt_jobs,
     _upload_batches,
 ]
 
