@@ -84,6 +84,8 @@ def test_partial_upload_is_resumed_never_reset_then_acknowledged(office) -> None
     assert again.headers["Location"] == created.headers["Location"]
     assert httpx.head(url, headers=TUS).headers["Upload-Offset"] == "1000"
     assert _patch(url, 0, data[:1000]).status_code == 409  # stale offset
+    assert _patch(url, 1000, data[1000:] + b"extra").status_code == 413
+    assert httpx.head(url, headers=TUS).headers["Upload-Offset"] == "1000"
 
     done = _patch(url, 1000, data[1000:])
     assert done.status_code == 204

@@ -195,6 +195,16 @@ def create_collector_app(
             )
         if upload.received or offset != upload.offset:
             return Response(status_code=409, headers=_upload_headers(upload))
+        declared = request.headers.get("Content-Length", "")
+        if declared.isdigit() and offset + int(declared) > upload.length:
+            return _error(
+                413,
+                "exceeds_upload_length",
+                Text(
+                    "Potongan data melebihi ukuran unggahan yang dinyatakan.",
+                    "The chunk goes past the declared Upload-Length.",
+                ),
+            )
         upload.generation += 1
         generation = upload.generation
         journal.append({"event": "patch", "upload_id": upload_id, "offset": offset})
