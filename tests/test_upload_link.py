@@ -144,7 +144,7 @@ def test_unreachable_office_is_reported_not_hung(
 def test_a_silent_link_gives_up_after_bounded_failures(
     provisioned: Provisioned, station_store: Store
 ) -> None:
-    """Every connection black-holes: the client must stop by its own timeouts,
+    """The link goes silent for good: the client must stop by its own timeouts,
     keep the batch queued with its upload URL, and resume next time."""
     p = provisioned
     with p.collector() as server:
@@ -152,7 +152,8 @@ def test_a_silent_link_gives_up_after_bounded_failures(
             station_store, read_timeout_s=0.5, write_timeout_s=0.5, max_consecutive_failures=3
         )
         seal_day(p, station_store, 6, photo_px=(240, 320))
-        plan = FaultPlan(every_bytes=(60_000, 60_000), kinds=("blackhole",), limit=50)
+        # The first PATCH gets 60 KB through, then nothing ever passes again.
+        plan = FaultPlan(every_bytes=(1, 1), kinds=("blackhole",), limit=50, first_at=60_000)
         with LinkSimulator(server.port, faults=plan) as link:
             _at(day, link.url("/files"))
             with pytest.raises(UploadError) as caught:
@@ -166,3 +167,30 @@ def test_a_silent_link_gives_up_after_bounded_failures(
         patches = [e["offset"] for e in server.journal if e["event"] == "patch"]
     assert patches[-1] > 0  # the healthy run resumed, it did not start over
     assert len(_held(p)) == 1
+
+
+def batch_size(day: DayEnd) -> int:
+    return sum(b.size for b in day.outbox.batches())
+
+
+def test_a_link_that_cuts_every_chunk_still_finishes(
+    provisioned: Provisioned, station_store: Store
+) -> None:
+    """Every PATCH is cut part-way, more times than max_consecutive_failures: as long
+    as each attempt moves the server's offset on, the upload goes on to the end."""
+    p = provisioned
+    with p.collector() as server:
+        day = p.day(
+            station_store,
+            chunk_min_bytes=128 * 1024,
+            chunk_max_bytes=128 * 1024,
+            max_consecutive_failures=3,
+        )
+        seal_day(p, station_store, 16, photo_px=(240, 320))
+        plan = FaultPlan(every_bytes=(60_000, 90_000), kinds=("cut",), limit=12)
+        with LinkSimulator(server.port, faults=plan) as link:
+            _at(day, link.url("/files"))
+            (result,) = day.upload()
+    assert batch_size(day) > 90_000 * 12  # room for every planned cut
+    assert len(plan.applied) == 12 and result.retries >= 12
+    assert result.ack is not None and len(_held(p)) == 1

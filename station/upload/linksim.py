@@ -28,13 +28,15 @@ class FaultPlan:
     kinds: tuple[str, ...] = ("cut",)  # "cut" = TCP reset, "blackhole" = silence
     limit: int = 10
     seed: int = 7
+    first_at: int | None = None  # offset of the first fault, if not drawn at random
     _rng: random.Random = field(init=False, repr=False)
     _next_at: int = field(init=False, default=0)
     applied: list[tuple[int, str]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
-        self._next_at = self._rng.randint(*self.every_bytes)
+        first = self.first_at
+        self._next_at = first if first is not None else self._rng.randint(*self.every_bytes)
 
     def due(self, before: int, after: int) -> tuple[int, str] | None:
         """The fault whose offset lies in (before, after], if any remain."""

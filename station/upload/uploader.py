@@ -128,6 +128,11 @@ class Uploader:
                         # Before the first PATCH, so a restart resumes this very upload.
                         self.outbox.set_upload_url(batch.batch_id, url)
                     status = self.client.status(url)
+                    if status.offset > offset:
+                        # A cut PATCH still moved the server on: that is progress,
+                        # not a failure streak (a link cutting every few 100 KB
+                        # must finish, not give up).
+                        failures = 0
                     offset = status.offset
                     report("uploading")
                     while offset < batch.size:
