@@ -276,3 +276,23 @@ def test_media_round_trip_export_import_ack(tmp_path: Path) -> None:
 
         repeat = _create(server, batch_file.stem, batch_file.stat().st_size)
     assert repeat.status_code == 201 and repeat.headers["Batch-Status"] == "already-received"
+
+
+def test_upload_with_the_progress_bar_reaches_the_office(tmp_path: Path) -> None:
+    p = provision(tmp_path)
+    store = p.store()
+    seal_day(p, store, 2)
+    store.close()
+    with p.collector() as server:
+        done = _station(
+            "upload",
+            "--data",
+            str(p.station_data),
+            "--collector",
+            server.url,
+            env={"STATION__UPLOAD__COLLECTOR_ACK_KEY": p.identity.ack_public_key},
+        )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "acknowledged by the office" in done.stdout and "Mbit/s" in done.stdout
+    again = _station("upload", "--data", str(p.station_data), "--collector", server.url)
+    assert again.returncode == 0 and "Nothing to upload" in again.stdout
