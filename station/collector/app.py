@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,7 @@ def create_collector_app(
     app = FastAPI(title="e-KTP reference collector", docs_url=None, redoc_url=None)
     # What happened, in order, for operators' logs and for tests that must prove a
     # resume started at the server's offset rather than at zero.
-    journal: list[dict[str, Any]] = []
+    journal: deque[dict[str, Any]] = deque(maxlen=10_000)
     app.state.store = store
     app.state.journal = journal
 
