@@ -19,6 +19,7 @@ from station.photo.live import LivePhoto
 from station.receipts.queue import ReceiptQueue
 from station.sealing.seal import demo_office_identity
 from station.status_lights import StatusLights
+from station.storage import storage
 from station.store.db import Store, open_store
 from station.upload.service import UploadRunner
 from station.visits import Visits
@@ -128,6 +129,7 @@ class Station:
 
     def health(self) -> dict[str, Any]:
         devices = self.devices.health()
+        room = storage(self.config.data_dir, self.config.devices.indicator.low_storage_mb)
         return {
             "status": "ok" if all(h.ok for h in devices.values()) else "degraded",
             "ready": self.ready,
@@ -137,4 +139,5 @@ class Station:
             "state": self.controller.step,
             "devices": {kind: health.as_json() for kind, health in devices.items()},
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],
+            "storage": room.as_json() if room else None,
         }
