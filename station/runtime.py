@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from peripherals.device import Text
+from station import logbook
 from station.access.operators import Access, Role
 from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
@@ -48,6 +49,7 @@ DEMO_OPERATORS = (
 class Station:
     def __init__(self, config: StationConfig, *, simulate: bool | None = None) -> None:
         self.started_monotonic = time.monotonic()
+        logbook.install()
         self.config = config
         force = simulate if simulate is not None else config.simulate == "on"
         self.store: Store = open_store(config.data_dir)

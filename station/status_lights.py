@@ -64,6 +64,11 @@ class StatusLights:
             await asyncio.wait({self._task}, timeout=5)
             self._task = None
 
+    async def restore(self) -> None:
+        """Show the station's real state again (after a self-test drove the lights)."""
+        self.pattern = None
+        await self._refresh()
+
     def choose(self) -> Pattern:
         step = self.controller.step
         if step == "fault":
