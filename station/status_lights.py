@@ -106,7 +106,8 @@ class StatusLights:
         if event["type"] == "capture":
             self.capturing = bool(data.get("active"))
         elif event["type"] == "upload":
-            self.uploading = bool(data.get("active"))
+            # progress events while it runs, then one {"finished": true}
+            self.uploading = not data.get("finished")
 
     def _check_storage(self) -> None:
         room = storage(self.data_dir, self.low_storage_mb)

@@ -210,7 +210,14 @@ class UploadRunner:
             self.bus.publish("upload", {"finished": True, "error": self.last_error})
         except Exception:  # noqa: BLE001 - reported to the tablet, never a silent death
             log.exception("day's-end upload failed")
-            self.last_error = {"code": "upload_crashed"}
+            self.last_error = {
+                "code": "upload_crashed",
+                "message": {
+                    "id": "Unggahan berhenti karena kesalahan di stasiun; data tetap aman."
+                    " Coba lagi.",
+                    "en": "The upload stopped on a station error; the data is safe. Try again.",
+                },
+            }
             self.bus.publish("upload", {"finished": True, "error": self.last_error})
         finally:
             self._running.release()
