@@ -124,7 +124,7 @@ class RosterQueue:
                 student_id = db.execute(
                     "INSERT INTO roster_students (visit_id, line, name, class_name, birth_date,"
                     " sex, nisn, nik_masked, notes, status, status_note, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     [
                         visit_id,
                         student.line,
@@ -139,7 +139,7 @@ class RosterQueue:
                         reason.en if reason else "",
                         now,
                     ],
-                ).lastrowid
+                ).fetchone()[0]
                 if student.nik:
                     # Sealed once the row has its id, which the ciphertext is bound to.
                     db.execute(
