@@ -1,0 +1,1 @@
+"""Sealing records for the central office: signing and encryption keys."""
