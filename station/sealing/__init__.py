@@ -1,1 +1,1 @@
-"""Sealing records for the central office: signing and encryption keys."""
+"""Sealing: biometric and demographic data encrypted for the central office at commit."""
