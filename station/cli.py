@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from peripherals.device import Text
+from station import provision_cli
 from station.errors import StationError
 
 log = logging.getLogger("station")
@@ -168,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = command("add", cmd_operator_add, "add an operator (asks for the PIN)", operator_sub)
     add.add_argument("name")
     add.add_argument("--role", choices=["operator", "supervisor", "technician"], default="operator")
+    provision_cli.register(sub)
     return parser
 
 

@@ -24,21 +24,16 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives import serialization
-
 from peripherals.device import Text
-from station import network_keyfiles
-from station.sealing.keys import ensure_signing_key
 
 PROVISIONING_FILE_NAME = "ektp-provision.toml"
 ERRORS_FILE_NAME = "ektp-provision-errors.txt"
@@ -46,9 +41,9 @@ SUMMARY_FILE_NAME = "ektp-provisioned.txt"
 DEFAULT_BOOT_DIR = Path("/boot/firmware")
 DEFAULT_DATA_ROOT = Path("/var/lib/ektp")
 
-ROLES = ("operator", "supervisor")
-_STATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$")
-_OPERATOR_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+ROLES = ("operator", "supervisor", "technician")  # as in station.access.operators
+_STATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$")  # fits config station.id
+_OPERATOR_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$")
 _APN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$")
 _PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]*$")
 _MAX_FILE_BYTES = 64 * 1024
@@ -76,13 +71,9 @@ class ProvisioningInvalid(Exception):
 
 @dataclass(frozen=True)
 class OperatorSeed:
-    id: str
-    name: str
-    role: str  # "operator" | "supervisor"
-    pin_hash: str  # argon2 hash; the PIN itself never travels on the card
-
-    def __repr__(self) -> str:  # keep hashes out of logs and tracebacks
-        return f"OperatorSeed(id={self.id!r}, name={self.name!r}, role={self.role!r})"
+    name: str  # the login name typed on the tablet
+    role: str  # one of ROLES
+    pin_hash: str = field(repr=False)  # argon2; the PIN itself never travels on the card
 
 
 @dataclass(frozen=True)
@@ -100,6 +91,9 @@ class Provisioning:
     operators: tuple[OperatorSeed, ...]
 
 
+_ABSENT: Mapping[str, Any] = MappingProxyType({})
+
+
 class _Reader:
     """Pulls typed values out of the parsed TOML, collecting every problem on the way."""
 
@@ -114,16 +108,24 @@ class _Reader:
         value = self.data.get(name)
         if value is None:
             self.problem(name, f"Bagian [{name}] tidak ada.", f"The [{name}] section is missing.")
-            return {}
+            return _ABSENT
         if not isinstance(value, Mapping):
             self.problem(name, f"[{name}] harus berupa bagian.", f"[{name}] must be a section.")
-            return {}
+            return _ABSENT
         return value
 
     def text(
-        self, table: Mapping[str, Any], section: str, key: str, *, required: bool = True
+        self,
+        table: Mapping[str, Any],
+        section: str,
+        key: str,
+        *,
+        required: bool = True,
+        strip: bool = True,
     ) -> str:
         where = f"{section}.{key}"
+        if table is _ABSENT:
+            return ""  # the missing section is the one problem worth reporting
         value = table.get(key)
         if value is None or value == "":
             if required:
@@ -132,7 +134,7 @@ class _Reader:
         if not isinstance(value, str):
             self.problem(where, f"{where} harus berupa teks.", f"{where} must be text.")
             return ""
-        return value.strip()
+        return value.strip() if strip else value
 
 
 def _check_station(r: _Reader) -> str:
@@ -140,8 +142,8 @@ def _check_station(r: _Reader) -> str:
     if station_id and not _STATION_ID.match(station_id):
         r.problem(
             "station.id",
-            "station.id: 3-40 huruf/angka, boleh titik, garis bawah dan tanda hubung.",
-            "station.id: 3-40 letters/digits; dots, underscores and hyphens allowed.",
+            "station.id: 3-32 huruf/angka, boleh titik, garis bawah dan tanda hubung.",
+            "station.id: 3-32 letters/digits; dots, underscores and hyphens allowed.",
         )
     return station_id
 
@@ -157,15 +159,8 @@ def _check_access_point(r: _Reader) -> tuple[str, str, int]:
             "Nama Wi-Fi (SSID) maksimal 32 karakter ASCII, tanpa ';' dan '\\'.",
             "The Wi-Fi name (SSID) is at most 32 ASCII characters, without ';' and '\\'.",
         )
-    passphrase = ap.get("passphrase")
-    if not isinstance(passphrase, str) or not passphrase:
-        r.problem(
-            "access_point.passphrase",
-            "Kata sandi Wi-Fi wajib diisi.",
-            "The Wi-Fi passphrase is required.",
-        )
-        passphrase = ""
-    elif not (8 <= len(passphrase) <= 63) or not _PRINTABLE_ASCII.match(passphrase):
+    passphrase = r.text(ap, "access_point", "passphrase", strip=False)
+    if passphrase and (not 8 <= len(passphrase) <= 63 or not _PRINTABLE_ASCII.match(passphrase)):
         r.problem(
             "access_point.passphrase",
             "Kata sandi Wi-Fi (WPA2) harus 8-63 karakter ASCII yang dapat dicetak.",
@@ -240,28 +235,28 @@ def _check_operators(r: _Reader) -> tuple[OperatorSeed, ...]:
         if not isinstance(entry, Mapping):
             r.problem(section, f"{section} harus berupa bagian.", f"{section} must be a section.")
             continue
-        op_id = r.text(entry, section, "id")
         name = r.text(entry, section, "name")
         role = r.text(entry, section, "role", required=False) or "operator"
         pin_hash = r.text(entry, section, "pin_hash")
-        if op_id and not _OPERATOR_ID.match(op_id):
+        if name and not _OPERATOR_NAME.match(name):
             r.problem(
-                f"{section}.id",
-                f"{section}.id: 2-32 huruf kecil/angka, boleh titik, garis bawah, tanda hubung.",
-                f"{section}.id: 2-32 lowercase letters/digits; dots, underscores, hyphens.",
+                f"{section}.name",
+                f"{section}.name (nama login): 2-32 huruf/angka, boleh titik, garis bawah, "
+                "tanda hubung.",
+                f"{section}.name (login name): 2-32 letters/digits; dots, underscores, hyphens.",
             )
-        if op_id in seen:
+        if name in seen:
             r.problem(
-                f"{section}.id",
-                f"Petugas '{op_id}' disebut dua kali.",
-                f"Operator '{op_id}' appears twice.",
+                f"{section}.name",
+                f"Petugas '{name}' disebut dua kali.",
+                f"Operator '{name}' appears twice.",
             )
-        seen.add(op_id)
+        seen.add(name)
         if role not in ROLES:
             r.problem(
                 f"{section}.role",
-                f"{section}.role harus 'operator' atau 'supervisor'.",
-                f"{section}.role must be 'operator' or 'supervisor'.",
+                f"{section}.role harus salah satu dari: {', '.join(ROLES)}.",
+                f"{section}.role must be one of: {', '.join(ROLES)}.",
             )
         if pin_hash and not _is_argon2_hash(pin_hash):
             r.problem(
@@ -271,7 +266,7 @@ def _check_operators(r: _Reader) -> tuple[OperatorSeed, ...]:
                 f"{section}.pin_hash is not an argon2 hash (make one with 'station provision "
                 "--hash-pin'); never write the PIN itself.",
             )
-        seeds.append(OperatorSeed(op_id, name, role, pin_hash))
+        seeds.append(OperatorSeed(name, role, pin_hash))
     if seeds and not any(seed.role == "supervisor" for seed in seeds):
         r.problem(
             "operators",
@@ -429,7 +424,7 @@ class StationLayout:
 
     @property
     def signing_key_file(self) -> Path:
-        return self.state_dir / "keys" / "station-signing.key"
+        return self.state_dir / "keys" / "station_ed25519.pem"  # as station upload expects
 
     @property
     def status_file(self) -> Path:
@@ -517,193 +512,7 @@ def provisioning_status(layout: StationLayout) -> ProvisioningStatus:
     )
 
 
-# ---------------------------------------------------------------- applying
-
-
-OperatorSink = Callable[[Sequence[OperatorSeed]], None]
-
-
-@dataclass(frozen=True)
-class Owner:
-    """Who the station's files belong to (the station's system user); None in tests."""
-
-    uid: int
-    gid: int
-
-
-def _write_atomic(path: Path, data: bytes, mode: int, owner: Owner | None = None) -> None:
-    """Replace `path` so that a power cut leaves either the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        os.fchmod(fd, mode)  # O_CREAT's mode is filtered by the umask; this is not
-        if owner is not None:
-            os.fchown(fd, owner.uid, owner.gid)
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _toml_string(value: str) -> str:
-    return json.dumps(value)  # a JSON string literal is a valid TOML basic string
-
-
-def render_station_config(p: Provisioning, layout: StationLayout) -> str:
-    """The provisioned part of the station's config (TOML)."""
-    lines = [
-        "# Written by `station provision`; re-provision instead of editing by hand.",
-        "[station]",
-        f"id = {_toml_string(p.station_id)}",
-        f"data_dir = {_toml_string(str(layout.state_dir))}",
-        "",
-        "[upload]",
-        f"collector_url = {_toml_string(p.collector_url)}",
-        f"office_recipients = [{_toml_string(p.office_recipient)}]",
-    ]
-    if p.collector_ack_key:
-        lines.append(f"collector_ack_key = {_toml_string(p.collector_ack_key)}")
-    return "\n".join(lines) + "\n"
-
-
-@dataclass(frozen=True)
-class AppliedProvisioning:
-    station_id: str
-    public_key: str
-    applied_at: str
-    written: tuple[Path, ...]
-
-
-def apply_provisioning(
-    p: Provisioning,
-    layout: StationLayout,
-    store_operators: OperatorSink,
-    *,
-    owner: Owner | None = None,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
-) -> AppliedProvisioning:
-    """Write everything the station needs; the status record is written last, so a power
-    cut part-way leaves the station "not provisioned" and the next boot starts over."""
-    written: list[Path] = []
-    layout.status_file.unlink(missing_ok=True)
-
-    # Root owns the config, the station's group may read it: the station cannot rewrite
-    # its own identity or collector.
-    config_owner = Owner(0, owner.gid) if owner is not None else None
-    _write_atomic(
-        layout.config_file, render_station_config(p, layout).encode(), 0o640, config_owner
-    )
-    written.append(layout.config_file)
-
-    for keyfile in (
-        network_keyfiles.access_point(p.station_id, p.ap_ssid, p.ap_passphrase, p.ap_channel),
-        network_keyfiles.mobile(p.station_id, p.apn, p.apn_username, p.apn_password),
-    ):
-        target = layout.network_dir / keyfile.file_name
-        _write_atomic(target, keyfile.text.encode(), 0o600)  # NM rejects anything looser
-        written.append(target)
-
-    layout.state_dir.mkdir(parents=True, exist_ok=True)
-    if owner is not None:
-        os.chown(layout.state_dir, owner.uid, owner.gid)
-    key = ensure_signing_key(layout.signing_key_file)
-    if owner is not None:
-        os.chown(layout.signing_key_file.parent, owner.uid, owner.gid)
-        os.chown(layout.signing_key_file, owner.uid, owner.gid)
-    written.append(layout.signing_key_file)
-    public_key = base64.b64encode(
-        key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    ).decode("ascii")
-
-    store_operators(p.operators)
-
-    applied_at = now().isoformat(timespec="seconds")
-    record = {
-        "provisioned": True,
-        "station_id": p.station_id,
-        "applied_at": applied_at,
-        "public_key": public_key,
-        "ssid": p.ap_ssid,
-        "apn": p.apn,
-        "collector_url": p.collector_url,
-        "operators": [op.id for op in p.operators],
-    }
-    _write_atomic(layout.status_file, json.dumps(record, indent=2).encode(), 0o644)
-    written.append(layout.status_file)
-    return AppliedProvisioning(p.station_id, public_key, applied_at, tuple(written))
-
-
-def record_rejection(layout: StationLayout, problems: Iterable[Problem]) -> None:
-    """Remember why provisioning failed, for /api/health (an earlier success is kept)."""
-    if provisioning_status(layout).provisioned:
-        return
-    record = {"provisioned": False, "problems": [p.as_json() for p in problems]}
-    _write_atomic(layout.status_file, json.dumps(record, indent=2).encode(), 0o644)
-
-
-# ---------------------------------------------------------------- the boot partition
-
-
-def scrub_boot_file(path: Path) -> None:
-    """Overwrite the provisioning file with zeros, then delete it. On flash the zeros may
-    land elsewhere (wear levelling): best effort, but it beats leaving the text in place."""
-    try:
-        size = path.stat().st_size
-        with path.open("r+b") as handle:
-            handle.write(b"\0" * size)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError:
-        pass
-    path.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
-
-
-def write_boot_summary(boot_dir: Path, applied: AppliedProvisioning, p: Provisioning) -> Path:
-    """A note without secrets for the technician (and the office: the public key)."""
-    operators = ", ".join(f"{op.id} ({op.role})" for op in p.operators)
-    text = "\n".join(
-        [
-            f"Stasiun / Station: {applied.station_id}",
-            f"Diprovisikan / Provisioned at (UTC): {applied.applied_at}",
-            f"Wi-Fi (SSID): {p.ap_ssid}",
-            f"APN: {p.apn}",
-            f"Kolektor / Collector: {p.collector_url}",
-            f"Petugas / Operators: {operators}",
-            "",
-            "Kunci publik stasiun (daftarkan di kantor) /",
-            "Station public key (register it at the office):",
-            applied.public_key,
-            "",
-            "Kata sandi Wi-Fi dan hash PIN telah dihapus dari kartu ini.",
-            "The Wi-Fi passphrase and PIN hashes have been removed from this card.",
-            "",
-        ]
-    )
-    target = boot_dir / SUMMARY_FILE_NAME
-    _write_atomic(target, text.encode(), 0o644)
-    (boot_dir / ERRORS_FILE_NAME).unlink(missing_ok=True)
-    return target
-
-
-def write_boot_errors(boot_dir: Path, problems: Sequence[Problem]) -> Path:
-    lines = [
-        "Provisioning GAGAL / FAILED. Perbaiki lalu nyalakan ulang / Fix and restart.",
-        "",
-    ]
-    for problem in problems:
-        lines += [f"- [{problem.field}]", f"  ID: {problem.text.id}", f"  EN: {problem.text.en}"]
-    target = boot_dir / ERRORS_FILE_NAME
-    _write_atomic(target, ("\n".join(lines) + "\n").encode(), 0o644)
-    return target
+def managed_status(data_root: Path | None) -> ProvisioningStatus | None:
+    """Provisioning status of an imaged station; None where nothing is provisioned by
+    file (`[provisioning] data_root` unset: a laptop, development, the simulator)."""
+    return None if data_root is None else provisioning_status(StationLayout(data_root))

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from peripherals.device import Text
+from peripherals.indicator.port import Pattern
 from station.access.operators import Access, Role
 from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
 from station.enrollment.controller import EnrollmentController
 from station.events import EventBus
+from station.provisioning import managed_status
 from station.sealing.seal import demo_office_identity
 from station.store.db import Store, open_store
+from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
 from station.visits import Visits
 
 log = logging.getLogger(__name__)
@@ -59,10 +62,15 @@ class Station:
         )
         self.ready = False
         self.ready_after_s: float | None = None
+        self.notifier = SystemdNotifier()
+        self._watchdog: asyncio.Task[None] | None = None
 
     @property
     def notes(self) -> list[Text]:
         notes = list(self.devices.notes)
+        provisioning = managed_status(self.config.provisioning.data_root)
+        if provisioning is not None and not provisioning.provisioned:
+            notes.insert(0, provisioning.text)
         if self.simulation:
             notes.insert(
                 0,
@@ -78,12 +86,22 @@ class Station:
         await asyncio.to_thread(self.devices.open_all)
         if self.simulation:
             await asyncio.to_thread(self._seed_demo)
+        provisioning = managed_status(self.config.provisioning.data_root)
+        if provisioning is not None and not provisioning.provisioned:
+            await asyncio.to_thread(self.devices.indicator.show, Pattern.NOT_PROVISIONED)
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
         self.bus.publish("station", {"ready": True})
+        # systemd (Type=notify): ready now; the watchdog ping runs on this event loop,
+        # so a stuck loop stops it and systemd restarts the station.
+        self.notifier.ready(f"station {self.config.station.id} ready")
+        self._watchdog = asyncio.create_task(keep_watchdog_fed(self.notifier))
 
     async def stop(self) -> None:
         self.ready = False
+        self.notifier.stopping()
+        if self._watchdog is not None:
+            self._watchdog.cancel()
         await asyncio.to_thread(self.devices.close_all)
         self.store.close()
 
@@ -95,8 +113,12 @@ class Station:
 
     def health(self) -> dict[str, Any]:
         devices = self.devices.health()
+        provisioning = managed_status(self.config.provisioning.data_root)
+        provisioned = provisioning is None or provisioning.provisioned
         return {
-            "status": "ok" if all(h.ok for h in devices.values()) else "degraded",
+            "status": "ok" if provisioned and all(h.ok for h in devices.values()) else "degraded",
+            "provisioned": provisioned,
+            "provisioning": provisioning.as_json() if provisioning is not None else None,
             "ready": self.ready,
             "station_id": self.config.station.id,
             "version": VERSION,
