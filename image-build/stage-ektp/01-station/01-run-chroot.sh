@@ -26,6 +26,11 @@ fi
 # The root may be read-only at run time: compile now rather than never.
 "${venv}/bin/python" -m compileall -q "${venv}" >/dev/null || true
 rm -rf "${wheels}"
+ln -sfn "${venv}/bin/station" /usr/local/bin/station
+# The station's config is written by provisioning on the data partition; the link makes
+# it the default for `station run` and for a technician's `sudo station doctor`.
+install -d -m 0755 /etc/station
+ln -sfn /var/lib/ektp/config/station.toml /etc/station/station.toml
 
 install -d -m 0755 /var/lib/ektp /boot/firmware
 if ! grep -q "LABEL=ektp-data" /etc/fstab; then
