@@ -33,7 +33,10 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from pydantic import ValidationError
+
 from peripherals.device import Text
+from station.config import StationConfig
 
 PROVISIONING_FILE_NAME = "ektp-provision.toml"
 ERRORS_FILE_NAME = "ektp-provision-errors.txt"
@@ -89,6 +92,9 @@ class Provisioning:
     office_recipient: str
     collector_ack_key: str
     operators: tuple[OperatorSeed, ...]
+    # `[config]`: any other station setting for this station's hardware, e.g.
+    # [config.devices.printer] adapter = "serial". Validated against the station's config.
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 _ABSENT: Mapping[str, Any] = MappingProxyType({})
@@ -276,6 +282,48 @@ def _check_operators(r: _Reader) -> tuple[OperatorSeed, ...]:
     return tuple(seeds)
 
 
+# Config keys the provisioning file sets through its own sections.
+OWNED_SETTINGS = ("data_dir", "station", "provisioning", "sealing", "upload")
+_TOML_SCALARS = (str, int, float, bool)
+
+
+def _plain(value: object) -> bool:
+    """Whether a value can be written back as TOML by the station (no dates, no arrays of
+    tables): strings, numbers, booleans, lists of those, and tables of all these."""
+    if isinstance(value, Mapping):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(isinstance(item, _TOML_SCALARS) for item in value)
+    return isinstance(value, _TOML_SCALARS)
+
+
+def _check_settings(r: _Reader) -> Mapping[str, Any]:
+    raw = r.data.get("config", {})
+    if not isinstance(raw, Mapping) or not _plain(raw):
+        r.problem(
+            "config",
+            "[config] hanya boleh berisi teks, angka, ya/tidak dan daftarnya.",
+            "[config] may hold only text, numbers, true/false and lists of them.",
+        )
+        return {}
+    for key in OWNED_SETTINGS:
+        if key in raw:
+            r.problem(
+                f"config.{key}",
+                f"config.{key} diatur oleh bagian lain berkas ini; hapus dari [config].",
+                f"config.{key} is set by this file's own sections; remove it from [config].",
+            )
+    try:
+        StationConfig.model_validate(dict(raw))
+    except ValidationError as error:
+        for item in error.errors():
+            where = "config." + ".".join(str(part) for part in item["loc"])
+            r.problem(
+                where, f"{where}: nilai tidak sah ({item['msg']}).", f"{where}: {item['msg']}."
+            )
+    return raw
+
+
 def parse_provisioning(text: str) -> Provisioning:
     """Validate the file's text; raise ProvisioningInvalid listing every problem."""
     try:
@@ -298,6 +346,7 @@ def parse_provisioning(text: str) -> Provisioning:
     apn, apn_user, apn_password = _check_mobile(r)
     url, recipient, ack_key = _check_upload(r)
     operators = _check_operators(r)
+    settings = _check_settings(r)
     if r.problems:
         raise ProvisioningInvalid(r.problems)
     return Provisioning(
@@ -312,6 +361,7 @@ def parse_provisioning(text: str) -> Provisioning:
         office_recipient=recipient,
         collector_ack_key=ack_key,
         operators=operators,
+        settings=settings,
     )
 
 

@@ -13,7 +13,7 @@ import base64
 import json
 import os
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +84,10 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
     if isinstance(value, str):
         return json.dumps(value)  # a JSON string literal is a valid TOML basic string
     if isinstance(value, list):
@@ -91,9 +95,30 @@ def _toml_value(value: object) -> str:
     raise TypeError(f"no TOML rendering for {type(value).__name__}")
 
 
-def station_config_values(p: Provisioning, layout: StationLayout) -> dict[str, dict[str, Any]]:
-    """The config sections provisioning sets, limited to what this station version knows
-    (the config rejects unknown keys, and the upload section may not exist yet)."""
+def _toml_table(header: str, table: Mapping[str, Any]) -> list[str]:
+    """One table's keys, then its sub-tables under dotted headers."""
+    lines = [f"[{header}]"] if header else []
+    lines += [f"{k} = {_toml_value(v)}" for k, v in table.items() if not isinstance(v, Mapping)]
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            lines += ["", *_toml_table(f"{header}.{key}" if header else key, value)]
+    return lines
+
+
+def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def station_config_values(p: Provisioning, layout: StationLayout) -> dict[str, Any]:
+    """The station's config: the `[config]` settings of the file plus what provisioning
+    sets itself, limited to sections this station version knows (the config rejects
+    unknown keys, and the upload section may not exist yet)."""
     wanted: dict[str, dict[str, Any]] = {
         "station": {"id": p.station_id},
         "provisioning": {"data_root": str(layout.root)},
@@ -104,27 +129,24 @@ def station_config_values(p: Provisioning, layout: StationLayout) -> dict[str, d
             "collector_ack_key": p.collector_ack_key,
         },
     }
-    known: dict[str, dict[str, Any]] = {}
-    for section, values in wanted.items():
+    values: dict[str, Any] = {"data_dir": str(layout.state_dir)}
+    for section, keys in wanted.items():
         field_info = StationConfig.model_fields.get(section)
-        model = field_info.annotation if field_info is not None else None
-        fields = getattr(model, "model_fields", None)
+        fields = getattr(field_info.annotation if field_info else None, "model_fields", None)
         if fields is None:
             continue
-        kept = {key: val for key, val in values.items() if key in fields and val not in ("", [])}
+        kept = {key: val for key, val in keys.items() if key in fields and val not in ("", [])}
         if kept:
-            known[section] = kept
-    return known
+            values[section] = kept
+    return _merge(p.settings, values)
 
 
 def render_station_config(p: Provisioning, layout: StationLayout) -> str:
+    values = station_config_values(p, layout)
     lines = [
         "# Written by `station provision`; re-provision rather than edit by hand.",
-        f"data_dir = {_toml_value(str(layout.state_dir))}",
+        *_toml_table("", values),
     ]
-    for section, values in station_config_values(p, layout).items():
-        lines += ["", f"[{section}]"]
-        lines += [f"{key} = {_toml_value(val)}" for key, val in values.items()]
     text = "\n".join(lines) + "\n"
     StationConfig.model_validate(tomllib.loads(text))  # never write a config the station rejects
     return text

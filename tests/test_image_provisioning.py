@@ -359,3 +359,57 @@ def test_owner_gets_the_station_files_and_root_keeps_the_config(
     config = os.stat(layout.config_file)
     assert config.st_uid == 0 and stat.S_IMODE(config.st_mode) == 0o640
     assert os.stat(layout.network_dir / "ektp-ap.nmconnection").st_uid == 0
+
+
+# ------------------------------------------------------------------ [config]: hardware settings
+
+
+def test_config_section_reaches_the_station_config(card: tuple[Path, StationLayout]) -> None:
+    boot, layout = card
+    (boot / PROVISIONING_FILE_NAME).write_text(
+        provisioning_text()
+        + """
+[config]
+log_level = "debug"
+
+[config.devices.fingerprint]
+baud = 115200
+
+[config.devices.printer]
+paper_width_mm = 80
+"""
+    )
+    assert provision(boot, layout)[0] == 0
+    config = load_config(layout.config_file)
+    assert config.devices.fingerprint.baud == 115200
+    assert config.devices.printer.paper_width_mm == 80
+    assert config.log_level == "debug"
+    assert config.station.id == "3273-KEC01-ST01"
+
+
+def test_config_section_problems_name_the_key() -> None:
+    text = (
+        provisioning_text()
+        + """
+[config]
+started = 2026-01-01T00:00:00Z
+
+[config.station]
+id = "other"
+
+[config.devices.fingerprint]
+baud = "fast"
+colour = "blue"
+"""
+    )
+    with pytest.raises(ProvisioningInvalid) as caught:
+        parse_provisioning(text)
+    assert [p.field for p in caught.value.problems] == ["config"]  # a date cannot round-trip
+    text = text.replace("started = 2026-01-01T00:00:00Z\n", "")
+    with pytest.raises(ProvisioningInvalid) as caught:
+        parse_provisioning(text)
+    assert [p.field for p in caught.value.problems] == [
+        "config.station",
+        "config.devices.fingerprint.baud",
+        "config.devices.fingerprint.colour",
+    ]

@@ -40,3 +40,15 @@ install -m 0644 files/fake-hwclock.default "${ROOTFS_DIR}/etc/default/fake-hwclo
 install -D -m 0755 files/sbin/ektp-grow-data "${ROOTFS_DIR}/usr/local/sbin/ektp-grow-data"
 install -D -m 0644 files/ektp-provision.example.toml \
 	"${ROOTFS_DIR}/boot/firmware/ektp-provision.example.toml"
+
+# The fingerprint module owns the UART: no serial console on it, the full PL011 UART on
+# GPIO14/15 (Bluetooth is not used), and the SoC watchdog on (systemd feeds it).
+boot="${ROOTFS_DIR}/boot/firmware"
+if [ -f "${boot}/cmdline.txt" ]; then
+	sed -i -e 's/console=serial0,[0-9]* //' -e 's/console=ttyAMA0,[0-9]* //' "${boot}/cmdline.txt"
+fi
+if [ -f "${boot}/config.txt" ]; then
+	for line in "enable_uart=1" "dtoverlay=disable-bt" "dtparam=watchdog=on"; do
+		grep -qx "${line}" "${boot}/config.txt" || echo "${line}" >>"${boot}/config.txt"
+	done
+fi

@@ -45,3 +45,7 @@ systemctl enable ektp-provision.service ektp-station.service ektp-grow-data.serv
 if [ -f /lib/systemd/system/fake-hwclock.service ]; then
 	systemctl enable fake-hwclock.service
 fi
+# Bluetooth would hold the PL011 UART the fingerprint module needs (dtoverlay=disable-bt).
+if [ -f /lib/systemd/system/hciuart.service ]; then
+	systemctl disable hciuart.service
+fi
