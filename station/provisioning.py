@@ -329,16 +329,9 @@ def parse_provisioning(text: str) -> Provisioning:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProvisioningInvalid(
-            [
-                Problem(
-                    "file",
-                    Text(
-                        f"Berkas bukan TOML yang sah: {exc}. Periksa tanda kutip dan tanda '='.",
-                        f"The file is not valid TOML: {exc}. Check quotes and '=' signs.",
-                    ),
-                )
-            ]
+        raise _file_problem(
+            f"Berkas bukan TOML yang sah: {exc}. Periksa tanda kutip dan tanda '='.",
+            f"The file is not valid TOML: {exc}. Check quotes and '=' signs.",
         ) from None
     r = _Reader(data)
     station_id = _check_station(r)
@@ -370,55 +363,32 @@ def load_provisioning(path: Path) -> Provisioning:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ProvisioningInvalid([_missing_file_problem(path)]) from None
-    except OSError as exc:
-        raise ProvisioningInvalid(
-            [
-                Problem(
-                    "file",
-                    Text(
-                        f"Berkas {path} tidak dapat dibaca ({exc.strerror}).",
-                        f"Cannot read {path} ({exc.strerror}).",
-                    ),
-                )
-            ]
-        ) from None
-    if len(raw) > _MAX_FILE_BYTES:
-        raise ProvisioningInvalid(
-            [
-                Problem(
-                    "file",
-                    Text("Berkas terlalu besar (maks 64 KiB).", "File too large (64 KiB max)."),
-                )
-            ]
-        )
-    try:
-        text = raw.decode("utf-8-sig")  # Windows editors like to add a BOM
-    except UnicodeDecodeError:
-        raise ProvisioningInvalid(
-            [
-                Problem(
-                    "file",
-                    Text(
-                        "Berkas harus disimpan sebagai teks UTF-8.",
-                        "The file must be saved as UTF-8 text.",
-                    ),
-                )
-            ]
-        ) from None
-    return parse_provisioning(text)
-
-
-def _missing_file_problem(path: Path) -> Problem:
-    return Problem(
-        "file",
-        Text(
+        raise _file_problem(
             f"Berkas provisioning {path} tidak ada. Salin {PROVISIONING_FILE_NAME} ke "
             "partisi boot kartu SD lalu nyalakan ulang.",
             f"The provisioning file {path} does not exist. Copy {PROVISIONING_FILE_NAME} to "
             "the SD card's boot partition and restart.",
-        ),
-    )
+        ) from None
+    except OSError as exc:
+        raise _file_problem(
+            f"Berkas {path} tidak dapat dibaca ({exc.strerror}).",
+            f"Cannot read {path} ({exc.strerror}).",
+        ) from None
+    if len(raw) > _MAX_FILE_BYTES:
+        raise _file_problem("Berkas terlalu besar (maks 64 KiB).", "File too large (64 KiB max).")
+    try:
+        text = raw.decode("utf-8-sig")  # Windows editors like to add a BOM
+    except UnicodeDecodeError:
+        raise _file_problem(
+            "Berkas harus disimpan sebagai teks UTF-8.",
+            "The file must be saved as UTF-8 text.",
+        ) from None
+    return parse_provisioning(text)
+
+
+def _file_problem(id_text: str, en_text: str) -> ProvisioningInvalid:
+    """The whole file is unusable: one problem, not one per field."""
+    return ProvisioningInvalid([Problem("file", Text(id_text, en_text))])
 
 
 def _is_age_recipient(value: str) -> bool:

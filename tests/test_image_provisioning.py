@@ -179,6 +179,13 @@ def test_unreadable_files_get_one_clear_message(
     assert expected in caught.value.problems[0].text.en
 
 
+def test_a_missing_file_says_where_to_put_it(tmp_path: Path) -> None:
+    with pytest.raises(ProvisioningInvalid) as caught:
+        load_provisioning(tmp_path / PROVISIONING_FILE_NAME)
+    [problem] = caught.value.problems
+    assert "does not exist" in problem.text.en and "boot partition" in problem.text.en
+
+
 def test_a_byte_order_mark_from_a_windows_editor_is_fine(tmp_path: Path) -> None:
     path = tmp_path / PROVISIONING_FILE_NAME
     path.write_bytes(b"\xef\xbb\xbf" + provisioning_text().encode())
