@@ -47,10 +47,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = _config(args)
     station = Station(config, simulate=True if args.simulate else None)
-    for note in station.notes:
+    if station.notes:
         print("!" * 72)
-        _say(note)
-    print("!" * 72 if station.notes else "", end="\n" if station.notes else "")
+        for note in station.notes:
+            _say(note)
+        print("!" * 72)
     host, port = config.server.host, config.server.port
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     print(f"Stasiun siap di / Station at: http://{shown}:{port}/")

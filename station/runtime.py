@@ -67,19 +67,18 @@ class Station:
 
     @property
     def notes(self) -> list[Text]:
-        notes = list(self.devices.notes)
         provisioning = managed_status(self.config.provisioning.data_root)
-        if provisioning is not None and not provisioning.provisioned:
-            notes.insert(0, provisioning.text)
+        unprovisioned = (
+            [] if provisioning is None or provisioning.provisioned else [provisioning.text]
+        )
         if self.simulation:
-            notes.insert(
-                0,
+            return unprovisioned + [
                 Text(
                     "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
                     "SIMULATION MODE: every device is simulated; data are not official records.",
-                ),
-            )
-        return notes
+                )
+            ]
+        return unprovisioned + list(self.devices.notes)
 
     async def start(self) -> None:
         self.bus.bind(asyncio.get_running_loop())
