@@ -31,6 +31,6 @@ def test_the_sealed_record_says_whether_the_clock_was_synchronised(
     assert json.loads(opened["record.json"])["clock_synchronised"] is synchronised
 
     detail = db.execute(
-        "SELECT detail FROM audit_events WHERE action = 'commit'"
+        "SELECT detail FROM audit_events WHERE to_step = 'committed'"
     ).fetchone()[0]
     assert json.loads(detail)["clock_synchronised"] is synchronised
