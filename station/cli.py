@@ -95,6 +95,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         check("sealing", bool(args.simulate), "no office recipient configured")
     else:
         check("sealing", True, f"{len(config.sealing.recipients)} office recipient(s)")
+    provision_cli.doctor_checks(config, check)
     return 1 if failures else 0
 
 

@@ -15,6 +15,7 @@ import getpass
 import json
 import pwd
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -28,6 +29,7 @@ from station.provisioning import (
 )
 
 if TYPE_CHECKING:
+    from station.config import StationConfig
     from station.provisioning_apply import Owner
 
 # The apply side (config, store, keys) loads only when a provisioning command runs, so
@@ -123,6 +125,19 @@ def _hash_pin() -> int:
         return 2
     print(hash_pin(pin))
     return 0
+
+
+def doctor_checks(config: StationConfig, check: Callable[[str, bool, str], None]) -> None:
+    """`station doctor`'s lines for an imaged station: provisioning, and the clock (a clock
+    not yet synchronised is worth knowing, not a failure: 4G may simply not be up yet)."""
+    from station.clock_sync import clock_synchronised
+    from station.provisioning import managed_status
+
+    status = managed_status(config.provisioning.data_root)
+    if status is not None:
+        check("provisioning", status.provisioned, status.text.en)
+    synced = clock_synchronised()
+    check("clock", True, "synchronised" if synced else "not synchronised yet (needs 4G once)")
 
 
 def register(sub: Any) -> None:

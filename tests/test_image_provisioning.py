@@ -420,3 +420,16 @@ colour = "blue"
         "config.devices.fingerprint.baud",
         "config.devices.fingerprint.colour",
     ]
+
+
+def test_doctor_reports_provisioning_and_the_clock(card: tuple[Path, StationLayout]) -> None:
+    boot, layout = card
+    env = {**os.environ, "STATION__PROVISIONING__DATA_ROOT": str(layout.root)}
+    data = str(layout.state_dir)
+    before = run_cli("doctor", "--simulate", "--data", data, env=env)
+    assert before.returncode == 1
+    assert "FAIL provisioning: The station is not provisioned" in before.stdout
+    assert "clock: " in before.stdout
+    assert provision(boot, layout)[0] == 0
+    after = run_cli("doctor", "--simulate", "--data", data, env=env)
+    assert "ok   provisioning: Station 3273-KEC01-ST01 is provisioned." in after.stdout
