@@ -423,6 +423,28 @@ def test_the_station_comes_up_by_itself(provisioned: Container) -> None:
     ruleset = container.run("nft", "list", "ruleset").stdout
     assert "table inet ektp" in ruleset and "policy drop" in ruleset
 
+    # Ownership on the data directory: the station's own, NetworkManager's root-only.
+    modes = container.run(
+        "stat", "-c", "%n %U %a", "/var/lib/ektp/station", "/var/lib/ektp/network",
+        "/var/lib/ektp/network/ektp-ap.nmconnection", "/var/lib/ektp/config/station.toml",
+        "/var/lib/ektp/station/keys/station_ed25519.pem",
+    ).stdout.split("\n")  # fmt: skip
+    assert modes[:5] == [
+        "/var/lib/ektp/station ektp 700",
+        "/var/lib/ektp/network root 700",
+        "/var/lib/ektp/network/ektp-ap.nmconnection root 600",
+        "/var/lib/ektp/config/station.toml root 640",
+        "/var/lib/ektp/station/keys/station_ed25519.pem ektp 600",
+    ]
+
+    # Our configuration files for journald, NetworkManager, timesyncd... are all understood.
+    complaints = [
+        line
+        for line in container.run("journalctl", "-b", "--no-pager", "-o", "cat").stdout.splitlines()
+        if "ektp" in line and ("nknown" in line or "gnoring" in line or "nvalid" in line)
+    ]
+    assert complaints == []
+
     exposure = container.run("systemd-analyze", "security", "--no-pager", "ektp-station.service")
     log("systemd-analyze security: " + exposure.stdout.strip().splitlines()[-1])
     failed = container.run("systemctl", "--failed", "--no-legend", "--plain").stdout.strip()
