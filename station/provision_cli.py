@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from peripherals.device import Text
 from station.provisioning import (
     DEFAULT_DATA_ROOT,
+    Problem,
     ProvisioningInvalid,
     StationLayout,
     load_provisioning,
@@ -60,12 +61,33 @@ def cmd_provision(args: argparse.Namespace) -> int:
     return _apply(Path(args.file), layout, args.owner, keep_file=args.keep_file)
 
 
+def _cannot_write(error: OSError) -> Text:
+    return Text(
+        f"Tidak dapat menulis {error.filename}: {error.strerror}.",
+        f"Cannot write {error.filename}: {error.strerror}.",
+    )
+
+
+def _reject(path: Path, layout: StationLayout, problems: list[Problem]) -> int:
+    from station.provisioning_apply import record_rejection, write_boot_errors
+
+    _say(Text("Provisioning DITOLAK:", "Provisioning REJECTED:"), sys.stderr)
+    for problem in problems:
+        print(f"- [{problem.field}] {problem.text.id}", file=sys.stderr)
+        print(f"  {' ' * len(problem.field)}  {problem.text.en}", file=sys.stderr)
+    try:
+        record_rejection(layout, problems)
+        if path.parent.is_dir():
+            write_boot_errors(path.parent, problems)
+    except OSError as error:  # the reasons above are in the journal all the same
+        _say(_cannot_write(error), sys.stderr)
+    return 2
+
+
 def _apply(path: Path, layout: StationLayout, owner_name: str | None, *, keep_file: bool) -> int:
     from station.provisioning_apply import (
         apply_provisioning,
-        record_rejection,
         scrub_boot_file,
-        write_boot_errors,
         write_boot_summary,
     )
 
@@ -80,34 +102,36 @@ def _apply(path: Path, layout: StationLayout, owner_name: str | None, *, keep_fi
     try:
         provisioning = load_provisioning(path)
     except ProvisioningInvalid as invalid:
-        record_rejection(layout, invalid.problems)
-        if path.parent.is_dir():
-            write_boot_errors(path.parent, invalid.problems)
-        _say(Text("Provisioning DITOLAK:", "Provisioning REJECTED:"), sys.stderr)
-        for problem in invalid.problems:
-            print(f"- [{problem.field}] {problem.text.id}", file=sys.stderr)
-            print(f"  {' ' * len(problem.field)}  {problem.text.en}", file=sys.stderr)
-        return 2
+        return _reject(path, layout, invalid.problems)
     try:
         applied = apply_provisioning(provisioning, layout, owner=owner)
     except OSError as error:
-        _say(
-            Text(
-                f"Provisioning gagal menulis {error.filename}: {error.strerror}.",
-                f"Provisioning could not write {error.filename}: {error.strerror}.",
-            ),
-            sys.stderr,
-        )
+        _say(_cannot_write(error), sys.stderr)
         return 1
-    write_boot_summary(path.parent, applied, provisioning)
-    if not keep_file:
-        scrub_boot_file(path)
     _say(
         Text(
             f"Stasiun {applied.station_id} siap. Kunci publik: {applied.public_key}",
             f"Station {applied.station_id} provisioned. Public key: {applied.public_key}",
         )
     )
+    try:
+        write_boot_summary(path.parent, applied, provisioning)
+        if not keep_file:
+            scrub_boot_file(path)
+    except OSError as error:
+        # Provisioned, but the secrets are still on the card: say so, and fail the unit
+        # so that it shows in `systemctl --failed` and `station doctor`.
+        _say(_cannot_write(error), sys.stderr)
+        _say(
+            Text(
+                "PERINGATAN: berkas provisioning (berisi kata sandi Wi-Fi) masih ada di "
+                "partisi boot. Hapus sendiri dari laptop.",
+                "WARNING: the provisioning file (with the Wi-Fi passphrase) is still on the "
+                "boot partition. Delete it yourself from a laptop.",
+            ),
+            sys.stderr,
+        )
+        return 1
     return 0
 
 

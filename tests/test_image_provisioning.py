@@ -4,6 +4,7 @@ file leaves a clear "not provisioned" state, and no secret stays on the card."""
 from __future__ import annotations
 
 import configparser
+import errno
 import os
 import stat
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from pyrage import x25519
 
 from peripherals.indicator.port import Pattern
 from peripherals.indicator.simulated import SimulatedIndicator
+from station import cli, provisioning_apply
 from station.access.pins import hash_pin
 from station.config import load_config
 from station.provisioning import (
@@ -433,3 +435,41 @@ def test_doctor_reports_provisioning_and_the_clock(card: tuple[Path, StationLayo
     assert provision(boot, layout)[0] == 0
     after = run_cli("doctor", "--simulate", "--data", data, env=env)
     assert "ok   provisioning: Station 3273-KEC01-ST01 is provisioned." in after.stdout
+
+
+def test_a_read_only_boot_partition_is_reported_not_a_traceback(
+    card: tuple[Path, StationLayout],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    boot, layout = card
+    file = boot / PROVISIONING_FILE_NAME
+
+    def read_only(path: Path) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(provisioning_apply, "scrub_boot_file", read_only)
+    code = cli.main(["provision", "--file", str(file), "--data-root", str(layout.root)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "Read-only file system" in err and "still on the boot partition" in err
+    assert provisioning_status(layout).provisioned  # the station itself is fine
+
+
+def test_a_read_only_boot_partition_on_rejection_still_records_why(
+    card: tuple[Path, StationLayout],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    boot, layout = card
+    file = boot / PROVISIONING_FILE_NAME
+    file.write_text("[station]\n")
+
+    def read_only(boot_dir: Path, problems: object) -> Path:
+        raise OSError(errno.EROFS, "Read-only file system", str(boot_dir / ERRORS_FILE_NAME))
+
+    monkeypatch.setattr(provisioning_apply, "write_boot_errors", read_only)
+    code = cli.main(["provision", "--file", str(file), "--data-root", str(layout.root)])
+    assert code == 2
+    assert "Read-only file system" in capsys.readouterr().err
+    assert provisioning_status(layout).problems  # /api/health still says why
