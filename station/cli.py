@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from peripherals.device import Text
-from station import provision_cli
+from station import log_redaction, provision_cli
 from station.errors import StationError
+from station.photo import cli as photo_cli
 
 log = logging.getLogger("station")
 
@@ -61,7 +62,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         for demo in DEMO_OPERATORS:
             print(f"  {demo.name:<12} {demo.role:<11} PIN {demo.pin}")
     sys.stdout.flush()
-    uvicorn.run(create_app(station), host=host, port=port, log_level=config.log_level)
+    log_redaction.install()
+    # Live preview streams never end by themselves: on stop, give requests a moment to
+    # finish, then close what is left (a watching tablet must not hold up a restart).
+    uvicorn.run(
+        create_app(station),
+        host=host,
+        port=port,
+        log_level=config.log_level,
+        timeout_graceful_shutdown=3,
+    )
     return 0
 
 
@@ -172,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", choices=["operator", "supervisor", "technician"], default="operator")
     provision_cli.register(sub)
+    photo_cli.register(sub)
     return parser
 
 

@@ -21,6 +21,7 @@ from pydantic_settings import (
 from peripherals.device import Text
 from station.devices.settings import DevicesSettings
 from station.errors import StationError
+from station.photo.settings import PhotoSettings
 from station.provisioning_settings import ProvisioningSettings
 from station.settings_section import Section
 
@@ -80,6 +81,7 @@ class StationConfig(BaseSettings):
     devices: DevicesSettings = DevicesSettings()
     sealing: SealingSettings = SealingSettings()
     provisioning: ProvisioningSettings = ProvisioningSettings()
+    photo: PhotoSettings = PhotoSettings()
 
     @classmethod
     def settings_customise_sources(

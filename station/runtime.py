@@ -16,6 +16,7 @@ from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
 from station.enrollment.controller import EnrollmentController
 from station.events import EventBus
+from station.photo.live import LivePhoto
 from station.provisioning import managed_status
 from station.sealing.seal import demo_office_identity
 from station.store.db import Store, open_store
@@ -60,6 +61,13 @@ class Station:
         self.controller = EnrollmentController(
             config, self.store, self.devices, self.bus, recipients
         )
+        self.photo = LivePhoto(
+            config.photo,
+            self.devices.camera,
+            self.bus,
+            active=lambda: self.controller.step == "photo",
+            birth_year=self.controller.applicant_birth_year,
+        )
         self.ready = False
         self.ready_after_s: float | None = None
         self.notifier = SystemdNotifier()
@@ -88,6 +96,7 @@ class Station:
         provisioning = managed_status(self.config.provisioning.data_root)
         if provisioning is not None and not provisioning.provisioned:
             await asyncio.to_thread(self.devices.indicator.show, Pattern.NOT_PROVISIONED)
+        await self.photo.start()
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
         self.bus.publish("station", {"ready": True})
@@ -101,6 +110,7 @@ class Station:
         self.notifier.stopping()
         if self._watchdog is not None:
             self._watchdog.cancel()
+        await self.photo.stop()
         await asyncio.to_thread(self.devices.close_all)
         self.store.close()
 

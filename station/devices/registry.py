@@ -16,6 +16,7 @@ from peripherals.indicator.port import StatusIndicator
 from peripherals.indicator.simulated import SimulatedIndicator
 from peripherals.printer.port import ReceiptPrinter
 from peripherals.printer.simulated import SimulatedPrinter
+from station.devices.camera import real_camera
 from station.devices.settings import DevicesSettings
 from station.errors import StationError
 
@@ -124,18 +125,20 @@ def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
         )
 
     camera_sim = fingerprint_sim = None
-    if fallback("camera", settings.camera.adapter):
-        camera_sim = SimulatedCamera(
+    camera = None if simulate else real_camera(settings.camera)
+    if camera is None and fallback("camera", settings.camera.adapter):
+        camera = camera_sim = SimulatedCamera(
             preview_size=(settings.camera.preview_width, settings.camera.preview_height),
             frame_interval_s=scale / 30,
+            still_s=0.3 * scale,
         )
     if fallback("fingerprint", settings.fingerprint.adapter):
         fingerprint_sim = SimulatedFingerprintReader(capture_s=0.5 * scale)
     fallback("indicator", settings.indicator.adapter)
     fallback("printer", settings.printer.adapter)
-    assert camera_sim is not None and fingerprint_sim is not None
+    assert camera is not None and fingerprint_sim is not None
     return DeviceSet(
-        camera=camera_sim,
+        camera=camera,
         fingerprint=fingerprint_sim,
         indicator=SimulatedIndicator(),
         printer=SimulatedPrinter(paper_width_mm=settings.printer.paper_width_mm),

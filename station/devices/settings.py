@@ -14,6 +14,9 @@ class CameraSettings(Section):
     adapter: Literal["auto", "simulated", "picamera2", "opencv"] = "auto"
     preview_width: int = Field(640, ge=160, le=1920)
     preview_height: int = Field(480, ge=120, le=1080)
+    still_width: int = Field(0, ge=0, le=10000)  # 0: the sensor's full resolution
+    still_height: int = Field(0, ge=0, le=10000)
+    webcam_device: str = "/dev/video0"  # adapter "opencv"
 
 
 class FingerprintSettings(Section):

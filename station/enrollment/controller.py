@@ -29,6 +29,8 @@ from station.enrollment.forms import ConsentForm, IdentityForm, mask_nik
 from station.enrollment.machine import EnrollmentMachine
 from station.errors import StationError
 from station.events import EventBus
+from station.photo.backdrop import expected_backdrop
+from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.sealing.seal import parse_recipients, seal_record
 from station.store import audit
 from station.store.db import Store
@@ -71,6 +73,7 @@ class EnrollmentController:
         self.last_committed: dict[str, Any] | None = None
         self.fault: dict[str, Any] | None = None
         self.machine = EnrollmentMachine()
+        self.photos = PhotoTaker(config.photo)
         self._lock = asyncio.Lock()
         self._restore()
 
@@ -99,6 +102,8 @@ class EnrollmentController:
             )
             draft.step = step
         self.draft = draft
+        if draft.consent:  # the applicant is still in front of the camera
+            self._seat_applicant(draft)
         self.machine = EnrollmentMachine(start_value=step)
         self.machine.interrupted_step = draft.interrupted_step
         log.info("resumed enrollment %s at step %s", draft.id, step)
@@ -108,6 +113,10 @@ class EnrollmentController:
     @property
     def step(self) -> str:
         return self.machine.step
+
+    def applicant_birth_year(self) -> int | None:
+        draft = self.draft
+        return birth_year(draft.identity) if draft is not None else None
 
     def snapshot(self) -> dict[str, Any]:
         draft = self.draft
@@ -191,29 +200,25 @@ class EnrollmentController:
             self.drafts.save_step(draft, "consent_given", "photo", operator.id, consent=consent)
             draft.consent = consent
             self.machine.send("consent_given")
-            self.devices.applicant.face_camera(str(draft.id), _backdrop(draft.identity))
+            self._seat_applicant(draft)
             return self._changed("consent_given")
 
-    async def capture_photo(self, operator: Operator) -> dict[str, Any]:
+    async def capture_photo(
+        self, operator: Operator, request: PhotoRequest | None = None
+    ) -> dict[str, Any]:
+        """Take the still, judge it and keep the cropped e-KTP portrait (in memory). A
+        photo that fails a check is refused unless the operator overrides with a reason."""
         async with self._lock:
             draft = self._require_holder(operator, "photo")
             frame = await self._device("camera", self.devices.camera.capture_still)
-            ok, jpeg = cv2.imencode(
-                ".jpg", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]
+            taken = await asyncio.to_thread(
+                self.photos.take,
+                frame,
+                birth_year(draft.identity),
+                request or PhotoRequest(),
+                operator.id,
             )
-            if not ok:
-                raise StationError(
-                    "photo_encode_failed",
-                    Text("Foto gagal disimpan, ulangi.", "The photo could not be encoded; retry."),
-                    status=500,
-                )
-            height, width = frame.shape[:2]
-            capture = Capture(
-                "photo",
-                "",
-                {"photo.jpg": jpeg.tobytes()},
-                {"width": width, "height": height, "approved": False},
-            )
+            capture = Capture("photo", "", {"photo.jpg": taken.jpeg}, taken.detail)
             self._keep(draft, capture, operator)
             return self._changed("photo_captured")
 
@@ -406,6 +411,13 @@ class EnrollmentController:
 
     # -- helpers ---------------------------------------------------------------------
 
+    def _seat_applicant(self, draft: Draft) -> None:
+        """In simulation: the applicant sits down in front of the backdrop for their
+        birth year (on real hardware the operator hangs the cloth)."""
+        year = birth_year(draft.identity)
+        backdrop = expected_backdrop(year) if year is not None else None
+        self.devices.applicant.face_camera(str(draft.id), backdrop)
+
     def _keep(self, draft: Draft, capture: Capture, operator: Operator) -> None:
         self.drafts.record_capture(draft, capture, operator.id)
         draft.captures[(capture.kind, capture.position)] = capture
@@ -489,13 +501,6 @@ class EnrollmentController:
 
 def _text_json(text: Text) -> dict[str, str]:
     return {"id": text.id, "en": text.en}
-
-
-def _backdrop(identity: dict[str, Any]) -> str | None:
-    birth = identity.get("birth_date")
-    if not birth:
-        return None
-    return "blue" if int(str(birth)[:4]) % 2 == 0 else "red"
 
 
 def _decode_signature(png_base64: str) -> bytes:
