@@ -431,7 +431,7 @@ def test_doctor_reports_provisioning_and_the_clock(card: tuple[Path, StationLayo
     before = run_cli("doctor", "--simulate", "--data", data, env=env)
     assert before.returncode == 1
     assert "FAIL provisioning: The station is not provisioned" in before.stdout
-    assert "clock: " in before.stdout
+    assert "note clock: " in before.stdout
     assert provision(boot, layout)[0] == 0
     after = run_cli("doctor", "--simulate", "--data", data, env=env)
     assert "ok   provisioning: Station 3273-KEC01-ST01 is provisioned." in after.stdout
