@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -247,3 +249,72 @@ def test_data_partition_is_appended_to_an_image(tmp_path: Path) -> None:
     # Running it twice would make a fourth partition: refused.
     again = subprocess.run([str(script), str(image), "16"], capture_output=True, text=True)
     assert again.returncode != 0 and "expected the 2 partitions" in again.stderr
+
+
+def _has_capability(bit: int) -> bool:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("CapEff:"):
+            return bool(int(line.split()[1], 16) >> bit & 1)
+    return False
+
+
+@pytest.fixture
+def mounted_card(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A card image (boot, root, small data partition) on a loop device, the data
+    partition mounted, and the "card" 64 MiB larger than the image: a fresh SD card."""
+    if os.geteuid() != 0:
+        pytest.skip("loop devices need root")
+    for tool in ("losetup", "partx", "sfdisk", "resize2fs", "mount"):
+        require_tool(tool)
+    image = tmp_path / "card.img"
+    with image.open("wb") as handle:
+        handle.truncate(48 * 1024 * 1024)
+    subprocess.run(
+        ["sfdisk", "--quiet", str(image)],
+        input="label: dos\nstart=8192, size=32768, type=c\nstart=40960, size=16384, type=83\n",
+        text=True,
+        check=True,
+    )
+    subprocess.run([str(IMAGE_BUILD / "add-data-partition.sh"), str(image), "16"], check=True,
+                   capture_output=True)  # fmt: skip
+    with image.open("r+b") as handle:
+        handle.truncate(image.stat().st_size + 64 * 1024 * 1024)
+    attach = subprocess.run(
+        ["losetup", "--find", "--show", "--partscan", str(image)], capture_output=True, text=True
+    )
+    if attach.returncode != 0:
+        pytest.skip(f"no loop device here: {attach.stderr.strip()}")
+    disk = attach.stdout.strip()
+    mountpoint = tmp_path / "data"
+    mountpoint.mkdir()
+    try:
+        subprocess.run(["partx", "--add", disk], capture_output=True)  # where udev is absent
+        subprocess.run(["mount", f"{disk}p3", str(mountpoint)], check=True, timeout=30)
+        try:
+            yield mountpoint, disk
+        finally:
+            subprocess.run(["umount", str(mountpoint)], check=True, timeout=30)
+    finally:
+        subprocess.run(["partx", "--delete", disk], capture_output=True)
+        subprocess.run(["losetup", "--detach", disk], check=True)
+
+
+def test_the_data_partition_grows_to_the_end_of_the_card(mounted_card: tuple[Path, str]) -> None:
+    mountpoint, disk = mounted_card
+    grow = str(FILES / "sbin" / "ektp-grow-data")
+    name = Path(disk).name
+    disk_sectors = int(Path(f"/sys/class/block/{name}/size").read_text())
+    before = shutil.disk_usage(mountpoint).total
+
+    first = subprocess.run([grow, str(mountpoint)], capture_output=True, text=True, timeout=60)
+    part = Path(f"/sys/class/block/{name}p3")
+    end = int((part / "start").read_text()) + int((part / "size").read_text())
+    assert disk_sectors - end < 4096, first.stdout + first.stderr  # within the last 2 MiB
+    if _has_capability(24):  # CAP_SYS_RESOURCE: online ext4 resize
+        assert first.returncode == 0, first.stderr
+        assert shutil.disk_usage(mountpoint).total > before + 48 * 1024 * 1024
+    else:  # e.g. a sandbox without it: the partition grew, the file system cannot
+        assert "Permission denied" in first.stderr
+
+    again = subprocess.run([grow, str(mountpoint)], capture_output=True, text=True, timeout=60)
+    assert "already fills" in again.stdout
