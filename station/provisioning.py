@@ -36,15 +36,14 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from peripherals.device import Text
+from station.access.operators import ROLES
 from station.config import StationConfig
 
 PROVISIONING_FILE_NAME = "ektp-provision.toml"
 ERRORS_FILE_NAME = "ektp-provision-errors.txt"
 SUMMARY_FILE_NAME = "ektp-provisioned.txt"
-DEFAULT_BOOT_DIR = Path("/boot/firmware")
 DEFAULT_DATA_ROOT = Path("/var/lib/ektp")
 
-ROLES = ("operator", "supervisor", "technician")  # as in station.access.operators
 _STATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$")  # fits config station.id
 _OPERATOR_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$")
 _APN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$")
