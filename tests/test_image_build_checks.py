@@ -213,19 +213,21 @@ def test_the_firewall_opens_the_api_port_only_to_the_access_point() -> None:
     assert api_lines and all("iifname $AP_IF ip saddr $AP_NET" in line for line in api_lines)
 
 
+def pigen_like_image(image: Path, size_mib: int, root_sectors: int) -> Path:
+    """An image file with the two partitions pi-gen makes: FAT boot (16 MiB), then root."""
+    with image.open("wb") as handle:
+        handle.truncate(size_mib * 1024 * 1024)
+    table = (
+        f"label: dos\nstart=8192, size=32768, type=c\nstart=40960, size={root_sectors}, type=83\n"
+    )
+    subprocess.run(["sfdisk", "--quiet", str(image)], input=table, text=True, check=True)
+    return image
+
+
 def test_data_partition_is_appended_to_an_image(tmp_path: Path) -> None:
     for tool in ("sfdisk", "mkfs.ext4", "blkid"):
         require_tool(tool)
-    image = tmp_path / "pi.img"
-    with image.open("wb") as handle:
-        handle.truncate(80 * 1024 * 1024)
-    # The layout pi-gen makes: FAT boot partition, then the root.
-    subprocess.run(
-        ["sfdisk", "--quiet", str(image)],
-        input="label: dos\nstart=8192, size=65536, type=c\nstart=73728, size=73728, type=83\n",
-        text=True,
-        check=True,
-    )
+    image = pigen_like_image(tmp_path / "pi.img", size_mib=80, root_sectors=73728)
     script = IMAGE_BUILD / "add-data-partition.sh"
     subprocess.run([str(script), str(image), "16"], check=True, capture_output=True, timeout=60)
 
@@ -266,15 +268,7 @@ def mounted_card(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         pytest.skip("loop devices need root")
     for tool in ("losetup", "partx", "sfdisk", "resize2fs", "mount"):
         require_tool(tool)
-    image = tmp_path / "card.img"
-    with image.open("wb") as handle:
-        handle.truncate(48 * 1024 * 1024)
-    subprocess.run(
-        ["sfdisk", "--quiet", str(image)],
-        input="label: dos\nstart=8192, size=32768, type=c\nstart=40960, size=16384, type=83\n",
-        text=True,
-        check=True,
-    )
+    image = pigen_like_image(tmp_path / "card.img", size_mib=48, root_sectors=16384)
     subprocess.run([str(IMAGE_BUILD / "add-data-partition.sh"), str(image), "16"], check=True,
                    capture_output=True)  # fmt: skip
     with image.open("r+b") as handle:
