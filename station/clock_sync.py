@@ -76,3 +76,11 @@ def is_synchronised(state: tuple[int, int] | None) -> bool:
 def clock_synchronised() -> bool:
     """True when an NTP client has synchronised the system clock since boot."""
     return is_synchronised(read_kernel_clock_state())
+
+
+def clock_status() -> bool | None:
+    """Like clock_synchronised(), but None when the state cannot be read at all (for
+    instance a systemd sandbox with ProtectClock=, whose seccomp filter refuses even a
+    read-only adjtimex): what /api/health shows, so such a regression is visible."""
+    state = read_kernel_clock_state()
+    return None if state is None else is_synchronised(state)

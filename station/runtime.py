@@ -12,6 +12,7 @@ from typing import Any
 from peripherals.device import Text
 from peripherals.indicator.port import Pattern
 from station.access.operators import Access, Role
+from station.clock_sync import clock_status
 from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
 from station.enrollment.controller import EnrollmentController
@@ -128,6 +129,7 @@ class Station:
             "status": "ok" if provisioned and all(h.ok for h in devices.values()) else "degraded",
             "provisioned": provisioned,
             "provisioning": provisioning.as_json() if provisioning is not None else None,
+            "clock_synchronised": clock_status(),
             "ready": self.ready,
             "station_id": self.config.station.id,
             "version": VERSION,

@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from station.clock_sync import clock_synchronised, is_synchronised, read_kernel_clock_state
+from station.clock_sync import (
+    clock_status,
+    clock_synchronised,
+    is_synchronised,
+    read_kernel_clock_state,
+)
 from station.config import StationConfig
 from station.runtime import Station
 from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
@@ -179,3 +184,8 @@ def test_clock_synchronised_follows_the_kernel_state() -> None:
     state = read_kernel_clock_state()
     assert state is not None  # adjtimex is readable without privileges on Linux
     assert clock_synchronised() == is_synchronised(state)
+    assert clock_status() is clock_synchronised()  # readable here, so not None
+
+
+def test_health_reports_the_clock_state(client: TestClient) -> None:
+    assert client.get("/api/health").json()["clock_synchronised"] is clock_status()
