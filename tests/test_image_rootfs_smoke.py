@@ -91,6 +91,16 @@ def _atomic_tar(source: Path, target: Path) -> None:
     partial.rename(target)
 
 
+def prune_cache(prefix: str, keep: Path) -> None:
+    """Drop cache entries for package lists or pyproject versions no longer in use."""
+    for old in CACHE.glob(f"{prefix}*"):
+        if old != keep and not old.name.endswith(".partial"):
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+
+
 def require_mirror() -> None:
     release = f"{MIRROR}/dists/bookworm/Release"
     try:
@@ -127,6 +137,7 @@ def debian_tree(work: Path) -> Path:
         assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
         _atomic_tar(build, cached)
         shutil.rmtree(build)
+        prune_cache("rootfs-bookworm-amd64-", keep=cached)
         log(f"debootstrap: {time.monotonic() - started:.0f} s, cached as {cached}")
     started = time.monotonic()
     tree.mkdir()
@@ -181,6 +192,7 @@ def station_wheels(work: Path) -> Path:
             partial.rename(deps)
         except OSError:  # a parallel run got there first
             shutil.rmtree(partial)
+        prune_cache("wheels-cp311-amd64-", keep=deps)
     for wheel in deps.glob("*.whl"):
         shutil.copy(wheel, wheels / wheel.name)
     log(f"wheels ready in {time.monotonic() - started:.0f} s")
