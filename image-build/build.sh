@@ -82,6 +82,8 @@ tech_pass_file="${work}/technician-password.txt"
 if [ ! -s "${tech_pass_file}" ]; then
 	(umask 077 && python3 -c "import secrets; print(secrets.token_urlsafe(12))" >"${tech_pass_file}")
 fi
+# Plain KEY=value lines: build-docker.sh also hands this file to `docker run --env-file`,
+# which takes quotes literally (pi-gen's build.sh then sources it properly).
 cat >"${pigen}/config" <<CONFIG
 IMG_NAME=ektp-station
 RELEASE=bookworm
@@ -90,13 +92,12 @@ STAGE_LIST="stage0 stage1 stage2 stage-ektp"
 TARGET_HOSTNAME=ektp-station
 LOCALE_DEFAULT=en_US.UTF-8
 KEYBOARD_KEYMAP=us
-KEYBOARD_LAYOUT="English (US)"
 TIMEZONE_DEFAULT=Asia/Jakarta
 # Without a country, Raspberry Pi OS keeps Wi-Fi blocked (rfkill) and the tablets'
 # access point never comes up.
 WPA_COUNTRY=ID
 FIRST_USER_NAME=teknisi
-FIRST_USER_PASS="$(cat "${tech_pass_file}")"
+FIRST_USER_PASS=$(cat "${tech_pass_file}")
 DISABLE_FIRST_BOOT_USER_RENAME=1
 ENABLE_SSH=0
 CONFIG
