@@ -95,7 +95,8 @@ class Station:
         if self.simulation:
             await asyncio.to_thread(self._seed_demo)
         provisioning = managed_status(self.config.provisioning.data_root)
-        if provisioning is not None and not provisioning.provisioned:
+        unprovisioned = provisioning is not None and not provisioning.provisioned
+        if unprovisioned:
             await asyncio.to_thread(self.devices.indicator.show, Pattern.NOT_PROVISIONED)
         await self.photo.start()
         self.ready = True
@@ -103,7 +104,11 @@ class Station:
         self.bus.publish("station", {"ready": True})
         # systemd (Type=notify): ready now; the watchdog ping runs on this event loop,
         # so a stuck loop stops it and systemd restarts the station.
-        self.notifier.ready(f"station {self.config.station.id} ready")
+        self.notifier.ready(  # shown by `systemctl status ektp-station`
+            "NOT PROVISIONED: see /api/health"
+            if unprovisioned
+            else f"station {self.config.station.id} ready"
+        )
         self._watchdog = asyncio.create_task(keep_watchdog_fed(self.notifier))
 
     async def stop(self) -> None:

@@ -430,6 +430,9 @@ def test_the_station_comes_up_by_itself(provisioned: Container) -> None:
     assert body["provisioned"] is True and body["station_id"] == "SMOKE-01"
     assert body["ready"] is True
     assert unit_property(container, "ektp-station.service", "User") == "ektp"
+    assert (
+        unit_property(container, "ektp-station.service", "StatusText") == "station SMOKE-01 ready"
+    )
     # The sandbox still lets the station read the kernel's clock state (what each
     # enrollment records); ProtectClock= would make that unreadable.
     assert body["clock_synchronised"] is not None
@@ -511,6 +514,8 @@ def test_a_bad_provisioning_file_leaves_a_clear_not_provisioned_station(
     assert "station.id" in (boot_dir / ERRORS_FILE_NAME).read_text()
     body = health(container)
     assert body["provisioned"] is False and body["status"] == "degraded"
+    status = unit_property(container, "ektp-station.service", "StatusText")
+    assert status == "NOT PROVISIONED: see /api/health"
     assert [p["field"] for p in body["provisioning"]["problems"]] == ["station.id"]
 
 
