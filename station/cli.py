@@ -13,8 +13,11 @@ from typing import Any
 
 from peripherals.device import Text
 from station import log_redaction, provision_cli
+from station.domain import cli as domain_cli
 from station.errors import StationError
 from station.photo import cli as photo_cli
+from station.receipts.cli import register as register_receipts
+from station.status_lights_cli import register as register_status_lights
 
 log = logging.getLogger("station")
 
@@ -183,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=["operator", "supervisor", "technician"], default="operator")
     provision_cli.register(sub)
     photo_cli.register(sub)
+    domain_cli.register(sub)
+    register_receipts(sub)
+    register_status_lights(sub)
     return parser
 
 

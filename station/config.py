@@ -20,9 +20,11 @@ from pydantic_settings import (
 
 from peripherals.device import Text
 from station.devices.settings import DevicesSettings
+from station.domain.settings import DomainSettings
 from station.errors import StationError
 from station.photo.settings import PhotoSettings
 from station.provisioning_settings import ProvisioningSettings
+from station.receipts.settings import ReceiptSettings
 from station.settings_section import Section
 
 DEFAULT_CONFIG_FILE = Path("/etc/station/station.toml")
@@ -82,6 +84,8 @@ class StationConfig(BaseSettings):
     sealing: SealingSettings = SealingSettings()
     provisioning: ProvisioningSettings = ProvisioningSettings()
     photo: PhotoSettings = PhotoSettings()
+    domain: DomainSettings = DomainSettings()
+    receipts: ReceiptSettings = ReceiptSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from peripherals.device import Text
-from peripherals.indicator.port import Pattern
 from station.access.operators import Access, Role
 from station.clock_sync import clock_status
 from station.config import StationConfig
@@ -19,7 +18,9 @@ from station.enrollment.controller import EnrollmentController
 from station.events import EventBus
 from station.photo.live import LivePhoto
 from station.provisioning import managed_status
+from station.receipts.queue import ReceiptQueue
 from station.sealing.seal import demo_office_identity
+from station.status_lights import StatusLights
 from station.store.db import Store, open_store
 from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
 from station.visits import Visits
@@ -69,6 +70,16 @@ class Station:
             active=lambda: self.controller.step == "photo",
             birth_year=self.controller.applicant_birth_year,
         )
+        self.receipts = ReceiptQueue(
+            settings=config.receipts, station_id=config.station.id, data_dir=config.data_dir,
+            store=self.store, printer=self.devices.printer, bus=self.bus,
+        )
+        self.controller.commit_hooks.append(self.receipts.queue_original)
+        self.lights = StatusLights(
+            self.devices.indicator, self.bus, self.controller, config.data_dir,
+            provisioned=self._provisioned,
+            low_storage_mb=config.devices.indicator.low_storage_mb,
+        )
         self.ready = False
         self.ready_after_s: float | None = None
         self.notifier = SystemdNotifier()
@@ -96,9 +107,9 @@ class Station:
             await asyncio.to_thread(self._seed_demo)
         provisioning = managed_status(self.config.provisioning.data_root)
         unprovisioned = provisioning is not None and not provisioning.provisioned
-        if unprovisioned:
-            await asyncio.to_thread(self.devices.indicator.show, Pattern.NOT_PROVISIONED)
         await self.photo.start()
+        await self.receipts.start()
+        await self.lights.start()
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
         self.bus.publish("station", {"ready": True})
@@ -116,9 +127,21 @@ class Station:
         self.notifier.stopping()
         if self._watchdog is not None:
             self._watchdog.cancel()
+        await self.lights.stop()
+        await self.receipts.stop()
         await self.photo.stop()
         await asyncio.to_thread(self.devices.close_all)
         self.store.close()
+
+    def _provisioned(self) -> bool:
+        """Operators exist and records can be sealed for the office; on an imaged station
+        the provisioning file has been applied, which no simulation makes up for."""
+        provisioning = managed_status(self.config.provisioning.data_root)
+        if provisioning is not None:
+            return provisioning.provisioned
+        if self.simulation:
+            return True
+        return bool(self.config.sealing.recipients) and self.access.has_operators()
 
     def _seed_demo(self) -> None:
         if not self.access.has_operators():

@@ -17,6 +17,8 @@ from peripherals.indicator.simulated import SimulatedIndicator
 from peripherals.printer.port import ReceiptPrinter
 from peripherals.printer.simulated import SimulatedPrinter
 from station.devices.camera import real_camera
+from station.devices.indicator import build_indicator
+from station.devices.printer import build_printer
 from station.devices.settings import DevicesSettings
 from station.errors import StationError
 
@@ -134,14 +136,22 @@ def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
         )
     if fallback("fingerprint", settings.fingerprint.adapter):
         fingerprint_sim = SimulatedFingerprintReader(capture_s=0.5 * scale)
-    fallback("indicator", settings.indicator.adapter)
-    fallback("printer", settings.printer.adapter)
+    indicator = build_indicator(settings.indicator, simulate)
+    if indicator is None:
+        fallback("indicator", settings.indicator.adapter)
+    printer = build_printer(settings.printer, simulate)
+    if printer is None:
+        fallback("printer", settings.printer.adapter)
     assert camera is not None and fingerprint_sim is not None
     return DeviceSet(
         camera=camera,
         fingerprint=fingerprint_sim,
-        indicator=SimulatedIndicator(),
-        printer=SimulatedPrinter(paper_width_mm=settings.printer.paper_width_mm),
+        indicator=indicator or SimulatedIndicator(),
+        printer=printer or SimulatedPrinter(
+            paper_width_mm=settings.printer.paper_width_mm,
+            # a 9600-baud serial printer takes ~4 s for a receipt; 0 = instant (tests)
+            bytes_per_s=960 / scale if scale else 0,
+        ),
         applicant=SimulatedApplicant(fingerprint=fingerprint_sim, camera=camera_sim),
         simulated=simulated,
         notes=notes,

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import cv2
 import numpy as np
+import sqlite_utils
 from PIL import Image, UnidentifiedImageError
 
 from peripherals.device import DeviceError, Text
@@ -24,6 +25,7 @@ from station.access.operators import Operator
 from station.clock_sync import clock_synchronised
 from station.config import StationConfig
 from station.devices.registry import DeviceSet
+from station.domain.flow import RegistryFlow
 from station.enrollment.draft import STEP_ORDER, Capture, Draft, DraftStore
 from station.enrollment.forms import ConsentForm, IdentityForm, mask_nik
 from station.enrollment.machine import EnrollmentMachine
@@ -37,6 +39,7 @@ from station.store.db import Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+CommitHook = Callable[[sqlite_utils.Database, Draft, dict[str, Any]], None]
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 _CAPTURE_KIND_STEP = {"photo": "photo", "finger": "fingerprints", "signature": "signature"}
@@ -68,12 +71,15 @@ class EnrollmentController:
         self.devices = devices
         self.bus = bus
         self.drafts = DraftStore(store)
+        self.registry = RegistryFlow(store, config.domain)
         self.recipients = recipients
         self.draft: Draft | None = None
         self.last_committed: dict[str, Any] | None = None
         self.fault: dict[str, Any] | None = None
         self.machine = EnrollmentMachine()
         self.photos = PhotoTaker(config.photo)
+        # Called inside the commit's transaction (e.g. queueing the receipt): all or nothing.
+        self.commit_hooks: list[CommitHook] = []
         self._lock = asyncio.Lock()
         self._restore()
 
@@ -176,8 +182,18 @@ class EnrollmentController:
                     Text("Tanggal lahir di masa depan.", "The birth date is in the future."),
                     status=422,
                 )
-            identity = form.model_dump(mode="json")
-            self.drafts.save_step(draft, "identity_done", "consent", operator.id, identity=identity)
+            checked = self.registry.check_identity(form, self.registry.today())
+            identity = {**form.model_dump(mode="json"), **checked.as_json()}
+            with self.store.transaction() as db:
+                self.registry.save_identity(db, draft.id, form, checked)
+                self.drafts.save_step(
+                    draft,
+                    "identity_done",
+                    "consent",
+                    operator.id,
+                    detail={"nik_warnings": [w.code for w in checked.nik.warnings]},
+                    identity=identity,
+                )
             draft.identity = identity
             self.machine.send("identity_done")
             return self._changed("identity_done")
@@ -185,18 +201,17 @@ class EnrollmentController:
     async def give_consent(self, operator: Operator, form: ConsentForm) -> dict[str, Any]:
         async with self._lock:
             draft = self._require_holder(operator, "consent", "consent_given")
-            if not (form.applicant_agrees and form.notice_shown):
-                raise StationError(
-                    "consent_missing",
-                    Text(
-                        "Pemberitahuan privasi harus dibacakan dan pemohon harus setuju"
-                        " sebelum perekaman biometrik.",
-                        "The privacy notice must be shown and the applicant must agree before"
-                        " any biometric capture.",
-                    ),
-                    status=422,
-                )
-            consent = {**form.model_dump(), "operator_id": operator.id, "at": audit.now_iso()}
+            # Applicant's consent, and a guardian's for under-18s: station.domain.consent.
+            born = date.fromisoformat(draft.identity["birth_date"])
+            checked = self.registry.check_consent(
+                draft.visit_id, born, form, self.registry.today()
+            )
+            consent = {
+                **form.model_dump(),
+                **checked,
+                "operator_id": operator.id,
+                "at": audit.now_iso(),
+            }
             self.drafts.save_step(draft, "consent_given", "photo", operator.id, consent=consent)
             draft.consent = consent
             self.machine.send("consent_given")
@@ -354,6 +369,8 @@ class EnrollmentController:
                     summary=summary,
                     receipt_number=receipt,
                 )
+                for hook in self.commit_hooks:
+                    hook(db, draft, summary)
             self.machine.send("commit")
             self.draft = None
             self.last_committed = {"enrollment_id": draft.id, **summary}
@@ -429,6 +446,7 @@ class EnrollmentController:
 
     async def _device(self, kind: str, call: Callable[[], T]) -> T:
         """Run a blocking device call off the event loop; an unplugged device is a fault."""
+        self.bus.publish("capture", {"device": kind, "active": True})
         try:
             return await asyncio.to_thread(call)
         except DeviceError as error:
@@ -436,6 +454,8 @@ class EnrollmentController:
                 self._enter_fault(kind, error)
                 raise StationError(error.code, error.text, status=503) from None
             raise StationError(error.code, error.text, status=422) from None
+        finally:
+            self.bus.publish("capture", {"device": kind, "active": False})
 
     def _enter_fault(self, kind: str, error: DeviceError) -> None:
         draft = self.draft
