@@ -105,8 +105,6 @@ class Station:
         await asyncio.to_thread(self.devices.open_all)
         if self.simulation:
             await asyncio.to_thread(self._seed_demo)
-        provisioning = managed_status(self.config.provisioning.data_root)
-        unprovisioned = provisioning is not None and not provisioning.provisioned
         await self.photo.start()
         await self.receipts.start()
         await self.lights.start()
@@ -116,9 +114,9 @@ class Station:
         # systemd (Type=notify): ready now; the watchdog ping runs on this event loop,
         # so a stuck loop stops it and systemd restarts the station.
         self.notifier.ready(  # shown by `systemctl status ektp-station`
-            "NOT PROVISIONED: see /api/health"
-            if unprovisioned
-            else f"station {self.config.station.id} ready"
+            f"station {self.config.station.id} ready"
+            if self._provisioned()
+            else "NOT PROVISIONED: see /api/health"
         )
         self._watchdog = asyncio.create_task(keep_watchdog_fed(self.notifier))
 
