@@ -5,6 +5,7 @@ partition really lands in an image. The tools are installed by .ci/run."""
 
 from __future__ import annotations
 
+import ast
 import configparser
 import json
 import os
@@ -312,3 +313,25 @@ def test_the_data_partition_grows_to_the_end_of_the_card(mounted_card: tuple[Pat
 
     again = subprocess.run([grow, str(mountpoint)], capture_output=True, text=True, timeout=60)
     assert "already fills" in again.stdout
+
+
+def test_the_wiring_table_matches_the_default_configuration() -> None:
+    from station.devices.settings import DevicesSettings
+
+    defaults = DevicesSettings()
+    table = (IMAGE_BUILD / "HARDWARE.md").read_text().split("## Wiring", 1)[1]
+    checked = 0
+    for row in table.splitlines():
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        if len(cells) < 5 or "devices." not in cells[4]:
+            continue
+        kind = re.search(r"devices\.(\w+)\.", cells[4])
+        assert kind is not None
+        section = getattr(defaults, kind.group(1))
+        for key, literal in re.findall(r"`(?:devices\.\w+\.)?(\w+) = ([^`]+)`", cells[4]):
+            value = ast.literal_eval(literal)
+            assert getattr(section, key) == value, f"{cells[0]}: {key} = {literal}"
+            if key.endswith("_pin"):
+                assert cells[2] == f"GPIO{value}", f"{cells[0]}: GPIO column"
+            checked += 1
+    assert checked >= 9
