@@ -213,7 +213,7 @@ def apply_stage(tree: Path, wheels: Path, work: Path) -> None:
     # /proc, /dev and /sys a chroot would need.
     script = stage / "01-station" / "01-run-chroot.sh"
     result = subprocess.run(
-        [*nspawn_base(tree), "--pipe", "/bin/bash", "-s"],
+        [*nspawn_base(tree), "--pipe", "/bin/bash", "-e", "-s"],
         stdin=script.open(),
         capture_output=True,
         text=True,

@@ -1,6 +1,7 @@
 #!/bin/bash -e
 # pi-gen host-side step: copy the station's files into the image's root file system.
 # Also used as-is by the CI smoke test on a Debian twin (ROOTFS_DIR set by the caller).
+set -e # also when run as "bash 00-run.sh", which ignores the shebang's flag
 : "${ROOTFS_DIR:?ROOTFS_DIR must name the root file system being built}"
 cd "$(dirname "${BASH_SOURCE[0]}")"
 

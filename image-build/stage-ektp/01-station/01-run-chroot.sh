@@ -2,6 +2,7 @@
 # pi-gen chroot step (runs inside the image's root file system, offline): the station's
 # system user, its virtualenv from the wheels copied by 00-run.sh, and the units.
 # Also used as-is by the CI smoke test on a Debian twin.
+set -e # pi-gen pipes this file into bash: the shebang is never read
 
 station_user=ektp
 venv=/opt/ektp-station/venv
