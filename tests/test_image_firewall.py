@@ -78,9 +78,10 @@ class Namespaces:
             timeout=10,
         )
 
-    def listen(self, port: int) -> None:
+    def listen(self, port: int, netns: str | None = None) -> None:
+        where = netns or self.station
         process = subprocess.Popen(
-            ["ip", "netns", "exec", self.station, sys.executable, "-c", LISTENER, str(port)],
+            ["ip", "netns", "exec", where, sys.executable, "-c", LISTENER, str(port)],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -137,3 +138,21 @@ def test_the_api_answers_the_tablets_and_nothing_answers_the_4g_side(
     assert namespaces.connect(namespaces.internet, WWAN_STATION, API_PORT) == "TimeoutError"
     assert namespaces.connect(namespaces.internet, WWAN_STATION, 80) == "TimeoutError"
     assert namespaces.connect(namespaces.internet, WWAN_STATION, 2222) == "TimeoutError"
+
+
+def test_the_tablets_cannot_reach_the_internet_through_the_station(
+    namespaces: Namespaces,
+) -> None:
+    """Even with forwarding on (NetworkManager's shared mode turns it on) and a tablet that
+    routes through the station, nothing is forwarded: the 4G data is for uploads only."""
+    subprocess.run(
+        ["ip", "netns", "exec", namespaces.station, "sysctl", "-qw", "net.ipv4.ip_forward=1"],
+        check=True,
+    )
+    namespaces.ip("route", "add", "default", "via", network_keyfiles.AP_ADDRESS,
+                  netns=namespaces.tablet)  # fmt: skip
+    namespaces.ip("route", "add", network_keyfiles.AP_SUBNET, "via", WWAN_STATION,
+                  netns=namespaces.internet)  # fmt: skip
+    namespaces.listen(8443, netns=namespaces.internet)
+    assert namespaces.connect(namespaces.internet, WWAN_PEER, 8443) == "station"  # it listens
+    assert namespaces.connect(namespaces.tablet, WWAN_PEER, 8443) == "TimeoutError"
