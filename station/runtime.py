@@ -21,6 +21,7 @@ from station.provisioning import managed_status
 from station.receipts.queue import ReceiptQueue
 from station.sealing.seal import demo_office_identity
 from station.status_lights import StatusLights
+from station.storage import storage
 from station.store.db import Store, open_store
 from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
 from station.visits import Visits
@@ -151,6 +152,7 @@ class Station:
         devices = self.devices.health()
         provisioning = managed_status(self.config.provisioning.data_root)
         provisioned = provisioning is None or provisioning.provisioned
+        room = storage(self.config.data_dir, self.config.devices.indicator.low_storage_mb)
         return {
             "status": "ok" if provisioned and all(h.ok for h in devices.values()) else "degraded",
             "provisioned": provisioned,
@@ -163,4 +165,5 @@ class Station:
             "state": self.controller.step,
             "devices": {kind: health.as_json() for kind, health in devices.items()},
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],
+            "storage": room.as_json() if room else None,
         }
