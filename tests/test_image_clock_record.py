@@ -30,7 +30,5 @@ def test_the_sealed_record_says_whether_the_clock_was_synchronised(
     opened = open_record(ciphertext, demo_office_identity(station.config.data_dir))
     assert json.loads(opened["record.json"])["clock_synchronised"] is synchronised
 
-    detail = db.execute(
-        "SELECT detail FROM audit_events WHERE to_step = 'committed'"
-    ).fetchone()[0]
+    detail = db.execute("SELECT detail FROM audit_events WHERE to_step = 'committed'").fetchone()[0]
     assert json.loads(detail)["clock_synchronised"] is synchronised
