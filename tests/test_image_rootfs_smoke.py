@@ -16,7 +16,7 @@ Needs root, debootstrap and systemd-nspawn (.ci/run installs them) and network a
 to the Debian mirror and PyPI for the first run. Timings on the 2-core development VM:
 debootstrap ~100 s (cached afterwards: 3-5 s to unpack), dependency wheels ~10 s (cached),
 station wheel + stage 20-40 s, each boot to an active station 1-3 s, the watchdog restart
-~12 s: ~3.5 min cold, ~1.7 min warm.
+~12 s: ~3.5 min cold, 45-100 s warm (the range is the shared machine's load).
 
 The host need not run systemd: nspawn is called with --register=no --keep-unit, so it
 neither asks machined to register the container nor asks systemd for a scope. (On the
