@@ -86,6 +86,9 @@ def access_point(station_id: str, ssid: str, passphrase: str, channel: int) -> K
                     "pairwise": "ccmp",
                     "group": "ccmp",
                     "psk": passphrase,
+                    # Protected management frames off, as NetworkManager's own hotspot does:
+                    # the Pi's brcmfmac driver cannot offer them in access-point mode.
+                    "pmf": "1",
                 },
                 "ipv4": {"method": "shared", "address1": f"{AP_ADDRESS}/{AP_PREFIX}"},
                 "ipv6": {"method": "disabled"},
