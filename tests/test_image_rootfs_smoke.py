@@ -446,6 +446,14 @@ def test_the_station_comes_up_by_itself(provisioned: Container) -> None:
     )
     assert connections == "ektp-ap ektp-gsm"
 
+    # The time is saved on the data partition (no clock battery; the root may be read-only).
+    on_root = container.tree / "etc/fake-hwclock.data"  # the package's, from the build
+    root_mtime = on_root.stat().st_mtime_ns if on_root.exists() else None
+    assert container.run("systemctl", "start", "ektp-save-clock.service").returncode == 0
+    saved = container.tree / "var/lib/ektp/clock/fake-hwclock.data"
+    assert saved.read_text().startswith(time.strftime("%Y-", time.gmtime()))
+    assert (on_root.stat().st_mtime_ns if on_root.exists() else None) == root_mtime
+
     # The firewall is loaded.
     ruleset = container.run("nft", "list", "ruleset").stdout
     assert "table inet ektp" in ruleset and "policy drop" in ruleset

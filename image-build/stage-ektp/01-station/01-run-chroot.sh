@@ -46,6 +46,9 @@ systemctl enable ektp-provision.service ektp-station.service ektp-grow-data.serv
 if [ -f /lib/systemd/system/fake-hwclock.service ]; then
 	systemctl enable fake-hwclock.service
 fi
+# ektp-save-clock.timer saves the time every 15 minutes to the data partition; the
+# package's hourly cron job ignores /etc/default/fake-hwclock and would write the root.
+rm -f /etc/cron.hourly/fake-hwclock
 # Bluetooth would hold the PL011 UART the fingerprint module needs (dtoverlay=disable-bt).
 if [ -f /lib/systemd/system/hciuart.service ]; then
 	systemctl disable hciuart.service
