@@ -446,6 +446,11 @@ def test_the_station_comes_up_by_itself(provisioned: Container) -> None:
     )
     assert connections == "ektp-ap ektp-gsm"
 
+    # The data partition's fstab line parses (the twin has no such partition to mount).
+    fstab = container.run("findmnt", "--verify", "--tab-file", "/etc/fstab")
+    assert "LABEL=ektp-data" in fstab.stdout + fstab.stderr
+    assert "0 parse errors" in fstab.stdout + fstab.stderr
+
     # The time is saved on the data partition (no clock battery; the root may be read-only).
     on_root = container.tree / "etc/fake-hwclock.data"  # the package's, from the build
     root_mtime = on_root.stat().st_mtime_ns if on_root.exists() else None
