@@ -35,8 +35,9 @@ ln -sfn /var/lib/ektp/config/station.toml /etc/station/station.toml
 
 install -d -m 0755 /var/lib/ektp /boot/firmware
 if ! grep -q "LABEL=ektp-data" /etc/fstab; then
-	# nofail: a card without the data partition still boots far enough for the
-	# technician (access point, journal); the station itself refuses to start.
+	# nofail: a card whose data partition is missing or broken still boots to a login
+	# prompt and a journal for the technician; the station itself refuses to start
+	# (RequiresMountsFor), and so do the tablets' Wi-Fi and 4G, whose keyfiles live there.
 	echo "LABEL=ektp-data /var/lib/ektp ext4 defaults,noatime,commit=5,nofail,x-systemd.device-timeout=20s 0 2" >>/etc/fstab
 fi
 
