@@ -26,6 +26,7 @@ from station.photo.settings import PhotoSettings
 from station.provisioning_settings import ProvisioningSettings
 from station.receipts.settings import ReceiptSettings
 from station.settings_section import Section
+from station.upload.settings import UploadSettings
 
 DEFAULT_CONFIG_FILE = Path("/etc/station/station.toml")
 
@@ -86,6 +87,7 @@ class StationConfig(BaseSettings):
     photo: PhotoSettings = PhotoSettings()
     domain: DomainSettings = DomainSettings()
     receipts: ReceiptSettings = ReceiptSettings()
+    upload: UploadSettings = UploadSettings()
 
     @classmethod
     def settings_customise_sources(

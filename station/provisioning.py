@@ -281,8 +281,16 @@ def _check_operators(r: _Reader) -> tuple[OperatorSeed, ...]:
     return tuple(seeds)
 
 
-# Config keys the provisioning file sets through its own sections.
-OWNED_SETTINGS = ("data_dir", "station", "provisioning", "sealing", "upload")
+# Config keys the provisioning file sets through its own sections; [config] may set any
+# other key, including the rest of these sections (e.g. [config.upload] ack_url).
+OWNED_SETTINGS = (
+    "data_dir",
+    "station.id",
+    "provisioning",
+    "sealing.recipients",
+    "upload.collector_url",
+    "upload.collector_ack_key",
+)
 _TOML_SCALARS = (str, int, float, bool)
 
 
@@ -296,6 +304,13 @@ def _plain(value: object) -> bool:
     return isinstance(value, _TOML_SCALARS)
 
 
+def _has_dotted(table: Mapping[str, Any], dotted: str) -> bool:
+    head, _, rest = dotted.partition(".")
+    if head not in table:
+        return False
+    return not rest or (isinstance(table[head], Mapping) and _has_dotted(table[head], rest))
+
+
 def _check_settings(r: _Reader) -> Mapping[str, Any]:
     raw = r.data.get("config", {})
     if not isinstance(raw, Mapping) or not _plain(raw):
@@ -306,7 +321,7 @@ def _check_settings(r: _Reader) -> Mapping[str, Any]:
         )
         return {}
     for key in OWNED_SETTINGS:
-        if key in raw:
+        if _has_dotted(raw, key):
             r.problem(
                 f"config.{key}",
                 f"config.{key} diatur oleh bagian lain berkas ini; hapus dari [config].",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from peripherals.device import Text
+from station import logbook
 from station.access.operators import Access, Role
 from station.clock_sync import clock_status
 from station.config import StationConfig
@@ -24,6 +25,7 @@ from station.status_lights import StatusLights
 from station.storage import storage
 from station.store.db import Store, open_store
 from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
+from station.upload.service import UploadRunner
 from station.visits import Visits
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ DEMO_OPERATORS = (
 class Station:
     def __init__(self, config: StationConfig, *, simulate: bool | None = None) -> None:
         self.started_monotonic = time.monotonic()
+        logbook.install()
         self.config = config
         force = simulate if simulate is not None else config.simulate == "on"
         self.store: Store = open_store(config.data_dir)
@@ -64,6 +67,7 @@ class Station:
         self.controller = EnrollmentController(
             config, self.store, self.devices, self.bus, recipients
         )
+        self.uploads = UploadRunner(config, self.store, self.bus)
         self.photo = LivePhoto(
             config.photo,
             self.devices.camera,
@@ -129,6 +133,7 @@ class Station:
         await self.lights.stop()
         await self.receipts.stop()
         await self.photo.stop()
+        await self.uploads.stop()
         await asyncio.to_thread(self.devices.close_all)
         self.store.close()
 

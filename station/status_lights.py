@@ -64,6 +64,11 @@ class StatusLights:
             await asyncio.wait({self._task}, timeout=5)
             self._task = None
 
+    async def restore(self) -> None:
+        """Show the station's real state again (after a self-test drove the lights)."""
+        self.pattern = None
+        await self._refresh()
+
     def choose(self) -> Pattern:
         step = self.controller.step
         if step == "fault":
@@ -101,7 +106,8 @@ class StatusLights:
         if event["type"] == "capture":
             self.capturing = bool(data.get("active"))
         elif event["type"] == "upload":
-            self.uploading = bool(data.get("active"))
+            # progress events while it runs, then one {"finished": true}
+            self.uploading = not data.get("finished")
 
     def _check_storage(self) -> None:
         room = storage(self.data_dir, self.low_storage_mb)

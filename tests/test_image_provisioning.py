@@ -386,10 +386,15 @@ baud = 115200
 
 [config.devices.printer]
 paper_width_mm = 80
+
+[config.upload]
+ack_url = "https://kolektor.example.go.id/ack/{station_id}/{batch_id}"
 """
     )
     assert provision(boot, layout)[0] == 0
     config = load_config(layout.config_file)
+    assert config.upload.ack_url.endswith("/ack/{station_id}/{batch_id}")
+    assert config.upload.collector_url == "https://kolektor.example.go.id/files"
     assert config.devices.fingerprint.baud == 115200
     assert config.devices.printer.paper_width_mm == 80
     assert config.log_level == "debug"
@@ -418,7 +423,7 @@ colour = "blue"
     with pytest.raises(ProvisioningInvalid) as caught:
         parse_provisioning(text)
     assert [p.field for p in caught.value.problems] == [
-        "config.station",
+        "config.station.id",
         "config.devices.fingerprint.baud",
         "config.devices.fingerprint.colour",
     ]

@@ -21,6 +21,8 @@ from web.routes import (
     registry,
     reports,
     roster,
+    technician,
+    upload,
     visits,
 )
 
@@ -44,7 +46,7 @@ def create_app(station: Station) -> FastAPI:
     app.state.station = station
     errors.install(app)
     routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports,
-               receipts)
+               receipts, upload, technician)
     for module in routers:
         app.include_router(module.router)
     static = resources.files("web") / "static"
