@@ -63,7 +63,7 @@ def test_pick_from_the_queue_fills_identity_with_live_checks(
 
 def test_day_report_view(page: Any, live_station: LiveStation) -> None:
     log_in(page, live_station)
-    page.click("button.nav:has-text('Akhir hari')")
+    page.click("button.nav:has-text('Dasbor')")
     page.wait_for_selector(".chart img")
     assert "Direkam" in page.text_content("dl.report")
     page.wait_for_function("document.querySelector('pre.receipt-text').textContent.length > 0")
