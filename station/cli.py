@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from peripherals.device import Text
-from station import log_redaction
+from station import log_redaction, provision_cli
 from station.collector import cli as collector_cli
 from station.domain import cli as domain_cli
 from station.errors import StationError
@@ -110,6 +110,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         check("sealing", bool(args.simulate), "no office recipient configured")
     else:
         check("sealing", True, f"{len(config.sealing.recipients)} office recipient(s)")
+    provision_cli.doctor_checks(config, check)
     return 1 if failures else 0
 
 
@@ -185,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = command("add", cmd_operator_add, "add an operator (asks for the PIN)", operator_sub)
     add.add_argument("name")
     add.add_argument("--role", choices=["operator", "supervisor", "technician"], default="operator")
+    provision_cli.register(sub)
     photo_cli.register(sub)
     domain_cli.register(sub)
     register_receipts(sub)

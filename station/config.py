@@ -23,6 +23,7 @@ from station.devices.settings import DevicesSettings
 from station.domain.settings import DomainSettings
 from station.errors import StationError
 from station.photo.settings import PhotoSettings
+from station.provisioning_settings import ProvisioningSettings
 from station.receipts.settings import ReceiptSettings
 from station.settings_section import Section
 from station.upload.settings import UploadSettings
@@ -82,6 +83,7 @@ class StationConfig(BaseSettings):
     enrollment: EnrollmentSettings = EnrollmentSettings()
     devices: DevicesSettings = DevicesSettings()
     sealing: SealingSettings = SealingSettings()
+    provisioning: ProvisioningSettings = ProvisioningSettings()
     photo: PhotoSettings = PhotoSettings()
     domain: DomainSettings = DomainSettings()
     receipts: ReceiptSettings = ReceiptSettings()

@@ -12,16 +12,19 @@ from typing import Any
 from peripherals.device import Text
 from station import logbook
 from station.access.operators import Access, Role
+from station.clock_sync import clock_status
 from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
 from station.enrollment.controller import EnrollmentController
 from station.events import EventBus
 from station.photo.live import LivePhoto
+from station.provisioning import managed_status
 from station.receipts.queue import ReceiptQueue
 from station.sealing.seal import demo_office_identity
 from station.status_lights import StatusLights
 from station.storage import storage
 from station.store.db import Store, open_store
+from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
 from station.upload.service import UploadRunner
 from station.visits import Visits
 
@@ -84,17 +87,23 @@ class Station:
         )
         self.ready = False
         self.ready_after_s: float | None = None
+        self.notifier = SystemdNotifier()
+        self._watchdog: asyncio.Task[None] | None = None
 
     @property
     def notes(self) -> list[Text]:
+        provisioning = managed_status(self.config.provisioning.data_root)
+        unprovisioned = (
+            [] if provisioning is None or provisioning.provisioned else [provisioning.text]
+        )
         if self.simulation:
-            return [
+            return unprovisioned + [
                 Text(
                     "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
                     "SIMULATION MODE: every device is simulated; data are not official records.",
                 )
             ]
-        return list(self.devices.notes)
+        return unprovisioned + list(self.devices.notes)
 
     async def start(self) -> None:
         self.bus.bind(asyncio.get_running_loop())
@@ -107,9 +116,20 @@ class Station:
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
         self.bus.publish("station", {"ready": True})
+        # systemd (Type=notify): ready now; the watchdog ping runs on this event loop,
+        # so a stuck loop stops it and systemd restarts the station.
+        self.notifier.ready(  # shown by `systemctl status ektp-station`
+            f"station {self.config.station.id} ready"
+            if self._provisioned()
+            else "NOT PROVISIONED: see /api/health"
+        )
+        self._watchdog = asyncio.create_task(keep_watchdog_fed(self.notifier))
 
     async def stop(self) -> None:
         self.ready = False
+        self.notifier.stopping()
+        if self._watchdog is not None:
+            self._watchdog.cancel()
         await self.lights.stop()
         await self.receipts.stop()
         await self.photo.stop()
@@ -118,7 +138,11 @@ class Station:
         self.store.close()
 
     def _provisioned(self) -> bool:
-        """Operators exist and records can be sealed for the office."""
+        """Operators exist and records can be sealed for the office; on an imaged station
+        the provisioning file has been applied, which no simulation makes up for."""
+        provisioning = managed_status(self.config.provisioning.data_root)
+        if provisioning is not None:
+            return provisioning.provisioned
         if self.simulation:
             return True
         return bool(self.config.sealing.recipients) and self.access.has_operators()
@@ -131,9 +155,14 @@ class Station:
 
     def health(self) -> dict[str, Any]:
         devices = self.devices.health()
+        provisioning = managed_status(self.config.provisioning.data_root)
+        provisioned = provisioning is None or provisioning.provisioned
         room = storage(self.config.data_dir, self.config.devices.indicator.low_storage_mb)
         return {
-            "status": "ok" if all(h.ok for h in devices.values()) else "degraded",
+            "status": "ok" if provisioned and all(h.ok for h in devices.values()) else "degraded",
+            "provisioned": provisioned,
+            "provisioning": provisioning.as_json() if provisioning is not None else None,
+            "clock_synchronised": clock_status(),
             "ready": self.ready,
             "station_id": self.config.station.id,
             "version": VERSION,

@@ -22,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 
 from peripherals.device import DeviceError, Text
 from station.access.operators import Operator
+from station.clock_sync import clock_synchronised
 from station.config import StationConfig
 from station.devices.registry import DeviceSet
 from station.domain.flow import RegistryFlow
@@ -337,6 +338,8 @@ class EnrollmentController:
                 "iris": {"captured": False, "reason": "station has no iris camera"},
                 "created_at": draft.created_at,
                 "committed_at": audit.now_iso(),
+                # No clock battery: say whether NTP (over 4G) has set the clock since boot.
+                "clock_synchronised": clock_synchronised(),
             }
             sealed = await asyncio.to_thread(seal_record, record, attachments, recipients)
             receipt = f"{self.config.station.id}-{date.today():%Y%m%d}-{draft.id:05d}"
@@ -356,7 +359,11 @@ class EnrollmentController:
                     "commit",
                     "committed",
                     operator.id,
-                    detail={"receipt_number": receipt, "sha256": sealed.sha256},
+                    detail={
+                        "receipt_number": receipt,
+                        "sha256": sealed.sha256,
+                        "clock_synchronised": record["clock_synchronised"],
+                    },
                     status="committed",
                     committed_at=audit.now_iso(),
                     identity={},

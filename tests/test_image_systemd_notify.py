@@ -1,0 +1,191 @@
+"""sd_notify: the station tells systemd it is ready, pings the watchdog from its event loop,
+and stops pinging when that loop is stuck. A real unix datagram socket plays systemd."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from station.clock_sync import (
+    clock_status,
+    clock_synchronised,
+    is_synchronised,
+    read_kernel_clock_state,
+)
+from station.config import StationConfig
+from station.runtime import Station
+from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
+from web.app import create_app
+
+
+class FakeSystemd:
+    """The receiving end of NOTIFY_SOCKET, recording (monotonic time, message)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(str(path))
+        self.sock.settimeout(0.05)
+        self.messages: list[tuple[float, str]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._receive, daemon=True)
+        self._thread.start()
+
+    def _receive(self) -> None:
+        while not self._stop.is_set():
+            try:
+                data = self.sock.recv(4096)
+            except TimeoutError:
+                continue
+            self.messages.append((time.monotonic(), data.decode()))
+
+    def texts(self) -> list[str]:
+        return [text for _, text in self.messages]
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def systemd(tmp_path: Path) -> Iterator[FakeSystemd]:
+    fake = FakeSystemd(tmp_path / "notify")
+    yield fake
+    fake.close()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError("condition not met")
+
+
+def test_no_socket_means_no_systemd_and_no_error() -> None:
+    notifier = SystemdNotifier({})
+    assert not notifier.enabled
+    assert notifier.ready() is False
+    assert notifier.watchdog_interval_s is None
+
+
+def test_ready_and_status_reach_the_socket(systemd: FakeSystemd) -> None:
+    notifier = SystemdNotifier({"NOTIFY_SOCKET": str(systemd.path)})
+    assert notifier.ready("station ST-01 ready")
+    assert notifier.status("uploading")
+    wait_for(lambda: len(systemd.messages) == 2)
+    assert systemd.texts() == ["READY=1\nSTATUS=station ST-01 ready", "STATUS=uploading"]
+
+
+def test_abstract_socket_names_are_understood() -> None:
+    name = f"ektp-test-{os.getpid()}"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as receiver:
+        receiver.bind("\0" + name)
+        receiver.settimeout(2)
+        assert SystemdNotifier({"NOTIFY_SOCKET": "@" + name}).watchdog()
+        assert receiver.recv(100) == b"WATCHDOG=1"
+
+
+def test_a_vanished_socket_is_reported_not_raised(tmp_path: Path) -> None:
+    notifier = SystemdNotifier({"NOTIFY_SOCKET": str(tmp_path / "gone")})
+    assert notifier.enabled and notifier.ready() is False
+
+
+@pytest.mark.parametrize(
+    ("env", "interval"),
+    [
+        ({"WATCHDOG_USEC": "30000000"}, 30.0),
+        ({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": str(os.getpid())}, 30.0),
+        ({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"}, None),  # meant for another PID
+        ({"WATCHDOG_USEC": "0"}, None),
+        ({"WATCHDOG_USEC": "soon"}, None),
+        ({}, None),
+    ],
+)
+def test_watchdog_interval_from_the_environment(
+    env: dict[str, str], interval: float | None
+) -> None:
+    assert SystemdNotifier(env).watchdog_interval_s == interval
+
+
+def test_watchdog_pings_stop_while_the_event_loop_is_stuck(systemd: FakeSystemd) -> None:
+    notifier = SystemdNotifier({"NOTIFY_SOCKET": str(systemd.path), "WATCHDOG_USEC": "40000"})
+
+    async def scenario() -> tuple[float, float]:
+        task = asyncio.create_task(keep_watchdog_fed(notifier))
+        while len(systemd.messages) < 3:
+            await asyncio.sleep(0.01)
+        stuck_from = time.monotonic()
+        time.sleep(0.6)  # a blocking call on the loop: the station is stuck
+        stuck_until = time.monotonic()
+        count = len(systemd.messages)
+        while len(systemd.messages) < count + 3:  # recovered: pings resume
+            await asyncio.sleep(0.01)
+        task.cancel()
+        return stuck_from, stuck_until
+
+    stuck_from, stuck_until = asyncio.run(scenario())
+    during = [at for at, text in systemd.messages if stuck_from + 0.1 < at < stuck_until]
+    assert during == []
+    assert all(text == "WATCHDOG=1" for text in systemd.texts())
+
+
+def test_an_unhealthy_station_withholds_the_ping(systemd: FakeSystemd) -> None:
+    notifier = SystemdNotifier({"NOTIFY_SOCKET": str(systemd.path), "WATCHDOG_USEC": "20000"})
+    checks = 0
+
+    def alive() -> bool:
+        nonlocal checks
+        checks += 1
+        return False
+
+    async def scenario() -> None:
+        task = asyncio.create_task(keep_watchdog_fed(notifier, alive))
+        while checks < 5:
+            await asyncio.sleep(0.01)
+        task.cancel()
+
+    asyncio.run(scenario())
+    time.sleep(0.1)
+    assert systemd.messages == []
+
+
+def test_the_station_notifies_ready_and_stopping(
+    systemd: FakeSystemd, config: StationConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTIFY_SOCKET", str(systemd.path))
+    monkeypatch.setenv("WATCHDOG_USEC", "50000")
+    monkeypatch.delenv("WATCHDOG_PID", raising=False)
+    with TestClient(create_app(Station(config, simulate=True))) as client:
+        assert client.get("/api/health").json()["ready"] is True
+        wait_for(lambda: "WATCHDOG=1" in systemd.texts())
+    wait_for(lambda: "STOPPING=1" in systemd.texts())
+    texts = systemd.texts()
+    assert texts[0].startswith("READY=1\nSTATUS=station ")
+    assert texts.index("STOPPING=1") > texts.index("WATCHDOG=1")
+
+
+def test_clock_synchronised_follows_the_kernel_state() -> None:
+    time_ok, time_error, sta_unsync = 0, 5, 0x40
+    assert is_synchronised((time_ok, 0))
+    assert not is_synchronised((time_error, sta_unsync))
+    assert not is_synchronised((time_ok, sta_unsync))
+    assert not is_synchronised(None)  # cannot tell: never vouch for the timestamp
+    state = read_kernel_clock_state()
+    assert state is not None  # adjtimex is readable without privileges on Linux
+    assert clock_synchronised() == is_synchronised(state)
+    assert clock_status() is clock_synchronised()  # readable here, so not None
+
+
+def test_health_reports_the_clock_state(client: TestClient) -> None:
+    assert client.get("/api/health").json()["clock_synchronised"] is clock_status()
