@@ -34,7 +34,9 @@ from peripherals.indicator.port import Pattern
 from tests.waiting import wait_for
 
 FIRMWARE = Path(protocol.__file__).parent
-STUBS = Path(os.environ.get("MICROPYTHON_STUBS", Path(sys.prefix) / "micropython-stubs"))
+STUBS = Path(
+    os.environ.get("MICROPYTHON_STUBS", "/var/cache/ektp-station/micropython-stubs-1.29")
+)
 
 
 
@@ -141,7 +143,7 @@ def test_firmware_compiles_with_mpy_cross(tmp_path, name):
 
 def test_firmware_type_checks_against_micropython_stubs(tmp_path):
     if not (STUBS / "machine.pyi").exists():
-        message = f"MicroPython stubs not installed in {STUBS} (.ci/run installs them)"
+        message = f"MicroPython stubs not installed in {STUBS} (tests/setup-system.sh installs them)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
