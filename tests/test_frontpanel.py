@@ -143,7 +143,7 @@ def test_firmware_compiles_with_mpy_cross(tmp_path, name):
 
 def test_firmware_type_checks_against_micropython_stubs(tmp_path):
     if not (STUBS / "machine.pyi").exists():
-        message = f"MicroPython stubs not installed in {STUBS} (tests/setup-system.sh installs them)"
+        message = f"MicroPython stubs missing in {STUBS} (tests/setup-system.sh installs them)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

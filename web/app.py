@@ -21,6 +21,7 @@ from web.routes import (
     registry,
     reports,
     roster,
+    simulator,
     technician,
     upload,
     visits,
@@ -46,7 +47,7 @@ def create_app(station: Station) -> FastAPI:
     app.state.station = station
     errors.install(app)
     routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports,
-               receipts, upload, technician)
+               receipts, upload, technician, simulator)
     for module in routers:
         app.include_router(module.router)
     static = resources.files("web") / "static"

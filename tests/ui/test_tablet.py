@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.ui.conftest import LiveStation, shot
@@ -139,3 +140,44 @@ def test_a_second_tablet_watches_the_same_step(
     assert "operator1" in other.text_content(".notice")
     shot(other, "30-watching-portrait")
     other.context.close()
+
+
+def test_a_device_fault_and_its_recovery(page: Any, live_station: LiveStation) -> None:
+    log_in(page, live_station)
+    page.click("text=Mulai perekaman baru")
+    page.fill("input[name=name]", "Siti Aminah")
+    page.fill("input[name=nik]", "3514094101070001")
+    page.fill("input[name=birth_date]", "2007-01-01")
+    page.select_option("select[name=sex]", "P")
+    page.click("button:text-is('Lanjut')")
+    page.check("input[name=notice_shown]")
+    page.check("input[name=applicant_agrees]")
+    page.click("button:text-is('Lanjut')")
+    page.wait_for_selector("text=Ambil foto")
+
+    token = page.evaluate("localStorage.getItem('token')")
+    unplug = httpx.post(
+        live_station.url + "/api/simulator/camera",
+        json={"connected": False},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert unplug.status_code == 200
+    page.click("text=Ambil foto")
+    page.wait_for_selector(".fault .error-box")
+    assert step_title(page) == "Gangguan perangkat"
+    assert "Kamera" in page.text_content(".fault .error-box")
+    shot(page, "34-device-fault")
+    check_accessibility(page, "fault")
+
+    page.click("button:text-is('Lanjutkan')")  # still unplugged: the station says so and stays
+    page.wait_for_selector("#error:not([hidden])")
+    assert step_title(page) == "Gangguan perangkat"
+
+    httpx.post(
+        live_station.url + "/api/simulator/camera",
+        json={"connected": True},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    page.click("button:text-is('Lanjutkan')")
+    page.wait_for_selector("text=Ambil foto")
+    assert step_title(page) == "Foto"

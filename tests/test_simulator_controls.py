@@ -1,0 +1,50 @@
+"""Simulator controls over the API: only in simulation, and they drive the real paths."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from station.config import StationConfig
+from station.runtime import Station
+from tests.conftest import enroll_until, login, post
+from web.app import create_app
+
+
+def test_unplugging_the_camera_faults_the_photo_step(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    enroll_until(client, auth, "photo")
+    state = post(client, auth, "/api/simulator/camera", {"connected": False})
+    assert state["camera"]["connected"] is False
+    response = client.post("/api/enrollment/photo/capture", headers=auth)
+    assert response.status_code == 503
+    assert client.get("/api/enrollment", headers=auth).json()["step"] == "fault"
+    assert client.get("/api/health").json()["devices"]["camera"]["ok"] is False
+    post(client, auth, "/api/simulator/camera", {"connected": True})
+    assert post(client, auth, "/api/enrollment/resume")["step"] == "photo"
+
+
+def test_camera_scene_and_printer_paper(client: TestClient, auth: dict[str, str]) -> None:
+    state = post(client, auth, "/api/simulator/camera", {"scene": {"person": False}})
+    assert state["camera"]["scene"]["person"] is False
+    state = post(client, auth, "/api/simulator/printer", {"printer_state": "paper_out"})
+    assert state["printer"]["printer_state"] == "paper_out"
+    assert client.get("/api/health").json()["devices"]["printer"]["ok"] is False
+
+
+def test_bad_changes_are_refused(client: TestClient, auth: dict[str, str]) -> None:
+    bad = client.post("/api/simulator/printer", json={"printer_state": "on_fire"}, headers=auth)
+    assert bad.status_code == 422
+    unknown = client.post("/api/simulator/toaster", json={}, headers=auth)
+    assert unknown.status_code == 404
+
+
+def test_no_controls_on_real_hardware(config: StationConfig) -> None:
+    station = Station(config, simulate=True)
+    station.simulation = False  # as a station whose hardware was found
+    station.access.add_operator("ani", "operator", "123456")
+    with TestClient(create_app(station)) as client:
+        auth = login(client, "ani", "123456")
+        response = client.get("/api/simulator", headers=auth)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_simulation"

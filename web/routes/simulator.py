@@ -1,0 +1,30 @@
+"""Simulator controls (simulation mode only): for demos, training and UI tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from station.simulation_controls import SimulatorChange, SimulatorControls
+from web.auth import OperatorDep, StationDep
+
+router = APIRouter(prefix="/api/simulator", tags=["simulator"])
+
+
+def _controls(station: StationDep) -> SimulatorControls:
+    return SimulatorControls(station.devices, station.simulation)
+
+
+@router.get("", summary="What each simulator is doing")
+def state(station: StationDep, op: OperatorDep) -> dict[str, Any]:
+    return _controls(station).state()
+
+
+@router.post("/{kind}", summary="Unplug/replug a device, printer paper, camera scene")
+def change(
+    kind: str, body: SimulatorChange, station: StationDep, op: OperatorDep
+) -> dict[str, Any]:
+    result = _controls(station).change(kind, body)
+    station.bus.publish("simulator", {"device": kind, "operator": op.name})
+    return result
