@@ -1,0 +1,185 @@
+"""Synthetic fingers for the simulator: a ridge image and a minutiae template per placement.
+
+Each (person, finger) has a stable pattern (core position, ridge spacing, whorl/loop
+shape, a low-frequency warp) and a stable set of minutiae. Each placement on the glass
+shifts and turns the finger a little, presses it a little harder or softer and adds
+sensor noise, so no two images are identical while templates of the same finger still
+match and templates of different fingers do not.
+
+Templates are 512-byte character files in a private format (like every vendor's): a
+magic, a count and (x, y, angle) per minutia. Only this module and the simulator read
+them; the driver and the station treat templates as opaque bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+MAGIC = b"SMT1"
+MINUTIAE = 40
+MATCH_DISTANCE_PX = 10.0
+MATCH_ANGLE_DEG = 25.0
+MAX_SCORE = 300
+
+
+def _rng(*parts: object) -> np.random.Generator:
+    digest = hashlib.sha256("/".join(str(p) for p in parts).encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "big"))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One time a finger touches the glass."""
+
+    person: str
+    finger: int
+    index: int  # how many placements came before on this module: varies the pose
+    poor: bool = False  # dry, smudged or barely touching: few usable features
+
+    def pose(self) -> tuple[float, float, float]:
+        """(dx, dy, rotation in radians) of this placement relative to the finger."""
+        rng = _rng("pose", self.person, self.finger, self.index)
+        dx, dy = rng.uniform(-8, 8, size=2)
+        return float(dx), float(dy), float(np.radians(rng.uniform(-3, 3)))
+
+
+@dataclass(frozen=True)
+class FingerPattern:
+    core: tuple[float, float]  # relative to the image centre, pixels
+    period: float  # ridge spacing, pixels
+    aspect: float  # whorl (about 1) ... loop (stretched)
+    tilt: float
+    drift: float  # how far the rings open into a loop on one side
+    warp: tuple[tuple[float, float, float, float], ...]  # (amplitude, fx, fy, phase)
+    minutiae: npt.NDArray[np.float64]  # (n, 3): x, y relative to centre, angle degrees
+
+
+def finger_pattern(person: str, finger: int, size: tuple[int, int]) -> FingerPattern:
+    width, height = size
+    rng = _rng("finger", person, finger)
+    core = (float(rng.uniform(-0.12, 0.12) * width), float(rng.uniform(-0.15, 0.1) * height))
+    warp = tuple(
+        (
+            float(rng.uniform(1.0, 4.0)),
+            float(rng.uniform(-0.045, 0.045)),
+            float(rng.uniform(-0.045, 0.045)),
+            float(rng.uniform(0, 2 * math.pi)),
+        )
+        for _ in range(3)
+    )
+    # Minutiae sit inside the pressed area (an ellipse of about 0.8 x 0.85 of the frame).
+    r = np.sqrt(rng.uniform(0, 1, MINUTIAE)) * 0.8
+    t = rng.uniform(0, 2 * math.pi, MINUTIAE)
+    minutiae = np.column_stack(
+        (r * np.cos(t) * width * 0.4, r * np.sin(t) * height * 0.42, rng.uniform(0, 360, MINUTIAE))
+    )
+    return FingerPattern(
+        core=core,
+        period=float(rng.uniform(7.5, 10.0)),
+        aspect=float(rng.uniform(0.6, 1.0)),
+        tilt=float(rng.uniform(-0.8, 0.8)),
+        drift=float(rng.uniform(-0.7, 0.7)),
+        warp=warp,
+        minutiae=minutiae,
+    )
+
+
+def render(placement: Placement, size: tuple[int, int]) -> npt.NDArray[np.uint8]:
+    """The grey image the sensor sees: dark ridges on a light background."""
+    width, height = size
+    pattern = finger_pattern(placement.person, placement.finger, size)
+    dx, dy, rot = placement.pose()
+    noise_rng = _rng("noise", placement.person, placement.finger, placement.index)
+    yy, xx = np.mgrid[:height, :width].astype(np.float64)
+    # Undo this placement's pose to get finger coordinates (relative to the centre).
+    x0, y0 = xx - width / 2 - dx, yy - height / 2 - dy
+    c, s = math.cos(rot), math.sin(rot)
+    fx, fy = c * x0 + s * y0, -s * x0 + c * y0
+    u, v = fx - pattern.core[0], fy - pattern.core[1]
+    ct, st = math.cos(pattern.tilt), math.sin(pattern.tilt)
+    ur, vr = ct * u + st * v, -st * u + ct * v
+    phase = np.sqrt(ur**2 + (vr / pattern.aspect) ** 2) + pattern.drift * vr + 0.3 * np.abs(ur)
+    for amplitude, kx, ky, ph in pattern.warp:
+        phase += amplitude * pattern.period * 0.3 * np.sin(kx * fx + ky * fy + ph)
+    ridges = 0.5 + 0.5 * np.cos(2 * math.pi * phase / pattern.period)  # 1 = ridge
+    pressure = 0.85 + 0.1 * noise_rng.uniform(-1, 1)
+    if placement.poor:
+        pressure *= 0.55
+    ellipse = (fx / (width * 0.46 * pressure)) ** 2 + (fy / (height * 0.47 * pressure)) ** 2
+    mask = np.clip((1.0 - ellipse) * 6, 0, 1)  # soft edge where the finger leaves the glass
+    contrast = 170.0 if not placement.poor else 35.0
+    noise = noise_rng.normal(0, 10 if not placement.poor else 28, size=(height, width))
+    image = 235 - mask * (ridges * contrast + 25) + noise
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+def extract(placement: Placement, size: tuple[int, int]) -> bytes:
+    """The character file the module makes from this placement's image."""
+    pattern = finger_pattern(placement.person, placement.finger, size)
+    dx, dy, rot = placement.pose()
+    rng = _rng("extract", placement.person, placement.finger, placement.index)
+    points = pattern.minutiae
+    keep = rng.uniform(0, 1, len(points)) > 0.12  # a few minutiae are missed each time
+    points = points[keep]
+    c, s = math.cos(rot), math.sin(rot)
+    x = c * points[:, 0] - s * points[:, 1] + dx + rng.normal(0, 1.5, len(points))
+    y = s * points[:, 0] + c * points[:, 1] + dy + rng.normal(0, 1.5, len(points))
+    angle = (points[:, 2] + math.degrees(rot) + rng.normal(0, 5, len(points))) % 360
+    width, height = size
+    return encode_template(np.column_stack((x + width / 2, y + height / 2, angle)))
+
+
+def encode_template(minutiae: npt.NDArray[np.float64], size: int = 512) -> bytes:
+    body = b"".join(
+        struct.pack(">HHH", int(round(x)) & 0xFFFF, int(round(y)) & 0xFFFF, int(round(a)) % 360)
+        for x, y, a in minutiae
+    )
+    head = MAGIC + struct.pack(">H", len(minutiae))
+    return (head + body).ljust(size, b"\x00")[:size]
+
+
+def decode_template(template: bytes) -> npt.NDArray[np.float64] | None:
+    """Minutiae of a character file, or None when it is not one of ours."""
+    if len(template) < 6 or template[:4] != MAGIC:
+        return None
+    (count,) = struct.unpack(">H", template[4:6])
+    if 6 + 6 * count > len(template):
+        return None
+    values = struct.unpack(f">{3 * count}H", template[6 : 6 + 6 * count])
+    return np.array(values, dtype=np.float64).reshape(count, 3)
+
+
+def match_score(a: bytes, b: bytes) -> int:
+    """0..MAX_SCORE: how many minutiae pair up under the best translation.
+
+    Every pair of minutiae with similar direction proposes a translation; the score
+    counts the pairs that agree with the best proposal."""
+    ma, mb = decode_template(a), decode_template(b)
+    if ma is None or mb is None or not len(ma) or not len(mb):
+        return 0
+    angle_diff = np.abs(((ma[:, None, 2] - mb[None, :, 2]) + 180) % 360 - 180)
+    ia, ib = np.nonzero(angle_diff < MATCH_ANGLE_DEG)
+    if not len(ia):
+        return 0
+    shifts = mb[ib, :2] - ma[ia, :2]  # candidate translations
+    best = 0
+    for shift in shifts:
+        moved = ma[:, :2] + shift
+        dist = np.hypot(*(moved[:, None, :] - mb[None, :, :2]).transpose(2, 0, 1))
+        paired = (dist < MATCH_DISTANCE_PX) & (angle_diff < MATCH_ANGLE_DEG)
+        best = max(best, int(min(paired.any(axis=1).sum(), paired.any(axis=0).sum())))
+    return min(MAX_SCORE, round(MAX_SCORE * best / max(len(ma), len(mb))))
+
+
+def merge(a: bytes, b: bytes) -> bytes:
+    """RegModel: one template from two character files of the same finger.
+
+    Keeps the first file's minutiae (the real modules merge them; for matching this is
+    equivalent and keeps the template inside 512 bytes)."""
+    return a
