@@ -264,6 +264,8 @@ class FingerprintModule:
     def soft_reset(self) -> bool:
         """True when the module announced itself again (a lone 0x55) after resetting."""
         self._ok(Instruction.SOFT_RST, retries=0)
+        if HANDSHAKE in self.link.decoder.last_noise:
+            return True  # it arrived together with the ack
         try:
             return HANDSHAKE in self.link.read_raw(timeout_s=0.5)
         except LinkLost as exc:

@@ -132,6 +132,7 @@ class PacketDecoder:
 
     discarded: int = 0  # bytes skipped as noise
     bad_checksums: int = 0
+    last_noise: bytes = b""  # what the latest feed() skipped (e.g. a handshake 0x55)
     _buffer: bytearray = field(default_factory=bytearray, repr=False)
 
     @property
@@ -144,6 +145,7 @@ class PacketDecoder:
 
     def feed(self, data: bytes) -> list[Packet]:
         self._buffer += data
+        self.last_noise = b""
         packets: list[Packet] = []
         buf = self._buffer
         while True:
@@ -151,18 +153,16 @@ class PacketDecoder:
             if start < 0:
                 # Keep a trailing EF: it may be the first half of the next header.
                 keep = 1 if buf[-1:] == HEADER[:1] else 0
-                self.discarded += len(buf) - keep
-                del buf[: len(buf) - keep]
+                self._skip(len(buf) - keep)
                 break
             if start:
-                self.discarded += start
-                del buf[:start]
+                self._skip(start)
             if len(buf) < 9:
                 break
             pid = buf[6]
             length = (buf[7] << 8) | buf[8]
             if pid not in _PIDS or not 2 <= length <= MAX_PAYLOAD + 2:
-                self._skip_header()
+                self._skip(1)
                 continue
             end = 9 + length
             if len(buf) < end:
@@ -172,16 +172,17 @@ class PacketDecoder:
                 # The "header" may have been noise, or a half packet swallowed the start of
                 # the next one: rescan from the byte after this EF 01.
                 self.bad_checksums += 1
-                self._skip_header()
+                self._skip(1)
                 continue
             address = int.from_bytes(buf[2:6], "big")
             packets.append(Packet(pid, payload, address))
             del buf[:end]
         return packets
 
-    def _skip_header(self) -> None:
-        self.discarded += 1
-        del self._buffer[:1]
+    def _skip(self, count: int) -> None:
+        self.discarded += count
+        self.last_noise += bytes(self._buffer[:count])
+        del self._buffer[:count]
 
 
 _PIDS = frozenset(int(p) for p in Pid)
