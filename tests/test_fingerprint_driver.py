@@ -47,6 +47,7 @@ def test_capture_gives_an_image_of_the_model_size_and_a_template(
     assert capture.module_ok and capture.module_verdict == "ok"
     assert len(capture.template) == 512
     # The image on the wire is the module's image (4 bits per pixel, so within 16 levels).
+    assert sim.module.image is not None
     assert np.abs(capture.image.astype(int) - sim.module.image.astype(int)).max() < 17
 
 

@@ -204,15 +204,13 @@ class FingerprintSimulator:
         start = time.monotonic()
         sent = 0
         while sent < len(data):
-            if byte_s:
-                self._sleep_until(start + sent * byte_s)
             piece = data[sent : sent + chunk]
+            if byte_s:  # a byte is readable once its stop bit has crossed the wire
+                self._sleep_until(start + (sent + len(piece)) * byte_s)
             written = self._write_some(piece)
             if written is None:
                 return  # unplugged or the client stopped reading: the rest is lost
             sent += written
-        if byte_s:
-            self._sleep_until(start + len(data) * byte_s)
 
     def _write_some(self, data: bytes) -> int | None:
         deadline = time.monotonic() + _WRITE_STALL_S

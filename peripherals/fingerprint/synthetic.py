@@ -18,6 +18,7 @@ import math
 import struct
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -113,8 +114,14 @@ def render(placement: Placement, size: tuple[int, int]) -> npt.NDArray[np.uint8]
         pressure *= 0.55
     ellipse = (fx / (width * 0.46 * pressure)) ** 2 + (fy / (height * 0.47 * pressure)) ** 2
     mask = np.clip((1.0 - ellipse) * 6, 0, 1)  # soft edge where the finger leaves the glass
-    contrast = 170.0 if not placement.poor else 35.0
-    noise = noise_rng.normal(0, 10 if not placement.poor else 28, size=(height, width))
+    # Dry or sweaty patches break ridges here and there; how much varies per placement.
+    coarse = noise_rng.uniform(0, 1, size=(6, 6))
+    patches = cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
+    dryness = noise_rng.uniform(0.0, 0.3)
+    ridges = ridges * (1 - dryness * np.clip(patches, 0, 1)) + dryness * 0.3 * patches
+    contrast = noise_rng.uniform(110, 180) if not placement.poor else 35.0
+    sigma = noise_rng.uniform(5, 15) if not placement.poor else 30.0
+    noise = noise_rng.normal(0, sigma, size=(height, width))
     image = 235 - mask * (ridges * contrast + 25) + noise
     return np.clip(image, 0, 255).astype(np.uint8)
 
