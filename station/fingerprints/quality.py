@@ -50,7 +50,7 @@ class QualityReport:
         }
 
 
-def _blocks(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def _blocks(values: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
     """(rows, cols, BLOCK*BLOCK) view of the whole blocks of a 2-D array."""
     h, w = (values.shape[0] // BLOCK) * BLOCK, (values.shape[1] // BLOCK) * BLOCK
     cut = values[:h, :w]
