@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
 from peripherals.device import Device
 
 
-class Pattern(str, Enum):
+class Pattern(StrEnum):
     """What the station wants to say; each adapter decides how its lights say it."""
 
     OFF = "off"

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
 from peripherals.device import Device
 
 
-class PrinterState(str, Enum):
+class PrinterState(StrEnum):
     READY = "ready"
     PAPER_OUT = "paper_out"
     COVER_OPEN = "cover_open"

@@ -1,0 +1,146 @@
+"""Enrollment throughput through the real HTTP API.
+
+Starts `station run --simulate` (device delays zero) in a subprocess, enrolls N students
+over HTTP and prints, on its last line:
+  enrollments_per_s=… p50_ms=… p99_ms=… rss_mb=… startup_s=…
+rss_mb is the server's resident memory when idle after start; startup_s is from process
+start until /api/health says ready. Usage: python bench/enroll_api.py [N]"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def signature() -> str:
+    image = Image.new("L", (300, 100), 255)
+    ImageDraw.Draw(image).line((10, 70, 150, 20, 290, 60), fill=0, width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def enroll(client: httpx.Client, visit_id: int, n: int, sig: str) -> None:
+    def post(path: str, body: object = None) -> dict:
+        response = client.post(path, json=body)
+        response.raise_for_status()
+        return response.json()
+
+    state = post("/api/enrollment/start", {"visit_id": visit_id})
+    post(
+        "/api/enrollment/identity",
+        {
+            "name": f"Siswa {n}",
+            "nik": f"35140941010{n:05d}"[:16],
+            "birth_date": "2007-01-01",
+            "sex": "P",
+        },
+    )
+    post("/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True})
+    post("/api/enrollment/photo/capture")
+    post("/api/enrollment/photo/approve")
+    for finger in state["enrollment"]["fingers_required"]:
+        post(f"/api/enrollment/fingerprints/{finger}/capture")
+    post("/api/enrollment/fingerprints/done")
+    post("/api/enrollment/signature", {"png_base64": sig})
+    post("/api/enrollment/commit")
+    post("/api/enrollment/next")
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    port = free_port()
+    data = tempfile.mkdtemp(prefix="bench-enroll-")
+    started = time.monotonic()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "station",
+            "run",
+            "--simulate",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data",
+            data,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={
+            **os.environ,
+            "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0",
+            "STATION__LOG_LEVEL": "warning",
+        },
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                if httpx.get(base + "/api/health", timeout=1).json()["ready"]:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.02)
+            if time.monotonic() - started > 60:
+                raise SystemExit("station did not start within 60 s")
+        startup_s = time.monotonic() - started
+        time.sleep(0.5)
+        idle_rss = rss_mb(server.pid)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            token = client.post(
+                "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
+            ).json()["token"]
+            client.headers["Authorization"] = f"Bearer {token}"
+            visit_id = client.get("/api/visits").json()[0]["id"]
+            sig = signature()
+            enroll(client, visit_id, 0, sig)  # warm-up
+            durations = []
+            wall = time.monotonic()
+            for n in range(1, count + 1):
+                t0 = time.perf_counter()
+                enroll(client, visit_id, n, sig)
+                durations.append((time.perf_counter() - t0) * 1000)
+            wall = time.monotonic() - wall
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    durations.sort()
+    p99 = durations[min(len(durations) - 1, round(0.99 * (len(durations) - 1)))]
+    print(f"{count} enrollments, each 19 HTTP requests (10 fingers), data in {data}")
+    print(
+        f"enrollments_per_s={count / wall:.2f} p50_ms={statistics.median(durations):.1f} "
+        f"p99_ms={p99:.1f} rss_mb={idle_rss:.1f} startup_s={startup_s:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

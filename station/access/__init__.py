@@ -1,0 +1,1 @@
+"""Operators, their PINs and sessions: who may drive the station."""

@@ -1,0 +1,187 @@
+"""`station`: the command line of the recording station."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from peripherals.device import Text
+from station.errors import StationError
+
+log = logging.getLogger("station")
+
+
+def _say(text: Text, stream: Any = sys.stdout) -> None:
+    print(f"{text.id}\n{text.en}", file=stream)
+
+
+def _config(args: argparse.Namespace) -> Any:
+    from station.config import load_config
+
+    overrides: dict[str, Any] = {}
+    if getattr(args, "data", None):
+        overrides["data_dir"] = Path(args.data)
+    server: dict[str, Any] = {}
+    if getattr(args, "host", None):
+        server["host"] = args.host
+    if getattr(args, "port", None):
+        server["port"] = args.port
+    config = load_config(Path(args.config) if args.config else None, **overrides)
+    if server:
+        config.server = config.server.model_copy(update=server)
+    return config
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from station.runtime import DEMO_OPERATORS, Station
+    from web.app import create_app
+
+    config = _config(args)
+    station = Station(config, simulate=True if args.simulate else None)
+    if station.notes:
+        print("!" * 72)
+        for note in station.notes:
+            _say(note)
+        print("!" * 72)
+    host, port = config.server.host, config.server.port
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    print(f"Stasiun siap di / Station at: http://{shown}:{port}/")
+    print(f"Data: {config.data_dir.resolve()}")
+    if station.simulation:
+        print("PIN demo (hanya mode simulasi / simulation mode only):")
+        for demo in DEMO_OPERATORS:
+            print(f"  {demo.name:<12} {demo.role:<11} PIN {demo.pin}")
+    sys.stdout.flush()
+    uvicorn.run(create_app(station), host=host, port=port, log_level=config.log_level)
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from station.devices.registry import build_devices
+    from station.store.db import open_store
+    from station.store.migrations import schema_version
+
+    config = _config(args)
+    failures = 0
+
+    def check(name: str, ok: bool, why: str) -> None:
+        nonlocal failures
+        failures += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: {why}")
+
+    try:
+        store = open_store(config.data_dir)
+        check("store", True, f"{config.data_dir}, schema {schema_version(store.db)}")
+        store.close()
+    except StationError as error:
+        check("store", False, error.text.en)
+    devices = build_devices(config.devices, simulate=bool(args.simulate))
+    for note in devices.notes:
+        print(f"note {note.en}")
+    devices.open_all()
+    for kind, health in devices.health().items():
+        check(kind, health.ok, f"{health.adapter}: {health.detail.en}")
+    devices.close_all()
+    if not config.sealing.recipients:
+        check("sealing", bool(args.simulate), "no office recipient configured")
+    else:
+        check("sealing", True, f"{len(config.sealing.recipients)} office recipient(s)")
+    return 1 if failures else 0
+
+
+def cmd_config_show(args: argparse.Namespace) -> int:
+    from station.config import masked
+
+    print(json.dumps(masked(_config(args)), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_diagram(args: argparse.Namespace) -> int:
+    from station.enrollment.diagram import render
+
+    output = render(args.format)
+    if args.output:
+        Path(args.output).write_bytes(output)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(output.decode())
+    return 0
+
+
+def cmd_operator_add(args: argparse.Namespace) -> int:
+    from station.access.operators import Access
+    from station.store.db import open_store
+
+    config = _config(args)
+    pin = getpass.getpass("PIN: ")
+    if getpass.getpass("PIN (ulangi / again): ") != pin:
+        _say(Text("PIN tidak sama.", "The PINs differ."), sys.stderr)
+        return 2
+    store = open_store(config.data_dir)
+    try:
+        operator = Access(store, config.auth).add_operator(args.name, args.role, pin)
+    finally:
+        store.close()
+    print(f"operator {operator.name} ({operator.role}) added")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="station", description="e-KTP recording station")
+    parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], help_: str, parent: Any = sub
+    ) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help_, description=help_)
+        p.add_argument("--config", help="TOML config file (default /etc/station/station.toml)")
+        p.add_argument("--data", help="data directory (database and everything written)")
+        p.set_defaults(handler=handler)
+        return p
+
+    run = command("run", cmd_run, "run the station (API and tablet page)")
+    run.add_argument("--simulate", action="store_true", help="use every device's simulator")
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+
+    doctor = command("doctor", cmd_doctor, "check each configured device; non-zero on failure")
+    doctor.add_argument("--simulate", action="store_true")
+
+    config = sub.add_parser("config", help="configuration")
+    config_sub = config.add_subparsers(dest="config_command", required=True)
+    command("show", cmd_config_show, "print the effective config, secrets masked", config_sub)
+
+    diagram = command("diagram", cmd_diagram, "draw the enrollment state machine")
+    diagram.add_argument("--format", choices=["mermaid", "dot", "svg"], default="mermaid")
+    diagram.add_argument("--output", "-o")
+
+    operator = sub.add_parser("operator", help="operator accounts")
+    operator_sub = operator.add_subparsers(dest="operator_command", required=True)
+    add = command("add", cmd_operator_add, "add an operator (asks for the PIN)", operator_sub)
+    add.add_argument("name")
+    add.add_argument("--role", choices=["operator", "supervisor", "technician"], default="operator")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.handler(args))
+    except StationError as error:
+        _say(error.text, sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

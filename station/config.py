@@ -1,0 +1,162 @@
+"""The station's configuration: a TOML file plus environment overrides.
+
+Environment variables use the prefix `STATION__` and `__` between levels, e.g.
+`STATION__SERVER__PORT=9000` or `STATION__DEVICES__PRINTER__PAPER_WIDTH_MM=80`.
+Invalid values stop the station at start with a message that names the key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from peripherals.device import Text
+from station.devices.settings import DevicesSettings
+from station.errors import StationError
+from station.settings_section import Section
+
+DEFAULT_CONFIG_FILE = Path("/etc/station/station.toml")
+
+
+class StationIdentity(Section):
+    id: str = Field("SIM-0001", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = "Stasiun Perekaman KTP-el"
+
+
+class ServerSettings(Section):
+    host: str = "0.0.0.0"
+    port: int = Field(8080, ge=1, le=65535)
+
+
+class AuthSettings(Section):
+    max_failed_pins: int = Field(5, ge=1, le=20)
+    lockout_minutes: float = Field(5, gt=0, le=24 * 60)
+    session_hours: float = Field(12, gt=0, le=72)
+    pin_length: int = Field(6, ge=4, le=12)
+
+
+class EnrollmentSettings(Section):
+    # ISO/IEC 19794 finger positions: 1-5 right thumb..little, 6-10 left thumb..little.
+    finger_order: list[int] = [2, 3, 4, 5, 1, 7, 8, 9, 10, 6]
+
+    @field_validator("finger_order")
+    @classmethod
+    def _fingers_are_positions(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value) or not set(value) <= set(range(1, 11)):
+            raise ValueError("finger positions must be distinct numbers 1-10")
+        if not {2, 7} <= set(value):
+            raise ValueError(
+                "both index fingers (2 and 7) are stored on the chip and must be listed"
+            )
+        return value
+
+
+class SealingSettings(Section):
+    # age X25519 recipients of the central office ("age1...").
+    recipients: list[str] = []
+
+
+class StationConfig(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STATION__", env_nested_delimiter="__", extra="forbid"
+    )
+
+    station: StationIdentity = StationIdentity()
+    server: ServerSettings = ServerSettings()
+    data_dir: Path = Path("station-data")
+    simulate: Literal["auto", "on", "off"] = "auto"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    auth: AuthSettings = AuthSettings()
+    enrollment: EnrollmentSettings = EnrollmentSettings()
+    devices: DevicesSettings = DevicesSettings()
+    sealing: SealingSettings = SealingSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if _toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=_toml_path))
+        return tuple(sources)
+
+
+_toml_path: Path | None = None
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> StationConfig:
+    """Read the TOML file (if any), the environment, then `overrides` (highest).
+
+    Raises StationError("config_invalid") naming every bad key, never a traceback."""
+    global _toml_path
+    if path is None and DEFAULT_CONFIG_FILE.exists():
+        path = DEFAULT_CONFIG_FILE
+    if path is not None:
+        _check_toml(path)
+    _toml_path = path
+    try:
+        return StationConfig(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as error:
+        raise StationError("config_invalid", _describe(error, path), status=500) from None
+    finally:
+        _toml_path = None
+
+
+def _check_toml(path: Path) -> None:
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StationError(
+            "config_missing",
+            Text(f"Berkas konfigurasi {path} tidak ditemukan.", f"Config file {path} not found."),
+            status=500,
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise StationError(
+            "config_unreadable",
+            Text(
+                f"Berkas konfigurasi {path} tidak dapat dibaca: {error}",
+                f"Config file {path} is not valid TOML: {error}",
+            ),
+            status=500,
+        ) from None
+
+
+def _describe(error: ValidationError, path: Path | None) -> Text:
+    lines_id, lines_en = [], []
+    for problem in error.errors():
+        key = ".".join(str(part) for part in problem["loc"])
+        lines_id.append(f"- {key}: {problem['msg']}")
+        lines_en.append(f"- {key}: {problem['msg']}")
+    where = f" ({path})" if path else ""
+    return Text(
+        f"Konfigurasi tidak valid{where}:\n" + "\n".join(lines_id),
+        f"Invalid configuration{where}:\n" + "\n".join(lines_en),
+    )
+
+
+def masked(model: BaseModel) -> dict[str, Any]:
+    """The effective config as plain data, every secret (SecretStr) shown as '********'."""
+    data: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, SecretStr):
+            data[name] = "********" if value.get_secret_value() else ""
+        elif isinstance(value, BaseModel):
+            data[name] = masked(value)
+        else:
+            data[name] = TypeAdapter(Any).dump_python(value, mode="json")
+    return data

@@ -1,0 +1,1 @@
+"""The station's set of devices: built from config, real or simulated, and checked."""

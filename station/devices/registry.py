@@ -1,0 +1,145 @@
+"""Build the station's devices from config: the real adapter when its hardware is found,
+else the simulator, said loudly. The same code above the ports runs in both cases."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from peripherals.camera.port import Camera
+from peripherals.camera.simulated import SimulatedCamera
+from peripherals.device import Device, DeviceHealth, Text
+from peripherals.fingerprint.port import FingerprintReader
+from peripherals.fingerprint.simulated import SimulatedFingerprintReader
+from peripherals.indicator.port import StatusIndicator
+from peripherals.indicator.simulated import SimulatedIndicator
+from peripherals.printer.port import ReceiptPrinter
+from peripherals.printer.simulated import SimulatedPrinter
+from station.devices.settings import DevicesSettings
+from station.errors import StationError
+
+log = logging.getLogger(__name__)
+
+
+class Applicant(Protocol):
+    """What the person in front of the station does. On real hardware they do it
+    themselves (no-op); in simulation this plays their part for the simulators."""
+
+    def place_finger(self, person: str, finger: int) -> None: ...
+
+    def face_camera(self, person: str, backdrop: str | None) -> None: ...
+
+
+class RealApplicant:
+    def place_finger(self, person: str, finger: int) -> None:
+        pass
+
+    def face_camera(self, person: str, backdrop: str | None) -> None:
+        pass
+
+
+@dataclass
+class SimulatedApplicant:
+    fingerprint: SimulatedFingerprintReader | None = None
+    camera: SimulatedCamera | None = None
+
+    def place_finger(self, person: str, finger: int) -> None:
+        if self.fingerprint is not None:
+            self.fingerprint.present(person, finger)
+
+    def face_camera(self, person: str, backdrop: str | None) -> None:
+        if self.camera is not None and backdrop is not None:
+            self.camera.backdrop = backdrop
+
+
+@dataclass
+class DeviceSet:
+    camera: Camera
+    fingerprint: FingerprintReader
+    indicator: StatusIndicator
+    printer: ReceiptPrinter
+    applicant: Applicant = field(default_factory=RealApplicant)
+    simulated: set[str] = field(default_factory=set)
+    notes: list[Text] = field(default_factory=list)
+
+    def all(self) -> dict[str, Device]:
+        return {
+            "camera": self.camera,
+            "fingerprint": self.fingerprint,
+            "indicator": self.indicator,
+            "printer": self.printer,
+        }
+
+    def health(self) -> dict[str, DeviceHealth]:
+        return {kind: device.health() for kind, device in self.all().items()}
+
+    @property
+    def fully_simulated(self) -> bool:
+        return self.simulated == set(self.all())
+
+    def open_all(self) -> None:
+        for kind, device in self.all().items():
+            try:
+                device.open()
+            except Exception as error:  # a broken device must not stop the station
+                log.error("%s failed to open: %s", kind, error)
+
+    def close_all(self) -> None:
+        for kind, device in self.all().items():
+            try:
+                device.close()
+            except Exception as error:
+                log.warning("%s failed to close: %s", kind, error)
+
+
+def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
+    """`simulate=True` forces every simulator; otherwise each `auto` adapter looks for its
+    hardware and falls back to its simulator with a note for the operator."""
+    scale = settings.simulation.delay_scale
+    notes: list[Text] = []
+    simulated: set[str] = set()
+
+    def fallback(kind: str, adapter: str) -> bool:
+        if simulate or adapter == "simulated":
+            simulated.add(kind)
+            return True
+        if adapter == "auto":
+            # Real adapters register their detection here as they are built.
+            notes.append(
+                Text(
+                    f"{kind}: perangkat tidak ditemukan, memakai simulator.",
+                    f"{kind}: no hardware found, using the simulator.",
+                )
+            )
+            simulated.add(kind)
+            return True
+        raise StationError(
+            "adapter_unavailable",
+            Text(
+                f"Adaptor {kind} '{adapter}' tidak tersedia di versi ini.",
+                f"The {kind} adapter '{adapter}' is not available in this build.",
+            ),
+            status=500,
+        )
+
+    camera_sim = fingerprint_sim = None
+    if fallback("camera", settings.camera.adapter):
+        camera_sim = SimulatedCamera(
+            preview_size=(settings.camera.preview_width, settings.camera.preview_height),
+            frame_interval_s=scale / 30,
+        )
+    if fallback("fingerprint", settings.fingerprint.adapter):
+        fingerprint_sim = SimulatedFingerprintReader(capture_s=0.5 * scale)
+    fallback("indicator", settings.indicator.adapter)
+    fallback("printer", settings.printer.adapter)
+    assert camera_sim is not None and fingerprint_sim is not None
+    return DeviceSet(
+        camera=camera_sim,
+        fingerprint=fingerprint_sim,
+        indicator=SimulatedIndicator(),
+        printer=SimulatedPrinter(paper_width_mm=settings.printer.paper_width_mm),
+        applicant=SimulatedApplicant(fingerprint=fingerprint_sim, camera=camera_sim),
+        simulated=simulated,
+        notes=notes,
+    )

@@ -1,0 +1,524 @@
+"""The one controller of the station's enrollment.
+
+It owns the state machine, the draft and its in-memory captures. Every request is
+checked against the current step and the operator who holds the draft; a request that
+does not fit changes nothing and is answered with a clear message (409/403)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import io
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import cv2
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from peripherals.device import DeviceError, Text
+from station.access.operators import Operator
+from station.config import StationConfig
+from station.devices.registry import DeviceSet
+from station.enrollment.draft import STEP_ORDER, Capture, Draft, DraftStore
+from station.enrollment.forms import ConsentForm, IdentityForm, mask_nik
+from station.enrollment.machine import EnrollmentMachine
+from station.errors import StationError
+from station.events import EventBus
+from station.sealing.seal import parse_recipients, seal_record
+from station.store import audit
+from station.store.db import Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SIGNATURE_MAX_BYTES = 512 * 1024
+_CAPTURE_KIND_STEP = {"photo": "photo", "finger": "fingerprints", "signature": "signature"}
+
+STEP_NAMES = {
+    "idle": Text("siap", "idle"),
+    "identity": Text("identitas", "identity"),
+    "consent": Text("persetujuan", "consent"),
+    "photo": Text("foto", "photo"),
+    "fingerprints": Text("sidik jari", "fingerprints"),
+    "signature": Text("tanda tangan", "signature"),
+    "review": Text("pemeriksaan", "review"),
+    "committed": Text("tersimpan", "committed"),
+    "fault": Text("gangguan perangkat", "device fault"),
+}
+
+
+class EnrollmentController:
+    def __init__(
+        self,
+        config: StationConfig,
+        store: Store,
+        devices: DeviceSet,
+        bus: EventBus,
+        recipients: list[str],
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.devices = devices
+        self.bus = bus
+        self.drafts = DraftStore(store)
+        self.recipients = recipients
+        self.draft: Draft | None = None
+        self.last_committed: dict[str, Any] | None = None
+        self.fault: dict[str, Any] | None = None
+        self.machine = EnrollmentMachine()
+        self._lock = asyncio.Lock()
+        self._restore()
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        draft = self.drafts.load()
+        if draft is None:
+            return
+        step = draft.step
+        if draft.must_repeat:
+            lost_steps = {_CAPTURE_KIND_STEP[c["kind"]] for c in draft.must_repeat}
+            earliest = min(lost_steps, key=STEP_ORDER.index)
+            if step == "fault":
+                draft.interrupted_step = earliest
+            elif STEP_ORDER.index(step) > STEP_ORDER.index(earliest):
+                step = earliest
+            self.drafts.forget_captures(draft)
+            self.drafts.save_step(
+                draft,
+                "resumed_after_restart",
+                step,
+                draft.operator_id,
+                detail={"must_repeat": draft.must_repeat},
+                interrupted_step=draft.interrupted_step,
+            )
+            draft.step = step
+        self.draft = draft
+        self.machine = EnrollmentMachine(start_value=step)
+        self.machine.interrupted_step = draft.interrupted_step
+        log.info("resumed enrollment %s at step %s", draft.id, step)
+
+    # -- reading ---------------------------------------------------------------------
+
+    @property
+    def step(self) -> str:
+        return self.machine.step
+
+    def snapshot(self) -> dict[str, Any]:
+        draft = self.draft
+        data: dict[str, Any] = {
+            "step": self.step,
+            "step_name": _text_json(STEP_NAMES[self.step]),
+            "allowed": sorted(e.id for e in self.machine.allowed_events),
+            "fault": self.fault,
+            "enrollment": None,
+            "last_committed": self.last_committed,
+        }
+        if draft is not None:
+            data["enrollment"] = {
+                "id": draft.id,
+                "visit_id": draft.visit_id,
+                "operator": {"id": draft.operator_id, "name": draft.operator_name},
+                "identity": draft.identity,
+                "consent": draft.consent,
+                "created_at": draft.created_at,
+                "interrupted_step": self.machine.interrupted_step,
+                "captures": {
+                    "photo": [c.detail for c in draft.captured("photo")],
+                    "fingers": {c.position: c.detail for c in draft.captured("finger")},
+                    "signature": [c.detail for c in draft.captured("signature")],
+                },
+                "fingers_required": [str(f) for f in self.config.enrollment.finger_order],
+                "must_repeat": draft.must_repeat,
+            }
+        return data
+
+    # -- steps -----------------------------------------------------------------------
+
+    async def start(self, operator: Operator, visit_id: int) -> dict[str, Any]:
+        async with self._lock:
+            self._require_step("idle", "start")
+            with self.store.lock:
+                visit = self.store.db.execute(
+                    "SELECT id FROM visits WHERE id = ?", [visit_id]
+                ).fetchone()
+            if visit is None:
+                raise StationError(
+                    "visit_unknown",
+                    Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
+                    status=404,
+                )
+            self.draft = self.drafts.create(visit_id, operator.id, operator.name)
+            self.last_committed = None
+            self.machine.send("start")
+            return self._changed("start")
+
+    async def submit_identity(self, operator: Operator, form: IdentityForm) -> dict[str, Any]:
+        async with self._lock:
+            draft = self._require_holder(operator, "identity", "identity_done")
+            if form.birth_date > date.today():
+                raise StationError(
+                    "birth_date_future",
+                    Text("Tanggal lahir di masa depan.", "The birth date is in the future."),
+                    status=422,
+                )
+            identity = form.model_dump(mode="json")
+            self.drafts.save_step(draft, "identity_done", "consent", operator.id, identity=identity)
+            draft.identity = identity
+            self.machine.send("identity_done")
+            return self._changed("identity_done")
+
+    async def give_consent(self, operator: Operator, form: ConsentForm) -> dict[str, Any]:
+        async with self._lock:
+            draft = self._require_holder(operator, "consent", "consent_given")
+            if not (form.applicant_agrees and form.notice_shown):
+                raise StationError(
+                    "consent_missing",
+                    Text(
+                        "Pemberitahuan privasi harus dibacakan dan pemohon harus setuju"
+                        " sebelum perekaman biometrik.",
+                        "The privacy notice must be shown and the applicant must agree before"
+                        " any biometric capture.",
+                    ),
+                    status=422,
+                )
+            consent = {**form.model_dump(), "operator_id": operator.id, "at": audit.now_iso()}
+            self.drafts.save_step(draft, "consent_given", "photo", operator.id, consent=consent)
+            draft.consent = consent
+            self.machine.send("consent_given")
+            self.devices.applicant.face_camera(str(draft.id), _backdrop(draft.identity))
+            return self._changed("consent_given")
+
+    async def capture_photo(self, operator: Operator) -> dict[str, Any]:
+        async with self._lock:
+            draft = self._require_holder(operator, "photo")
+            frame = await self._device("camera", self.devices.camera.capture_still)
+            ok, jpeg = cv2.imencode(
+                ".jpg", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]
+            )
+            if not ok:
+                raise StationError(
+                    "photo_encode_failed",
+                    Text("Foto gagal disimpan, ulangi.", "The photo could not be encoded; retry."),
+                    status=500,
+                )
+            height, width = frame.shape[:2]
+            capture = Capture(
+                "photo",
+                "",
+                {"photo.jpg": jpeg.tobytes()},
+                {"width": width, "height": height, "approved": False},
+            )
+            self._keep(draft, capture, operator)
+            return self._changed("photo_captured")
+
+    async def approve_photo(self, operator: Operator) -> dict[str, Any]:
+        """The applicant has seen the photo and agrees (Dukcapil requires it)."""
+        async with self._lock:
+            draft = self._require_holder(operator, "photo", "photo_done")
+            photos = draft.captured("photo")
+            if not photos:
+                raise StationError(
+                    "photo_missing",
+                    Text("Belum ada foto.", "No photo has been taken yet."),
+                    status=409,
+                )
+            photos[0].detail["approved"] = True
+            self.drafts.save_step(draft, "photo_done", "fingerprints", operator.id)
+            self.machine.send("photo_done")
+            return self._changed("photo_done")
+
+    async def capture_finger(self, operator: Operator, position: int) -> dict[str, Any]:
+        async with self._lock:
+            draft = self._require_holder(operator, "fingerprints")
+            if position not in self.config.enrollment.finger_order:
+                raise StationError(
+                    "finger_unknown",
+                    Text(
+                        f"Jari nomor {position} tidak ada dalam urutan perekaman.",
+                        f"Finger {position} is not in the capture order.",
+                    ),
+                    status=422,
+                )
+            self.devices.applicant.place_finger(str(draft.id), position)
+            reader = self.devices.fingerprint
+            timeout = self.config.devices.fingerprint.capture_timeout_s
+            result = await self._device("fingerprint", lambda: reader.capture(timeout))
+            ok, png = cv2.imencode(".png", result.image)
+            height, width = result.image.shape[:2]
+            capture = Capture(
+                "finger",
+                str(position),
+                {
+                    f"finger_{position}.png": png.tobytes(),
+                    f"finger_{position}.tmpl": result.template,
+                },
+                {
+                    "width": width,
+                    "height": height,
+                    "module_ok": result.module_ok,
+                    "module_verdict": result.module_verdict,
+                },
+            )
+            self._keep(draft, capture, operator)
+            return self._changed("finger_captured")
+
+    async def finish_fingerprints(self, operator: Operator) -> dict[str, Any]:
+        async with self._lock:
+            draft = self._require_holder(operator, "fingerprints", "fingerprints_done")
+            done = {int(c.position) for c in draft.captured("finger")}
+            missing = [f for f in self.config.enrollment.finger_order if f not in done]
+            if missing:
+                names = ", ".join(str(f) for f in missing)
+                raise StationError(
+                    "fingers_missing",
+                    Text(f"Jari belum direkam: {names}.", f"Fingers not yet captured: {names}."),
+                    status=409,
+                )
+            self.drafts.save_step(draft, "fingerprints_done", "signature", operator.id)
+            self.machine.send("fingerprints_done")
+            return self._changed("fingerprints_done")
+
+    async def submit_signature(self, operator: Operator, png_base64: str) -> dict[str, Any]:
+        async with self._lock:
+            draft = self._require_holder(operator, "signature", "signature_done")
+            png = _decode_signature(png_base64)
+            capture = Capture("signature", "", {"signature.png": png}, {"bytes": len(png)})
+            self._keep(draft, capture, operator)
+            self.drafts.save_step(draft, "signature_done", "review", operator.id)
+            self.machine.send("signature_done")
+            return self._changed("signature_done")
+
+    async def commit(self, operator: Operator) -> dict[str, Any]:
+        """Seal and store the enrollment: one transaction, or nothing at all."""
+        async with self._lock:
+            draft = self._require_holder(operator, "review", "commit")
+            recipients = parse_recipients(self.recipients)
+            attachments: dict[str, bytes] = {}
+            for capture in draft.captures.values():
+                attachments.update(capture.files)
+            record = {
+                "station_id": self.config.station.id,
+                "enrollment_id": draft.id,
+                "visit_id": draft.visit_id,
+                "operator": {"id": draft.operator_id, "name": draft.operator_name},
+                "identity": draft.identity,
+                "consent": draft.consent,
+                "captures": [
+                    {"kind": c.kind, "position": c.position, **c.detail}
+                    for c in draft.captures.values()
+                ],
+                "iris": {"captured": False, "reason": "station has no iris camera"},
+                "created_at": draft.created_at,
+                "committed_at": audit.now_iso(),
+            }
+            sealed = await asyncio.to_thread(seal_record, record, attachments, recipients)
+            receipt = f"{self.config.station.id}-{date.today():%Y%m%d}-{draft.id:05d}"
+            summary = {
+                "name": draft.identity.get("name", ""),
+                "nik_masked": mask_nik(draft.identity.get("nik", "")),
+                "receipt_number": receipt,
+            }
+            with self.store.transaction() as db:
+                db.execute(
+                    "INSERT INTO sealed_records (enrollment_id, ciphertext, sha256, sealed_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    [draft.id, sealed.ciphertext, sealed.sha256, audit.now_iso()],
+                )
+                self.drafts.save_step(
+                    draft,
+                    "commit",
+                    "committed",
+                    operator.id,
+                    detail={"receipt_number": receipt, "sha256": sealed.sha256},
+                    status="committed",
+                    committed_at=audit.now_iso(),
+                    identity={},
+                    consent={},
+                    summary=summary,
+                    receipt_number=receipt,
+                )
+            self.machine.send("commit")
+            self.draft = None
+            self.last_committed = {"enrollment_id": draft.id, **summary}
+            return self._changed("commit")
+
+    async def next_student(self, operator: Operator) -> dict[str, Any]:
+        async with self._lock:
+            self._require_step("committed", "next_student")
+            self.last_committed = None
+            self.machine.send("next_student")
+            return self._changed("next_student")
+
+    async def cancel(self, operator: Operator, reason: str) -> dict[str, Any]:
+        async with self._lock:
+            draft = self.draft
+            if draft is None or "cancel" not in self._allowed():
+                raise self._out_of_order("cancel")
+            if operator.id != draft.operator_id and operator.role != "supervisor":
+                raise self._not_holder(draft)
+            self.drafts.save_step(
+                draft,
+                "cancel",
+                "idle",
+                operator.id,
+                detail={"reason": reason},
+                status="cancelled",
+                identity={},
+                consent={},
+            )
+            self.drafts.forget_captures(draft)
+            self.draft = None
+            self.fault = None
+            self.machine.send("cancel")
+            return self._changed("cancel")
+
+    async def resume(self, operator: Operator) -> dict[str, Any]:
+        """Back from a device fault to the step it interrupted, once the device answers."""
+        async with self._lock:
+            draft = self._require_holder(operator, "fault", "resume")
+            unhealthy = [h for h in self.devices.health().values() if not h.ok]
+            failed_kind = (self.fault or {}).get("device")
+            still_down = [h for h in unhealthy if h.kind == failed_kind]
+            if still_down:
+                raise StationError(
+                    "device_still_down",
+                    still_down[0].detail,
+                    status=503,
+                )
+            target = self.machine.interrupted_step or "photo"
+            self.drafts.save_step(draft, "resume", target, operator.id, interrupted_step=None)
+            self.machine.send("resume")
+            self.machine.interrupted_step = None
+            self.fault = None
+            return self._changed("resume")
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _keep(self, draft: Draft, capture: Capture, operator: Operator) -> None:
+        self.drafts.record_capture(draft, capture, operator.id)
+        draft.captures[(capture.kind, capture.position)] = capture
+        draft.must_repeat = [
+            m
+            for m in draft.must_repeat
+            if (m["kind"], m["position"]) != (capture.kind, capture.position)
+        ]
+
+    async def _device(self, kind: str, call: Callable[[], T]) -> T:
+        """Run a blocking device call off the event loop; an unplugged device is a fault."""
+        try:
+            return await asyncio.to_thread(call)
+        except DeviceError as error:
+            if error.unplugged:
+                self._enter_fault(kind, error)
+                raise StationError(error.code, error.text, status=503) from None
+            raise StationError(error.code, error.text, status=422) from None
+
+    def _enter_fault(self, kind: str, error: DeviceError) -> None:
+        draft = self.draft
+        self.fault = {"device": kind, "code": error.code, "message": _text_json(error.text)}
+        step = self.step
+        self.machine.send("device_failed")
+        if draft is not None:
+            self.drafts.save_step(
+                draft,
+                "device_failed",
+                "fault",
+                draft.operator_id,
+                detail={"code": error.code},
+                interrupted_step=step,
+            )
+            draft.step = "fault"
+        self._changed("device_failed")
+
+    def _allowed(self) -> set[str]:
+        return {e.id for e in self.machine.allowed_events}
+
+    def _require_step(self, step: str, event: str | None = None) -> None:
+        if self.step != step or (event is not None and event not in self._allowed()):
+            raise self._out_of_order(event or step)
+
+    def _require_holder(self, operator: Operator, step: str, event: str | None = None) -> Draft:
+        self._require_step(step, event)
+        draft = self.draft
+        assert draft is not None, "a step other than idle/committed always has a draft"
+        if operator.id != draft.operator_id:
+            raise self._not_holder(draft)
+        return draft
+
+    def _out_of_order(self, action: str) -> StationError:
+        here = STEP_NAMES[self.step]
+        return StationError(
+            "out_of_order",
+            Text(
+                f"Tidak bisa '{action}' pada langkah {here.id}. Tidak ada yang diubah.",
+                f"Cannot '{action}' at the {here.en} step. Nothing was changed.",
+            ),
+            status=409,
+        )
+
+    def _not_holder(self, draft: Draft) -> StationError:
+        return StationError(
+            "not_holder",
+            Text(
+                f"Perekaman ini sedang dijalankan oleh {draft.operator_name}."
+                " Tablet ini hanya dapat memantau.",
+                f"This enrollment is driven by {draft.operator_name}. This tablet can only watch.",
+            ),
+            status=403,
+        )
+
+    def _changed(self, event: str) -> dict[str, Any]:
+        if self.draft is not None:
+            self.draft.step = self.step
+        snapshot = self.snapshot()
+        self.bus.publish("enrollment", {"event": event, **snapshot})
+        return snapshot
+
+
+def _text_json(text: Text) -> dict[str, str]:
+    return {"id": text.id, "en": text.en}
+
+
+def _backdrop(identity: dict[str, Any]) -> str | None:
+    birth = identity.get("birth_date")
+    if not birth:
+        return None
+    return "blue" if int(str(birth)[:4]) % 2 == 0 else "red"
+
+
+def _decode_signature(png_base64: str) -> bytes:
+    bad = StationError(
+        "signature_invalid",
+        Text(
+            "Tanda tangan tidak terbaca. Hapus dan tanda tangani lagi.",
+            "The signature could not be read. Clear it and sign again.",
+        ),
+        status=422,
+    )
+    if png_base64.startswith("data:"):
+        png_base64 = png_base64.partition(",")[2]
+    try:
+        png = base64.b64decode(png_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise bad from None
+    if len(png) > SIGNATURE_MAX_BYTES or not png.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise bad
+    try:
+        with Image.open(io.BytesIO(png)) as image:
+            image.verify()
+        with Image.open(io.BytesIO(png)) as image:
+            pixels = np.asarray(image.convert("L"))
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise bad from None
+    if pixels.size == 0 or int(pixels.min()) == int(pixels.max()):
+        raise StationError(
+            "signature_empty",
+            Text("Tanda tangan masih kosong.", "The signature is empty."),
+            status=422,
+        )
+    return png

@@ -1,0 +1,49 @@
+"""What the operator types: the identity and consent forms, validated on the station."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+
+class IdentityForm(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    nik: str
+    birth_date: date
+    sex: Literal["L", "P"]  # laki-laki / perempuan, as on the KTP
+    birth_place: str = Field("", max_length=80)
+    marital_status: Literal["belum_kawin", "kawin", "cerai_hidup", "cerai_mati"] = "belum_kawin"
+    school_class: str = Field("", max_length=20)
+    nisn: str = Field("", max_length=10)
+
+    @field_validator("name")
+    @classmethod
+    def _name_trimmed(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("name is empty")
+        return value
+
+    @field_validator("nik")
+    @classmethod
+    def _nik_digits(cls, value: str) -> str:
+        digits = re.sub(r"[\s.\-]", "", value)
+        if not re.fullmatch(r"\d{16}", digits):
+            raise ValueError("NIK must be 16 digits")
+        return digits
+
+
+class ConsentForm(BaseModel):
+    applicant_agrees: bool
+    notice_shown: bool
+    guardian_name: str = Field("", max_length=120)
+    guardian_relation: str = Field("", max_length=40)
+    collective_letter_ref: str = Field("", max_length=80)
+
+
+def mask_nik(nik: str) -> str:
+    """3514********0001: enough for a person to recognise their own card, no more."""
+    return nik[:4] + "*" * 8 + nik[12:]

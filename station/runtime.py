@@ -1,0 +1,105 @@
+"""The running station: config, store, devices, event bus and controller, with one
+lifecycle (start, stop) so the web server and the tests compose it the same way."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from peripherals.device import Text
+from station.access.operators import Access, Role
+from station.config import StationConfig
+from station.devices.registry import DeviceSet, build_devices
+from station.enrollment.controller import EnrollmentController
+from station.events import EventBus
+from station.sealing.seal import demo_office_identity
+from station.store.db import Store, open_store
+from station.visits import Visits
+
+log = logging.getLogger(__name__)
+
+VERSION = "0.1.0"
+DEMO_SCHOOL = "SMA Negeri 1 Bangil (demo)"
+
+
+@dataclass(frozen=True)
+class DemoOperator:
+    name: str
+    role: Role
+    pin: str
+
+
+# Simulation only: never created on a station with real hardware.
+DEMO_OPERATORS = (
+    DemoOperator("operator1", "operator", "123456"),
+    DemoOperator("supervisor1", "supervisor", "246810"),
+    DemoOperator("teknisi1", "technician", "135790"),
+)
+
+
+class Station:
+    def __init__(self, config: StationConfig, *, simulate: bool | None = None) -> None:
+        self.started_monotonic = time.monotonic()
+        self.config = config
+        force = simulate if simulate is not None else config.simulate == "on"
+        self.store: Store = open_store(config.data_dir)
+        self.devices: DeviceSet = build_devices(config.devices, simulate=force)
+        self.simulation = force or self.devices.fully_simulated
+        self.bus = EventBus()
+        self.access = Access(self.store, config.auth)
+        self.visits = Visits(self.store)
+        recipients = list(config.sealing.recipients)
+        if not recipients and self.simulation:
+            recipients = [str(demo_office_identity(config.data_dir).to_public())]
+        self.controller = EnrollmentController(
+            config, self.store, self.devices, self.bus, recipients
+        )
+        self.ready = False
+        self.ready_after_s: float | None = None
+
+    @property
+    def notes(self) -> list[Text]:
+        if self.simulation:
+            return [
+                Text(
+                    "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
+                    "SIMULATION MODE: every device is simulated; data are not official records.",
+                )
+            ]
+        return list(self.devices.notes)
+
+    async def start(self) -> None:
+        self.bus.bind(asyncio.get_running_loop())
+        await asyncio.to_thread(self.devices.open_all)
+        if self.simulation:
+            await asyncio.to_thread(self._seed_demo)
+        self.ready = True
+        self.ready_after_s = time.monotonic() - self.started_monotonic
+        self.bus.publish("station", {"ready": True})
+
+    async def stop(self) -> None:
+        self.ready = False
+        await asyncio.to_thread(self.devices.close_all)
+        self.store.close()
+
+    def _seed_demo(self) -> None:
+        if not self.access.has_operators():
+            for demo in DEMO_OPERATORS:
+                self.access.add_operator(demo.name, demo.role, demo.pin)
+        self.visits.today_visit(DEMO_SCHOOL)
+
+    def health(self) -> dict[str, Any]:
+        devices = self.devices.health()
+        return {
+            "status": "ok" if all(h.ok for h in devices.values()) else "degraded",
+            "ready": self.ready,
+            "station_id": self.config.station.id,
+            "version": VERSION,
+            "simulation": self.simulation,
+            "state": self.controller.step,
+            "devices": {kind: health.as_json() for kind, health in devices.items()},
+            "notes": [{"id": n.id, "en": n.en} for n in self.notes],
+        }

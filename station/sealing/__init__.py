@@ -1,0 +1,1 @@
+"""Sealing: biometric and demographic data encrypted for the central office at commit."""

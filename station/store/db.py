@@ -1,0 +1,64 @@
+"""Opening the station database with the durability settings the product promises.
+
+WAL + synchronous=FULL: a committed enrollment survives a power cut at any instant.
+secure_delete: deleted drafts are overwritten, not left in free pages."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from peripherals.device import Text
+from station.errors import StationError
+from station.store.migrations import migrate
+
+DATABASE_NAME = "station.db"
+
+
+class Store:
+    """The database plus a lock: the event loop and device threads share one connection."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """All or nothing; nested calls join the outer transaction (savepoints)."""
+        with self.lock, self.db.atomic():
+            yield self.db
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+
+
+def open_store(data_dir: Path) -> Store:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(data_dir / DATABASE_NAME, check_same_thread=False, timeout=10)
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            "secure_delete=ON",
+            "busy_timeout=10000",
+        ):
+            conn.execute(f"PRAGMA {pragma}")
+        db = sqlite_utils.Database(conn)
+        migrate(db)
+    except (OSError, sqlite3.DatabaseError) as error:
+        raise StationError(
+            "store_unavailable",
+            Text(
+                f"Basis data di {data_dir} tidak dapat dibuka: {error}",
+                f"The database in {data_dir} cannot be opened: {error}",
+            ),
+            status=500,
+        ) from None
+    return Store(db)

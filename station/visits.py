@@ -1,0 +1,88 @@
+"""School visits: every enrollment belongs to one."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from station.store import audit
+from station.store.db import Store
+
+
+class VisitForm(BaseModel):
+    school: str = Field(min_length=2, max_length=120)
+    npsn: str = Field("", pattern=r"^(\d{8})?$")  # Nomor Pokok Sekolah Nasional: 8 digits
+    address: str = Field("", max_length=200)
+    date: date
+    team: str = Field("", max_length=120)
+
+    @field_validator("school")
+    @classmethod
+    def _trim(cls, value: str) -> str:
+        return " ".join(value.split())
+
+
+class Visits:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def create(self, form: VisitForm, operator_id: int | None) -> dict[str, Any]:
+        with self.store.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO visits (school, npsn, address, date, team, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    form.school,
+                    form.npsn or None,
+                    form.address,
+                    form.date.isoformat(),
+                    form.team,
+                    audit.now_iso(),
+                ],
+            )
+            visit_id = int(cursor.lastrowid or 0)
+            audit.record(
+                db, "visit_created", operator_id=operator_id, detail={"visit_id": visit_id}
+            )
+        return self.get(visit_id) or {}
+
+    def get(self, visit_id: int) -> dict[str, Any] | None:
+        with self.store.lock:
+            rows = list(self.store.db.query("SELECT * FROM visits WHERE id = ?", [visit_id]))
+        return rows[0] if rows else None
+
+    def list_all(self) -> list[dict[str, Any]]:
+        with self.store.lock:
+            return list(
+                self.store.db.query(
+                    "SELECT v.*, (SELECT count(*) FROM enrollments e WHERE e.visit_id = v.id"
+                    " AND e.status = 'committed') AS recorded FROM visits v"
+                    " ORDER BY v.date DESC, v.id DESC"
+                )
+            )
+
+    def enrollments(self, visit_id: int) -> list[dict[str, Any]]:
+        """What the operator needs for the day: no biometrics, no full NIK."""
+        with self.store.lock:
+            return list(
+                self.store.db.query(
+                    "SELECT id, status, step, summary, receipt_number, created_at, committed_at"
+                    " FROM enrollments WHERE visit_id = ? ORDER BY id",
+                    [visit_id],
+                )
+            )
+
+    def today_visit(self, school: str) -> dict[str, Any]:
+        """The visit of this school today, created when missing (used for the demo)."""
+        today = date.today().isoformat()
+        with self.store.lock:
+            rows = list(
+                self.store.db.query(
+                    "SELECT id FROM visits WHERE school = ? AND date = ?", [school, today]
+                )
+            )
+        if rows:
+            return self.get(rows[0]["id"]) or {}
+        return self.create(VisitForm(school=school, date=date.today(), team="Tim Demo"), None)

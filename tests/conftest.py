@@ -1,0 +1,107 @@
+"""Shared fixtures: a station in simulation on a temporary data directory, driven through
+its real HTTP API (FastAPI's TestClient runs the app's lifespan)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image, ImageDraw
+
+from station.config import StationConfig, load_config
+from station.runtime import Station
+from web.app import create_app
+
+IDENTITY = {
+    "name": "Siti Aminah",
+    "nik": "3514094101070001",
+    "birth_date": "2007-01-01",
+    "sex": "P",
+}
+CONSENT = {"applicant_agrees": True, "notice_shown": True}
+
+
+def require_tool(name: str) -> str:
+    """The path of a system tool; skip locally when missing, but fail in CI (which installs it)."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is required in CI; .ci/run must install it")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> StationConfig:
+    cfg = load_config(data_dir=tmp_path / "data")
+    cfg.devices.simulation.delay_scale = 0
+    return cfg
+
+
+@pytest.fixture
+def station(config: StationConfig) -> Station:
+    return Station(config, simulate=True)
+
+
+@pytest.fixture
+def client(station: Station) -> Iterator[TestClient]:
+    with TestClient(create_app(station)) as test_client:
+        yield test_client
+
+
+def login(client: TestClient, name: str = "operator1", pin: str = "123456") -> dict[str, str]:
+    response = client.post("/api/auth/login", json={"operator": name, "pin": pin})
+    assert response.status_code == 200, response.text
+    return {"Authorization": "Bearer " + response.json()["token"]}
+
+
+@pytest.fixture
+def auth(client: TestClient) -> dict[str, str]:
+    return login(client)
+
+
+def signature_png() -> str:
+    image = Image.new("L", (300, 100), 255)
+    ImageDraw.Draw(image).line((10, 70, 120, 20, 200, 80, 290, 30), fill=0, width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def post(client: TestClient, auth: dict[str, str], path: str, body: Any = None) -> dict[str, Any]:
+    response = client.post(path, json=body, headers=auth)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def enroll_until(client: TestClient, auth: dict[str, str], step: str) -> dict[str, Any]:
+    """Drive one enrollment through the API until it stands at `step`."""
+    visit_id = client.get("/api/visits", headers=auth).json()[0]["id"]
+    state = post(client, auth, "/api/enrollment/start", {"visit_id": visit_id})
+    actions: list[tuple[str, Any]] = [
+        ("/api/enrollment/identity", IDENTITY),
+        ("/api/enrollment/consent", CONSENT),
+        ("/api/enrollment/photo/capture", None),
+        ("/api/enrollment/photo/approve", None),
+        *[
+            (f"/api/enrollment/fingerprints/{f}/capture", None)
+            for f in state["enrollment"]["fingers_required"]
+        ],
+        ("/api/enrollment/fingerprints/done", None),
+        ("/api/enrollment/signature", {"png_base64": signature_png()}),
+        ("/api/enrollment/commit", None),
+    ]
+    for path, body in actions:
+        if state["step"] == step:
+            return state
+        state = post(client, auth, path, body)
+    assert state["step"] == step
+    return state

@@ -1,0 +1,94 @@
+"""The command line: run (real uvicorn), doctor and diagram."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.test_config import ROOT, run_cli
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_run_serves_the_api_and_prints_url_and_demo_pins(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "station",
+            "run",
+            "--simulate",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0"},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        health = None
+        while time.monotonic() < deadline:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).json()
+                if health["ready"]:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert health and health["ready"] and health["simulation"] is True
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+        assert page.status_code == 200 and "Perekaman KTP-el" in page.text
+        login = httpx.post(
+            f"http://127.0.0.1:{port}/api/auth/login",
+            json={"operator": "operator1", "pin": "123456"},
+            timeout=10,
+        )
+        assert login.status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in output
+    assert "SIMULATION MODE" in output and "MODE SIMULASI" in output
+    assert "operator1" in output and "123456" in output
+    assert (tmp_path / "station.db").exists()
+
+
+def test_doctor_prints_one_line_per_check(tmp_path: Path) -> None:
+    result = run_cli("doctor", "--simulate", "--data", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if line[:4] in ("ok  ", "FAIL")]
+    names = [line[5:].split(":")[0] for line in lines]
+    assert names == ["store", "camera", "fingerprint", "indicator", "printer", "sealing"]
+
+
+def test_doctor_fails_without_an_office_key(tmp_path: Path) -> None:
+    result = run_cli("doctor", "--data", str(tmp_path))
+    assert result.returncode == 1
+    assert "FAIL sealing: no office recipient configured" in result.stdout
+
+
+def test_diagram_is_drawn_from_the_machine() -> None:
+    result = run_cli("diagram")
+    assert result.returncode == 0
+    for line in ("idle --> identity : Start", "review --> committed : Commit", "fault --> idle"):
+        assert line in result.stdout
+    readme = (ROOT / "README.md").read_text()
+    assert result.stdout.strip() in readme, "README shows the current diagram"

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from station.access.operators import Operator
+from web.auth import Credentials, OperatorDep, StationDep
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+class Login(BaseModel):
+    operator: str = Field(min_length=1, max_length=60)
+    pin: str = Field(min_length=1, max_length=20)
+
+
+def _operator_json(operator: Operator) -> dict[str, Any]:
+    return {"id": operator.id, "name": operator.name, "role": operator.role}
+
+
+@router.post("/login", summary="Log in with operator name and PIN; returns a bearer token")
+async def login(body: Login, station: StationDep) -> dict[str, Any]:
+    # argon2 verification is deliberately slow: keep it off the event loop.
+    token, operator = await asyncio.to_thread(station.access.login, body.operator, body.pin)
+    return {"token": token, "operator": _operator_json(operator)}
+
+
+@router.post("/logout", summary="End this session")
+def logout(
+    credentials: Credentials,
+    station: StationDep,
+    operator: OperatorDep,
+) -> dict[str, bool]:
+    if credentials is not None:
+        station.access.logout(credentials.credentials)
+    return {"ok": True}
+
+
+@router.get("/me", summary="Who is logged in on this tablet")
+def me(operator: OperatorDep) -> dict[str, Any]:
+    return _operator_json(operator)
+
+
+@router.get("/operators", summary="Operator names for the login screen (no PINs)")
+def operators(station: StationDep) -> list[dict[str, Any]]:
+    return [_operator_json(o) for o in station.access.list_operators()]

@@ -1,0 +1,115 @@
+"""The enrollment flow. Each POST asks the station to do one thing; the station answers
+with the new state, or 409 (out of order) / 403 (not your enrollment) changing nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from peripherals.device import Text
+from station.enrollment.forms import ConsentForm, IdentityForm
+from station.errors import StationError
+from station.store import audit
+from web.auth import OperatorDep, StationDep
+
+router = APIRouter(prefix="/api/enrollment", tags=["enrollment"])
+State = dict[str, Any]
+
+
+class Start(BaseModel):
+    visit_id: int
+
+
+class Cancel(BaseModel):
+    reason: str = Field("", max_length=200)
+
+
+class Signature(BaseModel):
+    png_base64: str = Field(min_length=1, max_length=800_000)
+
+
+@router.get("", summary="The current enrollment state (any logged-in tablet may watch)")
+def current(station: StationDep, op: OperatorDep) -> State:
+    return station.controller.snapshot()
+
+
+@router.post("/start", summary="Start a new enrollment for a visit")
+async def start(body: Start, station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.start(op, body.visit_id)
+
+
+@router.post("/identity", summary="Submit the applicant's identity")
+async def identity(body: IdentityForm, station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.submit_identity(op, body)
+
+
+@router.post("/consent", summary="Record the applicant's (and guardian's) consent")
+async def consent(body: ConsentForm, station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.give_consent(op, body)
+
+
+@router.post("/photo/capture", summary="Take the photo")
+async def photo_capture(station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.capture_photo(op)
+
+
+@router.get("/photo.jpg", summary="The photo just taken, to show the applicant")
+def photo(station: StationDep, op: OperatorDep) -> Response:
+    draft = station.controller.draft
+    photos = draft.captured("photo") if draft else []
+    if not photos:
+        raise StationError(
+            "photo_missing", Text("Belum ada foto.", "No photo has been taken yet."), status=404
+        )
+    return Response(
+        photos[0].files["photo.jpg"], media_type="image/jpeg", headers={"Cache-Control": "no-store"}
+    )
+
+
+@router.post("/photo/approve", summary="The applicant approved the photo")
+async def photo_approve(station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.approve_photo(op)
+
+
+@router.post("/fingerprints/{position}/capture", summary="Capture one finger (ISO position 1-10)")
+async def finger_capture(position: int, station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.capture_finger(op, position)
+
+
+@router.post("/fingerprints/done", summary="All fingers are captured")
+async def fingers_done(station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.finish_fingerprints(op)
+
+
+@router.post("/signature", summary="Submit the signature as a PNG (base64)")
+async def signature(body: Signature, station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.submit_signature(op, body.png_base64)
+
+
+@router.post("/commit", summary="Confirm the review: seal and store the enrollment")
+async def commit(station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.commit(op)
+
+
+@router.post("/next", summary="Ready for the next student")
+async def next_student(station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.next_student(op)
+
+
+@router.post("/cancel", summary="Cancel the enrollment in progress")
+async def cancel(body: Cancel, station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.cancel(op, body.reason)
+
+
+@router.post("/resume", summary="Continue after a device fault is fixed")
+async def resume(station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.resume(op)
+
+
+@router.get("/{enrollment_id}/audit", summary="The audit trail of one enrollment")
+def audit_trail(enrollment_id: int, station: StationDep, op: OperatorDep) -> list[dict[str, Any]]:
+    with station.store.lock:
+        return audit.trail(station.store.db, enrollment_id)
