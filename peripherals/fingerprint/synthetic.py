@@ -27,6 +27,7 @@ MINUTIAE = 40
 MATCH_DISTANCE_PX = 10.0
 MATCH_ANGLE_DEG = 25.0
 MAX_SCORE = 300
+ROTATIONS_DEG = (-6, -3, 0, 3, 6)
 
 
 def _rng(*parts: object) -> np.random.Generator:
@@ -163,25 +164,35 @@ def decode_template(template: bytes) -> npt.NDArray[np.float64] | None:
 
 
 def match_score(a: bytes, b: bytes) -> int:
-    """0..MAX_SCORE: how many minutiae pair up under the best translation.
+    """0..MAX_SCORE: how many minutiae pair up under one common rotation and translation.
 
-    Every pair of minutiae with similar direction proposes a translation; the score
-    counts the pairs that agree with the best proposal."""
+    For a few small rotations, every pair of minutiae with similar direction votes for
+    the translation between them (a Hough transform over shifts, in bins of half the
+    match distance); the score is the largest vote in any 2x2 window of bins, relative to
+    the larger template."""
     ma, mb = decode_template(a), decode_template(b)
     if ma is None or mb is None or not len(ma) or not len(mb):
         return 0
-    angle_diff = np.abs(((ma[:, None, 2] - mb[None, :, 2]) + 180) % 360 - 180)
-    ia, ib = np.nonzero(angle_diff < MATCH_ANGLE_DEG)
-    if not len(ia):
-        return 0
-    shifts = mb[ib, :2] - ma[ia, :2]  # candidate translations
+    centre = ma[:, :2].mean(axis=0)
     best = 0
-    for shift in shifts:
-        moved = ma[:, :2] + shift
-        dist = np.hypot(*(moved[:, None, :] - mb[None, :, :2]).transpose(2, 0, 1))
-        paired = (dist < MATCH_DISTANCE_PX) & (angle_diff < MATCH_ANGLE_DEG)
-        best = max(best, int(min(paired.any(axis=1).sum(), paired.any(axis=0).sum())))
-    return min(MAX_SCORE, round(MAX_SCORE * best / max(len(ma), len(mb))))
+    for degrees in ROTATIONS_DEG:
+        rad = math.radians(degrees)
+        c, s = math.cos(rad), math.sin(rad)
+        rel = ma[:, :2] - centre
+        xy = np.column_stack((c * rel[:, 0] - s * rel[:, 1], s * rel[:, 0] + c * rel[:, 1]))
+        angle_diff = np.abs(((ma[:, None, 2] + degrees - mb[None, :, 2]) + 180) % 360 - 180)
+        ia, ib = np.nonzero(angle_diff < MATCH_ANGLE_DEG)
+        if not len(ia):
+            continue
+        step = MATCH_DISTANCE_PX / 2
+        shifts = np.floor((mb[ib, :2] - xy[ia]) / step).astype(np.int64)
+        shifts -= shifts.min(axis=0)
+        votes = np.zeros(tuple(shifts.max(axis=0) + 2), dtype=np.int64)
+        np.add.at(votes, (shifts[:, 0], shifts[:, 1]), 1)
+        windows = votes[:-1, :-1] + votes[1:, :-1] + votes[:-1, 1:] + votes[1:, 1:]
+        best = max(best, int(windows.max()))
+    paired = min(best, len(ma), len(mb))
+    return min(MAX_SCORE, round(MAX_SCORE * paired / max(len(ma), len(mb))))
 
 
 def merge(a: bytes, b: bytes) -> bytes:
