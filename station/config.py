@@ -21,6 +21,7 @@ from pydantic_settings import (
 from peripherals.device import Text
 from station.devices.settings import DevicesSettings
 from station.errors import StationError
+from station.fingerprints.settings import FingerprintCaptureSettings
 from station.settings_section import Section
 
 DEFAULT_CONFIG_FILE = Path("/etc/station/station.toml")
@@ -78,6 +79,7 @@ class StationConfig(BaseSettings):
     enrollment: EnrollmentSettings = EnrollmentSettings()
     devices: DevicesSettings = DevicesSettings()
     sealing: SealingSettings = SealingSettings()
+    fingerprints: FingerprintCaptureSettings = FingerprintCaptureSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from station.runtime import VERSION, Station
 from web import errors
-from web.routes import auth, enrollment, events, health, visits
+from web.routes import auth, enrollment, events, fingerprints, health, visits
 
 
 def create_app(station: Station) -> FastAPI:
@@ -34,6 +34,7 @@ def create_app(station: Station) -> FastAPI:
     errors.install(app)
     for module in (health, auth, visits, enrollment, events):
         app.include_router(module.router)
+    app.include_router(fingerprints.router)
     static = resources.files("web") / "static"
     app.mount("/", StaticFiles(directory=str(static), html=True), name="tablet")
     return app

@@ -4,19 +4,21 @@ else the simulator, said loudly. The same code above the ports runs in both case
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from peripherals.camera.port import Camera
 from peripherals.camera.simulated import SimulatedCamera
 from peripherals.device import Device, DeviceHealth, Text
+from peripherals.fingerprint.driver import SerialFingerprintReader
 from peripherals.fingerprint.port import FingerprintReader
 from peripherals.fingerprint.simulated import SimulatedFingerprintReader
 from peripherals.indicator.port import StatusIndicator
 from peripherals.indicator.simulated import SimulatedIndicator
 from peripherals.printer.port import ReceiptPrinter
 from peripherals.printer.simulated import SimulatedPrinter
-from station.devices.settings import DevicesSettings
+from station.devices.settings import DevicesSettings, FingerprintSettings
 from station.errors import StationError
 
 log = logging.getLogger(__name__)
@@ -124,22 +126,48 @@ def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
         )
 
     camera_sim = fingerprint_sim = None
+    fingerprint: FingerprintReader | None = _serial_fingerprint(settings.fingerprint, simulate)
     if fallback("camera", settings.camera.adapter):
         camera_sim = SimulatedCamera(
             preview_size=(settings.camera.preview_width, settings.camera.preview_height),
             frame_interval_s=scale / 30,
         )
-    if fallback("fingerprint", settings.fingerprint.adapter):
-        fingerprint_sim = SimulatedFingerprintReader(capture_s=0.5 * scale)
+    if fingerprint is None and fallback("fingerprint", settings.fingerprint.adapter):
+        fingerprint = fingerprint_sim = SimulatedFingerprintReader(
+            settings.fingerprint.image_size or (256, 288),
+            capture_s=0.5 * scale,
+            model=settings.fingerprint.model,
+            baud=settings.fingerprint.baud,
+            pace=scale,
+        )
     fallback("indicator", settings.indicator.adapter)
     fallback("printer", settings.printer.adapter)
-    assert camera_sim is not None and fingerprint_sim is not None
+    assert camera_sim is not None and fingerprint is not None
     return DeviceSet(
         camera=camera_sim,
-        fingerprint=fingerprint_sim,
+        fingerprint=fingerprint,
         indicator=SimulatedIndicator(),
         printer=SimulatedPrinter(paper_width_mm=settings.printer.paper_width_mm),
         applicant=SimulatedApplicant(fingerprint=fingerprint_sim, camera=camera_sim),
         simulated=simulated,
         notes=notes,
+    )
+
+
+def _serial_fingerprint(
+    settings: FingerprintSettings, simulate: bool
+) -> SerialFingerprintReader | None:
+    """The UART module when configured, or (`auto`) when its serial device exists."""
+    wanted = settings.adapter == "serial" or (
+        settings.adapter == "auto" and os.path.exists(settings.port)
+    )
+    if simulate or not wanted:
+        return None
+    return SerialFingerprintReader(
+        settings.port,
+        model=settings.model,
+        image_size=settings.image_size,
+        baud=settings.baud,
+        raise_baud_to=settings.raise_baud_to,
+        baud_memory=settings.baud_memory,
     )

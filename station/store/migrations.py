@@ -103,8 +103,26 @@ def _v1_foundation(db: sqlite_utils.Database) -> None:
     )
 
 
+def _fingerprint_library(db: sqlite_utils.Database) -> None:
+    """Which slot of the fingerprint module's library holds which finger enrolled today
+    (station/fingerprints/library.py). No biometric bytes: those stay on the module."""
+    run_script(
+        db,
+        """
+        CREATE TABLE fingerprint_library (
+            slot INTEGER PRIMARY KEY,
+            enrollment_id INTEGER NOT NULL REFERENCES enrollments(id),
+            position INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            stored_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_foundation,
+    _fingerprint_library,
 ]
 
 
