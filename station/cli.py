@@ -13,6 +13,7 @@ from typing import Any
 
 from peripherals.device import Text
 from station.errors import StationError
+from station.fingerprints import cli as fingerprints_cli
 
 log = logging.getLogger("station")
 
@@ -169,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = command("add", cmd_operator_add, "add an operator (asks for the PIN)", operator_sub)
     add.add_argument("name")
     add.add_argument("--role", choices=["operator", "supervisor", "technician"], default="operator")
+    fingerprints_cli.register(sub)
     return parser
 
 

@@ -165,9 +165,10 @@ class FingerprintStep:
         session = self.session(draft)
         fingers = [session.fingers[p] for p in self.order]
         waiting = [f.position for f in fingers if f.status not in DONE]
+        to_capture = [f.position for f in fingers if f.status in ("pending", "retry")]
         return {
             "order": self.order,
-            "next": waiting[0] if waiting else None,
+            "next": to_capture[0] if to_capture else None,  # the guided order
             "missing": waiting,
             "complete": not waiting,
             "max_attempts": self.settings.max_attempts,
@@ -279,7 +280,6 @@ class FingerprintStep:
 
     def _detail(self, finger: FingerRecord) -> dict[str, Any]:
         detail: dict[str, Any] = {
-            "position": finger.position,
             "name": _text(finger_name(finger.position)),
             "status": finger.status,
             "attempts": len(finger.attempts),
