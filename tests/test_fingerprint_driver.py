@@ -265,3 +265,26 @@ def test_wrong_password_is_a_clear_error() -> None:
             reader_for(sim)
         assert error.value.code == "wrong_password"
         assert reader_for(sim, password=1234).module.get_echo()
+
+
+def test_a_template_already_in_the_module_is_not_sent_again(
+    sim: FingerprintSimulator, reader: SerialFingerprintReader
+) -> None:
+    probe = reader.capture(1).template  # Img2Tz + UpChar: buffer 1 holds it already
+    sim.present("ani", 3)
+    others = [reader.capture(1).template for _ in range(2)]
+    sim.module.recording.clear()
+
+    def down_chars() -> int:
+        return [e.value for e in sim.module.recording.of("command")].count(Instruction.DOWN_CHAR)
+
+    assert reader.compare(probe, others[0]) == 0  # the last capture replaced buffer 1
+    assert down_chars() == 2
+    assert reader.compare(probe, others[1]) == 0
+    assert down_chars() == 3  # only buffer 2 changed
+    assert reader.identify(probe) is None
+    assert down_chars() == 3
+    sim.inject(Fault.GARBAGE)  # noise on the line: the driver no longer trusts its notes
+    assert reader.module.get_echo()
+    reader.compare(probe, others[1])
+    assert down_chars() == 5

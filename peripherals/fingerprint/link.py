@@ -76,8 +76,7 @@ class SerialLink:
         if self._serial is None:
             raise LinkLost("not open")
         try:
-            self._serial.write(data)
-            self._serial.flush()
+            self._serial.write(data)  # no flush(): tcdrain would only wait for the wire
         except (serial.SerialException, OSError) as exc:
             self.close()
             raise LinkLost(str(exc)) from exc

@@ -272,8 +272,12 @@ class SimulatedModule:
         busy = self.timing.search_per_slot * len(slots)
         best = (0, -1)
         if template is not None:
+            key = synthetic.finger_key(template)
             for slot in slots:
-                best = max(best, (synthetic.match_score(template, self.library[slot]), -slot))
+                stored = self.library[slot]
+                if key is not None and synthetic.finger_key(stored) not in (key, None):
+                    continue  # another finger: cannot reach the threshold (synthetic.py)
+                best = max(best, (synthetic.match_score(template, stored), -slot))
         score, slot = best[0], -best[1]
         if score < self.match_threshold:
             return self._ack(C.NOT_FOUND, struct.pack(">HH", 0, 0), busy_s=busy)

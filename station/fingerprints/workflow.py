@@ -20,7 +20,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -248,11 +247,15 @@ class FingerprintStep:
             return warnings
         reader = self.reader
         if self.settings.check_same_finger:
-            for other in self.session(draft).fingers.values():
-                if other is finger or other.kept is None or not other.kept.template:
-                    continue
-                theirs = other.kept.template
-                score = await run(partial(reader.compare, template, theirs))
+            others = [
+                other
+                for other in self.session(draft).fingers.values()
+                if other is not finger and other.kept is not None and other.kept.template
+            ]
+            theirs = [other.kept.template for other in others if other.kept is not None]
+            # One trip to the device thread; the driver keeps `template` in the module.
+            scores = await run(lambda: [reader.compare(template, t) for t in theirs])
+            for other, score in zip(others, scores, strict=True):
                 if score > 0:
                     warnings.append(_same_finger(other.position, score))
                     other.warnings.append(_same_finger(finger.position, score))
