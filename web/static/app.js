@@ -2,10 +2,6 @@
 // the step; this page only shows it and sends the operator's requests.
 "use strict";
 
-const FINGER_NAMES = {
-  1: "Jempol kanan", 2: "Telunjuk kanan", 3: "Tengah kanan", 4: "Manis kanan", 5: "Kelingking kanan",
-  6: "Jempol kiri", 7: "Telunjuk kiri", 8: "Tengah kiri", 9: "Manis kiri", 10: "Kelingking kiri",
-};
 let token = localStorage.getItem("token") || "";
 let me = null;
 let state = null;
@@ -150,13 +146,56 @@ const STEPS = {
     }
   },
   fingerprints(body, snapshot) {
+    // A hand diagram: right hand 1-5, left hand 6-10, each finger coloured by status.
+    const status = snapshot.enrollment.fingerprints;
+    const base = "/api/enrollment/fingerprints/";
+    const labels = { pending: "belum / to do", retry: "ulangi / retry", captured: "✓", force_captured: "✓ paksa / forced",
+      exception_pending: "menunggu supervisor / awaiting supervisor", exception: "pengecualian / exception" };
     const grid = el("div", { class: "fingers" });
-    for (const position of snapshot.enrollment.fingers_required) {
-      const done = snapshot.enrollment.captures.fingers[position];
-      grid.append(el("button", { class: done ? "done" : "", onclick: () => act("POST", "/api/enrollment/fingerprints/" + position + "/capture") },
-        FINGER_NAMES[position] + (done ? " ✓" : "")));
+    for (const hand of ["right", "left"]) {
+      for (const finger of status.fingers.filter((f) => f.hand === hand).sort((a, b) => a.position - b.position)) {
+        const lines = [el("strong", {}, finger.name.id), el("small", {}, labels[finger.status])];
+        if (finger.quality !== null) lines.push(el("small", {}, "Q " + finger.quality + (finger.attempts > 1 ? " · " + finger.attempts + "x" : "")));
+        else if (finger.attempts) lines.push(el("small", {}, finger.attempts + "/" + finger.max_attempts));
+        if (finger.warnings.length) lines.push(el("small", { class: "warn" }, "⚠ " + finger.warnings.length));
+        grid.append(el("button", {
+          class: "finger " + finger.status + (status.next === finger.position ? " next" : ""),
+          title: finger.name.en, onclick: () => act("POST", base + finger.position + "/capture"),
+        }, ...lines));
+      }
     }
-    body.append(grid, el("button", { onclick: () => act("POST", "/api/enrollment/fingerprints/done") }, "Selesai / Done"));
+    body.append(grid);
+    const notes = el("div", { class: "finger-notes" });
+    for (const finger of status.fingers) {
+      for (const warning of finger.warnings) notes.append(el("p", { class: "warn" }, finger.name.id + ": " + warning.message.id + " / " + warning.message.en));
+      if (finger.last_error) notes.append(el("p", {}, finger.name.id + ": " + finger.last_error.message.id + " / " + finger.last_error.message.en));
+      if (finger.status === "retry" && finger.last_attempt) notes.append(el("p", {}, finger.name.id + ": kualitas / quality " + finger.last_attempt.quality.score + ", modul / module: " + finger.last_attempt.module_verdict));
+    }
+    body.append(notes);
+    // Exceptions: the operator marks, a supervisor approves with name and PIN on this tablet.
+    const form = el("form", { class: "exception" },
+      el("label", {}, "Jari / Finger", el("select", { name: "position" }, ...status.fingers.map((f) => el("option", { value: f.position }, f.name.id)))),
+      el("label", {}, "Alasan / Kind", el("select", { name: "kind" },
+        el("option", { value: "missing" }, "tidak ada / missing"), el("option", { value: "amputated" }, "amputasi / amputated"),
+        el("option", { value: "bandaged" }, "diperban / bandaged"), el("option", { value: "unreadable" }, "tidak terbaca / unreadable"))),
+      field("Keterangan / Reason", "reason"),
+      el("button", { type: "submit", class: "secondary" }, "Tandai pengecualian / Mark exception"));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      act("POST", base + form.position.value + "/exception", { kind: form.kind.value, reason: form.reason.value });
+    });
+    body.append(form);
+    for (const finger of status.fingers.filter((f) => f.status === "exception_pending")) {
+      const approve = el("form", { class: "exception" }, el("p", {}, finger.name.id + ": " + finger.exception.kind_name.id + " — " + finger.exception.reason),
+        field("Supervisor", "supervisor"), field("PIN", "pin", "password", { inputmode: "numeric", autocomplete: "off" }),
+        el("button", { type: "submit" }, "Setujui / Approve"));
+      approve.addEventListener("submit", (e) => {
+        e.preventDefault();
+        act("POST", base + finger.position + "/exception/approve", { supervisor: approve.supervisor.value, pin: approve.pin.value });
+      });
+      body.append(approve);
+    }
+    body.append(el("button", { onclick: () => act("POST", "/api/enrollment/fingerprints/done") }, "Selesai / Done"));
   },
   signature(body) {
     const canvas = el("canvas", { width: 600, height: 200, "aria-label": "Bidang tanda tangan / signature pad" });
