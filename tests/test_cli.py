@@ -55,7 +55,7 @@ def test_run_serves_the_api_and_prints_url_and_demo_pins(tmp_path: Path) -> None
                 time.sleep(0.2)
         assert health and health["ready"] and health["simulation"] is True
         page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
-        assert page.status_code == 200 and "Perekaman KTP-el" in page.text
+        assert page.status_code == 200 and "Stasiun Perekaman KTP-el" in page.text
         login = httpx.post(
             f"http://127.0.0.1:{port}/api/auth/login",
             json={"operator": "operator1", "pin": "123456"},

@@ -1,0 +1,141 @@
+"""The operator's day in a real browser: log in, enroll a student through every screen,
+reload mid-flow, switch language, and check each screen's accessibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.ui.conftest import LiveStation, shot
+
+
+def log_in(page: Any, station: LiveStation, name: str = "operator1", pin: str = "123456") -> None:
+    page.goto(station.url + "/")
+    page.select_option("#login-operator", name)
+    for digit in pin:
+        page.click(f".keypad button:text-is('{digit}')")
+    page.click(".keypad button.primary")
+    page.wait_for_selector("#step-title")
+
+
+def check_accessibility(page: Any, screen: str) -> None:
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    results = axe_module.Axe().run(page)
+    serious = [
+        v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
+    ]
+    assert not serious, f"{screen}: " + "; ".join(
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}x)" for v in serious
+    )
+
+
+def step_title(page: Any) -> str:
+    return str(page.text_content("#step-title"))
+
+
+def draw_signature(page: Any) -> None:
+    box = page.locator("canvas.signature").bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + box["height"] * 0.6)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + 30, steps=8)
+    page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.7, steps=8)
+    page.mouse.up()
+
+
+def test_enroll_a_student_through_every_screen(page: Any, live_station: LiveStation) -> None:
+    page.goto(live_station.url + "/")
+    page.wait_for_selector(".keypad")
+    shot(page, "01-login")
+    check_accessibility(page, "login")
+
+    log_in(page, live_station)
+    assert step_title(page) == "Kunjungan"
+    shot(page, "02-visit")
+    check_accessibility(page, "visit")
+    page.click("text=Mulai perekaman baru")
+    page.wait_for_selector("input[name=nik]")
+
+    page.fill("input[name=name]", "Siti Aminah")
+    page.fill("input[name=nik]", "3514094101070001")
+    page.fill("input[name=birth_date]", "2007-01-01")
+    page.select_option("select[name=sex]", "P")
+    shot(page, "03-identity")
+    check_accessibility(page, "identity")
+    page.click("button:text-is('Lanjut')")
+    page.wait_for_selector("input[name=notice_shown]")
+
+    # The station holds the state: a reload shows the same step with what was typed.
+    page.reload()
+    page.wait_for_selector("input[name=notice_shown]")
+    assert step_title(page) == "Persetujuan"
+    shot(page, "04-consent")
+    check_accessibility(page, "consent")
+    page.check("input[name=notice_shown]")
+    page.check("input[name=applicant_agrees]")
+    page.click("button:text-is('Lanjut')")
+
+    page.wait_for_selector("text=Ambil foto")
+    page.click("text=Ambil foto")
+    page.wait_for_selector("img.photo")
+    shot(page, "05-photo")
+    check_accessibility(page, "photo")
+    page.click("text=Pemohon menyetujui foto")
+
+    page.wait_for_selector(".hands")
+    while page.locator(".finger.next").count():
+        page.click(".finger.next")
+        page.wait_for_timeout(50)
+    shot(page, "06-fingerprints")
+    check_accessibility(page, "fingerprints")
+    page.click("text=Semua jari selesai")
+
+    page.wait_for_selector("canvas.signature")
+    draw_signature(page)
+    shot(page, "07-signature")
+    check_accessibility(page, "signature")
+    page.click("button:text-is('Simpan')")
+
+    page.wait_for_selector("text=Simpan dan segel")
+    assert "3514094101070001" in page.text_content(".review")
+    shot(page, "08-review")
+    check_accessibility(page, "review")
+    page.click("text=Simpan dan segel")
+
+    page.wait_for_selector(".success")
+    assert "3514********0001" in page.text_content(".finished")
+    shot(page, "09-done")
+    check_accessibility(page, "done")
+    page.click("text=Siswa berikutnya")
+    page.wait_for_selector("text=Mulai perekaman baru")
+
+
+def test_language_toggle_and_api_messages_follow_it(page: Any, live_station: LiveStation) -> None:
+    log_in(page, live_station)
+    page.click("button.lang")
+    assert step_title(page) == "Visit"
+    page.click("text=Start a new enrollment")
+    page.wait_for_selector("input[name=nik]")
+    page.fill("input[name=name]", "Budi")
+    page.fill("input[name=nik]", "12")
+    page.fill("input[name=birth_date]", "2007-05-05")
+    page.click("button:text-is('Next')")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "Invalid input" in page.text_content("#error")
+    page.click("button.lang")
+    page.wait_for_selector("input[name=nik]")
+    assert step_title(page) == "Identitas"
+
+
+def test_a_second_tablet_watches_the_same_step(
+    browser: Any, page: Any, live_station: LiveStation
+) -> None:
+    log_in(page, live_station)
+    page.click("text=Mulai perekaman baru")
+    page.wait_for_selector("input[name=nik]")
+    other = browser.new_context(viewport={"width": 800, "height": 1280}).new_page()
+    log_in(other, live_station, "supervisor1", "246810")
+    assert other.text_content("#step-title") == "Identitas"
+    assert "operator1" in other.text_content(".notice")
+    shot(other, "10-watching-portrait")
+    other.context.close()

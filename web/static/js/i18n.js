@@ -1,0 +1,140 @@
+// Every word the tablet shows, in Bahasa Indonesia (default) and English.
+// Messages from the station arrive as {id, en} and are shown with `pick`.
+
+const WORDS = {
+  app_title: ["Perekaman KTP-el", "e-KTP recording"],
+  login: ["Masuk", "Log in"],
+  logout: ["Keluar", "Log out"],
+  operator: ["Operator", "Operator"],
+  choose_operator: ["Pilih operator", "Choose operator"],
+  pin: ["PIN", "PIN"],
+  clear: ["Hapus", "Clear"],
+  back: ["Kembali", "Back"],
+  next: ["Lanjut", "Next"],
+  cancel: ["Batal", "Cancel"],
+  cancel_enrollment: ["Batalkan perekaman", "Cancel enrollment"],
+  cancel_reason: ["Alasan pembatalan", "Reason for cancelling"],
+  confirm: ["Konfirmasi", "Confirm"],
+  save: ["Simpan", "Save"],
+  retry: ["Ulangi", "Retry"],
+  language: ["English", "Bahasa Indonesia"],
+  role_operator: ["operator", "operator"],
+  role_supervisor: ["supervisor", "supervisor"],
+  role_technician: ["teknisi", "technician"],
+  nav_enroll: ["Perekaman", "Enrollment"],
+  nav_dashboard: ["Dasbor", "Dashboard"],
+  nav_dayend: ["Akhir hari", "Day's end"],
+  nav_technician: ["Teknisi", "Technician"],
+  offline: ["Koneksi ke stasiun terputus, menyambung ulang…", "Connection to the station lost, reconnecting…"],
+  watching: ["Perekaman ini dijalankan oleh {name}. Tablet ini hanya memantau.", "This enrollment is driven by {name}. This tablet is watching only."],
+  must_repeat: ["Stasiun dimulai ulang: ulangi perekaman berikut", "The station restarted: repeat these captures"],
+  step_idle: ["Kunjungan", "Visit"],
+  step_identity: ["Identitas", "Identity"],
+  step_consent: ["Persetujuan", "Consent"],
+  step_photo: ["Foto", "Photo"],
+  step_fingerprints: ["Sidik jari", "Fingerprints"],
+  step_signature: ["Tanda tangan", "Signature"],
+  step_review: ["Periksa", "Review"],
+  step_committed: ["Selesai", "Done"],
+  step_fault: ["Gangguan perangkat", "Device fault"],
+  visit: ["Kunjungan sekolah", "School visit"],
+  visit_choose: ["Pilih kunjungan hari ini", "Choose today's visit"],
+  visit_new: ["Kunjungan baru", "New visit"],
+  school: ["Nama sekolah", "School name"],
+  npsn: ["NPSN (8 angka, boleh kosong)", "NPSN (8 digits, optional)"],
+  address: ["Alamat", "Address"],
+  date: ["Tanggal", "Date"],
+  team: ["Tim", "Team"],
+  recorded_count: ["{n} terekam", "{n} recorded"],
+  start_blank: ["Mulai perekaman baru", "Start a new enrollment"],
+  name: ["Nama lengkap", "Full name"],
+  nik: ["NIK", "NIK"],
+  birth_date: ["Tanggal lahir", "Birth date"],
+  birth_place: ["Tempat lahir", "Birth place"],
+  sex: ["Jenis kelamin", "Sex"],
+  sex_L: ["Laki-laki", "Male"],
+  sex_P: ["Perempuan", "Female"],
+  marital_status: ["Status perkawinan", "Marital status"],
+  belum_kawin: ["Belum kawin", "Not married"],
+  kawin: ["Kawin", "Married"],
+  cerai_hidup: ["Cerai hidup", "Divorced"],
+  cerai_mati: ["Cerai mati", "Widowed"],
+  school_class: ["Kelas", "Class"],
+  nisn: ["NISN", "NISN"],
+  consent_notice_title: ["Pemberitahuan privasi", "Privacy notice"],
+  consent_notice: [
+    "Stasiun ini merekam foto wajah, sepuluh sidik jari dan tanda tangan Anda untuk KTP-el. Data disegel (dienkripsi) untuk Direktorat Jenderal Dukcapil saat disimpan, dikirim ke kantor pusat pada akhir hari, dan dihapus dari stasiun setelah kantor pusat menerimanya. Data biometrik adalah data pribadi yang bersifat spesifik (UU 27/2022).",
+    "This station records your face photo, ten fingerprints and signature for the KTP-el. The data is sealed (encrypted) for the Directorate General of Population and Civil Registration when saved, sent to the central office at the end of the day, and deleted from the station once the office has it. Biometric data is specific personal data (Law 27/2022).",
+  ],
+  notice_shown: ["Pemberitahuan sudah dibacakan kepada pemohon", "The notice was read to the applicant"],
+  applicant_agrees: ["Pemohon setuju", "The applicant agrees"],
+  guardian_name: ["Nama wali / orang tua", "Guardian / parent name"],
+  guardian_relation: ["Hubungan", "Relation"],
+  collective_letter_ref: ["Nomor surat persetujuan kolektif sekolah", "School's collective consent letter number"],
+  guardian_hint: ["Pemohon di bawah 18 tahun: isi wali atau nomor surat persetujuan kolektif.", "Applicant under 18: fill in the guardian or the collective consent letter number."],
+  take_photo: ["Ambil foto", "Take photo"],
+  retake: ["Ambil ulang", "Retake"],
+  approve_photo: ["Pemohon menyetujui foto", "The applicant approves the photo"],
+  show_applicant: ["Tunjukkan foto kepada pemohon sebelum lanjut.", "Show the photo to the applicant before continuing."],
+  backdrop_expected: ["Latar yang diharapkan", "Expected backdrop"],
+  blue: ["biru", "blue"],
+  red: ["merah", "red"],
+  capture: ["Rekam", "Capture"],
+  fingers_done: ["Semua jari selesai", "All fingers done"],
+  right_hand: ["Tangan kanan", "Right hand"],
+  left_hand: ["Tangan kiri", "Left hand"],
+  sign_here: ["Tanda tangan di sini dengan jari atau stylus", "Sign here with a finger or stylus"],
+  commit: ["Simpan dan segel", "Save and seal"],
+  saved: ["Tersimpan dan tersegel", "Saved and sealed"],
+  receipt_number: ["Nomor tanda bukti", "Receipt number"],
+  next_student: ["Siswa berikutnya", "Next student"],
+  resume: ["Lanjutkan", "Resume"],
+  fault_hint: ["Periksa kabel perangkat, lalu tekan Lanjutkan.", "Check the device's cable, then press Resume."],
+  finger_1: ["Jempol kanan", "Right thumb"], finger_2: ["Telunjuk kanan", "Right index"],
+  finger_3: ["Tengah kanan", "Right middle"], finger_4: ["Manis kanan", "Right ring"],
+  finger_5: ["Kelingking kanan", "Right little"], finger_6: ["Jempol kiri", "Left thumb"],
+  finger_7: ["Telunjuk kiri", "Left index"], finger_8: ["Tengah kiri", "Left middle"],
+  finger_9: ["Manis kiri", "Left ring"], finger_10: ["Kelingking kiri", "Left little"],
+  finger_todo: ["belum", "to do"], finger_done: ["selesai", "done"], finger_forced: ["dipaksa", "force-captured"],
+  finger_retry: ["ulangi", "retry"], finger_awaiting: ["menunggu supervisor", "awaiting supervisor"],
+  finger_exception: ["pengecualian", "exception"],
+  finger_retry_hint: ["{name}: kualitas {quality}, percobaan {attempt} dari {max}. Letakkan lagi, tekan rata.",
+    "{name}: quality {quality}, attempt {attempt} of {max}. Place it again, pressing flat."],
+  finger_exception_title: ["Jari tidak dapat direkam", "A finger that cannot be captured"],
+  finger_which: ["Jari", "Finger"], finger_kind: ["Sebab", "Kind"], finger_reason: ["Keterangan", "Reason"],
+  exception_missing: ["Tidak ada", "Missing"], exception_amputated: ["Diamputasi", "Amputated"],
+  exception_bandaged: ["Diperban", "Bandaged"], exception_unreadable: ["Tidak terbaca", "Unreadable"],
+  mark_exception: ["Tandai, minta persetujuan", "Mark, ask for approval"],
+  supervisor_name: ["Nama supervisor", "Supervisor's name"], supervisor_pin: ["PIN supervisor", "Supervisor's PIN"],
+  approve_exception: ["Setujui pengecualian", "Approve the exception"],
+  error_network: ["Stasiun tidak menjawab. Periksa Wi-Fi tablet.", "The station does not answer. Check the tablet's Wi-Fi."],
+};
+
+let lang = localStorage.getItem("lang") === "en" ? "en" : "id";
+const listeners = [];
+
+export function t(key, vars) {
+  const pair = WORDS[key];
+  let text = pair ? pair[lang === "en" ? 1 : 0] : key;
+  for (const [name, value] of Object.entries(vars || {})) text = text.replace("{" + name + "}", value);
+  return text;
+}
+
+export function pick(message) {
+  if (!message) return "";
+  if (typeof message === "string") return message;
+  return lang === "en" ? message.en : message.id;
+}
+
+export function language() { return lang; }
+
+export function toggleLanguage() {
+  lang = lang === "en" ? "id" : "en";
+  localStorage.setItem("lang", lang);
+  document.documentElement.lang = lang;
+  for (const listener of listeners) listener();
+}
+
+export function onLanguage(listener) { listeners.push(listener); }
+
+document.documentElement.lang = lang;
