@@ -21,6 +21,9 @@ export function renderFingerprints(ctx, snapshot) {
     const status = state.enrollment.fingerprints;
     const byPosition = new Map(status.fingers.map((f) => [f.position, f]));
     hands.innerHTML = "";
+    // While a capture runs, taps are ignored rather than the buttons disabled, so a quick
+    // second tap does not land on a button that vanishes under it.
+    hands.setAttribute("aria-busy", busy ? "true" : "false");
     for (const [label, order] of [["left_hand", LEFT], ["right_hand", RIGHT]]) {
       const row = h("div", { class: "hand" }, h("h3", {}, t(label)));
       const fingers = h("div", { class: "fingers" });
@@ -29,9 +32,9 @@ export function renderFingerprints(ctx, snapshot) {
         const css = finger ? fingerStatus(finger) : "todo";
         fingers.append(h("button", {
           type: "button", class: "finger " + css + (position === status.next ? " next" : ""),
-          disabled: !finger || busy,
+          disabled: !finger,
           "aria-label": t("finger_" + position) + " — " + t("finger_" + css),
-          onclick: () => capture(position),
+          onclick: () => { if (!busy) capture(position); },
         }, h("span", { class: "name" }, t("finger_" + position)), h("span", { class: "state" }, fingerBadge(finger)),
         finger && finger.warnings.length ? h("span", { class: "warn-mark", "aria-hidden": "true" }, "⚠") : null));
       }
