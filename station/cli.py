@@ -12,8 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from peripherals.device import Text
+from station import log_redaction
+from station.domain import cli as domain_cli
 from station.errors import StationError
 from station.fingerprints import cli as fingerprints_cli
+from station.photo import cli as photo_cli
+from station.receipts.cli import register as register_receipts
+from station.status_lights_cli import register as register_status_lights
 
 log = logging.getLogger("station")
 
@@ -61,7 +66,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         for demo in DEMO_OPERATORS:
             print(f"  {demo.name:<12} {demo.role:<11} PIN {demo.pin}")
     sys.stdout.flush()
-    uvicorn.run(create_app(station), host=host, port=port, log_level=config.log_level)
+    log_redaction.install()
+    # Live preview streams never end by themselves: on stop, give requests a moment to
+    # finish, then close what is left (a watching tablet must not hold up a restart).
+    uvicorn.run(
+        create_app(station),
+        host=host,
+        port=port,
+        log_level=config.log_level,
+        timeout_graceful_shutdown=3,
+    )
     return 0
 
 
@@ -170,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     add = command("add", cmd_operator_add, "add an operator (asks for the PIN)", operator_sub)
     add.add_argument("name")
     add.add_argument("--role", choices=["operator", "supervisor", "technician"], default="operator")
+    photo_cli.register(sub)
+    domain_cli.register(sub)
+    register_receipts(sub)
+    register_status_lights(sub)
     fingerprints_cli.register(sub)
     return parser
 

@@ -20,8 +20,11 @@ from pydantic_settings import (
 
 from peripherals.device import Text
 from station.devices.settings import DevicesSettings
+from station.domain.settings import DomainSettings
 from station.errors import StationError
 from station.fingerprints.settings import FingerprintCaptureSettings
+from station.photo.settings import PhotoSettings
+from station.receipts.settings import ReceiptSettings
 from station.settings_section import Section
 
 DEFAULT_CONFIG_FILE = Path("/etc/station/station.toml")
@@ -79,6 +82,9 @@ class StationConfig(BaseSettings):
     enrollment: EnrollmentSettings = EnrollmentSettings()
     devices: DevicesSettings = DevicesSettings()
     sealing: SealingSettings = SealingSettings()
+    photo: PhotoSettings = PhotoSettings()
+    domain: DomainSettings = DomainSettings()
+    receipts: ReceiptSettings = ReceiptSettings()
     fingerprints: FingerprintCaptureSettings = FingerprintCaptureSettings()
 
     @classmethod

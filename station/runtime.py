@@ -15,7 +15,10 @@ from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
 from station.enrollment.controller import EnrollmentController
 from station.events import EventBus
+from station.photo.live import LivePhoto
+from station.receipts.queue import ReceiptQueue
 from station.sealing.seal import demo_office_identity
+from station.status_lights import StatusLights
 from station.store.db import Store, open_store
 from station.visits import Visits
 
@@ -57,6 +60,23 @@ class Station:
         self.controller = EnrollmentController(
             config, self.store, self.devices, self.bus, recipients
         )
+        self.photo = LivePhoto(
+            config.photo,
+            self.devices.camera,
+            self.bus,
+            active=lambda: self.controller.step == "photo",
+            birth_year=self.controller.applicant_birth_year,
+        )
+        self.receipts = ReceiptQueue(
+            settings=config.receipts, station_id=config.station.id, data_dir=config.data_dir,
+            store=self.store, printer=self.devices.printer, bus=self.bus,
+        )
+        self.controller.commit_hooks.append(self.receipts.queue_original)
+        self.lights = StatusLights(
+            self.devices.indicator, self.bus, self.controller, config.data_dir,
+            provisioned=self._provisioned,
+            low_storage_mb=config.devices.indicator.low_storage_mb,
+        )
         self.ready = False
         self.ready_after_s: float | None = None
 
@@ -76,14 +96,26 @@ class Station:
         await asyncio.to_thread(self.devices.open_all)
         if self.simulation:
             await asyncio.to_thread(self._seed_demo)
+        await self.photo.start()
+        await self.receipts.start()
+        await self.lights.start()
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
         self.bus.publish("station", {"ready": True})
 
     async def stop(self) -> None:
         self.ready = False
+        await self.lights.stop()
+        await self.receipts.stop()
+        await self.photo.stop()
         await asyncio.to_thread(self.devices.close_all)
         self.store.close()
+
+    def _provisioned(self) -> bool:
+        """Operators exist and records can be sealed for the office."""
+        if self.simulation:
+            return True
+        return bool(self.config.sealing.recipients) and self.access.has_operators()
 
     def _seed_demo(self) -> None:
         if not self.access.has_operators():

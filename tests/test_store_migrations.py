@@ -58,12 +58,11 @@ def test_a_failing_migration_changes_nothing(
         db.execute("CREATE TABLE half_done (id INTEGER)")
         db.execute("THIS IS NOT SQL")
 
-    shipped = len(migrations.MIGRATIONS)
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, broken])
     with pytest.raises(StationError):
         open_store(tmp_path)
     conn = sqlite3.connect(tmp_path / DATABASE_NAME)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == shipped
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations.MIGRATIONS) - 1
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "half_done" not in tables
 

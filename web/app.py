@@ -11,7 +11,19 @@ from fastapi.staticfiles import StaticFiles
 
 from station.runtime import VERSION, Station
 from web import errors
-from web.routes import auth, enrollment, events, fingerprints, health, visits
+from web.routes import (
+    auth,
+    camera,
+    enrollment,
+    events,
+    fingerprints,
+    health,
+    receipts,
+    registry,
+    reports,
+    roster,
+    visits,
+)
 
 
 def create_app(station: Station) -> FastAPI:
@@ -32,7 +44,9 @@ def create_app(station: Station) -> FastAPI:
     )
     app.state.station = station
     errors.install(app)
-    for module in (health, auth, visits, enrollment, events):
+    routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports,
+               receipts)
+    for module in routers:
         app.include_router(module.router)
     app.include_router(fingerprints.router)
     static = resources.files("web") / "static"

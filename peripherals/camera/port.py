@@ -18,3 +18,9 @@ class Camera(Device, Protocol):
     def preview_frame(self) -> Frame: ...
 
     def capture_still(self) -> Frame: ...
+
+
+def as_frame(array: object) -> Frame:
+    """An 8-bit image array as a Frame. OpenCV's type stubs give its results a loose
+    dtype; this states (and, without copying 8-bit input, enforces) what they are."""
+    return np.asarray(array, dtype=np.uint8)

@@ -4,21 +4,23 @@ else the simulator, said loudly. The same code above the ports runs in both case
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from peripherals.camera.port import Camera
 from peripherals.camera.simulated import SimulatedCamera
 from peripherals.device import Device, DeviceHealth, Text
-from peripherals.fingerprint.driver import SerialFingerprintReader
 from peripherals.fingerprint.port import FingerprintReader
 from peripherals.fingerprint.simulated import SimulatedFingerprintReader
 from peripherals.indicator.port import StatusIndicator
 from peripherals.indicator.simulated import SimulatedIndicator
 from peripherals.printer.port import ReceiptPrinter
 from peripherals.printer.simulated import SimulatedPrinter
-from station.devices.settings import DevicesSettings, FingerprintSettings
+from station.devices.camera import real_camera
+from station.devices.fingerprint import real_fingerprint, simulated_fingerprint
+from station.devices.indicator import build_indicator
+from station.devices.printer import build_printer
+from station.devices.settings import DevicesSettings
 from station.errors import StationError
 
 log = logging.getLogger(__name__)
@@ -126,48 +128,35 @@ def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
         )
 
     camera_sim = fingerprint_sim = None
-    fingerprint: FingerprintReader | None = _serial_fingerprint(settings.fingerprint, simulate)
-    if fallback("camera", settings.camera.adapter):
-        camera_sim = SimulatedCamera(
+    camera = None if simulate else real_camera(settings.camera)
+    if camera is None and fallback("camera", settings.camera.adapter):
+        camera = camera_sim = SimulatedCamera(
             preview_size=(settings.camera.preview_width, settings.camera.preview_height),
             frame_interval_s=scale / 30,
+            still_s=0.3 * scale,
         )
+    fingerprint: FingerprintReader | None = (
+        None if simulate else real_fingerprint(settings.fingerprint)
+    )
     if fingerprint is None and fallback("fingerprint", settings.fingerprint.adapter):
-        fingerprint = fingerprint_sim = SimulatedFingerprintReader(
-            settings.fingerprint.image_size or (256, 288),
-            capture_s=0.5 * scale,
-            model=settings.fingerprint.model,
-            baud=settings.fingerprint.baud,
-            pace=scale,
-        )
-    fallback("indicator", settings.indicator.adapter)
-    fallback("printer", settings.printer.adapter)
-    assert camera_sim is not None and fingerprint is not None
+        fingerprint = fingerprint_sim = simulated_fingerprint(settings.fingerprint, scale)
+    indicator = build_indicator(settings.indicator, simulate)
+    if indicator is None:
+        fallback("indicator", settings.indicator.adapter)
+    printer = build_printer(settings.printer, simulate)
+    if printer is None:
+        fallback("printer", settings.printer.adapter)
+    assert camera is not None and fingerprint is not None
     return DeviceSet(
-        camera=camera_sim,
+        camera=camera,
         fingerprint=fingerprint,
-        indicator=SimulatedIndicator(),
-        printer=SimulatedPrinter(paper_width_mm=settings.printer.paper_width_mm),
+        indicator=indicator or SimulatedIndicator(),
+        printer=printer or SimulatedPrinter(
+            paper_width_mm=settings.printer.paper_width_mm,
+            # a 9600-baud serial printer takes ~4 s for a receipt; 0 = instant (tests)
+            bytes_per_s=960 / scale if scale else 0,
+        ),
         applicant=SimulatedApplicant(fingerprint=fingerprint_sim, camera=camera_sim),
         simulated=simulated,
         notes=notes,
-    )
-
-
-def _serial_fingerprint(
-    settings: FingerprintSettings, simulate: bool
-) -> SerialFingerprintReader | None:
-    """The UART module when configured, or (`auto`) when its serial device exists."""
-    wanted = settings.adapter == "serial" or (
-        settings.adapter == "auto" and os.path.exists(settings.port)
-    )
-    if simulate or not wanted:
-        return None
-    return SerialFingerprintReader(
-        settings.port,
-        model=settings.model,
-        image_size=settings.image_size,
-        baud=settings.baud,
-        raise_baud_to=settings.raise_baud_to,
-        baud_memory=settings.baud_memory,
     )

@@ -15,6 +15,9 @@ class CameraSettings(Section):
     adapter: Literal["auto", "simulated", "picamera2", "opencv"] = "auto"
     preview_width: int = Field(640, ge=160, le=1920)
     preview_height: int = Field(480, ge=120, le=1080)
+    still_width: int = Field(0, ge=0, le=10000)  # 0: the sensor's full resolution
+    still_height: int = Field(0, ge=0, le=10000)
+    webcam_device: str = "/dev/video0"  # adapter "opencv"
 
 
 class FingerprintSettings(Section):
@@ -51,12 +54,28 @@ class FingerprintSettings(Section):
 
 
 class IndicatorSettings(Section):
-    adapter: Literal["auto", "simulated", "gpio"] = "auto"
+    adapter: Literal["auto", "simulated", "gpio", "frontpanel"] = "auto"
+    # BCM pin numbers; set rgb_pins (red, green, blue) instead of three LEDs for an RGB LED.
+    green_pin: int | None = Field(17, ge=0, le=27)
+    amber_pin: int | None = Field(27, ge=0, le=27)
+    red_pin: int | None = Field(22, ge=0, le=27)
+    rgb_pins: tuple[int, int, int] | None = None
+    buzzer_pin: int | None = Field(23, ge=0, le=27)
+    button_pin: int | None = Field(24, ge=0, le=27)
+    debounce_ms: int = Field(50, ge=5, le=1000)
+    frontpanel_port: str = "/dev/ttyACM0"  # the RP2040 front panel's USB serial
+    low_storage_mb: int = Field(500, ge=0)  # free space below this shows "low storage"
 
 
 class PrinterSettings(Section):
     adapter: Literal["auto", "simulated", "serial", "usb", "network"] = "auto"
     paper_width_mm: Literal[58, 80] = 58
+    serial_port: str = "/dev/ttyUSB0"
+    serial_baud: int = Field(9600, ge=1200, le=921600)
+    usb_vendor_id: int = Field(0x0416, ge=0, le=0xFFFF)
+    usb_product_id: int = Field(0x5011, ge=0, le=0xFFFF)
+    network_host: str = ""
+    network_port: int = Field(9100, ge=1, le=65535)
 
 
 class SimulationSettings(Section):

@@ -15,14 +15,15 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-import cv2
 import numpy as np
+import sqlite_utils
 from PIL import Image, UnidentifiedImageError
 
 from peripherals.device import DeviceError, Text
 from station.access.operators import Operator
 from station.config import StationConfig
 from station.devices.registry import DeviceSet
+from station.domain.flow import RegistryFlow
 from station.enrollment.draft import STEP_ORDER, Capture, Draft, DraftStore
 from station.enrollment.forms import ConsentForm, IdentityForm, mask_nik
 from station.enrollment.machine import EnrollmentMachine
@@ -30,12 +31,15 @@ from station.errors import StationError
 from station.events import EventBus
 from station.fingerprints.library import TodayLibrary
 from station.fingerprints.workflow import FingerprintStep
+from station.photo.backdrop import expected_backdrop
+from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.sealing.seal import parse_recipients, seal_record
 from station.store import audit
 from station.store.db import Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+CommitHook = Callable[[sqlite_utils.Database, Draft, dict[str, Any]], None]
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 _CAPTURE_KIND_STEP = {"photo": "photo", "finger": "fingerprints", "signature": "signature"}
@@ -67,11 +71,15 @@ class EnrollmentController:
         self.devices = devices
         self.bus = bus
         self.drafts = DraftStore(store)
+        self.registry = RegistryFlow(store, config.domain)
         self.recipients = recipients
         self.draft: Draft | None = None
         self.last_committed: dict[str, Any] | None = None
         self.fault: dict[str, Any] | None = None
         self.machine = EnrollmentMachine()
+        self.photos = PhotoTaker(config.photo)
+        # Called inside the commit's transaction (e.g. queueing the receipt): all or nothing.
+        self.commit_hooks: list[CommitHook] = []
         self.fingerprints = FingerprintStep(
             config.fingerprints,
             config.enrollment.finger_order,
@@ -109,6 +117,8 @@ class EnrollmentController:
             )
             draft.step = step
         self.draft = draft
+        if draft.consent:  # the applicant is still in front of the camera
+            self._seat_applicant(draft)
         self.machine = EnrollmentMachine(start_value=step)
         self.machine.interrupted_step = draft.interrupted_step
         log.info("resumed enrollment %s at step %s", draft.id, step)
@@ -118,6 +128,10 @@ class EnrollmentController:
     @property
     def step(self) -> str:
         return self.machine.step
+
+    def applicant_birth_year(self) -> int | None:
+        draft = self.draft
+        return birth_year(draft.identity) if draft is not None else None
 
     def snapshot(self) -> dict[str, Any]:
         draft = self.draft
@@ -178,8 +192,18 @@ class EnrollmentController:
                     Text("Tanggal lahir di masa depan.", "The birth date is in the future."),
                     status=422,
                 )
-            identity = form.model_dump(mode="json")
-            self.drafts.save_step(draft, "identity_done", "consent", operator.id, identity=identity)
+            checked = self.registry.check_identity(form, self.registry.today())
+            identity = {**form.model_dump(mode="json"), **checked.as_json()}
+            with self.store.transaction() as db:
+                self.registry.save_identity(db, draft.id, form, checked)
+                self.drafts.save_step(
+                    draft,
+                    "identity_done",
+                    "consent",
+                    operator.id,
+                    detail={"nik_warnings": [w.code for w in checked.nik.warnings]},
+                    identity=identity,
+                )
             draft.identity = identity
             self.machine.send("identity_done")
             return self._changed("identity_done")
@@ -187,44 +211,39 @@ class EnrollmentController:
     async def give_consent(self, operator: Operator, form: ConsentForm) -> dict[str, Any]:
         async with self._lock:
             draft = self._require_holder(operator, "consent", "consent_given")
-            if not (form.applicant_agrees and form.notice_shown):
-                raise StationError(
-                    "consent_missing",
-                    Text(
-                        "Pemberitahuan privasi harus dibacakan dan pemohon harus setuju"
-                        " sebelum perekaman biometrik.",
-                        "The privacy notice must be shown and the applicant must agree before"
-                        " any biometric capture.",
-                    ),
-                    status=422,
-                )
-            consent = {**form.model_dump(), "operator_id": operator.id, "at": audit.now_iso()}
+            # Applicant's consent, and a guardian's for under-18s: station.domain.consent.
+            born = date.fromisoformat(draft.identity["birth_date"])
+            checked = self.registry.check_consent(
+                draft.visit_id, born, form, self.registry.today()
+            )
+            consent = {
+                **form.model_dump(),
+                **checked,
+                "operator_id": operator.id,
+                "at": audit.now_iso(),
+            }
             self.drafts.save_step(draft, "consent_given", "photo", operator.id, consent=consent)
             draft.consent = consent
             self.machine.send("consent_given")
-            self.devices.applicant.face_camera(str(draft.id), _backdrop(draft.identity))
+            self._seat_applicant(draft)
             return self._changed("consent_given")
 
-    async def capture_photo(self, operator: Operator) -> dict[str, Any]:
+    async def capture_photo(
+        self, operator: Operator, request: PhotoRequest | None = None
+    ) -> dict[str, Any]:
+        """Take the still, judge it and keep the cropped e-KTP portrait (in memory). A
+        photo that fails a check is refused unless the operator overrides with a reason."""
         async with self._lock:
             draft = self._require_holder(operator, "photo")
             frame = await self._device("camera", self.devices.camera.capture_still)
-            ok, jpeg = cv2.imencode(
-                ".jpg", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90]
+            taken = await asyncio.to_thread(
+                self.photos.take,
+                frame,
+                birth_year(draft.identity),
+                request or PhotoRequest(),
+                operator.id,
             )
-            if not ok:
-                raise StationError(
-                    "photo_encode_failed",
-                    Text("Foto gagal disimpan, ulangi.", "The photo could not be encoded; retry."),
-                    status=500,
-                )
-            height, width = frame.shape[:2]
-            capture = Capture(
-                "photo",
-                "",
-                {"photo.jpg": jpeg.tobytes()},
-                {"width": width, "height": height, "approved": False},
-            )
+            capture = Capture("photo", "", {"photo.jpg": taken.jpeg}, taken.detail)
             self._keep(draft, capture, operator)
             return self._changed("photo_captured")
 
@@ -363,6 +382,8 @@ class EnrollmentController:
                     summary=summary,
                     receipt_number=receipt,
                 )
+                for hook in self.commit_hooks:
+                    hook(db, draft, summary)
             self.machine.send("commit")
             self.draft = None
             self.last_committed = {"enrollment_id": draft.id, **summary}
@@ -422,6 +443,13 @@ class EnrollmentController:
 
     # -- helpers ---------------------------------------------------------------------
 
+    def _seat_applicant(self, draft: Draft) -> None:
+        """In simulation: the applicant sits down in front of the backdrop for their
+        birth year (on real hardware the operator hangs the cloth)."""
+        year = birth_year(draft.identity)
+        backdrop = expected_backdrop(year) if year is not None else None
+        self.devices.applicant.face_camera(str(draft.id), backdrop)
+
     def _keep(self, draft: Draft, capture: Capture, operator: Operator) -> None:
         self.drafts.record_capture(draft, capture, operator.id)
         draft.captures[(capture.kind, capture.position)] = capture
@@ -433,6 +461,7 @@ class EnrollmentController:
 
     async def _device(self, kind: str, call: Callable[[], T]) -> T:
         """Run a blocking device call off the event loop; an unplugged device is a fault."""
+        self.bus.publish("capture", {"device": kind, "active": True})
         try:
             return await asyncio.to_thread(call)
         except DeviceError as error:
@@ -440,6 +469,8 @@ class EnrollmentController:
                 self._enter_fault(kind, error)
                 raise StationError(error.code, error.text, status=503) from None
             raise StationError(error.code, error.text, status=422) from None
+        finally:
+            self.bus.publish("capture", {"device": kind, "active": False})
 
     def _enter_fault(self, kind: str, error: DeviceError) -> None:
         draft = self.draft
@@ -505,13 +536,6 @@ class EnrollmentController:
 
 def _text_json(text: Text) -> dict[str, str]:
     return {"id": text.id, "en": text.en}
-
-
-def _backdrop(identity: dict[str, Any]) -> str | None:
-    birth = identity.get("birth_date")
-    if not birth:
-        return None
-    return "blue" if int(str(birth)[:4]) % 2 == 0 else "red"
 
 
 def _decode_signature(png_base64: str) -> bytes:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
+
+from station.domain.nik import nik_format_error, normalize
 
 
 class IdentityForm(BaseModel):
@@ -18,6 +19,8 @@ class IdentityForm(BaseModel):
     marital_status: Literal["belum_kawin", "kawin", "cerai_hidup", "cerai_mati"] = "belum_kawin"
     school_class: str = Field("", max_length=20)
     nisn: str = Field("", max_length=10)
+    # The operator confirmed against the KK that the NIK's birth date/sex differ from the form.
+    acknowledge_mismatch: bool = False
 
     @field_validator("name")
     @classmethod
@@ -30,10 +33,10 @@ class IdentityForm(BaseModel):
     @field_validator("nik")
     @classmethod
     def _nik_digits(cls, value: str) -> str:
-        digits = re.sub(r"[\s.\-]", "", value)
-        if not re.fullmatch(r"\d{16}", digits):
-            raise ValueError("NIK must be 16 digits")
-        return digits
+        problem = nik_format_error(value)
+        if problem is not None:
+            raise ValueError(f"{problem.id} / {problem.en}")
+        return normalize(value)
 
 
 class ConsentForm(BaseModel):

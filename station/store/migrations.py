@@ -103,6 +103,82 @@ def _v1_foundation(db: sqlite_utils.Database) -> None:
     )
 
 
+def _domain_registry(db: sqlite_utils.Database) -> None:
+    """Roster queue, the visit's collective consent letter, per-enrollment facts for reports
+    (no name, no NIK: those stay in the draft and then only in the sealed record)."""
+    run_script(
+        db,
+        """
+        CREATE TABLE visit_consent_letters (
+            visit_id INTEGER PRIMARY KEY REFERENCES visits(id),
+            reference TEXT NOT NULL,
+            recorded_by INTEGER REFERENCES operators(id),
+            recorded_at TEXT NOT NULL
+        );
+        CREATE TABLE roster_students (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            line INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            class_name TEXT,
+            birth_date TEXT,
+            sex TEXT,
+            nisn TEXT,
+            nik TEXT,
+            notes TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL CHECK (status IN
+                ('waiting', 'in_progress', 'done', 'absent', 'ineligible', 'follow_up')),
+            status_note TEXT NOT NULL DEFAULT '',
+            enrollment_id INTEGER REFERENCES enrollments(id),
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX roster_by_visit ON roster_students(visit_id, line);
+        CREATE TABLE enrollment_facts (
+            enrollment_id INTEGER PRIMARY KEY REFERENCES enrollments(id),
+            sex TEXT,
+            class_name TEXT,
+            verdict TEXT,
+            first_time_voter INTEGER NOT NULL DEFAULT 0,
+            nik_warnings TEXT NOT NULL DEFAULT '[]',
+            kk_checked INTEGER,
+            ikd TEXT CHECK (ikd IN ('activated_here', 'will_activate', 'declined')),
+            updated_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+def _receipt_jobs(db: sqlite_utils.Database) -> None:
+    """The durable receipt queue: a job is queued in the commit's own transaction, marked
+    'printing' (committed) before its bytes go out and 'printed' after; a job found
+    'printing' at start is 'uncertain' and never printed again without an explicit reprint."""
+    run_script(
+        db,
+        """
+        CREATE TABLE receipt_jobs (
+            id INTEGER PRIMARY KEY,
+            enrollment_id INTEGER NOT NULL REFERENCES enrollments(id),
+            receipt_number TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('original', 'reprint')),
+            content TEXT NOT NULL,
+            escpos BLOB NOT NULL,
+            paper_width_mm INTEGER NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('queued', 'printing', 'printed', 'uncertain')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            requested_by INTEGER REFERENCES operators(id),
+            queued_at TEXT NOT NULL,
+            printed_at TEXT
+        );
+        CREATE INDEX receipt_jobs_by_status ON receipt_jobs(status, id);
+        CREATE INDEX receipt_jobs_by_enrollment ON receipt_jobs(enrollment_id);
+        CREATE UNIQUE INDEX one_original_receipt ON receipt_jobs(enrollment_id)
+            WHERE kind = 'original';
+        """,
+    )
+
+
 def _fingerprint_library(db: sqlite_utils.Database) -> None:
     """Which slot of the fingerprint module's library holds which finger enrolled today
     (station/fingerprints/library.py). No biometric bytes: those stay on the module."""
@@ -122,6 +198,8 @@ def _fingerprint_library(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_foundation,
+    _domain_registry,
+    _receipt_jobs,
     _fingerprint_library,
 ]
 

@@ -1,5 +1,8 @@
 """The tablet in real Chromium (Debian's package), driven by Playwright, against a real
-station process in simulation. Screenshots of each screen go to tests/ui/screenshots/."""
+station process in simulation.
+
+Screenshots of each screen are test artefacts in `test-artifacts/screenshots/`; run with
+STATION_UPDATE_SCREENSHOTS=1 to refresh the copies the README shows (tests/ui/screenshots/)."""
 
 from __future__ import annotations
 
@@ -19,7 +22,11 @@ from tests.conftest import require_tool
 from tests.test_cli import free_port
 from tests.test_config import ROOT
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
+SCREENSHOTS = (
+    Path(__file__).parent / "screenshots"
+    if os.environ.get("STATION_UPDATE_SCREENSHOTS")
+    else ROOT / "test-artifacts" / "screenshots"
+)
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -98,5 +105,5 @@ def page(browser: object) -> Iterator[object]:
 
 
 def shot(page: object, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from peripherals.device import Text
 from station.enrollment.forms import ConsentForm, IdentityForm
 from station.errors import StationError
+from station.photo.capture import PhotoRequest
 from station.store import audit
 from web.auth import OperatorDep, StationDep
 
@@ -51,9 +52,14 @@ async def consent(body: ConsentForm, station: StationDep, op: OperatorDep) -> St
     return await station.controller.give_consent(op, body)
 
 
-@router.post("/photo/capture", summary="Take the photo")
-async def photo_capture(station: StationDep, op: OperatorDep) -> State:
-    return await station.controller.capture_photo(op)
+@router.post(
+    "/photo/capture",
+    summary="Take the photo (422 when it fails a check, unless override with a reason)",
+)
+async def photo_capture(
+    station: StationDep, op: OperatorDep, body: PhotoRequest | None = None
+) -> State:
+    return await station.controller.capture_photo(op, body)
 
 
 @router.get("/photo.jpg", summary="The photo just taken, to show the applicant")

@@ -4,7 +4,9 @@ import { h } from "./dom.js";
 import { language, onLanguage, pick, t, toggleLanguage } from "./i18n.js";
 import { renderLogin } from "./screens/login.js";
 import { STEP_SCREENS, STEPS_SHOWN } from "./screens/steps.js";
+import "./screens/receipt.js"; // adds the receipt panels to the done and visit screens
 import { VIEWS } from "./screens/views.js";
+import "./screens/registry.js";
 
 const app = {
   operator: null,

@@ -15,15 +15,16 @@ export function renderPhoto(ctx, snapshot) {
     h("div", { class: "photo-row" }, live, still), actions);
   for (const extra of PHOTO_EXTRAS) extra(ctx, { live, actions, snapshot });
 
-  async function show(state) {
+  // Synchronous, the picture filled in when it arrives: two snapshots in quick succession
+  // must not show the photo (or the buttons) twice.
+  function show(state) {
     const photos = state.enrollment ? state.enrollment.captures.photo : [];
     actions.querySelectorAll(".core").forEach((node) => node.remove());
     still.innerHTML = "";
     if (photos.length) {
-      try {
-        still.append(h("img", { class: "photo", alt: t("step_photo"), src: await imageUrl("/api/enrollment/photo.jpg") }),
-          h("p", { class: "notice" }, t("show_applicant")));
-      } catch (error) { ctx.showError(error); }
+      const image = h("img", { class: "photo", alt: t("step_photo") });
+      still.append(image, h("p", { class: "notice" }, t("show_applicant")));
+      imageUrl("/api/enrollment/photo.jpg").then((src) => { image.src = src; }).catch((error) => ctx.showError(error));
       actions.append(
         h("button", { type: "button", class: "secondary core", onclick: () => ctx.act(() => post("/api/enrollment/photo/capture")) }, t("retake")),
         h("button", { type: "button", class: "primary big core", onclick: () => ctx.act(() => post("/api/enrollment/photo/approve")) }, t("approve_photo")));

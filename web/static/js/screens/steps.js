@@ -6,6 +6,7 @@ import { renderConsent } from "./consent.js";
 import { renderFingerprints } from "./fingerprints.js";
 import { renderIdentity } from "./identity.js";
 import { renderPhoto } from "./photo.js";
+import "./photo_live.js";
 import { renderSignature } from "./signature.js";
 import { renderVisit } from "./visit.js";
 

@@ -1,0 +1,142 @@
+"""Consent before biometrics (UU 27/2022 "UU PDP").
+
+Biometric data and children's data are specific personal data (art. 4); a student under 18
+is a child, so a parent or guardian consents as well (art. 25): in person (name and
+relation) or through the school's collective consent letter for this visit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from pydantic import Field
+
+from peripherals.device import Text
+from station.domain.eligibility import age_on
+from station.domain.findings import Finding
+from station.settings_section import Section
+
+ADULT_AGE = 18  # UU 35/2014: a child is under 18
+
+
+class ConsentSettings(Section):
+    station_retention_days: int = Field(
+        default=30,
+        ge=1,
+        description="Longest time sealed records stay on the station (notice text).",
+    )
+    receiving_office: str = Field(
+        default="Dinas Kependudukan dan Pencatatan Sipil",
+        description="Who receives the record, named in the privacy notice.",
+    )
+
+
+def privacy_notice(settings: ConsentSettings | None = None) -> Text:
+    """The short notice read or shown to the applicant before consent."""
+    s = settings or ConsentSettings()
+    return Text(
+        id=(
+            "Pemberitahuan privasi. Yang direkam: foto wajah, sepuluh sidik jari, tanda tangan "
+            "dan data kependudukan (iris tidak direkam oleh stasiun ini). Tujuannya: penerbitan "
+            "KTP-el sesuai UU 24/2013. Data dikirim hanya ke "
+            f"{s.receiving_office} dan Ditjen Dukcapil Kemendagri. Di stasiun ini data biometrik "
+            "langsung dienkripsi, tidak pernah disimpan terbuka, dan dihapus setelah kantor "
+            f"pusat mengonfirmasi penerimaan, paling lama {s.station_retention_days} hari. "
+            "Anda berhak bertanya, meminta perbaikan, atau menarik persetujuan sebelum data "
+            "dikirim."
+        ),
+        en=(
+            "Privacy notice. Recorded: face photo, ten fingerprints, signature and civil "
+            "registration data (this station records no iris). Purpose: issuing the KTP-el "
+            f"under Law 24/2013. The data goes only to {s.receiving_office} and the "
+            "Directorate General of Population and Civil Registration (Ministry of Home "
+            "Affairs). On this station biometric data is encrypted at once, never stored in "
+            "plain form, and deleted once the central office confirms receipt, after "
+            f"{s.station_retention_days} days at most. You may ask questions, ask for "
+            "corrections, or withdraw consent before the data is sent."
+        ),
+    )
+
+
+class ConsentAnswers(Protocol):
+    """What the consent step submits (station.enrollment.forms.ConsentForm)."""
+
+    @property
+    def applicant_agrees(self) -> bool: ...
+    @property
+    def notice_shown(self) -> bool: ...
+    @property
+    def guardian_name(self) -> str: ...
+    @property
+    def guardian_relation(self) -> str: ...
+    @property
+    def collective_letter_ref(self) -> str: ...
+
+
+def is_minor(born: date, today: date) -> bool:
+    return age_on(born, today) < ADULT_AGE
+
+
+def consent_problems(
+    given: ConsentAnswers, *, born: date, today: date, visit_letter_ref: str | None
+) -> list[Finding]:
+    """Every reason biometrics may not start yet (empty when consent is complete)."""
+    problems: list[Finding] = []
+    if not (given.applicant_agrees and given.notice_shown):
+        problems.append(
+            Finding(
+                "consent_missing",
+                Text(
+                    "Pemberitahuan privasi harus dibacakan dan pemohon harus setuju"
+                    " sebelum perekaman biometrik.",
+                    "The privacy notice must be shown and the applicant must agree before"
+                    " any biometric capture.",
+                ),
+            )
+        )
+    if not is_minor(born, today):
+        return problems
+    letter = given.collective_letter_ref.strip()
+    if letter:
+        if not visit_letter_ref:
+            problems.append(
+                Finding(
+                    "no_collective_letter",
+                    Text(
+                        "Kunjungan ini tidak mencatat surat persetujuan kolektif sekolah; "
+                        "isi nama dan hubungan wali.",
+                        "This visit has no collective consent letter on file; "
+                        "enter the guardian's name and relation.",
+                    ),
+                )
+            )
+        elif _squeeze(letter) != _squeeze(visit_letter_ref):
+            problems.append(
+                Finding(
+                    "collective_letter_mismatch",
+                    Text(
+                        f"Nomor surat '{letter}' berbeda dengan surat kolektif kunjungan ini "
+                        f"('{visit_letter_ref}').",
+                        f"Letter '{letter}' is not this visit's collective letter "
+                        f"('{visit_letter_ref}').",
+                    ),
+                )
+            )
+    elif not (given.guardian_name.strip() and given.guardian_relation.strip()):
+        problems.append(
+            Finding(
+                "guardian_consent",
+                Text(
+                    "Pemohon di bawah 18 tahun: perlu persetujuan orang tua/wali (nama dan "
+                    "hubungan) atau surat persetujuan kolektif sekolah.",
+                    "The applicant is under 18: a parent or guardian must consent (name "
+                    "and relation) or the school's collective consent letter must apply.",
+                ),
+            )
+        )
+    return problems
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split()).casefold()

@@ -1,0 +1,163 @@
+"""Who may be recorded today, and who votes at the election the programme is for.
+
+- A KTP-el is owed at 17, or earlier when married or previously married (Perpres 96/2018
+  art. 15). Biometric recording is allowed from 16; the card is printed at 17.
+- A voter is 17 on voting day, or married (UU 7/2017 art. 198(1)). The cutoff is
+  configuration: voting day by default, "H-1" in some programmes.
+- A first-time voter reaches voting age for this election: a voter at the cutoff who was
+  not yet 17 at the previous election.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from peripherals.device import Text
+from station.settings_section import Section
+
+CARD_AGE = 17  # fixed by law (KTP-el owed, voting age); not configuration
+VOTING_AGE = 17
+
+
+class EligibilitySettings(Section):
+    cutoff_date: date = Field(
+        default=date(2024, 2, 14), description="Voting day (or the programme's cutoff before it)."
+    )
+    previous_election_date: date = Field(
+        default=date(2019, 4, 17), description="Election before this one, for first-time voters."
+    )
+    minimum_recording_age: int = Field(default=16, ge=0, le=CARD_AGE)
+
+
+class MaritalStatus(StrEnum):
+    """As on the KTP. Married or previously married counts as married for the rules."""
+
+    BELUM_KAWIN = "belum_kawin"
+    KAWIN = "kawin"
+    CERAI_HIDUP = "cerai_hidup"
+    CERAI_MATI = "cerai_mati"
+
+    @property
+    def ever_married(self) -> bool:
+        return self is not MaritalStatus.BELUM_KAWIN
+
+
+class Verdict(StrEnum):
+    ELIGIBLE = "eligible"
+    FIRST_TIME_VOTER = "first_time_voter"
+    RECORD_NOW_CARD_AT_17 = "record_now_card_at_17"
+    NOT_ELIGIBLE = "not_eligible"
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    verdict: Verdict
+    reason: Text
+    age_today: int
+    age_at_cutoff: int
+    votes_at_cutoff: bool
+    card_from: date  # when the card may be printed (today if already owed)
+    record_from: date  # when biometric recording may start
+
+    @property
+    def may_record(self) -> bool:
+        return self.verdict is not Verdict.NOT_ELIGIBLE
+
+    @property
+    def first_time_voter(self) -> bool:
+        return self.verdict is Verdict.FIRST_TIME_VOTER
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "verdict": self.verdict.value,
+            "may_record": self.may_record,
+            "first_time_voter": self.first_time_voter,
+            "votes_at_cutoff": self.votes_at_cutoff,
+            "age_today": self.age_today,
+            "age_at_cutoff": self.age_at_cutoff,
+            "card_from": self.card_from.isoformat(),
+            "record_from": self.record_from.isoformat(),
+            "reason": {"id": self.reason.id, "en": self.reason.en},
+        }
+
+
+def birthday(born: date, age: int) -> date:
+    """The day `born` turns `age`. Someone born on 29 February turns a year older on
+    1 March in a non-leap year: on 28 February the year is not yet complete."""
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return date(born.year + age, 3, 1)
+
+
+def age_on(born: date, day: date) -> int:
+    if day < born:
+        return -1  # not born yet (a typo on the form): below every threshold
+    age = day.year - born.year
+    return age if birthday(born, age) <= day else age - 1
+
+
+def assess(
+    born: date,
+    *,
+    today: date,
+    marital_status: MaritalStatus = MaritalStatus.BELUM_KAWIN,
+    settings: EligibilitySettings | None = None,
+) -> Eligibility:
+    s = settings or EligibilitySettings()
+    married = marital_status.ever_married
+    age_today = age_on(born, today)
+    age_cutoff = age_on(born, s.cutoff_date)
+    votes = age_cutoff >= VOTING_AGE or (married and age_cutoff >= 0)
+    first_time = votes and age_on(born, s.previous_election_date) < VOTING_AGE
+    card_from = today if married else max(today, birthday(born, CARD_AGE))
+    record_from = today if married else max(today, birthday(born, s.minimum_recording_age))
+    cutoff = f"{s.cutoff_date:%d-%m-%Y}"
+
+    def result(verdict: Verdict, reason: Text) -> Eligibility:
+        return Eligibility(verdict, reason, age_today, age_cutoff, votes, card_from, record_from)
+
+    if not married and age_today < s.minimum_recording_age:
+        when = f"{record_from:%d-%m-%Y}"
+        return result(
+            Verdict.NOT_ELIGIBLE,
+            Text(
+                f"Umur {max(age_today, 0)} tahun, belum {s.minimum_recording_age} tahun dan "
+                f"belum kawin: perekaman bisa mulai {when}.",
+                f"Aged {max(age_today, 0)}, under {s.minimum_recording_age} and never "
+                f"married: recording can start on {when}.",
+            ),
+        )
+    if first_time:
+        why = ("kawin", "married") if married and age_cutoff < VOTING_AGE else (
+            f"{VOTING_AGE} tahun",
+            f"{VOTING_AGE}",
+        )
+        return result(
+            Verdict.FIRST_TIME_VOTER,
+            Text(
+                f"Pemilih pemula: sudah {why[0]} pada {cutoff}.",
+                f"First-time voter: {why[1]} by {cutoff}.",
+            ),
+        )
+    if married or age_today >= CARD_AGE:
+        return result(
+            Verdict.ELIGIBLE,
+            Text(
+                "Wajib KTP-el: " + ("sudah/pernah kawin." if married else f"umur {age_today}."),
+                "Owed a KTP-el: " + ("married or previously married." if married
+                                     else f"aged {age_today}."),
+            ),
+        )
+    when = f"{card_from:%d-%m-%Y}"
+    return result(
+        Verdict.RECORD_NOW_CARD_AT_17,
+        Text(
+            f"Umur {age_today}: rekam sekarang, KTP-el dicetak mulai {when} (umur 17).",
+            f"Aged {age_today}: record now, the card is printed from {when} (at 17).",
+        ),
+    )

@@ -1,0 +1,133 @@
+"""Kemendagri region codes (province / regency-city / district) shipped with the package.
+
+The NIK's first six digits are where it was first issued and never change, so a NIK can
+carry a code that has since been retired or split (Papua 2022). Both the current list and
+the retired list are loaded; a retired code is recognised and marked as such.
+Data: github.com/cahyadsn/wilayah (MIT, licence file beside the CSVs in `data/`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+CURRENT_FILE = "kode_wilayah_kemendagri_2025.csv"
+RETIRED_FILE = "kode_wilayah_retired.csv"
+
+
+class Level(StrEnum):
+    PROVINCE = "province"
+    REGENCY = "regency"
+    DISTRICT = "district"
+
+
+_LEVEL_BY_DIGITS = {2: Level.PROVINCE, 4: Level.REGENCY, 6: Level.DISTRICT}
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str  # dotted, as Kemendagri writes it: "35", "35.14", "35.14.01"
+    name: str
+    level: Level
+    retired: bool = False
+    last_seen_in: int | None = None  # for retired codes: the last list that had it
+
+    @property
+    def digits(self) -> str:
+        return self.code.replace(".", "")
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"code": self.code, "name": self.name}
+        if self.retired:
+            out["retired"] = True
+            out["last_seen_in"] = self.last_seen_in
+        return out
+
+
+def _display_name(raw: str) -> str:
+    """The retired list writes "KAB. MERAUKE"; show it like the current list does."""
+    if not raw.isupper():
+        return raw
+    words = raw.replace("KAB. ", "KABUPATEN ").split()
+    return " ".join(w.capitalize() for w in words)
+
+
+class RegionIndex:
+    """Lookups by code digits ("3514"); built once per process (see `load_regions`)."""
+
+    def __init__(self, regions: list[Region]) -> None:
+        self._by_digits: dict[str, Region] = {}
+        for region in regions:
+            # A code in both lists is current: the current list is loaded first and wins.
+            self._by_digits.setdefault(region.digits, region)
+
+    def __len__(self) -> int:
+        return len(self._by_digits)
+
+    def __iter__(self) -> Iterator[Region]:
+        return iter(self._by_digits.values())
+
+    def get(self, digits: str) -> Region | None:
+        return self._by_digits.get(digits.replace(".", ""))
+
+    def path(self, digits: str) -> list[Region | None]:
+        """Province, regency, district for the leading 2/4/6 digits given (fewer if shorter)."""
+        digits = digits.replace(".", "")
+        return [self.get(digits[:n]) for n in (2, 4, 6) if len(digits) >= n]
+
+    def path_name(self, digits: str) -> str:
+        """ "Jawa Timur / Kabupaten Pasuruan / Bangil"; unknown parts as "?"."""
+        return " / ".join(r.name if r else "?" for r in self.path(digits))
+
+    def search(self, text: str, *, level: Level | None = None, limit: int = 20) -> list[Region]:
+        """Current regions whose name contains `text` (case-insensitive): names with a word
+        starting with it first, then provinces before regencies before districts."""
+        needle = text.strip().casefold()
+        if not needle:
+            return []
+        hits = [
+            r
+            for r in self._by_digits.values()
+            if not r.retired
+            and (level is None or r.level is level)
+            and needle in r.name.casefold()
+        ]
+        order = list(Level)
+
+        def rank(r: Region) -> tuple[bool, int, int, str]:
+            word_start = any(w.startswith(needle) for w in r.name.casefold().split())
+            return (not word_start, order.index(r.level), len(r.name), r.code)
+
+        hits.sort(key=rank)
+        return hits[:limit]
+
+
+def _read_rows(file_name: str) -> list[dict[str, str]]:
+    raw = resources.files("station.domain").joinpath("data", file_name).read_text("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(raw)))
+
+
+def _region(code: str, name: str, *, retired: bool, last_seen: str = "") -> Region:
+    level = _LEVEL_BY_DIGITS[len(code.replace(".", ""))]
+    return Region(
+        code=code,
+        name=_display_name(name.strip()),
+        level=level,
+        retired=retired,
+        last_seen_in=int(last_seen) if last_seen else None,
+    )
+
+
+@cache
+def load_regions() -> RegionIndex:
+    regions = [_region(r["kode"], r["nama"], retired=False) for r in _read_rows(CURRENT_FILE)]
+    regions += [
+        _region(r["kode"], r["nama"], retired=True, last_seen=r["last_seen_in"])
+        for r in _read_rows(RETIRED_FILE)
+    ]
+    return RegionIndex(regions)

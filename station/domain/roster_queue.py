@@ -1,0 +1,237 @@
+"""The roster of a visit in the station's database: import, the queue, status changes and
+picking a student for the enrollment in progress.
+
+A student's "done" and "in progress" are not stored but read from the linked enrollment
+(committed / draft), so the queue can never disagree with what was actually recorded, and
+a cancelled enrollment puts the student back where they were."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from peripherals.device import Text
+from station.domain.eligibility import EligibilitySettings
+from station.domain.queue import PICKABLE, QueueStatus, check_move, identity_prefill, initial_status
+from station.domain.roster import RejectedRow, Student, parse_roster
+from station.errors import StationError
+from station.store import audit
+from station.store.db import Store
+
+_ALREADY_QUEUED = Text(
+    "Siswa sudah ada di antrean kunjungan ini.", "Already in this visit's queue."
+)
+
+
+def _unknown_student() -> StationError:
+    return StationError(
+        "student_unknown",
+        Text("Siswa tidak ditemukan di daftar kunjungan.", "No such student on the roster."),
+        status=404,
+    )
+
+
+def _student(row: dict[str, Any]) -> Student:
+    return Student(
+        line=row["line"],
+        name=row["name"],
+        class_name=row["class_name"],
+        birth_date=date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
+        sex=row["sex"],
+        nisn=row["nisn"],
+        nik=row["nik"],
+    )
+
+
+def _status(row: dict[str, Any]) -> QueueStatus:
+    linked = row.get("enrollment_status")
+    if linked == "committed":
+        return QueueStatus.DONE
+    if linked == "draft":
+        return QueueStatus.IN_PROGRESS
+    return QueueStatus(row["status"])
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    """A queue entry for the tablet: the NIK only masked (the full one fills the form)."""
+    nik = row["nik"]
+    return {
+        "id": row["id"],
+        "line": row["line"],
+        "name": row["name"],
+        "class_name": row["class_name"],
+        "birth_date": row["birth_date"],
+        "sex": row["sex"],
+        "nisn": row["nisn"],
+        "nik_masked": f"{nik[:4]}{'*' * 8}{nik[12:]}" if nik else None,
+        "notes": json.loads(row["notes"]),
+        "status": _status(row).value,
+        "status_note": row["status_note"],
+        "enrollment_id": row["enrollment_id"],
+    }
+
+
+class RosterQueue:
+    def __init__(self, store: Store, eligibility: EligibilitySettings) -> None:
+        self.store = store
+        self.eligibility = eligibility
+
+    def import_csv(
+        self, visit_id: int, data: bytes, operator_id: int, today: date
+    ) -> dict[str, Any]:
+        """Parse the school's file and queue every readable student in one transaction.
+        Students already queued for this visit (same NISN, NIK, or name and birth date)
+        are reported, not added twice, so the same file can be imported again safely."""
+        result = parse_roster(data, today=today)
+        if not result.ok:
+            assert result.file_error is not None
+            raise StationError("roster_unreadable", result.file_error, status=422)
+        now = audit.now_iso()
+        added = 0
+        with self.store.transaction() as db:
+            known = {
+                key
+                for row in db.query(
+                    "SELECT nisn, nik, name, birth_date FROM roster_students WHERE visit_id = ?",
+                    [visit_id],
+                )
+                for key in _keys(row["nisn"], row["nik"], row["name"], row["birth_date"])
+            }
+            kept: list[Student] = []
+            for student in result.students:
+                birth = student.birth_date.isoformat() if student.birth_date else None
+                keys = _keys(student.nisn, student.nik, student.name, birth)
+                if keys & known:
+                    result.rejected.append(
+                        RejectedRow(student.line, _ALREADY_QUEUED, student.name)
+                    )
+                    continue
+                known |= keys
+                kept.append(student)
+                status, reason = initial_status(student, today=today, settings=self.eligibility)
+                db.execute(
+                    "INSERT INTO roster_students (visit_id, line, name, class_name, birth_date,"
+                    " sex, nisn, nik, notes, status, status_note, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        visit_id,
+                        student.line,
+                        student.name,
+                        student.class_name,
+                        birth,
+                        student.sex,
+                        student.nisn,
+                        student.nik,
+                        json.dumps([{"id": n.id, "en": n.en} for n in student.notes]),
+                        status.value,
+                        reason.en if reason else "",
+                        now,
+                    ],
+                )
+                added += 1
+            result.students = kept
+            result.rejected.sort(key=lambda r: r.line)
+            audit.record(
+                db,
+                "roster_imported",
+                operator_id=operator_id,
+                detail={"visit_id": visit_id, "added": added, "rejected": len(result.rejected)},
+            )
+        out = result.as_json()
+        out["added"] = added
+        return out
+
+    def _rows(self, where: str, params: list[Any]) -> list[dict[str, Any]]:
+        with self.store.lock:
+            return list(
+                self.store.db.query(
+                    "SELECT r.*, e.status AS enrollment_status FROM roster_students r"
+                    f" LEFT JOIN enrollments e ON e.id = r.enrollment_id WHERE {where}"
+                    " ORDER BY r.line, r.id",
+                    params,
+                )
+            )
+
+    def queue(self, visit_id: int) -> dict[str, Any]:
+        students = [_public(row) for row in self._rows("r.visit_id = ?", [visit_id])]
+        counts = {status.value: 0 for status in QueueStatus}
+        for entry in students:
+            counts[entry["status"]] += 1
+        upcoming = next((s for s in students if s["status"] == QueueStatus.WAITING.value), None)
+        return {"visit_id": visit_id, "counts": counts, "next": upcoming, "students": students}
+
+    def _row(self, student_id: int) -> dict[str, Any]:
+        rows = self._rows("r.id = ?", [student_id])
+        if not rows:
+            raise _unknown_student()
+        return rows[0]
+
+    def set_status(
+        self, student_id: int, new: QueueStatus, note: str, operator_id: int
+    ) -> dict[str, Any]:
+        row = self._row(student_id)
+        refused = check_move(_status(row), new)
+        if refused:
+            raise StationError(refused.code, refused.text, status=409)
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE roster_students SET status = ?, status_note = ?, updated_at = ?"
+                " WHERE id = ?",
+                [new.value, note.strip(), audit.now_iso(), student_id],
+            )
+            audit.record(
+                db,
+                "roster_status",
+                operator_id=operator_id,
+                detail={"student_id": student_id, "status": new.value, "note": note.strip()},
+            )
+        return _public(self._row(student_id))
+
+    def require_pickable(self, student_id: int) -> int:
+        """The student's visit id; raises when the student cannot be enrolled now."""
+        row = self._row(student_id)
+        status = _status(row)
+        if status not in PICKABLE:
+            raise StationError(
+                "student_not_pickable",
+                Text(
+                    f"Siswa ini berstatus '{status.value}' dan tidak bisa dipilih.",
+                    f"This student is '{status.value}' and cannot be picked.",
+                ),
+                status=409,
+            )
+        return int(row["visit_id"])
+
+    def pick(self, student_id: int, enrollment_id: int, operator_id: int) -> dict[str, Any]:
+        """Link the student to the enrollment draft; return what fills the identity step."""
+        self.require_pickable(student_id)
+        row = self._row(student_id)
+        with self.store.transaction() as db:
+            # Another student picked for this draft earlier goes back to the queue.
+            db.execute(
+                "UPDATE roster_students SET enrollment_id = NULL WHERE enrollment_id = ?",
+                [enrollment_id],
+            )
+            db.execute(
+                "UPDATE roster_students SET enrollment_id = ?, updated_at = ? WHERE id = ?",
+                [enrollment_id, audit.now_iso(), student_id],
+            )
+            audit.record(
+                db,
+                "roster_picked",
+                operator_id=operator_id,
+                enrollment_id=enrollment_id,
+                detail={"student_id": student_id},
+            )
+        return {
+            "student": _public(self._row(student_id)),
+            "prefill": identity_prefill(_student(row)),
+        }
+
+
+def _keys(nisn: str | None, nik: str | None, name: str, birth: str | None) -> set[str]:
+    keys = {f"nisn:{nisn}" if nisn else "", f"nik:{nik}" if nik else ""}
+    if birth:
+        keys.add(f"person:{' '.join(name.casefold().split())}:{birth}")
+    return keys - {""}

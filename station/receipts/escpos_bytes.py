@@ -1,0 +1,111 @@
+"""The ESC/POS bytes of a recording receipt, laid out for 58 mm (32 columns) or 80 mm
+(48 columns) paper with python-escpos (its Dummy printer collects the bytes)."""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+
+from escpos.printer import Dummy
+
+from peripherals.printer.render import PAPER_DOTS
+from station.receipts.content import ReceiptData, indonesian_date, indonesian_time
+
+TITLE = ("TANDA BUKTI", "PEREKAMAN KTP-el")
+NOT_SUKET = ("BUKAN SURAT KETERANGAN (SUKET)",
+             "Tanda bukti ini hanya menyatakan bahwa data Anda sudah direkam. "
+             "Tanda bukti ini bukan Surat Keterangan (Suket) dan bukan pengganti KTP-el.")
+REPRINT = "CETAK ULANG"
+DEFAULT_NEXT_STEPS = (
+    "Data Anda dikirim ke Disdukcapil untuk diperiksa (ABIS).",
+    "KTP-el dicetak setelah Anda berusia 17 tahun dan blangko tersedia; "
+    "ambil di Disdukcapil atau lewat sekolah dengan membawa tanda bukti ini.",
+    "Setelah KTP-el terbit, Anda dapat mengaktifkan Identitas Kependudukan Digital (IKD) "
+    "di aplikasi IKD dengan bantuan petugas.",
+)
+FONT_A_DOTS = 12
+
+
+def _printer(paper_width_mm: int) -> Dummy:
+    printer = Dummy(profile="default")
+    # The default profile has a cutter but no paper width; images are centred against it.
+    printer.profile.profile_data = copy.deepcopy(printer.profile.profile_data)
+    printer.profile.profile_data["media"]["width"]["pixels"] = PAPER_DOTS[paper_width_mm]
+    return printer
+
+
+def columns(paper_width_mm: int) -> int:
+    return PAPER_DOTS[paper_width_mm] // FONT_A_DOTS
+
+
+def compose(data: ReceiptData, paper_width_mm: int = 58, *, native_qr: bool = False) -> bytes:
+    """The whole receipt, from ESC @ to the cut. `native_qr` uses the printer's own QR
+    command (GS ( k); the default sends the QR as a raster image, which every printer prints."""
+    if paper_width_mm not in PAPER_DOTS:
+        raise ValueError(f"paper width must be 58 or 80 mm, not {paper_width_mm}")
+    cols = columns(paper_width_mm)
+    p = _printer(paper_width_mm)
+    rule = "-" * cols
+
+    def para(text: str, indent: str = "") -> None:
+        for line in textwrap.wrap(text, cols, initial_indent=indent,
+                                  subsequent_indent=" " * len(indent)):
+            p.textln(line)
+
+    def field(label: str, value: str, label_width: int = 9) -> None:
+        para(value, f"{label:<{label_width}}: ")
+
+    p.hw("INIT")
+    p.set(align="center", bold=True, double_height=True, double_width=True)
+    for line in TITLE:
+        p.textln(line)
+    p.set(align="center", normal_textsize=True, bold=False)
+    para(data.issuer)
+    if data.reprinted_at is not None:
+        p.set(align="center", bold=True, invert=True, double_height=True)
+        p.textln(f" {REPRINT} ")
+        p.set(align="center", bold=False, invert=False, normal_textsize=True)
+        p.textln(f"{indonesian_date(data.reprinted_at)} {indonesian_time(data.reprinted_at)}")
+    p.set(align="left", normal_textsize=True)
+    p.textln(rule)
+    p.set(align="center", bold=True)
+    para(NOT_SUKET[0])
+    p.set(align="left", bold=False)
+    para(NOT_SUKET[1])
+    p.textln(rule)
+    field("No.", data.receipt_no)
+    field("Tempat", data.place)
+    field("Kegiatan", data.visit)
+    field("Tanggal", indonesian_date(data.recorded_at))
+    field("Waktu", indonesian_time(data.recorded_at))
+    field("Stasiun", data.station_id)
+    p.textln(rule)
+    p.set(bold=True)
+    field("Nama", data.name)
+    field("NIK", data.nik_masked)
+    p.set(bold=False)
+    p.textln(rule)
+    p.textln("Yang sudah direkam:")
+    para(f"[{'x' if data.photo else ' '}] Foto wajah")
+    para(f"[{'x' if data.fingers_recorded else ' '}] Sidik jari: "
+         f"{data.fingers_recorded} dari 10")
+    for exception in data.finger_exceptions:
+        para(f"tidak direkam: {exception.name} ({exception.reason})", "    - ")
+    para(f"[{'x' if data.signature else ' '}] Tanda tangan")
+    p.textln(rule)
+    p.textln("Langkah berikutnya:")
+    for number, step in enumerate(data.next_steps or DEFAULT_NEXT_STEPS, start=1):
+        para(step, f"{number}. ")
+    p.ln()
+    p.set(align="center")
+    p.qr(data.qr_payload, size=6 if paper_width_mm == 80 else 5, native=native_qr, center=False)
+    p.set(align="center", bold=True)
+    p.textln(f"Kode verifikasi: {data.verification_code}")
+    p.set(align="center", bold=False)
+    p.textln(data.receipt_no)
+    if data.reprinted_at is not None:
+        p.set(bold=True)
+        p.textln(REPRINT)
+    p.set(align="left", bold=False)
+    p.cut()
+    return bytes(p.output)

@@ -1,0 +1,141 @@
+"""The station's state on the status lights, and the button.
+
+Follows the event bus (so it sees exactly what the tablets see) and picks one pattern:
+fault beats everything; during an enrollment amber says "in progress" (blinking) or
+"capturing, hold still" (steady); green says ready or, after a commit, success; when idle,
+the station's own condition shows: not provisioned, low storage, uploading.
+The button calls the next student after a commit (same as the tablet's button) and is
+otherwise reported to the tablets ("call next" when idle, "acknowledged" in a fault).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from peripherals.device import DeviceError
+from peripherals.indicator.port import Pattern, StatusIndicator
+from station.access.operators import Operator
+from station.enrollment.controller import EnrollmentController
+from station.errors import StationError
+from station.events import Event, EventBus
+
+log = logging.getLogger(__name__)
+
+STORAGE_CHECK_S = 30.0
+BUTTON = Operator(id=0, name="tombol stasiun", role="operator")  # the physical button
+_IN_PROGRESS = {"identity", "consent", "photo", "fingerprints", "signature", "review"}
+
+
+class StatusLights:
+    def __init__(self, indicator: StatusIndicator, bus: EventBus,
+                 controller: EnrollmentController, data_dir: Path, *,
+                 provisioned: Callable[[], bool], low_storage_mb: int) -> None:
+        self.indicator = indicator
+        self.bus = bus
+        self.controller = controller
+        self.data_dir = data_dir
+        self.provisioned = provisioned
+        self.low_storage_mb = low_storage_mb
+        self.pattern: Pattern | None = None
+        self.capturing = False
+        self.uploading = False
+        self.low_storage = False
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self.indicator.when_pressed(self._pressed_in_device_thread)
+        self._check_storage()
+        await self._refresh()
+        self._task = asyncio.create_task(self._follow(), name="status-lights")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.wait({self._task}, timeout=5)
+            self._task = None
+
+    def choose(self) -> Pattern:
+        step = self.controller.step
+        if step == "fault":
+            return Pattern.FAULT
+        if step == "committed":
+            return Pattern.SUCCESS
+        if step in _IN_PROGRESS:
+            return Pattern.CAPTURING if self.capturing else Pattern.WAITING
+        if not self.provisioned():
+            return Pattern.NOT_PROVISIONED
+        if self.low_storage:
+            return Pattern.LOW_STORAGE
+        if self.uploading:
+            return Pattern.UPLOADING
+        return Pattern.READY
+
+    async def _follow(self) -> None:
+        # asyncio.wait, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+        # that arrives together with an event, and stop() would wait forever.
+        async with self.bus.subscribe() as queue:
+            while not self._stopping:
+                getter = asyncio.ensure_future(queue.get())
+                try:
+                    done, _ = await asyncio.wait({getter}, timeout=STORAGE_CHECK_S)
+                finally:
+                    getter.cancel()
+                if done:
+                    self._apply(getter.result())
+                else:
+                    self._check_storage()
+                await self._refresh()
+
+    def _apply(self, event: Event) -> None:
+        data: dict[str, Any] = event.get("data") or {}
+        if event["type"] == "capture":
+            self.capturing = bool(data.get("active"))
+        elif event["type"] == "upload":
+            self.uploading = bool(data.get("active"))
+
+    def _check_storage(self) -> None:
+        try:
+            free_mb = shutil.disk_usage(self.data_dir).free / 1_000_000
+        except OSError:
+            return
+        self.low_storage = free_mb < self.low_storage_mb
+
+    async def _refresh(self) -> None:
+        pattern = self.choose()
+        if pattern is self.pattern:
+            return
+        self.pattern = pattern
+        try:
+            await asyncio.to_thread(self.indicator.show, pattern)
+        except DeviceError as error:  # lights are a convenience: never stop the station
+            log.warning("indicator: %s", error)
+        self.bus.publish("indicator", {"pattern": pattern.value})
+
+    def _pressed_in_device_thread(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(lambda: loop.create_task(self.pressed()))
+
+    async def pressed(self) -> None:
+        step = self.controller.step
+        if step == "committed":
+            with contextlib.suppress(StationError):
+                await self.controller.next_student(BUTTON)
+            action = "next_student"
+        elif step == "fault":
+            action = "fault_acknowledged"
+        elif step == "idle":
+            action = "call_next"
+        else:
+            action = "ignored"
+        self.bus.publish("button", {"action": action, "step": step})

@@ -1,0 +1,111 @@
+"""The preview hub on its own: newest frame only (no backlog), one reader for many
+watchers, the camera runs only while watched, and a failing camera is reported and
+recovered from without ending the preview."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import numpy as np
+
+from peripherals.camera.port import Frame
+from peripherals.camera.simulated import SimulatedCamera
+from station.photo.preview import PreviewHub
+from station.photo.settings import PhotoSettings
+
+
+class CountingCamera(SimulatedCamera):
+    """The simulator, counting reads and failing on demand like a flaky driver."""
+
+    def __init__(self) -> None:
+        super().__init__(frame_interval_s=0, still_s=0)
+        self.reads = 0
+        self.broken = False
+
+    def preview_frame(self) -> Frame:
+        if self.broken:
+            raise RuntimeError("driver returned garbage")
+        self.reads += 1
+        return super().preview_frame()
+
+
+def hub_for(camera: SimulatedCamera, fps: float = 50) -> PreviewHub:
+    return PreviewHub(camera, PhotoSettings(preview_fps=fps))
+
+
+def test_a_slow_watcher_gets_the_newest_frame_not_a_backlog() -> None:
+    async def scenario() -> tuple[int, int]:
+        hub = hub_for(CountingCamera())
+        hub.bind(asyncio.get_running_loop())
+        with hub.watching(jpeg=True):
+            first = await hub.next_frame(0, jpeg=True)
+            await asyncio.sleep(0.3)  # a tablet on bad Wi-Fi, busy with the last frame
+            second = await hub.next_frame(first.seq, jpeg=True)
+        hub.close()
+        assert second.jpeg is not None and second.jpeg[:2] == b"\xff\xd8"
+        return first.seq, second.seq
+
+    first, second = asyncio.run(scenario())
+    assert second - first > 3, "frames produced meanwhile were skipped, not queued"
+
+
+def test_many_watchers_share_one_camera_reader() -> None:
+    camera = CountingCamera()
+
+    async def scenario() -> list[list[int]]:
+        hub = hub_for(camera)
+        hub.bind(asyncio.get_running_loop())
+
+        async def watch() -> list[int]:
+            seqs, seq = [], 0
+            with hub.watching(jpeg=True):
+                for _ in range(10):
+                    seq = (await hub.next_frame(seq, jpeg=True)).seq
+                    seqs.append(seq)
+            return seqs
+
+        result = await asyncio.gather(*(watch() for _ in range(4)))
+        hub.close()
+        assert not hub.running
+        return list(result)
+
+    watched = asyncio.run(scenario())
+    assert all(len(seqs) == 10 for seqs in watched)
+    # Four watchers of ten frames each cost about ten camera reads, not forty.
+    assert camera.reads < 25
+
+
+def test_camera_runs_only_while_watched() -> None:
+    camera = CountingCamera()
+    hub = hub_for(camera)
+    assert not hub.running and camera.reads == 0
+    with hub.watching(jpeg=False):
+        deadline = time.monotonic() + 5
+        while camera.reads == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert hub.running and camera.reads > 0
+    deadline = time.monotonic() + 10
+    while hub.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not hub.running, "the reader stops after the last watcher left"
+
+
+def test_a_failing_camera_is_reported_and_the_preview_recovers() -> None:
+    camera = CountingCamera()
+    camera.broken = True
+
+    async def scenario() -> None:
+        hub = hub_for(camera)
+        hub.bind(asyncio.get_running_loop())
+        with hub.watching(jpeg=False):
+            while hub.fault is None:
+                await asyncio.sleep(0.01)
+            assert "broken pictures" in hub.fault.en
+            camera.broken = False
+            frame = await hub.next_frame(0, jpeg=False, timeout_s=5)
+            assert frame.rgb.shape == (480, 640, 3) and np.any(frame.rgb)
+            assert hub.fault is None
+        hub.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=20))

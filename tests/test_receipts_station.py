@@ -1,0 +1,237 @@
+"""Receipts in the running station, through the real HTTP API: queued in the commit's
+transaction, printed once, kept while the printer is out of paper, never printed twice
+across a restart, reprinted only on request and marked CETAK ULANG."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from peripherals.device import DeviceError, Text
+from peripherals.printer.port import PrinterState
+from peripherals.printer.render import render
+from peripherals.printer.simulated import SimulatedPrinter
+from station.config import StationConfig
+from station.receipts.content import parse_qr_payload
+from station.runtime import Station
+from tests.conftest import IDENTITY, enroll_until, login
+from tests.receipt_samples import decode_qr
+from tests.waiting import wait_for
+from web.app import create_app
+
+
+@pytest.fixture
+def config(config: StationConfig) -> StationConfig:
+    config.receipts.retry_s = 0.05  # a waiting printer is asked again quickly in tests
+    return config
+
+
+
+def printer_of(station: Station) -> SimulatedPrinter:
+    printer = station.devices.printer
+    assert isinstance(printer, SimulatedPrinter)
+    return printer
+
+
+@pytest.fixture
+def committed(client: TestClient, auth: dict[str, str]) -> dict:
+    return enroll_until(client, auth, "committed")["last_committed"]
+
+
+def test_commit_prints_the_receipt_once(client, auth, station, committed):
+    printer = printer_of(station)
+    wait_for(lambda: len(printer.printed) == 1)
+    jobs = client.get(f"/api/receipts?enrollment_id={committed['enrollment_id']}",
+                      headers=auth).json()
+    assert [(j["kind"], j["status"], j["attempts"]) for j in jobs] == [("original", "printed", 1)]
+    assert jobs[0]["receipt_number"] == committed["receipt_number"]
+    page = render(printer.printed[0], printer.paper_width_mm).pages[0]
+    assert "3514********0001" in page.text
+    assert IDENTITY["nik"].encode() not in printer.printed[0]
+    payload = parse_qr_payload(decode_qr(page.image)[0])
+    assert payload is not None and payload[0] == committed["receipt_number"]
+    time.sleep(0.2)
+    assert len(printer.printed) == 1
+
+
+def test_the_receipt_row_is_part_of_the_commit_transaction(station, client, auth, committed):
+    db = station.store.db
+    row = db.execute(
+        "SELECT e.status, r.kind, r.content FROM enrollments e"
+        " JOIN receipt_jobs r ON r.enrollment_id = e.id WHERE e.id = ?",
+        [committed["enrollment_id"]]).fetchone()
+    assert row[0] == "committed" and row[1] == "original"
+    assert IDENTITY["nik"] not in row[2], "the queue stores the masked NIK only"
+    assert json.loads(row[2])["nik_masked"] == "3514********0001"
+
+
+def test_preview_png_is_the_printed_receipt(client, auth, station, committed):
+    response = client.get(
+        f"/api/receipts/enrollments/{committed['enrollment_id']}/preview.png", headers=auth)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(response.content))
+    assert image.width == 384  # 58 mm paper
+    payload = parse_qr_payload(decode_qr(image)[0])
+    assert payload is not None and payload[0] == committed["receipt_number"]
+    missing = client.get("/api/receipts/enrollments/999/preview.png", headers=auth)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["message"]["id"]
+
+
+def test_paper_out_keeps_the_receipt_queued_and_prints_it_when_paper_returns(
+        client, auth, station):
+    printer = printer_of(station)
+    printer.current_state = PrinterState.PAPER_OUT
+    committed = enroll_until(client, auth, "committed")["last_committed"]
+    wait_for(lambda: client.get("/api/receipts/printer", headers=auth).json()["state"]
+             == "paper_out")
+    status = client.get("/api/receipts/printer", headers=auth).json()
+    assert status["queued"] == 1 and status["printed"] == 0
+    assert "Kertas" in status["message"]["id"] and "paper" in status["message"]["en"]
+    health = client.get("/api/health").json()
+    assert health["devices"]["printer"]["ok"] is False
+    assert printer.printed == []
+    printer.current_state = PrinterState.READY
+    wait_for(lambda: len(printer.printed) == 1)
+    jobs = client.get(f"/api/receipts?enrollment_id={committed['enrollment_id']}",
+                      headers=auth).json()
+    assert jobs[0]["status"] == "printed"
+    time.sleep(0.2)
+    assert len(printer.printed) == 1
+
+
+def test_printer_state_changes_reach_the_tablet(client, auth, station):
+    token = auth["Authorization"].split()[1]
+    printer = printer_of(station)
+    with client.websocket_connect(f"/api/events?token={token}") as socket:
+        socket.receive_json()  # hello
+        printer.current_state = PrinterState.COVER_OPEN
+        enroll_until(client, auth, "committed")
+        seen = []
+        while not any(e["type"] == "printer" and e["data"]["state"] == "cover_open"
+                      for e in seen):
+            seen.append(socket.receive_json())
+        assert any(e["type"] == "receipt" and e["data"]["status"] == "queued" for e in seen)
+
+
+def test_exactly_once_across_restarts(config: StationConfig):
+    # 1. Paper runs out: the committed receipt waits in the queue when the station stops.
+    first = Station(config, simulate=True)
+    printer_of(first).current_state = PrinterState.PAPER_OUT
+    with TestClient(create_app(first)) as client:
+        committed = enroll_until(client, login(client), "committed")["last_committed"]
+    assert printer_of(first).printed == []
+    # 2. Restarted with paper: printed once.
+    second = Station(config, simulate=True)
+    with TestClient(create_app(second)):
+        wait_for(lambda: len(printer_of(second).printed) == 1)
+        time.sleep(0.2)
+    assert len(printer_of(second).printed) == 1
+    # 3. Restarted again: nothing is printed a second time.
+    third = Station(config, simulate=True)
+    with TestClient(create_app(third)) as client:
+        time.sleep(0.3)
+        jobs = client.get(f"/api/receipts?enrollment_id={committed['enrollment_id']}",
+                          headers=login(client)).json()
+    assert printer_of(third).printed == []
+    assert [j["status"] for j in jobs] == ["printed"]
+
+
+def test_a_receipt_interrupted_while_printing_is_not_printed_again(config: StationConfig):
+    first = Station(config, simulate=True)
+    printer_of(first).current_state = PrinterState.OFFLINE
+    with TestClient(create_app(first)) as client:
+        committed = enroll_until(client, login(client), "committed")["last_committed"]
+    # Power cut between "bytes sent" and "marked printed":
+    with sqlite3.connect(Path(config.data_dir) / "station.db") as conn:
+        conn.execute("UPDATE receipt_jobs SET status = 'printing'")
+    again = Station(config, simulate=True)
+    with TestClient(create_app(again)) as client:
+        auth = login(client)
+        time.sleep(0.3)
+        jobs = client.get(f"/api/receipts?enrollment_id={committed['enrollment_id']}",
+                          headers=auth).json()
+        assert [j["status"] for j in jobs] == ["uncertain"]
+        assert printer_of(again).printed == []
+        assert client.get("/api/receipts/printer", headers=auth).json()["uncertain"] == 1
+        # The operator decides: an explicit reprint.
+        reprint = client.post(
+            f"/api/receipts/enrollments/{committed['enrollment_id']}/reprint", headers=auth)
+        assert reprint.status_code == 201
+        wait_for(lambda: len(printer_of(again).printed) == 1)
+
+
+def test_reprint_is_explicit_marked_and_audited(client, auth, station, committed):
+    printer = printer_of(station)
+    wait_for(lambda: len(printer.printed) == 1)
+    assert b"CETAK ULANG" not in printer.printed[0]
+    enrollment_id = committed["enrollment_id"]
+    response = client.post(f"/api/receipts/enrollments/{enrollment_id}/reprint", headers=auth)
+    assert response.status_code == 201
+    assert response.json()["kind"] == "reprint"
+    wait_for(lambda: len(printer.printed) == 2)
+    reprinted = render(printer.printed[1]).pages[0]
+    assert reprinted.text.count("CETAK ULANG") == 2
+    assert committed["receipt_number"] in reprinted.text
+    trail = client.get(f"/api/enrollment/{enrollment_id}/audit", headers=auth).json()
+    assert any(t["action"] == "receipt_reprint" for t in trail)
+    preview = client.get(f"/api/receipts/enrollments/{enrollment_id}/preview.png",
+                         headers=auth)
+    shown = Image.open(io.BytesIO(preview.content)).convert("1")
+    assert shown.tobytes() == reprinted.image.tobytes(), "the preview shows the latest job"
+
+
+def test_reprint_of_an_unknown_enrollment_is_404(client, auth):
+    response = client.post("/api/receipts/enrollments/4242/reprint", headers=auth)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "receipt_unknown"
+
+
+def test_receipts_need_a_login(client):
+    assert client.get("/api/receipts/printer").status_code == 401
+
+
+
+def test_a_wrong_paper_width_stops_the_station_with_a_bilingual_message(tmp_path, monkeypatch):
+    from station.config import load_config
+    from station.errors import StationError
+
+    monkeypatch.setenv("STATION__DEVICES__PRINTER__PAPER_WIDTH_MM", "76")
+    with pytest.raises(StationError) as failure:
+        load_config(data_dir=tmp_path)
+    assert "devices.printer.paper_width_mm" in failure.value.text.id
+    assert "devices.printer.paper_width_mm" in failure.value.text.en
+
+
+@pytest.mark.parametrize("failure", [
+    OSError("USB transfer broke half-way"),
+    DeviceError("print_interrupted", Text("Pencetakan terputus.", "Printing broke off.")),
+])
+def test_a_print_broken_off_part_way_is_uncertain_and_printing_goes_on(
+        client, auth, station, failure):
+    printer = printer_of(station)
+    real_write = printer.write
+    calls = {"n": 0}
+
+    def flaky_write(data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise failure
+        real_write(data)
+
+    printer.write = flaky_write  # type: ignore[method-assign]
+    first = enroll_until(client, auth, "committed")["last_committed"]
+    wait_for(lambda: client.get(f"/api/receipts?enrollment_id={first['enrollment_id']}",
+                                headers=auth).json()[0]["status"] == "uncertain")
+    client.post("/api/enrollment/next", headers=auth)
+    enroll_until(client, auth, "committed")
+    wait_for(lambda: len(printer.printed) == 1)
+    assert client.get("/api/receipts/printer", headers=auth).json()["uncertain"] == 1

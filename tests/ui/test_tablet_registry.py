@@ -1,0 +1,109 @@
+"""The registry parts of the tablet in real Chromium: the roster queue under the visit,
+picking a student into the identity step, the live NIK check, the day's report."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+
+from tests.ui.conftest import LiveStation, shot
+from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
+
+BORN = date(date.today().year - 19, 3, 1)  # 18 or 19 in any time zone
+NIK = f"351414{BORN:%d%m%y}0001"  # Jawa Timur / Kabupaten Pasuruan / Bangil, male
+
+
+def import_roster(station: LiveStation) -> None:
+    token = httpx.post(station.url + "/api/auth/login",
+                       json={"operator": "operator1", "pin": "123456"}).json()["token"]
+    auth = {"Authorization": "Bearer " + token}
+    visit = httpx.get(station.url + "/api/visits", headers=auth).json()[0]["id"]
+    roster = (
+        "Nama;Kelas;Tanggal Lahir;JK;NISN;NIK\n"
+        f"Ahmad Fauzi;XII-1;{BORN:%d/%m/%Y};L;0081234567;{NIK}\n"
+        f"Siti Aminah;XII-2;{BORN:%d/%m/%Y};P;0081234568;\n"
+    )
+    response = httpx.post(f"{station.url}/api/roster/visits/{visit}/import",
+                          content=roster.encode(), headers={**auth, "Content-Type": "text/csv"})
+    assert response.status_code == 200, response.text
+
+
+def test_pick_from_the_queue_fills_identity_with_live_checks(
+    page: Any, live_station: LiveStation
+) -> None:
+    import_roster(live_station)
+    log_in(page, live_station)
+    page.wait_for_selector("li.student.waiting")
+    assert "Ahmad Fauzi" in page.text_content(".notice")  # next up
+    shot(page, "20-roster-queue")
+    check_accessibility(page, "roster queue")
+
+    page.click("li.student:has-text('Ahmad Fauzi') button:text-is('Rekam')")
+    page.wait_for_selector("input[name=nik]")
+    assert step_title(page) == "Identitas"
+    assert page.input_value("input[name=nik]") == NIK
+    assert page.input_value("input[name=name]") == "Ahmad Fauzi"
+    page.wait_for_selector("#nik-hint.ok")
+    assert "Jawa Timur / Kabupaten Pasuruan / Bangil" in page.text_content("#nik-hint")
+
+    page.select_option("select[name=sex]", "P")  # the NIK says male: flagged, not fixed
+    page.wait_for_selector("#nik-hint.warn")
+    assert page.is_visible("input[name=acknowledge_mismatch]")
+    shot(page, "21-identity-mismatch")
+    check_accessibility(page, "identity with NIK check")
+    page.click("button:text-is('Lanjut')")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "NIK" in page.text_content("#error")
+    page.select_option("select[name=sex]", "L")
+    page.click("button:text-is('Lanjut')")
+    page.wait_for_selector("input[name=notice_shown]")
+
+
+def test_day_report_view(page: Any, live_station: LiveStation) -> None:
+    log_in(page, live_station)
+    page.click("button.nav:has-text('Akhir hari')")
+    page.wait_for_selector(".chart img")
+    assert "Direkam" in page.text_content("dl.report")
+    page.wait_for_function("document.querySelector('pre.receipt-text').textContent.length > 0")
+    assert "REKAP PEREKAMAN" in page.text_content("pre.receipt-text")
+    shot(page, "22-day-report")
+    check_accessibility(page, "day report")
+
+
+def test_review_shows_what_the_identity_step_found(page: Any, live_station: LiveStation) -> None:
+    log_in(page, live_station)
+    page.click("text=Mulai perekaman baru")
+    page.wait_for_selector("input[name=nik]")
+    page.fill("input[name=name]", "Budi")
+    page.fill("input[name=nik]", NIK[:12] + "0000")  # serial 0000: a warning, not an error
+    page.fill("input[name=birth_date]", BORN.isoformat())
+    page.click("button:text-is('Lanjut')")
+    page.wait_for_selector("input[name=notice_shown]")
+    page.check("input[name=notice_shown]")
+    page.check("input[name=applicant_agrees]")
+    page.click("button:text-is('Lanjut')")
+    page.wait_for_selector("text=Ambil foto")
+    page.click("text=Ambil foto")
+    page.wait_for_selector("img.photo")
+    page.click("text=Pemohon menyetujui foto")
+    page.wait_for_selector(".hands")
+    while page.locator(".finger.next").count():
+        page.click(".finger.next")
+        page.wait_for_timeout(50)
+    page.click("text=Semua jari selesai")
+    page.wait_for_selector("canvas.signature")
+    draw_signature(page)
+    page.click("button:text-is('Simpan')")
+    page.wait_for_selector("text=Simpan dan segel")
+    found = page.text_content(".review ul.notice")
+    assert "0000" in found and "Bangil" in found and "KTP-el" in found
+    page.click("text=Simpan dan segel")
+    page.wait_for_selector(".closing")
+    page.check("input[name=kk_checked]")
+    page.select_option("select[name=ikd]", "activated_here")
+    page.click(".closing button")
+    page.wait_for_selector(".closing .hint:text('Tercatat')")
+    shot(page, "23-closing")
+    check_accessibility(page, "closing")

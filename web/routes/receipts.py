@@ -1,0 +1,45 @@
+"""Receipts: the printer's state and queue, previews, explicit reprints."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from web.auth import OperatorDep, StationDep
+
+router = APIRouter(prefix="/api/receipts", tags=["receipts"])
+
+
+@router.get("/printer", summary="Printer state (ready, paper_out, cover_open, offline) and queue")
+def printer_status(station: StationDep, operator: OperatorDep) -> dict[str, Any]:
+    return station.receipts.status()
+
+
+@router.get("", summary="Receipt print jobs, oldest first; optionally of one enrollment")
+def list_jobs(
+    station: StationDep, operator: OperatorDep, enrollment_id: int | None = None
+) -> list[dict[str, Any]]:
+    return station.receipts.jobs(enrollment_id)
+
+
+@router.get(
+    "/enrollments/{enrollment_id}/preview.png",
+    summary="The enrollment's latest receipt as a PNG, exactly as the printer prints it",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+async def preview(enrollment_id: int, station: StationDep, operator: OperatorDep) -> Response:
+    png = await asyncio.to_thread(station.receipts.preview_png, enrollment_id)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/reprint",
+    status_code=201,
+    summary="Print the receipt again, marked CETAK ULANG (recorded in the audit trail)",
+)
+def reprint(enrollment_id: int, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
+    return station.receipts.queue_reprint(enrollment_id, operator.id)

@@ -1,0 +1,93 @@
+"""Civil-registry look-ups for the tablet: the NIK and eligibility as the operator types,
+region names for a NIK prefix, the privacy notice, and the end-of-flow answers
+(KK checked, IKD activation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from station.domain.consent import privacy_notice
+from station.domain.eligibility import MaritalStatus, assess
+from station.domain.enrollment_facts import save_closing
+from station.domain.nik import Sex, normalize, parse_nik
+from station.domain.queue import Closing
+from station.domain.regions import Level, load_regions
+from web.auth import OperatorDep, StationDep
+
+router = APIRouter(prefix="/api/registry", tags=["registry"])
+
+
+@router.get("/nik", summary="Check a NIK (and, with the form's data, eligibility)")
+def check_nik(
+    station: StationDep,
+    op: OperatorDep,
+    nik: str = Query(max_length=40),
+    dob: dt.date | None = None,
+    sex: Sex | None = None,
+    marital_status: MaritalStatus = MaritalStatus.BELUM_KAWIN,
+) -> dict[str, Any]:
+    today = station.controller.registry.today()
+    result = parse_nik(nik, today=today, form_birth_date=dob, form_sex=sex)
+    born = dob or result.birth_date
+    eligibility = None
+    if born is not None:
+        eligibility = assess(
+            born,
+            today=today,
+            marital_status=marital_status,
+            settings=station.config.domain.eligibility,
+        ).as_json()
+    return {**result.as_json(), "eligibility": eligibility}
+
+
+@router.get("/regions/{prefix}", summary="Region names for the first digits of a NIK")
+def region_path(prefix: str, op: OperatorDep) -> dict[str, Any]:
+    """As the operator types: "35" -> Jawa Timur, "3514" -> ... / Kabupaten Pasuruan,
+    "351414" (or the whole NIK) -> ... / Bangil. Unknown parts are null."""
+    digits = normalize(prefix)[:6]
+    regions = load_regions()
+    levels = [
+        {"level": level.value, "code": digits[:n], "region": r.as_json() if r else None}
+        for level, n, r in zip(Level, (2, 4, 6), regions.path(digits), strict=False)
+    ]
+    known = all(entry["region"] for entry in levels)
+    return {
+        "prefix": digits,
+        "levels": levels,
+        "name": regions.path_name(digits) if levels and known else None,
+    }
+
+
+@router.get("/regions", summary="Search current regions by name")
+def search_regions(
+    op: OperatorDep,
+    q: str = Query(min_length=2, max_length=60),
+    level: Level | None = None,
+    limit: int = Query(20, ge=1, le=100),
+) -> list[dict[str, Any]]:
+    regions = load_regions()
+    return [
+        {**r.as_json(), "level": r.level.value, "path_name": regions.path_name(r.digits)}
+        for r in regions.search(q, level=level, limit=limit)
+    ]
+
+
+@router.get("/privacy-notice", summary="The notice shown before consent (id and en)")
+def notice(station: StationDep, op: OperatorDep) -> dict[str, str]:
+    text = privacy_notice(station.config.domain.consent)
+    return {"id": text.id, "en": text.en}
+
+
+@router.post("/closing", summary="KK checked and IKD activation, at review or after commit")
+def closing(body: Closing, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+    controller = station.controller
+    enrollment_id = controller.registry.closing_target(
+        controller.step, controller.draft, controller.last_committed, op.id
+    )
+    save_closing(station.store, enrollment_id, body, op.id)
+    data = {"enrollment_id": enrollment_id, **body.model_dump(mode="json")}
+    station.bus.publish("closing", data)
+    return data
