@@ -191,6 +191,7 @@ def test_open_without_the_device_is_an_unplugged_error(tmp_path: Path) -> None:
 def test_baud_is_raised_remembered_and_found_again(
     sim: FingerprintSimulator, tmp_path: Path
 ) -> None:
+    sim.strict_baud = True  # bytes at the wrong speed are lost, as on a real UART
     memory = tmp_path / "fingerprint-baud.json"
     reader = reader_for(sim, raise_baud_to=115200, baud_memory=memory)
     assert sim.module.params.baud == 115200 and reader.module.link.baud == 115200

@@ -405,10 +405,13 @@ class SerialFingerprintReader:
         candidates = dict.fromkeys(
             b for b in (self._remembered_baud, self.baud, self.raise_baud_to) if b
         )
+        # Several speeds to try: a short wait each (a module answers VfyPwd in
+        # milliseconds); one speed: the normal reply timeout.
+        probe_s = self.module.reply_timeout_s if len(candidates) == 1 else 0.3
         for candidate in candidates:
             try:
                 link.open(candidate)
-                self.module.verify_password(self.password, timeout_s=0.3)
+                self.module.verify_password(self.password, timeout_s=probe_s)
                 break
             except LinkLost as exc:
                 raise self.module._lost() from exc

@@ -42,7 +42,8 @@ class SimulatedFingerprintReader(SerialFingerprintReader):
             self.simulator.path,
             model=name,
             baud=baud,
-            reply_timeout_s=1.0 if pace else 0.3,
+            # Even at pace 0 the simulator is another thread on a possibly busy machine.
+            reply_timeout_s=1.0,
             poll_interval_s=0.05 if pace else 0.005,
         )
         self._started = False

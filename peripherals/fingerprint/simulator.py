@@ -14,6 +14,7 @@ USB cable; the module's flash survives, its RAM does not).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import select
 import tempfile
@@ -25,7 +26,9 @@ from pathlib import Path
 
 from peripherals.fingerprint.models import model_named
 from peripherals.fingerprint.module_sim import Fault, SimulatedModule, Timing
-from peripherals.fingerprint.protocol import HANDSHAKE, PacketDecoder
+from peripherals.fingerprint.protocol import HANDSHAKE, Packet, PacketDecoder
+
+log = logging.getLogger(__name__)
 
 _SPEEDS = {
     getattr(termios, f"B{b}"): b
@@ -47,10 +50,13 @@ class FingerprintSimulator:
         pace: float = 1.0,
         timing: Timing | None = None,
         link: str | os.PathLike[str] | None = None,
-        strict_baud: bool = True,
+        strict_baud: bool = False,
     ) -> None:
         """`pace` scales every delay (1 = real time, 0 = none). `strict_baud`: bytes sent
-        at a line speed other than the module's are lost, as on a real UART."""
+        at a line speed other than the module's are lost, as on a real UART. Off by
+        default: a pty's settings can be changed by any process that opens its /dev/pts
+        node (on a shared machine, a stale client of an earlier pty with the same number),
+        and the station's own simulation must not go deaf because of that."""
         self.module = SimulatedModule(model_named(model), baud=baud, timing=timing)
         self.pace = pace
         self.strict_baud = strict_baud
@@ -173,13 +179,19 @@ class FingerprintSimulator:
                 continue  # framing errors: nothing the module can read
             for packet in decoder.feed(data):
                 self._sleep_until(rx_clock)
-                reply = self.module.handle(packet)
-                if reply.packets:
-                    self._sleep(reply.busy_s * self.pace)
-                    self._send_reply(reply.packets)
-                if reply.then_baud is not None:
-                    self.module.params.baud = reply.then_baud
-                    self.module.recording.add("baud", reply.then_baud)
+                try:
+                    self._answer(packet)
+                except Exception:  # a simulator bug must not leave the module deaf
+                    log.exception("fingerprint simulator failed on %r", packet)
+
+    def _answer(self, packet: Packet) -> None:
+        reply = self.module.handle(packet)
+        if reply.packets:
+            self._sleep(reply.busy_s * self.pace)
+            self._send_reply(reply.packets)
+        if reply.then_baud is not None:
+            self.module.params.baud = reply.then_baud
+            self.module.recording.add("baud", reply.then_baud)
 
     def _line_speed_matches(self) -> bool:
         try:

@@ -25,7 +25,9 @@ def _finger(value: str) -> tuple[str, int]:
 
 
 def cmd_simulate_fingerprint(args: argparse.Namespace) -> int:
-    simulator = FingerprintSimulator(args.model, baud=args.baud, pace=args.pace, link=args.link)
+    simulator = FingerprintSimulator(
+        args.model, baud=args.baud, pace=args.pace, link=args.link, strict_baud=args.strict_baud
+    )
     if args.finger is not None:
         simulator.present(*args.finger)
     stop = threading.Event()
@@ -76,6 +78,11 @@ def register(subparsers: Any) -> None:
         "--pace", type=float, default=1.0, help="timing scale: 1 = real module, 0 = instant"
     )
     parser.add_argument("--link", help="serve under this path (a symlink to the pty)")
+    parser.add_argument(
+        "--strict-baud",
+        action="store_true",
+        help="ignore bytes sent at another line speed than the module's, like a real UART",
+    )
     parser.add_argument(
         "--finger",
         type=_finger,
