@@ -13,12 +13,14 @@ from typing import Any
 
 from peripherals.device import Text
 from station import log_redaction
+from station.collector import cli as collector_cli
 from station.domain import cli as domain_cli
 from station.errors import StationError
 from station.fingerprints import cli as fingerprints_cli
 from station.photo import cli as photo_cli
 from station.receipts.cli import register as register_receipts
 from station.status_lights_cli import register as register_status_lights
+from station.upload import cli as upload_cli
 
 log = logging.getLogger("station")
 
@@ -188,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     domain_cli.register(sub)
     register_receipts(sub)
     register_status_lights(sub)
+    upload_cli.register(sub)
+    collector_cli.register(sub)
     fingerprints_cli.register(sub)
     return parser
 

@@ -26,6 +26,7 @@ from station.fingerprints.settings import FingerprintCaptureSettings
 from station.photo.settings import PhotoSettings
 from station.receipts.settings import ReceiptSettings
 from station.settings_section import Section
+from station.upload.settings import UploadSettings
 
 DEFAULT_CONFIG_FILE = Path("/etc/station/station.toml")
 
@@ -85,6 +86,7 @@ class StationConfig(BaseSettings):
     photo: PhotoSettings = PhotoSettings()
     domain: DomainSettings = DomainSettings()
     receipts: ReceiptSettings = ReceiptSettings()
+    upload: UploadSettings = UploadSettings()
     fingerprints: FingerprintCaptureSettings = FingerprintCaptureSettings()
 
     @classmethod

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from peripherals.device import Text
+from station import logbook
 from station.access.operators import Access, Role
 from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
@@ -19,7 +20,9 @@ from station.photo.live import LivePhoto
 from station.receipts.queue import ReceiptQueue
 from station.sealing.seal import demo_office_identity
 from station.status_lights import StatusLights
+from station.storage import storage
 from station.store.db import Store, open_store
+from station.upload.service import UploadRunner
 from station.visits import Visits
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,7 @@ DEMO_OPERATORS = (
 class Station:
     def __init__(self, config: StationConfig, *, simulate: bool | None = None) -> None:
         self.started_monotonic = time.monotonic()
+        logbook.install()
         self.config = config
         force = simulate if simulate is not None else config.simulate == "on"
         self.store: Store = open_store(config.data_dir)
@@ -60,6 +64,7 @@ class Station:
         self.controller = EnrollmentController(
             config, self.store, self.devices, self.bus, recipients
         )
+        self.uploads = UploadRunner(config, self.store, self.bus)
         self.photo = LivePhoto(
             config.photo,
             self.devices.camera,
@@ -108,6 +113,7 @@ class Station:
         await self.lights.stop()
         await self.receipts.stop()
         await self.photo.stop()
+        await self.uploads.stop()
         await asyncio.to_thread(self.devices.close_all)
         self.store.close()
 
@@ -125,6 +131,7 @@ class Station:
 
     def health(self) -> dict[str, Any]:
         devices = self.devices.health()
+        room = storage(self.config.data_dir, self.config.devices.indicator.low_storage_mb)
         return {
             "status": "ok" if all(h.ok for h in devices.values()) else "degraded",
             "ready": self.ready,
@@ -134,4 +141,5 @@ class Station:
             "state": self.controller.step,
             "devices": {kind: health.as_json() for kind, health in devices.items()},
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],
+            "storage": room.as_json() if room else None,
         }

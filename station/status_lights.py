@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from station.access.operators import Operator
 from station.enrollment.controller import EnrollmentController
 from station.errors import StationError
 from station.events import Event, EventBus
+from station.storage import storage
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,11 @@ class StatusLights:
             await asyncio.wait({self._task}, timeout=5)
             self._task = None
 
+    async def restore(self) -> None:
+        """Show the station's real state again (after a self-test drove the lights)."""
+        self.pattern = None
+        await self._refresh()
+
     def choose(self) -> Pattern:
         step = self.controller.step
         if step == "fault":
@@ -101,14 +106,13 @@ class StatusLights:
         if event["type"] == "capture":
             self.capturing = bool(data.get("active"))
         elif event["type"] == "upload":
-            self.uploading = bool(data.get("active"))
+            # progress events while it runs, then one {"finished": true}
+            self.uploading = not data.get("finished")
 
     def _check_storage(self) -> None:
-        try:
-            free_mb = shutil.disk_usage(self.data_dir).free / 1_000_000
-        except OSError:
-            return
-        self.low_storage = free_mb < self.low_storage_mb
+        room = storage(self.data_dir, self.low_storage_mb)
+        if room is not None:
+            self.low_storage = room.low
 
     async def _refresh(self) -> None:
         pattern = self.choose()

@@ -68,8 +68,12 @@ class Visits:
         with self.store.lock:
             return list(
                 self.store.db.query(
-                    "SELECT id, status, step, summary, receipt_number, created_at, committed_at"
-                    " FROM enrollments WHERE visit_id = ? ORDER BY id",
+                    "SELECT e.id, e.status, e.step, e.summary, e.receipt_number, e.created_at,"
+                    " e.committed_at, CASE WHEN s.delivered_at IS NOT NULL THEN 'delivered'"
+                    " WHEN s.batch_id IS NOT NULL THEN 'batched'"
+                    " WHEN s.enrollment_id IS NOT NULL THEN 'sealed' END AS delivery"
+                    " FROM enrollments e LEFT JOIN sealed_records s ON s.enrollment_id = e.id"
+                    " WHERE e.visit_id = ? ORDER BY e.id",
                     [visit_id],
                 )
             )

@@ -105,3 +105,19 @@ def enroll_until(client: TestClient, auth: dict[str, str], step: str) -> dict[st
         state = post(client, auth, path, body)
     assert state["step"] == step
     return state
+
+
+@pytest.fixture
+def provisioned(tmp_path: Path) -> Any:
+    """Upload tests: a station and an office that know each other's public keys."""
+    from tests.upload_support import provision
+
+    return provision(tmp_path)
+
+
+@pytest.fixture
+def station_store(provisioned: Any) -> Iterator[Any]:
+    """Upload tests: the provisioned station's open store."""
+    store = provisioned.store()
+    yield store
+    store.close()

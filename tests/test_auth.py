@@ -15,6 +15,7 @@ def test_health_needs_no_login_everything_else_does(client: TestClient) -> None:
     health = client.get("/api/health")
     assert health.status_code == 200
     body = health.json()
+    assert body["storage"]["free_mb"] > 0 and body["storage"]["low"] in (True, False)
     assert body["state"] == "idle" and set(body["devices"]) == {
         "camera",
         "fingerprint",

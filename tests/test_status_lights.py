@@ -96,3 +96,12 @@ def test_a_station_without_office_keys_or_operators_is_not_provisioned(config: S
     station.simulation = False  # as on real hardware, before the technician's setup
     with TestClient(create_app(station)):
         wait_for(lambda: indicator_of(station).pattern.value == "not_provisioned")
+
+
+def test_uploading_shows_while_the_upload_runs(client: TestClient, station: Station) -> None:
+    wait_for(lambda: indicator_of(station).pattern.value == "ready")
+    progress = {"state": "uploading", "bytes_done": 1, "bytes_total": 10}
+    station.bus.publish("upload", {"progress": progress})
+    wait_for(lambda: indicator_of(station).pattern.value == "uploading")
+    station.bus.publish("upload", {"finished": True, "batches": []})
+    wait_for(lambda: indicator_of(station).pattern.value == "ready")

@@ -22,6 +22,8 @@ from web.routes import (
     registry,
     reports,
     roster,
+    technician,
+    upload,
     visits,
 )
 
@@ -45,7 +47,7 @@ def create_app(station: Station) -> FastAPI:
     app.state.station = station
     errors.install(app)
     routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports,
-               receipts)
+               receipts, upload, technician)
     for module in routers:
         app.include_router(module.router)
     app.include_router(fingerprints.router)

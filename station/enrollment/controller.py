@@ -33,6 +33,7 @@ from station.fingerprints.library import TodayLibrary
 from station.fingerprints.workflow import FingerprintStep
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
+from station.sealing.draftkey import DraftCipher
 from station.sealing.seal import parse_recipients, seal_record
 from station.store import audit
 from station.store.db import Store
@@ -70,7 +71,7 @@ class EnrollmentController:
         self.store = store
         self.devices = devices
         self.bus = bus
-        self.drafts = DraftStore(store)
+        self.drafts = DraftStore(store, DraftCipher(config.data_dir / "keys" / "draft.key"))
         self.registry = RegistryFlow(store, config.domain)
         self.recipients = recipients
         self.draft: Draft | None = None

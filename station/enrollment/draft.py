@@ -4,11 +4,16 @@ held in memory only (they are sealed at commit and never written in plaintext)."
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from station.sealing.draftkey import DraftCipher
+from station.sealing.errors import SealingError
 from station.store import audit
 from station.store.db import Store
+
+log = logging.getLogger(__name__)
 
 # Steps in flow order, used to decide where a resumed draft must go back to.
 STEP_ORDER = (
@@ -53,12 +58,15 @@ class Draft:
 
 
 class DraftStore:
-    """Persistence of drafts. Every method is one transaction."""
+    """Persistence of drafts. Every method is one transaction. Identity and consent
+    are stored encrypted (see DraftCipher): the full NIK never reaches the disk."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, cipher: DraftCipher) -> None:
         self.store = store
+        self.cipher = cipher
 
     def create(self, visit_id: int, operator_id: int, operator_name: str) -> Draft:
+        self.cipher.rotate()  # no other draft exists: earlier drafts' leftovers are shredded
         now = audit.now_iso()
         with self.store.transaction() as db:
             cursor = db.execute(
@@ -91,9 +99,11 @@ class DraftStore:
     ) -> None:
         """Move the draft to `to_step`, with any column changes, and audit it: one transaction."""
         assignments = {"step": to_step, "updated_at": audit.now_iso(), **columns}
-        for key in ("identity", "consent", "summary"):
+        for key in ("identity", "consent"):
             if key in assignments and not isinstance(assignments[key], str):
-                assignments[key] = json.dumps(assignments[key], ensure_ascii=False)
+                assignments[key] = self.cipher.seal(assignments[key], draft.id)
+        if "summary" in assignments and not isinstance(assignments["summary"], str):
+            assignments["summary"] = json.dumps(assignments["summary"], ensure_ascii=False)
         sql = ", ".join(f"{name} = ?" for name in assignments)
         with self.store.transaction() as db:
             db.execute(
@@ -149,17 +159,15 @@ class DraftStore:
                     [row[0]],
                 ).fetchall()
             ]
-        draft = Draft(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            row[5],
-            json.loads(row[6]),
-            json.loads(row[7]),
-            row[8],
-        )
+        step = row[4]
+        try:
+            identity = self.cipher.open(row[6], row[0])
+            consent = self.cipher.open(row[7], row[0])
+        except SealingError as error:
+            # The draft key is gone (replaced SD card files?): keep the draft, ask again.
+            log.warning("draft %s: %s", row[0], error.text.en)
+            identity, consent, step = {}, {}, "identity"
+        draft = Draft(row[0], row[1], row[2], row[3], step, row[5], identity, consent, row[8])
         draft.must_repeat = lost
         return draft
 

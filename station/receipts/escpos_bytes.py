@@ -109,3 +109,21 @@ def compose(data: ReceiptData, paper_width_mm: int = 58, *, native_qr: bool = Fa
     p.set(align="left", bold=False)
     p.cut()
     return bytes(p.output)
+
+
+def test_page(station_id: str, when: str, paper_width_mm: int = 58) -> bytes:
+    """A short page for the technician's self-test: styles, a rule and a QR code."""
+    p = _printer(paper_width_mm)
+    p.hw("INIT")
+    p.set(align="center", bold=True, double_height=True, double_width=True)
+    p.textln("TES PRINTER")
+    p.set(align="center", bold=False, normal_textsize=True)
+    p.textln("PRINTER TEST")
+    p.textln("-" * columns(paper_width_mm))
+    p.set(align="left")
+    p.textln(f"Stasiun : {station_id}")
+    p.textln(f"Waktu   : {when}")
+    p.textln(f"Kertas  : {paper_width_mm} mm")
+    p.qr(f"KTPEL-TEST:{station_id}", size=4, native=False, center=True)
+    p.cut()
+    return bytes(p.output)

@@ -179,6 +179,44 @@ def _receipt_jobs(db: sqlite_utils.Database) -> None:
     )
 
 
+def _upload_batches(db: sqlite_utils.Database) -> None:
+    """Day's-end batches, and sealed records that can be batched, delivered and purged
+    (ciphertext becomes NULL once acknowledged and past retention)."""
+    run_script(
+        db,
+        """
+        CREATE TABLE upload_batches (
+            batch_id TEXT PRIMARY KEY,
+            station_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            ciphertext_sha256 TEXT NOT NULL,
+            record_count INTEGER NOT NULL,
+            manifest TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'acknowledged', 'purged')),
+            upload_url TEXT,
+            ack TEXT,
+            acked_at TEXT,
+            exported_to TEXT
+        );
+        CREATE TABLE sealed_records_v2 (
+            enrollment_id INTEGER PRIMARY KEY REFERENCES enrollments(id),
+            ciphertext BLOB,
+            sha256 TEXT NOT NULL,
+            sealed_at TEXT NOT NULL,
+            batch_id TEXT REFERENCES upload_batches(batch_id),
+            delivered_at TEXT
+        );
+        INSERT INTO sealed_records_v2 (enrollment_id, ciphertext, sha256, sealed_at)
+            SELECT enrollment_id, ciphertext, sha256, sealed_at FROM sealed_records;
+        DROP TABLE sealed_records;
+        ALTER TABLE sealed_records_v2 RENAME TO sealed_records;
+        CREATE INDEX sealed_records_batch ON sealed_records(batch_id);
+        """,
+    )
+
+
 def _fingerprint_library(db: sqlite_utils.Database) -> None:
     """Which slot of the fingerprint module's library holds which finger enrolled today
     (station/fingerprints/library.py). No biometric bytes: those stay on the module."""
@@ -200,6 +238,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_foundation,
     _domain_registry,
     _receipt_jobs,
+    _upload_batches,
     _fingerprint_library,
 ]
 

@@ -6,7 +6,7 @@ import { language, pick } from "../i18n.js";
 import { IDENTITY_EXTRAS } from "./identity.js";
 import { DONE_EXTRAS, REVIEW_EXTRAS } from "./steps.js";
 import { VISIT_EXTRAS } from "./visit.js";
-import { VIEWS } from "./views.js";
+import { DASHBOARD_EXTRAS } from "./views.js";
 
 const WORDS = {
   acknowledge: ["Sudah dicek dengan KK: data NIK memang berbeda dari formulir", "Checked against the KK: the NIK's data really differs from the form"],
@@ -160,9 +160,9 @@ DONE_EXTRAS.push((ctx) => {
   h("button", { type: "submit" }, w("save_answers")), status);
 });
 
-// --- day's end: the report ---------------------------------------------------------------
+// --- dashboard: today's report -----------------------------------------------------------
 
-VIEWS.dayend = (ctx) => {
+DASHBOARD_EXTRAS.push((ctx) => {
   const figures = h("dl", { class: "report" });
   const chart = h("div", { class: "chart" });
   const text = h("pre", { class: "receipt-text" });
@@ -184,6 +184,6 @@ VIEWS.dayend = (ctx) => {
       text.textContent = await request("GET", "/api/reports/days/today/summary.txt").then((b) => b.text());
     } catch (error) { ctx.showError(error); }
   })();
-  return h("section", { class: "panel" }, h("h2", {}, w("day_report")), figures, chart, csv,
+  return h("section", { class: "card" }, h("h3", {}, w("day_report")), figures, chart, csv,
     h("h3", {}, w("printer_text")), text);
-};
+});

@@ -1,0 +1,97 @@
+"""The collector's keys and its register of stations.
+
+Identity file (JSON, mode 0600): the office's age X25519 identity, which opens
+sealed records, and the Ed25519 key that signs acknowledgements. Stations file
+(TOML): `[stations]` mapping each station id to its Ed25519 public key (base64).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyrage
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from peripherals.device import Text
+from station.sealing.errors import SealingError
+from station.sealing.keys import load_public_key, public_key_text
+
+
+@dataclass(frozen=True)
+class CollectorIdentity:
+    age_identity: pyrage.x25519.Identity
+    ack_key: Ed25519PrivateKey
+
+    @property
+    def recipient(self) -> str:
+        return str(self.age_identity.to_public())
+
+    @property
+    def ack_public_key(self) -> str:
+        return public_key_text(self.ack_key)
+
+
+def generate_identity(path: Path) -> CollectorIdentity:
+    """Create a new identity file; refuses to overwrite an existing one."""
+    identity = CollectorIdentity(pyrage.x25519.Identity.generate(), Ed25519PrivateKey.generate())
+    raw = identity.ack_key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    document = {
+        "age_identity": str(identity.age_identity),
+        "ack_signing_key": base64.b64encode(raw).decode("ascii"),
+        "age_recipient": identity.recipient,
+        "ack_public_key": identity.ack_public_key,
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2)
+    return identity
+
+
+def load_identity(path: Path) -> CollectorIdentity:
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        age_identity = pyrage.x25519.Identity.from_str(document["age_identity"])
+        ack_key = Ed25519PrivateKey.from_private_bytes(
+            base64.b64decode(document["ack_signing_key"], validate=True)
+        )
+    except (OSError, ValueError, KeyError, TypeError, pyrage.IdentityError) as exc:
+        raise SealingError(
+            "identity_unreadable",
+            Text(
+                f"Berkas identitas kolektor {path} tidak terbaca atau rusak.",
+                f"The collector identity file {path} is unreadable or damaged.",
+            ),
+        ) from exc
+    return CollectorIdentity(age_identity, ack_key)
+
+
+def load_stations(path: Path) -> dict[str, Ed25519PublicKey]:
+    try:
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        table = document["stations"]
+        return {str(station): load_public_key(str(key)) for station, key in table.items()}
+    except (OSError, tomllib.TOMLDecodeError, KeyError, AttributeError) as exc:
+        raise SealingError(
+            "stations_unreadable",
+            Text(
+                f"Daftar stasiun {path} tidak terbaca (harus TOML dengan tabel [stations]).",
+                f"The station register {path} is unreadable"
+                " (must be TOML with a [stations] table).",
+            ),
+        ) from exc
+
+
+def stations_toml(stations: dict[str, str]) -> str:
+    """Render a stations file; used by provisioning and tests."""
+    lines = ["[stations]"] + [f'"{sid}" = "{key}"' for sid, key in sorted(stations.items())]
+    return "\n".join(lines) + "\n"

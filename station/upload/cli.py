@@ -1,0 +1,158 @@
+"""`station upload` and `station export --to DIR`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
+
+from station.errors import StationError
+from station.store.db import open_store
+from station.upload.progress import UploadProgress
+from station.upload.service import DayEnd
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    upload = subparsers.add_parser(
+        "upload", help="close the day into a signed batch and upload it to the office"
+    )
+    _common(upload)
+    upload.add_argument("--collector", help="tus endpoint URL (overrides upload.collector_url)")
+    upload.add_argument("--no-progress", action="store_true", help="plain lines, no progress bar")
+    upload.set_defaults(handler=run_upload)
+    export = subparsers.add_parser("export", help="write pending batches to removable media")
+    _common(export)
+    export.add_argument("--to", required=True, type=Path, help="folder on the removable media")
+    export.set_defaults(handler=run_export)
+    ack = subparsers.add_parser("ack", help="accept the office's acknowledgement file (media)")
+    _common(ack)
+    ack.add_argument("file", type=Path, help="acknowledgement file from the office")
+    ack.set_defaults(handler=run_ack)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="TOML config file (default /etc/station/station.toml)")
+    parser.add_argument("--data", help="data directory")
+
+
+def _run(args: argparse.Namespace, work: Any) -> int:
+    from station.cli import _config
+
+    config = _config(args)
+    if getattr(args, "collector", None):
+        config.upload = config.upload.model_copy(update={"collector_url": args.collector})
+    store = open_store(config.data_dir)
+    try:
+        return int(work(DayEnd.from_config(config, store)))
+    finally:
+        store.close()
+
+
+class _Bar:
+    """Rich progress bar fed by UploadProgress snapshots."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, p: UploadProgress) -> None:
+        fields: dict[str, Any] = {
+            "rate": f"{p.rate_bps * 8 / 1e6:.2f} Mbit/s",
+            "eta": f"{p.eta_s:.0f} s" if p.eta_s is not None else "-",
+            "retries": p.retries,
+            "state": p.state,
+        }
+        if p.batch_id not in self.tasks:
+            self.tasks[p.batch_id] = self.progress.add_task(
+                p.batch_id, total=p.bytes_total, **fields
+            )
+        self.progress.update(self.tasks[p.batch_id], completed=p.bytes_done, **fields)
+
+
+def _plain(p: UploadProgress) -> None:
+    eta = f"{p.eta_s:.0f}s" if p.eta_s is not None else "-"
+    print(
+        f"{p.batch_id} {p.state} {p.bytes_done}/{p.bytes_total} bytes"
+        f" {p.rate_bps * 8 / 1e6:.2f} Mbit/s eta={eta} retries={p.retries}",
+        flush=True,
+    )
+
+
+def run_upload(args: argparse.Namespace) -> int:
+    console = Console()
+
+    def work(day: DayEnd) -> int:
+        modem = day.modem()
+        if modem is not None:
+            text = modem.describe()
+            console.print(f"{text.id}\n{text.en}")
+        try:
+            if args.no_progress:
+                results = day.upload(_plain)
+            else:
+                columns = (
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    DownloadColumn(),
+                    TextColumn("{task.fields[rate]}  ETA {task.fields[eta]}"),
+                    TextColumn("ulang/retries {task.fields[retries]}  {task.fields[state]}"),
+                )
+                with Progress(*columns, console=console) as progress:
+                    results = day.upload(_Bar(progress))
+        except StationError as error:
+            console.print(f"{error.text.id}\n{error.text.en}", markup=False)
+            return 75 if getattr(error, "resumable", False) else 1  # 75 = EX_TEMPFAIL
+        if not results:
+            console.print("Tidak ada batch untuk diunggah.\nNothing to upload.")
+        for result in results:
+            if result.ack is not None:
+                console.print(
+                    f"{result.batch_id}: diterima kantor pusat; data tersegel dilepas sesuai"
+                    f" retensi.\n{result.batch_id}: acknowledged by the office; sealed data"
+                    " released per retention.",
+                    markup=False,
+                )
+            else:
+                console.print(
+                    f"{result.batch_id}: terkirim tanpa tanda terima sah; data tetap disimpan."
+                    f"\n{result.batch_id}: sent but no valid acknowledgement; sealed data kept.",
+                    markup=False,
+                )
+        return 0
+
+    return _run(args, work)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    def work(day: DayEnd) -> int:
+        try:
+            written = day.export(args.to)
+        except OSError as error:
+            print(f"Gagal menulis ke media: {error}\nCould not write to the media: {error}")
+            return 1
+        for path in written:
+            print(path)
+        print(f"{len(written)} batch diekspor.\n{len(written)} batch(es) exported.")
+        return 0
+
+    return _run(args, work)
+
+
+def run_ack(args: argparse.Namespace) -> int:
+    def work(day: DayEnd) -> int:
+        tokens = [line for line in args.file.read_text(encoding="ascii").split() if line]
+        accepted = day.accept_acks(tokens)
+        for ack in accepted:
+            print(f"{ack.batch_id}: {ack.record_count} rekaman terkirim / records delivered")
+        if not accepted:
+            print(
+                "Tidak ada batch tertunda yang cocok dengan tanda terima ini.\n"
+                "No pending batch matches this acknowledgement."
+            )
+            return 1
+        return 0
+
+    return _run(args, work)

@@ -1,0 +1,233 @@
+"""Day's end, as the CLI and the tablet both run it: purge what retention allows,
+close new sealed records into a batch, check the link, send every pending batch."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from peripherals.device import Text
+from station.config import StationConfig
+from station.errors import StationError
+from station.events import EventBus
+from station.sealing.ack import Acknowledgement, claimed_batch_id, verify_ack
+from station.sealing.batch import manifest_bytes
+from station.sealing.keys import ensure_signing_key, load_public_key
+from station.store.db import Store
+from station.upload.errors import UploadError
+from station.upload.link import ModemStatus, check_collector, modem_status
+from station.upload.outbox import Batch, Outbox
+from station.upload.progress import UploadProgress
+from station.upload.settings import UploadSettings
+from station.upload.tus import TusClient
+from station.upload.uploader import Uploader, UploadResult
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DayEnd:
+    outbox: Outbox
+    settings: UploadSettings
+    station_id: str
+    signing_key: Ed25519PrivateKey
+
+    @classmethod
+    def from_config(cls, config: StationConfig, store: Store) -> DayEnd:
+        key_file = config.upload.signing_key_file
+        if not key_file.is_absolute():
+            key_file = config.data_dir / key_file
+        return cls(
+            Outbox(store, config.data_dir / "outbox"),
+            config.upload,
+            config.station.id,
+            ensure_signing_key(key_file),
+        )
+
+    @property
+    def collector_key(self) -> Ed25519PublicKey | None:
+        key = self.settings.collector_ack_key
+        return load_public_key(key) if key else None
+
+    def close_day(self) -> Batch | None:
+        self.outbox.purge_expired(self.settings.retention_after_ack_hours)
+        return self.outbox.close_batch(self.station_id, self.signing_key)
+
+    def client(self) -> TusClient:
+        s = self.settings
+        return TusClient(
+            s.collector_url,
+            connect_timeout_s=s.connect_timeout_s,
+            read_timeout_s=s.read_timeout_s,
+            write_timeout_s=s.write_timeout_s,
+        )
+
+    def modem(self) -> ModemStatus | None:
+        return modem_status()
+
+    def upload(
+        self,
+        on_progress: Callable[[UploadProgress], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> list[UploadResult]:
+        self.close_day()
+        pending = self.outbox.pending()
+        if not pending:
+            return []
+        with self.client() as client:
+            check_collector(client)
+            uploader = Uploader(
+                self.outbox, client, self.settings, self.collector_key, on_progress, stop=stop
+            )
+            return [uploader.upload(batch) for batch in pending]
+
+    def export(self, target: Path) -> list[Path]:
+        """Copy every pending batch to removable media: the same signed bytes the
+        upload would send, plus a readable manifest for the person carrying it."""
+        self.close_day()
+        target.mkdir(parents=True, exist_ok=True)
+        written = []
+        for batch in self.outbox.pending():
+            destination = target / batch.path.name
+            partial = destination.with_name(destination.name + ".part")
+            with open(batch.path, "rb") as source, open(partial, "wb") as sink:
+                shutil.copyfileobj(source, sink, 1024 * 1024)
+                sink.flush()
+                os.fsync(sink.fileno())
+            os.replace(partial, destination)
+            (target / f"{batch.batch_id}.manifest.json").write_bytes(manifest_bytes(batch.manifest))
+            self.outbox.set_exported(batch.batch_id, str(destination))
+            written.append(destination)
+        return written
+
+    def accept_acks(self, tokens: list[str]) -> list[Acknowledgement]:
+        """Acknowledgements carried back on media (`station collector import
+        --ack-out`): each is verified against the pending batch it names."""
+        key = self.collector_key
+        if key is None:
+            raise UploadError(
+                "no_ack_key",
+                Text(
+                    "Kunci tanda terima kantor (upload.collector_ack_key) belum diatur.",
+                    "The office acknowledgement key (upload.collector_ack_key) is not set.",
+                ),
+                resumable=False,
+            )
+        accepted = []
+        pending = {b.batch_id: b for b in self.outbox.pending()}
+        for token in tokens:
+            batch = pending.get(claimed_batch_id(token) or "")
+            if batch is None:
+                continue  # not ours, or already acknowledged
+            ack = verify_ack(token, key, batch.batch_id, batch.ciphertext_sha256)
+            self.outbox.acknowledge(
+                batch.batch_id, ack.token, self.settings.retention_after_ack_hours
+            )
+            accepted.append(ack)
+        return accepted
+
+    def status(self) -> dict[str, Any]:
+        states = self.outbox.record_states()
+        return {
+            "records": {
+                state: sum(1 for s in states.values() if s == state)
+                for state in ("sealed", "batched", "delivered")
+            },
+            "record_states": states,
+            "batches": [b.as_json() for b in self.outbox.batches()],
+        }
+
+
+class UploadRunner:
+    """The station's day's-end upload, started from the tablet: one at a time, in a
+    worker thread, every progress step published as an `upload` event."""
+
+    def __init__(self, config: StationConfig, store: Store, bus: EventBus) -> None:
+        self.config = config
+        self.store = store
+        self.bus = bus
+        self.progress: UploadProgress | None = None
+        self.last_error: dict[str, Any] | None = None
+        self._running = threading.Lock()
+        self._stop = threading.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._running.locked()
+
+    def day_end(self) -> DayEnd:
+        return DayEnd.from_config(self.config, self.store)
+
+    def status(self) -> dict[str, Any]:
+        return {
+            **self.day_end().status(),
+            "running": self.running,
+            "progress": self.progress.as_event() if self.progress else None,
+            "error": self.last_error,
+        }
+
+    def _publish(self, progress: UploadProgress) -> None:
+        self.progress = progress
+        self.bus.publish("upload", {"progress": progress.as_event()})
+
+    def start(self) -> None:
+        if not self._running.acquire(blocking=False):
+            raise StationError(
+                "upload_running",
+                Text("Unggahan sedang berjalan.", "An upload is already running."),
+                status=409,
+            )
+        self.last_error = None
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        try:
+            results = await asyncio.to_thread(self.day_end().upload, self._publish, self._stop)
+            self.bus.publish(
+                "upload",
+                {
+                    "finished": True,
+                    "batches": [
+                        {"batch_id": r.batch_id, "acknowledged": r.ack is not None} for r in results
+                    ],
+                },
+            )
+        except StationError as error:
+            self.last_error = {
+                "code": error.code,
+                "message": {"id": error.text.id, "en": error.text.en},
+            }
+            self.bus.publish("upload", {"finished": True, "error": self.last_error})
+        except Exception:  # noqa: BLE001 - reported to the tablet, never a silent death
+            log.exception("day's-end upload failed")
+            self.last_error = {
+                "code": "upload_crashed",
+                "message": {
+                    "id": "Unggahan berhenti karena kesalahan di stasiun; data tetap aman."
+                    " Coba lagi.",
+                    "en": "The upload stopped on a station error; the data is safe. Try again.",
+                },
+            }
+            self.bus.publish("upload", {"finished": True, "error": self.last_error})
+        finally:
+            self._running.release()
+
+    async def wait(self) -> None:
+        if self._task is not None:
+            await self._task
+
+    async def stop(self) -> None:
+        """Before the store closes: end a running upload between two requests (at
+        most one request timeout); it resumes from the server's offset next time."""
+        self._stop.set()
+        await self.wait()

@@ -1,0 +1,260 @@
+"""A school day through the real HTTP API: enrollments sealed at commit, nothing
+personal in plaintext on disk, then the day's-end upload from the tablet to the
+reference collector, the records shown as delivered, and the office opening the
+batch into per-person folders."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from station.config import StationConfig, load_config
+from station.runtime import Station
+from tests.conftest import CONSENT, login, post, signature_png
+from tests.upload_support import Provisioned, provision
+from web.app import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+STUDENTS = 4
+# Magic numbers long enough that random ciphertext cannot produce them by chance.
+SIGNATURES = {
+    "JPEG/JFIF": b"\xff\xd8\xff\xe0\x00\x10JFIF",
+    "JPEG/Exif": b"\xff\xd8\xff\xe1",  # followed by a length, then "Exif"
+    "PNG": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+}
+
+
+def _nik(index: int) -> str:
+    return f"35140941010700{index + 10:02d}"
+
+
+@pytest.fixture()
+def office(tmp_path: Path) -> Iterator[tuple[Provisioned, Any]]:
+    p = provision(tmp_path)
+    with p.collector() as server:
+        yield p, server
+
+
+@pytest.fixture()
+def day_client(office, tmp_path: Path) -> Iterator[tuple[TestClient, Station, StationConfig]]:
+    p, server = office
+    config = load_config(
+        data_dir=p.station_data,
+        station={"id": "STN-3201-07"},
+        sealing={"recipients": [p.identity.recipient]},
+        upload={
+            "collector_url": server.url,
+            "collector_ack_key": p.identity.ack_public_key,
+            "read_timeout_s": 5.0,
+            "export_roots": [str(tmp_path / "media")],
+        },
+    )
+    config.devices.simulation.delay_scale = 0
+    station = Station(config, simulate=True)
+    with TestClient(create_app(station)) as client:
+        yield client, station, config
+
+
+def _enroll(
+    client: TestClient, auth: dict[str, str], station: Station, index: int, commit: bool = True
+) -> list[bytes]:
+    """One student; returns samples of every capture's bytes (taken from memory)."""
+    visit_id = client.get("/api/visits", headers=auth).json()[0]["id"]
+    state = post(client, auth, "/api/enrollment/start", {"visit_id": visit_id})
+    identity = {
+        "name": f"Siswa {index}",
+        "nik": _nik(index),
+        "birth_date": "2007-01-01",
+        "sex": "P",
+    }
+    post(client, auth, "/api/enrollment/identity", identity)
+    post(client, auth, "/api/enrollment/consent", CONSENT)
+    post(client, auth, "/api/enrollment/photo/capture")
+    if not commit:
+        return []
+    post(client, auth, "/api/enrollment/photo/approve")
+    for finger in state["enrollment"]["fingers_required"]:
+        post(client, auth, f"/api/enrollment/fingerprints/{finger}/capture")
+    post(client, auth, "/api/enrollment/fingerprints/done")
+    post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
+    draft = station.controller.draft
+    assert draft is not None
+    samples = [
+        data[len(data) // 2 : len(data) // 2 + 32]
+        for capture in draft.captures.values()
+        for data in capture.files.values()
+    ]
+    post(client, auth, "/api/enrollment/commit")
+    post(client, auth, "/api/enrollment/next")
+    return samples
+
+
+def _wait_until(condition: Callable[[], bool], timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def _leaks(data_dir: Path, needles: dict[str, bytes]) -> list[str]:
+    found = []
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        content = path.read_bytes()
+        found += [f"{name} in {path.name}" for name, needle in needles.items() if needle in content]
+    return found
+
+
+def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, tmp_path) -> None:
+    client, station, config = day_client
+    p, server = office
+    auth = login(client)
+    supervisor = login(client, "supervisor1", "246810")
+    samples: list[bytes] = []
+    for index in range(STUDENTS):
+        samples += _enroll(client, auth, station, index)
+    _enroll(client, auth, station, STUDENTS, commit=False)  # a draft left open: typed NIK
+
+    needles = dict(SIGNATURES)
+    needles.update({f"NIK {_nik(i)}": _nik(i).encode() for i in range(STUDENTS + 1)})
+    needles.update({f"capture sample {i}": s for i, s in enumerate(samples)})
+    assert len(samples) >= STUDENTS * 12  # photo, 10 finger images + templates, signature
+    assert _leaks(config.data_dir, needles) == []
+
+    status = client.get("/api/upload", headers=auth).json()
+    assert status["records"] == {"sealed": STUDENTS, "batched": 0, "delivered": 0}
+    assert client.post("/api/upload", headers=auth).status_code == 403  # operators cannot
+
+    token = auth["Authorization"].split()[1]
+    with client.websocket_connect(f"/api/events?token={token}") as socket:
+        assert socket.receive_json()["type"] == "hello"
+        started = client.post("/api/upload", headers=supervisor)
+        assert started.status_code == 202
+        events = []
+        while not events or not events[-1]["data"].get("finished"):
+            event = socket.receive_json()
+            if event["type"] == "upload":
+                events.append(event)
+    assert events[-1]["data"]["batches"][0]["acknowledged"] is True
+    states = [e["data"]["progress"]["state"] for e in events if "progress" in e["data"]]
+    assert states[0] == "connecting" and "uploading" in states and states[-1] == "done"
+    last = events[-2]["data"]["progress"]
+    assert last["bytes_done"] == last["bytes_total"] > 0
+
+    status = client.get("/api/upload", headers=auth).json()
+    assert status["records"] == {"sealed": 0, "batched": 0, "delivered": STUDENTS}
+    assert [b["state"] for b in status["batches"]] == ["purged"]
+    visit_id = client.get("/api/visits", headers=auth).json()[0]["id"]
+    listed = client.get(f"/api/visits/{visit_id}/enrollments", headers=auth).json()
+    assert [e["delivery"] for e in listed] == ["delivered"] * STUDENTS + [None]
+    assert config.data_dir.joinpath("station.db-wal").stat().st_size == 0
+    assert _leaks(config.data_dir, needles) == []
+
+    held = list((p.collector_data / "batches").glob("*/*.tar"))
+    assert len(held) == 1
+    out = tmp_path / "import"
+    opened = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "station",
+            "collector",
+            "open",
+            str(held[0]),
+            "--identity",
+            str(p.identity_path),
+            "--stations",
+            str(p.stations_path),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert opened.returncode == 0, opened.stdout + opened.stderr
+    people = sorted(d for d in (out / held[0].stem).iterdir() if d.is_dir())
+    assert len(people) == STUDENTS
+    first = people[0]
+    assert (first / "photo.jpg").read_bytes().startswith(b"\xff\xd8\xff")
+    assert (first / "signature.png").read_bytes().startswith(b"\x89PNG")
+    assert (first / "finger_2.png").read_bytes().startswith(b"\x89PNG")
+    assert _nik(0) in (first / "record.json").read_text()
+
+
+def test_export_to_media_writes_the_signed_batch(day_client, office, tmp_path) -> None:
+    client, station, config = day_client
+    p, _ = office
+    auth = login(client)
+    supervisor = login(client, "supervisor1", "246810")
+    _enroll(client, auth, station, 0)
+    refused = client.post("/api/upload/export", json={"to": "/etc"}, headers=supervisor)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "export_target_refused"
+    media = tmp_path / "media" / "usb0"
+    response = client.post("/api/upload/export", json={"to": str(media)}, headers=supervisor)
+    assert response.status_code == 200, response.text
+    (written,) = response.json()["written"]
+    from station.collector.identity import load_stations
+    from station.sealing.batch import verify_batch
+
+    verified = verify_batch(Path(written), load_stations(p.stations_path))
+    assert verified.manifest["record_count"] == 1
+    assert response.json()["records"]["batched"] == 1  # exported is not delivered
+
+
+def test_station_stop_ends_an_upload_that_resumes_after_restart(office, tmp_path) -> None:
+    from station.store.db import open_store
+    from station.upload.linksim import LinkSimulator
+
+    p, server = office
+    with LinkSimulator(server.port, rate_bps=1e6) as link:
+        config = load_config(
+            data_dir=p.station_data,
+            station={"id": "STN-3201-07"},
+            sealing={"recipients": [p.identity.recipient]},
+            upload={
+                "collector_url": link.url("/files"),
+                "collector_ack_key": p.identity.ack_public_key,
+                "chunk_min_bytes": 32 * 1024,
+                "chunk_max_bytes": 32 * 1024,
+            },
+        )
+        config.devices.simulation.delay_scale = 0
+        station = Station(config, simulate=True)
+        with TestClient(create_app(station)) as client:
+            auth = login(client)
+            for index in range(2):
+                _enroll(client, auth, station, index)
+            supervisor = login(client, "supervisor1", "246810")
+            assert client.post("/api/upload", headers=supervisor).status_code == 202
+            _wait_until(
+                lambda: (
+                    station.uploads.progress is not None and station.uploads.progress.bytes_done > 0
+                )
+            )
+            assert station.uploads.running, "the upload must still be under way"
+        # Leaving the block stopped the station, and with it the upload.
+        assert station.uploads.last_error["code"] == "upload_stopped"
+        store = open_store(config.data_dir)
+        state, url = store.db.execute("SELECT state, upload_url FROM upload_batches").fetchone()
+        store.close()
+        assert state == "pending" and url is not None
+
+        station = Station(config, simulate=True)
+        with TestClient(create_app(station)) as client:
+            supervisor = login(client, "supervisor1", "246810")
+            assert client.post("/api/upload", headers=supervisor).status_code == 202
+            _wait_until(lambda: not station.uploads.running)
+            assert station.uploads.last_error is None
+            records = client.get("/api/upload", headers=supervisor).json()["records"]
+    assert records["delivered"] == 2
+    events = [e["event"] for e in server.journal]
+    assert events.count("created") == 1 and events.count("received") == 1

@@ -1,0 +1,81 @@
+"""Dashboard, day's end (upload to a real collector) and the technician page in Chromium."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.conftest import IDENTITY, signature_png
+from tests.ui.conftest import shot, start_station, stop_station
+from tests.ui.test_tablet import check_accessibility, log_in
+from tests.upload_support import STATION_ID, provision
+
+
+def enroll_over_api(url: str) -> None:
+    with httpx.Client(base_url=url, timeout=30) as client:
+        token = client.post(
+            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
+        ).json()["token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        visit = client.get("/api/visits").json()[0]["id"]
+        state = client.post("/api/enrollment/start", json={"visit_id": visit}).json()
+        steps: list[tuple[str, Any]] = [
+            ("/api/enrollment/identity", IDENTITY),
+            ("/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True}),
+            ("/api/enrollment/photo/capture", {}),
+            ("/api/enrollment/photo/approve", {}),
+            *[(f"/api/enrollment/fingerprints/{f}/capture", {})
+              for f in state["enrollment"]["fingers_required"]],
+            ("/api/enrollment/fingerprints/done", {}),
+            ("/api/enrollment/signature", {"png_base64": signature_png()}),
+            ("/api/enrollment/commit", {}),
+            ("/api/enrollment/next", {}),
+        ]
+        for path, body in steps:
+            response = client.post(path, json=body)
+            assert response.status_code == 200, (path, response.text)
+
+
+def test_day_end_upload_dashboard_and_technician(page: Any, tmp_path: Path) -> None:
+    office = provision(tmp_path)
+    with office.collector() as collector:
+        station = start_station(
+            office.station_data,
+            {
+                "STATION__STATION__ID": STATION_ID,
+                "STATION__SEALING__RECIPIENTS": json.dumps([office.identity.recipient]),
+                "STATION__UPLOAD__COLLECTOR_URL": collector.url,
+                "STATION__UPLOAD__COLLECTOR_ACK_KEY": office.identity.ack_public_key,
+            },
+        )
+        try:
+            enroll_over_api(station.url)
+            log_in(page, station, "supervisor1", "246810")
+
+            page.click("nav button:text-is('Dasbor')")
+            page.wait_for_selector("text=Rekaman tersegel, belum terkirim")
+            page.wait_for_selector(".report dd")
+            shot(page, "11-dashboard")
+            check_accessibility(page, "dashboard")
+
+            page.click("nav button:text-is('Akhir hari')")
+            page.click("text=Tutup hari dan unggah")
+            finished = "text=Unggahan selesai dan diterima kantor pusat."
+            page.wait_for_selector(finished, timeout=60_000)
+            assert page.get_attribute("progress", "value") == page.get_attribute("progress", "max")
+            shot(page, "12-day-end")
+            check_accessibility(page, "day's end")
+            assert len(collector.journal) >= 1
+
+            page.click("nav button:text-is('Teknisi')")
+            page.click("text=Tes sidik jari")
+            page.wait_for_selector("img.test-image")
+            page.click("text=Cetak tes")
+            page.wait_for_selector("text=Cetak tes: berhasil")
+            shot(page, "13-technician")
+            check_accessibility(page, "technician")
+        finally:
+            stop_station(station)

@@ -1,0 +1,59 @@
+"""Day's end from the tablet: see what is sealed, batched and delivered; start the
+upload (progress arrives as `upload` events on `/api/events`); export to media."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from peripherals.device import Text
+from station.access.operators import Operator
+from station.errors import StationError
+from web.auth import OperatorDep, StationDep, require_role
+
+router = APIRouter(prefix="/api/upload", tags=["upload"])
+Supervisor = Annotated[Operator, Depends(require_role("supervisor", "technician"))]
+
+
+class Export(BaseModel):
+    to: str = Field(min_length=1, max_length=400, description="folder on the removable media")
+
+
+@router.get("", summary="Records sealed / batched / delivered, batches, upload progress")
+def status(station: StationDep, op: OperatorDep) -> dict[str, Any]:
+    return station.uploads.status()
+
+
+@router.post("", status_code=202, summary="Close the day and upload (progress as events)")
+async def start(station: StationDep, op: Supervisor) -> JSONResponse:
+    station.uploads.start()
+    return JSONResponse(station.uploads.status(), status_code=202)
+
+
+@router.post("/export", summary="Write pending batches to removable media")
+def export(body: Export, station: StationDep, op: Supervisor) -> dict[str, Any]:
+    target = Path(body.to).resolve()
+    roots = [root.resolve() for root in station.config.upload.export_roots]
+    if not any(target.is_relative_to(root) and target != root for root in roots):
+        allowed = ", ".join(str(root) for root in roots)
+        raise StationError(
+            "export_target_refused",
+            Text(
+                f"Ekspor hanya ke media lepas di bawah: {allowed}.",
+                f"Export only to removable media under: {allowed}.",
+            ),
+            status=422,
+        )
+    try:
+        written = station.uploads.day_end().export(target)
+    except OSError as error:
+        raise StationError(
+            "export_failed",
+            Text(f"Gagal menulis ke media: {error}", f"Could not write to the media: {error}"),
+            status=507,
+        ) from None
+    return {"written": [str(p) for p in written], **station.uploads.status()}
