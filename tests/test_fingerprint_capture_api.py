@@ -209,6 +209,10 @@ def test_a_finger_enrolled_earlier_today_is_warned(
     assert warnings[0]["enrollment_id"] == first["enrollment_id"]
     assert warnings[0]["receipt_number"] == first["receipt_number"]
     assert warnings[0]["position"] == 2
+    second = client.get("/api/enrollment", headers=auth).json()["enrollment"]["id"]
+    trail = client.get(f"/api/enrollment/{second}/audit", headers=auth).json()
+    duplicate = next(t for t in trail if t["action"] == "duplicate_warned")
+    assert duplicate["detail"]["matched"]["enrollment_id"] == first["enrollment_id"]
 
 
 def test_library_starts_empty_each_day(client: TestClient, station: Station) -> None:

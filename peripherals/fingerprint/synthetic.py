@@ -183,7 +183,13 @@ def encode_template(
         for x, y, a in minutiae
     )
     head = MAGIC + key[:KEY_BYTES].ljust(KEY_BYTES, b"\x00") + struct.pack(">H", len(minutiae))
-    return (head + body).ljust(size, b"\x00")[:size]
+    used = head + body
+    # The rest of a real character file is dense too (ridge counts, quality maps): fill it
+    # with bytes derived from the minutiae rather than zeros.
+    filler = b""
+    while len(used) + len(filler) < size:
+        filler += hashlib.sha256(used + len(filler).to_bytes(4, "big")).digest()
+    return (used + filler)[:size]
 
 
 def finger_key(template: bytes) -> bytes | None:

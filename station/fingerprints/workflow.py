@@ -233,12 +233,12 @@ class FingerprintStep:
         finger.kept = attempt if good else max(finger.attempts, key=Attempt.rank)
         finger.status = "captured" if good else "force_captured"
         await run(lambda: reader.set_light("success" if good else "failure"))
-        finger.warnings = await self._checks(draft, finger, run)
+        finger.warnings = await self._checks(draft, finger, operator, run)
         self._publish(draft, finger)
         return await self._as_capture(finger)
 
     async def _checks(
-        self, draft: Draft, finger: FingerRecord, run: Runner
+        self, draft: Draft, finger: FingerRecord, operator: Operator, run: Runner
     ) -> list[dict[str, Any]]:
         assert finger.kept is not None
         template = finger.kept.template
@@ -265,6 +265,8 @@ class FingerprintStep:
             library, enrollment = self.library, draft.id
             hit = await run(lambda: library.identify(template, enrollment))
             if hit is not None:
+                # The day's report counts these (station/domain/enrollment_facts.py).
+                self._audit(draft, operator, "duplicate_warned", finger.position, {"matched": hit})
                 warnings.append(
                     {
                         "code": "matches_enrolled_today",
