@@ -82,6 +82,16 @@ def post(client: TestClient, auth: dict[str, str], path: str, body: Any = None) 
     return result
 
 
+def plaintext_leaks(data_dir: Path, needles: dict[str, bytes]) -> list[str]:
+    """Every file under the data directory (database, WAL, keys, batches ...) that holds
+    one of the needles as bytes: `name in file` for each hit."""
+    found = []
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        content = path.read_bytes()
+        found += [f"{name} in {path.name}" for name, needle in needles.items() if needle in content]
+    return found
+
+
 def enroll_until(client: TestClient, auth: dict[str, str], step: str) -> dict[str, Any]:
     """Drive one enrollment through the API until it stands at `step`."""
     visit_id = client.get("/api/visits", headers=auth).json()[0]["id"]

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from station.enrollment.forms import mask_nik
+from station.domain.nik import mask_nik
 from station.receipts.content import (
     FingerException,
     ReceiptData,

@@ -246,7 +246,7 @@ def test_pick_fills_identity_and_commit_marks_done(
     assert prefill["school_class"] == "XII-1" and prefill["nisn"] == "0081234567"
     post(client, auth, "/api/enrollment/identity", prefill)  # the form's own field names
     stored = station.store.db.execute(
-        "SELECT nik FROM roster_students WHERE id = ?", [ahmad["id"]]
+        "SELECT nik_sealed FROM roster_students WHERE id = ?", [ahmad["id"]]
     ).fetchone()
     assert stored == (None,)  # the draft holds the NIK now; the list's copy is dropped
     finish_from_consent(client, auth, CONSENT)

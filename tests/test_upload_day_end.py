@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from station.config import StationConfig, load_config
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
-from tests.conftest import CONSENT, login, post, signature_png
+from tests.conftest import CONSENT, login, plaintext_leaks, post, signature_png
 from tests.upload_support import Provisioned, provision
 from web.app import create_app
 
@@ -104,14 +104,6 @@ def _wait_until(condition: Callable[[], bool], timeout_s: float = 60) -> None:
         time.sleep(0.02)
 
 
-def _leaks(data_dir: Path, needles: dict[str, bytes]) -> list[str]:
-    found = []
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
-        content = path.read_bytes()
-        found += [f"{name} in {path.name}" for name, needle in needles.items() if needle in content]
-    return found
-
-
 def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, tmp_path) -> None:
     client, station, config = day_client
     p, server = office
@@ -126,7 +118,7 @@ def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, 
     needles.update({f"NIK {_nik(i)}": _nik(i).encode() for i in range(STUDENTS + 1)})
     needles.update({f"capture sample {i}": s for i, s in enumerate(samples)})
     assert len(samples) >= STUDENTS * 12  # photo, 10 finger images + templates, signature
-    assert _leaks(config.data_dir, needles) == []
+    assert plaintext_leaks(config.data_dir, needles) == []
 
     status = client.get("/api/upload", headers=auth).json()
     assert status["records"] == {"sealed": STUDENTS, "batched": 0, "delivered": 0}
@@ -155,7 +147,7 @@ def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, 
     listed = client.get(f"/api/visits/{visit_id}/enrollments", headers=auth).json()
     assert [e["delivery"] for e in listed] == ["delivered"] * STUDENTS + [None]
     assert config.data_dir.joinpath("station.db-wal").stat().st_size == 0
-    assert _leaks(config.data_dir, needles) == []
+    assert plaintext_leaks(config.data_dir, needles) == []
 
     held = list((p.collector_data / "batches").glob("*/*.tar"))
     assert len(held) == 1

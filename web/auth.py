@@ -53,3 +53,7 @@ def require_role(*roles: str) -> Callable[..., Awaitable[Operator]]:
         return operator
 
     return dependency
+
+
+# Day's-end and privacy actions that a supervisor (or the technician) answers for.
+SupervisorDep = Annotated[Operator, Depends(require_role("supervisor", "technician"))]

@@ -115,7 +115,9 @@ class RegistryFlow:
         """Inside the identity step's transaction. The school list's copy of the NIK is
         dropped now that the draft holds the one checked against the KK: a full NIK stays on
         the station only as long as an enrollment needs it."""
-        db.execute("UPDATE roster_students SET nik = NULL WHERE enrollment_id = ?", [enrollment_id])
+        db.execute(
+            "UPDATE roster_students SET nik_sealed = NULL WHERE enrollment_id = ?", [enrollment_id]
+        )
         save_identity_facts(
             db,
             enrollment_id,

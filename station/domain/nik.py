@@ -31,6 +31,11 @@ SEPARATORS = re.compile(r"[\s.\-]+")
 MISMATCH_CODES = frozenset({"birth_date_mismatch", "sex_mismatch"})
 
 
+def mask_nik(nik: str) -> str:
+    """3514********0001: enough for a person to recognise their own card, no more."""
+    return nik[:4] + "*" * 8 + nik[12:]
+
+
 @dataclass
 class NikResult:
     raw: str

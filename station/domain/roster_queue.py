@@ -3,7 +3,10 @@ picking a student for the enrollment in progress.
 
 A student's "done" and "in progress" are not stored but read from the linked enrollment
 (committed / draft), so the queue can never disagree with what was actually recorded, and
-a cancelled enrollment puts the student back where they were."""
+a cancelled enrollment puts the student back where they were.
+
+The full NIK of a student is kept only sealed (see station.sealing.rosternik) and opened
+in memory: for dedupe on re-import and to prefill the identity step."""
 
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ from typing import Any
 
 from peripherals.device import Text
 from station.domain.eligibility import EligibilitySettings
+from station.domain.nik import mask_nik
 from station.domain.queue import PICKABLE, QueueStatus, check_move, identity_prefill, initial_status
 from station.domain.roster import RejectedRow, Student, parse_roster
 from station.errors import StationError
+from station.sealing.rosternik import RosterNikCipher
 from station.store import audit
 from station.store.db import Store
 
@@ -32,7 +37,7 @@ def _unknown_student() -> StationError:
     )
 
 
-def _student(row: dict[str, Any]) -> Student:
+def _student(row: dict[str, Any], nik: str | None) -> Student:
     return Student(
         line=row["line"],
         name=row["name"],
@@ -40,7 +45,7 @@ def _student(row: dict[str, Any]) -> Student:
         birth_date=date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
         sex=row["sex"],
         nisn=row["nisn"],
-        nik=row["nik"],
+        nik=nik,
     )
 
 
@@ -55,7 +60,6 @@ def _status(row: dict[str, Any]) -> QueueStatus:
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
     """A queue entry for the tablet: the NIK only masked (the full one fills the form)."""
-    nik = row["nik"]
     return {
         "id": row["id"],
         "line": row["line"],
@@ -64,7 +68,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
         "birth_date": row["birth_date"],
         "sex": row["sex"],
         "nisn": row["nisn"],
-        "nik_masked": f"{nik[:4]}{'*' * 8}{nik[12:]}" if nik else None,
+        "nik_masked": row["nik_masked"],
         "notes": json.loads(row["notes"]),
         "status": _status(row).value,
         "status_note": row["status_note"],
@@ -73,9 +77,15 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 
 
 class RosterQueue:
-    def __init__(self, store: Store, eligibility: EligibilitySettings) -> None:
+    def __init__(
+        self, store: Store, eligibility: EligibilitySettings, niks: RosterNikCipher
+    ) -> None:
         self.store = store
         self.eligibility = eligibility
+        self.niks = niks
+
+    def _nik(self, row: dict[str, Any]) -> str | None:
+        return self.niks.open(row["nik_sealed"], row["visit_id"], row["id"])
 
     def import_csv(
         self, visit_id: int, data: bytes, operator_id: int, today: date
@@ -93,10 +103,11 @@ class RosterQueue:
             known = {
                 key
                 for row in db.query(
-                    "SELECT nisn, nik, name, birth_date FROM roster_students WHERE visit_id = ?",
+                    "SELECT id, visit_id, nisn, nik_sealed, name, birth_date"
+                    " FROM roster_students WHERE visit_id = ?",
                     [visit_id],
                 )
-                for key in _keys(row["nisn"], row["nik"], row["name"], row["birth_date"])
+                for key in _keys(row["nisn"], self._nik(row), row["name"], row["birth_date"])
             }
             kept: list[Student] = []
             for student in result.students:
@@ -110,10 +121,10 @@ class RosterQueue:
                 known |= keys
                 kept.append(student)
                 status, reason = initial_status(student, today=today, settings=self.eligibility)
-                db.execute(
+                student_id = db.execute(
                     "INSERT INTO roster_students (visit_id, line, name, class_name, birth_date,"
-                    " sex, nisn, nik, notes, status, status_note, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " sex, nisn, nik_masked, notes, status, status_note, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     [
                         visit_id,
                         student.line,
@@ -122,13 +133,19 @@ class RosterQueue:
                         birth,
                         student.sex,
                         student.nisn,
-                        student.nik,
+                        mask_nik(student.nik) if student.nik else None,
                         json.dumps([{"id": n.id, "en": n.en} for n in student.notes]),
                         status.value,
                         reason.en if reason else "",
                         now,
                     ],
-                )
+                ).fetchone()[0]
+                if student.nik:
+                    # Sealed once the row has its id, which the ciphertext is bound to.
+                    db.execute(
+                        "UPDATE roster_students SET nik_sealed = ? WHERE id = ?",
+                        [self.niks.seal(student.nik, visit_id, student_id), student_id],
+                    )
                 added += 1
             result.students = kept
             result.rejected.sort(key=lambda r: r.line)
@@ -226,8 +243,36 @@ class RosterQueue:
             )
         return {
             "student": _public(self._row(student_id)),
-            "prefill": identity_prefill(_student(row)),
+            "prefill": identity_prefill(_student(row, self._nik(row))),
         }
+
+    def forget_niks(self, visit_id: int, operator_id: int) -> int:
+        """Drop the sealed NIKs of the visit's roster (the visit is over: nobody left to
+        prefill), overwritten in the database file (secure_delete) and checkpointed out
+        of the WAL. Once no roster NIK is left on the station the roster key is replaced,
+        so any copy that might linger elsewhere can no longer be opened. Returns how many
+        NIKs were dropped; the masked NIKs stay for the visit's list."""
+        # One lock throughout: no import may seal under the key being replaced.
+        with self.store.lock:
+            with self.store.transaction() as db:
+                dropped = db.execute(
+                    "UPDATE roster_students SET nik_sealed = NULL"
+                    " WHERE visit_id = ? AND nik_sealed IS NOT NULL",
+                    [visit_id],
+                ).rowcount
+                audit.record(
+                    db,
+                    "roster_niks_forgotten",
+                    operator_id=operator_id,
+                    detail={"visit_id": visit_id, "dropped": dropped},
+                )
+                left = db.execute(
+                    "SELECT COUNT(*) FROM roster_students WHERE nik_sealed IS NOT NULL"
+                ).fetchone()[0]
+            self.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if left == 0:
+                self.niks.rotate()
+        return int(dropped)
 
 
 def _keys(nisn: str | None, nik: str | None, name: str, birth: str | None) -> set[str]:

@@ -24,8 +24,9 @@ from station.access.operators import Operator
 from station.config import StationConfig
 from station.devices.registry import DeviceSet
 from station.domain.flow import RegistryFlow
+from station.domain.nik import mask_nik
 from station.enrollment.draft import STEP_ORDER, Capture, Draft, DraftStore
-from station.enrollment.forms import ConsentForm, IdentityForm, mask_nik
+from station.enrollment.forms import ConsentForm, IdentityForm
 from station.enrollment.machine import EnrollmentMachine
 from station.errors import StationError
 from station.events import EventBus

@@ -45,8 +45,3 @@ class ConsentForm(BaseModel):
     guardian_name: str = Field("", max_length=120)
     guardian_relation: str = Field("", max_length=40)
     collective_letter_ref: str = Field("", max_length=80)
-
-
-def mask_nik(nik: str) -> str:
-    """3514********0001: enough for a person to recognise their own card, no more."""
-    return nik[:4] + "*" * 8 + nik[12:]

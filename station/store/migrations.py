@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 import sqlite_utils
 
 from peripherals.device import Text
+from station.domain.nik import mask_nik
 from station.errors import StationError
+from station.sealing.rosternik import RosterNikCipher
 
 
 def run_script(db: sqlite_utils.Database, script: str) -> None:
@@ -217,6 +220,40 @@ def _upload_batches(db: sqlite_utils.Database) -> None:
     )
 
 
+def _roster_nik_sealed(db: sqlite_utils.Database) -> None:
+    """Roster NIKs encrypted at rest (see station.sealing.rosternik): the plaintext column
+    is sealed row by row and then dropped; only the masked form stays readable, for the
+    queue. secure_delete overwrites the old cells; migrate() then empties the WAL."""
+    run_script(
+        db,
+        """
+        ALTER TABLE roster_students ADD COLUMN nik_sealed TEXT;
+        ALTER TABLE roster_students ADD COLUMN nik_masked TEXT;
+        """,
+    )
+    rows = list(
+        db.query("SELECT id, visit_id, nik FROM roster_students WHERE nik IS NOT NULL")
+    )
+    if rows:
+        cipher = RosterNikCipher.in_data_dir(_data_dir(db))
+        for row in rows:
+            db.execute(
+                "UPDATE roster_students SET nik_sealed = ?, nik_masked = ?, nik = NULL"
+                " WHERE id = ?",
+                [cipher.seal(row["nik"], row["visit_id"], row["id"]), mask_nik(row["nik"]),
+                 row["id"]],
+            )
+    db.execute("ALTER TABLE roster_students DROP COLUMN nik")
+
+
+def _data_dir(db: sqlite_utils.Database) -> Path:
+    """The station's data directory: the database file lives at its top (see open_store)."""
+    file = next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
+    if not file:
+        raise ValueError("an in-memory database has no data directory for its keys")
+    return Path(file).parent
+
+
 def _fingerprint_library(db: sqlite_utils.Database) -> None:
     """Which slot of the fingerprint module's library holds which finger enrolled today
     (station/fingerprints/library.py). No biometric bytes: those stay on the module."""
@@ -239,6 +276,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _domain_registry,
     _receipt_jobs,
     _upload_batches,
+    _roster_nik_sealed,
     _fingerprint_library,
 ]
 
@@ -265,4 +303,8 @@ def migrate(db: sqlite_utils.Database) -> int:
         with db.atomic():
             step(db)
             db.execute(f"PRAGMA user_version = {number}")
+    if version < len(MIGRATIONS):
+        # A migration may rewrite personal data (roster NIKs sealed): the old page
+        # versions must not stay behind in the WAL file.
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return len(MIGRATIONS)

@@ -137,5 +137,5 @@ def test_a_second_tablet_watches_the_same_step(
     log_in(other, live_station, "supervisor1", "246810")
     assert other.text_content("#step-title") == "Identitas"
     assert "operator1" in other.text_content(".notice")
-    shot(other, "10-watching-portrait")
+    shot(other, "30-watching-portrait")
     other.context.close()

@@ -63,7 +63,7 @@ def test_pick_from_the_queue_fills_identity_with_live_checks(
 
 def test_day_report_view(page: Any, live_station: LiveStation) -> None:
     log_in(page, live_station)
-    page.click("button.nav:has-text('Akhir hari')")
+    page.click("button.nav:has-text('Dasbor')")
     page.wait_for_selector(".chart img")
     assert "Direkam" in page.text_content("dl.report")
     page.wait_for_function("document.querySelector('pre.receipt-text').textContent.length > 0")
@@ -91,7 +91,7 @@ def test_review_shows_what_the_identity_step_found(page: Any, live_station: Live
     page.wait_for_selector(".hands")
     while page.locator(".finger.next").count():
         page.click(".finger.next")
-        page.wait_for_timeout(50)
+        page.wait_for_selector(".hands[aria-busy=false]")  # this capture has finished
     page.click("text=Semua jari selesai")
     page.wait_for_selector("canvas.signature")
     draw_signature(page)

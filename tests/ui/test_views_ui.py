@@ -58,7 +58,7 @@ def test_day_end_upload_dashboard_and_technician(page: Any, tmp_path: Path) -> N
             page.click("nav button:text-is('Dasbor')")
             page.wait_for_selector("text=Rekaman tersegel, belum terkirim")
             page.wait_for_selector(".report dd")
-            shot(page, "11-dashboard")
+            shot(page, "31-dashboard")
             check_accessibility(page, "dashboard")
 
             page.click("nav button:text-is('Akhir hari')")
@@ -66,7 +66,7 @@ def test_day_end_upload_dashboard_and_technician(page: Any, tmp_path: Path) -> N
             finished = "text=Unggahan selesai dan diterima kantor pusat."
             page.wait_for_selector(finished, timeout=60_000)
             assert page.get_attribute("progress", "value") == page.get_attribute("progress", "max")
-            shot(page, "12-day-end")
+            shot(page, "32-day-end")
             check_accessibility(page, "day's end")
             assert len(collector.journal) >= 1
 
@@ -75,7 +75,7 @@ def test_day_end_upload_dashboard_and_technician(page: Any, tmp_path: Path) -> N
             page.wait_for_selector("img.test-image")
             page.click("text=Cetak tes")
             page.wait_for_selector("text=Cetak tes: berhasil")
-            shot(page, "13-technician")
+            shot(page, "33-technician")
             check_accessibility(page, "technician")
         finally:
             stop_station(station)

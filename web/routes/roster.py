@@ -16,7 +16,8 @@ from station.domain.roster import MAX_BYTES
 from station.domain.roster_queue import RosterQueue
 from station.errors import StationError
 from station.runtime import Station
-from web.auth import OperatorDep, StationDep
+from station.sealing.rosternik import RosterNikCipher
+from web.auth import OperatorDep, StationDep, SupervisorDep
 
 router = APIRouter(prefix="/api/roster", tags=["roster"])
 
@@ -31,7 +32,11 @@ class Letter(BaseModel):
 
 
 def _queue(station: Station) -> RosterQueue:
-    return RosterQueue(station.store, station.config.domain.eligibility)
+    return RosterQueue(
+        station.store,
+        station.config.domain.eligibility,
+        RosterNikCipher.in_data_dir(station.config.data_dir),
+    )
 
 
 def require_visit(station: Station, visit_id: int) -> dict[str, Any]:
@@ -78,6 +83,16 @@ async def import_roster(
 def queue(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
     return _queue(station).queue(visit_id)
+
+
+@router.delete(
+    "/visits/{visit_id}/niks",
+    summary="Forget the roster's full NIKs once the visit is over (masked NIKs stay)",
+)
+def forget_niks(visit_id: int, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
+    require_visit(station, visit_id)
+    dropped = _queue(station).forget_niks(visit_id, op.id)
+    return {"visit_id": visit_id, "niks_dropped": dropped}
 
 
 @router.post("/students/{student_id}/status", summary="Mark absent, ineligible, follow-up ...")

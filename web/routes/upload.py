@@ -4,19 +4,17 @@ upload (progress arrives as `upload` events on `/api/events`); export to media."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
-from station.access.operators import Operator
 from station.errors import StationError
-from web.auth import OperatorDep, StationDep, require_role
+from web.auth import OperatorDep, StationDep, SupervisorDep
 
 router = APIRouter(prefix="/api/upload", tags=["upload"])
-Supervisor = Annotated[Operator, Depends(require_role("supervisor", "technician"))]
 
 
 class Export(BaseModel):
@@ -29,13 +27,13 @@ def status(station: StationDep, op: OperatorDep) -> dict[str, Any]:
 
 
 @router.post("", status_code=202, summary="Close the day and upload (progress as events)")
-async def start(station: StationDep, op: Supervisor) -> JSONResponse:
+async def start(station: StationDep, op: SupervisorDep) -> JSONResponse:
     station.uploads.start()
     return JSONResponse(station.uploads.status(), status_code=202)
 
 
 @router.post("/export", summary="Write pending batches to removable media")
-def export(body: Export, station: StationDep, op: Supervisor) -> dict[str, Any]:
+def export(body: Export, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
     target = Path(body.to).resolve()
     roots = [root.resolve() for root in station.config.upload.export_roots]
     if not any(target.is_relative_to(root) and target != root for root in roots):
