@@ -16,6 +16,7 @@ from station import log_redaction, provision_cli
 from station.collector import cli as collector_cli
 from station.domain import cli as domain_cli
 from station.errors import StationError
+from station.fingerprints import cli as fingerprints_cli
 from station.photo import cli as photo_cli
 from station.receipts.cli import register as register_receipts
 from station.status_lights_cli import register as register_status_lights
@@ -193,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_status_lights(sub)
     upload_cli.register(sub)
     collector_cli.register(sub)
+    fingerprints_cli.register(sub)
     return parser
 
 

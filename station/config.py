@@ -22,6 +22,7 @@ from peripherals.device import Text
 from station.devices.settings import DevicesSettings
 from station.domain.settings import DomainSettings
 from station.errors import StationError
+from station.fingerprints.settings import FingerprintCaptureSettings
 from station.photo.settings import PhotoSettings
 from station.provisioning_settings import ProvisioningSettings
 from station.receipts.settings import ReceiptSettings
@@ -88,6 +89,7 @@ class StationConfig(BaseSettings):
     domain: DomainSettings = DomainSettings()
     receipts: ReceiptSettings = ReceiptSettings()
     upload: UploadSettings = UploadSettings()
+    fingerprints: FingerprintCaptureSettings = FingerprintCaptureSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyrage
 from fastapi.testclient import TestClient
 
+from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
 from station.sealing.seal import demo_office_identity, open_record
 from tests.conftest import IDENTITY, enroll_until, login, post
@@ -29,7 +30,7 @@ def test_whole_enrollment_is_sealed_and_stored(
     opened = open_record(ciphertext, demo_office_identity(station.config.data_dir))
     assert opened["photo.jpg"].startswith(b"\xff\xd8")
     assert opened["signature.png"].startswith(b"\x89PNG")
-    assert {f"finger_{f}.png" for f in range(1, 11)} <= set(opened)
+    assert {f"finger_{f}.{IMAGE_FORMAT}" for f in range(1, 11)} <= set(opened)
     assert b'"nik": "3514094101070001"' in opened["record.json"]
     wrong = pyrage.x25519.Identity.generate()
     try:

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from station.config import StationConfig, load_config
+from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
 from tests.conftest import CONSENT, login, plaintext_leaks, post, signature_png
 from tests.upload_support import Provisioned, provision
@@ -177,7 +178,8 @@ def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, 
     first = people[0]
     assert (first / "photo.jpg").read_bytes().startswith(b"\xff\xd8\xff")
     assert (first / "signature.png").read_bytes().startswith(b"\x89PNG")
-    assert (first / "finger_2.png").read_bytes().startswith(b"\x89PNG")
+    magic = b"\xff\xa0" if IMAGE_FORMAT == "wsq" else b"\x89PNG"  # station/fingerprints
+    assert (first / f"finger_2.{IMAGE_FORMAT}").read_bytes().startswith(magic)
     assert _nik(0) in (first / "record.json").read_text()
 
 

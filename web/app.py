@@ -16,6 +16,7 @@ from web.routes import (
     camera,
     enrollment,
     events,
+    fingerprints,
     health,
     receipts,
     registry,
@@ -50,6 +51,7 @@ def create_app(station: Station) -> FastAPI:
                receipts, upload, technician, simulator)
     for module in routers:
         app.include_router(module.router)
+    app.include_router(fingerprints.router)
     static = resources.files("web") / "static"
     app.mount("/", StaticFiles(directory=str(static), html=True), name="tablet")
     return app

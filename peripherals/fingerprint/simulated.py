@@ -1,88 +1,84 @@
-"""A fingerprint reader that makes a stable synthetic print per (person, finger).
+"""The station's simulated fingerprint reader: the real serial driver talking to the
+simulated module on a pty, so everything above the port runs the same code as on the Pi.
 
-`present(person, finger)` says whose finger will be placed next, as an applicant would
-put it on the glass; the same finger gives a matching template, another finger does not."""
+`present(person, finger)` says whose finger is on the glass (as an applicant would put it
+there), `withdraw()` lifts it; `simulator` gives access to fault injection and
+unplug/replug for demos, training and tests."""
 
 from __future__ import annotations
 
-import hashlib
-import threading
-import time
-
-import numpy as np
-
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
-from peripherals.fingerprint.port import FingerCapture, Light
-from peripherals.recording import Recording
-
-_NO_FINGER = Text("Tidak ada jari di pemindai.", "No finger on the scanner.")
-_GONE = Text("Pemindai sidik jari tidak terhubung.", "The fingerprint scanner is not connected.")
+from peripherals.fingerprint.driver import SerialFingerprintReader
+from peripherals.fingerprint.models import MODELS
+from peripherals.fingerprint.module_sim import Fault
+from peripherals.fingerprint.simulator import FingerprintSimulator
 
 
-class SimulatedFingerprintReader:
-    kind = "fingerprint"
+def _model_for(image_size: tuple[int, int]) -> str:
+    for model in MODELS.values():
+        if model.image_size == image_size:
+            return model.name
+    raise ValueError(f"no simulated module has a {image_size[0]}x{image_size[1]} sensor")
 
-    def __init__(self, image_size: tuple[int, int] = (256, 288), capture_s: float = 0.5) -> None:
-        self.image_size = image_size
-        self.capture_s = capture_s
-        self.unplugged = False
-        self.recording = Recording()
-        self._placement: tuple[str, int] | None = ("demo", 1)
-        self._count = 0
-        self._lock = threading.Lock()
 
-    def present(self, person: str, finger: int) -> None:
-        with self._lock:
-            self._placement = (person, finger)
-
-    def withdraw(self) -> None:
-        with self._lock:
-            self._placement = None
+class SimulatedFingerprintReader(SerialFingerprintReader):
+    def __init__(
+        self,
+        image_size: tuple[int, int] = (256, 288),
+        capture_s: float = 0.5,
+        *,
+        model: str | None = None,
+        baud: int = 57600,
+        pace: float | None = None,
+    ) -> None:
+        """`pace` scales the simulator's timing (1 = a real module at `baud`, 0 = instant);
+        when omitted, `capture_s=0` means instant (the station's tests) and anything else
+        real time."""
+        name = model or _model_for(image_size)
+        if pace is None:
+            pace = 0.0 if capture_s <= 0 else 1.0
+        self.simulator = FingerprintSimulator(name, baud=baud, pace=pace)
+        self.simulator.present("demo", 1)
+        super().__init__(
+            self.simulator.path,
+            model=name,
+            baud=baud,
+            # Even at pace 0 the simulator is another thread on a possibly busy machine.
+            reply_timeout_s=1.0,
+            poll_interval_s=0.05 if pace else 0.005,
+        )
+        self._started = False
 
     def open(self) -> None:
-        self._check()
+        if not self._started:
+            self.simulator.start()
+            self._started = True
+        super().open()
 
     def close(self) -> None:
-        pass
+        super().close()
+        if self._started:
+            self.simulator.stop()
+            self._started = False
 
-    def health(self) -> DeviceHealth:
-        if self.unplugged:
-            return DeviceHealth(self.kind, "simulated", False, _GONE)
-        return DeviceHealth(self.kind, "simulated", True, OK_TEXT)
+    def present(self, person: str, finger: int) -> None:
+        self.simulator.present(person, finger)
 
-    def capture(self, timeout_s: float) -> FingerCapture:
-        self._check()
-        with self._lock:
-            placement = self._placement
-            self._count += 1
-            attempt = self._count
-        if placement is None:
-            time.sleep(timeout_s)
-            raise DeviceError("no_finger", _NO_FINGER)
-        time.sleep(self.capture_s)
-        person, finger = placement
-        image = self._image(person, finger, attempt)
-        template = hashlib.sha256(f"{person}/{finger}".encode()).digest() * 16
-        self.recording.add("capture", placement)
-        return FingerCapture(image=image, template=template, module_ok=True, module_verdict="ok")
+    def withdraw(self) -> None:
+        self.simulator.withdraw()
 
-    def compare(self, template_a: bytes, template_b: bytes) -> int:
-        self._check()
-        return 200 if template_a == template_b else 0
+    def inject(self, fault: Fault, times: int = 1) -> None:
+        self.simulator.inject(fault, times)
 
-    def set_light(self, light: Light) -> None:
-        self.recording.add("light", light)
+    @property
+    def unplugged(self) -> bool:
+        return not self.simulator.plugged
 
-    def _check(self) -> None:
-        if self.unplugged:
-            raise DeviceError("fingerprint_gone", _GONE, unplugged=True)
+    @unplugged.setter
+    def unplugged(self, value: bool) -> None:
+        if value:
+            self.simulator.unplug()
+        else:
+            self.simulator.replug()
 
-    def _image(self, person: str, finger: int, attempt: int) -> np.ndarray:
-        width, height = self.image_size
-        seed = int.from_bytes(hashlib.sha256(f"{person}/{finger}".encode()).digest()[:4], "big")
-        rng = np.random.default_rng(seed)
-        freq, angle = rng.uniform(0.15, 0.3), rng.uniform(0, np.pi)
-        yy, xx = np.mgrid[:height, :width].astype(np.float32)
-        jitter = np.random.default_rng(attempt).uniform(-2, 2)
-        ridges = np.sin(freq * ((xx + jitter) * np.cos(angle) + yy * np.sin(angle)))
-        return ((ridges + 1) * 127).astype(np.uint8)
+
+__all__ = ["Fault", "SimulatedFingerprintReader"]

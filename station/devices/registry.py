@@ -17,6 +17,7 @@ from peripherals.indicator.simulated import SimulatedIndicator
 from peripherals.printer.port import ReceiptPrinter
 from peripherals.printer.simulated import SimulatedPrinter
 from station.devices.camera import real_camera
+from station.devices.fingerprint import real_fingerprint, simulated_fingerprint
 from station.devices.indicator import build_indicator
 from station.devices.printer import build_printer
 from station.devices.settings import DevicesSettings
@@ -134,18 +135,21 @@ def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
             frame_interval_s=scale / 30,
             still_s=0.3 * scale,
         )
-    if fallback("fingerprint", settings.fingerprint.adapter):
-        fingerprint_sim = SimulatedFingerprintReader(capture_s=0.5 * scale)
+    fingerprint: FingerprintReader | None = (
+        None if simulate else real_fingerprint(settings.fingerprint)
+    )
+    if fingerprint is None and fallback("fingerprint", settings.fingerprint.adapter):
+        fingerprint = fingerprint_sim = simulated_fingerprint(settings.fingerprint, scale)
     indicator = build_indicator(settings.indicator, simulate)
     if indicator is None:
         fallback("indicator", settings.indicator.adapter)
     printer = build_printer(settings.printer, simulate)
     if printer is None:
         fallback("printer", settings.printer.adapter)
-    assert camera is not None and fingerprint_sim is not None
+    assert camera is not None and fingerprint is not None
     return DeviceSet(
         camera=camera,
-        fingerprint=fingerprint_sim,
+        fingerprint=fingerprint,
         indicator=indicator or SimulatedIndicator(),
         printer=printer or SimulatedPrinter(
             paper_width_mm=settings.printer.paper_width_mm,

@@ -3,9 +3,10 @@ simulator (and the station says so loudly)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from station.settings_section import Section
 
@@ -24,6 +25,32 @@ class FingerprintSettings(Section):
     port: str = "/dev/serial0"
     baud: int = Field(57600, ge=9600, le=115200)
     capture_timeout_s: float = Field(10.0, gt=0, le=120)
+    # The module family member: decides the image size (256x288, R503 192x192), the
+    # library size and whether there is an LED ring (R503).
+    model: Literal["zfm20", "zfm60", "zfm70", "r307", "as608", "r503"] = "zfm70"
+    # Override the model's image size (both or neither).
+    image_width: int | None = Field(None, ge=16, le=1024)
+    image_height: int | None = Field(None, ge=16, le=1024)
+    # Raise the module's speed at start (SetSysPara; the module keeps it in flash). The
+    # driver remembers it in `baud_memory` and also probes for it after a restart.
+    raise_baud_to: int | None = Field(None, ge=9600, le=115200)
+    baud_memory: Path | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FingerprintSettings:
+        for name in ("baud", "raise_baud_to"):
+            value = getattr(self, name)
+            if value is not None and value % 9600:
+                raise ValueError(f"{name} must be a multiple of 9600 (e.g. 57600, 115200)")
+        if (self.image_width is None) != (self.image_height is None):
+            raise ValueError("give both image_width and image_height, or neither")
+        return self
+
+    @property
+    def image_size(self) -> tuple[int, int] | None:
+        if self.image_width is None or self.image_height is None:
+            return None
+        return (self.image_width, self.image_height)
 
 
 class IndicatorSettings(Section):

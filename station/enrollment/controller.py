@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-import cv2
 import numpy as np
 import sqlite_utils
 from PIL import Image, UnidentifiedImageError
@@ -32,6 +31,8 @@ from station.enrollment.forms import ConsentForm, IdentityForm
 from station.enrollment.machine import EnrollmentMachine
 from station.errors import StationError
 from station.events import EventBus
+from station.fingerprints.library import TodayLibrary
+from station.fingerprints.workflow import FingerprintStep
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.sealing.draftkey import DraftCipher
@@ -82,6 +83,15 @@ class EnrollmentController:
         self.photos = PhotoTaker(config.photo)
         # Called inside the commit's transaction (e.g. queueing the receipt): all or nothing.
         self.commit_hooks: list[CommitHook] = []
+        self.fingerprints = FingerprintStep(
+            config.fingerprints,
+            config.enrollment.finger_order,
+            devices.fingerprint,
+            TodayLibrary(store, devices.fingerprint),
+            store,
+            bus,
+            config.devices.fingerprint.capture_timeout_s,
+        )
         self._lock = asyncio.Lock()
         self._restore()
 
@@ -151,6 +161,7 @@ class EnrollmentController:
                     "signature": [c.detail for c in draft.captured("signature")],
                 },
                 "fingers_required": [str(f) for f in self.config.enrollment.finger_order],
+                "fingerprints": self.fingerprints.status(draft),
                 "must_repeat": draft.must_repeat,
             }
         return data
@@ -256,45 +267,54 @@ class EnrollmentController:
             return self._changed("photo_done")
 
     async def capture_finger(self, operator: Operator, position: int) -> dict[str, Any]:
+        """One attempt at one finger (station/fingerprints/workflow.py decides whether it
+        is kept, retried or, after the last attempt, force-captured)."""
         async with self._lock:
             draft = self._require_holder(operator, "fingerprints")
-            if position not in self.config.enrollment.finger_order:
-                raise StationError(
-                    "finger_unknown",
-                    Text(
-                        f"Jari nomor {position} tidak ada dalam urutan perekaman.",
-                        f"Finger {position} is not in the capture order.",
-                    ),
-                    status=422,
-                )
+            self._require_finger(position)
             self.devices.applicant.place_finger(str(draft.id), position)
-            reader = self.devices.fingerprint
-            timeout = self.config.devices.fingerprint.capture_timeout_s
-            result = await self._device("fingerprint", lambda: reader.capture(timeout))
-            ok, png = cv2.imencode(".png", result.image)
-            height, width = result.image.shape[:2]
-            capture = Capture(
-                "finger",
-                str(position),
-                {
-                    f"finger_{position}.png": png.tobytes(),
-                    f"finger_{position}.tmpl": result.template,
-                },
-                {
-                    "width": width,
-                    "height": height,
-                    "module_ok": result.module_ok,
-                    "module_verdict": result.module_verdict,
-                },
+            capture = await self.fingerprints.capture(
+                draft, position, operator, lambda call: self._device("fingerprint", call)
             )
+            if capture is None:
+                return self._changed("finger_retry")
             self._keep(draft, capture, operator)
             return self._changed("finger_captured")
+
+    async def request_finger_exception(
+        self, operator: Operator, position: int, kind: str, reason: str
+    ) -> dict[str, Any]:
+        async with self._lock:
+            draft = self._require_holder(operator, "fingerprints")
+            self._require_finger(position)
+            self.fingerprints.request_exception(draft, position, kind, reason, operator)
+            return self._changed("finger_exception_requested")
+
+    async def approve_finger_exception(
+        self, operator: Operator, position: int, supervisor: Operator
+    ) -> dict[str, Any]:
+        async with self._lock:
+            draft = self._require_holder(operator, "fingerprints")
+            self._require_finger(position)
+            capture = self.fingerprints.approve_exception(draft, position, supervisor)
+            self._keep(draft, capture, supervisor)
+            return self._changed("finger_exception_approved")
+
+    def _require_finger(self, position: int) -> None:
+        if position not in self.config.enrollment.finger_order:
+            raise StationError(
+                "finger_unknown",
+                Text(
+                    f"Jari nomor {position} tidak ada dalam urutan perekaman.",
+                    f"Finger {position} is not in the capture order.",
+                ),
+                status=422,
+            )
 
     async def finish_fingerprints(self, operator: Operator) -> dict[str, Any]:
         async with self._lock:
             draft = self._require_holder(operator, "fingerprints", "fingerprints_done")
-            done = {int(c.position) for c in draft.captured("finger")}
-            missing = [f for f in self.config.enrollment.finger_order if f not in done]
+            missing = self.fingerprints.missing(draft)
             if missing:
                 names = ", ".join(str(f) for f in missing)
                 raise StationError(
@@ -376,6 +396,7 @@ class EnrollmentController:
             self.machine.send("commit")
             self.draft = None
             self.last_committed = {"enrollment_id": draft.id, **summary}
+            await self.fingerprints.committed(draft)
             return self._changed("commit")
 
     async def next_student(self, operator: Operator) -> dict[str, Any]:
@@ -403,6 +424,7 @@ class EnrollmentController:
                 consent={},
             )
             self.drafts.forget_captures(draft)
+            self.fingerprints.forget()
             self.draft = None
             self.fault = None
             self.machine.send("cancel")

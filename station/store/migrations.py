@@ -254,12 +254,30 @@ def _data_dir(db: sqlite_utils.Database) -> Path:
     return Path(file).parent
 
 
+def _fingerprint_library(db: sqlite_utils.Database) -> None:
+    """Which slot of the fingerprint module's library holds which finger enrolled today
+    (station/fingerprints/library.py). No biometric bytes: those stay on the module."""
+    run_script(
+        db,
+        """
+        CREATE TABLE fingerprint_library (
+            slot INTEGER PRIMARY KEY,
+            enrollment_id INTEGER NOT NULL REFERENCES enrollments(id),
+            position INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            stored_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_foundation,
     _domain_registry,
     _receipt_jobs,
     _upload_batches,
     _roster_nik_sealed,
+    _fingerprint_library,
 ]
 
 

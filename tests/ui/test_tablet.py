@@ -86,7 +86,7 @@ def test_enroll_a_student_through_every_screen(page: Any, live_station: LiveStat
     page.wait_for_selector(".hands")
     while page.locator(".finger.next").count():
         page.click(".finger.next")
-        page.wait_for_timeout(50)
+        page.wait_for_selector(".hands[aria-busy=false]")  # this capture has finished
     shot(page, "06-fingerprints")
     check_accessibility(page, "fingerprints")
     page.click("text=Semua jari selesai")

@@ -91,7 +91,7 @@ def test_review_shows_what_the_identity_step_found(page: Any, live_station: Live
     page.wait_for_selector(".hands")
     while page.locator(".finger.next").count():
         page.click(".finger.next")
-        page.wait_for_timeout(50)
+        page.wait_for_selector(".hands[aria-busy=false]")  # this capture has finished
     page.click("text=Semua jari selesai")
     page.wait_for_selector("canvas.signature")
     draw_signature(page)

@@ -133,6 +133,18 @@ const WORDS = {
   selftest_ok: ["{device}: berhasil", "{device}: passed"],
   logs: ["Log terbaru", "Recent log"],
   refresh: ["Muat ulang", "Refresh"],
+  finger_todo: ["belum", "to do"], finger_done: ["selesai", "done"], finger_forced: ["dipaksa", "force-captured"],
+  finger_retry: ["ulangi", "retry"], finger_awaiting: ["menunggu supervisor", "awaiting supervisor"],
+  finger_exception: ["pengecualian", "exception"],
+  finger_retry_hint: ["{name}: kualitas {quality}, percobaan {attempt} dari {max}. Letakkan lagi, tekan rata.",
+    "{name}: quality {quality}, attempt {attempt} of {max}. Place it again, pressing flat."],
+  finger_exception_title: ["Jari tidak dapat direkam", "A finger that cannot be captured"],
+  finger_which: ["Jari", "Finger"], finger_kind: ["Sebab", "Kind"], finger_reason: ["Keterangan", "Reason"],
+  exception_missing: ["Tidak ada", "Missing"], exception_amputated: ["Diamputasi", "Amputated"],
+  exception_bandaged: ["Diperban", "Bandaged"], exception_unreadable: ["Tidak terbaca", "Unreadable"],
+  mark_exception: ["Tandai, minta persetujuan", "Mark, ask for approval"],
+  supervisor_name: ["Nama supervisor", "Supervisor's name"], supervisor_pin: ["PIN supervisor", "Supervisor's PIN"],
+  approve_exception: ["Setujui pengecualian", "Approve the exception"],
   error_network: ["Stasiun tidak menjawab. Periksa Wi-Fi tablet.", "The station does not answer. Check the tablet's Wi-Fi."],
 };
 

@@ -1,63 +1,119 @@
-// Fingerprints: two hands, each finger's state; tap a finger to capture it.
+// Fingerprints: two hands, each finger's state from the station (enrollment.fingerprints):
+// tap a finger to capture it; the guided next finger is outlined. A finger that cannot be
+// given is marked with a reason and approved by a supervisor's name and PIN on this tablet.
 import { post } from "../api.js";
-import { h } from "../dom.js";
-import { t } from "../i18n.js";
+import { field, formValues, h } from "../dom.js";
+import { pick, t } from "../i18n.js";
 
 const RIGHT = [5, 4, 3, 2, 1];
 const LEFT = [6, 7, 8, 9, 10];
+const KINDS = ["missing", "amputated", "bandaged", "unreadable"];
+const BASE = "/api/enrollment/fingerprints/";
 
 export function renderFingerprints(ctx, snapshot) {
   const hands = h("div", { class: "hands" });
   const detail = h("div", { class: "finger-detail", "aria-live": "polite" });
-  const done = h("button", { type: "button", class: "primary big", onclick: () => ctx.act(() => post("/api/enrollment/fingerprints/done")) }, t("fingers_done"));
+  const approvals = h("div", { class: "finger-approvals" });
+  const done = h("button", { type: "button", class: "primary big", onclick: () => ctx.act(() => post(BASE + "done")) }, t("fingers_done"));
   let busy = false;
 
   function draw(state) {
-    const enrollment = state.enrollment;
-    const required = enrollment.fingers_required.map(Number);
-    const captured = enrollment.captures.fingers;
-    const next = required.find((f) => !captured[String(f)]);
+    const status = state.enrollment.fingerprints;
+    const byPosition = new Map(status.fingers.map((f) => [f.position, f]));
     hands.innerHTML = "";
+    // While a capture runs, taps are ignored rather than the buttons disabled, so a quick
+    // second tap does not land on a button that vanishes under it.
+    hands.setAttribute("aria-busy", busy ? "true" : "false");
     for (const [label, order] of [["left_hand", LEFT], ["right_hand", RIGHT]]) {
       const row = h("div", { class: "hand" }, h("h3", {}, t(label)));
       const fingers = h("div", { class: "fingers" });
-      for (const finger of order) {
-        const info = captured[String(finger)];
-        const status = fingerStatus(info);
+      for (const position of order) {
+        const finger = byPosition.get(position);
+        const css = finger ? fingerStatus(finger) : "todo";
         fingers.append(h("button", {
-          type: "button", class: "finger " + status + (finger === next ? " next" : ""),
-          disabled: !required.includes(finger) || busy,
-          "aria-label": t("finger_" + finger) + " — " + status,
-          onclick: () => capture(finger),
-        }, h("span", { class: "name" }, t("finger_" + finger)), h("span", { class: "state" }, fingerBadge(info))));
+          type: "button", class: "finger " + css + (position === status.next ? " next" : ""),
+          disabled: !finger,
+          "aria-label": t("finger_" + position) + " — " + t("finger_" + css),
+          onclick: () => { if (!busy) capture(position); },
+        }, h("span", { class: "name" }, t("finger_" + position)), h("span", { class: "state" }, fingerBadge(finger)),
+        finger && finger.warnings.length ? h("span", { class: "warn-mark", "aria-hidden": "true" }, "⚠") : null));
       }
       row.append(fingers);
       hands.append(row);
     }
+    drawDetail(status);
+    drawApprovals(status);
   }
 
-  async function capture(finger) {
+  function drawDetail(status) {
+    detail.innerHTML = "";
+    for (const finger of status.fingers) {
+      const name = t("finger_" + finger.position);
+      for (const warning of finger.warnings) detail.append(h("p", { class: "hint warn" }, "⚠ " + name + ": " + pick(warning.message)));
+      if (finger.last_error) detail.append(h("p", { class: "hint bad" }, name + ": " + pick(finger.last_error.message)));
+      if (finger.status === "retry" && finger.last_attempt) {
+        detail.append(h("p", { class: "hint warn" }, t("finger_retry_hint", {
+          name, quality: finger.last_attempt.quality.score, attempt: finger.attempts, max: finger.max_attempts,
+        })));
+      }
+    }
+  }
+
+  function drawApprovals(status) {
+    approvals.innerHTML = "";
+    for (const finger of status.fingers.filter((f) => f.status === "exception_pending")) {
+      const form = h("form", { class: "card" },
+        h("p", {}, t("finger_" + finger.position) + ": " + pick(finger.exception.kind_name) + " — " + finger.exception.reason),
+        field(t("supervisor_name"), h("input", { name: "supervisor", autocomplete: "off", required: true })),
+        field(t("supervisor_pin"), h("input", { name: "pin", type: "password", inputmode: "numeric", autocomplete: "off", required: true })),
+        h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("approve_exception"))));
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        ctx.act(() => post(BASE + finger.position + "/exception/approve", formValues(form)));
+      });
+      approvals.append(form);
+    }
+  }
+
+  async function capture(position) {
     busy = true; draw(ctx.app.snapshot);
-    detail.textContent = t("finger_" + finger) + "…";
-    await ctx.act(() => post("/api/enrollment/fingerprints/" + finger + "/capture"));
-    busy = false; detail.textContent = "";
+    await ctx.act(() => post(BASE + position + "/capture"));
+    busy = false;
     draw(ctx.app.snapshot);
   }
 
+  const positions = snapshot.enrollment.fingers_required.map(Number);
+  const exception = h("form", { class: "card exception" },
+    h("h3", {}, t("finger_exception_title")),
+    field(t("finger_which"), h("select", { name: "position" }, positions.map((p) => h("option", { value: p }, t("finger_" + p))))),
+    field(t("finger_kind"), h("select", { name: "kind" }, KINDS.map((k) => h("option", { value: k }, t("exception_" + k))))),
+    field(t("finger_reason"), h("input", { name: "reason", minlength: 3, maxlength: 200, required: true })),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, t("mark_exception"))));
+  exception.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const values = formValues(exception);
+    ctx.act(() => post(BASE + values.position + "/exception", { kind: values.kind, reason: values.reason }));
+  });
+
   draw(snapshot);
   ctx.onSnapshot((state) => { if (state.step === "fingerprints") draw(state); });
-  return h("div", {}, hands, detail, h("div", { class: "actions" }, done));
+  return h("div", {}, hands, detail, approvals, h("div", { class: "actions" }, done), exception);
 }
 
-export function fingerStatus(info) {
-  if (!info) return "todo";
-  if (info.exception) return "exception";
-  if (info.force_captured) return "forced";
-  return "done";
+export function fingerStatus(finger) {
+  switch (finger.status) {
+    case "captured": return "done";
+    case "force_captured": return "forced";
+    case "exception": return "exception";
+    case "exception_pending": return "awaiting";
+    case "retry": return "retry";
+    default: return "todo";
+  }
 }
 
-function fingerBadge(info) {
-  if (!info) return "○";
-  if (info.exception) return "✕";
-  return info.quality !== undefined ? "✓ " + info.quality : "✓";
+function fingerBadge(finger) {
+  if (!finger || finger.status === "pending") return "○";
+  if (finger.status === "exception" || finger.status === "exception_pending") return "✕";
+  if (finger.status === "retry") return "↻ " + finger.attempts + "/" + finger.max_attempts;
+  return "✓ " + finger.quality;
 }

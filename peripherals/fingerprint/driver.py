@@ -1,0 +1,530 @@
+"""Driver for the ZhianTec / Grow UART fingerprint modules (ZFM-20/60/70, R307, AS608, R503).
+
+`FingerprintModule` is the instruction set, one method per instruction, over a
+`SerialLink`. `SerialFingerprintReader` implements the station's `FingerprintReader` port
+on top of it: connection and baud handling, capture, compare, the module's library for
+1:N checks, the R503 LED ring, and recovery after the module is unplugged and plugged
+back in (every call first reconnects if the link was lost).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import struct
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import serial
+
+from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals.fingerprint.confirmation import Confirmation, ModuleError, verdict
+from peripherals.fingerprint.link import LinkLost, LinkSilent, SerialFactory, SerialLink
+from peripherals.fingerprint.models import ModuleModel, baud_factor, model_named
+from peripherals.fingerprint.port import FingerCapture, Light
+from peripherals.fingerprint.protocol import (
+    DEFAULT_ADDRESS,
+    HANDSHAKE,
+    PACKET_SIZES,
+    Instruction,
+    Pid,
+    SysParam,
+    command,
+    data_packets,
+    unpack_image,
+)
+from peripherals.recording import Recording
+
+_UNPLUGGED = Text(
+    "Pemindai sidik jari tidak terhubung; periksa kabelnya.",
+    "The fingerprint scanner is not connected; check its cable.",
+)
+_NO_REPLY = Text(
+    "Pemindai sidik jari tidak menjawab; periksa kabel dan daya.",
+    "The fingerprint scanner does not answer; check its cable and power.",
+)
+_GARBLED = Text(
+    "Komunikasi dengan pemindai sidik jari terganggu; coba lagi.",
+    "Communication with the fingerprint scanner was garbled; try again.",
+)
+
+
+class _Garbled(Exception):
+    """A reply arrived but made no sense (wrong packet type, a data packet was lost)."""
+
+
+@dataclass(frozen=True)
+class SystemInfo:
+    status: int
+    system_id: int
+    library_size: int
+    security_level: int
+    address: int
+    packet_size: int  # bytes per data packet
+    baud: int
+
+
+class FingerprintModule:
+    """One method per instruction. Methods raise `ModuleError` for a non-ok confirmation
+    (except where a code is an answer: no finger, no match, not found) and `DeviceError`
+    for a link that is silent, garbled or gone. Idempotent exchanges are retried once
+    after silence or garbage."""
+
+    def __init__(
+        self,
+        link: SerialLink,
+        *,
+        address: int = DEFAULT_ADDRESS,
+        reply_timeout_s: float = 1.0,
+        retries: int = 1,
+    ) -> None:
+        self.link = link
+        self.address = address
+        self.reply_timeout_s = reply_timeout_s
+        self.retries = retries
+        self.packet_size = 128  # until ReadSysPara says otherwise
+        self.recording = Recording()
+        # What the two char buffers are known to hold, so a template already there is
+        # not sent again (512+ bytes, about 0.1 s at 57600 baud). Forgotten on anything
+        # that may have changed them, including any noise on the line (a module that
+        # restarted on its own announces itself with a stray 0x55).
+        self._held: dict[int, bytes] = {}
+        self._noise_mark = 0
+
+    # ---- exchanges ---------------------------------------------------------------------
+
+    def exchange(
+        self,
+        instruction: Instruction,
+        params: bytes = b"",
+        *,
+        send_data: bytes | None = None,
+        receive_data: bool = False,
+        retries: int | None = None,
+        timeout_s: float | None = None,
+    ) -> tuple[int, bytes, bytes]:
+        """Send one command; return (confirmation, ack data, bulk data received)."""
+        timeout = self.reply_timeout_s if timeout_s is None else timeout_s
+        attempts = 1 + (self.retries if retries is None else retries)
+        if instruction in _CHANGES_ONE_BUFFER and params:
+            self._held.pop(params[0], None)
+        elif instruction in _CHANGES_BUFFERS:
+            self._held.clear()
+        silent = False
+        for attempt in range(attempts):
+            if attempt:
+                self.recording.add("retry", instruction.name)
+            try:
+                result = self._exchange_once(instruction, params, send_data, receive_data, timeout)
+                self._distrust_after_noise()
+                return result
+            except LinkLost as exc:
+                raise self._lost() from exc
+            except LinkSilent:
+                silent = True
+            except _Garbled:
+                silent = False
+            # The module may still be sending the rest of a garbled reply.
+            try:
+                self.link.drain(quiet_s=max(0.05, 3000 / max(self.link.baud, 1)))
+            except LinkLost as exc:
+                raise self._lost() from exc
+        if silent:
+            raise DeviceError("fingerprint_no_reply", _NO_REPLY, unplugged=True)
+        raise DeviceError("fingerprint_garbled", _GARBLED)
+
+    def _exchange_once(
+        self,
+        instruction: Instruction,
+        params: bytes,
+        send_data: bytes | None,
+        receive_data: bool,
+        timeout: float,
+    ) -> tuple[int, bytes, bytes]:
+        self.link.send(command(instruction, params, self.address))
+        reply = self.link.read_packet(timeout)
+        if reply.pid != Pid.ACK or not reply.payload or reply.address != self.address:
+            raise _Garbled()
+        confirmation, data = reply.payload[0], reply.payload[1:]
+        if confirmation != Confirmation.OK:
+            return confirmation, data, b""
+        if send_data is not None:
+            self.link.send(b"".join(data_packets(send_data, self.packet_size, self.address)))
+        bulk = bytearray()
+        if receive_data:
+            lost_before = self.link.decoder.bad_checksums
+            while True:
+                packet = self.link.read_packet(timeout)
+                if packet.pid not in (Pid.DATA, Pid.END_DATA):
+                    raise _Garbled()
+                bulk += packet.payload
+                if packet.pid == Pid.END_DATA:
+                    break
+            if self.link.decoder.bad_checksums != lost_before:
+                raise _Garbled()  # a data packet was dropped: the transfer has a hole
+        return confirmation, data, bytes(bulk)
+
+    def _distrust_after_noise(self) -> None:
+        if self.link.decoder.discarded != self._noise_mark:
+            self._noise_mark = self.link.decoder.discarded
+            self._held.clear()
+
+    def holds(self, buffer: int, template: bytes) -> None:
+        """Note that `buffer` holds `template` (e.g. just read back with UpChar)."""
+        self._held[buffer] = template
+
+    def _lost(self) -> DeviceError:
+        self._held.clear()
+        self.link.close()
+        self.recording.add("lost", self.link.port)
+        return DeviceError("fingerprint_unplugged", _UNPLUGGED, unplugged=True)
+
+    def _ok(self, instruction: Instruction, params: bytes = b"", **kwargs: object) -> bytes:
+        confirmation, data, bulk = self.exchange(instruction, params, **kwargs)  # type: ignore[arg-type]
+        if confirmation != Confirmation.OK:
+            raise ModuleError(confirmation)
+        return bulk or data
+
+    # ---- the instruction set -----------------------------------------------------------
+
+    def verify_password(self, password: int = 0, *, timeout_s: float | None = None) -> None:
+        self._ok(Instruction.VFY_PWD, struct.pack(">I", password), timeout_s=timeout_s)
+
+    def read_sys_para(self) -> SystemInfo:
+        data = self._ok(Instruction.READ_SYS_PARA)
+        status, system_id, library, level, address, size_code, factor = struct.unpack(
+            ">HHHHIHH", data[:16]
+        )
+        info = SystemInfo(
+            status,
+            system_id,
+            library,
+            level,
+            address,
+            PACKET_SIZES.get(size_code, 128),
+            factor * 9600,
+        )
+        self.packet_size = info.packet_size
+        return info
+
+    def set_sys_para(self, parameter: SysParam, value: int) -> None:
+        # Not retried: a lost ack after a baud change must not be answered at the old speed.
+        self._ok(Instruction.SET_SYS_PARA, bytes([parameter, value]), retries=0)
+
+    def template_count(self) -> int:
+        return int(struct.unpack(">H", self._ok(Instruction.TEMPLATE_NUM)[:2])[0])
+
+    def read_index_table(self, page: int) -> set[int]:
+        bitmap = self._ok(Instruction.READ_INDEX_TABLE, bytes([page]))
+        return {
+            page * 256 + i * 8 + bit
+            for i, byte in enumerate(bitmap[:32])
+            for bit in range(8)
+            if byte >> bit & 1
+        }
+
+    def gen_img(self) -> int:
+        """The confirmation: 0 = image taken, 2 = no finger, 3 = capture failed."""
+        return self.exchange(Instruction.GEN_IMG)[0]
+
+    def img2tz(self, buffer: int) -> int:
+        """The confirmation: 0, or why the image gives no usable template."""
+        return self.exchange(Instruction.IMG2TZ, bytes([buffer]))[0]
+
+    def reg_model(self) -> None:
+        self._ok(Instruction.REG_MODEL)
+
+    def match(self) -> int:
+        """Score of buffer 1 against buffer 2; 0 when they do not match."""
+        confirmation, data, _ = self.exchange(Instruction.MATCH)
+        if confirmation == Confirmation.NO_MATCH:
+            return 0
+        if confirmation != Confirmation.OK:
+            raise ModuleError(confirmation)
+        return int(struct.unpack(">H", data[:2])[0])
+
+    def search(self, buffer: int, start: int, count: int) -> tuple[int, int] | None:
+        """(slot, score) of the best match in the library, or None."""
+        confirmation, data, _ = self.exchange(
+            Instruction.SEARCH,
+            struct.pack(">BHH", buffer, start, count),
+            timeout_s=max(self.reply_timeout_s, 3.0),  # a full library takes a while
+        )
+        if confirmation == Confirmation.NOT_FOUND:
+            return None
+        if confirmation != Confirmation.OK:
+            raise ModuleError(confirmation)
+        slot, score = struct.unpack(">HH", data[:4])
+        return int(slot), int(score)
+
+    def store(self, buffer: int, slot: int) -> None:
+        self._ok(Instruction.STORE, struct.pack(">BH", buffer, slot))
+
+    def load_char(self, buffer: int, slot: int) -> None:
+        self._ok(Instruction.LOAD_CHAR, struct.pack(">BH", buffer, slot))
+
+    def up_char(self, buffer: int) -> bytes:
+        return self._ok(Instruction.UP_CHAR, bytes([buffer]), receive_data=True)
+
+    def down_char(self, buffer: int, template: bytes) -> None:
+        if self._held.get(buffer) == template:
+            return
+        self._ok(Instruction.DOWN_CHAR, bytes([buffer]), send_data=template)
+        self._held[buffer] = template
+
+    def up_image(self) -> bytes:
+        return self._ok(Instruction.UP_IMAGE, receive_data=True)
+
+    def delete_char(self, slot: int, count: int = 1) -> None:
+        self._ok(Instruction.DELETE_CHAR, struct.pack(">HH", slot, count))
+
+    def empty(self) -> None:
+        self._ok(Instruction.EMPTY)
+
+    def get_echo(self) -> bool:
+        return self.exchange(Instruction.GET_ECHO)[0] == HANDSHAKE
+
+    def soft_reset(self) -> bool:
+        """True when the module announced itself again (a lone 0x55) after resetting."""
+        self._ok(Instruction.SOFT_RST, retries=0)
+        if HANDSHAKE in self.link.decoder.last_noise:
+            return True  # it arrived together with the ack
+        try:
+            return HANDSHAKE in self.link.read_raw(timeout_s=0.5)
+        except LinkLost as exc:
+            raise self._lost() from exc
+
+    def aura_led(self, control: int, speed: int, colour: int, count: int = 0) -> None:
+        self._ok(Instruction.AURA_LED_CONFIG, bytes([control, speed, colour, count]))
+
+
+# Instructions after which the driver no longer knows what the char buffers hold: the
+# buffer named by the first parameter, or both.
+_CHANGES_ONE_BUFFER = frozenset({Instruction.IMG2TZ, Instruction.LOAD_CHAR, Instruction.DOWN_CHAR})
+_CHANGES_BUFFERS = frozenset(
+    {
+        Instruction.REG_MODEL,
+        Instruction.SOFT_RST,
+        Instruction.VFY_PWD,  # sent on (re)connection: the module may have restarted
+    }
+)
+
+# R503 ring: (control, speed, colour, count). Control 1 breathe, 2 flash, 3 on, 4 off;
+# colour 1 red, 2 blue, 4 green.
+AURA: dict[Light, tuple[int, int, int, int]] = {
+    "waiting": (1, 100, 2, 0),
+    "success": (3, 0, 4, 0),
+    "failure": (2, 40, 1, 3),
+    "off": (4, 0, 0, 0),
+}
+
+
+class SerialFingerprintReader:
+    """The `FingerprintReader` port over a UART module."""
+
+    kind = "fingerprint"
+
+    def __init__(
+        self,
+        port: str,
+        *,
+        model: str | ModuleModel = "zfm70",
+        image_size: tuple[int, int] | None = None,
+        baud: int = 57600,
+        raise_baud_to: int | None = None,
+        baud_memory: Path | None = None,
+        address: int = DEFAULT_ADDRESS,
+        password: int = 0,
+        reply_timeout_s: float = 1.0,
+        poll_interval_s: float = 0.05,
+        serial_factory: SerialFactory = serial.Serial,
+    ) -> None:
+        """`baud` is the module's factory speed; `raise_baud_to` (optional) is set with
+        SetSysPara at start and remembered in `baud_memory` (a small JSON file) because the
+        module keeps it in flash: after a restart the module only answers at that speed."""
+        self.model = model if isinstance(model, ModuleModel) else model_named(model)
+        self.image_size = image_size or self.model.image_size
+        self.baud = baud
+        self.raise_baud_to = raise_baud_to
+        self.baud_memory = baud_memory
+        self.password = password
+        self.poll_interval_s = poll_interval_s
+        self.module = FingerprintModule(
+            SerialLink(port, serial_factory=serial_factory),
+            address=address,
+            reply_timeout_s=reply_timeout_s,
+        )
+        self.recording = self.module.recording
+        self.info: SystemInfo | None = None
+        self._lock = threading.RLock()
+        self._remembered_baud = self._load_remembered_baud()
+        self._last_error: DeviceError | None = None
+
+    @property
+    def port(self) -> str:
+        return self.module.link.port
+
+    @property
+    def library_size(self) -> int:
+        return self.info.library_size if self.info else self.model.library_size
+
+    # ---- lifecycle ---------------------------------------------------------------------
+
+    def open(self) -> None:
+        with self._lock:
+            self._connect()
+
+    def close(self) -> None:
+        with self._lock:
+            self.module.link.close()
+
+    def health(self) -> DeviceHealth:
+        adapter = f"serial:{self.port}"
+        if not self._lock.acquire(blocking=False):
+            return DeviceHealth(self.kind, adapter, True, OK_TEXT)  # busy capturing
+        try:
+            self._ensure_connected()
+            self.module.exchange(Instruction.GET_ECHO)
+            return DeviceHealth(self.kind, adapter, True, OK_TEXT)
+        except DeviceError as exc:
+            return DeviceHealth(self.kind, adapter, False, exc.text)
+        finally:
+            self._lock.release()
+
+    def _ensure_connected(self) -> None:
+        if not self.module.link.is_open:
+            self._connect()
+
+    def _connect(self) -> None:
+        link = self.module.link
+        if not link.device_present:
+            link.close()
+            raise DeviceError("fingerprint_unplugged", _UNPLUGGED, unplugged=True)
+        candidates = dict.fromkeys(
+            b for b in (self._remembered_baud, self.baud, self.raise_baud_to) if b
+        )
+        # Several speeds to try: a short wait each (a module answers VfyPwd in
+        # milliseconds); one speed: the normal reply timeout.
+        probe_s = self.module.reply_timeout_s if len(candidates) == 1 else 0.3
+        for candidate in candidates:
+            try:
+                link.open(candidate)
+                self.module.verify_password(self.password, timeout_s=probe_s)
+                break
+            except LinkLost as exc:
+                raise self.module._lost() from exc
+            except DeviceError as exc:
+                if exc.unplugged and exc.code == "fingerprint_unplugged":
+                    raise
+                if isinstance(exc, ModuleError):
+                    raise  # it answered: wrong password or address, not a speed problem
+        else:
+            link.close()
+            raise DeviceError("fingerprint_no_reply", _NO_REPLY, unplugged=True)
+        self.info = self.module.read_sys_para()
+        if self.raise_baud_to and link.baud != self.raise_baud_to:
+            self._raise_baud(self.raise_baud_to)
+        self.recording.add("connected", link.baud)
+
+    def _raise_baud(self, baud: int) -> None:
+        self.module.set_sys_para(SysParam.BAUD, baud_factor(baud))
+        try:
+            self.module.link.set_baud(baud)
+        except LinkLost as exc:
+            raise self.module._lost() from exc
+        self._remember_baud(baud)
+        self.module.verify_password(self.password)
+
+    def _load_remembered_baud(self) -> int | None:
+        if self.baud_memory is None:
+            return None
+        try:
+            value = json.loads(self.baud_memory.read_text())["baud"]
+            return int(value) if isinstance(value, int) else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _remember_baud(self, baud: int) -> None:
+        self._remembered_baud = baud
+        if self.baud_memory is not None:
+            with contextlib.suppress(OSError):
+                self.baud_memory.parent.mkdir(parents=True, exist_ok=True)
+                staging = self.baud_memory.with_suffix(".tmp")
+                staging.write_text(json.dumps({"port": self.port, "baud": baud}))
+                staging.replace(self.baud_memory)
+
+    # ---- the port ----------------------------------------------------------------------
+
+    def capture(self, timeout_s: float) -> FingerCapture:
+        with self._lock:
+            self._ensure_connected()
+            self.set_light("waiting")
+            deadline = time.monotonic() + timeout_s
+            while True:
+                confirmation = self.module.gen_img()
+                if confirmation == Confirmation.OK:
+                    break
+                if confirmation != Confirmation.NO_FINGER:
+                    raise ModuleError(confirmation)
+                if time.monotonic() >= deadline:
+                    raise ModuleError(Confirmation.NO_FINGER)
+                time.sleep(self.poll_interval_s)
+            made = self.module.img2tz(1)
+            template = self.module.up_char(1) if made == Confirmation.OK else b""
+            if template:
+                self.module.holds(1, template)
+            width, height = self.image_size
+            raw = self.module.up_image()
+            try:
+                image = unpack_image(raw, width, height)
+            except ValueError:
+                raise DeviceError(
+                    "fingerprint_image_size",
+                    Text(
+                        f"Ukuran gambar dari modul ({len(raw)} byte) tidak sesuai {width}x"
+                        f"{height}; periksa model pemindai di konfigurasi.",
+                        f"The module sent {len(raw)} image bytes, not {width}x{height}; "
+                        "check the scanner model in the configuration.",
+                    ),
+                ) from None
+            self.recording.add("capture", verdict(made))
+            return FingerCapture(
+                image=image, template=template, module_ok=made == 0, module_verdict=verdict(made)
+            )
+
+    def compare(self, template_a: bytes, template_b: bytes) -> int:
+        with self._lock:
+            self._ensure_connected()
+            self.module.down_char(1, template_a)
+            self.module.down_char(2, template_b)
+            return self.module.match()
+
+    def set_light(self, light: Light) -> None:
+        with self._lock:
+            self.recording.add("light", light)
+            if self.model.aura_led:
+                self._ensure_connected()
+                self.module.aura_led(*AURA[light])
+
+    # ---- the module's own library, for 1:N checks ---------------------------------------
+
+    def remember(self, template: bytes, slot: int) -> None:
+        """Keep `template` in the module's flash at `slot` (0 .. library_size - 1)."""
+        with self._lock:
+            self._ensure_connected()
+            self.module.down_char(1, template)
+            self.module.store(1, slot)
+
+    def identify(self, template: bytes) -> tuple[int, int] | None:
+        """1:N: (slot, score) of the best match among the remembered templates, or None."""
+        with self._lock:
+            self._ensure_connected()
+            self.module.down_char(1, template)
+            return self.module.search(1, 0, self.library_size)
+
+    def forget_all(self) -> None:
+        with self._lock:
+            self._ensure_connected()
+            self.module.empty()

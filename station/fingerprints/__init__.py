@@ -1,0 +1,1 @@
+"""Ten-finger capture: quality, image storage, the guided workflow."""

@@ -1,0 +1,427 @@
+"""The fingerprints step of an enrollment: ten fingers in a guided order.
+
+For each finger: wait for it on the glass, capture, let the module make a template,
+score the image (quality.py). A good attempt (the module made a template and the score
+reaches `min_quality`) is kept. Otherwise the operator retries, up to `max_attempts`;
+then the best attempt is kept and flagged force-captured with its retry count (the
+MOSIP registration client's practice). A finger that cannot be given (missing,
+amputated, bandaged, unreadable) is marked by the operator with a reason and approved by
+a supervisor's PIN; both are recorded with who and when. Never silent: a finger placed
+for two positions, or a finger that matches someone enrolled earlier today at this
+station, gives a warning on the finger, in the API, the events and the sealed record.
+
+Attempts and kept images/templates stay in memory. A kept finger becomes a foundation
+`Capture` (bytes sealed at commit, metadata stored); nothing biometric is written here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from peripherals.device import DeviceError, Text
+from peripherals.fingerprint.port import FingerprintReader
+from station.access.operators import Operator
+from station.enrollment.draft import Capture, Draft
+from station.errors import StationError
+from station.events import EventBus
+from station.fingerprints.fingers import INDEX_FINGERS, finger_name, hand
+from station.fingerprints.imaging import IMAGE_FORMAT, encode_image
+from station.fingerprints.library import TodayLibrary
+from station.fingerprints.quality import QualityReport, assess
+from station.fingerprints.settings import FingerprintCaptureSettings
+from station.store import audit
+from station.store.db import Store
+
+log = logging.getLogger(__name__)
+
+Status = Literal["pending", "retry", "captured", "force_captured", "exception_pending", "exception"]
+DONE: frozenset[str] = frozenset({"captured", "force_captured", "exception"})
+ExceptionKind = Literal["missing", "amputated", "bandaged", "unreadable"]
+EXCEPTION_KINDS: dict[str, Text] = {
+    "missing": Text("jari tidak ada", "finger missing"),
+    "amputated": Text("jari diamputasi", "finger amputated"),
+    "bandaged": Text("jari diperban", "finger bandaged"),
+    "unreadable": Text("sidik jari tidak terbaca", "fingerprint unreadable"),
+}
+# Runs a blocking device call off the event loop, turning device faults into the
+# station's fault state (EnrollmentController._device).
+Runner = Callable[[Callable[[], Any]], Awaitable[Any]]
+
+
+def _text(text: Text) -> dict[str, str]:
+    return {"id": text.id, "en": text.en}
+
+
+@dataclass
+class Attempt:
+    number: int
+    at: str
+    image: npt.NDArray[np.uint8]  # memory only
+    template: bytes  # memory only; empty when the module could not make one
+    module_ok: bool
+    module_verdict: str
+    quality: QualityReport
+
+    def good(self, min_quality: int) -> bool:
+        return self.usable and self.quality.score >= min_quality
+
+    @property
+    def usable(self) -> bool:
+        return self.module_ok and bool(self.template)
+
+    def rank(self) -> tuple[bool, int]:
+        """Best attempt: one with a template first, then the higher quality score."""
+        return (self.usable, self.quality.score)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "at": self.at,
+            "module_ok": self.module_ok,
+            "module_verdict": self.module_verdict,
+            "quality": self.quality.as_json(),
+        }
+
+
+@dataclass
+class FingerRecord:
+    position: int
+    status: Status = "pending"
+    attempts: list[Attempt] = field(default_factory=list)
+    kept: Attempt | None = None
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    exception: dict[str, Any] | None = None
+    last_error: dict[str, Any] | None = None
+
+    def as_json(self, max_attempts: int) -> dict[str, Any]:
+        last = self.attempts[-1] if self.attempts else None
+        return {
+            "position": self.position,
+            "hand": hand(self.position),
+            "name": _text(finger_name(self.position)),
+            "index_finger": self.position in INDEX_FINGERS,
+            "status": self.status,
+            "attempts": len(self.attempts),
+            "max_attempts": max_attempts,
+            "quality": self.kept.quality.score if self.kept else None,
+            "module_verdict": self.kept.module_verdict if self.kept else None,
+            "force_captured": self.status == "force_captured",
+            "last_attempt": last.summary() if last else None,
+            "warnings": self.warnings,
+            "exception": self.exception,
+            "last_error": self.last_error,
+        }
+
+
+@dataclass
+class FingerSession:
+    enrollment_id: int
+    fingers: dict[int, FingerRecord]
+
+
+class FingerprintStep:
+    def __init__(
+        self,
+        settings: FingerprintCaptureSettings,
+        order: list[int],
+        reader: FingerprintReader,
+        library: TodayLibrary,
+        store: Store,
+        bus: EventBus,
+        capture_timeout_s: float,
+    ) -> None:
+        self.settings = settings
+        self.order = order
+        self.reader = reader
+        self.library = library
+        self.store = store
+        self.bus = bus
+        self.capture_timeout_s = capture_timeout_s
+        self._session: FingerSession | None = None
+
+    # ---- state ---------------------------------------------------------------------
+
+    def session(self, draft: Draft) -> FingerSession:
+        """The current draft's fingers; any other draft's (cancelled) are dropped."""
+        if self._session is None or self._session.enrollment_id != draft.id:
+            self._session = FingerSession(draft.id, {p: FingerRecord(p) for p in self.order})
+        return self._session
+
+    def forget(self) -> None:
+        self._session = None
+
+    def status(self, draft: Draft | None) -> dict[str, Any] | None:
+        """Per-finger status for the tablet's hand diagram."""
+        if draft is None:
+            return None
+        session = self.session(draft)
+        fingers = [session.fingers[p] for p in self.order]
+        waiting = [f.position for f in fingers if f.status not in DONE]
+        to_capture = [f.position for f in fingers if f.status in ("pending", "retry")]
+        return {
+            "order": self.order,
+            "next": to_capture[0] if to_capture else None,  # the guided order
+            "missing": waiting,
+            "complete": not waiting,
+            "max_attempts": self.settings.max_attempts,
+            "min_quality": self.settings.min_quality,
+            "image_format": IMAGE_FORMAT,
+            "fingers": [f.as_json(self.settings.max_attempts) for f in fingers],
+        }
+
+    def missing(self, draft: Draft) -> list[int]:
+        session = self.session(draft)
+        return [p for p in self.order if session.fingers[p].status not in DONE]
+
+    def _publish(self, draft: Draft, finger: FingerRecord) -> None:
+        self.bus.publish(
+            "fingerprint",
+            {"enrollment_id": draft.id, **finger.as_json(self.settings.max_attempts)},
+        )
+
+    def _restart(self, draft: Draft, finger: FingerRecord) -> FingerRecord:
+        """A finger already kept or excepted is being done again: start it afresh."""
+        if finger.status not in DONE and finger.status != "exception_pending":
+            return finger
+        draft.captures.pop(("finger", str(finger.position)), None)
+        fresh = FingerRecord(finger.position)
+        self.session(draft).fingers[finger.position] = fresh
+        return fresh
+
+    # ---- capture -------------------------------------------------------------------
+
+    async def capture(
+        self, draft: Draft, position: int, operator: Operator, run: Runner
+    ) -> Capture | None:
+        """One attempt at `position`. Returns the Capture to keep once the finger is
+        done (good, or force-captured after the last attempt), else None (retry)."""
+        finger = self._restart(draft, self.session(draft).fingers[position])
+        reader, timeout = self.reader, self.capture_timeout_s
+        try:
+            result = await run(lambda: reader.capture(timeout))
+        except StationError as error:
+            # No finger in time, finger lifted...: tell the operator, not an attempt.
+            finger.last_error = {"code": error.code, "message": _text(error.text)}
+            self._publish(draft, finger)
+            raise
+        quality = await asyncio.to_thread(assess, result.image)
+        attempt = Attempt(
+            len(finger.attempts) + 1,
+            audit.now_iso(),
+            result.image,
+            result.template,
+            result.module_ok,
+            result.module_verdict,
+            quality,
+        )
+        finger.attempts.append(attempt)
+        finger.last_error = None
+        self._audit(draft, operator, "finger_attempt", position, attempt.summary())
+        good = attempt.good(self.settings.min_quality)
+        if not good and len(finger.attempts) < self.settings.max_attempts:
+            finger.status = "retry"
+            await run(lambda: reader.set_light("failure"))
+            self._publish(draft, finger)
+            return None
+        finger.kept = attempt if good else max(finger.attempts, key=Attempt.rank)
+        finger.status = "captured" if good else "force_captured"
+        await run(lambda: reader.set_light("success" if good else "failure"))
+        finger.warnings = await self._checks(draft, finger, operator, run)
+        self._publish(draft, finger)
+        return await self._as_capture(finger)
+
+    async def _checks(
+        self, draft: Draft, finger: FingerRecord, operator: Operator, run: Runner
+    ) -> list[dict[str, Any]]:
+        assert finger.kept is not None
+        template = finger.kept.template
+        warnings: list[dict[str, Any]] = []
+        if not template:
+            return warnings
+        reader = self.reader
+        if self.settings.check_same_finger:
+            others = [
+                other
+                for other in self.session(draft).fingers.values()
+                if other is not finger and other.kept is not None and other.kept.template
+            ]
+            theirs = [other.kept.template for other in others if other.kept is not None]
+            # One trip to the device thread; the driver keeps `template` in the module.
+            scores = await run(lambda: [reader.compare(template, t) for t in theirs])
+            for other, score in zip(others, scores, strict=True):
+                if score > 0:
+                    warnings.append(_same_finger(other.position, score))
+                    other.warnings.append(_same_finger(finger.position, score))
+                    self._refresh_detail(draft, other)
+                    self._publish(draft, other)
+        if self.settings.check_enrolled_today:
+            library, enrollment = self.library, draft.id
+            hit = await run(lambda: library.identify(template, enrollment))
+            if hit is not None:
+                # The day's report counts these (station/domain/enrollment_facts.py).
+                self._audit(draft, operator, "duplicate_warned", finger.position, {"matched": hit})
+                warnings.append(
+                    {
+                        "code": "matches_enrolled_today",
+                        **hit,
+                        "message": _text(
+                            Text(
+                                "Sidik jari ini cocok dengan orang yang sudah direkam hari ini"
+                                f" di stasiun ini (tanda terima {hit['receipt_number']}).",
+                                "This finger matches someone already enrolled today at this"
+                                f" station (receipt {hit['receipt_number']}).",
+                            )
+                        ),
+                    }
+                )
+        return warnings
+
+    def _detail(self, finger: FingerRecord) -> dict[str, Any]:
+        detail: dict[str, Any] = {
+            "name": _text(finger_name(finger.position)),
+            "status": finger.status,
+            "attempts": len(finger.attempts),
+            "warnings": finger.warnings,
+        }
+        if finger.kept is not None:
+            height, width = finger.kept.image.shape[:2]
+            detail |= {
+                "image_format": IMAGE_FORMAT,
+                "width": width,
+                "height": height,
+                "quality": finger.kept.quality.as_json(),
+                "module_ok": finger.kept.module_ok,
+                "module_verdict": finger.kept.module_verdict,
+                "kept_attempt": finger.kept.number,
+                "force_captured": finger.status == "force_captured",
+                "retries": len(finger.attempts) - 1,
+            }
+        if finger.exception is not None:
+            detail["exception"] = finger.exception
+        return detail
+
+    def _refresh_detail(self, draft: Draft, finger: FingerRecord) -> None:
+        kept = draft.captures.get(("finger", str(finger.position)))
+        if kept is not None:
+            kept.detail = self._detail(finger)
+
+    async def _as_capture(self, finger: FingerRecord) -> Capture:
+        kept = finger.kept
+        assert kept is not None
+        image = await asyncio.to_thread(encode_image, kept.image)
+        files = {f"finger_{finger.position}.{IMAGE_FORMAT}": image}
+        if kept.template:
+            files[f"finger_{finger.position}.tmpl"] = kept.template
+        return Capture("finger", str(finger.position), files, self._detail(finger))
+
+    # ---- exceptions ----------------------------------------------------------------
+
+    def request_exception(
+        self, draft: Draft, position: int, kind: str, reason: str, operator: Operator
+    ) -> None:
+        finger = self._restart(draft, self.session(draft).fingers[position])
+        finger.status = "exception_pending"
+        finger.exception = {
+            "kind": kind,
+            "kind_name": _text(EXCEPTION_KINDS[kind]),
+            "reason": reason,
+            "requested_by": {"id": operator.id, "name": operator.name},
+            "requested_at": audit.now_iso(),
+            "approved_by": None,
+            "approved_at": None,
+        }
+        self._audit(draft, operator, "finger_exception_requested", position, finger.exception)
+        self._publish(draft, finger)
+
+    def approve_exception(self, draft: Draft, position: int, supervisor: Operator) -> Capture:
+        finger = self.session(draft).fingers[position]
+        if finger.status != "exception_pending" or finger.exception is None:
+            raise StationError(
+                "no_exception_pending",
+                Text(
+                    f"Tidak ada pengecualian yang menunggu persetujuan untuk"
+                    f" {finger_name(position).id}.",
+                    f"No exception awaits approval for the {finger_name(position).en}.",
+                ),
+                status=409,
+            )
+        finger.exception |= {
+            "approved_by": {"id": supervisor.id, "name": supervisor.name},
+            "approved_at": audit.now_iso(),
+        }
+        finger.status = "exception"
+        if position in INDEX_FINGERS:
+            finger.warnings = [
+                {
+                    "code": "index_finger_exception",
+                    "message": _text(
+                        Text(
+                            "Telunjuk disimpan di chip KTP-el; kantor pusat akan melihat"
+                            " pengecualian ini.",
+                            "Index fingers are stored on the KTP-el chip; the central office"
+                            " will see this exception.",
+                        )
+                    ),
+                }
+            ]
+        self._audit(draft, supervisor, "finger_exception_approved", position, finger.exception)
+        self._publish(draft, finger)
+        return Capture("finger", str(position), {}, self._detail(finger))
+
+    # ---- after commit --------------------------------------------------------------
+
+    async def committed(self, draft: Draft) -> None:
+        """Keep the committed person's templates for today's 1:N checks. The record is
+        already sealed: a failing module here is logged, never undoes the commit."""
+        session = self.session(draft)
+        templates = {
+            p: f.kept.template
+            for p, f in session.fingers.items()
+            if f.kept is not None and f.kept.template and f.status in DONE
+        }
+        self.forget()
+        if not (templates and self.settings.check_enrolled_today):
+            return
+        try:
+            await asyncio.to_thread(self.library.remember, draft.id, templates)
+        except DeviceError as error:
+            log.warning("today's fingerprint library not updated: %s", error.code)
+
+    def _audit(
+        self,
+        draft: Draft,
+        operator: Operator,
+        action: str,
+        position: int,
+        detail: dict[str, Any],
+    ) -> None:
+        with self.store.transaction() as db:
+            audit.record(
+                db,
+                action,
+                operator_id=operator.id,
+                enrollment_id=draft.id,
+                detail={"position": position, **detail},
+            )
+
+
+def _same_finger(other: int, score: int) -> dict[str, Any]:
+    name = finger_name(other)
+    return {
+        "code": "same_finger_twice",
+        "other_position": other,
+        "score": score,
+        "message": _text(
+            Text(
+                f"Sepertinya jari yang sama dengan {name.id}; periksa jari yang diletakkan.",
+                f"This looks like the same finger as the {name.en}; check which finger was placed.",
+            )
+        ),
+    }

@@ -1,0 +1,51 @@
+"""The fingerprints screen in a real browser: an exception marked by the operator and
+approved with a supervisor's name and PIN, then the guided capture of the other fingers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.conftest import enroll_until
+from tests.ui.conftest import LiveStation, shot
+from tests.ui.test_tablet import check_accessibility, log_in
+
+
+def test_exception_with_supervisor_approval_on_the_tablet(
+    page: Any, live_station: LiveStation
+) -> None:
+    with httpx.Client(base_url=live_station.url) as client:
+        token = client.post(
+            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
+        ).json()["token"]
+        enroll_until(client, {"Authorization": "Bearer " + token}, "fingerprints")  # type: ignore[arg-type]
+
+    log_in(page, live_station)
+    page.wait_for_selector(".hands")
+    assert page.locator(".finger.next").count() == 1
+    form = page.locator("form.exception")
+    form.locator("select[name=position]").select_option("9")
+    form.locator("select[name=kind]").select_option("bandaged")
+    form.locator("input[name=reason]").fill("luka bakar, diperban")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(".finger.awaiting")
+
+    approval = page.locator(".finger-approvals form")
+    approval.locator("input[name=supervisor]").fill("supervisor1")
+    approval.locator("input[name=pin]").fill("000000")
+    approval.locator("button[type=submit]").click()
+    page.wait_for_selector("#error:not([hidden])")
+    assert "supervisor" in page.text_content("#error").lower()
+    approval.locator("input[name=pin]").fill("246810")
+    approval.locator("button[type=submit]").click()
+    page.wait_for_selector(".finger.exception")
+
+    while page.locator(".finger.next").count():
+        page.click(".finger.next")
+        page.wait_for_selector(".hands[aria-busy=false]")
+    assert page.locator(".finger.done").count() == 9
+    shot(page, "06b-fingerprint-exception")
+    check_accessibility(page, "fingerprints with an exception")
+    page.click("text=Semua jari selesai")
+    page.wait_for_selector("canvas.signature")

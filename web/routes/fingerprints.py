@@ -1,0 +1,78 @@
+"""The ten-finger capture beyond one attempt: per-finger status for the hand diagram,
+and exceptions (a finger that cannot be given) approved by a supervisor's PIN.
+
+Capturing one finger is `POST /api/enrollment/fingerprints/{position}/capture` (in the
+enrollment router); its answer, like every state, carries `enrollment.fingerprints`."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from peripherals.device import Text
+from station.errors import StationError
+from web.auth import OperatorDep, StationDep
+
+router = APIRouter(prefix="/api/enrollment/fingerprints", tags=["fingerprints"])
+State = dict[str, Any]
+
+
+class ExceptionRequest(BaseModel):
+    kind: Literal["missing", "amputated", "bandaged", "unreadable"]
+    reason: str = Field(min_length=3, max_length=200)
+
+
+class SupervisorApproval(BaseModel):
+    supervisor: str = Field(min_length=1, max_length=64)
+    pin: str = Field(min_length=1, max_length=32)
+
+
+@router.get("", summary="Per-finger status of the enrollment in progress (hand diagram)")
+def status(station: StationDep, op: OperatorDep) -> State:
+    controller = station.controller
+    fingers = controller.fingerprints.status(controller.draft)
+    if fingers is None:
+        raise StationError(
+            "no_enrollment",
+            Text("Tidak ada perekaman yang berjalan.", "No enrollment is in progress."),
+            status=404,
+        )
+    return fingers
+
+
+@router.post("/{position}/exception", summary="Mark a finger that cannot be captured")
+async def request_exception(
+    position: int, body: ExceptionRequest, station: StationDep, op: OperatorDep
+) -> State:
+    return await station.controller.request_finger_exception(
+        op, position, body.kind, body.reason.strip()
+    )
+
+
+@router.post(
+    "/{position}/exception/approve",
+    summary="A supervisor approves the exception with their name and PIN at this tablet",
+)
+async def approve_exception(
+    position: int, body: SupervisorApproval, station: StationDep, op: OperatorDep
+) -> State:
+    try:
+        supervisor = await asyncio.to_thread(
+            station.access.verify_supervisor, body.supervisor, body.pin
+        )
+    except StationError as error:
+        if error.status != 401:
+            raise
+        # Not 401: the operator's own session is fine, only the approval failed.
+        raise StationError(
+            "approval_refused",
+            Text(
+                "Nama atau PIN supervisor salah; pengecualian belum disetujui.",
+                "Wrong supervisor name or PIN; the exception is not approved.",
+            ),
+            status=403,
+        ) from None
+    return await station.controller.approve_finger_exception(op, position, supervisor)
