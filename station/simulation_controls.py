@@ -1,5 +1,5 @@
 """Controls for the simulators, for demos, training and tests: unplug a device, empty
-the printer's paper, change what the camera sees. Only in simulation mode: on a
+the printer's paper, change what the camera sees, make the next finger capture fail. Only in simulation mode: on a
 station with real hardware these controls do not exist."""
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 
 from peripherals.camera.simulated import SimulatedCamera
 from peripherals.device import Text
+from peripherals.fingerprint.module_sim import Fault
+from peripherals.fingerprint.simulated import SimulatedFingerprintReader
 from peripherals.printer.port import PrinterState
 from peripherals.printer.simulated import SimulatedPrinter
 from station.devices.registry import DeviceSet
@@ -31,6 +33,8 @@ class CameraScene(BaseModel):
 
 class SimulatorChange(BaseModel):
     connected: bool | None = None
+    fault: Fault | None = None  # fingerprint: the next capture misbehaves this way
+    fault_times: int = Field(1, ge=1, le=20)
     printer_state: Literal["ready", "paper_out", "cover_open", "offline"] | None = None
     scene: CameraScene | None = None
 
@@ -61,6 +65,12 @@ class SimulatorControls:
                 "connected": not camera.unplugged,
                 "scene": {k: getattr(scene, k) for k in CameraScene.model_fields},
             }
+        reader = self.devices.fingerprint
+        if isinstance(reader, SimulatedFingerprintReader):
+            state["fingerprint"] = {
+                "connected": not reader.unplugged,
+                "faults": [fault.value for fault in Fault],
+            }
         printer = self.devices.printer
         if isinstance(printer, SimulatedPrinter):
             state["printer"] = {"printer_state": printer.current_state.value}
@@ -74,6 +84,11 @@ class SimulatorControls:
                 device.unplugged = not change.connected
             if change.scene is not None:
                 device.set_scene(**change.scene.model_dump(exclude_none=True))
+        elif isinstance(device, SimulatedFingerprintReader):
+            if change.connected is not None:
+                device.unplugged = not change.connected
+            if change.fault is not None:
+                device.inject(change.fault, change.fault_times)
         elif isinstance(device, SimulatedPrinter):
             if change.printer_state is not None:
                 device.current_state = PrinterState(change.printer_state)

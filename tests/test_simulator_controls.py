@@ -48,3 +48,19 @@ def test_no_controls_on_real_hardware(config: StationConfig) -> None:
         response = client.get("/api/simulator", headers=auth)
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_simulation"
+
+
+def test_fingerprint_unplug_and_injected_fault(client: TestClient, auth: dict[str, str]) -> None:
+    enroll_until(client, auth, "fingerprints")
+    post(client, auth, "/api/simulator/fingerprint", {"fault": "finger_lifted"})
+    lifted = client.post("/api/enrollment/fingerprints/2/capture", headers=auth)
+    assert lifted.status_code == 422
+    assert lifted.json()["error"]["code"] == "capture_failed"
+    assert "diangkat" in lifted.json()["error"]["message"]["id"]
+    state = post(client, auth, "/api/simulator/fingerprint", {"connected": False})
+    assert state["fingerprint"]["connected"] is False
+    gone = client.post("/api/enrollment/fingerprints/3/capture", headers=auth)
+    assert gone.status_code == 503
+    assert client.get("/api/enrollment", headers=auth).json()["step"] == "fault"
+    post(client, auth, "/api/simulator/fingerprint", {"connected": True})
+    assert post(client, auth, "/api/enrollment/resume")["step"] == "fingerprints"
