@@ -1,6 +1,6 @@
 """Controls for the simulators, for demos, training and tests: unplug a device, empty
-the printer's paper, change what the camera sees, make the next finger capture fail. Only in simulation mode: on a
-station with real hardware these controls do not exist."""
+the printer's paper, change what the camera sees, make the next finger capture fail.
+Only in simulation mode: on a station with real hardware these controls do not exist."""
 
 from __future__ import annotations
 
