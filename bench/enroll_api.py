@@ -50,7 +50,8 @@ def signature() -> str:
 def enroll(client: httpx.Client, visit_id: int, n: int, sig: str) -> None:
     def post(path: str, body: object = None) -> dict:
         response = client.post(path, json=body)
-        response.raise_for_status()
+        if response.is_error:
+            raise SystemExit(f"{path}: {response.status_code} {response.text}")
         return response.json()
 
     state = post("/api/enrollment/start", {"visit_id": visit_id})
@@ -58,7 +59,8 @@ def enroll(client: httpx.Client, visit_id: int, n: int, sig: str) -> None:
         "/api/enrollment/identity",
         {
             "name": f"Siswa {n}",
-            "nik": f"35140941010{n:05d}"[:16],
+            # Kabupaten Pasuruan / Sukorejo, a woman born 1 Jan 2007 (day + 40), serial n+1
+            "nik": f"351409410107{n + 1:04d}",
             "birth_date": "2007-01-01",
             "sex": "P",
         },
