@@ -289,3 +289,25 @@ def test_a_template_already_in_the_module_is_not_sent_again(
     assert reader.module.get_echo()
     reader.compare(probe, others[1])
     assert down_chars() == 5
+
+
+def test_a_read_error_with_the_device_still_there_is_survived_by_reopening(
+    sim: FingerprintSimulator, reader: SerialFingerprintReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = reader.module.link
+    real_read = link._read_some
+    glitches = [1]
+
+    def glitchy() -> bytes:
+        if glitches:
+            glitches.pop()
+            link.close()
+            from peripherals.fingerprint.link import LinkLost
+
+            raise LinkLost("device reports readiness to read but returned no data")
+        return real_read()
+
+    monkeypatch.setattr(link, "_read_some", glitchy)
+    capture = reader.capture(timeout_s=2)
+    assert capture.module_ok
+    assert [e.value for e in reader.recording.of("reopened")] == [sim.path]

@@ -121,7 +121,12 @@ class FingerprintModule:
                 self._distrust_after_noise()
                 return result
             except LinkLost as exc:
-                raise self._lost() from exc
+                # A read error while the device node is still there is a glitch of the
+                # line (a USB-serial hiccup, a second opener of a pty): reopen and retry
+                # once; only a node that is really gone is an unplugged module.
+                if attempt + 1 >= attempts or not self._reopen():
+                    raise self._lost() from exc
+                continue
             except LinkSilent:
                 silent = True
             except _Garbled:
@@ -174,6 +179,17 @@ class FingerprintModule:
     def holds(self, buffer: int, template: bytes) -> None:
         """Note that `buffer` holds `template` (e.g. just read back with UpChar)."""
         self._held[buffer] = template
+
+    def _reopen(self) -> bool:
+        if not self.link.device_present:
+            return False
+        try:
+            self.link.open(self.link.baud)
+        except LinkLost:
+            return False
+        self._held.clear()
+        self.recording.add("reopened", self.link.port)
+        return True
 
     def _lost(self) -> DeviceError:
         self._held.clear()
