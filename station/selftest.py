@@ -14,6 +14,7 @@ import cv2
 from peripherals.device import DeviceError, Text
 from peripherals.indicator.port import Pattern
 from station.errors import StationError
+from station.receipts.direct_print import print_now
 from station.receipts.escpos_bytes import test_page
 from station.runtime import Station
 
@@ -92,7 +93,7 @@ async def receipt(station: Station) -> dict[str, Any]:
         datetime.now().strftime("%Y-%m-%d %H:%M"),
         printer.paper_width_mm,
     )
-    await _device(lambda: printer.write(page))
+    await print_now(printer, page)
     return {"bytes": len(page), "paper_width_mm": printer.paper_width_mm}
 
 

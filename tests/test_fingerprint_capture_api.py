@@ -111,6 +111,16 @@ def test_ten_fingers_with_an_approved_exception_are_sealed(
     assert by_position["9"]["exception"]["kind"] == "bandaged"
     assert by_position["2"]["quality"]["score"] >= 40 and by_position["2"]["attempts"] == 1
 
+    receipt = json.loads(
+        station.store.db.execute(
+            "SELECT content FROM receipt_jobs WHERE enrollment_id = ?", [enrollment_id]
+        ).fetchone()[0]
+    )
+    assert receipt["fingers_recorded"] == 9
+    assert [(e["position"], e["reason"]) for e in receipt["finger_exceptions"]] == [
+        (9, "jari diperban")
+    ]
+
     trail = client.get(f"/api/enrollment/{enrollment_id}/audit", headers=auth).json()
     actions = [t["action"] for t in trail]
     assert actions.count("finger_attempt") == 9

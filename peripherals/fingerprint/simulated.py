@@ -36,14 +36,17 @@ class SimulatedFingerprintReader(SerialFingerprintReader):
         name = model or _model_for(image_size)
         if pace is None:
             pace = 0.0 if capture_s <= 0 else 1.0
-        self.simulator = FingerprintSimulator(name, baud=baud, pace=pace)
+        # The station's own simulator shares a possibly busy machine with everything
+        # else (tests, a browser, image work): it waits longer for a slow reader than a
+        # real module would, so load never looks like a broken cable.
+        self.simulator = FingerprintSimulator(name, baud=baud, pace=pace, write_stall_s=10.0)
         self.simulator.present("demo", 1)
         super().__init__(
             self.simulator.path,
             model=name,
             baud=baud,
             # Even at pace 0 the simulator is another thread on a possibly busy machine.
-            reply_timeout_s=1.0,
+            reply_timeout_s=3.0,
             poll_interval_s=0.05 if pace else 0.005,
         )
         self._started = False

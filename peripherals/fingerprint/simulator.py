@@ -51,6 +51,7 @@ class FingerprintSimulator:
         timing: Timing | None = None,
         link: str | os.PathLike[str] | None = None,
         strict_baud: bool = False,
+        write_stall_s: float = _WRITE_STALL_S,
     ) -> None:
         """`pace` scales every delay (1 = real time, 0 = none). `strict_baud`: bytes sent
         at a line speed other than the module's are lost, as on a real UART. Off by
@@ -60,6 +61,7 @@ class FingerprintSimulator:
         self.module = SimulatedModule(model_named(model), baud=baud, timing=timing)
         self.pace = pace
         self.strict_baud = strict_baud
+        self.write_stall_s = write_stall_s
         if link is None:
             self._tmpdir: tempfile.TemporaryDirectory[str] | None = tempfile.TemporaryDirectory(
                 prefix="fingerprint-sim-"
@@ -225,7 +227,7 @@ class FingerprintSimulator:
             sent += written
 
     def _write_some(self, data: bytes) -> int | None:
-        deadline = time.monotonic() + _WRITE_STALL_S
+        deadline = time.monotonic() + self.write_stall_s
         while not self._stop.is_set() and self._plugged.is_set():
             master = self._master
             try:

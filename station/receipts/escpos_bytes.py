@@ -127,3 +127,14 @@ def test_page(station_id: str, when: str, paper_width_mm: int = 58) -> bytes:
     p.qr(f"KTPEL-TEST:{station_id}", size=4, native=False, center=True)
     p.cut()
     return bytes(p.output)
+
+
+def text_page(text: str, paper_width_mm: int = 58) -> bytes:
+    """Plain lines already laid out for the paper (e.g. the day summary), then a cut."""
+    p = _printer(paper_width_mm)
+    p.hw("INIT")
+    p.set(align="left")
+    for line in text.splitlines():
+        p.textln(line)
+    p.cut()
+    return bytes(p.output)

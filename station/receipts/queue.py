@@ -88,7 +88,10 @@ class ReceiptQueue:
                            [draft.visit_id]).fetchone()
         school, visit_date, team = visit if visit else ("", "", "")
         number = summary["receipt_number"]
-        fingers = {int(c.position): c.detail for c in draft.captured("finger")}
+        captured = {int(c.position): c.detail for c in draft.captured("finger")}
+        # An approved exception is kept as a finger "capture" without an image.
+        fingers = {p: d for p, d in captured.items() if not d.get("exception")}
+        exceptions = {p: d["exception"] for p, d in captured.items() if d.get("exception")}
         data = ReceiptData(
             receipt_no=number,
             verification_code=verification_code(self.key, number),
@@ -102,7 +105,7 @@ class ReceiptQueue:
             photo=bool(draft.captured("photo")),
             fingers_recorded=len(fingers),
             finger_exceptions=tuple(
-                FingerException(position, "tidak direkam")
+                FingerException(position, _exception_reason(exceptions.get(position)))
                 for position in FINGER_NAMES if position not in fingers
             ),
             signature=bool(draft.captured("signature")),
@@ -300,3 +303,12 @@ class ReceiptQueue:
         self.printer_state = state
         log.info("printer: %s", state.value)
         self.bus.publish("printer", self.status())
+
+
+def _exception_reason(exception: dict[str, Any] | None) -> str:
+    """What the receipt says about a finger not recorded: the approved exception's kind
+    (e.g. "jari diamputasi"), or plainly "tidak direkam"."""
+    if not exception:
+        return "tidak direkam"
+    kind_name = exception.get("kind_name") or {}
+    return str(kind_name.get("id") or "tidak direkam")

@@ -7,20 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from tests.ui.conftest import LiveStation
-from tests.ui.test_tablet import check_accessibility, log_in
+from tests.ui.test_tablet import check_accessibility, identity_and_consent, log_in
 
 
 def test_live_preview_and_checks_on_the_photo_screen(page: Any, live_station: LiveStation) -> None:
     log_in(page, live_station)
-    page.click("text=Mulai perekaman baru")
-    page.fill("input[name=name]", "Budi Santoso")
-    page.fill("input[name=nik]", "3514090102060001")
-    page.fill("input[name=birth_date]", "2006-02-01")
-    page.select_option("select[name=sex]", "L")
-    page.click("button:text-is('Lanjut')")
-    page.check("input[name=notice_shown]")
-    page.check("input[name=applicant_agrees]")
-    page.click("button:text-is('Lanjut')")
+    identity_and_consent(page, "Budi Santoso", "3514090102060001", "2006-02-01", "L")
 
     page.wait_for_selector("img.preview")
     # The MJPEG stream decodes in the browser: the <img> gets the camera's size.

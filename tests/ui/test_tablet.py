@@ -20,6 +20,19 @@ def log_in(page: Any, station: LiveStation, name: str = "operator1", pin: str = 
     page.wait_for_selector("#step-title")
 
 
+def identity_and_consent(page: Any, name: str, nik: str, born: str, sex: str) -> None:
+    """From the visit screen to the photo step, as the operator types it."""
+    page.click("text=Mulai perekaman baru")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=nik]", nik)
+    page.fill("input[name=birth_date]", born)
+    page.select_option("select[name=sex]", sex)
+    page.click("button:text-is('Lanjut')")
+    page.check("input[name=notice_shown]")
+    page.check("input[name=applicant_agrees]")
+    page.click("button:text-is('Lanjut')")
+
+
 def check_accessibility(page: Any, screen: str) -> None:
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
     results = axe_module.Axe().run(page)
@@ -144,15 +157,7 @@ def test_a_second_tablet_watches_the_same_step(
 
 def test_a_device_fault_and_its_recovery(page: Any, live_station: LiveStation) -> None:
     log_in(page, live_station)
-    page.click("text=Mulai perekaman baru")
-    page.fill("input[name=name]", "Siti Aminah")
-    page.fill("input[name=nik]", "3514094101070001")
-    page.fill("input[name=birth_date]", "2007-01-01")
-    page.select_option("select[name=sex]", "P")
-    page.click("button:text-is('Lanjut')")
-    page.check("input[name=notice_shown]")
-    page.check("input[name=applicant_agrees]")
-    page.click("button:text-is('Lanjut')")
+    identity_and_consent(page, "Siti Aminah", "3514094101070001", "2007-01-01", "P")
     page.wait_for_selector("text=Ambil foto")
 
     token = page.evaluate("localStorage.getItem('token')")

@@ -68,6 +68,8 @@ def test_day_report_view(page: Any, live_station: LiveStation) -> None:
     assert "Direkam" in page.text_content("dl.report")
     page.wait_for_function("document.querySelector('pre.receipt-text').textContent.length > 0")
     assert "REKAP PEREKAMAN" in page.text_content("pre.receipt-text")
+    page.click("text=Cetak ringkasan hari ini")
+    page.wait_for_selector("text=Ringkasan dicetak.")
     shot(page, "22-day-report")
     check_accessibility(page, "day report")
 

@@ -19,7 +19,10 @@ from station.domain.reports import (
     report_csv,
 )
 from station.errors import StationError
+from station.receipts.direct_print import print_now
+from station.receipts.escpos_bytes import text_page
 from station.runtime import Station
+from station.store import audit
 from web.auth import OperatorDep, StationDep
 from web.routes.roster import require_visit
 
@@ -95,6 +98,18 @@ def day_summary(
 ) -> str:
     chars = width or _CHARS_PER_LINE.get(station.devices.printer.paper_width_mm, 32)
     return day_summary_text(_day_report(station, day), width=chars)
+
+
+@router.post("/days/{day}/print", summary="Print the day summary on the receipt printer")
+async def print_day_summary(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+    printer = station.devices.printer
+    chars = _CHARS_PER_LINE.get(printer.paper_width_mm, 32)
+    text = day_summary_text(_day_report(station, day), width=chars)
+    data = text_page(text, printer.paper_width_mm)
+    await print_now(printer, data)
+    with station.store.transaction() as db:
+        audit.record(db, "day_summary_printed", operator_id=op.id, detail={"day": day})
+    return {"printed": True, "bytes": len(data), "lines": len(text.splitlines())}
 
 
 @router.get("/days/{day}/per-hour.svg", summary="Enrollments per hour as an SVG chart")

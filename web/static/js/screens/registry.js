@@ -31,6 +31,8 @@ const WORDS = {
   day_report: ["Laporan hari ini", "Today's report"],
   download_csv: ["Unduh CSV", "Download CSV"],
   printer_text: ["Ringkasan untuk printer", "Summary for the printer"],
+  print_summary: ["Cetak ringkasan hari ini", "Print today's summary"],
+  summary_printed: ["Ringkasan dicetak.", "Summary printed."],
   per_hour: ["Perekaman per jam", "Enrollments per hour"],
   recorded: ["Direkam", "Recorded"], first_time_voters: ["Pemilih pemula", "First-time voters"],
   with_finger_exceptions: ["Pengecualian jari (orang)", "Finger exceptions (people)"],
@@ -166,6 +168,7 @@ DASHBOARD_EXTRAS.push((ctx) => {
   const figures = h("dl", { class: "report" });
   const chart = h("div", { class: "chart" });
   const text = h("pre", { class: "receipt-text" });
+  const printed = h("span", { class: "hint", role: "status" });
   const csv = h("button", { type: "button", onclick: async () => {
     const blob = await request("GET", "/api/reports/days/today/export.csv").catch((error) => ctx.showError(error));
     if (!blob) return;
@@ -185,5 +188,9 @@ DASHBOARD_EXTRAS.push((ctx) => {
     } catch (error) { ctx.showError(error); }
   })();
   return h("section", { class: "card" }, h("h3", {}, w("day_report")), figures, chart, csv,
-    h("h3", {}, w("printer_text")), text);
+    h("h3", {}, w("printer_text")), text,
+    h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: async () => {
+      const done = await ctx.act(() => post("/api/reports/days/today/print"));
+      if (done) printed.textContent = w("summary_printed");
+    } }, w("print_summary")), printed));
 });

@@ -1,0 +1,17 @@
+"""Printing a page now, outside the receipt queue (day summary, test page): the operator
+is standing at the printer and sees at once whether it worked."""
+
+from __future__ import annotations
+
+import asyncio
+
+from peripherals.device import DeviceError
+from peripherals.printer.port import ReceiptPrinter
+from station.errors import StationError
+
+
+async def print_now(printer: ReceiptPrinter, data: bytes) -> None:
+    try:
+        await asyncio.to_thread(printer.write, data)
+    except DeviceError as error:
+        raise StationError(error.code, error.text, status=503) from None
