@@ -7,6 +7,8 @@ import base64
 import io
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,26 @@ def require_tool(name: str) -> str:
             pytest.fail(f"{name} is required in CI; .ci/run must install it")
         pytest.skip(f"{name} is not installed")
     return path
+
+
+# Device threads that open serial ports. One left running after its test (a front panel
+# adapter that was never closed keeps reconnecting to its old /dev/pts/N) can open a later
+# test's pty when the kernel reuses the number, and steal that test's bytes.
+DEVICE_THREADS = {"fingerprint-sim", "panel-heartbeat", "panel-reader", "panel-sim", "printer-pty"}
+
+
+@pytest.fixture(autouse=True)
+def no_device_thread_outlives_its_test() -> Iterator[None]:
+    before = {t for t in threading.enumerate() if t.name in DEVICE_THREADS}
+    yield
+    deadline = time.monotonic() + 5  # a closing device's thread may take a poll to notice
+    while True:
+        left = [t.name for t in threading.enumerate()
+                if t.name in DEVICE_THREADS and t not in before and t.is_alive()]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert not left, f"device threads still running after the test: {sorted(left)}"
 
 
 @pytest.fixture

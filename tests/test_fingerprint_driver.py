@@ -262,10 +262,16 @@ def test_wrong_password_is_a_clear_error() -> None:
     with FingerprintSimulator(pace=0) as sim:
         sim.module.password = 1234
         sim.module.power_on()
+        refused = SerialFingerprintReader(sim.path, model="zfm70", reply_timeout_s=0.3)
         with pytest.raises(ModuleError) as error:
-            reader_for(sim)
+            refused.open()
         assert error.value.code == "wrong_password"
-        assert reader_for(sim, password=1234).module.get_echo()
+        assert not refused.module.link.is_open  # a refused connection holds no port
+        right = reader_for(sim, password=1234)
+        try:
+            assert right.module.get_echo()
+        finally:
+            right.close()
 
 
 def test_a_template_already_in_the_module_is_not_sent_again(

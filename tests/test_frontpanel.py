@@ -240,13 +240,14 @@ def test_a_panel_plugged_in_later_is_picked_up(tmp_path, panel):
 
 def test_a_silent_device_is_not_mistaken_for_a_panel():
     master, slave = os.openpty()
+    adapter = FrontPanelIndicator(os.ttyname(slave), reply_timeout_s=0.3)
     try:
-        adapter = FrontPanelIndicator(os.ttyname(slave), reply_timeout_s=0.3)
         with pytest.raises(DeviceError) as failure:
             adapter.open()
         assert failure.value.code == "frontpanel_silent"
         assert not adapter.health().ok
     finally:
+        adapter.close()  # its heartbeat would go on reconnecting to this pty's number
         os.close(master)
         os.close(slave)
 
@@ -268,6 +269,7 @@ def test_simulate_frontpanel_cli_drives_the_host_adapter(tmp_path):
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         bufsize=1)
     assert process.stdout is not None and process.stdin is not None
+    adapter: FrontPanelIndicator | None = None
     try:
         path = process.stdout.readline().strip()
         assert path.startswith("/dev/pts/")
@@ -281,7 +283,8 @@ def test_simulate_frontpanel_cli_drives_the_host_adapter(tmp_path):
             line = process.stdout.readline()
         process.stdin.write("tekan\n")
         wait_for(lambda: presses == [1])
-        adapter.close()
     finally:
+        if adapter is not None:
+            adapter.close()
         process.terminate()
         process.wait(timeout=10)

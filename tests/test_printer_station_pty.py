@@ -73,7 +73,7 @@ def test_simulate_printer_cli_prints_its_pty_path_first(cli_simulator, tmp_path)
     assert cli_simulator.stdout is not None and cli_simulator.stdin is not None
     path = cli_simulator.stdout.readline().strip()
     assert path.startswith("/dev/pts/") and Path(path).exists()
-    printer = EscposPrinter(SerialLink(path), 58, status_timeout_s=0.5)
+    printer = EscposPrinter(SerialLink(path), 58, status_timeout_s=2.0)
     assert printer.state() is PrinterState.READY
     printer.write(compose(sample_receipt()))
     line = cli_simulator.stdout.readline()

@@ -21,7 +21,13 @@ import serial
 
 from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
 from peripherals.fingerprint.confirmation import Confirmation, ModuleError, verdict
-from peripherals.fingerprint.link import LinkLost, LinkSilent, SerialFactory, SerialLink
+from peripherals.fingerprint.link import (
+    LinkBusy,
+    LinkLost,
+    LinkSilent,
+    SerialFactory,
+    SerialLink,
+)
 from peripherals.fingerprint.models import ModuleModel, baud_factor, model_named
 from peripherals.fingerprint.port import FingerCapture, Light
 from peripherals.fingerprint.protocol import (
@@ -36,7 +42,9 @@ from peripherals.fingerprint.protocol import (
     unpack_image,
 )
 from peripherals.recording import Recording
+from peripherals.serial_access import busy_text
 
+_SCANNER = Text("pemindai sidik jari", "fingerprint scanner")
 _UNPLUGGED = Text(
     "Pemindai sidik jari tidak terhubung; periksa kabelnya.",
     "The fingerprint scanner is not connected; check its cable.",
@@ -131,9 +139,11 @@ class FingerprintModule:
                 silent = True
             except _Garbled:
                 silent = False
-            # The module may still be sending the rest of a garbled reply.
+            # The module may still be sending the rest of a garbled reply. Quiet for half
+            # the reply timeout: a pause shorter than that is a slow sender, not the end.
+            quiet_s = max(0.05, 3000 / max(self.link.baud, 1), timeout / 2)
             try:
-                self.link.drain(quiet_s=max(0.05, 3000 / max(self.link.baud, 1)))
+                self.link.drain(quiet_s=quiet_s)
             except LinkLost as exc:
                 raise self._lost() from exc
         if silent:
@@ -185,15 +195,22 @@ class FingerprintModule:
             return False
         try:
             self.link.open(self.link.baud)
+        except LinkBusy as exc:
+            raise self._lost(exc) from exc
         except LinkLost:
             return False
         self._held.clear()
         self.recording.add("reopened", self.link.port)
         return True
 
-    def _lost(self) -> DeviceError:
+    def _lost(self, cause: LinkLost | None = None) -> DeviceError:
         self._held.clear()
         self.link.close()
+        if isinstance(cause, LinkBusy):
+            self.recording.add("busy", self.link.port)
+            return DeviceError(
+                "fingerprint_port_busy", busy_text(self.link.port, _SCANNER), unplugged=True
+            )
         self.recording.add("lost", self.link.port)
         return DeviceError("fingerprint_unplugged", _UNPLUGGED, unplugged=True)
 
@@ -430,12 +447,15 @@ class SerialFingerprintReader:
                 self.module.verify_password(self.password, timeout_s=probe_s)
                 break
             except LinkLost as exc:
-                raise self.module._lost() from exc
+                raise self.module._lost(exc) from exc
             except DeviceError as exc:
                 if exc.unplugged and exc.code == "fingerprint_unplugged":
                     raise
                 if isinstance(exc, ModuleError):
-                    raise  # it answered: wrong password or address, not a speed problem
+                    # It answered: wrong password or address, not a speed problem. Not
+                    # connected, so the port is let go (and the next call tries again).
+                    link.close()
+                    raise
         else:
             link.close()
             raise DeviceError("fingerprint_no_reply", _NO_REPLY, unplugged=True)

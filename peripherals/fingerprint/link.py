@@ -16,6 +16,7 @@ from typing import Any
 import serial
 
 from peripherals.fingerprint.protocol import Packet, PacketDecoder
+from peripherals.serial_access import port_busy
 
 _POLL_S = 0.02  # longest a single read() blocks; the caller's deadline is what counts
 
@@ -26,6 +27,10 @@ class LinkSilent(Exception):
 
 class LinkLost(Exception):
     """The serial device failed or disappeared."""
+
+
+class LinkBusy(LinkLost):
+    """Another program holds the port (see peripherals.serial_access)."""
 
 
 SerialFactory = Callable[..., Any]
@@ -51,8 +56,12 @@ class SerialLink:
     def open(self, baud: int) -> None:
         self.close()
         try:
-            self._serial = self._factory(port=self.port, baudrate=baud, timeout=_POLL_S)
+            self._serial = self._factory(
+                port=self.port, baudrate=baud, timeout=_POLL_S, exclusive=True
+            )
         except (serial.SerialException, OSError, ValueError) as exc:
+            if port_busy(exc):
+                raise LinkBusy(str(exc)) from exc
             raise LinkLost(str(exc)) from exc
         self.baud = baud
         self.decoder = PacketDecoder()

@@ -13,10 +13,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from peripherals import serial_access
 from peripherals.device import DeviceError, DeviceHealth, Text
 from peripherals.printer import status
 from peripherals.printer.port import PrinterState
 
+_PRINTER = Text("printer struk", "receipt printer")
 _NOT_READY = (PrinterState.PAPER_OUT, PrinterState.COVER_OPEN, PrinterState.OFFLINE)
 PRINT_INTERRUPTED = "print_interrupted"
 HEALTH_MAX_AGE_S = 5.0  # health() reuses a state this fresh instead of asking the printer
@@ -91,11 +93,26 @@ class EscposPrinter:
         try:
             printer = self._make()  # raises when the transport's library (pyusb) is missing
             printer.open()
+            if isinstance(self.link, SerialLink):
+                self._lock_port(printer)
+        except DeviceError:
+            raise
         except Exception as exc:  # escpos raises DeviceNotFoundError, USBNotFoundError, OSError
             raise DeviceError("offline", Text(
                 f"Printer {self.link.describe()} tidak ditemukan: {exc}",
                 f"Printer {self.link.describe()} not found: {exc}"), unplugged=True) from exc
         self._printer = printer
+
+    def _lock_port(self, printer: Any) -> None:
+        try:
+            serial_access.lock(printer.device)
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                printer.close()
+            if serial_access.port_busy(exc):
+                raise DeviceError("printer_port_busy", serial_access.busy_text(
+                    self.link.describe(), _PRINTER), unplugged=True) from exc
+            raise
 
     def close(self) -> None:
         with self._lock:

@@ -20,7 +20,9 @@ from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
 from peripherals.indicator.frontpanel.looks_wire import show_line
 from peripherals.indicator.port import Pattern
 from peripherals.recording import Recording
+from peripherals.serial_access import busy_text, port_busy
 
+_PANEL = Text("panel depan", "front panel")
 _SILENT = Text("Panel depan tidak menjawab.", "The front panel does not answer.")
 
 
@@ -61,8 +63,12 @@ class FrontPanelIndicator:
 
     def _connect(self) -> None:
         try:
-            port = serial.Serial(self.device, self.baudrate, timeout=0.1)
+            port = serial.Serial(self.device, self.baudrate, timeout=0.1, exclusive=True)
         except (serial.SerialException, OSError) as exc:
+            if port_busy(exc):
+                self._problem = busy_text(self.device, _PANEL)
+                raise DeviceError("frontpanel_port_busy", self._problem,
+                                  unplugged=True) from exc
             self._problem = Text(f"Panel depan tidak terhubung: {exc}",
                                  f"Front panel not connected: {exc}")
             raise DeviceError("frontpanel_unplugged", self._problem, unplugged=True) from exc
