@@ -99,6 +99,8 @@ def test_a_second_serial_printer_is_refused(tmp_path: Path):
                 second.open()
             assert refused.value.code == "printer_port_busy"
             assert "dipakai program lain" in refused.value.text.id
+            health = second.health()  # what `station doctor` prints beside the service
+            assert not health.ok and "in use by another program" in health.detail.en
             assert first.state() is PrinterState.READY
         finally:
             first.close()

@@ -70,6 +70,7 @@ class EscposPrinter:
         self._lock = threading.Lock()  # one receipt or one status query on the wire at a time
         self._last_state = PrinterState.UNKNOWN
         self._last_state_at = -HEALTH_MAX_AGE_S
+        self._busy: DeviceError | None = None  # why the port could not be had, last time
 
     def _make(self) -> Any:
         from escpos import printer as escpos_printer
@@ -95,13 +96,16 @@ class EscposPrinter:
             printer.open()
             if isinstance(self.link, SerialLink):
                 self._lock_port(printer)
-        except DeviceError:
+        except DeviceError as exc:
+            self._busy = exc
             raise
         except Exception as exc:  # escpos raises DeviceNotFoundError, USBNotFoundError, OSError
+            self._busy = None
             raise DeviceError("offline", Text(
                 f"Printer {self.link.describe()} tidak ditemukan: {exc}",
                 f"Printer {self.link.describe()} not found: {exc}"), unplugged=True) from exc
         self._printer = printer
+        self._busy = None
 
     def _lock_port(self, printer: Any) -> None:
         try:
@@ -130,7 +134,9 @@ class EscposPrinter:
         fresh = time.monotonic() - self._last_state_at < HEALTH_MAX_AGE_S
         state = self._last_state if fresh else self.state()
         ok = state in (PrinterState.READY, PrinterState.UNKNOWN)
-        return DeviceHealth(self.kind, self.link.describe(), ok, status.STATE_TEXT[state])
+        busy = self._busy
+        detail = busy.text if busy is not None and not ok else status.STATE_TEXT[state]
+        return DeviceHealth(self.kind, self.link.describe(), ok, detail)
 
     def state(self) -> PrinterState:
         with self._lock:
