@@ -60,7 +60,7 @@ class Station:
         self.simulation = force or self.devices.fully_simulated
         self.bus = EventBus()
         self.access = Access(self.store, config.auth)
-        self.visits = Visits(self.store)
+        self.visits = Visits(self.store, today=config.domain.reports.today)
         recipients = list(config.sealing.recipients)
         if not recipients and self.simulation:
             recipients = [str(demo_office_identity(config.data_dir).to_public())]

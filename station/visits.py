@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -25,8 +26,9 @@ class VisitForm(BaseModel):
 
 
 class Visits:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, today: Callable[[], date] = date.today) -> None:
         self.store = store
+        self.today = today
 
     def create(self, form: VisitForm, operator_id: int | None) -> dict[str, Any]:
         with self.store.transaction() as db:
@@ -80,7 +82,7 @@ class Visits:
 
     def today_visit(self, school: str) -> dict[str, Any]:
         """The visit of this school today, created when missing (used for the demo)."""
-        today = date.today().isoformat()
+        today = self.today().isoformat()
         with self.store.lock:
             rows = list(
                 self.store.db.query(
@@ -89,4 +91,4 @@ class Visits:
             )
         if rows:
             return self.get(rows[0]["id"]) or {}
-        return self.create(VisitForm(school=school, date=date.today(), team="Tim Demo"), None)
+        return self.create(VisitForm(school=school, date=self.today(), team="Tim Demo"), None)

@@ -5,7 +5,6 @@ with a plaintext roster is converted on upgrade."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from station.config import StationConfig
+from station.domain.reports import ReportSettings
 from station.runtime import DEMO_SCHOOL, Station
 from station.sealing.rosternik import KEY_FILE
 from station.store import migrations
@@ -123,7 +123,7 @@ def _old_station_with_a_plaintext_roster(data_dir: Path, monkeypatch: pytest.Mon
     db = store.db
     vid = db.execute(
         "INSERT INTO visits (school, date, team, created_at) VALUES (?, ?, 'Tim Demo', 'x')",
-        [DEMO_SCHOOL, date.today().isoformat()],
+        [DEMO_SCHOOL, ReportSettings().today().isoformat()],  # the station's working day
     ).lastrowid
     for line, (name, nisn, nik) in enumerate(
         [("Ahmad Fauzi", "0081234567", AHMAD), ("Siti Aminah", "0081234568", SITI),

@@ -4,19 +4,22 @@ the simulated module on a pty (delays at zero)."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
 
 from peripherals.fingerprint.simulated import Fault, SimulatedFingerprintReader
+from station.config import StationConfig
 from station.devices.registry import SimulatedApplicant
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.fingerprints.library import TodayLibrary
 from station.runtime import Station
 from station.sealing.seal import demo_office_identity, open_record
-from tests.conftest import enroll_until, post, signature_png
+from tests.conftest import enroll_until, login, post, signature_png
+from web.app import create_app
 
 FINGERS = "/api/enrollment/fingerprints"
 SUPERVISOR = {"supervisor": "supervisor1", "pin": "246810"}
@@ -337,3 +340,28 @@ def test_unknown_positions_are_refused(
         headers=auth,
     )
     assert response.status_code == 422 and response.json()["error"]["code"] == "finger_unknown"
+
+
+def _zone_on_another_date() -> str:
+    """A time zone whose date differs from the OS clock's right now (UTC+14 or UTC-12:
+    at any instant one of them is on another calendar day than the machine)."""
+    for zone in ("Etc/GMT-14", "Etc/GMT+12"):
+        if datetime.now(ZoneInfo(zone)).date() != date.today():
+            return zone
+    raise AssertionError("no zone on another date")
+
+
+def test_the_station_day_is_the_configured_zone_not_the_os_clock(config: StationConfig) -> None:
+    """A Pi left on UTC is still yesterday before 07:00 WIB: the demo visit, the receipt
+    number and the 'enrolled today' library all count days in the configured zone."""
+    zone = _zone_on_another_date()
+    config.domain.reports.timezone = zone
+    day = datetime.now(ZoneInfo(zone)).date()
+    station = Station(config, simulate=True)
+    with TestClient(create_app(station)) as client:
+        auth = login(client)
+        assert client.get("/api/visits", headers=auth).json()[0]["date"] == day.isoformat()
+        committed = enroll_until(client, auth, "committed")["last_committed"]
+        assert f"-{day:%Y%m%d}-" in committed["receipt_number"]
+        days = {row[0] for row in station.store.db.execute("SELECT day FROM fingerprint_library")}
+        assert days == {day.isoformat()}

@@ -6,7 +6,7 @@ StationError (nothing changes), otherwise they return what to store with the ste
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Protocol
 
 import sqlite_utils
@@ -85,9 +85,7 @@ class RegistryFlow:
         self.settings = settings
 
     def today(self) -> date:
-        """The date where the station works (a Pi's clock often runs in UTC: before 07:00
-        WIB that is still yesterday, which would shift ages on birthdays)."""
-        return datetime.now(self.settings.reports.zone).date()
+        return self.settings.reports.today()
 
     def check_identity(self, form: IdentityAnswers, today: date) -> IdentityCheck:
         nik = parse_nik(form.nik, today=today, form_birth_date=form.birth_date, form_sex=form.sex)

@@ -8,7 +8,7 @@ import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from html import escape
 from typing import Literal
@@ -56,6 +56,11 @@ class ReportSettings(Section):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        """The date where the station works (a Pi's clock often runs in UTC: before 07:00
+        WIB that is still yesterday, which would shift ages on birthdays and days' counts)."""
+        return datetime.now(self.zone).date()
 
 
 @dataclass(frozen=True)

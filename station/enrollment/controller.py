@@ -87,7 +87,7 @@ class EnrollmentController:
             config.fingerprints,
             config.enrollment.finger_order,
             devices.fingerprint,
-            TodayLibrary(store, devices.fingerprint),
+            TodayLibrary(store, devices.fingerprint, today=config.domain.reports.today),
             store,
             bus,
             config.devices.fingerprint.capture_timeout_s,
@@ -189,7 +189,7 @@ class EnrollmentController:
     async def submit_identity(self, operator: Operator, form: IdentityForm) -> dict[str, Any]:
         async with self._lock:
             draft = self._require_holder(operator, "identity", "identity_done")
-            if form.birth_date > date.today():
+            if form.birth_date > self.registry.today():
                 raise StationError(
                     "birth_date_future",
                     Text("Tanggal lahir di masa depan.", "The birth date is in the future."),
@@ -362,7 +362,7 @@ class EnrollmentController:
                 "clock_synchronised": clock_synchronised(),
             }
             sealed = await asyncio.to_thread(seal_record, record, attachments, recipients)
-            receipt = f"{self.config.station.id}-{date.today():%Y%m%d}-{draft.id:05d}"
+            receipt = f"{self.config.station.id}-{self.registry.today():%Y%m%d}-{draft.id:05d}"
             summary = {
                 "name": draft.identity.get("name", ""),
                 "nik_masked": mask_nik(draft.identity.get("nik", "")),
