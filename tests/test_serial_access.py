@@ -4,7 +4,7 @@ sharing the line and stealing half of every reply."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -31,15 +31,19 @@ def _reader(path: str) -> SerialFingerprintReader:
                                    poll_interval_s=0.005)
 
 
+def _refused_as_busy(open_port: Callable[[], None], code: str) -> None:
+    with pytest.raises(DeviceError) as refused:
+        open_port()
+    assert refused.value.code == code
+    assert "dipakai program lain" in refused.value.text.id
+    assert "in use by another program" in refused.value.text.en
+
+
 def test_a_second_fingerprint_reader_is_refused_until_the_first_closes(fingerprint_sim):
     first, second = _reader(fingerprint_sim.path), _reader(fingerprint_sim.path)
     first.open()
     try:
-        with pytest.raises(DeviceError) as refused:
-            second.open()
-        assert refused.value.code == "fingerprint_port_busy"
-        assert "dipakai program lain" in refused.value.text.id
-        assert "in use by another program" in refused.value.text.en
+        _refused_as_busy(second.open, "fingerprint_port_busy")
         assert not second.health().ok
         assert first.capture(2).module_ok  # the owner's line is untouched
     finally:
@@ -59,9 +63,7 @@ def test_a_stale_panel_adapter_cannot_take_a_reused_pty_from_the_scanner(fingerp
     reader.open()
     stale = FrontPanelIndicator(os.path.realpath(fingerprint_sim.path), reply_timeout_s=0.3)
     try:
-        with pytest.raises(DeviceError) as refused:
-            stale.open()
-        assert refused.value.code == "frontpanel_port_busy"
+        _refused_as_busy(stale.open, "frontpanel_port_busy")
         assert not stale.health().ok
         for finger in range(1, 4):
             fingerprint_sim.present("budi", finger)
@@ -79,9 +81,7 @@ def test_a_second_panel_adapter_is_refused():
     second = FrontPanelIndicator(simulator.path, reply_timeout_s=0.3)
     try:
         first.open()
-        with pytest.raises(DeviceError) as refused:
-            second.open()
-        assert refused.value.code == "frontpanel_port_busy"
+        _refused_as_busy(second.open, "frontpanel_port_busy")
         assert first.health().ok
     finally:
         second.close()
@@ -95,10 +95,7 @@ def test_a_second_serial_printer_is_refused(tmp_path: Path):
         second = EscposPrinter(SerialLink(simulator.path), 58, status_timeout_s=0.5)
         first.open()
         try:
-            with pytest.raises(DeviceError) as refused:
-                second.open()
-            assert refused.value.code == "printer_port_busy"
-            assert "dipakai program lain" in refused.value.text.id
+            _refused_as_busy(second.open, "printer_port_busy")
             health = second.health()  # what `station doctor` prints beside the service
             assert not health.ok and "in use by another program" in health.detail.en
             assert first.state() is PrinterState.READY
