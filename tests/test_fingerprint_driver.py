@@ -92,8 +92,11 @@ def test_configured_image_size_is_checked_against_what_the_module_sends(
     sim: FingerprintSimulator,
 ) -> None:
     reader = reader_for(sim, image_size=(192, 192))
-    with pytest.raises(DeviceError) as error:
-        reader.capture(1)
+    try:
+        with pytest.raises(DeviceError) as error:
+            reader.capture(1)
+    finally:
+        reader.close()
     assert error.value.code == "fingerprint_image_size" and "192x192" in error.value.text.en
 
 
