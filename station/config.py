@@ -24,6 +24,7 @@ from station.domain.settings import DomainSettings
 from station.errors import StationError
 from station.fingerprints.settings import FingerprintCaptureSettings
 from station.photo.settings import PhotoSettings
+from station.plain_text import PlainText
 from station.provisioning_settings import ProvisioningSettings
 from station.receipts.settings import ReceiptSettings
 from station.settings_section import Section
@@ -34,7 +35,7 @@ DEFAULT_CONFIG_FILE = Path("/etc/station/station.toml")
 
 class StationIdentity(Section):
     id: str = Field("SIM-0001", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
-    name: str = "Stasiun Perekaman KTP-el"
+    name: PlainText = "Stasiun Perekaman KTP-el"
 
 
 class ServerSettings(Section):

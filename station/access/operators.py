@@ -16,6 +16,7 @@ from peripherals.device import Text
 from station.access.pins import hash_pin, verify_pin
 from station.config import AuthSettings
 from station.errors import StationError
+from station.plain_text import has_control
 from station.store import audit
 from station.store.db import Store
 
@@ -46,6 +47,15 @@ class Access:
             raise StationError(
                 "operator_name_missing",
                 Text("Nama operator wajib diisi.", "The operator name is required."),
+                status=422,
+            )
+        if has_control(name):
+            raise StationError(
+                "operator_name_invalid",
+                Text(
+                    "Nama operator berisi karakter kontrol yang tidak diizinkan.",
+                    "The operator name contains control characters, which are not allowed.",
+                ),
                 status=422,
             )
         if role not in ROLES:

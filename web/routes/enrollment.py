@@ -13,6 +13,7 @@ from peripherals.device import Text
 from station.enrollment.forms import ConsentForm, IdentityForm
 from station.errors import StationError
 from station.photo.capture import PhotoRequest
+from station.plain_text import PlainText
 from station.store import audit
 from web.auth import OperatorDep, StationDep
 
@@ -25,7 +26,7 @@ class Start(BaseModel):
 
 
 class Cancel(BaseModel):
-    reason: str = Field("", max_length=200)
+    reason: PlainText = Field("", max_length=200)
 
 
 class Signature(BaseModel):

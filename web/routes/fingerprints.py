@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from peripherals.device import Text
 from station.errors import StationError
+from station.plain_text import PlainText
 from web.auth import OperatorDep, StationDep
 
 router = APIRouter(prefix="/api/enrollment/fingerprints", tags=["fingerprints"])
@@ -22,7 +23,7 @@ State = dict[str, Any]
 
 class ExceptionRequest(BaseModel):
     kind: Literal["missing", "amputated", "bandaged", "unreadable"]
-    reason: str = Field(min_length=3, max_length=200)
+    reason: PlainText = Field(min_length=3, max_length=200)
 
 
 class SupervisorApproval(BaseModel):

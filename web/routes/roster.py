@@ -15,6 +15,7 @@ from station.domain.queue import QueueStatus
 from station.domain.roster import MAX_BYTES
 from station.domain.roster_queue import RosterQueue
 from station.errors import StationError
+from station.plain_text import PlainText
 from station.runtime import Station
 from station.sealing.rosternik import RosterNikCipher
 from web.auth import OperatorDep, StationDep, SupervisorDep
@@ -24,11 +25,11 @@ router = APIRouter(prefix="/api/roster", tags=["roster"])
 
 class StatusChange(BaseModel):
     status: QueueStatus
-    note: str = Field("", max_length=200)
+    note: PlainText = Field("", max_length=200)
 
 
 class Letter(BaseModel):
-    reference: str = Field(min_length=3, max_length=120)
+    reference: PlainText = Field(min_length=3, max_length=120)
 
 
 def _queue(station: Station) -> RosterQueue:
