@@ -67,8 +67,28 @@ class EnrollmentSettings(Section):
 
 
 class SealingSettings(Section):
-    # age X25519 recipients of the central office ("age1...").
+    # age X25519 recipients of the central office ("age1..."); blank lines and "#" comments
+    # are allowed. A bad key stops the station at start: found only at the first commit,
+    # it would leave a whole enrollment unsealable.
     recipients: list[str] = []
+
+    @field_validator("recipients")
+    @classmethod
+    def _recipients_are_age_keys(cls, value: list[str]) -> list[str]:
+        from pyrage import RecipientError, x25519
+
+        for entry in (line.strip() for line in value):
+            if not entry or entry.startswith("#"):
+                continue
+            try:
+                x25519.Recipient.from_str(entry)
+            except RecipientError:
+                shown = entry if len(entry) <= 24 else entry[:20] + "…"
+                raise ValueError(
+                    f"'{shown}' bukan kunci publik age (age1…) / is not an age public key"
+                    " (age1…)"
+                ) from None
+        return value
 
 
 class StationConfig(BaseSettings):

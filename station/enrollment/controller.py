@@ -36,6 +36,7 @@ from station.fingerprints.workflow import FingerprintStep
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.sealing.draftkey import DraftCipher
+from station.sealing.errors import SealingError
 from station.sealing.seal import parse_recipients, seal_record
 from station.store import audit
 from station.store.db import Store
@@ -340,7 +341,10 @@ class EnrollmentController:
         """Seal and store the enrollment: one transaction, or nothing at all."""
         async with self._lock:
             draft = self._require_holder(operator, "review", "commit")
-            recipients = parse_recipients(self.recipients)
+            try:
+                recipients = parse_recipients(self.recipients)
+            except SealingError as error:
+                raise _not_sealed(error) from None
             attachments: dict[str, bytes] = {}
             for capture in draft.captures.values():
                 attachments.update(capture.files)
@@ -361,7 +365,10 @@ class EnrollmentController:
                 # No clock battery: say whether NTP (over 4G) has set the clock since boot.
                 "clock_synchronised": clock_synchronised(),
             }
-            sealed = await asyncio.to_thread(seal_record, record, attachments, recipients)
+            try:
+                sealed = await asyncio.to_thread(seal_record, record, attachments, recipients)
+            except SealingError as error:
+                raise _not_sealed(error) from None
             receipt = f"{self.config.station.id}-{self.registry.today():%Y%m%d}-{draft.id:05d}"
             summary = {
                 "name": draft.identity.get("name", ""),
@@ -578,3 +585,20 @@ def _decode_signature(png_base64: str) -> bytes:
             status=422,
         )
     return png
+
+
+def _not_sealed(error: SealingError) -> StationError:
+    """The record could not be sealed: nothing was stored and the draft stays at review
+    with its captures, so the commit can be repeated once the office key is mended."""
+    log.error("commit not sealed: %s", error.code)
+    return StationError(
+        "commit_not_sealed",
+        Text(
+            f"Rekaman BELUM disimpan: tidak dapat disegel ({error.text.id}). Perekaman tetap"
+            " di langkah tinjau; jangan matikan stasiun, panggil teknisi, lalu simpan lagi.",
+            f"The record is NOT saved yet: it cannot be sealed ({error.text.en}). The"
+            " enrollment stays at review; do not switch the station off, call the technician,"
+            " then save again.",
+        ),
+        status=503,
+    )
