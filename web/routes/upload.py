@@ -3,7 +3,6 @@ upload (progress arrives as `upload` events on `/api/events`); export to media."
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
@@ -12,13 +11,16 @@ from pydantic import BaseModel, Field
 
 from peripherals.device import Text
 from station.errors import StationError
+from station.plain_text import PlainText
 from web.auth import OperatorDep, StationDep, SupervisorDep
 
 router = APIRouter(prefix="/api/upload", tags=["upload"])
 
 
 class Export(BaseModel):
-    to: str = Field(min_length=1, max_length=400, description="folder on the removable media")
+    mount_point: PlainText = Field(
+        min_length=1, max_length=400, description="a `mount_point` from GET /api/upload/media"
+    )
 
 
 @router.get("", summary="Records sealed / batched / delivered, batches, upload progress")
@@ -32,26 +34,24 @@ async def start(station: StationDep, op: SupervisorDep) -> JSONResponse:
     return JSONResponse(station.uploads.status(), status_code=202)
 
 
-@router.post("/export", summary="Write pending batches to removable media")
+@router.get("/media", summary="Removable media mounted now (label, free space): export targets")
+def media(station: StationDep, op: SupervisorDep) -> list[dict[str, Any]]:
+    return station.uploads.media()
+
+
+@router.post("/export", summary="Close the day and write its batches to a listed medium")
 def export(body: Export, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
-    target = Path(body.to).resolve()
-    roots = [root.resolve() for root in station.config.upload.export_roots]
-    if not any(target.is_relative_to(root) and target != root for root in roots):
-        allowed = ", ".join(str(root) for root in roots)
-        raise StationError(
-            "export_target_refused",
-            Text(
-                f"Ekspor hanya ke media lepas di bawah: {allowed}.",
-                f"Export only to removable media under: {allowed}.",
-            ),
-            status=422,
-        )
     try:
-        written = station.uploads.day_end().export(target)
+        result = station.uploads.export(body.mount_point)
     except OSError as error:
         raise StationError(
             "export_failed",
-            Text(f"Gagal menulis ke media: {error}", f"Could not write to the media: {error}"),
+            Text(
+                f"Gagal menulis ke media ({error.strerror or error}). Data tetap aman di"
+                " stasiun; coba flashdisk lain.",
+                f"Could not write to the media ({error.strerror or error}). The data is safe"
+                " on the station; try another stick.",
+            ),
             status=507,
         ) from None
-    return {"written": [str(p) for p in written], **station.uploads.status()}
+    return {"exported": result.as_json(), **station.uploads.status()}
