@@ -1,0 +1,69 @@
+"""A stolen station's signing key (issue 14 item 5): the office revokes the station in its
+register and the collector refuses every batch it sends, over tus and on media."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import httpx
+
+from station.collector.identity import load_stations
+from station.upload.tus import encode_metadata
+from tests.test_config import run_cli
+from tests.upload_support import STATION_ID, provision, seal_day
+
+NOTE = "2026-12-07 kartu SD dicuri / SD card stolen"
+
+
+def _revoke(stations: Path) -> None:
+    with stations.open("a", encoding="utf-8") as register:
+        register.write(f'\n[revoked]\n"{STATION_ID}" = "{NOTE}"\n')
+
+
+def test_a_revoked_station_is_not_in_the_register(tmp_path: Path) -> None:
+    p = provision(tmp_path)
+    assert STATION_ID in load_stations(p.stations_path)
+    _revoke(p.stations_path)
+    register = load_stations(p.stations_path)
+    assert STATION_ID not in register and register.revoked == {STATION_ID: NOTE}
+    refusal = register.refusal(STATION_ID)
+    assert refusal is not None and "dicabut" in refusal.id and "revoked" in refusal.en
+
+
+def test_the_collector_refuses_an_upload_from_a_revoked_station(tmp_path: Path) -> None:
+    p = provision(tmp_path)
+    store = p.store()
+    seal_day(p, store, 1)
+    batch = p.day(store).close_day()
+    store.close()
+    assert batch is not None
+    _revoke(p.stations_path)
+    with p.collector() as server:
+        meta = encode_metadata({"batch_id": batch.batch_id, "station_id": STATION_ID})
+        created = httpx.post(server.url, headers={
+            "Tus-Resumable": "1.0.0", "Upload-Length": str(batch.size), "Upload-Metadata": meta,
+        })
+        assert created.status_code == 403
+        error = created.json()["error"]
+        assert error["code"] == "station_revoked"
+        assert "dicabut" in error["message"]["id"] and "revoked" in error["message"]["en"]
+        assert not list((p.collector_data).rglob("*.tar"))
+
+
+def test_a_batch_on_media_from_a_revoked_station_is_not_imported(tmp_path: Path) -> None:
+    p = provision(tmp_path)
+    store = p.store()
+    seal_day(p, store, 1)
+    batch = p.day(store).close_day()
+    store.close()
+    assert batch is not None
+    _revoke(p.stations_path)
+    taken = run_cli(
+        "collector", "import", str(batch.path), "--data", str(p.collector_data),
+        "--identity", str(p.identity_path), "--stations", str(p.stations_path),
+        env={**os.environ},
+    )
+    assert taken.returncode != 0
+    assert "revoked" in taken.stdout + taken.stderr
+    assert "Traceback" not in taken.stdout + taken.stderr
