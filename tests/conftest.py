@@ -46,6 +46,14 @@ def require_tool(name: str) -> str:
 DEVICE_THREADS = {"fingerprint-sim", "panel-heartbeat", "panel-reader", "panel-sim", "printer-pty"}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def keys_in_a_runtime_dir_of_the_session(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The keys that open personal data live in RAM-backed storage (systemd's
+    RuntimeDirectory on a station): one folder for the session, inherited by every
+    station process a test starts, instead of leaving keys behind in /dev/shm."""
+    os.environ.setdefault("RUNTIME_DIRECTORY", str(tmp_path_factory.mktemp("run")))
+
+
 @pytest.fixture(autouse=True)
 def no_device_thread_outlives_its_test() -> Iterator[None]:
     before = {t for t in threading.enumerate() if t.name in DEVICE_THREADS}

@@ -38,6 +38,7 @@ from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.sealing.draftkey import DraftCipher
 from station.sealing.errors import SealingError
 from station.sealing.seal import parse_recipients, seal_record
+from station.sealing.volatile_keys import volatile_key
 from station.store import audit
 from station.store.db import Store
 
@@ -74,7 +75,7 @@ class EnrollmentController:
         self.store = store
         self.devices = devices
         self.bus = bus
-        self.drafts = DraftStore(store, DraftCipher(config.data_dir / "keys" / "draft.key"))
+        self.drafts = DraftStore(store, DraftCipher(volatile_key(config.data_dir, "draft.key")))
         self.registry = RegistryFlow(store, config.domain)
         self.recipients = recipients
         self.draft: Draft | None = None
