@@ -10,7 +10,15 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -40,7 +48,23 @@ class StationIdentity(Section):
 
 class ServerSettings(Section):
     host: str = "0.0.0.0"
+    # Plain HTTP: only redirects to HTTPS and serves the station's CA certificate
+    # (/setup, /ca.crt) for a tablet that does not trust it yet.
     port: int = Field(8080, ge=1, le=65535)
+    # The API and the tablet page, over TLS with the station's own CA (station/tls_ca.py).
+    tls_port: int = Field(8443, ge=1, le=65535)
+    # Where the CA and the server certificate live; empty: `tls` in the data directory.
+    tls_dir: Path | None = None
+    # Names and addresses the tablets use for the station (its access point's address).
+    tls_names: list[str] = Field(
+        default=["10.48.0.1", "ektp-station.local", "localhost", "127.0.0.1"], min_length=1
+    )
+
+    @model_validator(mode="after")
+    def _two_ports(self) -> ServerSettings:
+        if self.port == self.tls_port:
+            raise ValueError("server.port (HTTP) and server.tls_port (HTTPS) must differ")
+        return self
 
 
 class AuthSettings(Section):
