@@ -10,7 +10,6 @@ import re
 import stat
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -21,6 +20,7 @@ from tests.conftest import signature_png
 from tests.test_domain_http import ADULT, import_roster, nik_for, visit_id
 from tests.test_domain_roster_niks import roster
 from tests.ui.conftest import start_station, stop_station
+from tests.ui.test_views_ui import enrollment_steps, logged_in
 from tests.upload_support import STATION_ID, provision
 
 ROSTER_NIKS = [nik_for(ADULT, serial=n) for n in (11, 12, 13)]
@@ -39,34 +39,15 @@ IMAGES = {
 
 def _enroll(api: httpx.Client, name: str, nik: str, *, commit: bool) -> None:
     state = api.post("/api/enrollment/start", json={"visit_id": visit_id(api, {})}).json()
-    steps: list[tuple[str, Any]] = [
-        ("/api/enrollment/identity",
-         {"name": name, "nik": nik, "birth_date": ADULT.isoformat(), "sex": "P" if nik[6] >= "4"
-          else "L"}),
-        ("/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True}),
-        ("/api/enrollment/photo/capture", {}),
-    ]
-    if commit:
-        steps += [
-            ("/api/enrollment/photo/approve", {}),
-            *[(f"/api/enrollment/fingerprints/{f}/capture", {})
-              for f in state["enrollment"]["fingers_required"]],
-            ("/api/enrollment/fingerprints/done", {}),
-            ("/api/enrollment/signature", {"png_base64": signature_png()}),
-            ("/api/enrollment/commit", {}),
-            ("/api/enrollment/next", {}),
-        ]
-    for path, body in steps:
+    sex = "P" if nik[6] >= "4" else "L"  # a woman's birth day in the NIK is +40
+    identity = {"name": name, "nik": nik, "birth_date": ADULT.isoformat(), "sex": sex}
+    for path, body in enrollment_steps(state, identity, commit=commit):
         response = api.post(path, json=body)
         assert response.status_code == 200, (path, response.text)
 
 
 def _a_school_day(url: str) -> None:
-    with httpx.Client(base_url=url, timeout=30) as api:
-        token = api.post(
-            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
-        ).json()["token"]
-        api.headers["Authorization"] = f"Bearer {token}"
+    with logged_in(url) as api:
         rows = [(f"Siswa {n}", f"00812345{n:02d}", nik) for n, nik in enumerate(ROSTER_NIKS)]
         assert import_roster(api, {}, roster(*rows))["added"] == 3
         for n, nik in enumerate(ENROLLED_NIKS):

@@ -9,9 +9,10 @@ from pathlib import Path
 import httpx
 
 from station.collector.identity import load_stations
+from station.upload.outbox import Batch
 from station.upload.tus import encode_metadata
 from tests.test_config import run_cli
-from tests.upload_support import STATION_ID, provision, seal_day
+from tests.upload_support import STATION_ID, Provisioned, closed_batch, provision
 
 NOTE = "2026-12-07 kartu SD dicuri / SD card stolen"
 
@@ -31,14 +32,16 @@ def test_a_revoked_station_is_not_in_the_register(tmp_path: Path) -> None:
     assert refusal is not None and "dicabut" in refusal.id and "revoked" in refusal.en
 
 
-def test_the_collector_refuses_an_upload_from_a_revoked_station(tmp_path: Path) -> None:
+def _revoked_with_a_batch(tmp_path: Path) -> tuple[Provisioned, Batch]:
+    """A day's batch closed on the station, then the station revoked at the office."""
     p = provision(tmp_path)
-    store = p.store()
-    seal_day(p, store, 1)
-    batch = p.day(store).close_day()
-    store.close()
-    assert batch is not None
+    batch = closed_batch(p)
     _revoke(p.stations_path)
+    return p, batch
+
+
+def test_the_collector_refuses_an_upload_from_a_revoked_station(tmp_path: Path) -> None:
+    p, batch = _revoked_with_a_batch(tmp_path)
     with p.collector() as server:
         meta = encode_metadata({"batch_id": batch.batch_id, "station_id": STATION_ID})
         created = httpx.post(server.url, headers={
@@ -52,13 +55,7 @@ def test_the_collector_refuses_an_upload_from_a_revoked_station(tmp_path: Path) 
 
 
 def test_a_batch_on_media_from_a_revoked_station_is_not_imported(tmp_path: Path) -> None:
-    p = provision(tmp_path)
-    store = p.store()
-    seal_day(p, store, 1)
-    batch = p.day(store).close_day()
-    store.close()
-    assert batch is not None
-    _revoke(p.stations_path)
+    p, batch = _revoked_with_a_batch(tmp_path)
     taken = run_cli(
         "collector", "import", str(batch.path), "--data", str(p.collector_data),
         "--identity", str(p.identity_path), "--stations", str(p.stations_path),

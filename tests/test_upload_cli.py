@@ -20,7 +20,7 @@ from station.store import migrations
 from station.store.db import open_store
 from station.upload.link import modem_status
 from tests.test_config import run_cli
-from tests.upload_support import STATION_ID, provision, seal_day
+from tests.upload_support import STATION_ID, closed_batch, provision, seal_day
 from tests.usb_media import usb_stick
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,11 +85,7 @@ def test_collector_keygen_prints_public_halves_only(tmp_path: Path) -> None:
 
 def test_collector_open_refuses_a_batch_from_an_unknown_station(tmp_path: Path) -> None:
     p = provision(tmp_path)
-    store = p.store()
-    seal_day(p, store, 1)
-    batch = p.day(store).close_day()
-    store.close()
-    assert batch is not None
+    batch = closed_batch(p)
     p.stations_path.write_text("[stations]\n")
     done = _station(
         "collector",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +16,17 @@ from tests.ui.test_tablet import check_accessibility, log_in
 from tests.upload_support import STATION_ID, provision
 
 
-def enroll_over_api(url: str) -> None:
-    with httpx.Client(base_url=url, timeout=30) as client:
-        token = client.post(
-            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
-        ).json()["token"]
-        client.headers["Authorization"] = f"Bearer {token}"
-        visit = client.get("/api/visits").json()[0]["id"]
-        state = client.post("/api/enrollment/start", json={"visit_id": visit}).json()
-        steps: list[tuple[str, Any]] = [
-            ("/api/enrollment/identity", IDENTITY),
-            ("/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True}),
-            ("/api/enrollment/photo/capture", {}),
+def enrollment_steps(state: dict[str, Any], identity: dict[str, Any], *,
+                     commit: bool = True) -> list[tuple[str, Any]]:
+    """The API calls of one enrollment from its start: up to the photo, or to the next
+    student after the commit."""
+    steps: list[tuple[str, Any]] = [
+        ("/api/enrollment/identity", identity),
+        ("/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True}),
+        ("/api/enrollment/photo/capture", {}),
+    ]
+    if commit:
+        steps += [
             ("/api/enrollment/photo/approve", {}),
             *[(f"/api/enrollment/fingerprints/{f}/capture", {})
               for f in state["enrollment"]["fingers_required"]],
@@ -34,7 +35,23 @@ def enroll_over_api(url: str) -> None:
             ("/api/enrollment/commit", {}),
             ("/api/enrollment/next", {}),
         ]
-        for path, body in steps:
+    return steps
+
+
+@contextmanager
+def logged_in(url: str, name: str = "operator1", pin: str = "123456") -> Iterator[httpx.Client]:
+    """An API client of the live station with an operator's token."""
+    with httpx.Client(base_url=url, timeout=30) as client:
+        token = client.post("/api/auth/login", json={"operator": name, "pin": pin}).json()
+        client.headers["Authorization"] = f"Bearer {token['token']}"
+        yield client
+
+
+def enroll_over_api(url: str) -> None:
+    with logged_in(url) as client:
+        visit = client.get("/api/visits").json()[0]["id"]
+        state = client.post("/api/enrollment/start", json={"visit_id": visit}).json()
+        for path, body in enrollment_steps(state, IDENTITY):
             response = client.post(path, json=body)
             assert response.status_code == 200, (path, response.text)
 
