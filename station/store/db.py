@@ -47,11 +47,13 @@ def keep_private(data_dir: Path) -> None:
     and files an older version or a copy left group- or world-readable are tightened."""
     os.umask(0o077)
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    me = os.geteuid()
     for folder, dirs, files in os.walk(data_dir):
         for name in [folder, *(os.path.join(folder, f) for f in files)]:
-            mode = os.lstat(name).st_mode
-            if not stat.S_ISLNK(mode) and stat.S_IMODE(mode) & 0o077:
-                os.chmod(name, stat.S_IMODE(mode) & 0o700)
+            info = os.lstat(name)
+            # Only our own files: one that provisioning (root) left is its owner's to fix.
+            if not stat.S_ISLNK(info.st_mode) and info.st_uid == me and info.st_mode & 0o077:
+                os.chmod(name, stat.S_IMODE(info.st_mode) & 0o700)
         dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
 
 
