@@ -113,7 +113,7 @@ data travel encrypted.</p>
 <ol>
 <li>Unduh sertifikat / Download the certificate:
 <a class="button" href="{download}">ca.crt</a>
-<div class="qr" aria-label="QR: {download}">{qr}</div></li>
+<div class="qr" role="img" aria-label="QR: {download}">{qr}</div></li>
 <li>Android: Setelan → Keamanan → Enkripsi &amp; kredensial → Instal sertifikat →
 Sertifikat CA. / Settings → Security → Encryption &amp; credentials → Install a
 certificate → CA certificate.</li>

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import require_tool
 from tests.ui.conftest import CHROMIUM_ARGS, LiveStation, shot
-from tests.ui.test_tablet import log_in
+from tests.ui.test_tablet import check_accessibility, log_in
 
 
 def test_the_trusted_station_loads_over_https_and_logs_in(
@@ -57,6 +57,7 @@ def test_setup_page_serves_the_ca_with_its_fingerprint(
     digest = x509.load_pem_x509_certificate(ca).fingerprint(hashes.SHA256()).hex().upper()
     assert ":".join(digest[i : i + 2] for i in range(0, 64, 2)) in page.content()
     shot(page, "00-setup-certificate")
+    check_accessibility(page, "certificate setup")
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_export_to_a_listed_stick_clears_the_upload_failure(
             assert page.locator(stale).count() == 0
             tars = list(stick.mount_point.glob("*.tar"))
             assert len(tars) == 1
-            shot(page, f"34-usb-export-{size[0]}x{size[1]}")
+            shot(page, f"35-usb-export-{size[0]}x{size[1]}")
             check_accessibility(page, "USB export")
         finally:
             stop_station(station)
