@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from station.access.pins import hash_pin  # noqa: E402
-from station.provisioning import PROVISIONING_FILE_NAME  # noqa: E402
+from station.provisioning.file import PROVISIONING_FILE_NAME  # noqa: E402
 
 WATCHDOG_S = 2.0
 OBSERVE_S = 10.0

@@ -11,15 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from collector import cli as collector_cli
+from exchange.errors import BilingualError
 from peripherals.device import Text
-from station import log_redaction, provision_cli
-from station.collector import cli as collector_cli
+from station.devices.cli import register as register_status_lights
 from station.domain import cli as domain_cli
-from station.errors import StationError
 from station.fingerprints import cli as fingerprints_cli
 from station.photo import cli as photo_cli
+from station.provisioning import cli as provision_cli
 from station.receipts.cli import register as register_receipts
-from station.status_lights_cli import register as register_status_lights
+from station.system import log_redaction
 from station.upload import cli as upload_cli
 
 log = logging.getLogger("station")
@@ -98,7 +99,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         store = open_store(config.data_dir)
         check("store", True, f"{config.data_dir}, schema {schema_version(store.db)}")
         store.close()
-    except StationError as error:
+    except BilingualError as error:
         check("store", False, error.text.en)
     devices = build_devices(config.devices, simulate=bool(args.simulate))
     for note in devices.notes:
@@ -206,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return int(args.handler(args))
-    except StationError as error:
+    except BilingualError as error:
         _say(error.text, sys.stderr)
         return 2
     except KeyboardInterrupt:

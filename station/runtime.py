@@ -9,24 +9,24 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from exchange.seal import demo_office_identity
 from peripherals.device import Text
-from station import logbook
 from station.access.operators import Access, Role
-from station.clock_sync import clock_status
 from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
+from station.devices.status_lights import StatusLights
+from station.domain.visits import Visits
 from station.enrollment.controller import EnrollmentController
 from station.events import EventBus
 from station.photo.live import LivePhoto
-from station.provisioning import managed_status
+from station.provisioning.file import managed_status
 from station.receipts.queue import ReceiptQueue
-from station.sealing.seal import demo_office_identity
-from station.status_lights import StatusLights
-from station.storage import storage
 from station.store.db import Store, open_store
-from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
+from station.system import logbook
+from station.system.clock_sync import clock_status
+from station.system.storage import storage
+from station.system.systemd_notify import SystemdNotifier, keep_watchdog_fed
 from station.upload.service import UploadRunner
-from station.visits import Visits
 
 log = logging.getLogger(__name__)
 

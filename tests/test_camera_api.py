@@ -18,9 +18,9 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from exchange.seal import demo_office_identity, open_record
 from peripherals.camera.simulated import SimulatedCamera
 from station.runtime import Station
-from station.sealing.seal import demo_office_identity, open_record
 from tests.conftest import enroll_until, post, signature_png
 from web.app import create_app
 

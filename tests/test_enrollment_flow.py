@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyrage
 from fastapi.testclient import TestClient
 
+from exchange.seal import demo_office_identity, open_record
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
-from station.sealing.seal import demo_office_identity, open_record
 from tests.conftest import IDENTITY, enroll_until, login, post
 
 

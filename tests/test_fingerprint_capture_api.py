@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from exchange.seal import demo_office_identity, open_record
 from peripherals.fingerprint.simulated import Fault, SimulatedFingerprintReader
 from station.config import StationConfig
 from station.devices.registry import SimulatedApplicant
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.fingerprints.library import TodayLibrary
 from station.runtime import Station
-from station.sealing.seal import demo_office_identity, open_record
 from tests.conftest import enroll_until, login, post, signature_png
 from web.app import create_app
 

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from station.clock_sync import (
+from station.config import StationConfig
+from station.runtime import Station
+from station.system.clock_sync import (
     clock_status,
     clock_synchronised,
     is_synchronised,
     read_kernel_clock_state,
 )
-from station.config import StationConfig
-from station.runtime import Station
-from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
+from station.system.systemd_notify import SystemdNotifier, keep_watchdog_fed
 from web.app import create_app
 
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from exchange.errors import ErrorKind
 from station.store.db import Store
 from station.upload.errors import UploadError
 from station.upload.outbox import Batch
@@ -116,7 +117,7 @@ def test_client_errors_stop_with_the_servers_message(
     uploader = _uploader(provisioned, station_store, ScriptedServer({3: refusal}), sleeps)
     with pytest.raises(UploadError) as caught:
         uploader.upload(_batch(provisioned, station_store))
-    assert not caught.value.resumable and caught.value.status == 502
+    assert not caught.value.resumable and caught.value.kind is ErrorKind.UPSTREAM_REFUSED
     assert "HTTP 413" in caught.value.text.en and "Too big" in caught.value.text.en
     assert "Terlalu besar" in caught.value.text.id
     assert sleeps == []

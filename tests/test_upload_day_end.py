@@ -196,8 +196,8 @@ def test_export_to_media_writes_the_signed_batch(day_client, office, tmp_path) -
     response = client.post("/api/upload/export", json={"to": str(media)}, headers=supervisor)
     assert response.status_code == 200, response.text
     (written,) = response.json()["written"]
-    from station.collector.identity import load_stations
-    from station.sealing.batch import verify_batch
+    from collector.identity import load_stations
+    from exchange.batch import verify_batch
 
     verified = verify_batch(Path(written), load_stations(p.stations_path))
     assert verified.manifest["record_count"] == 1
@@ -206,7 +206,7 @@ def test_export_to_media_writes_the_signed_batch(day_client, office, tmp_path) -
 
 def test_station_stop_ends_an_upload_that_resumes_after_restart(office, tmp_path) -> None:
     from station.store.db import open_store
-    from station.upload.linksim import LinkSimulator
+    from tests.linksim import LinkSimulator
 
     p, server = office
     with LinkSimulator(server.port, rate_bps=1e6) as link:

@@ -12,9 +12,9 @@ import pytest
 
 from station.store.db import Store
 from station.upload.errors import UploadError
-from station.upload.linksim import FaultPlan, LinkSimulator
 from station.upload.progress import UploadProgress
 from station.upload.service import DayEnd
+from tests.linksim import FaultPlan, LinkSimulator
 from tests.upload_support import Provisioned, free_port, provision, seal_day
 
 

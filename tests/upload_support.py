@@ -15,16 +15,16 @@ from typing import Any
 import uvicorn
 from PIL import Image
 
-from station.collector.app import create_collector_app
-from station.collector.identity import (
+from collector.app import create_collector_app
+from collector.identity import (
     CollectorIdentity,
     generate_identity,
     load_stations,
     stations_toml,
 )
+from exchange.keys import ensure_signing_key, public_key_text
+from exchange.seal import parse_recipients, seal_record
 from station.config import StationConfig, load_config
-from station.sealing.keys import ensure_signing_key, public_key_text
-from station.sealing.seal import parse_recipients, seal_record
 from station.store.audit import now_iso
 from station.store.db import Store, open_store
 from station.upload.service import DayEnd
@@ -42,7 +42,7 @@ class CollectorServer:
     """The reference collector on a real socket, in a background thread."""
 
     def __init__(self, data_dir: Path, identity_path: Path, stations_path: Path) -> None:
-        from station.collector.identity import load_identity
+        from collector.identity import load_identity
 
         self.app = create_collector_app(
             data_dir, load_identity(identity_path), load_stations(stations_path)

@@ -19,9 +19,9 @@ import numpy as np
 import sqlite_utils
 from PIL import Image, UnidentifiedImageError
 
+from exchange.seal import parse_recipients, seal_record
 from peripherals.device import DeviceError, Text
 from station.access.operators import Operator
-from station.clock_sync import clock_synchronised
 from station.config import StationConfig
 from station.devices.registry import DeviceSet
 from station.domain.flow import RegistryFlow
@@ -29,16 +29,16 @@ from station.domain.nik import mask_nik
 from station.enrollment.draft import STEP_ORDER, Capture, Draft, DraftStore
 from station.enrollment.forms import ConsentForm, IdentityForm
 from station.enrollment.machine import EnrollmentMachine
-from station.errors import StationError
+from station.errors import Conflict, DeviceFault, Invalid, NotAllowed, NotFound, StationError
 from station.events import EventBus
 from station.fingerprints.library import TodayLibrary
 from station.fingerprints.workflow import FingerprintStep
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.sealing.draftkey import DraftCipher
-from station.sealing.seal import parse_recipients, seal_record
 from station.store import audit
 from station.store.db import Store
+from station.system.clock_sync import clock_synchronised
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -176,10 +176,9 @@ class EnrollmentController:
                     "SELECT id FROM visits WHERE id = ?", [visit_id]
                 ).fetchone()
             if visit is None:
-                raise StationError(
+                raise NotFound(
                     "visit_unknown",
                     Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
-                    status=404,
                 )
             self.draft = self.drafts.create(visit_id, operator.id, operator.name)
             self.last_committed = None
@@ -190,10 +189,9 @@ class EnrollmentController:
         async with self._lock:
             draft = self._require_holder(operator, "identity", "identity_done")
             if form.birth_date > self.registry.today():
-                raise StationError(
+                raise Invalid(
                     "birth_date_future",
                     Text("Tanggal lahir di masa depan.", "The birth date is in the future."),
-                    status=422,
                 )
             checked = self.registry.check_identity(form, self.registry.today())
             identity = {**form.model_dump(mode="json"), **checked.as_json()}
@@ -256,10 +254,9 @@ class EnrollmentController:
             draft = self._require_holder(operator, "photo", "photo_done")
             photos = draft.captured("photo")
             if not photos:
-                raise StationError(
+                raise Conflict(
                     "photo_missing",
                     Text("Belum ada foto.", "No photo has been taken yet."),
-                    status=409,
                 )
             photos[0].detail["approved"] = True
             self.drafts.save_step(draft, "photo_done", "fingerprints", operator.id)
@@ -302,13 +299,12 @@ class EnrollmentController:
 
     def _require_finger(self, position: int) -> None:
         if position not in self.config.enrollment.finger_order:
-            raise StationError(
+            raise Invalid(
                 "finger_unknown",
                 Text(
                     f"Jari nomor {position} tidak ada dalam urutan perekaman.",
                     f"Finger {position} is not in the capture order.",
                 ),
-                status=422,
             )
 
     async def finish_fingerprints(self, operator: Operator) -> dict[str, Any]:
@@ -317,10 +313,9 @@ class EnrollmentController:
             missing = self.fingerprints.missing(draft)
             if missing:
                 names = ", ".join(str(f) for f in missing)
-                raise StationError(
+                raise Conflict(
                     "fingers_missing",
                     Text(f"Jari belum direkam: {names}.", f"Fingers not yet captured: {names}."),
-                    status=409,
                 )
             self.drafts.save_step(draft, "fingerprints_done", "signature", operator.id)
             self.machine.send("fingerprints_done")
@@ -438,10 +433,9 @@ class EnrollmentController:
             failed_kind = (self.fault or {}).get("device")
             still_down = [h for h in unhealthy if h.kind == failed_kind]
             if still_down:
-                raise StationError(
+                raise DeviceFault(
                     "device_still_down",
                     still_down[0].detail,
-                    status=503,
                 )
             target = self.machine.interrupted_step or "photo"
             self.drafts.save_step(draft, "resume", target, operator.id, interrupted_step=None)
@@ -476,8 +470,8 @@ class EnrollmentController:
         except DeviceError as error:
             if error.unplugged:
                 self._enter_fault(kind, error)
-                raise StationError(error.code, error.text, status=503) from None
-            raise StationError(error.code, error.text, status=422) from None
+                raise DeviceFault(error.code, error.text) from None
+            raise Invalid(error.code, error.text) from None
         finally:
             self.bus.publish("capture", {"device": kind, "active": False})
 
@@ -515,24 +509,22 @@ class EnrollmentController:
 
     def _out_of_order(self, action: str) -> StationError:
         here = STEP_NAMES[self.step]
-        return StationError(
+        return Conflict(
             "out_of_order",
             Text(
                 f"Tidak bisa '{action}' pada langkah {here.id}. Tidak ada yang diubah.",
                 f"Cannot '{action}' at the {here.en} step. Nothing was changed.",
             ),
-            status=409,
         )
 
     def _not_holder(self, draft: Draft) -> StationError:
-        return StationError(
+        return NotAllowed(
             "not_holder",
             Text(
                 f"Perekaman ini sedang dijalankan oleh {draft.operator_name}."
                 " Tablet ini hanya dapat memantau.",
                 f"This enrollment is driven by {draft.operator_name}. This tablet can only watch.",
             ),
-            status=403,
         )
 
     def _changed(self, event: str) -> dict[str, Any]:
@@ -548,13 +540,12 @@ def _text_json(text: Text) -> dict[str, str]:
 
 
 def _decode_signature(png_base64: str) -> bytes:
-    bad = StationError(
+    bad = Invalid(
         "signature_invalid",
         Text(
             "Tanda tangan tidak terbaca. Hapus dan tanda tangani lagi.",
             "The signature could not be read. Clear it and sign again.",
         ),
-        status=422,
     )
     if png_base64.startswith("data:"):
         png_base64 = png_base64.partition(",")[2]
@@ -572,9 +563,8 @@ def _decode_signature(png_base64: str) -> bytes:
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise bad from None
     if pixels.size == 0 or int(pixels.min()) == int(pixels.max()):
-        raise StationError(
+        raise Invalid(
             "signature_empty",
             Text("Tanda tangan masih kosong.", "The signature is empty."),
-            status=422,
         )
     return png

@@ -7,11 +7,11 @@ import asyncio
 
 from peripherals.device import DeviceError
 from peripherals.printer.port import ReceiptPrinter
-from station.errors import StationError
+from station.errors import DeviceFault
 
 
 async def print_now(printer: ReceiptPrinter, data: bytes) -> None:
     try:
         await asyncio.to_thread(printer.write, data)
     except DeviceError as error:
-        raise StationError(error.code, error.text, status=503) from None
+        raise DeviceFault(error.code, error.text) from None

@@ -28,7 +28,7 @@ from peripherals.printer.port import PrinterState, ReceiptPrinter
 from peripherals.printer.render import render
 from peripherals.printer.status import STATE_TEXT
 from station.enrollment.draft import Draft
-from station.errors import StationError
+from station.errors import NotFound
 from station.events import EventBus
 from station.receipts.content import (
     FINGER_NAMES,
@@ -121,9 +121,9 @@ class ReceiptQueue:
                 [enrollment_id],
             ).fetchone()
             if row is None:
-                raise StationError("receipt_unknown", Text(
+                raise NotFound("receipt_unknown", Text(
                     "Perekaman ini belum punya tanda bukti.",
-                    "This enrollment has no receipt."), status=404)
+                    "This enrollment has no receipt."))
             original = from_json(json.loads(row[0]))
             data = replace(original, reprinted_at=self._now())
             job_id = self._insert(db, enrollment_id, data, "reprint", operator_id)
@@ -163,8 +163,8 @@ class ReceiptQueue:
             rows = list(self.store.db.query(
                 f"SELECT {self._COLUMNS} FROM receipt_jobs WHERE id = ?", [job_id]))
         if not rows:
-            raise StationError("receipt_unknown", Text(
-                "Tanda bukti tidak ditemukan.", "Receipt not found."), status=404)
+            raise NotFound("receipt_unknown", Text(
+                "Tanda bukti tidak ditemukan.", "Receipt not found."))
         return rows[0]
 
     def jobs(self, enrollment_id: int | None = None) -> list[dict[str, Any]]:
@@ -180,9 +180,9 @@ class ReceiptQueue:
                 "SELECT escpos, paper_width_mm FROM receipt_jobs WHERE enrollment_id = ?"
                 " ORDER BY id DESC LIMIT 1", [enrollment_id]).fetchone()
         if row is None:
-            raise StationError("receipt_unknown", Text(
+            raise NotFound("receipt_unknown", Text(
                 "Perekaman ini belum punya tanda bukti.",
-                "This enrollment has no receipt."), status=404)
+                "This enrollment has no receipt."))
         return render(bytes(row[0]), int(row[1])).pages[0].png()
 
     def status(self) -> dict[str, Any]:

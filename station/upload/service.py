@@ -15,13 +15,14 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from exchange.ack import Acknowledgement, claimed_batch_id, verify_ack
+from exchange.batch import manifest_bytes
+from exchange.errors import BilingualError
+from exchange.keys import ensure_signing_key, load_public_key
 from peripherals.device import Text
 from station.config import StationConfig
-from station.errors import StationError
+from station.errors import Conflict
 from station.events import EventBus
-from station.sealing.ack import Acknowledgement, claimed_batch_id, verify_ack
-from station.sealing.batch import manifest_bytes
-from station.sealing.keys import ensure_signing_key, load_public_key
 from station.store.db import Store
 from station.upload.errors import UploadError
 from station.upload.link import ModemStatus, check_collector, modem_status
@@ -182,10 +183,9 @@ class UploadRunner:
 
     def start(self) -> None:
         if not self._running.acquire(blocking=False):
-            raise StationError(
+            raise Conflict(
                 "upload_running",
                 Text("Unggahan sedang berjalan.", "An upload is already running."),
-                status=409,
             )
         self.last_error = None
         self._task = asyncio.get_running_loop().create_task(self._run())
@@ -202,7 +202,7 @@ class UploadRunner:
                     ],
                 },
             )
-        except StationError as error:
+        except BilingualError as error:
             self.last_error = {
                 "code": error.code,
                 "message": {"id": error.text.id, "en": error.text.en},

@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from peripherals.device import Text
 from station.access.operators import Operator
-from station.errors import StationError
+from station.errors import Conflict, DeviceFault
 from station.photo.preview import PreviewHub
 from web.auth import Credentials, OperatorDep, StationDep, current_operator
 
@@ -39,7 +39,7 @@ async def preview(
 ) -> StreamingResponse:
     hub = station.photo.hub
     if hub.fault is not None:
-        raise StationError("camera_unavailable", hub.fault, status=503)
+        raise DeviceFault("camera_unavailable", hub.fault)
     return StreamingResponse(
         _mjpeg(hub),
         media_type=f"multipart/x-mixed-replace; boundary={BOUNDARY}",
@@ -71,12 +71,11 @@ async def _mjpeg(hub: PreviewHub) -> AsyncIterator[bytes]:
 def quality(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     report = station.photo.latest
     if report is None:
-        raise StationError(
+        raise Conflict(
             "photo_quality_idle",
             Text(
                 "Pemeriksaan foto berjalan hanya pada langkah foto.",
                 "Photo checks run only at the photo step.",
             ),
-            status=409,
         )
     return report.as_json()

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from peripherals.device import Text
 from station.enrollment.forms import ConsentForm, IdentityForm
-from station.errors import StationError
+from station.errors import NotFound
 from station.photo.capture import PhotoRequest
 from station.store import audit
 from web.auth import OperatorDep, StationDep
@@ -67,8 +67,8 @@ def photo(station: StationDep, op: OperatorDep) -> Response:
     draft = station.controller.draft
     photos = draft.captured("photo") if draft else []
     if not photos:
-        raise StationError(
-            "photo_missing", Text("Belum ada foto.", "No photo has been taken yet."), status=404
+        raise NotFound(
+            "photo_missing", Text("Belum ada foto.", "No photo has been taken yet.")
         )
     return Response(
         photos[0].files["photo.jpg"], media_type="image/jpeg", headers={"Cache-Control": "no-store"}

@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
-from station.errors import StationError
+from station.errors import NotAllowed, NotAuthenticated, NotFound
 from web.auth import OperatorDep, StationDep
 
 router = APIRouter(prefix="/api/enrollment/fingerprints", tags=["fingerprints"])
@@ -35,10 +35,9 @@ def status(station: StationDep, op: OperatorDep) -> State:
     controller = station.controller
     fingers = controller.fingerprints.status(controller.draft)
     if fingers is None:
-        raise StationError(
+        raise NotFound(
             "no_enrollment",
             Text("Tidak ada perekaman yang berjalan.", "No enrollment is in progress."),
-            status=404,
         )
     return fingers
 
@@ -63,16 +62,13 @@ async def approve_exception(
         supervisor = await asyncio.to_thread(
             station.access.verify_supervisor, body.supervisor, body.pin
         )
-    except StationError as error:
-        if error.status != 401:
-            raise
-        # Not 401: the operator's own session is fine, only the approval failed.
-        raise StationError(
+    except NotAuthenticated:
+        # Not 'not authenticated': the operator's own session is fine, only the approval failed.
+        raise NotAllowed(
             "approval_refused",
             Text(
                 "Nama atau PIN supervisor salah; pengecualian belum disetujui.",
                 "Wrong supervisor name or PIN; the exception is not approved.",
             ),
-            status=403,
         ) from None
     return await station.controller.approve_finger_exception(op, position, supervisor)

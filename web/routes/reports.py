@@ -18,7 +18,7 @@ from station.domain.reports import (
     per_hour_svg,
     report_csv,
 )
-from station.errors import StationError
+from station.errors import Invalid
 from station.receipts.direct_print import print_now
 from station.receipts.escpos_bytes import text_page
 from station.runtime import Station
@@ -45,13 +45,12 @@ def _day_report(station: Station, day: str) -> Report:
     try:
         when = dt.datetime.now(zone).date() if day == "today" else dt.date.fromisoformat(day)
     except ValueError:
-        raise StationError(
+        raise Invalid(
             "day_invalid",
             Text(
                 f"Tanggal '{day}' harus YYYY-MM-DD atau 'today'.",
                 f"The day '{day}' must be YYYY-MM-DD or 'today'.",
             ),
-            status=422,
         ) from None
     return build_report(f"Hari {when.isoformat()}", facts_for_day(station.store, when, zone),
                         settings)

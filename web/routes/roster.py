@@ -14,7 +14,7 @@ from station.domain.flow import not_holder
 from station.domain.queue import QueueStatus
 from station.domain.roster import MAX_BYTES
 from station.domain.roster_queue import RosterQueue
-from station.errors import StationError
+from station.errors import Conflict, NotFound, TooLarge
 from station.runtime import Station
 from station.sealing.rosternik import RosterNikCipher
 from web.auth import OperatorDep, StationDep, SupervisorDep
@@ -42,10 +42,9 @@ def _queue(station: Station) -> RosterQueue:
 def require_visit(station: Station, visit_id: int) -> dict[str, Any]:
     visit = station.visits.get(visit_id)
     if visit is None:
-        raise StationError(
+        raise NotFound(
             "visit_unknown",
             Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
-            status=404,
         )
     return visit
 
@@ -65,13 +64,12 @@ async def import_roster(
     async for chunk in request.stream():
         data += chunk
         if len(data) > MAX_BYTES:
-            raise StationError(
+            raise TooLarge(
                 "roster_too_large",
                 Text(
                     f"Berkas terlalu besar; batas {MAX_BYTES} bita.",
                     f"The file is too large; the limit is {MAX_BYTES} bytes.",
                 ),
-                status=413,
             )
     today = station.controller.registry.today()
     result = _queue(station).import_csv(visit_id, bytes(data), op.id, today)
@@ -115,24 +113,22 @@ async def pick(student_id: int, station: StationDep, op: OperatorDep) -> dict[st
         await controller.start(op, visit_id)
     draft = controller.draft
     if controller.step != "identity" or draft is None:
-        raise StationError(
+        raise Conflict(
             "out_of_order",
             Text(
                 "Siswa dipilih saat stasiun siap atau di langkah identitas.",
                 "Pick a student when the station is idle or at the identity step.",
             ),
-            status=409,
         )
     if draft.operator_id != op.id:
         raise not_holder(draft.operator_name)
     if draft.visit_id != visit_id:
-        raise StationError(
+        raise Conflict(
             "visit_mismatch",
             Text(
                 "Siswa ini dari kunjungan lain daripada perekaman yang sedang berjalan.",
                 "This student belongs to another visit than the enrollment in progress.",
             ),
-            status=409,
         )
     picked = rosters.pick(student_id, draft.id, op.id)
     station.bus.publish("roster", {"event": "picked", "student": picked["student"]})

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from station.simulation_controls import SimulatorChange, SimulatorControls
+from station.technician.simulation_controls import SimulatorChange, SimulatorControls
 from web.auth import OperatorDep, StationDep
 
 router = APIRouter(prefix="/api/simulator", tags=["simulator"])

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from peripherals.device import Text
-from station import selftest
 from station.access.operators import Operator
-from station.errors import StationError
-from station.logbook import RECENT
+from station.errors import NotFound
+from station.system.logbook import RECENT
+from station.technician import selftest
 from web.auth import StationDep, require_role
 
 router = APIRouter(prefix="/api/technician", tags=["technician"])
@@ -22,10 +22,9 @@ async def run_selftest(device: str, station: StationDep, op: Technician) -> dict
     test = selftest.SELF_TESTS.get(device)
     if test is None:
         names = ", ".join(selftest.SELF_TESTS)
-        raise StationError(
+        raise NotFound(
             "selftest_unknown",
             Text(f"Tes tidak dikenal. Pilihan: {names}.", f"Unknown test. Choose: {names}."),
-            status=404,
         )
     result = await test(station)
     station.bus.publish("selftest", {"device": device, "operator": op.name})

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
-from station.errors import StationError
+from station.errors import Invalid, NoSpace
 from web.auth import OperatorDep, StationDep, SupervisorDep
 
 router = APIRouter(prefix="/api/upload", tags=["upload"])
@@ -38,20 +38,18 @@ def export(body: Export, station: StationDep, op: SupervisorDep) -> dict[str, An
     roots = [root.resolve() for root in station.config.upload.export_roots]
     if not any(target.is_relative_to(root) and target != root for root in roots):
         allowed = ", ".join(str(root) for root in roots)
-        raise StationError(
+        raise Invalid(
             "export_target_refused",
             Text(
                 f"Ekspor hanya ke media lepas di bawah: {allowed}.",
                 f"Export only to removable media under: {allowed}.",
             ),
-            status=422,
         )
     try:
         written = station.uploads.day_end().export(target)
     except OSError as error:
-        raise StationError(
+        raise NoSpace(
             "export_failed",
             Text(f"Gagal menulis ke media: {error}", f"Could not write to the media: {error}"),
-            status=507,
         ) from None
     return {"written": [str(p) for p in written], **station.uploads.status()}

@@ -6,8 +6,8 @@ from typing import Any
 from fastapi import APIRouter
 
 from peripherals.device import Text
-from station.errors import StationError
-from station.visits import VisitForm
+from station.domain.visits import VisitForm
+from station.errors import NotFound
 from web.auth import OperatorDep, StationDep
 
 router = APIRouter(prefix="/api/visits", tags=["visits"])
@@ -34,10 +34,9 @@ def visit_enrollments(
     operator: OperatorDep,
 ) -> list[dict[str, Any]]:
     if station.visits.get(visit_id) is None:
-        raise StationError(
+        raise NotFound(
             "visit_unknown",
             Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
-            status=404,
         )
     rows = station.visits.enrollments(visit_id)
     return [{**row, "summary": json.loads(row["summary"])} for row in rows]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from peripherals.device import Text
-from station.provisioning import (
+from station.provisioning.file import (
     DEFAULT_DATA_ROOT,
     Problem,
     ProvisioningInvalid,
@@ -31,7 +31,7 @@ from station.provisioning import (
 
 if TYPE_CHECKING:
     from station.config import StationConfig
-    from station.provisioning_apply import Owner
+    from station.provisioning.apply import Owner
 
 # The apply side (config, store, keys) loads only when a provisioning command runs, so
 # that `station --help` and the other sub-commands stay quick on the Pi.
@@ -42,7 +42,7 @@ def _say(text: Text, stream: TextIO = sys.stdout) -> None:
 
 
 def _owner(name: str | None) -> Owner | None:
-    from station.provisioning_apply import Owner
+    from station.provisioning.apply import Owner
 
     if name is None:
         return None
@@ -69,7 +69,7 @@ def _cannot_write(error: OSError) -> Text:
 
 
 def _reject(path: Path, layout: StationLayout, problems: list[Problem]) -> int:
-    from station.provisioning_apply import record_rejection, write_boot_errors
+    from station.provisioning.apply import record_rejection, write_boot_errors
 
     _say(Text("Provisioning DITOLAK:", "Provisioning REJECTED:"), sys.stderr)
     for problem in problems:
@@ -85,7 +85,7 @@ def _reject(path: Path, layout: StationLayout, problems: list[Problem]) -> int:
 
 
 def _apply(path: Path, layout: StationLayout, owner_name: str | None, *, keep_file: bool) -> int:
-    from station.provisioning_apply import (
+    from station.provisioning.apply import (
         apply_provisioning,
         scrub_boot_file,
         write_boot_summary,
@@ -154,8 +154,8 @@ def _hash_pin() -> int:
 def doctor_checks(config: StationConfig, check: Callable[[str, bool, str], None]) -> None:
     """`station doctor`'s lines for an imaged station: provisioning (a check), and the clock
     (a note: not yet synchronised is worth knowing, not a failure; 4G may not be up yet)."""
-    from station.clock_sync import clock_synchronised
-    from station.provisioning import managed_status
+    from station.provisioning.file import managed_status
+    from station.system.clock_sync import clock_synchronised
 
     status = managed_status(config.provisioning.data_root)
     if status is not None:

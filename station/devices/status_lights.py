@@ -23,7 +23,7 @@ from station.access.operators import Operator
 from station.enrollment.controller import EnrollmentController
 from station.errors import StationError
 from station.events import Event, EventBus
-from station.storage import storage
+from station.system.storage import storage
 
 log = logging.getLogger(__name__)
 
