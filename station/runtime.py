@@ -17,7 +17,7 @@ from station.devices.registry import DeviceSet, build_devices
 from station.devices.status_lights import StatusLights
 from station.domain.visits import Visits
 from station.enrollment.controller import EnrollmentController
-from station.events import EventBus
+from station.events import EventBus, EventType
 from station.photo.live import LivePhoto
 from station.provisioning.file import managed_status
 from station.receipts.queue import ReceiptQueue
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
 DEMO_SCHOOL = "SMA Negeri 1 Bangil (demo)"
+HEALTH_WATCH_S = 2.0  # how soon a tablet's banner follows a device change
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Station:
         self.ready_after_s: float | None = None
         self.notifier = SystemdNotifier()
         self._watchdog: asyncio.Task[None] | None = None
+        self._health_watch: asyncio.Task[None] | None = None
 
     @property
     def notes(self) -> list[Text]:
@@ -115,7 +117,7 @@ class Station:
         await self.lights.start()
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
-        self.bus.publish("station", {"ready": True})
+        self.bus.publish(EventType.STATION, {"ready": True})
         # systemd (Type=notify): ready now; the watchdog ping runs on this event loop,
         # so a stuck loop stops it and systemd restarts the station.
         self.notifier.ready(  # shown by `systemctl status ektp-station`
@@ -124,18 +126,33 @@ class Station:
             else "NOT PROVISIONED: see /api/health"
         )
         self._watchdog = asyncio.create_task(keep_watchdog_fed(self.notifier))
+        self._health_watch = asyncio.create_task(self._watch_health())
 
     async def stop(self) -> None:
         self.ready = False
         self.notifier.stopping()
-        if self._watchdog is not None:
-            self._watchdog.cancel()
+        for task in (self._watchdog, self._health_watch):
+            if task is not None:
+                task.cancel()
         await self.lights.stop()
         await self.receipts.stop()
         await self.photo.stop()
         await self.uploads.stop()
         await asyncio.to_thread(self.devices.close_all)
         self.store.close()
+
+    async def _watch_health(self, every_s: float = HEALTH_WATCH_S) -> None:
+        """Publish `health` whenever what the banner shows changes (a device unplugged or
+        back, provisioning, storage), so no tablet keeps showing a stale device state."""
+        shown: object = None
+        while True:
+            health = await asyncio.to_thread(self.health)
+            now = {k: health[k] for k in ("status", "devices", "notes", "provisioned", "storage")}
+            if now != shown:
+                if shown is not None:
+                    self.bus.publish(EventType.HEALTH, health)
+                shown = now
+            await asyncio.sleep(every_s)
 
     def _provisioned(self) -> bool:
         """Operators exist and records can be sealed for the office; on an imaged station

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from peripherals.fingerprint.simulated import SimulatedFingerprintReader
 from peripherals.indicator.simulated import SimulatedIndicator
 from station.config import StationConfig
+from station.events import EventType
 from station.runtime import Station
 from tests.conftest import enroll_until, post, signature_png
 from tests.waiting import wait_for
@@ -101,7 +102,7 @@ def test_a_station_without_office_keys_or_operators_is_not_provisioned(config: S
 def test_uploading_shows_while_the_upload_runs(client: TestClient, station: Station) -> None:
     wait_for(lambda: indicator_of(station).pattern.value == "ready")
     progress = {"state": "uploading", "bytes_done": 1, "bytes_total": 10}
-    station.bus.publish("upload", {"progress": progress})
+    station.bus.publish(EventType.UPLOAD, {"progress": progress})
     wait_for(lambda: indicator_of(station).pattern.value == "uploading")
-    station.bus.publish("upload", {"finished": True, "batches": []})
+    station.bus.publish(EventType.UPLOAD, {"finished": True, "batches": []})
     wait_for(lambda: indicator_of(station).pattern.value == "ready")

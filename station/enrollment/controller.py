@@ -30,7 +30,7 @@ from station.enrollment.draft import STEP_ORDER, Capture, Draft, DraftStore
 from station.enrollment.forms import ConsentForm, IdentityForm
 from station.enrollment.machine import EnrollmentMachine
 from station.errors import Conflict, DeviceFault, Invalid, NotAllowed, NotFound, StationError
-from station.events import EventBus
+from station.events import EventBus, EventType
 from station.fingerprints.library import TodayLibrary
 from station.fingerprints.workflow import FingerprintStep
 from station.photo.backdrop import expected_backdrop
@@ -464,7 +464,7 @@ class EnrollmentController:
 
     async def _device(self, kind: str, call: Callable[[], T]) -> T:
         """Run a blocking device call off the event loop; an unplugged device is a fault."""
-        self.bus.publish("capture", {"device": kind, "active": True})
+        self.bus.publish(EventType.CAPTURE, {"device": kind, "active": True})
         try:
             return await asyncio.to_thread(call)
         except DeviceError as error:
@@ -473,7 +473,7 @@ class EnrollmentController:
                 raise DeviceFault(error.code, error.text) from None
             raise Invalid(error.code, error.text) from None
         finally:
-            self.bus.publish("capture", {"device": kind, "active": False})
+            self.bus.publish(EventType.CAPTURE, {"device": kind, "active": False})
 
     def _enter_fault(self, kind: str, error: DeviceError) -> None:
         draft = self.draft
@@ -531,7 +531,7 @@ class EnrollmentController:
         if self.draft is not None:
             self.draft.step = self.step
         snapshot = self.snapshot()
-        self.bus.publish("enrollment", {"event": event, **snapshot})
+        self.bus.publish(EventType.ENROLLMENT, {"event": event, **snapshot})
         return snapshot
 
 

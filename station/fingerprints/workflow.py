@@ -30,7 +30,7 @@ from peripherals.fingerprint.port import FingerprintReader
 from station.access.operators import Operator
 from station.enrollment.draft import Capture, Draft
 from station.errors import Conflict, StationError
-from station.events import EventBus
+from station.events import EventBus, EventType
 from station.fingerprints.fingers import INDEX_FINGERS, finger_name, hand
 from station.fingerprints.imaging import IMAGE_FORMAT, encode_image
 from station.fingerprints.library import TodayLibrary
@@ -181,8 +181,7 @@ class FingerprintStep:
         return [p for p in self.order if session.fingers[p].status not in DONE]
 
     def _publish(self, draft: Draft, finger: FingerRecord) -> None:
-        self.bus.publish(
-            "fingerprint",
+        self.bus.publish(EventType.FINGERPRINT,
             {"enrollment_id": draft.id, **finger.as_json(self.settings.max_attempts)},
         )
 

@@ -29,7 +29,7 @@ from peripherals.printer.render import render
 from peripherals.printer.status import STATE_TEXT
 from station.enrollment.draft import Draft
 from station.errors import NotFound
-from station.events import EventBus
+from station.events import EventBus, EventType
 from station.receipts.content import (
     FINGER_NAMES,
     FingerException,
@@ -145,7 +145,7 @@ class ReceiptQueue:
              operator_id, audit.now_iso()],
         )
         job_id = int(cursor.lastrowid or 0)
-        self.bus.publish("receipt", {"job_id": job_id, "enrollment_id": enrollment_id,
+        self.bus.publish(EventType.RECEIPT, {"job_id": job_id, "enrollment_id": enrollment_id,
                                      "receipt_number": data.receipt_no, "kind": kind,
                                      "status": "queued"})
         return job_id
@@ -276,7 +276,7 @@ class ReceiptQueue:
         with self.store.transaction() as db:
             db.execute("UPDATE receipt_jobs SET status = 'printed', printed_at = ?,"
                        " last_error = NULL WHERE id = ?", [audit.now_iso(), job_id])
-        self.bus.publish("receipt", {"job_id": job_id, "receipt_number": number,
+        self.bus.publish(EventType.RECEIPT, {"job_id": job_id, "receipt_number": number,
                                      "status": "printed"})
 
     async def _refused(self, job_id: int, number: str, error: DeviceError) -> None:
@@ -286,7 +286,7 @@ class ReceiptQueue:
             db.execute("UPDATE receipt_jobs SET status = 'queued', last_error = ?"
                        " WHERE id = ?", [error.code, job_id])
         self._note_state(await asyncio.to_thread(self.printer.state))
-        self.bus.publish("receipt", {"job_id": job_id, "receipt_number": number,
+        self.bus.publish(EventType.RECEIPT, {"job_id": job_id, "receipt_number": number,
                                      "status": "queued", "error": error.code})
         await self._sleep(self.settings.retry_s)
 
@@ -295,14 +295,14 @@ class ReceiptQueue:
             db.execute("UPDATE receipt_jobs SET status = 'uncertain', last_error = ?"
                        " WHERE id = ?", [reason, job_id])
             audit.record(db, "receipt_uncertain", detail={"job_id": job_id, "reason": reason})
-        self.bus.publish("receipt", {**self.job(job_id), "status": "uncertain"})
+        self.bus.publish(EventType.RECEIPT, {**self.job(job_id), "status": "uncertain"})
 
     def _note_state(self, state: PrinterState) -> None:
         if state is self.printer_state:
             return
         self.printer_state = state
         log.info("printer: %s", state.value)
-        self.bus.publish("printer", self.status())
+        self.bus.publish(EventType.PRINTER, self.status())
 
 
 def _exception_reason(exception: dict[str, Any] | None) -> str:

@@ -22,7 +22,7 @@ from exchange.keys import ensure_signing_key, load_public_key
 from peripherals.device import Text
 from station.config import StationConfig
 from station.errors import Conflict
-from station.events import EventBus
+from station.events import EventBus, EventType
 from station.store.db import Store
 from station.upload.errors import UploadError
 from station.upload.link import ModemStatus, check_collector, modem_status
@@ -179,7 +179,7 @@ class UploadRunner:
 
     def _publish(self, progress: UploadProgress) -> None:
         self.progress = progress
-        self.bus.publish("upload", {"progress": progress.as_event()})
+        self.bus.publish(EventType.UPLOAD, {"progress": progress.as_event()})
 
     def start(self) -> None:
         if not self._running.acquire(blocking=False):
@@ -193,8 +193,7 @@ class UploadRunner:
     async def _run(self) -> None:
         try:
             results = await asyncio.to_thread(self.day_end().upload, self._publish, self._stop)
-            self.bus.publish(
-                "upload",
+            self.bus.publish(EventType.UPLOAD,
                 {
                     "finished": True,
                     "batches": [
@@ -207,7 +206,7 @@ class UploadRunner:
                 "code": error.code,
                 "message": {"id": error.text.id, "en": error.text.en},
             }
-            self.bus.publish("upload", {"finished": True, "error": self.last_error})
+            self.bus.publish(EventType.UPLOAD, {"finished": True, "error": self.last_error})
         except Exception:  # noqa: BLE001 - reported to the tablet, never a silent death
             log.exception("day's-end upload failed")
             self.last_error = {
@@ -218,7 +217,7 @@ class UploadRunner:
                     "en": "The upload stopped on a station error; the data is safe. Try again.",
                 },
             }
-            self.bus.publish("upload", {"finished": True, "error": self.last_error})
+            self.bus.publish(EventType.UPLOAD, {"finished": True, "error": self.last_error})
         finally:
             self._running.release()
 

@@ -117,5 +117,4 @@ async def resume(station: StationDep, op: OperatorDep) -> State:
 
 @router.get("/{enrollment_id}/audit", summary="The audit trail of one enrollment")
 def audit_trail(enrollment_id: int, station: StationDep, op: OperatorDep) -> list[dict[str, Any]]:
-    with station.store.lock:
-        return audit.trail(station.store.db, enrollment_id)
+    return audit.read_trail(station.store, enrollment_id)

@@ -15,6 +15,7 @@ from station.domain.enrollment_facts import save_closing
 from station.domain.nik import Sex, normalize, parse_nik
 from station.domain.queue import Closing
 from station.domain.regions import Level, load_regions
+from station.events import EventType
 from web.auth import OperatorDep, StationDep
 
 router = APIRouter(prefix="/api/registry", tags=["registry"])
@@ -89,5 +90,5 @@ def closing(body: Closing, station: StationDep, op: OperatorDep) -> dict[str, An
     )
     save_closing(station.store, enrollment_id, body, op.id)
     data = {"enrollment_id": enrollment_id, **body.model_dump(mode="json")}
-    station.bus.publish("closing", data)
+    station.bus.publish(EventType.CLOSING, data)
     return data

@@ -19,18 +19,12 @@ from station.domain.reports import (
     report_csv,
 )
 from station.errors import Invalid
-from station.receipts.direct_print import print_now
-from station.receipts.escpos_bytes import text_page
+from station.receipts.direct_print import chars_per_line, print_day_summary
 from station.runtime import Station
-from station.store import audit
 from web.auth import OperatorDep, StationDep
 from web.routes.roster import require_visit
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
-
-# Characters per line of the thermal printer's standard font.
-_CHARS_PER_LINE = {58: 32, 80: 48}
-
 
 def _visit_report(station: Station, visit_id: int) -> Report:
     visit = require_visit(station, visit_id)
@@ -95,20 +89,14 @@ def day_summary(
     op: OperatorDep,
     width: int | None = Query(None, ge=24, le=64, description="characters per line"),
 ) -> str:
-    chars = width or _CHARS_PER_LINE.get(station.devices.printer.paper_width_mm, 32)
+    chars = width or chars_per_line(station.devices.printer.paper_width_mm)
     return day_summary_text(_day_report(station, day), width=chars)
 
 
 @router.post("/days/{day}/print", summary="Print the day summary on the receipt printer")
-async def print_day_summary(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
-    printer = station.devices.printer
-    chars = _CHARS_PER_LINE.get(printer.paper_width_mm, 32)
-    text = day_summary_text(_day_report(station, day), width=chars)
-    data = text_page(text, printer.paper_width_mm)
-    await print_now(printer, data)
-    with station.store.transaction() as db:
-        audit.record(db, "day_summary_printed", operator_id=op.id, detail={"day": day})
-    return {"printed": True, "bytes": len(data), "lines": len(text.splitlines())}
+async def print_day(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+    report = _day_report(station, day)
+    return await print_day_summary(station.devices.printer, station.store, report, day, op.id)
 
 
 @router.get("/days/{day}/per-hour.svg", summary="Enrollments per hour as an SVG chart")

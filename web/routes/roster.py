@@ -10,11 +10,12 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
-from station.domain.flow import not_holder
 from station.domain.queue import QueueStatus
 from station.domain.roster import MAX_BYTES
 from station.domain.roster_queue import RosterQueue
-from station.errors import Conflict, NotFound, TooLarge
+from station.enrollment.roster_pick import pick_student
+from station.errors import NotFound, TooLarge
+from station.events import EventType
 from station.runtime import Station
 from station.sealing.rosternik import RosterNikCipher
 from web.auth import OperatorDep, StationDep, SupervisorDep
@@ -73,7 +74,7 @@ async def import_roster(
             )
     today = station.controller.registry.today()
     result = _queue(station).import_csv(visit_id, bytes(data), op.id, today)
-    station.bus.publish("roster", {"visit_id": visit_id, "event": "imported"})
+    station.bus.publish(EventType.ROSTER, {"visit_id": visit_id, "event": "imported"})
     return result
 
 
@@ -98,7 +99,7 @@ def change_status(
     student_id: int, body: StatusChange, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
     entry = _queue(station).set_status(student_id, body.status, body.note, op.id)
-    station.bus.publish("roster", {"event": "status", "student": entry})
+    station.bus.publish(EventType.ROSTER, {"event": "status", "student": entry})
     return entry
 
 
@@ -106,33 +107,7 @@ def change_status(
 async def pick(student_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     """Starts the enrollment for the student's visit when the station is idle (or uses the
     operator's draft still at the identity step) and returns the identity prefill."""
-    rosters = _queue(station)
-    visit_id = rosters.require_pickable(student_id)
-    controller = station.controller
-    if controller.step == "idle":
-        await controller.start(op, visit_id)
-    draft = controller.draft
-    if controller.step != "identity" or draft is None:
-        raise Conflict(
-            "out_of_order",
-            Text(
-                "Siswa dipilih saat stasiun siap atau di langkah identitas.",
-                "Pick a student when the station is idle or at the identity step.",
-            ),
-        )
-    if draft.operator_id != op.id:
-        raise not_holder(draft.operator_name)
-    if draft.visit_id != visit_id:
-        raise Conflict(
-            "visit_mismatch",
-            Text(
-                "Siswa ini dari kunjungan lain daripada perekaman yang sedang berjalan.",
-                "This student belongs to another visit than the enrollment in progress.",
-            ),
-        )
-    picked = rosters.pick(student_id, draft.id, op.id)
-    station.bus.publish("roster", {"event": "picked", "student": picked["student"]})
-    return {**picked, "state": controller.snapshot()}
+    return await pick_student(station.controller, _queue(station), station.bus, op, student_id)
 
 
 @router.get("/visits/{visit_id}/consent-letter", summary="The school's collective letter")

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from station.events import EventType
 from station.technician.simulation_controls import SimulatorChange, SimulatorControls
 from web.auth import OperatorDep, StationDep
 
@@ -26,5 +27,5 @@ def change(
     kind: str, body: SimulatorChange, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
     result = _controls(station).change(kind, body)
-    station.bus.publish("simulator", {"device": kind, "operator": op.name})
+    station.bus.publish(EventType.SIMULATOR, {"device": kind, "operator": op.name})
     return result

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from peripherals.device import Text
 from station.access.operators import Operator
 from station.errors import NotFound
+from station.events import EventType
 from station.system.logbook import RECENT
 from station.technician import selftest
 from web.auth import StationDep, require_role
@@ -27,7 +28,7 @@ async def run_selftest(device: str, station: StationDep, op: Technician) -> dict
             Text(f"Tes tidak dikenal. Pilihan: {names}.", f"Unknown test. Choose: {names}."),
         )
     result = await test(station)
-    station.bus.publish("selftest", {"device": device, "operator": op.name})
+    station.bus.publish(EventType.SELFTEST, {"device": device, "operator": op.name})
     return {"device": device, "ok": True, **result}
 
 

@@ -10,6 +10,8 @@ import "./screens/registry.js";
 
 const app = {
   operator: null,
+  seq: null, // the last event number seen
+  resyncs: 0, // how often a gap made this tablet re-read the state (shown to tests)
   snapshot: null,
   health: null,
   view: "enroll",
@@ -61,17 +63,30 @@ function screenKey(snapshot) {
   return [snapshot ? snapshot.step : "", enrollment ? enrollment.id : "", mine].join("/");
 }
 
+// Events are numbered (station/events.py). A gap means this tablet missed some (its
+// socket fell behind): its copy of the state may be stale, so it reads the state again.
 function onEvent(event) {
+  const missed = event.type !== "hello" && app.seq !== null && event.seq !== app.seq + 1;
+  app.seq = event.seq;
   if (event.type === "hello") {
     app.health = event.data.health;
     renderBanner();
     adopt(event.data.enrollment);
   } else if (event.type === "enrollment") {
     adopt(event.data);
-  } else if (event.type === "health" || event.type === "device") {
-    refreshHealth();
+  } else if (event.type === "health") {
+    app.health = event.data;
+    renderBanner();
   }
+  if (missed) resync();
   for (const listener of app.listeners) if (listener.event) listener.event(event);
+}
+
+async function resync() {
+  app.resyncs += 1;
+  refreshHealth();
+  try { adopt(await get("/api/enrollment")); } catch (error) { /* shown by the socket state */ }
+  for (const listener of app.listeners) if (listener.event) listener.event({ type: "resync", data: {} });
 }
 
 export const context = {

@@ -1,0 +1,101 @@
+"""The written contract between station and tablet: every event the tablet listens to
+is catalogued and published, nothing undocumented is published, events are numbered."""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketTestSession
+
+from station.events import PAYLOADS, EventBus, EventType
+from tests.conftest import enroll_until, post
+
+STATIC = Path(__file__).resolve().parents[1] / "web" / "static" / "js"
+TABLET_ONLY = {"resync"}  # made up by the tablet itself after a gap (main.js)
+
+
+def listened_event_types() -> set[str]:
+    names: set[str] = set()
+    for script in STATIC.rglob("*.js"):
+        text = script.read_text()
+        names.update(re.findall(r'event\.type === "([a-z_]+)"', text))
+        for listed in re.findall(r"\[([^\]]*)\]\.includes\(event\.type\)", text):
+            names.update(re.findall(r'"([a-z_]+)"', listed))
+    return names
+
+
+def receive_until(
+    socket: WebSocketTestSession, wanted: Callable[[dict[str, Any]], bool], timeout_s: float = 20
+) -> list[dict[str, Any]]:
+    """Every event up to and including the first `wanted` one; fails with a message after
+    `timeout_s` instead of hanging until the suite's global timeout. The socket is read on
+    a daemon thread: the test client's receive has no timeout of its own."""
+    received: queue.Queue[dict[str, Any]] = queue.Queue()
+
+    def read() -> None:
+        with contextlib.suppress(Exception):  # the socket closes when the test ends
+            while True:
+                received.put(socket.receive_json())
+
+    threading.Thread(target=read, daemon=True, name="ws-reader").start()
+    seen: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            event = received.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            pytest.fail(f"no wanted event within {timeout_s} s; saw {[e['type'] for e in seen]}")
+        seen.append(event)
+        if wanted(event):
+            return seen
+
+
+def test_every_event_the_tablet_listens_to_is_catalogued() -> None:
+    listened = listened_event_types()
+    assert {"hello", "enrollment", "health", "photo_quality", "receipt"} <= listened
+    assert listened - TABLET_ONLY <= {t.value for t in EventType}
+
+
+def test_every_catalogued_event_has_a_payload_type() -> None:
+    assert set(PAYLOADS) == set(EventType)
+
+
+def test_an_undocumented_event_is_refused() -> None:
+    with pytest.raises(ValueError):
+        EventBus().publish("device", {})  # type: ignore[arg-type]
+
+
+def test_events_are_numbered_from_the_hello(client: TestClient, auth: dict[str, str]) -> None:
+    token = auth["Authorization"].split()[1]
+    with client.websocket_connect(f"/api/events?token={token}") as socket:
+        hello = socket.receive_json()
+        assert hello["type"] == "hello"
+        enroll_until(client, auth, "consent")
+        events = receive_until(
+            socket, lambda e: e["type"] == "enrollment" and e["data"]["step"] == "consent"
+        )
+        numbers = [hello["seq"]] + [e["seq"] for e in events]
+        assert numbers == list(range(hello["seq"], hello["seq"] + len(numbers)))
+
+
+def test_a_device_change_reaches_the_tablet_as_health(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    token = auth["Authorization"].split()[1]
+    with client.websocket_connect(f"/api/events?token={token}") as socket:
+        assert socket.receive_json()["data"]["health"]["devices"]["printer"]["ok"] is True
+        post(client, auth, "/api/simulator/printer", {"printer_state": "paper_out"})
+        events = receive_until(
+            socket,
+            lambda e: e["type"] == "health" and not e["data"]["devices"]["printer"]["ok"],
+        )
+        assert events[-1]["data"]["status"] == "degraded"
