@@ -30,9 +30,9 @@ from collector.store import CollectorStore, Upload, upload_id_for
 from exchange.ack import sign_ack
 from exchange.batch import SAFE_ID, verify_batch
 from exchange.errors import SealingError
+from exchange.tus import TUS_VERSION
 from peripherals.device import Text
 
-TUS_VERSION = "1.0.0"
 MAX_SIZE = 2 * 1024**3
 _TUS = {"Tus-Resumable": TUS_VERSION}
 

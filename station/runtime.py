@@ -7,6 +7,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
+from importlib import metadata
 from typing import Any
 
 from exchange.seal import demo_office_identity
@@ -30,7 +31,7 @@ from station.upload.service import UploadRunner
 
 log = logging.getLogger(__name__)
 
-VERSION = "0.1.0"
+VERSION = metadata.version("ektp-station")  # one version: pyproject.toml
 DEMO_SCHOOL = "SMA Negeri 1 Bangil (demo)"
 HEALTH_WATCH_S = 2.0  # how soon a tablet's banner follows a device change
 

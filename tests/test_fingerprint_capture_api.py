@@ -269,8 +269,11 @@ def test_exception_approval_needs_a_real_supervisor(
     assert finger(client.get("/api/enrollment", headers=auth).json(), 7)["status"] == (
         "exception_pending"
     )
-    bad_kind = client.post(f"{FINGERS}/7/exception", json={"kind": "lost", "reason": "x"})
-    assert bad_kind.status_code in (401, 422)
+    bad_kind = client.post(
+        f"{FINGERS}/7/exception", json={"kind": "lost", "reason": "x"}, headers=auth
+    )
+    assert bad_kind.status_code == 422 and bad_kind.json()["error"]["code"] == "invalid_input"
+    assert bad_kind.json()["error"]["fields"][0]["field"] == "kind"
 
     state = post(client, auth, f"{FINGERS}/7/exception/approve", SUPERVISOR)
     left_index = finger(state, 7)

@@ -38,10 +38,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class WithoutHeaders:
+    """An ASGI wrapper that drops response headers: the reference collector then answers
+    like a plain tus 1.0 server (no acknowledgement), without touching its code."""
+
+    def __init__(self, app: Any, names: tuple[str, ...]) -> None:
+        self.app = app
+        self.names = {name.lower().encode() for name in names}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def filtered(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message["headers"] if k.lower() not in self.names]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, filtered)
+
+
 class CollectorServer:
     """The reference collector on a real socket, in a background thread."""
 
-    def __init__(self, data_dir: Path, identity_path: Path, stations_path: Path) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        identity_path: Path,
+        stations_path: Path,
+        without_headers: tuple[str, ...] = (),
+    ) -> None:
         from collector.identity import load_identity
 
         self.app = create_collector_app(
@@ -49,7 +73,7 @@ class CollectorServer:
         )
         self.port = free_port()
         config = uvicorn.Config(
-            self.app,
+            WithoutHeaders(self.app, without_headers) if without_headers else self.app,
             host="127.0.0.1",
             port=self.port,
             log_level="warning",
@@ -123,8 +147,10 @@ class Provisioned:
     ) -> DayEnd:
         return DayEnd.from_config(self.config(collector_url, **upload), store)
 
-    def collector(self) -> CollectorServer:
-        return CollectorServer(self.collector_data, self.identity_path, self.stations_path)
+    def collector(self, without_headers: tuple[str, ...] = ()) -> CollectorServer:
+        return CollectorServer(
+            self.collector_data, self.identity_path, self.stations_path, without_headers
+        )
 
 
 def provision(root: Path) -> Provisioned:

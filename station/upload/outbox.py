@@ -71,14 +71,6 @@ class Outbox:
         with self.store.lock:
             return list(self.store.db.execute(sql, params or []).fetchall())
 
-    def unbatched_count(self) -> int:
-        return int(
-            self._rows(
-                "SELECT count(*) FROM sealed_records"
-                " WHERE batch_id IS NULL AND ciphertext IS NOT NULL"
-            )[0][0]
-        )
-
     def close_batch(self, station_id: str, signing_key: Ed25519PrivateKey) -> Batch | None:
         """Close every sealed, not yet batched record into a new signed batch file."""
         rows = self._rows(
