@@ -19,6 +19,7 @@ from station.devices.status_lights import StatusLights
 from station.domain.visits import Visits
 from station.enrollment.controller import EnrollmentController
 from station.events import EventBus, EventType
+from station.lifecycle import Lifecycle, Part
 from station.photo.live import LivePhoto
 from station.provisioning.file import managed_status
 from station.receipts.queue import ReceiptQueue
@@ -92,6 +93,7 @@ class Station:
         self.notifier = SystemdNotifier()
         self._watchdog: asyncio.Task[None] | None = None
         self._health_watch: asyncio.Task[None] | None = None
+        self.lifecycle = Lifecycle(self._parts())
 
     @property
     def notes(self) -> list[Text]:
@@ -100,22 +102,59 @@ class Station:
             [] if provisioning is None or provisioning.provisioned else [provisioning.text]
         )
         if self.simulation:
-            return unprovisioned + [
+            return unprovisioned + self.lifecycle.notes() + [
                 Text(
                     "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
                     "SIMULATION MODE: every device is simulated; data are not official records.",
                 )
             ]
-        return unprovisioned + list(self.devices.notes)
+        return unprovisioned + list(self.devices.notes) + self.lifecycle.notes()
+
+    def _parts(self) -> list[Part]:
+        """The running station's parts in start order (they stop in reverse)."""
+        return [
+            Part("store", stop=self._close_store, essential=True),
+            Part("events", start=self._bind_events, essential=True),
+            Part("devices", start=self._open_devices, stop=self._close_devices, essential=True),
+            Part("demo", start=self._seed_demo_async),
+            Part("photo", start=self.photo.start, stop=self.photo.stop),
+            Part("receipts", start=self.receipts.start, stop=self.receipts.stop),
+            Part("lights", start=self.lights.start, stop=self.lights.stop),
+            Part("uploads", stop=self.uploads.stop),
+            Part("health", start=self._start_health_watch, stop=self._stop_health_watch),
+            Part("systemd", start=self._announce, stop=self._withdraw, essential=True),
+        ]
 
     async def start(self) -> None:
+        await self.lifecycle.start()
+
+    async def stop(self) -> None:
+        await self.lifecycle.stop()
+
+    async def _close_store(self) -> None:
+        self.store.close()
+
+    async def _bind_events(self) -> None:
         self.bus.bind(asyncio.get_running_loop())
+
+    async def _open_devices(self) -> None:
         await asyncio.to_thread(self.devices.open_all)
+
+    async def _close_devices(self) -> None:
+        await asyncio.to_thread(self.devices.close_all)
+
+    async def _seed_demo_async(self) -> None:
         if self.simulation:
             await asyncio.to_thread(self._seed_demo)
-        await self.photo.start()
-        await self.receipts.start()
-        await self.lights.start()
+
+    async def _start_health_watch(self) -> None:
+        self._health_watch = asyncio.create_task(self._watch_health())
+
+    async def _stop_health_watch(self) -> None:
+        if self._health_watch is not None:
+            self._health_watch.cancel()
+
+    async def _announce(self) -> None:
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
         self.bus.publish(EventType.STATION, {"ready": True})
@@ -127,20 +166,12 @@ class Station:
             else "NOT PROVISIONED: see /api/health"
         )
         self._watchdog = asyncio.create_task(keep_watchdog_fed(self.notifier))
-        self._health_watch = asyncio.create_task(self._watch_health())
 
-    async def stop(self) -> None:
+    async def _withdraw(self) -> None:
         self.ready = False
         self.notifier.stopping()
-        for task in (self._watchdog, self._health_watch):
-            if task is not None:
-                task.cancel()
-        await self.lights.stop()
-        await self.receipts.stop()
-        await self.photo.stop()
-        await self.uploads.stop()
-        await asyncio.to_thread(self.devices.close_all)
-        self.store.close()
+        if self._watchdog is not None:
+            self._watchdog.cancel()
 
     async def _watch_health(self, every_s: float = HEALTH_WATCH_S) -> None:
         """Publish `health` whenever what the banner shows changes (a device unplugged or
@@ -177,7 +208,9 @@ class Station:
         provisioned = provisioning is None or provisioning.provisioned
         room = storage(self.config.data_dir, self.config.devices.indicator.low_storage_mb)
         return {
-            "status": "ok" if provisioned and all(h.ok for h in devices.values()) else "degraded",
+            "status": "ok"
+            if provisioned and all(h.ok for h in devices.values()) and not self.lifecycle.failed()
+            else "degraded",
             "provisioned": provisioned,
             "provisioning": provisioning.as_json() if provisioning is not None else None,
             "clock_synchronised": clock_status(),
@@ -189,4 +222,5 @@ class Station:
             "devices": {kind: health.as_json() for kind, health in devices.items()},
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],
             "storage": room.as_json() if room else None,
+            "parts": self.lifecycle.as_json(),
         }

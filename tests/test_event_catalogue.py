@@ -3,21 +3,15 @@ is catalogued and published, nothing undocumented is published, events are numbe
 
 from __future__ import annotations
 
-import contextlib
-import queue
 import re
-import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from starlette.testclient import WebSocketTestSession
 
 from station.events import PAYLOADS, EventBus, EventType
 from tests.conftest import enroll_until, post
+from tests.support.events import receive_until
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static" / "js"
 TABLET_ONLY = {"resync"}  # made up by the tablet itself after a gap (main.js)
@@ -31,32 +25,6 @@ def listened_event_types() -> set[str]:
         for listed in re.findall(r"\[([^\]]*)\]\.includes\(event\.type\)", text):
             names.update(re.findall(r'"([a-z_]+)"', listed))
     return names
-
-
-def receive_until(
-    socket: WebSocketTestSession, wanted: Callable[[dict[str, Any]], bool], timeout_s: float = 20
-) -> list[dict[str, Any]]:
-    """Every event up to and including the first `wanted` one; fails with a message after
-    `timeout_s` instead of hanging until the suite's global timeout. The socket is read on
-    a daemon thread: the test client's receive has no timeout of its own."""
-    received: queue.Queue[dict[str, Any]] = queue.Queue()
-
-    def read() -> None:
-        with contextlib.suppress(Exception):  # the socket closes when the test ends
-            while True:
-                received.put(socket.receive_json())
-
-    threading.Thread(target=read, daemon=True, name="ws-reader").start()
-    seen: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            event = received.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            pytest.fail(f"no wanted event within {timeout_s} s; saw {[e['type'] for e in seen]}")
-        seen.append(event)
-        if wanted(event):
-            return seen
 
 
 def test_every_event_the_tablet_listens_to_is_catalogued() -> None:

@@ -18,7 +18,9 @@ from station.devices.registry import SimulatedApplicant
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.fingerprints.library import TodayLibrary
 from station.runtime import Station
-from tests.conftest import enroll_until, login, post, signature_png
+from tests.conftest import enroll_until, login, post
+from tests.support.enrolling import drive, enrollment_actions
+from tests.support.events import EventReader
 from web.app import create_app
 
 FINGERS = "/api/enrollment/fingerprints"
@@ -69,9 +71,9 @@ def capture_remaining(client: TestClient, auth: dict[str, str]) -> dict[str, Any
 
 
 def finish_and_commit(client: TestClient, auth: dict[str, str]) -> dict[str, Any]:
-    post(client, auth, f"{FINGERS}/done")
-    post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
-    return post(client, auth, "/api/enrollment/commit")
+    state = client.get("/api/enrollment", headers=auth).json()
+    actions = enrollment_actions([], start_at=f"{FINGERS}/done")
+    return drive(lambda path, body: post(client, auth, path, body), state, actions, "committed")
 
 
 def test_ten_fingers_with_an_approved_exception_are_sealed(
@@ -318,14 +320,16 @@ def test_fingerprint_events_carry_per_finger_status(
     token = auth["Authorization"].split()[1]
     enroll_until(client, auth, "fingerprints")
     with client.websocket_connect(f"/api/events?token={token}") as socket:
-        assert socket.receive_json()["type"] == "hello"
+        reader = EventReader(socket)
+        assert reader.next()["type"] == "hello"
         capture(client, auth, 2)
         by_type: dict[str, Any] = {}
-        for _ in range(20):  # other capabilities publish their own events too
-            event = socket.receive_json()
-            by_type.setdefault(event["type"], event["data"])
-            if {"fingerprint", "enrollment"} <= set(by_type):
-                break
+
+        def both_seen(event: dict[str, Any]) -> bool:
+            by_type.setdefault(event["type"], event["data"])  # others publish too
+            return {"fingerprint", "enrollment"} <= set(by_type)
+
+        reader.until(both_seen)
     assert by_type["fingerprint"]["position"] == 2
     assert by_type["fingerprint"]["status"] == "captured"
     assert by_type["fingerprint"]["quality"] >= 40

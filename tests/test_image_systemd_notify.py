@@ -10,7 +10,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,7 @@ from station.system.clock_sync import (
     read_kernel_clock_state,
 )
 from station.system.systemd_notify import SystemdNotifier, keep_watchdog_fed
+from tests.support.waiting import wait_for
 from web.app import create_app
 
 
@@ -63,15 +64,6 @@ def systemd(tmp_path: Path) -> Iterator[FakeSystemd]:
     fake = FakeSystemd(tmp_path / "notify")
     yield fake
     fake.close()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.01)
-    raise AssertionError("condition not met")
 
 
 def test_no_socket_means_no_systemd_and_no_error() -> None:

@@ -18,7 +18,7 @@ from peripherals.printer.pty_simulator import PrinterEngine, PtyPrinterSimulator
 from station.receipts.content import parse_qr_payload
 from station.receipts.escpos_bytes import compose
 from tests.receipt_samples import decode_qr, sample_receipt
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture

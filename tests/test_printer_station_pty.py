@@ -20,7 +20,7 @@ from station.receipts.escpos_bytes import compose
 from station.runtime import DEMO_SCHOOL, Station
 from tests.conftest import enroll_until, login
 from tests.receipt_samples import decode_qr, sample_receipt
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 from web.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent

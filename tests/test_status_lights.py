@@ -9,8 +9,10 @@ from peripherals.indicator.simulated import SimulatedIndicator
 from station.config import StationConfig
 from station.events import EventType
 from station.runtime import Station
-from tests.conftest import enroll_until, post, signature_png
-from tests.waiting import wait_for
+from tests.conftest import enroll_until, post
+from tests.support.enrolling import drive, enrollment_actions
+from tests.support.events import EventReader
+from tests.support.waiting import wait_for
 from web.app import create_app
 
 
@@ -29,12 +31,10 @@ def press_button(client: TestClient, auth, station: Station) -> dict:
     """Press the station's button; return the `button` event a tablet receives."""
     token = auth["Authorization"].split()[1]
     with client.websocket_connect(f"/api/events?token={token}") as socket:
-        socket.receive_json()  # hello
+        events = EventReader(socket)
+        events.next()  # hello
         indicator_of(station).press()
-        event = socket.receive_json()
-        while event["type"] != "button":
-            event = socket.receive_json()
-        return dict(event["data"])
+        return dict(events.until(lambda e: e["type"] == "button")[-1]["data"])
 
 
 def test_patterns_follow_one_enrollment(client: TestClient, auth, station: Station):
@@ -55,12 +55,10 @@ def test_patterns_follow_one_enrollment(client: TestClient, auth, station: Stati
 
 
 def enroll_from_photo(client: TestClient, auth) -> dict:
-    state = post(client, auth, "/api/enrollment/photo/approve")
-    for finger in state["enrollment"]["fingers_required"]:
-        state = post(client, auth, f"/api/enrollment/fingerprints/{finger}/capture")
-    post(client, auth, "/api/enrollment/fingerprints/done")
-    post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
-    return post(client, auth, "/api/enrollment/commit")
+    state = client.get("/api/enrollment", headers=auth).json()
+    fingers = state["enrollment"]["fingers_required"]
+    actions = enrollment_actions(fingers, start_at="/api/enrollment/photo/approve")
+    return drive(lambda path, body: post(client, auth, path, body), state, actions, "committed")
 
 
 def test_the_button_calls_the_next_student_after_a_commit(client, auth, station):

@@ -166,7 +166,7 @@ def test_collector_serve_answers_tus_and_stops_cleanly(tmp_path: Path) -> None:
 
     import httpx
 
-    from tests.upload_support import free_port
+    from tests.support.ports import free_port
 
     p = provision(tmp_path)
     port = free_port()

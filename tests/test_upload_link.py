@@ -15,7 +15,8 @@ from station.upload.errors import UploadError
 from station.upload.progress import UploadProgress
 from station.upload.service import DayEnd
 from tests.linksim import FaultPlan, LinkSimulator
-from tests.upload_support import Provisioned, free_port, provision, seal_day
+from tests.support.ports import free_port
+from tests.upload_support import Provisioned, provision, seal_day
 
 
 def _at(day: DayEnd, url: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import random
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -28,14 +27,9 @@ from station.config import StationConfig, load_config
 from station.store.audit import now_iso
 from station.store.db import Store, open_store
 from station.upload.service import DayEnd
+from tests.support.ports import free_port
 
 STATION_ID = "STN-3201-07"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class WithoutHeaders:

@@ -50,6 +50,7 @@ def require_role(*roles: str) -> Callable[..., Awaitable[Operator]]:
             )
         return operator
 
+    dependency.roles = roles  # type: ignore[attr-defined]  # read by web/openapi.py
     return dependency
 
 

@@ -16,8 +16,9 @@ from station.access.operators import Operator
 from station.errors import Conflict, DeviceFault
 from station.photo.preview import PreviewHub
 from web.auth import Credentials, OperatorDep, StationDep, current_operator
+from web.openapi import error_responses
 
-router = APIRouter(prefix="/api/camera", tags=["camera"])
+router = APIRouter(prefix="/api/camera", tags=["camera"], responses=error_responses(409, 503))
 BOUNDARY = "frame"
 
 

@@ -15,8 +15,14 @@ from pydantic import BaseModel, Field
 from peripherals.device import Text
 from station.errors import NotAllowed, NotAuthenticated, NotFound
 from web.auth import OperatorDep, StationDep
+from web.openapi import error_responses
+from web.schemas import EnrollmentState
 
-router = APIRouter(prefix="/api/enrollment/fingerprints", tags=["fingerprints"])
+router = APIRouter(
+    prefix="/api/enrollment/fingerprints",
+    tags=["fingerprints"],
+    responses=error_responses(403, 404, 409, 503),
+)
 State = dict[str, Any]
 
 
@@ -30,7 +36,11 @@ class SupervisorApproval(BaseModel):
     pin: str = Field(min_length=1, max_length=32)
 
 
-@router.get("", summary="Per-finger status of the enrollment in progress (hand diagram)")
+@router.get(
+    "",
+    summary="Per-finger status of the enrollment in progress (hand diagram)",
+    response_model=EnrollmentState,
+)
 def status(station: StationDep, op: OperatorDep) -> State:
     controller = station.controller
     fingers = controller.fingerprints.status(controller.draft)
@@ -42,7 +52,11 @@ def status(station: StationDep, op: OperatorDep) -> State:
     return fingers
 
 
-@router.post("/{position}/exception", summary="Mark a finger that cannot be captured")
+@router.post(
+    "/{position}/exception",
+    summary="Mark a finger that cannot be captured",
+    response_model=EnrollmentState,
+)
 async def request_exception(
     position: int, body: ExceptionRequest, station: StationDep, op: OperatorDep
 ) -> State:
@@ -54,6 +68,7 @@ async def request_exception(
 @router.post(
     "/{position}/exception/approve",
     summary="A supervisor approves the exception with their name and PIN at this tablet",
+    response_model=EnrollmentState,
 )
 async def approve_exception(
     position: int, body: SupervisorApproval, station: StationDep, op: OperatorDep

@@ -5,10 +5,15 @@ from typing import Any
 from fastapi import APIRouter
 
 from web.auth import StationDep
+from web.schemas import Health
 
 router = APIRouter(prefix="/api", tags=["health"])
 
 
-@router.get("/health", summary="Station state and each device's health (no login needed)")
+@router.get(
+    "/health",
+    summary="Station state and each device's health (no login needed)",
+    response_model=Health,
+)
 def health(station: StationDep) -> dict[str, Any]:
     return station.health()

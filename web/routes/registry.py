@@ -17,8 +17,12 @@ from station.domain.queue import Closing
 from station.domain.regions import Level, load_regions
 from station.events import EventType
 from web.auth import OperatorDep, StationDep
+from web.openapi import error_responses
+from web.schemas import Message, RegionPath
 
-router = APIRouter(prefix="/api/registry", tags=["registry"])
+router = APIRouter(
+    prefix="/api/registry", tags=["registry"], responses=error_responses(403, 404, 409)
+)
 
 
 @router.get("/nik", summary="Check a NIK (and, with the form's data, eligibility)")
@@ -44,7 +48,11 @@ def check_nik(
     return {**result.as_json(), "eligibility": eligibility}
 
 
-@router.get("/regions/{prefix}", summary="Region names for the first digits of a NIK")
+@router.get(
+    "/regions/{prefix}",
+    summary="Region names for the first digits of a NIK",
+    response_model=RegionPath,
+)
 def region_path(prefix: str, op: OperatorDep) -> dict[str, Any]:
     """As the operator types: "35" -> Jawa Timur, "3514" -> ... / Kabupaten Pasuruan,
     "351414" (or the whole NIK) -> ... / Bangil. Unknown parts are null."""
@@ -76,7 +84,11 @@ def search_regions(
     ]
 
 
-@router.get("/privacy-notice", summary="The notice shown before consent (id and en)")
+@router.get(
+    "/privacy-notice",
+    summary="The notice shown before consent (id and en)",
+    response_model=Message,
+)
 def notice(station: StationDep, op: OperatorDep) -> dict[str, str]:
     text = privacy_notice(station.config.domain.consent)
     return {"id": text.id, "en": text.en}

@@ -21,10 +21,12 @@ from station.domain.reports import (
 from station.errors import Invalid
 from station.receipts.direct_print import chars_per_line, print_day_summary
 from station.runtime import Station
+from web import schemas
 from web.auth import OperatorDep, StationDep
+from web.openapi import error_responses
 from web.routes.roster import require_visit
 
-router = APIRouter(prefix="/api/reports", tags=["reports"])
+router = APIRouter(prefix="/api/reports", tags=["reports"], responses=error_responses(404, 503))
 
 def _visit_report(station: Station, visit_id: int) -> Report:
     visit = require_visit(station, visit_id)
@@ -58,7 +60,9 @@ def _csv(report: Report, name: str) -> Response:
     )
 
 
-@router.get("/visits/{visit_id}", summary="Figures for one school visit")
+@router.get(
+    "/visits/{visit_id}", summary="Figures for one school visit", response_model=schemas.Report
+)
 def visit_report(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return _visit_report(station, visit_id).as_json()
 
@@ -68,7 +72,11 @@ def visit_csv(visit_id: int, station: StationDep, op: OperatorDep) -> Response:
     return _csv(_visit_report(station, visit_id), f"laporan-kunjungan-{visit_id}")
 
 
-@router.get("/days/{day}", summary="Figures for one day (YYYY-MM-DD or 'today')")
+@router.get(
+    "/days/{day}",
+    summary="Figures for one day (YYYY-MM-DD or 'today')",
+    response_model=schemas.Report,
+)
 def day_report(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return _day_report(station, day).as_json()
 
@@ -93,7 +101,11 @@ def day_summary(
     return day_summary_text(_day_report(station, day), width=chars)
 
 
-@router.post("/days/{day}/print", summary="Print the day summary on the receipt printer")
+@router.post(
+    "/days/{day}/print",
+    summary="Print the day summary on the receipt printer",
+    response_model=schemas.Printed,
+)
 async def print_day(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     report = _day_report(station, day)
     return await print_day_summary(station.devices.printer, station.store, report, day, op.id)

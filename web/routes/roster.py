@@ -18,9 +18,13 @@ from station.errors import NotFound, TooLarge
 from station.events import EventType
 from station.runtime import Station
 from station.sealing.rosternik import RosterNikCipher
+from web import schemas
 from web.auth import OperatorDep, StationDep, SupervisorDep
+from web.openapi import error_responses
 
-router = APIRouter(prefix="/api/roster", tags=["roster"])
+router = APIRouter(
+    prefix="/api/roster", tags=["roster"], responses=error_responses(403, 404, 409, 413)
+)
 
 
 class StatusChange(BaseModel):
@@ -78,7 +82,11 @@ async def import_roster(
     return result
 
 
-@router.get("/visits/{visit_id}", summary="The visit's queue: next, done, absent, ...")
+@router.get(
+    "/visits/{visit_id}",
+    summary="The visit's queue: next, done, absent, ...",
+    response_model=schemas.RosterQueue,
+)
 def queue(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
     return _queue(station).queue(visit_id)
@@ -103,7 +111,11 @@ def change_status(
     return entry
 
 
-@router.post("/students/{student_id}/pick", summary="Enroll this student now")
+@router.post(
+    "/students/{student_id}/pick",
+    summary="Enroll this student now",
+    response_model=schemas.Picked,
+)
 async def pick(student_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     """Starts the enrollment for the student's visit when the station is idle (or uses the
     operator's draft still at the identity step) and returns the identity prefill."""

@@ -9,8 +9,9 @@ from fastapi import APIRouter
 from station.events import EventType
 from station.technician.simulation_controls import SimulatorChange, SimulatorControls
 from web.auth import OperatorDep, StationDep
+from web.openapi import error_responses
 
-router = APIRouter(prefix="/api/simulator", tags=["simulator"])
+router = APIRouter(prefix="/api/simulator", tags=["simulator"], responses=error_responses(404))
 
 
 def _controls(station: StationDep) -> SimulatorControls:

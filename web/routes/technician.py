@@ -13,8 +13,11 @@ from station.events import EventType
 from station.system.logbook import RECENT
 from station.technician import selftest
 from web.auth import StationDep, require_role
+from web.openapi import error_responses
 
-router = APIRouter(prefix="/api/technician", tags=["technician"])
+router = APIRouter(
+    prefix="/api/technician", tags=["technician"], responses=error_responses(404, 409, 503)
+)
 Technician = Annotated[Operator, Depends(require_role("technician", "supervisor"))]
 
 

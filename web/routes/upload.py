@@ -13,15 +13,23 @@ from pydantic import BaseModel, Field
 from peripherals.device import Text
 from station.errors import Invalid, NoSpace
 from web.auth import OperatorDep, StationDep, SupervisorDep
+from web.openapi import error_responses
+from web.schemas import UploadStatus
 
-router = APIRouter(prefix="/api/upload", tags=["upload"])
+router = APIRouter(
+    prefix="/api/upload", tags=["upload"], responses=error_responses(409, 502, 503, 507)
+)
 
 
 class Export(BaseModel):
     to: str = Field(min_length=1, max_length=400, description="folder on the removable media")
 
 
-@router.get("", summary="Records sealed / batched / delivered, batches, upload progress")
+@router.get(
+    "",
+    summary="Records sealed / batched / delivered, batches, upload progress",
+    response_model=UploadStatus,
+)
 def status(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return station.uploads.status()
 
