@@ -17,6 +17,7 @@ from peripherals.device import Text
 from station.devices.cli import register as register_status_lights
 from station.domain import cli as domain_cli
 from station.fingerprints import cli as fingerprints_cli
+from station.messages import PINS_DIFFER
 from station.photo import cli as photo_cli
 from station.provisioning import cli as provision_cli
 from station.receipts.cli import register as register_receipts
@@ -142,7 +143,7 @@ def cmd_operator_add(args: argparse.Namespace) -> int:
     config = _config(args)
     pin = getpass.getpass("PIN: ")
     if getpass.getpass("PIN (ulangi / again): ") != pin:
-        _say(Text("PIN tidak sama.", "The PINs differ."), sys.stderr)
+        _say(PINS_DIFFER, sys.stderr)
         return 2
     store = open_store(config.data_dir)
     try:

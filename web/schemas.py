@@ -190,3 +190,99 @@ class Printed(Shape):
     printed: bool
     bytes: int
     lines: int | None = None
+
+
+class Ok(Shape):
+    ok: bool
+
+
+class NikCheck(Shape):
+    nik: str
+    valid: bool
+    errors: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+    eligibility: dict[str, Any] | None = None
+
+
+class RegionMatch(Shape):
+    code: str
+    name: str
+    level: str
+    path_name: str
+
+
+class ClosingAnswer(Shape):
+    enrollment_id: int
+    kk_checked: bool
+    ikd: str
+
+
+class RosterStudent(Shape):
+    id: int
+    line: int | None = None
+    name: str
+    class_name: str | None = None
+    nik_masked: str | None = None
+    status: str
+    enrollment_id: int | None = None
+
+
+class RosterImport(Shape):
+    ok: bool
+    added: int
+    students: list[dict[str, Any]]
+    rejected: list[dict[str, Any]]
+    report: Message
+
+
+class NiksForgotten(Shape):
+    visit_id: int
+    niks_dropped: int
+
+
+class ConsentLetter(Shape):
+    visit_id: int
+    reference: Any = None
+
+
+class LogLine(Shape):
+    at: str
+    level: str
+    logger: str
+    message: str
+
+
+class SimulatorState(Shape):
+    camera: dict[str, Any]
+    fingerprint: dict[str, Any]
+    printer: dict[str, Any]
+
+
+class UploadExport(UploadStatus):
+    written: list[str]
+
+
+class PhotoQuality(Shape):
+    """Also the `photo_quality` event."""
+
+    ok: bool
+    frame: dict[str, int]
+    face: dict[str, Any] | None = None
+    checks: list[dict[str, Any]]
+
+
+class SelftestResult(Shape):
+    """What the device did: lights `patterns`; finger `module_ok`, `image_png_base64`, ...;
+    photo `quality`, `image_jpeg_base64`; receipt `bytes`, `paper_width_mm`."""
+
+
+def binary(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for an answer that is not JSON (a photo, a CSV, a chart)."""
+    return {200: {"content": {media_type: {}}, "description": description}}
+
+
+class Names(Shape):
+    """Step names by step, finger names by ISO position (1-10)."""
+
+    steps: dict[str, Message]
+    fingers: dict[str, Message]

@@ -19,7 +19,7 @@ import numpy as np
 import sqlite_utils
 from PIL import Image, UnidentifiedImageError
 
-from exchange.seal import parse_recipients, seal_record
+from exchange.seal import Sealed, parse_recipients, seal_record
 from peripherals.device import DeviceError, Text
 from station.access.operators import Operator
 from station.config import StationConfig
@@ -33,6 +33,7 @@ from station.errors import Conflict, DeviceFault, Invalid, NotAllowed, NotFound,
 from station.events import EventBus, EventType
 from station.fingerprints.library import TodayLibrary
 from station.fingerprints.workflow import FingerprintStep
+from station.messages import NO_PHOTO, STEP_NAMES, VISIT_UNKNOWN
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.sealing.draftkey import DraftCipher
@@ -46,18 +47,6 @@ CommitHook = Callable[[sqlite_utils.Database, Draft, dict[str, Any]], None]
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 _CAPTURE_KIND_STEP = {"photo": "photo", "finger": "fingerprints", "signature": "signature"}
-
-STEP_NAMES = {
-    "idle": Text("siap", "idle"),
-    "identity": Text("identitas", "identity"),
-    "consent": Text("persetujuan", "consent"),
-    "photo": Text("foto", "photo"),
-    "fingerprints": Text("sidik jari", "fingerprints"),
-    "signature": Text("tanda tangan", "signature"),
-    "review": Text("pemeriksaan", "review"),
-    "committed": Text("tersimpan", "committed"),
-    "fault": Text("gangguan perangkat", "device fault"),
-}
 
 
 class EnrollmentController:
@@ -166,6 +155,13 @@ class EnrollmentController:
             }
         return data
 
+    def photo_jpeg(self) -> bytes:
+        """The photo just taken (to show the applicant), or NotFound."""
+        photos = self.draft.captured("photo") if self.draft else []
+        if not photos:
+            raise NotFound("photo_missing", NO_PHOTO)
+        return photos[0].files["photo.jpg"]
+
     # -- steps -----------------------------------------------------------------------
 
     async def start(self, operator: Operator, visit_id: int) -> dict[str, Any]:
@@ -178,7 +174,7 @@ class EnrollmentController:
             if visit is None:
                 raise NotFound(
                     "visit_unknown",
-                    Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
+                    VISIT_UNKNOWN,
                 )
             self.draft = self.drafts.create(visit_id, operator.id, operator.name)
             self.last_committed = None
@@ -256,7 +252,7 @@ class EnrollmentController:
             if not photos:
                 raise Conflict(
                     "photo_missing",
-                    Text("Belum ada foto.", "No photo has been taken yet."),
+                    NO_PHOTO,
                 )
             photos[0].detail["approved"] = True
             self.drafts.save_step(draft, "photo_done", "fingerprints", operator.id)
@@ -336,6 +332,7 @@ class EnrollmentController:
         async with self._lock:
             draft = self._require_holder(operator, "review", "commit")
             recipients = parse_recipients(self.recipients)
+            synced = clock_synchronised()
             attachments: dict[str, bytes] = {}
             for capture in draft.captures.values():
                 attachments.update(capture.files)
@@ -354,7 +351,7 @@ class EnrollmentController:
                 "created_at": draft.created_at,
                 "committed_at": audit.now_iso(),
                 # No clock battery: say whether NTP (over 4G) has set the clock since boot.
-                "clock_synchronised": clock_synchronised(),
+                "clock_synchronised": synced,
             }
             sealed = await asyncio.to_thread(seal_record, record, attachments, recipients)
             receipt = f"{self.config.station.id}-{self.registry.today():%Y%m%d}-{draft.id:05d}"
@@ -363,36 +360,53 @@ class EnrollmentController:
                 "nik_masked": mask_nik(draft.identity.get("nik", "")),
                 "receipt_number": receipt,
             }
-            with self.store.transaction() as db:
-                db.execute(
-                    "INSERT INTO sealed_records (enrollment_id, ciphertext, sha256, sealed_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    [draft.id, sealed.ciphertext, sealed.sha256, audit.now_iso()],
-                )
-                self.drafts.save_step(
-                    draft,
-                    "commit",
-                    "committed",
-                    operator.id,
-                    detail={
-                        "receipt_number": receipt,
-                        "sha256": sealed.sha256,
-                        "clock_synchronised": record["clock_synchronised"],
-                    },
-                    status="committed",
-                    committed_at=audit.now_iso(),
-                    identity={},
-                    consent={},
-                    summary=summary,
-                    receipt_number=receipt,
-                )
-                for hook in self.commit_hooks:
-                    hook(db, draft, summary)
+            # The fsync'd transaction and the receipt's layout (a commit hook) run on a
+            # worker thread: the systemd watchdog is fed from this loop, and a slow SD card
+            # must not get the station killed mid-commit.
+            await asyncio.to_thread(
+                self._store_commit, draft, operator, sealed, receipt, summary, synced
+            )
             self.machine.send("commit")
             self.draft = None
             self.last_committed = {"enrollment_id": draft.id, **summary}
             await self.fingerprints.committed(draft)
             return self._changed("commit")
+
+    def _store_commit(
+        self,
+        draft: Draft,
+        operator: Operator,
+        sealed: Sealed,
+        receipt: str,
+        summary: dict[str, Any],
+        synced: bool,
+    ) -> None:
+        """One transaction: the sealed record, the committed enrollment, the receipt job."""
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT INTO sealed_records (enrollment_id, ciphertext, sha256, sealed_at)"
+                " VALUES (?, ?, ?, ?)",
+                [draft.id, sealed.ciphertext, sealed.sha256, audit.now_iso()],
+            )
+            self.drafts.save_step(
+                draft,
+                "commit",
+                "committed",
+                operator.id,
+                detail={
+                    "receipt_number": receipt,
+                    "sha256": sealed.sha256,
+                    "clock_synchronised": synced,
+                },
+                status="committed",
+                committed_at=audit.now_iso(),
+                identity={},
+                consent={},
+                summary=summary,
+                receipt_number=receipt,
+            )
+            for hook in self.commit_hooks:
+                hook(db, draft, summary)
 
     async def next_student(self, operator: Operator) -> dict[str, Any]:
         async with self._lock:
@@ -512,8 +526,8 @@ class EnrollmentController:
         return Conflict(
             "out_of_order",
             Text(
-                f"Tidak bisa '{action}' pada langkah {here.id}. Tidak ada yang diubah.",
-                f"Cannot '{action}' at the {here.en} step. Nothing was changed.",
+                f"Tidak bisa '{action}' pada langkah {here.id.lower()}. Tidak ada yang diubah.",
+                f"Cannot '{action}' at the {here.en.lower()} step. Nothing was changed.",
             ),
         )
 

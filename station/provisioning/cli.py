@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from peripherals.device import Text
+from station.messages import PINS_DIFFER
 from station.provisioning.file import (
     DEFAULT_DATA_ROOT,
     Problem,
@@ -145,7 +146,7 @@ def _hash_pin() -> int:
         _say(Text(f"PIN harus {length} angka.", f"The PIN must be {length} digits."), sys.stderr)
         return 2
     if getpass.getpass("PIN (ulangi / again): ") != pin:
-        _say(Text("PIN tidak sama.", "The PINs differ."), sys.stderr)
+        _say(PINS_DIFFER, sys.stderr)
         return 2
     print(hash_pin(pin))
     return 0

@@ -30,6 +30,7 @@ from peripherals.printer.status import STATE_TEXT
 from station.enrollment.draft import Draft
 from station.errors import NotFound
 from station.events import EventBus, EventType
+from station.messages import NO_RECEIPT
 from station.receipts.content import (
     FINGER_NAMES,
     FingerException,
@@ -75,6 +76,7 @@ class ReceiptQueue:
         self.key = station_key(settings, data_dir)
         self.printer_state = PrinterState.UNKNOWN
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -111,7 +113,7 @@ class ReceiptQueue:
             signature=bool(draft.captured("signature")),
         )
         self._insert(db, draft.id, data, "original", draft.operator_id)
-        self._wake.set()
+        self._poke()
 
     def queue_reprint(self, enrollment_id: int, operator_id: int) -> dict[str, Any]:
         """An explicit reprint from the enrollment list: the same content, marked CETAK ULANG."""
@@ -121,9 +123,7 @@ class ReceiptQueue:
                 [enrollment_id],
             ).fetchone()
             if row is None:
-                raise NotFound("receipt_unknown", Text(
-                    "Perekaman ini belum punya tanda bukti.",
-                    "This enrollment has no receipt."))
+                raise NotFound("receipt_unknown", NO_RECEIPT)
             original = from_json(json.loads(row[0]))
             data = replace(original, reprinted_at=self._now())
             job_id = self._insert(db, enrollment_id, data, "reprint", operator_id)
@@ -180,9 +180,7 @@ class ReceiptQueue:
                 "SELECT escpos, paper_width_mm FROM receipt_jobs WHERE enrollment_id = ?"
                 " ORDER BY id DESC LIMIT 1", [enrollment_id]).fetchone()
         if row is None:
-            raise NotFound("receipt_unknown", Text(
-                "Perekaman ini belum punya tanda bukti.",
-                "This enrollment has no receipt."))
+            raise NotFound("receipt_unknown", NO_RECEIPT)
         return render(bytes(row[0]), int(row[1])).pages[0].png()
 
     def status(self) -> dict[str, Any]:
@@ -201,7 +199,21 @@ class ReceiptQueue:
 
     # -- the worker --------------------------------------------------------------------
 
+    def _poke(self) -> None:
+        """Wake the print worker; safe from the commit's worker thread (asyncio.Event is
+        not thread-safe, so it is set on the loop)."""
+        loop = self._loop
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if loop is None or running is loop:
+            self._wake.set()
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake.set)
+
     async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self._recover()
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name="receipt-queue")

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from station.access.operators import Operator
 from web.auth import Credentials, OperatorDep, StationDep
 from web.openapi import error_responses
-from web.schemas import LoginAnswer, OperatorOut
+from web.schemas import LoginAnswer, Ok, OperatorOut
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -33,7 +33,7 @@ async def login(body: Login, station: StationDep) -> dict[str, Any]:
     return {"token": token, "operator": _operator_json(operator)}
 
 
-@router.post("/logout", summary="End this session")
+@router.post("/logout", summary="End this session", response_model=Ok)
 def logout(
     credentials: Credentials,
     station: StationDep,

@@ -17,6 +17,7 @@ from station.errors import Conflict, DeviceFault
 from station.photo.preview import PreviewHub
 from web.auth import Credentials, OperatorDep, StationDep, current_operator
 from web.openapi import error_responses
+from web.schemas import PhotoQuality, binary
 
 router = APIRouter(prefix="/api/camera", tags=["camera"], responses=error_responses(409, 503))
 BOUNDARY = "frame"
@@ -34,6 +35,7 @@ def _viewer(station: StationDep, credentials: Credentials, token: str = "") -> O
     "/preview.mjpg",
     summary="Live preview as MJPEG (multipart/x-mixed-replace); newest frame first",
     response_class=StreamingResponse,
+    responses=binary("multipart/x-mixed-replace", "JPEG frames, newest first"),
 )
 async def preview(
     station: StationDep, viewer: Annotated[Operator, Depends(_viewer)]
@@ -68,7 +70,11 @@ async def _mjpeg(hub: PreviewHub) -> AsyncIterator[bytes]:
             )
 
 
-@router.get("/quality", summary="The latest live quality report (photo step only)")
+@router.get(
+    "/quality",
+    summary="The latest live quality report (photo step only)",
+    response_model=PhotoQuality,
+)
 def quality(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     report = station.photo.latest
     if report is None:

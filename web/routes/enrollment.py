@@ -9,14 +9,12 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from peripherals.device import Text
 from station.enrollment.forms import ConsentForm, IdentityForm
-from station.errors import NotFound
 from station.photo.capture import PhotoRequest
 from station.store import audit
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
-from web.schemas import AuditEvent, EnrollmentState
+from web.schemas import AuditEvent, EnrollmentState, binary
 
 router = APIRouter(
     prefix="/api/enrollment", tags=["enrollment"], responses=error_responses(403, 404, 409, 503)
@@ -75,17 +73,15 @@ async def photo_capture(
     return await station.controller.capture_photo(op, body)
 
 
-@router.get("/photo.jpg", summary="The photo just taken, to show the applicant")
+@router.get(
+    "/photo.jpg",
+    summary="The photo just taken, to show the applicant",
+    response_class=Response,
+    responses=binary("image/jpeg", "The photo"),
+)
 def photo(station: StationDep, op: OperatorDep) -> Response:
-    draft = station.controller.draft
-    photos = draft.captured("photo") if draft else []
-    if not photos:
-        raise NotFound(
-            "photo_missing", Text("Belum ada foto.", "No photo has been taken yet.")
-        )
-    return Response(
-        photos[0].files["photo.jpg"], media_type="image/jpeg", headers={"Cache-Control": "no-store"}
-    )
+    jpeg = station.controller.photo_jpeg()
+    return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
 @router.post(

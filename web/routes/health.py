@@ -4,8 +4,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from station.messages import names_json
 from web.auth import StationDep
-from web.schemas import Health
+from web.schemas import Health, Names
 
 router = APIRouter(prefix="/api", tags=["health"])
 
@@ -17,3 +18,12 @@ router = APIRouter(prefix="/api", tags=["health"])
 )
 def health(station: StationDep) -> dict[str, Any]:
     return station.health()
+
+
+@router.get(
+    "/names",
+    summary="The names of the steps and fingers, as the station says them (no login needed)",
+    response_model=Names,
+)
+def names() -> dict[str, Any]:
+    return names_json()

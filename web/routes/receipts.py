@@ -52,6 +52,7 @@ async def preview(enrollment_id: int, station: StationDep, operator: OperatorDep
     "/enrollments/{enrollment_id}/reprint",
     status_code=201,
     summary="Print the receipt again, marked CETAK ULANG (recorded in the audit trail)",
+    response_model=ReceiptJob,
 )
 def reprint(enrollment_id: int, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
     return station.receipts.queue_reprint(enrollment_id, operator.id)

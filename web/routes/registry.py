@@ -18,14 +18,18 @@ from station.domain.regions import Level, load_regions
 from station.events import EventType
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
-from web.schemas import Message, RegionPath
+from web.schemas import ClosingAnswer, Message, NikCheck, RegionMatch, RegionPath
 
 router = APIRouter(
     prefix="/api/registry", tags=["registry"], responses=error_responses(403, 404, 409)
 )
 
 
-@router.get("/nik", summary="Check a NIK (and, with the form's data, eligibility)")
+@router.get(
+    "/nik",
+    summary="Check a NIK (and, with the form's data, eligibility)",
+    response_model=NikCheck,
+)
 def check_nik(
     station: StationDep,
     op: OperatorDep,
@@ -70,7 +74,7 @@ def region_path(prefix: str, op: OperatorDep) -> dict[str, Any]:
     }
 
 
-@router.get("/regions", summary="Search current regions by name")
+@router.get("/regions", summary="Search current regions by name", response_model=list[RegionMatch])
 def search_regions(
     op: OperatorDep,
     q: str = Query(min_length=2, max_length=60),
@@ -94,7 +98,11 @@ def notice(station: StationDep, op: OperatorDep) -> dict[str, str]:
     return {"id": text.id, "en": text.en}
 
 
-@router.post("/closing", summary="KK checked and IKD activation, at review or after commit")
+@router.post(
+    "/closing",
+    summary="KK checked and IKD activation, at review or after commit",
+    response_model=ClosingAnswer,
+)
 def closing(body: Closing, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     controller = station.controller
     enrollment_id = controller.registry.closing_target(

@@ -67,7 +67,12 @@ def visit_report(visit_id: int, station: StationDep, op: OperatorDep) -> dict[st
     return _visit_report(station, visit_id).as_json()
 
 
-@router.get("/visits/{visit_id}/export.csv", summary="Figures for one visit as CSV")
+@router.get(
+    "/visits/{visit_id}/export.csv",
+    summary="Figures for one visit as CSV",
+    response_class=Response,
+    responses=schemas.binary("text/csv", "The figures, one row each"),
+)
 def visit_csv(visit_id: int, station: StationDep, op: OperatorDep) -> Response:
     return _csv(_visit_report(station, visit_id), f"laporan-kunjungan-{visit_id}")
 
@@ -81,7 +86,12 @@ def day_report(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]
     return _day_report(station, day).as_json()
 
 
-@router.get("/days/{day}/export.csv", summary="Figures for one day as CSV")
+@router.get(
+    "/days/{day}/export.csv",
+    summary="Figures for one day as CSV",
+    response_class=Response,
+    responses=schemas.binary("text/csv", "The figures, one row each"),
+)
 def day_csv(day: str, station: StationDep, op: OperatorDep) -> Response:
     return _csv(_day_report(station, day), f"laporan-hari-{day}")
 
@@ -111,6 +121,11 @@ async def print_day(day: str, station: StationDep, op: OperatorDep) -> dict[str,
     return await print_day_summary(station.devices.printer, station.store, report, day, op.id)
 
 
-@router.get("/days/{day}/per-hour.svg", summary="Enrollments per hour as an SVG chart")
+@router.get(
+    "/days/{day}/per-hour.svg",
+    summary="Enrollments per hour as an SVG chart",
+    response_class=Response,
+    responses=schemas.binary("image/svg+xml", "The chart"),
+)
 def day_chart(day: str, station: StationDep, op: OperatorDep) -> Response:
     return Response(per_hour_svg(_day_report(station, day)), media_type="image/svg+xml")

@@ -14,7 +14,7 @@ from station.domain.queue import QueueStatus
 from station.domain.roster import MAX_BYTES
 from station.domain.roster_queue import RosterQueue
 from station.enrollment.roster_pick import pick_student
-from station.errors import NotFound, TooLarge
+from station.errors import TooLarge
 from station.events import EventType
 from station.runtime import Station
 from station.sealing.rosternik import RosterNikCipher
@@ -45,13 +45,7 @@ def _queue(station: Station) -> RosterQueue:
 
 
 def require_visit(station: Station, visit_id: int) -> dict[str, Any]:
-    visit = station.visits.get(visit_id)
-    if visit is None:
-        raise NotFound(
-            "visit_unknown",
-            Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
-        )
-    return visit
+    return station.visits.require(visit_id)
 
 
 @router.post(
@@ -60,6 +54,7 @@ def require_visit(station: Station, visit_id: int) -> dict[str, Any]:
     openapi_extra={
         "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
     },
+    response_model=schemas.RosterImport,
 )
 async def import_roster(
     visit_id: int, request: Request, station: StationDep, op: OperatorDep
@@ -95,6 +90,7 @@ def queue(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]
 @router.delete(
     "/visits/{visit_id}/niks",
     summary="Forget the roster's full NIKs once the visit is over (masked NIKs stay)",
+    response_model=schemas.NiksForgotten,
 )
 def forget_niks(visit_id: int, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
@@ -102,7 +98,11 @@ def forget_niks(visit_id: int, station: StationDep, op: SupervisorDep) -> dict[s
     return {"visit_id": visit_id, "niks_dropped": dropped}
 
 
-@router.post("/students/{student_id}/status", summary="Mark absent, ineligible, follow-up ...")
+@router.post(
+    "/students/{student_id}/status",
+    summary="Mark absent, ineligible, follow-up ...",
+    response_model=schemas.RosterStudent,
+)
 def change_status(
     student_id: int, body: StatusChange, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
@@ -122,13 +122,21 @@ async def pick(student_id: int, station: StationDep, op: OperatorDep) -> dict[st
     return await pick_student(station.controller, _queue(station), station.bus, op, student_id)
 
 
-@router.get("/visits/{visit_id}/consent-letter", summary="The school's collective letter")
+@router.get(
+    "/visits/{visit_id}/consent-letter",
+    summary="The school's collective letter",
+    response_model=schemas.ConsentLetter,
+)
 def get_letter(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
     return {"visit_id": visit_id, "reference": station.controller.registry.letter(visit_id)}
 
 
-@router.put("/visits/{visit_id}/consent-letter", summary="Record the collective letter")
+@router.put(
+    "/visits/{visit_id}/consent-letter",
+    summary="Record the collective letter",
+    response_model=schemas.ConsentLetter,
+)
 def set_letter(
     visit_id: int, body: Letter, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from station.system.logbook import RECENT
 from station.technician import selftest
 from web.auth import StationDep, require_role
 from web.openapi import error_responses
+from web.schemas import LogLine, SelftestResult
 
 router = APIRouter(
     prefix="/api/technician", tags=["technician"], responses=error_responses(404, 409, 503)
@@ -21,7 +22,11 @@ router = APIRouter(
 Technician = Annotated[Operator, Depends(require_role("technician", "supervisor"))]
 
 
-@router.post("/selftest/{device}", summary="One device self-test: lights, finger, photo, receipt")
+@router.post(
+    "/selftest/{device}",
+    summary="One device self-test: lights, finger, photo, receipt",
+    response_model=SelftestResult,
+)
 async def run_selftest(device: str, station: StationDep, op: Technician) -> dict[str, Any]:
     test = selftest.SELF_TESTS.get(device)
     if test is None:
@@ -35,6 +40,10 @@ async def run_selftest(device: str, station: StationDep, op: Technician) -> dict
     return {"device": device, "ok": True, **result}
 
 
-@router.get("/logs", summary="The most recent log lines (newest last)")
+@router.get(
+    "/logs",
+    summary="The most recent log lines (newest last)",
+    response_model=list[LogLine],
+)
 def logs(op: Technician, limit: int = 200) -> list[dict[str, str]]:
     return list(RECENT.lines)[-max(1, min(limit, len(RECENT.lines) or 1)) :]

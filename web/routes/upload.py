@@ -14,7 +14,7 @@ from peripherals.device import Text
 from station.errors import Invalid, NoSpace
 from web.auth import OperatorDep, StationDep, SupervisorDep
 from web.openapi import error_responses
-from web.schemas import UploadStatus
+from web.schemas import UploadExport, UploadStatus
 
 router = APIRouter(
     prefix="/api/upload", tags=["upload"], responses=error_responses(409, 502, 503, 507)
@@ -34,13 +34,22 @@ def status(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return station.uploads.status()
 
 
-@router.post("", status_code=202, summary="Close the day and upload (progress as events)")
+@router.post(
+    "",
+    status_code=202,
+    summary="Close the day and upload (progress as events)",
+    responses={202: {"model": UploadStatus, "description": "Started"}},
+)
 async def start(station: StationDep, op: SupervisorDep) -> JSONResponse:
     station.uploads.start()
     return JSONResponse(station.uploads.status(), status_code=202)
 
 
-@router.post("/export", summary="Write pending batches to removable media")
+@router.post(
+    "/export",
+    summary="Write pending batches to removable media",
+    response_model=UploadExport,
+)
 def export(body: Export, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
     target = Path(body.to).resolve()
     roots = [root.resolve() for root in station.config.upload.export_roots]

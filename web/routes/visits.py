@@ -5,9 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from peripherals.device import Text
 from station.domain.visits import VisitForm
-from station.errors import NotFound
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
 from web.schemas import Visit, VisitEnrollment
@@ -43,10 +41,6 @@ def visit_enrollments(
     station: StationDep,
     operator: OperatorDep,
 ) -> list[dict[str, Any]]:
-    if station.visits.get(visit_id) is None:
-        raise NotFound(
-            "visit_unknown",
-            Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
-        )
+    station.visits.require(visit_id)
     rows = station.visits.enrollments(visit_id)
     return [{**row, "summary": json.loads(row["summary"])} for row in rows]

@@ -1,7 +1,7 @@
 // The tablet application: the station holds the state, the tablet shows it.
 import { connectEvents, currentToken, get, hasToken, onUnauthorised, post, setToken } from "./api.js";
 import { h } from "./dom.js";
-import { language, onLanguage, pick, t, toggleLanguage } from "./i18n.js";
+import { language, learnNames, onLanguage, pick, t, toggleLanguage } from "./i18n.js";
 import { renderLogin } from "./screens/login.js";
 import { STEP_SCREENS, STEPS_SHOWN } from "./screens/steps.js";
 import "./screens/receipt.js"; // adds the receipt panels to the done and visit screens
@@ -224,6 +224,7 @@ onLanguage(() => { renderShell(); });
 
 (async function boot() {
   refreshHealth();
+  try { learnNames(await get("/api/names")); } catch (error) { /* shown by the health banner */ }
   if (hasToken()) {
     try { await startSession(await get("/api/auth/me")); return; } catch (error) { setToken(""); }
   }
