@@ -3,6 +3,7 @@ is catalogued and published, nothing undocumented is published, events are numbe
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -67,3 +68,15 @@ def test_a_device_change_reaches_the_tablet_as_health(
             lambda e: e["type"] == "health" and not e["data"]["devices"]["printer"]["ok"],
         )
         assert events[-1]["data"]["status"] == "degraded"
+
+
+def test_a_tablet_that_falls_behind_sees_the_gap() -> None:
+    async def scenario() -> list[int]:
+        bus = EventBus(queue_size=4)
+        bus.bind(asyncio.get_running_loop())
+        async with bus.subscribe() as queue:
+            for n in range(10):
+                bus.publish(EventType.INDICATOR, {"pattern": f"p{n}"})
+            return [queue.get_nowait()["seq"] for _ in range(queue.qsize())]
+
+    assert asyncio.run(scenario()) == [7, 8, 9, 10]  # 1-6 lost: the tablet re-reads the state
