@@ -29,11 +29,11 @@ from pydantic_settings import (
 from peripherals.device import Text
 from station.devices.settings import DevicesSettings
 from station.domain.settings import DomainSettings
-from station.errors import StationError
+from station.errors import Failure
 from station.fingerprints.settings import FingerprintCaptureSettings
 from station.photo.settings import PhotoSettings
 from station.plain_text import PlainText
-from station.provisioning_settings import ProvisioningSettings
+from station.provisioning.settings import ProvisioningSettings
 from station.receipts.settings import ReceiptSettings
 from station.settings_section import Section
 from station.upload.settings import UploadSettings
@@ -51,7 +51,7 @@ class ServerSettings(Section):
     # Plain HTTP: only redirects to HTTPS and serves the station's CA certificate
     # (/setup, /ca.crt) for a tablet that does not trust it yet.
     port: int = Field(8080, ge=1, le=65535)
-    # The API and the tablet page, over TLS with the station's own CA (station/tls_ca.py).
+    # The API and the tablet page, over TLS with the station's own CA (station/system/tls_ca.py).
     tls_port: int = Field(8443, ge=1, le=65535)
     # Where the CA and the server certificate live; empty: `tls` in the data directory.
     tls_dir: Path | None = None
@@ -167,7 +167,7 @@ def load_config(path: Path | None = None, **overrides: Any) -> StationConfig:
     try:
         return StationConfig(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as error:
-        raise StationError("config_invalid", _describe(error, path), status=500) from None
+        raise Failure("config_invalid", _describe(error, path)) from None
     finally:
         _toml_path = None
 
@@ -176,19 +176,17 @@ def _check_toml(path: Path) -> None:
     try:
         tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise StationError(
+        raise Failure(
             "config_missing",
             Text(f"Berkas konfigurasi {path} tidak ditemukan.", f"Config file {path} not found."),
-            status=500,
         ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise StationError(
+        raise Failure(
             "config_unreadable",
             Text(
                 f"Berkas konfigurasi {path} tidak dapat dibaca: {error}",
                 f"Config file {path} is not valid TOML: {error}",
             ),
-            status=500,
         ) from None
 
 

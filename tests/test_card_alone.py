@@ -18,7 +18,8 @@ from station.config import StationConfig
 from station.runtime import Station
 from station.sealing.localkey import LocalCipher, UnreadableSeal
 from station.sealing.volatile_keys import key_dir
-from tests.conftest import IDENTITY, enroll_until, login, post
+from tests.conftest import enroll_until, login, post
+from tests.support.enrolling import IDENTITY
 from tests.test_domain_http import import_roster, queue
 from tests.test_domain_roster_niks import FIRST
 from web.app import create_app

@@ -11,10 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from station.domain.roster import parse_roster
-from station.provisioning import ProvisioningInvalid, parse_provisioning
+from station.provisioning.file import ProvisioningInvalid, parse_provisioning
 from station.receipts.escpos_bytes import compose, text_page
-from tests.conftest import CONSENT, IDENTITY, post
+from tests.conftest import post
 from tests.receipt_samples import sample_receipt
+from tests.support.enrolling import CONSENT, IDENTITY
 from tests.test_image_provisioning import provisioning_text
 
 PRINTER_COMMANDS = "\x1b@\x1bp\x00\x19\x1bi"

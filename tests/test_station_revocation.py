@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from station.collector.identity import load_stations
+from collector.identity import load_stations
 from station.upload.outbox import Batch
 from station.upload.tus import encode_metadata
 from tests.test_config import run_cli

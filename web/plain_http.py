@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from station.tls_ca import StationTls
+from station.system.tls_ca import StationTls
 
 CA_MEDIA_TYPE = "application/x-x509-ca-cert"
 

@@ -12,7 +12,7 @@ import uvicorn
 
 from station.config import StationConfig
 from station.runtime import Station
-from station.tls_ca import StationTls
+from station.system.tls_ca import StationTls
 from web.app import create_app
 from web.plain_http import create_plain_app
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peripherals.device import Text
-from station.errors import StationError
+from station.errors import Conflict
 from station.upload.media import Medium
 
 CHUNK = 1024 * 1024
@@ -40,15 +40,14 @@ class ExportResult:
         }
 
 
-def _refused(medium: Medium) -> StationError:
-    return StationError(
+def _refused(medium: Medium) -> Conflict:
+    return Conflict(
         "export_medium_changed",
         Text(
             f"Media '{medium.label}' berubah atau dicabut saat ekspor dimulai; pilih lagi.",
             f"The medium '{medium.label}' changed or was removed as the export began;"
             " pick it again.",
         ),
-        status=409,
     )
 
 

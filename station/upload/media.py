@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peripherals.device import Text
-from station.errors import StationError
+from station.errors import Invalid
 
 MOUNTINFO = Path("/proc/self/mountinfo")
 SYSFS = Path("/sys")
@@ -137,7 +137,7 @@ class MediaFinder:
         for medium in self.mounted():
             if str(medium.mount_point) == mount_point:
                 return medium
-        raise StationError(
+        raise Invalid(
             "export_target_refused",
             Text(
                 "Tujuan ekspor bukan media lepas (flashdisk) yang terpasang. Colokkan"
@@ -145,5 +145,4 @@ class MediaFinder:
                 "The export target is not a mounted removable medium (USB stick). Plug in"
                 " the stick, wait a moment, then pick it from the list.",
             ),
-            status=422,
         )

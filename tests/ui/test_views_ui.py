@@ -3,57 +3,31 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from tests.conftest import IDENTITY, signature_png
+from tests.support.enrolling import enroll
 from tests.ui.conftest import shot, start_station, stop_station
 from tests.ui.test_tablet import check_accessibility, log_in
 from tests.upload_support import STATION_ID, provision
 
 
-def enrollment_steps(state: dict[str, Any], identity: dict[str, Any], *,
-                     commit: bool = True) -> list[tuple[str, Any]]:
-    """The API calls of one enrollment from its start: up to the photo, or to the next
-    student after the commit."""
-    steps: list[tuple[str, Any]] = [
-        ("/api/enrollment/identity", identity),
-        ("/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True}),
-        ("/api/enrollment/photo/capture", {}),
-    ]
-    if commit:
-        steps += [
-            ("/api/enrollment/photo/approve", {}),
-            *[(f"/api/enrollment/fingerprints/{f}/capture", {})
-              for f in state["enrollment"]["fingers_required"]],
-            ("/api/enrollment/fingerprints/done", {}),
-            ("/api/enrollment/signature", {"png_base64": signature_png()}),
-            ("/api/enrollment/commit", {}),
-            ("/api/enrollment/next", {}),
-        ]
-    return steps
-
-
-@contextmanager
-def logged_in(url: str, name: str = "operator1", pin: str = "123456") -> Iterator[httpx.Client]:
-    """An API client of the live station with an operator's token."""
-    with httpx.Client(base_url=url, timeout=30) as client:
-        token = client.post("/api/auth/login", json={"operator": name, "pin": pin}).json()
-        client.headers["Authorization"] = f"Bearer {token['token']}"
-        yield client
-
-
 def enroll_over_api(url: str) -> None:
-    with logged_in(url) as client:
-        visit = client.get("/api/visits").json()[0]["id"]
-        state = client.post("/api/enrollment/start", json={"visit_id": visit}).json()
-        for path, body in enrollment_steps(state, IDENTITY):
+    with httpx.Client(base_url=url, timeout=30) as client:
+        token = client.post(
+            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
+        ).json()["token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+
+        def send(path: str, body: Any) -> dict[str, Any]:
             response = client.post(path, json=body)
             assert response.status_code == 200, (path, response.text)
+            return dict(response.json())
+
+        enroll(send, client.get("/api/visits").json()[0]["id"])
+        send("/api/enrollment/next", None)
 
 
 def test_day_end_upload_dashboard_and_technician(page: Any, tmp_path: Path) -> None:

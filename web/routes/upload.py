@@ -10,11 +10,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
-from station.errors import StationError
+from station.errors import NoSpace
 from station.plain_text import PlainText
 from web.auth import OperatorDep, StationDep, SupervisorDep
+from web.openapi import error_responses
+from web.schemas import MountedMedium, UploadExport, UploadStatus
 
-router = APIRouter(prefix="/api/upload", tags=["upload"])
+router = APIRouter(
+    prefix="/api/upload", tags=["upload"], responses=error_responses(409, 502, 503, 507)
+)
 
 
 class Export(BaseModel):
@@ -23,28 +27,46 @@ class Export(BaseModel):
     )
 
 
-@router.get("", summary="Records sealed / batched / delivered, batches, upload progress")
+@router.get(
+    "",
+    summary="Records sealed / batched / delivered, batches, upload progress",
+    response_model=UploadStatus,
+)
 def status(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return station.uploads.status()
 
 
-@router.post("", status_code=202, summary="Close the day and upload (progress as events)")
+@router.post(
+    "",
+    status_code=202,
+    summary="Close the day and upload (progress as events)",
+    responses={202: {"model": UploadStatus, "description": "Started"}},
+)
 async def start(station: StationDep, op: SupervisorDep) -> JSONResponse:
     station.uploads.start()
     return JSONResponse(station.uploads.status(), status_code=202)
 
 
-@router.get("/media", summary="Removable media mounted now (label, free space): export targets")
+@router.get(
+    "/media",
+    summary="Removable media mounted now (label, free space): export targets",
+    response_model=list[MountedMedium],
+)
 def media(station: StationDep, op: SupervisorDep) -> list[dict[str, Any]]:
     return station.uploads.media()
 
 
-@router.post("/export", summary="Close the day and write its batches to a listed medium")
+@router.post(
+    "/export",
+    summary="Close the day and write its batches to a listed medium",
+    response_model=UploadExport,
+    responses=error_responses(422),
+)
 def export(body: Export, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
     try:
         result = station.uploads.export(body.mount_point)
     except OSError as error:
-        raise StationError(
+        raise NoSpace(
             "export_failed",
             Text(
                 f"Gagal menulis ke media ({error.strerror or error}). Data tetap aman di"
@@ -52,6 +74,5 @@ def export(body: Export, station: StationDep, op: SupervisorDep) -> dict[str, An
                 f"Could not write to the media ({error.strerror or error}). The data is safe"
                 " on the station; try another stick.",
             ),
-            status=507,
         ) from None
     return {"exported": result.as_json(), **station.uploads.status()}

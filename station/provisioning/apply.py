@@ -21,9 +21,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
-from station import network_keyfiles
+from exchange.keys import ensure_signing_key
 from station.config import StationConfig
-from station.provisioning import (
+from station.provisioning import network_keyfiles
+from station.provisioning.file import (
     ERRORS_FILE_NAME,
     SUMMARY_FILE_NAME,
     OperatorSeed,
@@ -32,10 +33,9 @@ from station.provisioning import (
     StationLayout,
     provisioning_status,
 )
-from station.sealing.keys import ensure_signing_key
 from station.store import audit
 from station.store.db import open_store
-from station.tls_ca import ensure_tls
+from station.system.tls_ca import ensure_tls
 
 OperatorSink = Callable[[Sequence[OperatorSeed]], None]
 
@@ -229,7 +229,7 @@ def apply_provisioning(
     else:
         store(p.operators)
     # The station's own CA, made here so its fingerprint can go on the case's label
-    # before any tablet trusts it (station/tls_ca.py; `station run` keeps it current).
+    # before any tablet trusts it (station/system/tls_ca.py; `station run` keeps it current).
     server = StationConfig.model_validate(tomllib.loads(config_text)).server
     tls = ensure_tls(server.tls_dir or layout.state_dir / "tls", p.station_id, server.tls_names)
     if owner is not None:
