@@ -4,6 +4,7 @@ across a restart, reprinted only on request and marked CETAK ULANG."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sqlite3
@@ -235,3 +236,22 @@ def test_a_print_broken_off_part_way_is_uncertain_and_printing_goes_on(
     enroll_until(client, auth, "committed")
     wait_for(lambda: len(printer.printed) == 1)
     assert client.get("/api/receipts/printer", headers=auth).json()["uncertain"] == 1
+
+
+def test_the_day_report_counts_the_receipts_the_queue_printed(client, auth, station, committed):
+    # Issue 17: the reports counted 'receipt_printed' audit events the queue never writes.
+    printer = printer_of(station)
+    wait_for(lambda: len(printer.printed) == 1)
+    wait_for(lambda: client.get("/api/receipts", headers=auth).json()[0]["status"] == "printed")
+    day = client.get("/api/reports/days/today", headers=auth).json()
+    assert day["recorded"] == 1 and day["receipts_printed"] == 1
+    rows = dict(csv.reader(io.StringIO(
+        client.get("/api/reports/days/today/export.csv", headers=auth).text)))
+    assert rows["receipts_printed"] == "1"
+    summary = client.get("/api/reports/days/today/summary.txt", headers=auth).text
+    assert any(line.startswith("Tanda terima dicetak") and line.endswith("1")
+               for line in summary.splitlines())
+    # A reprint is the same receipt again, not another one for the day's figure.
+    client.post(f"/api/receipts/enrollments/{committed['enrollment_id']}/reprint", headers=auth)
+    wait_for(lambda: len(printer.printed) == 2)
+    assert client.get("/api/reports/days/today", headers=auth).json()["receipts_printed"] == 1

@@ -5,7 +5,8 @@ Figures owned by other parts of the station are read from what they record:
 - finger exceptions: `enrollment_captures` rows of kind "finger" whose detail has a truthy
   "exception", or rows of kind "finger_exception";
 - duplicates warned: audit events "duplicate_warned" of the enrollment;
-- receipts printed: audit events "receipt_printed" of the enrollment.
+- receipts printed: the enrollment's original receipt job that the receipt queue marked
+  'printed' (reprints are not more receipts for the day's figure).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ SELECT e.id, e.committed_at, f.sex, f.class_name, f.first_time_voter, f.kk_check
           NOT IN (0, '', 'false')))) AS finger_exceptions,
   (SELECT count(*) FROM audit_events a WHERE a.enrollment_id = e.id
       AND a.action = 'duplicate_warned') AS duplicates,
-  (SELECT count(*) FROM audit_events a WHERE a.enrollment_id = e.id
-      AND a.action = 'receipt_printed') AS receipts
+  (SELECT count(*) FROM receipt_jobs r WHERE r.enrollment_id = e.id
+      AND r.kind = 'original' AND r.status = 'printed') AS receipts
 FROM enrollments e LEFT JOIN enrollment_facts f ON f.enrollment_id = e.id
 WHERE e.status = 'committed' AND {where}
 ORDER BY e.committed_at
