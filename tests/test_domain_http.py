@@ -3,12 +3,13 @@ eligibility), consent blocking biometrics, the roster queue, the end-of-flow ans
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
+from station.config import StationConfig
 from station.runtime import Station
 from tests.conftest import CONSENT, post, signature_png
 
@@ -109,8 +110,10 @@ def test_warnings_do_not_block_and_region_names_are_shown(
 
 
 def test_eligibility_is_checked_shown_and_stored(
-    client: TestClient, auth: dict[str, str], station: Station
+    client: TestClient, auth: dict[str, str], station: Station, config: StationConfig
 ) -> None:
+    # An election next month: a married 15-year-old votes then because married.
+    config.domain.eligibility.cutoff_date = TODAY + timedelta(days=30)
     at_identity(client, auth)
     too_young = date(TODAY.year - 15, 1, 1)
     error = error_of(

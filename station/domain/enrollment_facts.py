@@ -29,6 +29,7 @@ from station.store.db import Store
 
 _FACTS_SQL = """
 SELECT e.id, e.committed_at, f.sex, f.class_name, f.first_time_voter, f.kk_checked, f.ikd,
+  f.card_from,
   (SELECT count(*) FROM enrollment_captures c WHERE c.enrollment_id = e.id AND (
       c.kind = 'finger_exception'
       OR (c.kind = 'finger' AND coalesce(json_extract(c.detail, '$.exception'), 0)
@@ -55,10 +56,12 @@ def save_identity_facts(
     """Inside the caller's transaction (the identity step's)."""
     db.execute(
         "INSERT INTO enrollment_facts (enrollment_id, sex, class_name, verdict,"
-        " first_time_voter, nik_warnings, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " first_time_voter, nik_warnings, card_from, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (enrollment_id) DO UPDATE SET sex = excluded.sex,"
         " class_name = excluded.class_name, verdict = excluded.verdict,"
         " first_time_voter = excluded.first_time_voter, nik_warnings = excluded.nik_warnings,"
+        " card_from = excluded.card_from,"
         " updated_at = excluded.updated_at",
         [
             enrollment_id,
@@ -67,6 +70,7 @@ def save_identity_facts(
             eligibility.verdict.value,
             int(eligibility.first_time_voter),
             json.dumps([w.code for w in warnings]),
+            eligibility.card_from.isoformat(),
             audit.now_iso(),
         ],
     )
@@ -108,6 +112,7 @@ def _facts(row: dict[str, Any]) -> EnrollmentFacts:
         receipt_printed=row["receipts"] > 0,
         ikd=IkdAnswer(row["ikd"]) if row["ikd"] else None,
         kk_checked=None if row["kk_checked"] is None else bool(row["kk_checked"]),
+        card_from=date.fromisoformat(row["card_from"]) if row["card_from"] else None,
     )
 
 
