@@ -220,7 +220,10 @@ def test_roster_import_reports_bad_rows_and_queues_the_rest(
     assert q["next"]["name"] == "Ahmad Fauzi"
     assert q["next"]["nik_masked"] == nik_for(ADULT)[:4] + "********0001"
     young = next(s for s in q["students"] if s["name"] == "Adik Kelas")
-    assert young["status"] == "ineligible" and "16" in young["status_note"]
+    assert young["status"] == "ineligible"
+    # Both languages kept (issue 17: the Indonesian screen showed the English note).
+    assert "Aged 14, under 16" in young["status_note"]["en"]
+    assert "Umur 14 tahun, belum 16" in young["status_note"]["id"]
     again = import_roster(client, auth)  # the same file twice adds nobody
     assert again["added"] == 0 and len(queue(client, auth)["students"]) == 3
 
@@ -275,7 +278,7 @@ def test_status_changes_follow_the_rules(client: TestClient, auth: dict[str, str
     ahmad = queue(client, auth)["students"][0]
     url = f"/api/roster/students/{ahmad['id']}/status"
     marked = post(client, auth, url, {"status": "absent", "note": "sakit"})
-    assert marked["status"] == "absent" and marked["status_note"] == "sakit"
+    assert marked["status"] == "absent" and marked["status_note"] == {"id": "sakit", "en": "sakit"}
     assert queue(client, auth)["counts"]["absent"] == 1
     refused = client.post(url, json={"status": "done"}, headers=auth)
     assert error_of(refused, 409)["code"] == "queue_move"

@@ -58,6 +58,26 @@ def _status(row: dict[str, Any]) -> QueueStatus:
     return QueueStatus(row["status"])
 
 
+def _stored_note(text: Text) -> str:
+    """Both languages kept: the tablet shows the one it is set to. An operator's own note
+    is the same text in both."""
+    return json.dumps({"id": text.id, "en": text.en}, ensure_ascii=False)
+
+
+def _note(stored: str) -> dict[str, str] | None:
+    if not stored:
+        return None
+    try:
+        note = json.loads(stored)
+    except ValueError:
+        note = None
+    if isinstance(note, dict) and isinstance(note.get("id"), str) and isinstance(
+        note.get("en"), str
+    ):
+        return {"id": note["id"], "en": note["en"]}
+    return {"id": stored, "en": stored}  # stored before both languages were kept
+
+
 def _public(row: dict[str, Any]) -> dict[str, Any]:
     """A queue entry for the tablet: the NIK only masked (the full one fills the form)."""
     return {
@@ -71,7 +91,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
         "nik_masked": row["nik_masked"],
         "notes": json.loads(row["notes"]),
         "status": _status(row).value,
-        "status_note": row["status_note"],
+        "status_note": _note(row["status_note"]),
         "enrollment_id": row["enrollment_id"],
     }
 
@@ -136,7 +156,7 @@ class RosterQueue:
                         mask_nik(student.nik) if student.nik else None,
                         json.dumps([{"id": n.id, "en": n.en} for n in student.notes]),
                         status.value,
-                        reason.en if reason else "",
+                        _stored_note(reason) if reason else "",
                         now,
                     ],
                 ).fetchone()[0]
@@ -195,7 +215,8 @@ class RosterQueue:
             db.execute(
                 "UPDATE roster_students SET status = ?, status_note = ?, updated_at = ?"
                 " WHERE id = ?",
-                [new.value, note.strip(), audit.now_iso(), student_id],
+                [new.value, _stored_note(Text(note.strip(), note.strip())) if note.strip()
+                 else "", audit.now_iso(), student_id],
             )
             audit.record(
                 db,

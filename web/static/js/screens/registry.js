@@ -127,7 +127,7 @@ VISIT_EXTRAS.push((ctx, visitId) => {
     for (const s of queue.students) {
       const canPick = ["waiting", "absent", "follow_up"].includes(s.status);
       list.append(h("li", { class: "student " + s.status },
-        h("strong", {}, s.name), ` ${s.class_name || ""} · ${w(s.status)}`, s.status_note ? ` · ${s.status_note}` : "",
+        h("strong", {}, s.name), ` ${s.class_name || ""} · ${w(s.status)}`, s.status_note ? ` · ${s.status_note[language() === "en" ? "en" : "id"]}` : "",
         canPick ? h("button", { type: "button", class: "primary", onclick: () => choose(s) }, w("pick")) : null,
         s.status === "waiting" ? [
           h("button", { type: "button", onclick: () => setStatus(s, "absent") }, w("absent")),
