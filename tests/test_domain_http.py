@@ -339,3 +339,31 @@ def test_strange_nik_input_gets_an_answer_not_a_crash(
     too_long = client.get("/api/registry/nik", params={"nik": "1" * 41}, headers=auth)
     assert error_of(too_long, 422)["code"] == "invalid_input"
     assert client.get("/api/registry/regions/%F0%9F%99%82", headers=auth).json()["name"] is None
+
+
+def test_a_ttl_roster_marks_the_too_young_and_fills_the_birth_place(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    # Issue 17: the TTL column was ignored (no birth dates, nobody marked too young) and
+    # "Tempat Lahir" never reached the enrollment; an in-file duplicate said "already queued".
+    young = date(TODAY.year - 14, 1, 1)
+    text = (
+        "Nama;Tempat, Tanggal Lahir;NIK\r\n"
+        f"Ahmad Fauzi;\"Kab. Pasuruan, {ADULT:%d-%m-%Y}\";'{nik_for(ADULT)}\r\n"
+        f"Adik Kelas;Bangil, {young:%d-%m-%Y};\r\n"
+        f"ahmad  fauzi;\"Kab. Pasuruan, {ADULT:%d-%m-%Y}\";\r\n"
+    )
+    report = import_roster(client, auth, text)
+    assert report["added"] == 2
+    assert [(r["line"], r["reason"]["en"]) for r in report["rejected"]] == [
+        (4, "Same name and birth date as line 2.")]
+    students = {s["name"]: s for s in queue(client, auth)["students"]}
+    assert students["Adik Kelas"]["status"] == "ineligible"
+    ahmad = students["Ahmad Fauzi"]
+    assert ahmad["birth_place"] == "Kab. Pasuruan" and ahmad["birth_date"] == ADULT.isoformat()
+    prefill = post(client, auth, f"/api/roster/students/{ahmad['id']}/pick")["prefill"]
+    assert prefill["birth_place"] == "Kab. Pasuruan" and prefill["nik"] == nik_for(ADULT)
+    filled = {k: v for k, v in prefill.items() if v is not None}  # as the tablet's form
+    state = post(client, auth, "/api/enrollment/identity", {**filled, "sex": "L",
+                                                             "school_class": "XII-1"})
+    assert state["enrollment"]["identity"]["birth_place"] == "Kab. Pasuruan"

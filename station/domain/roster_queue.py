@@ -24,9 +24,11 @@ from station.sealing.rosternik import RosterNikCipher
 from station.store import audit
 from station.store.db import Store
 
-_ALREADY_QUEUED = Text(
-    "Siswa sudah ada di antrean kunjungan ini.", "Already in this visit's queue."
-)
+
+def _already_queued(line: int | None) -> Text:
+    if line is not None:  # twice in the same file (a spelling the parser did not match)
+        return Text(f"Siswa yang sama dengan baris {line}.", f"The same student as line {line}.")
+    return Text("Siswa sudah ada di antrean kunjungan ini.", "Already in this visit's queue.")
 
 
 def _unknown_student() -> StationError:
@@ -46,6 +48,7 @@ def _student(row: dict[str, Any], nik: str | None) -> Student:
         sex=row["sex"],
         nisn=row["nisn"],
         nik=nik,
+        birth_place=row["birth_place"],
     )
 
 
@@ -88,6 +91,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
         "birth_date": row["birth_date"],
         "sex": row["sex"],
         "nisn": row["nisn"],
+        "birth_place": row["birth_place"],
         "nik_masked": row["nik_masked"],
         "notes": json.loads(row["notes"]),
         "status": _status(row).value,
@@ -120,8 +124,9 @@ class RosterQueue:
         now = audit.now_iso()
         added = 0
         with self.store.transaction() as db:
-            known = {
-                key
+            # key -> the line of this file that holds it (None: queued before)
+            known: dict[str, int | None] = {
+                key: None
                 for row in db.query(
                     "SELECT id, visit_id, nisn, nik_sealed, name, birth_date"
                     " FROM roster_students WHERE visit_id = ?",
@@ -133,24 +138,26 @@ class RosterQueue:
             for student in result.students:
                 birth = student.birth_date.isoformat() if student.birth_date else None
                 keys = _keys(student.nisn, student.nik, student.name, birth)
-                if keys & known:
+                if clash := keys & known.keys():
+                    other = min((known[k] for k in clash), key=lambda n: n or 0)
                     result.rejected.append(
-                        RejectedRow(student.line, _ALREADY_QUEUED, student.name)
+                        RejectedRow(student.line, _already_queued(other), student.name)
                     )
                     continue
-                known |= keys
+                known |= dict.fromkeys(keys, student.line)
                 kept.append(student)
                 status, reason = initial_status(student, today=today, settings=self.eligibility)
                 student_id = db.execute(
                     "INSERT INTO roster_students (visit_id, line, name, class_name, birth_date,"
-                    " sex, nisn, nik_masked, notes, status, status_note, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    " birth_place, sex, nisn, nik_masked, notes, status, status_note,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     [
                         visit_id,
                         student.line,
                         student.name,
                         student.class_name,
                         birth,
+                        student.birth_place,
                         student.sex,
                         student.nisn,
                         mask_nik(student.nik) if student.nik else None,

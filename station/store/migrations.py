@@ -278,6 +278,12 @@ def _card_dates(db: sqlite_utils.Database) -> None:
     run_script(db, "ALTER TABLE enrollment_facts ADD COLUMN card_from TEXT;")
 
 
+def _roster_birth_place(db: sqlite_utils.Database) -> None:
+    """The school list's "Tempat Lahir" (or the place of a TTL column), which picking a
+    student copies into the identity step."""
+    run_script(db, "ALTER TABLE roster_students ADD COLUMN birth_place TEXT;")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_foundation,
     _domain_registry,
@@ -286,6 +292,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _roster_nik_sealed,
     _fingerprint_library,
     _card_dates,
+    _roster_birth_place,
 ]
 
 
