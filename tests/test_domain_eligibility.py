@@ -131,7 +131,9 @@ def test_h_minus_1_cutoff_is_configurable() -> None:
 def test_birth_date_in_the_future_is_not_eligible() -> None:
     r = assess(date(2030, 1, 1), today=date(2026, 1, 1))
     assert r.verdict is Verdict.NOT_ELIGIBLE and r.age_today == -1
-    assert "Aged 0" in r.reason.en
+    # Issue 17: it said "Aged 0 ... recording can start on ..." for what is a typo.
+    assert r.reason.en == "The birth date 01-01-2030 is in the future: check the birth date."
+    assert "masa depan" in r.reason.id
 
 
 def test_json_carries_the_reason_in_both_languages() -> None:

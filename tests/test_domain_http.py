@@ -73,12 +73,56 @@ def test_invalid_nik_blocks_with_a_bilingual_reason(
     body["nik"] = body["nik"][:6] + "32" + body["nik"][8:]  # day 32 exists for nobody
     error = error_of(client.post("/api/enrollment/identity", json=body, headers=auth), 422)
     assert error["code"] == "nik_invalid" and "32" in error["message"]["en"]
-    body["nik"] = "3514 14O1 0307 0001"  # letter O: refused by the form itself, in both languages
-    error = error_of(client.post("/api/enrollment/identity", json=body, headers=auth), 422)
-    assert error["fields"][0]["field"] == "nik"
-    problem = error["fields"][0]["problem"]
-    assert "huruf O" in problem and "letter O" in problem
+    # Issue 17: a letter O or 15 digits came back as "Invalid input: nik" with the reason
+    # buried in fields[].problem as "Value error, ...": now the live check's own message.
+    for bad in ("3514 14O1 0307 0001", body["nik"][:15]):
+        body["nik"] = bad
+        error = error_of(client.post("/api/enrollment/identity", json=body, headers=auth), 422)
+        live = client.get("/api/registry/nik", params={"nik": bad}, headers=auth).json()
+        assert error["code"] == "nik_invalid"
+        assert error["message"] == {"id": live["errors"][0]["message"]["id"],
+                                    "en": live["errors"][0]["message"]["en"]}
+        assert "Value error" not in str(error) and "fields" not in error
     assert client.get("/api/enrollment", headers=auth).json()["step"] == "identity"
+    body["nik"] = "3514 14O1 0307 0001"
+    error = error_of(client.post("/api/enrollment/identity", json=body, headers=auth), 422)
+    assert "huruf O" in error["message"]["id"] and "letter O" in error["message"]["en"]
+
+
+def test_a_future_birth_date_is_called_a_future_date(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    # Issue 17: the live check said "Aged 0 ... recording can start on 01-01-2041".
+    future = date(TODAY.year + 15, 1, 1)
+    live = client.get("/api/registry/nik", headers=auth,
+                      params={"nik": nik_for(ADULT), "dob": future.isoformat()}).json()
+    reason = live["eligibility"]["reason"]
+    assert "in the future" in reason["en"] and "masa depan" in reason["id"]
+    assert "Aged 0" not in reason["en"] and "recording can start" not in reason["en"]
+    at_identity(client, auth)
+    error = error_of(client.post("/api/enrollment/identity", headers=auth,
+                                 json={**identity(ADULT), "birth_date": future.isoformat()}), 422)
+    assert "in the future" in error["message"]["en"]
+
+
+def test_a_retired_region_code_names_the_current_one(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    # Issue 17: a retired code carried only "retired": true. Papua 2022: Merauke 91.01 is
+    # now Papua Selatan 93.01.
+    nik = "910101" + nik_for(ADULT)[6:]
+    live = client.get("/api/registry/nik", params={"nik": nik}, headers=auth).json()
+    assert live["valid"] is True
+    assert live["regency"]["current"] == {"code": "93.01",
+                                          "name": "Papua Selatan / Kabupaten Merauke"}
+    retired = [w for w in live["warnings"] if w["code"] == "region_retired"]
+    assert len(retired) == 1
+    assert "91.01.01" in retired[0]["message"]["en"] and "93.01.01" in retired[0]["message"]["en"]
+    assert "tidak berlaku" in retired[0]["message"]["id"]
+    at_identity(client, auth)
+    state = post(client, auth, "/api/enrollment/identity", {**identity(ADULT), "nik": nik})
+    codes = [w["code"] for w in state["enrollment"]["identity"]["nik_check"]["warnings"]]
+    assert codes == ["region_retired"]
 
 
 def test_mismatch_is_flagged_then_acknowledged_and_recorded(

@@ -144,6 +144,15 @@ def assess(
     def result(verdict: Verdict, reason: Text) -> Eligibility:
         return Eligibility(verdict, reason, age_today, age_cutoff, votes, card_from, record_from)
 
+    if born > today:  # a typo, not a baby: say so rather than "aged 0, record in 2041"
+        return result(
+            Verdict.NOT_ELIGIBLE,
+            Text(
+                f"Tanggal lahir {born:%d-%m-%Y} ada di masa depan: periksa tanggal lahir.",
+                f"The birth date {born:%d-%m-%Y} is in the future: check the birth date.",
+            ),
+        )
+
     if not married and age_today < s.minimum_recording_age:
         when = f"{record_from:%d-%m-%Y}"
         return result(
