@@ -255,3 +255,21 @@ def test_the_day_report_counts_the_receipts_the_queue_printed(client, auth, stat
     client.post(f"/api/receipts/enrollments/{committed['enrollment_id']}/reprint", headers=auth)
     wait_for(lambda: len(printer.printed) == 2)
     assert client.get("/api/reports/days/today", headers=auth).json()["receipts_printed"] == 1
+
+
+def test_the_printed_receipt_names_the_regency_and_the_applicants_card_date(
+    config: StationConfig,
+):
+    # Issue 17: "Dinas Kependudukan dan Catatan Sipil" alone, and "dicetak setelah Anda
+    # berusia 17 tahun" to an adult.
+    config.receipts.regency = "Kota Batu"
+    station = Station(config, simulate=True)
+    with TestClient(create_app(station)) as client:
+        auth = login(client)
+        enroll_until(client, auth, "committed")
+        printer = printer_of(station)
+        wait_for(lambda: len(printer.printed) == 1)
+    text = " ".join(render(printer.printed[0], printer.paper_width_mm).pages[0].text.split())
+    assert "Dinas Kependudukan dan Catatan Sipil Kota Batu" in text
+    assert "KTP-el Anda dapat dicetak sekarang" in text and "berusia 17" not in text
+    assert "Iris mata: tidak direkam" in text
