@@ -158,10 +158,11 @@ class FaceDetector:
 
     def __init__(self, settings: PhotoSettings) -> None:
         self.settings = settings
-        # The first two stages let more through than MTCNN's own 0.6/0.7: a face burnt
-        # out by a lamp scores 0.5-0.7, and the last stage's threshold still decides.
+        # The second stage lets more through than MTCNN's own 0.7: a face burnt out by a
+        # lamp scores 0.5-0.7, and the last stage's threshold still decides. The first
+        # keeps its 0.6: lower, it hands the second stage a third more candidates.
         self._mtcnn = MTCNN(
-            min_face_size=20, steps_threshold=[0.5, 0.5, settings.detector_min_confidence]
+            min_face_size=20, steps_threshold=[0.6, 0.5, settings.detector_min_confidence]
         )
         self._eyes = _cascade("haarcascade_eye.xml")
         self._lock = threading.Lock()
