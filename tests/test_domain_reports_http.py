@@ -13,7 +13,9 @@ from fastapi.testclient import TestClient
 
 from station.config import StationConfig
 from station.runtime import Station
-from tests.conftest import CONSENT, post
+from tests.conftest import post
+from tests.support.enrolling import CONSENT
+from tests.support.waiting import wait_for
 from tests.test_domain_http import (
     ADULT,
     MINOR,
@@ -22,7 +24,6 @@ from tests.test_domain_http import (
     identity,
     nik_for,
 )
-from tests.waiting import wait_for
 
 GUARDIAN = {**CONSENT, "guardian_name": "Siti", "guardian_relation": "ibu"}
 
