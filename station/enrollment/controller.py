@@ -367,6 +367,8 @@ class EnrollmentController:
                 "name": draft.identity.get("name", ""),
                 "nik_masked": mask_nik(draft.identity.get("nik", "")),
                 "receipt_number": receipt,
+                # The applicant's own card date for the receipt (today when already owed).
+                "card_from": draft.identity.get("eligibility", {}).get("card_from"),
             }
             # The fsync'd transaction and the receipt's layout (a commit hook) run on a
             # worker thread: the systemd watchdog is fed from this loop, and a slow SD card
