@@ -56,7 +56,9 @@ class Station:
         self.config = config
         force = simulate if simulate is not None else config.simulate == "on"
         self.store: Store = open_store(config.data_dir)
-        self.devices: DeviceSet = build_devices(config.devices, simulate=force)
+        self.devices: DeviceSet = build_devices(
+            config.devices, simulate=force, data_dir=config.data_dir
+        )
         self.simulation = force or self.devices.fully_simulated
         self.bus = EventBus()
         self.access = Access(self.store, config.auth)

@@ -83,8 +83,12 @@ class SimulatedModule:
         address: int = DEFAULT_ADDRESS,
         password: int = 0,
         timing: Timing | None = None,
+        max_baud: int | None = None,
     ) -> None:
+        """`max_baud`: refuse faster speeds than this (a module whose UART clock cannot
+        keep up, or a clone that implements fewer speeds than its datasheet lists)."""
         self.model = model
+        self.max_baud = max_baud
         self.address = address
         self.password = password
         self.timing = timing or Timing()
@@ -197,7 +201,11 @@ class SimulatedModule:
 
     def _set_sys_para(self, params: bytes) -> Reply:
         number, value = params[0], params[1]
-        if number == SysParam.BAUD and value in self.model.baud_factors:
+        if (
+            number == SysParam.BAUD
+            and value in self.model.baud_factors
+            and (self.max_baud is None or value * 9600 <= self.max_baud)
+        ):
             # The module answers at the old speed; the server switches after sending.
             reply = self._ack(C.OK, busy_s=self.timing.flash_write)
             reply.then_baud = value * 9600

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from peripherals.camera.port import Camera
@@ -97,9 +98,12 @@ class DeviceSet:
                 log.warning("%s failed to close: %s", kind, error)
 
 
-def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
+def build_devices(
+    settings: DevicesSettings, simulate: bool, data_dir: Path | None = None
+) -> DeviceSet:
     """`simulate=True` forces every simulator; otherwise each `auto` adapter looks for its
-    hardware and falls back to its simulator with a note for the operator."""
+    hardware and falls back to its simulator with a note for the operator. `data_dir`
+    keeps what a device must remember across restarts (the fingerprint line speed)."""
     scale = settings.simulation.delay_scale
     notes: list[Text] = []
     simulated: set[str] = set()
@@ -136,10 +140,12 @@ def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
             still_s=0.3 * scale,
         )
     fingerprint: FingerprintReader | None = (
-        None if simulate else real_fingerprint(settings.fingerprint)
+        None if simulate else real_fingerprint(settings.fingerprint, data_dir)
     )
     if fingerprint is None and fallback("fingerprint", settings.fingerprint.adapter):
-        fingerprint = fingerprint_sim = simulated_fingerprint(settings.fingerprint, scale)
+        fingerprint = fingerprint_sim = simulated_fingerprint(
+            settings.fingerprint, scale, data_dir
+        )
     indicator = build_indicator(settings.indicator, simulate)
     if indicator is None:
         fallback("indicator", settings.indicator.adapter)
