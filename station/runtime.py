@@ -132,6 +132,8 @@ class Station:
         self.notifier.stopping()
         if self._watchdog is not None:
             self._watchdog.cancel()
+        await self.controller.guided.stop()
+        await self.controller.fingerprints.library_ready()
         await self.lights.stop()
         await self.receipts.stop()
         await self.photo.stop()

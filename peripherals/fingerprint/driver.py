@@ -557,16 +557,21 @@ class SerialFingerprintReader:
 
     # ---- the port ----------------------------------------------------------------------
 
-    def take(self, timeout_s: float, stop: threading.Event | None = None) -> FingerTaken:
+    def take(
+        self, timeout_s: float, stop: threading.Event | None = None, fresh: bool = False
+    ) -> FingerTaken:
         with self._lock:
             self._ensure_connected()
             self.set_light("waiting")
             deadline = time.monotonic() + timeout_s
+            lifted = not fresh
             while True:
                 confirmation = self.module.gen_img()
-                if confirmation == Confirmation.OK:
+                if confirmation == Confirmation.OK and lifted:
                     break
-                if confirmation != Confirmation.NO_FINGER:
+                if confirmation == Confirmation.NO_FINGER:
+                    lifted = True
+                elif confirmation != Confirmation.OK:
                     raise ModuleError(confirmation)
                 if stop is not None and stop.is_set():
                     raise DeviceError("fingerprint_stopped", _STOPPED)

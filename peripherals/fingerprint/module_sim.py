@@ -40,6 +40,7 @@ class Fault(StrEnum):
     """Behaviour a trainer or a test can inject; each counts down per occurrence."""
 
     POOR_IMAGE = "poor_image"  # next captures: dry/smudged finger, too few features
+    FAINT_IMAGE = "faint_image"  # next captures: the module accepts it, the image is poor
     FINGER_LIFTED = "finger_lifted"  # next GenImg: the finger leaves the glass mid-scan
     BAD_CHECKSUM = "bad_checksum"  # next reply packet: corrupted checksum
     GARBAGE = "garbage"  # next reply: line noise before it
@@ -241,7 +242,11 @@ class SimulatedModule:
             return self._ack(C.CAPTURE_FAILED, busy_s=self.timing.gen_img)
         self._placements += 1
         placement = synthetic.Placement(
-            finger[0], finger[1], self._placements, poor=self.take_fault(Fault.POOR_IMAGE)
+            finger[0],
+            finger[1],
+            self._placements,
+            poor=self.take_fault(Fault.POOR_IMAGE),
+            faint=self.take_fault(Fault.FAINT_IMAGE),
         )
         self.image = synthetic.render(placement, self.model.image_size)
         self._image_placement = placement

@@ -45,7 +45,12 @@ class FingerprintReader(Device, Protocol):
 
     image_size: tuple[int, int]  # (width, height)
 
-    def take(self, timeout_s: float, stop: threading.Event | None = None) -> FingerTaken: ...
+    def take(
+        self, timeout_s: float, stop: threading.Event | None = None, fresh: bool = False
+    ) -> FingerTaken:
+        """`fresh`: the glass must read empty first (a finger asked for again after the
+        hand moved on: what is on the glass now is another finger)."""
+        ...
 
     def fetch_image(self, progress: ImageProgress | None = None) -> npt.NDArray[np.uint8]: ...
 

@@ -84,6 +84,10 @@ class PrinterSettings(Section):
 class SimulationSettings(Section):
     # 1.0 = the speed of real hardware; 0 = no delays (tests and benchmarks).
     delay_scale: float = Field(1.0, ge=0, le=10)
+    # The simulated applicant, told to show the next finger: seconds to lift the one on
+    # the glass, then to place the next (both scaled by delay_scale).
+    applicant_lift_s: float = Field(0.5, ge=0, le=30)
+    applicant_place_s: float = Field(1.5, ge=0, le=30)
 
 
 class DevicesSettings(Section):
