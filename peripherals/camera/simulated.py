@@ -102,7 +102,10 @@ class SimulatedCamera:
         if isinstance(backdrop, str) and backdrop not in BACKDROPS:
             raise ValueError(f"backdrop must be one of {sorted(BACKDROPS)} or an RGB tuple")
         with self._lock:
-            self._scene = dataclasses.replace(self._scene, **changes)  # type: ignore[arg-type]
+            scene = dataclasses.replace(self._scene, **changes)  # type: ignore[arg-type]
+            if scene == self._scene and "picture" not in changes:
+                return scene  # the same cloth hung again: nothing to paint
+            self._scene = scene
             self._rendered.clear()
             if "noise" in changes:
                 self._noise.clear()
@@ -179,6 +182,9 @@ class SimulatedCamera:
             raise DeviceError("camera_gone", _GONE, unplugged=True)
 
     def _expose(self, size: tuple[int, int]) -> Frame:
+        painter = self._painter
+        if painter is not None and painter.is_alive() and size not in self._rendered:
+            painter.join()  # the scene is being painted already: wait, do not paint twice
         with self._lock:
             scene = self._scene
             clean = self._rendered.get(size)
