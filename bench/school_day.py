@@ -45,7 +45,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from enroll_api import free_port, signature  # noqa: E402
+from enroll_api import free_port, log_in, signature  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -210,11 +210,7 @@ def main() -> None:
     students: list[Student] = []
     try:
         with httpx.Client(base_url=base, timeout=120) as client:
-            token = client.post(
-                "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
-            ).json()["token"]
-            client.headers["Authorization"] = f"Bearer {token}"
-            visit_id = client.get("/api/visits").json()[0]["id"]
+            visit_id = log_in(client)
             sig = signature()
             for n in range(args.students):
                 students.append(enroll(client, visit_id, n, sig))

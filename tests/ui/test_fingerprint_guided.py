@@ -9,11 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.conftest import enroll_until
-from tests.ui.conftest import LiveStation, shot, start_station, stop_station
+from tests.ui.conftest import LiveStation, enroll_via_api, shot, start_station, stop_station
 from tests.ui.test_tablet import check_accessibility, log_in
 
 ORDER = [2, 3, 4, 5, 1, 7, 8, 9, 10, 6]  # the default guided order
@@ -59,11 +57,7 @@ def slow_station(tmp_path: Path) -> Iterator[LiveStation]:
 def test_ten_fingers_walk_by_themselves_and_the_tablet_shows_each_capture(
     page: Any, slow_station: LiveStation
 ) -> None:
-    with httpx.Client(base_url=slow_station.url, timeout=30) as client:
-        token = client.post(
-            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
-        ).json()["token"]
-        enroll_until(client, {"Authorization": "Bearer " + token}, "fingerprints")  # type: ignore[arg-type]
+    enroll_via_api(slow_station, "fingerprints")
 
     log_in(page, slow_station)
     page.wait_for_selector(".hands")
@@ -98,11 +92,7 @@ def test_ten_fingers_walk_by_themselves_and_the_tablet_shows_each_capture(
 def test_fingers_done_early_names_the_missing_fingers(
     page: Any, slow_station: LiveStation
 ) -> None:
-    with httpx.Client(base_url=slow_station.url, timeout=30) as client:
-        token = client.post(
-            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
-        ).json()["token"]
-        enroll_until(client, {"Authorization": "Bearer " + token}, "fingerprints")  # type: ignore[arg-type]
+    enroll_via_api(slow_station, "fingerprints")
     log_in(page, slow_station)
     page.wait_for_selector(".finger-live[data-phase=waiting]")
     page.click("text=Semua jari selesai")

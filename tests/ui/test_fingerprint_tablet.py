@@ -5,21 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from tests.conftest import enroll_until
-from tests.ui.conftest import LiveStation, shot
+from tests.ui.conftest import LiveStation, enroll_via_api, shot
 from tests.ui.test_tablet import check_accessibility, log_in
 
 
 def test_exception_with_supervisor_approval_on_the_tablet(
     page: Any, live_station: LiveStation
 ) -> None:
-    with httpx.Client(base_url=live_station.url) as client:
-        token = client.post(
-            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
-        ).json()["token"]
-        enroll_until(client, {"Authorization": "Bearer " + token}, "fingerprints")  # type: ignore[arg-type]
+    enroll_via_api(live_station, "fingerprints")
 
     log_in(page, live_station)
     page.wait_for_selector(".hands")
