@@ -12,8 +12,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from peripherals.fingerprint.simulated import Fault, SimulatedFingerprintReader
+from peripherals.indicator.looks import LOOKS
+from peripherals.indicator.port import Pattern
+from station.config import StationConfig
 from station.runtime import Station
-from tests.conftest import enroll_until, post
+from tests.conftest import enroll_until, login, post
+from tests.waiting import wait_for
+from web.app import create_app
 
 FINGERS = "/api/enrollment/fingerprints"
 ORDER = [2, 3, 4, 5, 1, 7, 8, 9, 10, 6]  # the default guided order (config)
@@ -156,3 +161,27 @@ def test_fingers_done_early_names_the_fingers_not_their_iso_numbers(
     assert "right middle finger, right ring finger, right little finger, right thumb" in body
     assert "jari tengah kanan, jari manis kanan, kelingking kanan, ibu jari kanan" in body
     assert "3, 4, 5, 1" not in body
+
+
+def test_each_image_taken_turns_the_ring_green_and_clicks_the_buzzer(
+    config: StationConfig,
+) -> None:
+    """The applicant is told to lift by the module's ring and the station's click, not
+    only by the tablet: an R503, and the status lights' capture pattern (one click)."""
+    config.devices.fingerprint.model = "r503"
+    station = Station(config, simulate=True)
+    with TestClient(create_app(station)) as client:
+        auth = login(client)
+        enroll_until(client, auth, "fingerprints")
+        ring = reader(station).simulator.module.recording
+        ring.clear()
+        lights = station.devices.indicator.recording  # type: ignore[attr-defined]
+        lights.clear()
+        live_events(client, auth)
+        wait_for(lambda: sum(e.value == "capturing" for e in lights.of("pattern")) >= 10)
+    colours = [e.value for e in ring.of("led")]
+    green, blue = (3, 0, 4, 0), (1, 100, 2, 0)
+    # Blue breathing while waiting for each finger, green once it is taken.
+    assert colours.count(green) >= 10 and colours.count(blue) >= 10
+    assert colours.index(blue) < colours.index(green)
+    assert LOOKS[Pattern.CAPTURING].beeps is not None  # the click
