@@ -247,6 +247,7 @@ class GuidedSequence:
         except asyncio.CancelledError:
             self.state = "stopped"
             self._show(draft, phase="stopped", prompt=None)
+            self.bus.publish("capture", {"device": "fingerprint", "active": False})
             raise
         except StationError as error:
             self.state = "stopped"  # a device fault: the controller is in its fault state

@@ -238,6 +238,8 @@ class FingerprintStep:
         """Score the image and decide: keep (good, or the best after the last attempt),
         or ask again. Returns the Capture to keep, or None for a retry."""
         finger = self.session(draft).fingers[position]
+        if finger.status in ("exception_pending", "exception"):
+            return None  # marked as an exception while its image crossed the line
         reader = self.reader
         quality = await asyncio.to_thread(assess, image)
         attempt = Attempt(
