@@ -43,11 +43,14 @@ from typing import Any
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from enroll_api import free_port, log_in, signature  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from enroll_api import log_in  # noqa: E402
+
+from tests.support.enrolling import signature_png  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 
 # What the operator taps on the tablet for each request of the guided path (typing is
 # not a tap; the consent step has two check boxes and its button).
@@ -223,7 +226,7 @@ def main() -> None:
     try:
         with httpx.Client(base_url=base, timeout=120) as client:
             visit_id = log_in(client)
-            sig = signature()
+            sig = signature_png()
             for n in range(args.students):
                 students.append(enroll(client, visit_id, n, sig, people))
                 s = students[-1]

@@ -31,8 +31,8 @@ from peripherals.device import Text
 from peripherals.fingerprint.port import FingerprintReader, FingerTaken
 from station.access.operators import Operator
 from station.enrollment.draft import Capture, Draft
-from station.errors import StationError
-from station.events import EventBus
+from station.errors import DeviceFault, StationError
+from station.events import EventBus, EventType
 from station.fingerprints.fingers import finger_name
 from station.fingerprints.workflow import FingerprintStep, Runner
 
@@ -42,7 +42,7 @@ Phase = Literal["waiting", "captured", "sending", "quality", "finished", "stoppe
 State = Literal["not_started", "running", "finished", "stopped"]
 _TO_CAPTURE = ("pending", "retry")
 _EXCEPTED = ("exception", "exception_pending")
-PROGRESS_STEP = 0.05  # publish the transfer's progress in 5 % steps (20 events a finger)
+PROGRESS_STEP = 0.1  # publish the transfer's progress in 10 % steps (10 events a finger)
 
 
 def _text(text: Text) -> dict[str, str]:
@@ -180,7 +180,7 @@ class GuidedSequence:
         for name, value in changes.items():
             setattr(self.live, name, value)
         live = {"enrollment_id": draft.id, "state": self.state, **asdict(self.live)}
-        self.bus.publish("fingerprint_live", live)
+        self.bus.publish(EventType.FINGERPRINT_LIVE, live)
 
     async def _walk(
         self, draft: Draft, operator: Operator, run: Runner, keep: Keep, prompt: Prompt
@@ -216,7 +216,8 @@ class GuidedSequence:
                 if following is not None:
                     prompt(draft, following)  # lift and show the next finger, now
                 prompted = following
-                self.bus.publish("capture", {"device": "fingerprint", "active": True})  # click
+                # The status lights' capture pattern: its click says "got it, lift".
+                self.bus.publish(EventType.CAPTURE, {"device": "fingerprint", "active": True})
                 await run(_light(self.step.reader, taken.module_ok))
                 self._why.pop(position, None)
                 if not taken.module_ok:
@@ -243,11 +244,11 @@ class GuidedSequence:
                     good=kept.status == "captured",
                     message=self._why.get(position),
                 )
-                self.bus.publish("capture", {"device": "fingerprint", "active": False})
+                self.bus.publish(EventType.CAPTURE, {"device": "fingerprint", "active": False})
         except asyncio.CancelledError:
             self.state = "stopped"
             self._show(draft, phase="stopped", prompt=None)
-            self.bus.publish("capture", {"device": "fingerprint", "active": False})
+            self.bus.publish(EventType.CAPTURE, {"device": "fingerprint", "active": False})
             raise
         except StationError as error:
             self.state = "stopped"  # a device fault: the controller is in its fault state
@@ -257,7 +258,7 @@ class GuidedSequence:
         self.state = "finished"
         self.timing.finished = time.monotonic()
         self._show(draft, phase="finished", position=None, prompt=None, message=None)
-        self.bus.publish("capture", {"device": "fingerprint", "active": False})
+        self.bus.publish(EventType.CAPTURE, {"device": "fingerprint", "active": False})
 
     async def _take(
         self, draft: Draft, finger: Any, run: Runner, fresh: bool
@@ -266,9 +267,9 @@ class GuidedSequence:
         started = time.monotonic()
         try:
             return await run(lambda: reader.take(timeout, stop, fresh))  # type: ignore[no-any-return]
+        except DeviceFault:
+            raise  # the module is gone: the station is in its fault state
         except StationError as error:
-            if error.status == 503:
-                raise  # the module is gone: the station is in its fault state
             if error.code != "fingerprint_stopped":
                 self.step.note_error(draft, finger, error)  # still waiting: say why
             return None
