@@ -17,7 +17,7 @@ from peripherals.indicator.port import Pattern
 from station.config import StationConfig
 from station.runtime import Station
 from tests.conftest import enroll_until, login, post
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 from web.app import create_app
 
 FINGERS = "/api/enrollment/fingerprints"
