@@ -159,7 +159,7 @@ def test_fingers_done_early_names_the_fingers_not_their_iso_numbers(
     assert refused.status_code == 409
     body = str(refused.json())
     assert "right middle finger, right ring finger, right little finger, right thumb" in body
-    assert "jari tengah kanan, jari manis kanan, kelingking kanan, ibu jari kanan" in body
+    assert "jari tengah kanan, jari manis kanan, kelingking kanan, jempol kanan" in body
     assert "3, 4, 5, 1" not in body
 
 
