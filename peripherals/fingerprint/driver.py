@@ -563,9 +563,11 @@ class SerialFingerprintReader:
         with self._lock:
             self._ensure_connected()
             self.set_light("waiting")
-            deadline = time.monotonic() + timeout_s
+            started = time.monotonic()
+            deadline = started + timeout_s
             lifted = not fresh
             while True:
+                asked_at = time.monotonic()
                 confirmation = self.module.gen_img()
                 if confirmation == Confirmation.OK and lifted:
                     break
@@ -583,7 +585,11 @@ class SerialFingerprintReader:
             if template:
                 self.module.holds(1, template)
             self.recording.add("taken", verdict(made))
-            return FingerTaken(template, made == Confirmation.OK, verdict(made))
+            # Until the GenImg that found the finger: time spent on the image and the
+            # template after it is the station's, not the applicant's.
+            return FingerTaken(
+                template, made == Confirmation.OK, verdict(made), asked_at - started
+            )
 
     def fetch_image(self, progress: ImageProgress | None = None) -> npt.NDArray[np.uint8]:
         width, height = self.image_size

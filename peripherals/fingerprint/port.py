@@ -30,6 +30,7 @@ class FingerTaken:
     template: bytes
     module_ok: bool
     module_verdict: str
+    waited_s: float = 0.0  # how long the glass stayed empty (the station waiting for a hand)
 
 
 class FingerprintReader(Device, Protocol):

@@ -266,15 +266,17 @@ class GuidedSequence:
         reader, stop, timeout = self.step.reader, self._stop_waiting, self.capture_timeout_s
         started = time.monotonic()
         try:
-            return await run(lambda: reader.take(timeout, stop, fresh))  # type: ignore[no-any-return]
+            taken: FingerTaken = await run(lambda: reader.take(timeout, stop, fresh))
+            self.timing.waited_for_finger_s += taken.waited_s
+            return taken
         except DeviceFault:
             raise  # the module is gone: the station is in its fault state
         except StationError as error:
             if error.code != "fingerprint_stopped":
                 self.step.note_error(draft, finger, error)  # still waiting: say why
-            return None
-        finally:
+            # No finger in time (or asked to re-read): all of it was spent waiting.
             self.timing.waited_for_finger_s += time.monotonic() - started
+            return None
 
     async def _fetch_and_judge(
         self, draft: Draft, operator: Operator, run: Runner, position: int, taken: FingerTaken

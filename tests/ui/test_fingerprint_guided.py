@@ -98,6 +98,6 @@ def test_fingers_done_early_names_the_missing_fingers(
     page.click("text=Semua jari selesai")
     page.wait_for_selector("#error:not([hidden])")
     error = page.text_content("#error") or ""
-    assert "kelingking kiri" in error and "ibu jari kiri" in error
+    assert "kelingking kiri" in error and "jempol kiri" in error
     assert "2, 3" not in error and ", 6" not in error
     assert "Kelingking kiri" in (page.text_content(".finger-missing") or "")
