@@ -195,7 +195,9 @@ class GuidedSequence:
                 finger = self.step.begin(draft, position)
                 again = finger.status == "retry"
                 if prompted != position:
-                    fresh = prompted is not None
+                    # Asked for out of the flow (the walk's first finger, a finger asked
+                    # again, a tap): what lies on the glass now is some other finger.
+                    fresh = True
                     prompt(draft, position)
                     prompted = position
                 self._show(

@@ -11,15 +11,13 @@ from typing import Any
 
 import pytest
 
+from station.messages import FINGER_NAMES
 from tests.ui.conftest import LiveStation, enroll_via_api, shot, start_station, stop_station
 from tests.ui.test_tablet import check_accessibility, log_in
 
 ORDER = [2, 3, 4, 5, 1, 7, 8, 9, 10, 6]  # the default guided order
-NAMES = {
-    1: "Jempol kanan", 2: "Telunjuk kanan", 3: "Tengah kanan", 4: "Manis kanan",
-    5: "Kelingking kanan", 6: "Jempol kiri", 7: "Telunjuk kiri", 8: "Tengah kiri",
-    9: "Manis kiri", 10: "Kelingking kiri",
-}
+# As the tablet writes them (GET /api/names, capitalised).
+NAMES = {p: name.id.capitalize() for p, name in FINGER_NAMES.items()}
 # Records each phase the live panel shows (and the quality lines), as they happen.
 WATCH_PHASES = """() => {
   window.phasesSeen = []; window.qualitiesSeen = [];
@@ -100,4 +98,4 @@ def test_fingers_done_early_names_the_missing_fingers(
     error = page.text_content("#error") or ""
     assert "kelingking kiri" in error and "jempol kiri" in error
     assert "2, 3" not in error and ", 6" not in error
-    assert "Kelingking kiri" in (page.text_content(".finger-missing") or "")
+    assert NAMES[10] in (page.text_content(".finger-missing") or "")
