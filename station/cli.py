@@ -104,12 +104,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         store.close()
     except BilingualError as error:
         check("store", False, error.text.en)
-    devices = build_devices(config.devices, simulate=bool(args.simulate))
+    devices = build_devices(
+        config.devices, simulate=bool(args.simulate), data_dir=config.data_dir
+    )
     for note in devices.notes:
         print(f"note {note.en}")
     devices.open_all()
     for kind, health in devices.health().items():
         check(kind, health.ok, f"{health.adapter}: {health.detail.en}")
+    link = devices.fingerprint.describe_link()
+    if link is not None:
+        print(f"info fingerprint line: {link.en}")
     devices.close_all()
     if not config.sealing.recipients:
         check("sealing", bool(args.simulate), "no office recipient configured")

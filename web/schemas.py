@@ -52,6 +52,16 @@ class Draft(Shape):
     must_repeat: Any = None
 
 
+class FingerprintStatus(Shape):
+    """The hand diagram: each finger's state, the guided order and what is missing."""
+
+    order: list[int]
+    next: int | None
+    missing: list[int]
+    complete: bool
+    fingers: list[dict[str, Any]]
+
+
 class LastCommitted(Shape):
     enrollment_id: int
     name: str
