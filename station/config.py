@@ -47,6 +47,13 @@ class AuthSettings(Section):
     lockout_minutes: float = Field(5, gt=0, le=24 * 60)
     session_hours: float = Field(12, gt=0, le=72)
     pin_length: int = Field(6, ge=4, le=12)
+    # Wrong PINs one client (address) may try at once, then one more per refill interval.
+    client_guess_burst: int = Field(8, ge=1, le=100)
+    client_guess_refill_s: float = Field(30, gt=0, le=3600)
+    # The same for all clients together except the tablets that logged in recently; the
+    # burst is capped at half of operators x max_failed_pins (never every operator locked).
+    station_guess_burst: int = Field(15, ge=1, le=1000)
+    station_guess_refill_s: float = Field(60, gt=0, le=3600)
 
 
 class EnrollmentSettings(Section):

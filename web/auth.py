@@ -57,3 +57,9 @@ def require_role(*roles: str) -> Callable[..., Awaitable[Operator]]:
 
 # Day's-end and privacy actions that a supervisor (or the technician) answers for.
 SupervisorDep = Annotated[Operator, Depends(require_role("supervisor", "technician"))]
+SupervisorOnlyDep = Annotated[Operator, Depends(require_role("supervisor"))]
+
+
+def client_address(request: Request) -> str:
+    """Whom the PIN throttle counts a guess against: the tablet's address on the Wi-Fi."""
+    return request.client.host if request.client else "unknown"

@@ -290,6 +290,13 @@ class EnrollmentController:
             self.fingerprints.request_exception(draft, position, kind, reason, operator)
             return self._changed("finger_exception_requested")
 
+    def require_exception_pending(self, operator: Operator, position: int) -> None:
+        """409/403/422 unless this operator's enrollment has an exception for `position`
+        awaiting a supervisor (checked again, under the lock, when it is approved)."""
+        draft = self._require_holder(operator, "fingerprints")
+        self._require_finger(position)
+        self.fingerprints.require_pending(draft, position)
+
     async def approve_finger_exception(
         self, operator: Operator, position: int, supervisor: Operator
     ) -> dict[str, Any]:

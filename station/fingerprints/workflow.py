@@ -340,7 +340,7 @@ class FingerprintStep:
         self._audit(draft, operator, "finger_exception_requested", position, finger.exception)
         self._publish(draft, finger)
 
-    def approve_exception(self, draft: Draft, position: int, supervisor: Operator) -> Capture:
+    def require_pending(self, draft: Draft, position: int) -> FingerRecord:
         finger = self.session(draft).fingers[position]
         if finger.status != "exception_pending" or finger.exception is None:
             raise StationError(
@@ -352,7 +352,11 @@ class FingerprintStep:
                 ),
                 status=409,
             )
-        finger.exception |= {
+        return finger
+
+    def approve_exception(self, draft: Draft, position: int, supervisor: Operator) -> Capture:
+        finger = self.require_pending(draft, position)
+        finger.exception = (finger.exception or {}) | {
             "approved_by": {"id": supervisor.id, "name": supervisor.name},
             "approved_at": audit.now_iso(),
         }

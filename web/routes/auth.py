@@ -3,11 +3,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from station.access.operators import Operator
-from web.auth import Credentials, OperatorDep, StationDep
+from web.auth import Credentials, OperatorDep, StationDep, SupervisorOnlyDep, client_address
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -22,9 +22,11 @@ def _operator_json(operator: Operator) -> dict[str, Any]:
 
 
 @router.post("/login", summary="Log in with operator name and PIN; returns a bearer token")
-async def login(body: Login, station: StationDep) -> dict[str, Any]:
+async def login(body: Login, request: Request, station: StationDep) -> dict[str, Any]:
     # argon2 verification is deliberately slow: keep it off the event loop.
-    token, operator = await asyncio.to_thread(station.access.login, body.operator, body.pin)
+    token, operator = await asyncio.to_thread(
+        station.access.login, body.operator, body.pin, client_address(request)
+    )
     return {"token": token, "operator": _operator_json(operator)}
 
 
@@ -47,3 +49,15 @@ def me(operator: OperatorDep) -> dict[str, Any]:
 @router.get("/operators", summary="Operator names for the login screen (no PINs)")
 def operators(station: StationDep) -> list[dict[str, Any]]:
     return [_operator_json(o) for o in station.access.list_operators()]
+
+
+@router.get("/lockouts", summary="Operators locked out after wrong PINs (supervisor)")
+def lockouts(station: StationDep, op: SupervisorOnlyDep) -> list[dict[str, Any]]:
+    return station.access.lockouts()
+
+
+@router.post("/operators/{operator_id}/unlock", summary="Lift an operator's lockout (supervisor)")
+def unlock(operator_id: int, station: StationDep, op: SupervisorOnlyDep) -> dict[str, Any]:
+    operator = station.access.unlock(operator_id, op)
+    station.bus.publish("operator_unlocked", {"operator": operator.name, "by": op.name})
+    return _operator_json(operator)

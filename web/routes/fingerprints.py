@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
 from station.errors import StationError
-from web.auth import OperatorDep, StationDep
+from web.auth import OperatorDep, StationDep, client_address
 
 router = APIRouter(prefix="/api/enrollment/fingerprints", tags=["fingerprints"])
 State = dict[str, Any]
@@ -57,11 +57,18 @@ async def request_exception(
     summary="A supervisor approves the exception with their name and PIN at this tablet",
 )
 async def approve_exception(
-    position: int, body: SupervisorApproval, station: StationDep, op: OperatorDep
+    position: int,
+    body: SupervisorApproval,
+    request: Request,
+    station: StationDep,
+    op: OperatorDep,
 ) -> State:
+    # The request first: a PIN is checked only when there is something to approve, so the
+    # answer to a PIN guess is never "right PIN, nothing pending".
+    station.controller.require_exception_pending(op, position)
     try:
         supervisor = await asyncio.to_thread(
-            station.access.verify_supervisor, body.supervisor, body.pin
+            station.access.verify_supervisor, body.supervisor, body.pin, client_address(request)
         )
     except StationError as error:
         if error.status != 401:
