@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from station.runtime import VERSION, Station
 from web import errors
+from web.body_limit import BodySizeLimit
 from web.routes import (
     auth,
     camera,
@@ -47,6 +48,7 @@ def create_app(station: Station) -> FastAPI:
     )
     app.state.station = station
     errors.install(app)
+    app.add_middleware(BodySizeLimit)
     routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports,
                receipts, upload, technician, simulator)
     for module in routers:

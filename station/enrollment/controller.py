@@ -11,6 +11,7 @@ import base64
 import binascii
 import io
 import logging
+import struct
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -45,6 +46,8 @@ T = TypeVar("T")
 CommitHook = Callable[[sqlite_utils.Database, Draft, dict[str, Any]], None]
 
 SIGNATURE_MAX_BYTES = 512 * 1024
+# A tablet's signature pad at twice its CSS size is well under this on each side.
+SIGNATURE_MAX_SIDE = 4096
 _CAPTURE_KIND_STEP = {"photo": "photo", "finger": "fingerprints", "signature": "signature"}
 
 STEP_NAMES = {
@@ -554,6 +557,26 @@ def _text_json(text: Text) -> dict[str, str]:
     return {"id": text.id, "en": text.en}
 
 
+def _check_signature_size(png: bytes) -> None:
+    """From the PNG header, before anything is decoded: a small file can declare a huge
+    image (a 31 KiB PNG of 12000x12000 pixels needs 144 MB once decoded)."""
+    # The IHDR chunk comes first: length, b"IHDR", width, height (big-endian).
+    if len(png) < 24 or png[12:16] != b"IHDR":
+        width = height = 0
+    else:
+        width, height = struct.unpack(">II", png[16:24])
+    if not (0 < width <= SIGNATURE_MAX_SIDE and 0 < height <= SIGNATURE_MAX_SIDE):
+        side = SIGNATURE_MAX_SIDE
+        raise StationError(
+            "signature_too_large",
+            Text(
+                f"Gambar tanda tangan {width}x{height} piksel; batasnya {side}x{side}.",
+                f"The signature image is {width}x{height} pixels; the limit is {side}x{side}.",
+            ),
+            status=422,
+        )
+
+
 def _decode_signature(png_base64: str) -> bytes:
     bad = StationError(
         "signature_invalid",
@@ -571,6 +594,7 @@ def _decode_signature(png_base64: str) -> bytes:
         raise bad from None
     if len(png) > SIGNATURE_MAX_BYTES or not png.startswith(b"\x89PNG\r\n\x1a\n"):
         raise bad
+    _check_signature_size(png)
     try:
         with Image.open(io.BytesIO(png)) as image:
             image.verify()
