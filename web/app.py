@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from station.runtime import VERSION, Station
 from web import errors
 from web.body_limit import BodySizeLimit
+from web.live_sockets import LiveSockets
 from web.routes import (
     auth,
     camera,
@@ -47,6 +48,7 @@ def create_app(station: Station) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.station = station
+    app.state.live_sockets = LiveSockets()
     errors.install(app)
     app.add_middleware(BodySizeLimit)
     routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports,

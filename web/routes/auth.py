@@ -30,14 +30,17 @@ async def login(body: Login, request: Request, station: StationDep) -> dict[str,
     return {"token": token, "operator": _operator_json(operator)}
 
 
-@router.post("/logout", summary="End this session")
-def logout(
+@router.post("/logout", summary="End this session (its event sockets close too)")
+async def logout(
+    request: Request,
     credentials: Credentials,
     station: StationDep,
     operator: OperatorDep,
 ) -> dict[str, bool]:
     if credentials is not None:
         station.access.logout(credentials.credentials)
+        # On the event loop: the sockets' events belong to it.
+        request.app.state.live_sockets.end(credentials.credentials)
     return {"ok": True}
 
 

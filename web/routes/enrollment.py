@@ -15,6 +15,7 @@ from station.errors import StationError
 from station.photo.capture import PhotoRequest
 from station.store import audit
 from web.auth import OperatorDep, StationDep
+from web.watching import state_for
 
 router = APIRouter(prefix="/api/enrollment", tags=["enrollment"])
 State = dict[str, Any]
@@ -32,9 +33,11 @@ class Signature(BaseModel):
     png_base64: str = Field(min_length=1, max_length=800_000)
 
 
-@router.get("", summary="The current enrollment state (any logged-in tablet may watch)")
+@router.get(
+    "", summary="The current enrollment state (any logged-in tablet may watch; masked NIK)"
+)
 def current(station: StationDep, op: OperatorDep) -> State:
-    return station.controller.snapshot()
+    return state_for(station.controller.snapshot(), op.id)
 
 
 @router.post("/start", summary="Start a new enrollment for a visit")
