@@ -134,9 +134,18 @@ def load_config(path: Path | None = None, **overrides: Any) -> StationConfig:
         _toml_path = None
 
 
+def loads_toml(text: str) -> dict[str, Any]:
+    """tomllib.loads, with nesting too deep for its recursive parser (a hostile file of
+    30,000 brackets) reported as a TOML error instead of a RecursionError."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("arrays or tables nested too deeply") from None
+
+
 def _check_toml(path: Path) -> None:
     try:
-        tomllib.loads(path.read_text(encoding="utf-8"))
+        loads_toml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StationError(
             "config_missing",
