@@ -21,6 +21,17 @@ def error_response(code: str, text: Text, status: int, **extra: object) -> JSONR
     return JSONResponse({"error": body}, status_code=status)
 
 
+# Starlette's own refusals carry an English detail only; the tablet shows both languages.
+_HTTP_TEXTS = {
+    400: Text(
+        "Permintaan tidak dapat dibaca (isi rusak).",
+        "The request could not be read (malformed body).",
+    ),
+    404: Text("Alamat tidak ditemukan.", "Not found."),
+    405: Text("Metode tidak diizinkan.", "Method not allowed."),
+}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(StationError)
     async def _station_error(request: Request, error: StationError) -> JSONResponse:
@@ -42,12 +53,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        if error.status_code == 404:
-            text = Text("Alamat tidak ditemukan.", "Not found.")
-        elif error.status_code == 405:
-            text = Text("Metode tidak diizinkan.", "Method not allowed.")
-        else:
-            text = Text(str(error.detail), str(error.detail))
+        text = _HTTP_TEXTS.get(error.status_code) or Text(
+            f"Permintaan ditolak (HTTP {error.status_code}).",
+            f"The request was refused (HTTP {error.status_code}).",
+        )
         return error_response(f"http_{error.status_code}", text, error.status_code)
 
     @app.exception_handler(Exception)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from station.access.operators import Operator
 from web.auth import Credentials, OperatorDep, StationDep, SupervisorOnlyDep, client_address
+from web.params import RowId
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -60,7 +61,7 @@ def lockouts(station: StationDep, op: SupervisorOnlyDep) -> list[dict[str, Any]]
 
 
 @router.post("/operators/{operator_id}/unlock", summary="Lift an operator's lockout (supervisor)")
-def unlock(operator_id: int, station: StationDep, op: SupervisorOnlyDep) -> dict[str, Any]:
+def unlock(operator_id: RowId, station: StationDep, op: SupervisorOnlyDep) -> dict[str, Any]:
     operator = station.access.unlock(operator_id, op)
     station.bus.publish("operator_unlocked", {"operator": operator.name, "by": op.name})
     return _operator_json(operator)

@@ -15,6 +15,7 @@ from station.errors import StationError
 from station.photo.capture import PhotoRequest
 from station.store import audit
 from web.auth import OperatorDep, StationDep
+from web.params import SQLITE_INT_MAX, RowId
 from web.watching import state_for
 
 router = APIRouter(prefix="/api/enrollment", tags=["enrollment"])
@@ -22,7 +23,7 @@ State = dict[str, Any]
 
 
 class Start(BaseModel):
-    visit_id: int
+    visit_id: int = Field(ge=1, le=SQLITE_INT_MAX)
 
 
 class Cancel(BaseModel):
@@ -119,6 +120,6 @@ async def resume(station: StationDep, op: OperatorDep) -> State:
 
 
 @router.get("/{enrollment_id}/audit", summary="The audit trail of one enrollment")
-def audit_trail(enrollment_id: int, station: StationDep, op: OperatorDep) -> list[dict[str, Any]]:
+def audit_trail(enrollment_id: RowId, station: StationDep, op: OperatorDep) -> list[dict[str, Any]]:
     with station.store.lock:
         return audit.trail(station.store.db, enrollment_id)

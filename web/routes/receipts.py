@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from web.auth import OperatorDep, StationDep
+from web.params import OptionalRowId, RowId
 
 router = APIRouter(prefix="/api/receipts", tags=["receipts"])
 
@@ -20,7 +21,7 @@ def printer_status(station: StationDep, operator: OperatorDep) -> dict[str, Any]
 
 @router.get("", summary="Receipt print jobs, oldest first; optionally of one enrollment")
 def list_jobs(
-    station: StationDep, operator: OperatorDep, enrollment_id: int | None = None
+    station: StationDep, operator: OperatorDep, enrollment_id: OptionalRowId = None
 ) -> list[dict[str, Any]]:
     return station.receipts.jobs(enrollment_id)
 
@@ -31,7 +32,7 @@ def list_jobs(
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}},
 )
-async def preview(enrollment_id: int, station: StationDep, operator: OperatorDep) -> Response:
+async def preview(enrollment_id: RowId, station: StationDep, operator: OperatorDep) -> Response:
     png = await asyncio.to_thread(station.receipts.preview_png, enrollment_id)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
@@ -41,5 +42,5 @@ async def preview(enrollment_id: int, station: StationDep, operator: OperatorDep
     status_code=201,
     summary="Print the receipt again, marked CETAK ULANG (recorded in the audit trail)",
 )
-def reprint(enrollment_id: int, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
+def reprint(enrollment_id: RowId, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
     return station.receipts.queue_reprint(enrollment_id, operator.id)

@@ -24,6 +24,7 @@ from station.receipts.escpos_bytes import text_page
 from station.runtime import Station
 from station.store import audit
 from web.auth import OperatorDep, StationDep
+from web.params import RowId
 from web.routes.roster import require_visit
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
@@ -66,12 +67,12 @@ def _csv(report: Report, name: str) -> Response:
 
 
 @router.get("/visits/{visit_id}", summary="Figures for one school visit")
-def visit_report(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+def visit_report(visit_id: RowId, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return _visit_report(station, visit_id).as_json()
 
 
 @router.get("/visits/{visit_id}/export.csv", summary="Figures for one visit as CSV")
-def visit_csv(visit_id: int, station: StationDep, op: OperatorDep) -> Response:
+def visit_csv(visit_id: RowId, station: StationDep, op: OperatorDep) -> Response:
     return _csv(_visit_report(station, visit_id), f"laporan-kunjungan-{visit_id}")
 
 

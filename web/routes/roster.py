@@ -4,6 +4,7 @@ collective consent letter."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,6 +19,7 @@ from station.errors import StationError
 from station.runtime import Station
 from station.sealing.rosternik import RosterNikCipher
 from web.auth import OperatorDep, StationDep, SupervisorDep
+from web.params import RowId
 
 router = APIRouter(prefix="/api/roster", tags=["roster"])
 
@@ -58,7 +60,7 @@ def require_visit(station: Station, visit_id: int) -> dict[str, Any]:
     },
 )
 async def import_roster(
-    visit_id: int, request: Request, station: StationDep, op: OperatorDep
+    visit_id: RowId, request: Request, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
     require_visit(station, visit_id)
     data = bytearray()
@@ -74,13 +76,17 @@ async def import_roster(
                 status=413,
             )
     today = station.controller.registry.today()
-    result = _queue(station).import_csv(visit_id, bytes(data), op.id, today)
+    # Parsing and sealing a few thousand rows takes a while: not on the event loop, where
+    # it would stall every tablet (and /api/health) meanwhile.
+    result = await asyncio.to_thread(
+        _queue(station).import_csv, visit_id, bytes(data), op.id, today
+    )
     station.bus.publish("roster", {"visit_id": visit_id, "event": "imported"})
     return result
 
 
 @router.get("/visits/{visit_id}", summary="The visit's queue: next, done, absent, ...")
-def queue(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+def queue(visit_id: RowId, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
     return _queue(station).queue(visit_id)
 
@@ -89,7 +95,7 @@ def queue(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]
     "/visits/{visit_id}/niks",
     summary="Forget the roster's full NIKs once the visit is over (masked NIKs stay)",
 )
-def forget_niks(visit_id: int, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
+def forget_niks(visit_id: RowId, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
     dropped = _queue(station).forget_niks(visit_id, op.id)
     return {"visit_id": visit_id, "niks_dropped": dropped}
@@ -97,7 +103,7 @@ def forget_niks(visit_id: int, station: StationDep, op: SupervisorDep) -> dict[s
 
 @router.post("/students/{student_id}/status", summary="Mark absent, ineligible, follow-up ...")
 def change_status(
-    student_id: int, body: StatusChange, station: StationDep, op: OperatorDep
+    student_id: RowId, body: StatusChange, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
     entry = _queue(station).set_status(student_id, body.status, body.note, op.id)
     station.bus.publish("roster", {"event": "status", "student": entry})
@@ -105,7 +111,7 @@ def change_status(
 
 
 @router.post("/students/{student_id}/pick", summary="Enroll this student now")
-async def pick(student_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+async def pick(student_id: RowId, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     """Starts the enrollment for the student's visit when the station is idle (or uses the
     operator's draft still at the identity step) and returns the identity prefill."""
     rosters = _queue(station)
@@ -140,14 +146,14 @@ async def pick(student_id: int, station: StationDep, op: OperatorDep) -> dict[st
 
 
 @router.get("/visits/{visit_id}/consent-letter", summary="The school's collective letter")
-def get_letter(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+def get_letter(visit_id: RowId, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
     return {"visit_id": visit_id, "reference": station.controller.registry.letter(visit_id)}
 
 
 @router.put("/visits/{visit_id}/consent-letter", summary="Record the collective letter")
 def set_letter(
-    visit_id: int, body: Letter, station: StationDep, op: OperatorDep
+    visit_id: RowId, body: Letter, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
     require_visit(station, visit_id)
     station.controller.registry.set_letter(visit_id, body.reference, op.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from peripherals.device import Text
 from station import selftest
@@ -33,5 +33,5 @@ async def run_selftest(device: str, station: StationDep, op: Technician) -> dict
 
 
 @router.get("/logs", summary="The most recent log lines (newest last)")
-def logs(op: Technician, limit: int = 200) -> list[dict[str, str]]:
+def logs(op: Technician, limit: int = Query(200, ge=1, le=1000)) -> list[dict[str, str]]:
     return list(RECENT.lines)[-max(1, min(limit, len(RECENT.lines) or 1)) :]

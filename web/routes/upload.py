@@ -18,7 +18,13 @@ router = APIRouter(prefix="/api/upload", tags=["upload"])
 
 
 class Export(BaseModel):
-    to: str = Field(min_length=1, max_length=400, description="folder on the removable media")
+    # No control characters: a NUL cannot be in a path (os calls raise ValueError on it).
+    to: str = Field(
+        min_length=1,
+        max_length=400,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="folder on the removable media",
+    )
 
 
 @router.get("", summary="Records sealed / batched / delivered, batches, upload progress")

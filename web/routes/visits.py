@@ -9,6 +9,7 @@ from peripherals.device import Text
 from station.errors import StationError
 from station.visits import VisitForm
 from web.auth import OperatorDep, StationDep
+from web.params import RowId
 
 router = APIRouter(prefix="/api/visits", tags=["visits"])
 
@@ -29,7 +30,7 @@ def create_visit(
 
 @router.get("/{visit_id}/enrollments", summary="The visit's enrollments (masked NIK only)")
 def visit_enrollments(
-    visit_id: int,
+    visit_id: RowId,
     station: StationDep,
     operator: OperatorDep,
 ) -> list[dict[str, Any]]:
