@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from station.access.operators import Operator
-from web.auth import Credentials, OperatorDep, StationDep, SupervisorOnlyDep, client_address
+from web.auth import Credentials, OperatorDep, StationDep, SupervisorDep, client_address
 from web.params import RowId
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -56,12 +56,12 @@ def operators(station: StationDep) -> list[dict[str, Any]]:
 
 
 @router.get("/lockouts", summary="Operators locked out after wrong PINs (supervisor)")
-def lockouts(station: StationDep, op: SupervisorOnlyDep) -> list[dict[str, Any]]:
+def lockouts(station: StationDep, op: SupervisorDep) -> list[dict[str, Any]]:
     return station.access.lockouts()
 
 
 @router.post("/operators/{operator_id}/unlock", summary="Lift an operator's lockout (supervisor)")
-def unlock(operator_id: RowId, station: StationDep, op: SupervisorOnlyDep) -> dict[str, Any]:
+def unlock(operator_id: RowId, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
     operator = station.access.unlock(operator_id, op)
     station.bus.publish("operator_unlocked", {"operator": operator.name, "by": op.name})
     return _operator_json(operator)

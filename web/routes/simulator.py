@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from station.simulation_controls import SimulatorChange, SimulatorControls
-from web.auth import OperatorDep, StationDep
+from web.auth import OperatorDep, StationDep, TechnicianDep
 
 router = APIRouter(prefix="/api/simulator", tags=["simulator"])
 
@@ -21,9 +21,12 @@ def state(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return _controls(station).state()
 
 
-@router.post("/{kind}", summary="Unplug/replug a device, printer paper, camera scene")
+@router.post(
+    "/{kind}",
+    summary="Unplug/replug a device, printer paper, camera scene (technician, supervisor)",
+)
 def change(
-    kind: str, body: SimulatorChange, station: StationDep, op: OperatorDep
+    kind: str, body: SimulatorChange, station: StationDep, op: TechnicianDep
 ) -> dict[str, Any]:
     result = _controls(station).change(kind, body)
     station.bus.publish("simulator", {"device": kind, "operator": op.name})

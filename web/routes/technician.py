@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from peripherals.device import Text
 from station import selftest
-from station.access.operators import Operator
 from station.errors import StationError
 from station.logbook import RECENT
-from web.auth import StationDep, require_role
+from web.auth import StationDep, TechnicianDep
 
 router = APIRouter(prefix="/api/technician", tags=["technician"])
-Technician = Annotated[Operator, Depends(require_role("technician", "supervisor"))]
 
 
 @router.post("/selftest/{device}", summary="One device self-test: lights, finger, photo, receipt")
-async def run_selftest(device: str, station: StationDep, op: Technician) -> dict[str, Any]:
+async def run_selftest(device: str, station: StationDep, op: TechnicianDep) -> dict[str, Any]:
     test = selftest.SELF_TESTS.get(device)
     if test is None:
         names = ", ".join(selftest.SELF_TESTS)
@@ -33,5 +31,5 @@ async def run_selftest(device: str, station: StationDep, op: Technician) -> dict
 
 
 @router.get("/logs", summary="The most recent log lines (newest last)")
-def logs(op: Technician, limit: int = Query(200, ge=1, le=1000)) -> list[dict[str, str]]:
+def logs(op: TechnicianDep, limit: int = Query(200, ge=1, le=1000)) -> list[dict[str, str]]:
     return list(RECENT.lines)[-max(1, min(limit, len(RECENT.lines) or 1)) :]
