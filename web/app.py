@@ -8,6 +8,8 @@ from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match, Mount
+from starlette.types import Scope
 
 from station.runtime import VERSION, Station
 from web import errors
@@ -29,6 +31,17 @@ from web.routes import (
     upload,
     visits,
 )
+
+
+class TabletFiles(Mount):
+    """The tablet's files at "/", but never for /api/: there the API's own answer holds
+    (404 JSON for an unknown path, 405 with the right `Allow` for a wrong method), not the
+    file server's "GET, HEAD"."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 def create_app(station: Station) -> FastAPI:
@@ -53,9 +66,10 @@ def create_app(station: Station) -> FastAPI:
     app.add_middleware(BodySizeLimit)
     routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports,
                receipts, upload, technician, simulator)
-    for module in routers:
-        app.include_router(module.router)
-    app.include_router(fingerprints.router)
+    for module in (*routers, fingerprints):
+        app.include_router(module.router, responses=errors.COMMON)
     static = resources.files("web") / "static"
-    app.mount("/", StaticFiles(directory=str(static), html=True), name="tablet")
+    app.router.routes.append(
+        TabletFiles("/", StaticFiles(directory=str(static), html=True), name="tablet")
+    )
     return app

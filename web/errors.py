@@ -4,10 +4,14 @@ Indonesia and English; nothing leaks a stack trace to the tablet."""
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from peripherals.device import Text
@@ -16,9 +20,54 @@ from station.errors import StationError
 log = logging.getLogger(__name__)
 
 
-def error_response(code: str, text: Text, status: int, **extra: object) -> JSONResponse:
+class ErrorMessage(BaseModel):
+    id: str
+    en: str
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")  # e.g. `fields` of an invalid form
+
+    code: str
+    message: ErrorMessage
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+def content(media_type: str, schema: dict[str, str] | None = None) -> dict[int | str, Any]:
+    """The OpenAPI entry of a route whose success is not JSON (CSV, SVG, images)."""
+    return {200: {"content": {media_type: {"schema": schema or {"type": "string"}}}}}
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI entries for the error answers a route can give (all of the same shape)."""
+    return {status: {"model": ErrorBody, "description": _MEANING[status]} for status in statuses}
+
+
+_MEANING = {
+    400: "Malformed request body",
+    401: "Not logged in (no, unknown, expired or logged-out token)",
+    403: "Not allowed for this role, or not the operator holding the enrollment",
+    404: "No such thing (visit, student, enrollment, test ...)",
+    409: "Out of order for the current state",
+    413: "Request body over this route's limit",
+    422: "Invalid input",
+    423: "Operator locked after too many wrong PINs",
+    429: "Too many wrong PINs from this device or at the station",
+    503: "A device is unavailable",
+    507: "The removable media could not be written",
+}
+# What any route may answer: the body limit and parsing come before the route itself.
+COMMON = documented(400, 401, 403, 404, 409, 413, 422, 503)
+
+
+def error_response(
+    code: str, text: Text, status: int, headers: Mapping[str, str] | None = None, **extra: object
+) -> JSONResponse:
     body: dict[str, object] = {"code": code, "message": {"id": text.id, "en": text.en}, **extra}
-    return JSONResponse({"error": body}, status_code=status)
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
 # Starlette's own refusals carry an English detail only; the tablet shows both languages.
@@ -30,6 +79,17 @@ _HTTP_TEXTS = {
     404: Text("Alamat tidak ditemukan.", "Not found."),
     405: Text("Metode tidak diizinkan.", "Method not allowed."),
 }
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    methods: set[str] = set()
+    for template, operations in app.openapi()["paths"].items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            methods |= {method.upper() for method in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 def install(app: FastAPI) -> None:
@@ -57,7 +117,12 @@ def install(app: FastAPI) -> None:
             f"Permintaan ditolak (HTTP {error.status_code}).",
             f"The request was refused (HTTP {error.status_code}).",
         )
-        return error_response(f"http_{error.status_code}", text, error.status_code)
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # Starlette names the methods of the first route on the path only; a path
+            # served by several routes (GET and POST /api/visits) takes all of theirs.
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+        return error_response(f"http_{error.status_code}", text, error.status_code, headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

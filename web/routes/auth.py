@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from station.access.operators import Operator
 from web.auth import Credentials, OperatorDep, StationDep, SupervisorDep, client_address
+from web.errors import documented
 from web.params import RowId
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -22,7 +23,11 @@ def _operator_json(operator: Operator) -> dict[str, Any]:
     return {"id": operator.id, "name": operator.name, "role": operator.role}
 
 
-@router.post("/login", summary="Log in with operator name and PIN; returns a bearer token")
+@router.post(
+    "/login",
+    summary="Log in with operator name and PIN; returns a bearer token",
+    responses=documented(423, 429),
+)
 async def login(body: Login, request: Request, station: StationDep) -> dict[str, Any]:
     # argon2 verification is deliberately slow: keep it off the event loop.
     token, operator = await asyncio.to_thread(

@@ -16,6 +16,7 @@ from station.access.operators import Operator
 from station.errors import StationError
 from station.photo.preview import PreviewHub
 from web.auth import Credentials, OperatorDep, StationDep, current_operator
+from web.errors import content
 
 router = APIRouter(prefix="/api/camera", tags=["camera"])
 BOUNDARY = "frame"
@@ -33,6 +34,7 @@ def _viewer(station: StationDep, credentials: Credentials, token: str = "") -> O
     "/preview.mjpg",
     summary="Live preview as MJPEG (multipart/x-mixed-replace); newest frame first",
     response_class=StreamingResponse,
+    responses=content("multipart/x-mixed-replace", {"type": "string", "format": "binary"}),
 )
 async def preview(
     station: StationDep, viewer: Annotated[Operator, Depends(_viewer)]

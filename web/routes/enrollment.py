@@ -15,7 +15,8 @@ from station.errors import StationError
 from station.photo.capture import PhotoRequest
 from station.store import audit
 from web.auth import OperatorDep, StationDep
-from web.params import SQLITE_INT_MAX, RowId
+from web.errors import content
+from web.params import MAX_ROW_ID, RowId
 from web.watching import state_for
 
 router = APIRouter(prefix="/api/enrollment", tags=["enrollment"])
@@ -23,7 +24,7 @@ State = dict[str, Any]
 
 
 class Start(BaseModel):
-    visit_id: int = Field(ge=1, le=SQLITE_INT_MAX)
+    visit_id: int = Field(ge=1, le=MAX_ROW_ID)
 
 
 class Cancel(BaseModel):
@@ -66,7 +67,12 @@ async def photo_capture(
     return await station.controller.capture_photo(op, body)
 
 
-@router.get("/photo.jpg", summary="The photo just taken, to show the applicant")
+@router.get(
+    "/photo.jpg",
+    summary="The photo just taken, to show the applicant",
+    response_class=Response,
+    responses=content("image/jpeg", {"type": "string", "format": "binary"}),
+)
 def photo(station: StationDep, op: OperatorDep) -> Response:
     draft = station.controller.draft
     photos = draft.captured("photo") if draft else []

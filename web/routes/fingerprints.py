@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from peripherals.device import Text
 from station.errors import StationError
 from web.auth import OperatorDep, StationDep, client_address
+from web.errors import documented
 
 router = APIRouter(prefix="/api/enrollment/fingerprints", tags=["fingerprints"])
 State = dict[str, Any]
@@ -55,6 +56,7 @@ async def request_exception(
 @router.post(
     "/{position}/exception/approve",
     summary="A supervisor approves the exception with their name and PIN at this tablet",
+    responses=documented(423, 429),
 )
 async def approve_exception(
     position: int,

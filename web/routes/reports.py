@@ -24,7 +24,8 @@ from station.receipts.escpos_bytes import text_page
 from station.runtime import Station
 from station.store import audit
 from web.auth import OperatorDep, StationDep
-from web.params import RowId
+from web.errors import content
+from web.params import Day, RowId
 from web.routes.roster import require_visit
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
@@ -71,38 +72,49 @@ def visit_report(visit_id: RowId, station: StationDep, op: OperatorDep) -> dict[
     return _visit_report(station, visit_id).as_json()
 
 
-@router.get("/visits/{visit_id}/export.csv", summary="Figures for one visit as CSV")
+@router.get(
+    "/visits/{visit_id}/export.csv",
+    summary="Figures for one visit as CSV",
+    response_class=Response,
+    responses=content("text/csv"),
+)
 def visit_csv(visit_id: RowId, station: StationDep, op: OperatorDep) -> Response:
     return _csv(_visit_report(station, visit_id), f"laporan-kunjungan-{visit_id}")
 
 
 @router.get("/days/{day}", summary="Figures for one day (YYYY-MM-DD or 'today')")
-def day_report(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+def day_report(day: Day, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return _day_report(station, day).as_json()
 
 
-@router.get("/days/{day}/export.csv", summary="Figures for one day as CSV")
-def day_csv(day: str, station: StationDep, op: OperatorDep) -> Response:
+@router.get(
+    "/days/{day}/export.csv",
+    summary="Figures for one day as CSV",
+    response_class=Response,
+    responses=content("text/csv"),
+)
+def day_csv(day: Day, station: StationDep, op: OperatorDep) -> Response:
     return _csv(_day_report(station, day), f"laporan-hari-{day}")
 
 
 @router.get(
     "/days/{day}/summary.txt",
-    response_class=PlainTextResponse,
+    response_class=Response,
+    responses=content("text/plain"),
     summary="The day summary as the receipt printer prints it",
 )
 def day_summary(
-    day: str,
+    day: Day,
     station: StationDep,
     op: OperatorDep,
     width: int | None = Query(None, ge=24, le=64, description="characters per line"),
-) -> str:
+) -> Response:
     chars = width or _CHARS_PER_LINE.get(station.devices.printer.paper_width_mm, 32)
-    return day_summary_text(_day_report(station, day), width=chars)
+    return PlainTextResponse(day_summary_text(_day_report(station, day), width=chars))
 
 
 @router.post("/days/{day}/print", summary="Print the day summary on the receipt printer")
-async def print_day_summary(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+async def print_day_summary(day: Day, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     printer = station.devices.printer
     chars = _CHARS_PER_LINE.get(printer.paper_width_mm, 32)
     text = day_summary_text(_day_report(station, day), width=chars)
@@ -113,6 +125,11 @@ async def print_day_summary(day: str, station: StationDep, op: OperatorDep) -> d
     return {"printed": True, "bytes": len(data), "lines": len(text.splitlines())}
 
 
-@router.get("/days/{day}/per-hour.svg", summary="Enrollments per hour as an SVG chart")
-def day_chart(day: str, station: StationDep, op: OperatorDep) -> Response:
+@router.get(
+    "/days/{day}/per-hour.svg",
+    summary="Enrollments per hour as an SVG chart",
+    response_class=Response,
+    responses=content("image/svg+xml"),
+)
+def day_chart(day: Day, station: StationDep, op: OperatorDep) -> Response:
     return Response(per_hour_svg(_day_report(station, day)), media_type="image/svg+xml")

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from peripherals.device import Text
 from station.errors import StationError
 from web.auth import OperatorDep, StationDep, SupervisorDep
+from web.errors import documented
 
 router = APIRouter(prefix="/api/upload", tags=["upload"])
 
@@ -38,7 +39,9 @@ async def start(station: StationDep, op: SupervisorDep) -> JSONResponse:
     return JSONResponse(station.uploads.status(), status_code=202)
 
 
-@router.post("/export", summary="Write pending batches to removable media")
+@router.post(
+    "/export", summary="Write pending batches to removable media", responses=documented(507)
+)
 def export(body: Export, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
     target = Path(body.to).resolve()
     roots = [root.resolve() for root in station.config.upload.export_roots]
