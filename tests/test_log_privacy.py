@@ -3,48 +3,20 @@ no NIK, no birth date, no token, and uvicorn's access lines intact."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.test_cli import free_port
-from tests.test_config import ROOT
+from tests.ui.conftest import start_station, stop_station
 
 NIK = "3514094101070001"
 BORN = "2007-01-01"
 
 
-def run_station(tmp_path: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
-    port = free_port()
-    log = tmp_path / "station.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
-             "--port", str(port), "--data", str(tmp_path / "data")],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0"},
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/api/health", timeout=1).json()["ready"]:
-                return process, url, log
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the station did not start")
-
-
 def test_the_tablets_requests_leave_no_nik_or_token_in_the_log(tmp_path: Path) -> None:
-    process, url, log = run_station(tmp_path)
+    log = tmp_path / "station.log"
+    live = start_station(tmp_path / "data", log=log)
+    url = live.url
     try:
         with httpx.Client(base_url=url, timeout=30) as client:
             token = client.post(
@@ -66,8 +38,7 @@ def test_the_tablets_requests_leave_no_nik_or_token_in_the_log(tmp_path: Path) -
                 assert preview.status_code == 200
                 next(preview.iter_bytes())
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        stop_station(live)
     text = log.read_text(errors="replace")
     assert NIK not in text and NIK[:12] not in text
     assert BORN not in text

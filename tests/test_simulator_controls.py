@@ -30,9 +30,10 @@ def test_unplugging_the_camera_faults_the_photo_step(
 
 
 def test_camera_scene_and_printer_paper(client: TestClient, auth: dict[str, str]) -> None:
-    state = post(client, technician(client), "/api/simulator/camera", {"scene": {"person": False}})
+    tech = technician(client)
+    state = post(client, tech, "/api/simulator/camera", {"scene": {"person": False}})
     assert state["camera"]["scene"]["person"] is False
-    state = post(client, technician(client), "/api/simulator/printer", {"printer_state": "paper_out"})
+    state = post(client, tech, "/api/simulator/printer", {"printer_state": "paper_out"})
     assert state["printer"]["printer_state"] == "paper_out"
     assert client.get("/api/health").json()["devices"]["printer"]["ok"] is False
 

@@ -46,16 +46,20 @@ class LiveStation:
     process: subprocess.Popen[bytes]
 
 
-def start_station(data: Path, env: dict[str, str] | None = None) -> LiveStation:
+def start_station(
+    data: Path, env: dict[str, str] | None = None, log: Path | None = None
+) -> LiveStation:
+    """`station run --simulate` on a free port; what it writes goes to `log` when given."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
-         "--port", str(port), "--data", str(data)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0", **(env or {})},
-    )
+    with log.open("wb") if log else open(os.devnull, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
+             "--port", str(port), "--data", str(data)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0", **(env or {})},
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -63,16 +63,23 @@ async def _forward(
     """Send each event until the tablet goes, or its session ends (logout or expiry)."""
     receiver = asyncio.create_task(_drain(websocket))
     ending = asyncio.create_task(ended.wait())
+    loop = asyncio.get_running_loop()
+    # On a clock, not on quiet moments: the photo step sends events 8 times a second.
+    next_check = loop.time() + RECHECK_S
     try:
         while not receiver.done() and not ended.is_set():
+            if loop.time() >= next_check:
+                if not valid():
+                    return
+                next_check = loop.time() + RECHECK_S
             getter = asyncio.create_task(queue.get())
             done, _ = await asyncio.wait(
-                {getter, receiver, ending}, timeout=RECHECK_S, return_when=asyncio.FIRST_COMPLETED
+                {getter, receiver, ending},
+                timeout=max(0.0, next_check - loop.time()),
+                return_when=asyncio.FIRST_COMPLETED,
             )
             if getter not in done:
                 getter.cancel()
-                if not done and not valid():
-                    return
                 continue
             event = getter.result()
             if event["type"] == "enrollment":
