@@ -40,6 +40,10 @@ class RedactTokens(logging.Filter):
             record.args = tuple(_redact_arg(a) for a in record.args)
         elif isinstance(record.args, dict):
             record.args = {k: _redact_arg(v) for k, v in record.args.items()}
+        if record.exc_info and not record.exc_text:
+            # A traceback's last line quotes the failing value (a NIK in a ValueError):
+            # formatted here, redacted, and the handlers' formatters reuse the text.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True
 
 

@@ -48,3 +48,30 @@ def test_the_tablets_requests_leave_no_nik_or_token_in_the_log(tmp_path: Path) -
     assert '"POST /api/registry/nik HTTP/1.1" 200' in text
     assert "/api/camera/preview.mjpg?token=***" in text
     assert "351409**********" in text
+
+
+def test_a_traceback_quoting_a_nik_is_redacted() -> None:
+    import logging
+
+    from station.log_redaction import RedactTokens
+
+    logger = logging.getLogger("station.test_redaction")
+    handler_text: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            handler_text.append(self.format(record))
+
+    keep = Keep()
+    keep.addFilter(RedactTokens())
+    logger.addHandler(keep)
+    try:
+        try:
+            int(f"NIK {NIK}")
+        except ValueError:
+            logger.exception("while reading %s", f"/api/x?nik={NIK}&dob={BORN}")
+    finally:
+        logger.removeHandler(keep)
+    text = "\n".join(handler_text)
+    assert "ValueError" in text and "Traceback" in text
+    assert NIK not in text and BORN not in text and "351409**********" in text
