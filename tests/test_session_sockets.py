@@ -3,14 +3,17 @@ hold the enrollment sees only the masked NIK, over HTTP and over the socket."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from station.runtime import Station
 from tests.conftest import IDENTITY, enroll_until, login
+from tests.ui.conftest import start_station, stop_station
 
 MASKED = "3514********0001"
 
@@ -74,3 +77,26 @@ def test_an_expired_session_loses_its_socket(
             while True:
                 socket.receive_json()
         assert closed.value.code == 4401
+
+
+def test_logout_ends_the_live_preview(tmp_path: Path) -> None:
+    """Over real HTTP: the applicant's live picture stops for a tablet that logged out."""
+    live = start_station(tmp_path / "data")
+    try:
+        token = httpx.post(
+            live.url + "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
+        ).json()["token"]
+        url = f"{live.url}/api/camera/preview.mjpg?token={token}"
+        with httpx.stream("GET", url, timeout=30) as preview:
+            assert preview.status_code == 200
+            parts = preview.iter_bytes()
+            next(parts)
+            logout = httpx.post(
+                live.url + "/api/auth/logout", headers={"Authorization": f"Bearer {token}"}
+            )
+            assert logout.status_code == 200
+            # The stream ends: at most the frames already on their way still arrive.
+            received = sum(1 for _ in parts)
+        assert received < 100
+    finally:
+        stop_station(live)
