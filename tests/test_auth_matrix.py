@@ -19,6 +19,7 @@ DEVICE_CARE = frozenset({"technician", "supervisor"})
 
 RULES: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/health"): PUBLIC,
+    ("GET", "/api/names"): PUBLIC,
     ("POST", "/api/auth/login"): PUBLIC,
     ("GET", "/api/auth/operators"): PUBLIC,
     ("POST", "/api/auth/logout"): ANYONE,

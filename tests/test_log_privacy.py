@@ -53,7 +53,7 @@ def test_the_tablets_requests_leave_no_nik_or_token_in_the_log(tmp_path: Path) -
 def test_a_traceback_quoting_a_nik_is_redacted() -> None:
     import logging
 
-    from station.log_redaction import RedactTokens
+    from station.system.log_redaction import RedactTokens
 
     logger = logging.getLogger("station.test_redaction")
     handler_text: list[str] = []

@@ -15,6 +15,7 @@ from station.runtime import VERSION, Station
 from web import errors
 from web.body_limit import BodySizeLimit
 from web.live_sockets import LiveSockets
+from web.openapi import document_errors
 from web.routes import (
     auth,
     camera,
@@ -67,7 +68,8 @@ def create_app(station: Station) -> FastAPI:
     routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports,
                receipts, upload, technician, simulator)
     for module in (*routers, fingerprints):
-        app.include_router(module.router, responses=errors.COMMON)
+        document_errors(module.router)
+        app.include_router(module.router)
     static = resources.files("web") / "static"
     app.router.routes.append(
         TabletFiles("/", StaticFiles(directory=str(static), html=True), name="tablet")

@@ -6,61 +6,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from exchange.errors import BilingualError, ErrorKind
 from peripherals.device import Text
-from station.errors import StationError
 
 log = logging.getLogger(__name__)
-
-
-class ErrorMessage(BaseModel):
-    id: str
-    en: str
-
-
-class ErrorDetail(BaseModel):
-    model_config = ConfigDict(extra="allow")  # e.g. `fields` of an invalid form
-
-    code: str
-    message: ErrorMessage
-
-
-class ErrorBody(BaseModel):
-    error: ErrorDetail
-
-
-def content(media_type: str, schema: dict[str, str] | None = None) -> dict[int | str, Any]:
-    """The OpenAPI entry of a route whose success is not JSON (CSV, SVG, images)."""
-    return {200: {"content": {media_type: {"schema": schema or {"type": "string"}}}}}
-
-
-def documented(*statuses: int) -> dict[int | str, dict[str, object]]:
-    """OpenAPI entries for the error answers a route can give (all of the same shape)."""
-    return {status: {"model": ErrorBody, "description": _MEANING[status]} for status in statuses}
-
-
-_MEANING = {
-    400: "Malformed request body",
-    401: "Not logged in (no, unknown, expired or logged-out token)",
-    403: "Not allowed for this role, or not the operator holding the enrollment",
-    404: "No such thing (visit, student, enrollment, test ...)",
-    409: "Out of order for the current state",
-    413: "Request body over this route's limit",
-    422: "Invalid input",
-    423: "Operator locked after too many wrong PINs",
-    429: "Too many wrong PINs from this device or at the station",
-    503: "A device is unavailable",
-    507: "The removable media could not be written",
-}
-# What any route may answer: the body limit and parsing come before the route itself.
-COMMON = documented(400, 401, 403, 404, 409, 413, 422, 503)
 
 
 def error_response(
@@ -92,10 +47,31 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
     return sorted(methods)
 
 
+# The one place where what went wrong becomes an HTTP status.
+STATUS: dict[ErrorKind, int] = {
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.NOT_AUTHENTICATED: 401,
+    ErrorKind.NOT_ALLOWED: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.INVALID: 422,
+    ErrorKind.LOCKED: 423,
+    ErrorKind.THROTTLED: 429,
+    ErrorKind.TOO_LARGE: 413,
+    ErrorKind.DEVICE_FAULT: 503,
+    ErrorKind.UPSTREAM_REFUSED: 502,
+    ErrorKind.NO_SPACE: 507,
+    ErrorKind.FAILED: 500,
+}
+
+
+def status_of(error: BilingualError) -> int:
+    return STATUS[error.kind]
+
+
 def install(app: FastAPI) -> None:
-    @app.exception_handler(StationError)
-    async def _station_error(request: Request, error: StationError) -> JSONResponse:
-        return error_response(error.code, error.text, error.status)
+    @app.exception_handler(BilingualError)
+    async def _station_error(request: Request, error: BilingualError) -> JSONResponse:
+        return error_response(error.code, error.text, status_of(error))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -16,7 +16,7 @@ from peripherals.device import Text
 from station.access.pins import hash_pin, verify_pin
 from station.access.throttle import BucketRule, GuessThrottle
 from station.config import AuthSettings
-from station.errors import StationError
+from station.errors import Invalid, Locked, NotAuthenticated, NotFound, StationError
 from station.store import audit
 from station.store.db import Store
 
@@ -53,16 +53,14 @@ class Access:
     def add_operator(self, name: str, role: Role, pin: str) -> Operator:
         name = name.strip()
         if not name:
-            raise StationError(
+            raise Invalid(
                 "operator_name_missing",
                 Text("Nama operator wajib diisi.", "The operator name is required."),
-                status=422,
             )
         if role not in ROLES:
-            raise StationError(
+            raise Invalid(
                 "role_invalid",
                 Text(f"Peran tidak dikenal: {role}.", f"Unknown role: {role}."),
-                status=422,
             )
         self._check_pin_shape(pin)
         with self.store.transaction() as db:
@@ -128,7 +126,7 @@ class Access:
             ).fetchone()
         if row is None or row[0] != "supervisor":
             self.throttle.take(client)
-            raise StationError("login_failed", _BAD_LOGIN, status=401)
+            raise NotAuthenticated("login_failed", _BAD_LOGIN)
         operator, _ = self._check_pin(name, pin, client)
         return operator
 
@@ -139,10 +137,9 @@ class Access:
                 "SELECT id, name, role FROM operators WHERE id = ? AND active", [operator_id]
             ).fetchone()
             if row is None:
-                raise StationError(
+                raise NotFound(
                     "operator_unknown",
                     Text("Operator tidak ditemukan.", "The operator does not exist."),
-                    status=404,
                 )
             db.execute(
                 "UPDATE operators SET failed_pins = 0, locked_until = NULL WHERE id = ?",
@@ -167,16 +164,16 @@ class Access:
         self.throttle.take(client)
         try:
             row = self._count_attempt(name.strip(), self.clock())
-        except StationError:  # locked: no PIN was checked, so no guess was used
+        except Locked:  # no PIN was checked, so no guess was used
             self.throttle.give_back(client, trust=False)
             raise
         if row is None:
-            raise StationError("login_failed", _BAD_LOGIN, status=401)
+            raise NotAuthenticated("login_failed", _BAD_LOGIN)
         operator, pin_hash = row
         if not verify_pin(pin_hash, pin):
             with self.store.transaction() as db:
                 audit.record(db, "login_failed", operator_id=operator.id)
-            raise StationError("login_failed", _BAD_LOGIN, status=401)
+            raise NotAuthenticated("login_failed", _BAD_LOGIN)
         self.throttle.give_back(client)
         with self.store.transaction() as db:
             db.execute(
@@ -228,16 +225,15 @@ class Access:
     def _check_pin_shape(self, pin: str) -> None:
         if not (pin.isdigit() and len(pin) == self.settings.pin_length):
             n = self.settings.pin_length
-            raise StationError(
+            raise Invalid(
                 "pin_invalid",
                 Text(f"PIN harus {n} angka.", f"The PIN must be {n} digits."),
-                status=422,
             )
 
 
 def _locked(remaining_s: float) -> StationError:
     wait = max(1, round(remaining_s / 60))
-    return StationError(
+    return Locked(
         "operator_locked",
         Text(
             f"Terlalu banyak PIN salah. Coba lagi dalam {wait} menit, atau minta supervisor"
@@ -245,7 +241,6 @@ def _locked(remaining_s: float) -> StationError:
             f"Too many wrong PINs. Try again in {wait} minute(s), or ask a supervisor to"
             " unlock.",
         ),
-        status=423,
     )
 
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from peripherals.device import Text
-from station.errors import StationError
+from station.errors import Throttled
 
 STATION = "*"
 # Forget idle clients so a flood of addresses cannot grow memory without bound.
@@ -110,9 +110,9 @@ class GuessThrottle:
                 del self._buckets[key]
 
 
-def throttled(wait_s: float) -> StationError:
+def throttled(wait_s: float) -> Throttled:
     seconds = max(1, math.ceil(wait_s))
-    return StationError(
+    return Throttled(
         "too_many_attempts",
         Text(
             f"Terlalu banyak PIN salah dari perangkat ini atau di stasiun. Coba lagi dalam"
@@ -120,5 +120,4 @@ def throttled(wait_s: float) -> StationError:
             f"Too many wrong PINs from this device or at the station. Try again in"
             f" {seconds} second(s).",
         ),
-        status=429,
     )

@@ -14,15 +14,16 @@ from fastapi.responses import StreamingResponse
 
 from peripherals.device import Text
 from station.access.operators import Operator
-from station.errors import StationError
+from station.errors import Conflict, DeviceFault
 from station.photo.preview import PreviewHub
 from station.runtime import Station
 from web.auth import Credentials, OperatorDep, StationDep, current_operator
-from web.errors import content
 from web.live_sockets import LiveSockets
+from web.openapi import error_responses
 from web.routes.events import RECHECK_S
+from web.schemas import PhotoQuality, binary
 
-router = APIRouter(prefix="/api/camera", tags=["camera"])
+router = APIRouter(prefix="/api/camera", tags=["camera"], responses=error_responses(409, 503))
 BOUNDARY = "frame"
 
 
@@ -38,7 +39,7 @@ def _viewer(station: StationDep, credentials: Credentials, token: str = "") -> O
     "/preview.mjpg",
     summary="Live preview as MJPEG (multipart/x-mixed-replace); newest frame first",
     response_class=StreamingResponse,
-    responses=content("multipart/x-mixed-replace", {"type": "string", "format": "binary"}),
+    responses=binary("multipart/x-mixed-replace", "JPEG frames, newest first"),
 )
 async def preview(
     request: Request,
@@ -49,7 +50,7 @@ async def preview(
 ) -> StreamingResponse:
     hub = station.photo.hub
     if hub.fault is not None:
-        raise StationError("camera_unavailable", hub.fault, status=503)
+        raise DeviceFault("camera_unavailable", hub.fault)
     session = credentials.credentials if credentials is not None else token
     return StreamingResponse(
         _until_logout(_mjpeg(hub), request.app.state.live_sockets, session, station),
@@ -96,16 +97,19 @@ async def _mjpeg(hub: PreviewHub) -> AsyncIterator[bytes]:
             )
 
 
-@router.get("/quality", summary="The latest live quality report (photo step only)")
+@router.get(
+    "/quality",
+    summary="The latest live quality report (photo step only)",
+    response_model=PhotoQuality,
+)
 def quality(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     report = station.photo.latest
     if report is None:
-        raise StationError(
+        raise Conflict(
             "photo_quality_idle",
             Text(
                 "Pemeriksaan foto berjalan hanya pada langkah foto.",
                 "Photo checks run only at the photo step.",
             ),
-            status=409,
         )
     return report.as_json()

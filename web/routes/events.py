@@ -3,7 +3,8 @@
 Browsers cannot set headers on a websocket, so the token comes as `?token=`. On connect
 the tablet first receives the whole current state, so a reconnect never misses a step.
 The socket closes (code 4401) when its session ends: logout, expiry, operator removed.
-A tablet that does not hold the enrollment sees its NIK masked."""
+A tablet that does not hold the enrollment sees its NIK masked. What each event carries
+is catalogued in `station/events.py`."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from station.events import Event
+from station.events import Event, EventType
 from station.runtime import Station
-from station.store.audit import now_iso
 from web.live_sockets import LiveSockets
 from web.watching import state_for
 
@@ -37,11 +37,14 @@ async def events(websocket: WebSocket, token: str = "") -> None:
     sockets: LiveSockets = websocket.app.state.live_sockets
     with sockets.open(token) as ended:
         async with station.bus.subscribe() as queue:
-            hello = {
-                "enrollment": state_for(station.controller.snapshot(), operator.id),
-                "health": station.health(),
-            }
-            await websocket.send_json({"type": "hello", "at": now_iso(), "data": hello})
+            await websocket.send_json(
+                station.bus.hello(
+                    {
+                        "enrollment": state_for(station.controller.snapshot(), operator.id),
+                        "health": station.health(),
+                    }
+                )
+            )
             valid = lambda: _still_valid(station, token)  # noqa: E731
             await _forward(websocket, queue, ended, operator.id, valid)
             if ended.is_set() or not _still_valid(station, token):
@@ -82,8 +85,8 @@ async def _forward(
                 getter.cancel()
                 continue
             event = getter.result()
-            if event["type"] == "enrollment":
-                event = {**event, "data": state_for(event["data"], operator_id)}
+            if event["type"] == EventType.ENROLLMENT:
+                event = {**event, "data": state_for(dict(event["data"]), operator_id)}
             await websocket.send_json(event)
     except (WebSocketDisconnect, RuntimeError):
         pass

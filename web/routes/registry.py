@@ -16,12 +16,17 @@ from station.domain.enrollment_facts import save_closing
 from station.domain.nik import Sex, normalize, parse_nik
 from station.domain.queue import Closing
 from station.domain.regions import Level, load_regions
+from station.events import EventType
 from web.auth import OperatorDep, StationDep
+from web.openapi import error_responses
+from web.schemas import ClosingAnswer, Message, NikCheck, RegionMatch, RegionPath
 
-router = APIRouter(prefix="/api/registry", tags=["registry"])
+router = APIRouter(
+    prefix="/api/registry", tags=["registry"], responses=error_responses(403, 404, 409)
+)
 
 
-class NikCheck(BaseModel):
+class NikQuestion(BaseModel):
     """What the operator typed so far. A body, never a URL: URLs reach the access log."""
 
     nik: str = Field(max_length=40)
@@ -34,8 +39,12 @@ class RegionPrefix(BaseModel):
     prefix: str = Field(max_length=40, description="the first digits of a NIK (or all 16)")
 
 
-@router.post("/nik", summary="Check a NIK (and, with the form's data, eligibility)")
-def check_nik(body: NikCheck, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+@router.post(
+    "/nik",
+    summary="Check a NIK (and, with the form's data, eligibility)",
+    response_model=NikCheck,
+)
+def check_nik(body: NikQuestion, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     today = station.controller.registry.today()
     result = parse_nik(body.nik, today=today, form_birth_date=body.dob, form_sex=body.sex)
     born = body.dob or result.birth_date
@@ -50,7 +59,11 @@ def check_nik(body: NikCheck, station: StationDep, op: OperatorDep) -> dict[str,
     return {**result.as_json(), "eligibility": eligibility}
 
 
-@router.post("/region-path", summary="Region names for the first digits of a NIK")
+@router.post(
+    "/region-path",
+    summary="Region names for the first digits of a NIK",
+    response_model=RegionPath,
+)
 def region_path(body: RegionPrefix, op: OperatorDep) -> dict[str, Any]:
     """As the operator types: "35" -> Jawa Timur, "3514" -> ... / Kabupaten Pasuruan,
     "351414" (or the whole NIK) -> ... / Bangil. Unknown parts are null."""
@@ -68,7 +81,7 @@ def region_path(body: RegionPrefix, op: OperatorDep) -> dict[str, Any]:
     }
 
 
-@router.get("/regions", summary="Search current regions by name")
+@router.get("/regions", summary="Search current regions by name", response_model=list[RegionMatch])
 def search_regions(
     op: OperatorDep,
     q: str = Query(min_length=2, max_length=60),
@@ -82,13 +95,21 @@ def search_regions(
     ]
 
 
-@router.get("/privacy-notice", summary="The notice shown before consent (id and en)")
+@router.get(
+    "/privacy-notice",
+    summary="The notice shown before consent (id and en)",
+    response_model=Message,
+)
 def notice(station: StationDep, op: OperatorDep) -> dict[str, str]:
     text = privacy_notice(station.config.domain.consent)
     return {"id": text.id, "en": text.en}
 
 
-@router.post("/closing", summary="KK checked and IKD activation, at review or after commit")
+@router.post(
+    "/closing",
+    summary="KK checked and IKD activation, at review or after commit",
+    response_model=ClosingAnswer,
+)
 def closing(body: Closing, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     controller = station.controller
     enrollment_id = controller.registry.closing_target(
@@ -96,5 +117,5 @@ def closing(body: Closing, station: StationDep, op: OperatorDep) -> dict[str, An
     )
     save_closing(station.store, enrollment_id, body, op.id)
     data = {"enrollment_id": enrollment_id, **body.model_dump(mode="json")}
-    station.bus.publish("closing", data)
+    station.bus.publish(EventType.CLOSING, data)
     return data
