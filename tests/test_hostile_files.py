@@ -9,7 +9,11 @@ import pytest
 from argon2 import PasswordHasher, Type
 
 from station.access.pins import hash_pin
-from station.provisioning import PROVISIONING_FILE_NAME, ProvisioningInvalid, parse_provisioning
+from station.provisioning.file import (
+    PROVISIONING_FILE_NAME,
+    ProvisioningInvalid,
+    parse_provisioning,
+)
 from tests.test_config import run_cli
 from tests.test_image_provisioning import provisioning_text
 

@@ -41,9 +41,11 @@ def test_parallel_wrong_pins_cannot_pass_the_lockout(tmp_path: Path) -> None:
         with ThreadPoolExecutor(max_workers=40) as pool:
             outcomes = list(pool.map(attempt, pins))
     checked = [o for o in outcomes if o in ("login_failed", "ok")]
-    # Only as many PINs as the lockout allows were ever compared with the hash.
+    # Only as many PINs as the lockout allows were ever compared with the hash; the rest
+    # were refused unchecked (locked, or the station-wide guess budget ran out first).
     assert len(checked) <= config.auth.max_failed_pins, outcomes
-    assert outcomes.count("operator_locked") >= 40 - config.auth.max_failed_pins
+    assert set(outcomes) - {"login_failed", "ok"} <= {"operator_locked", "too_many_attempts"}
+    assert "operator_locked" in outcomes
 
 
 def at(client: TestClient, address: str) -> TestClient:

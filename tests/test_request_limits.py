@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from tests.conftest import enroll_until, signature_png
+from tests.conftest import enroll_until
+from tests.support.enrolling import signature_png
 
 
 def error_of(response, status: int) -> dict:  # type: ignore[no-untyped-def]

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from station.runtime import Station
-from tests.conftest import IDENTITY, enroll_until, login
+from tests.conftest import enroll_until, login
+from tests.support.enrolling import IDENTITY
 from tests.ui.conftest import start_station, stop_station
 
 MASKED = "3514********0001"

@@ -197,11 +197,21 @@ class Ok(Shape):
 
 
 class NikCheck(Shape):
-    nik: str
+    nik: str | None  # None until the input is 16 digits
     valid: bool
     errors: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
     eligibility: dict[str, Any] | None = None
+
+
+class FingerprintStatus(Shape):
+    """The hand diagram: each finger's state in capture order."""
+
+    order: list[int]
+    next: int | None
+    missing: list[int]
+    complete: bool
+    fingers: list[dict[str, Any]]
 
 
 class RegionMatch(Shape):

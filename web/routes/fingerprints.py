@@ -16,7 +16,7 @@ from peripherals.device import Text
 from station.errors import NotAllowed, NotAuthenticated, NotFound
 from web.auth import OperatorDep, StationDep, client_address
 from web.openapi import error_responses
-from web.schemas import EnrollmentState
+from web.schemas import EnrollmentState, FingerprintStatus
 
 router = APIRouter(
     prefix="/api/enrollment/fingerprints",
@@ -39,7 +39,7 @@ class SupervisorApproval(BaseModel):
 @router.get(
     "",
     summary="Per-finger status of the enrollment in progress (hand diagram)",
-    response_model=EnrollmentState,
+    response_model=FingerprintStatus,
 )
 def status(station: StationDep, op: OperatorDep) -> State:
     controller = station.controller
