@@ -9,6 +9,7 @@ hold any text, the station explains what is wrong with it). The README has the f
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +59,8 @@ def schemathesis(station: LiveStation, report: Path, token: str | None) -> dict[
         "--max-examples", EXAMPLES_PER_OPERATION,
         "--phases", "examples,coverage,fuzzing",
         "--request-timeout", "20",
+        # The station serves TLS from the tests' CA (tests/conftest.py).
+        "--tls-verify", os.environ.get("SSL_CERT_FILE", "true"),
         "--seed", "14",
         "--report", "json", "--report-json-path", str(report),
     ]

@@ -15,7 +15,8 @@ BORN = "2007-01-01"
 
 def test_the_tablets_requests_leave_no_nik_or_token_in_the_log(tmp_path: Path) -> None:
     log = tmp_path / "station.log"
-    live = start_station(tmp_path / "data", log=log)
+    with log.open("wb") as output:
+        live = start_station(tmp_path / "data", output=output)
     url = live.url
     try:
         with httpx.Client(base_url=url, timeout=30) as client:

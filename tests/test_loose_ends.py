@@ -50,7 +50,7 @@ def test_a_nul_in_the_export_target_is_refused(client: TestClient) -> None:
     ).json()["token"]
     response = client.post(
         "/api/upload/export",
-        json={"to": "/media/usb/\x00evil"},
+        json={"mount_point": "/media/usb/\x00evil"},
         headers={"Authorization": f"Bearer {supervisor}"},
     )
     assert error_of(response, 422)["code"] == "invalid_input"

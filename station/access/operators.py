@@ -17,6 +17,7 @@ from station.access.pins import hash_pin, verify_pin
 from station.access.throttle import BucketRule, GuessThrottle
 from station.config import AuthSettings
 from station.errors import Invalid, Locked, NotAuthenticated, NotFound, StationError
+from station.plain_text import has_control
 from station.store import audit
 from station.store.db import Store
 
@@ -56,6 +57,14 @@ class Access:
             raise Invalid(
                 "operator_name_missing",
                 Text("Nama operator wajib diisi.", "The operator name is required."),
+            )
+        if has_control(name):
+            raise Invalid(
+                "operator_name_invalid",
+                Text(
+                    "Nama operator berisi karakter kontrol yang tidak diizinkan.",
+                    "The operator name contains control characters, which are not allowed.",
+                ),
             )
         if role not in ROLES:
             raise Invalid(
