@@ -74,6 +74,7 @@ RULES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", "/api/receipts/enrollments/{enrollment_id}/reprint"): ANYONE,
     ("GET", "/api/upload"): ANYONE,
     ("POST", "/api/upload"): SUPERVISOR,
+    ("GET", "/api/upload/media"): SUPERVISOR,
     ("POST", "/api/upload/export"): SUPERVISOR,
     ("POST", "/api/technician/selftest/{device}"): DEVICE_CARE,
     ("GET", "/api/technician/logs"): DEVICE_CARE,
