@@ -39,7 +39,12 @@ def _viewer(station: StationDep, credentials: Credentials, token: str = "") -> O
     "/preview.mjpg",
     summary="Live preview as MJPEG (multipart/x-mixed-replace); newest frame first",
     response_class=StreamingResponse,
-    responses=binary("multipart/x-mixed-replace", "JPEG frames, newest first"),
+    # 401 named here: the login check runs inside _viewer (bearer or ?token=), which
+    # web/openapi.py does not see as the usual login dependency.
+    responses={
+        **binary("multipart/x-mixed-replace", "JPEG frames, newest first"),
+        **error_responses(401),
+    },
 )
 async def preview(
     request: Request,
