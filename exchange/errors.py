@@ -16,6 +16,7 @@ class ErrorKind(StrEnum):
     NOT_FOUND = "not_found"
     INVALID = "invalid"  # the input itself is wrong
     LOCKED = "locked"  # refused for a while (too many failed PINs)
+    THROTTLED = "throttled"  # too many attempts from here or at the station: wait a little
     TOO_LARGE = "too_large"
     DEVICE_FAULT = "device_fault"  # a device or a service the station needs is not working
     UPSTREAM_REFUSED = "upstream_refused"  # the office refused; a person must act

@@ -72,6 +72,13 @@ class AuthSettings(Section):
     lockout_minutes: float = Field(5, gt=0, le=24 * 60)
     session_hours: float = Field(12, gt=0, le=72)
     pin_length: int = Field(6, ge=4, le=12)
+    # Wrong PINs one client (address) may try at once, then one more per refill interval.
+    client_guess_burst: int = Field(8, ge=1, le=100)
+    client_guess_refill_s: float = Field(30, gt=0, le=3600)
+    # The same for all clients together except the tablets that logged in recently; the
+    # burst is capped at half of operators x max_failed_pins (never every operator locked).
+    station_guess_burst: int = Field(15, ge=1, le=1000)
+    station_guess_refill_s: float = Field(60, gt=0, le=3600)
 
 
 class EnrollmentSettings(Section):
@@ -172,9 +179,18 @@ def load_config(path: Path | None = None, **overrides: Any) -> StationConfig:
         _toml_path = None
 
 
+def loads_toml(text: str) -> dict[str, Any]:
+    """tomllib.loads, with nesting too deep for its recursive parser (a hostile file of
+    30,000 brackets) reported as a TOML error instead of a RecursionError."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("arrays or tables nested too deeply") from None
+
+
 def _check_toml(path: Path) -> None:
     try:
-        tomllib.loads(path.read_text(encoding="utf-8"))
+        loads_toml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise Failure(
             "config_missing",

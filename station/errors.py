@@ -34,6 +34,10 @@ class Locked(StationError):
     kind = ErrorKind.LOCKED
 
 
+class Throttled(StationError):
+    kind = ErrorKind.THROTTLED
+
+
 class TooLarge(StationError):
     kind = ErrorKind.TOO_LARGE
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from station.events import PAYLOADS, EventBus, EventType
-from tests.conftest import enroll_until, post
+from tests.conftest import enroll_until, login, post
 from tests.support.events import receive_until
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static" / "js"
@@ -62,7 +62,9 @@ def test_a_device_change_reaches_the_tablet_as_health(
     token = auth["Authorization"].split()[1]
     with client.websocket_connect(f"/api/events?token={token}") as socket:
         assert socket.receive_json()["data"]["health"]["devices"]["printer"]["ok"] is True
-        post(client, auth, "/api/simulator/printer", {"printer_state": "paper_out"})
+        # Simulator controls are the technician's (and supervisor's).
+        technician = login(client, "teknisi1", "135790")
+        post(client, technician, "/api/simulator/printer", {"printer_state": "paper_out"})
         events = receive_until(
             socket,
             lambda e: e["type"] == "health" and not e["data"]["devices"]["printer"]["ok"],

@@ -274,7 +274,8 @@ def test_exception_approval_needs_a_real_supervisor(
         json={"supervisor": "operator1", "pin": "123456"},
         headers=auth,
     )
-    assert operator.status_code == 403 and operator.json()["error"]["code"] == "not_supervisor"
+    # A non-supervisor is refused like a wrong PIN: the answer never says a PIN was right.
+    assert operator.status_code == 403 and operator.json()["error"]["code"] == "approval_refused"
     assert finger(client.get("/api/enrollment", headers=auth).json(), 7)["status"] == (
         "exception_pending"
     )

@@ -8,9 +8,13 @@ from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match, Mount
+from starlette.types import Scope
 
 from station.runtime import VERSION, Station
 from web import errors
+from web.body_limit import BodySizeLimit
+from web.live_sockets import LiveSockets
 from web.openapi import document_errors
 from web.routes import (
     auth,
@@ -30,6 +34,17 @@ from web.routes import (
 )
 
 
+class TabletFiles(Mount):
+    """The tablet's files at "/", but never for /api/: there the API's own answer holds
+    (404 JSON for an unknown path, 405 with the right `Allow` for a wrong method), not the
+    file server's "GET, HEAD"."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
 def create_app(station: Station) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -47,12 +62,16 @@ def create_app(station: Station) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.station = station
+    app.state.live_sockets = LiveSockets()
     errors.install(app)
+    app.add_middleware(BodySizeLimit)
     routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports,
                receipts, upload, technician, simulator)
     for module in (*routers, fingerprints):
         document_errors(module.router)
         app.include_router(module.router)
     static = resources.files("web") / "static"
-    app.mount("/", StaticFiles(directory=str(static), html=True), name="tablet")
+    app.router.routes.append(
+        TabletFiles("/", StaticFiles(directory=str(static), html=True), name="tablet")
+    )
     return app

@@ -54,5 +54,13 @@ def require_role(*roles: str) -> Callable[..., Awaitable[Operator]]:
     return dependency
 
 
-# Day's-end and privacy actions that a supervisor (or the technician) answers for.
-SupervisorDep = Annotated[Operator, Depends(require_role("supervisor", "technician"))]
+# Day's-end and privacy actions (upload, export, forgetting roster NIKs, unlocking an
+# operator): the supervisor answers for them. A technician looks after devices, not data.
+SupervisorDep = Annotated[Operator, Depends(require_role("supervisor"))]
+# Device care: self-tests, the log, and the simulators (training and demos).
+TechnicianDep = Annotated[Operator, Depends(require_role("technician", "supervisor"))]
+
+
+def client_address(request: Request) -> str:
+    """Whom the PIN throttle counts a guess against: the tablet's address on the Wi-Fi."""
+    return request.client.host if request.client else "unknown"

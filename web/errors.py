@@ -4,6 +4,8 @@ Indonesia and English; nothing leaks a stack trace to the tablet."""
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,9 +18,33 @@ from peripherals.device import Text
 log = logging.getLogger(__name__)
 
 
-def error_response(code: str, text: Text, status: int, **extra: object) -> JSONResponse:
+def error_response(
+    code: str, text: Text, status: int, headers: Mapping[str, str] | None = None, **extra: object
+) -> JSONResponse:
     body: dict[str, object] = {"code": code, "message": {"id": text.id, "en": text.en}, **extra}
-    return JSONResponse({"error": body}, status_code=status)
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+# Starlette's own refusals carry an English detail only; the tablet shows both languages.
+_HTTP_TEXTS = {
+    400: Text(
+        "Permintaan tidak dapat dibaca (isi rusak).",
+        "The request could not be read (malformed body).",
+    ),
+    404: Text("Alamat tidak ditemukan.", "Not found."),
+    405: Text("Metode tidak diizinkan.", "Method not allowed."),
+}
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    methods: set[str] = set()
+    for template, operations in app.openapi()["paths"].items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            methods |= {method.upper() for method in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 # The one place where what went wrong becomes an HTTP status.
@@ -29,6 +55,7 @@ STATUS: dict[ErrorKind, int] = {
     ErrorKind.NOT_FOUND: 404,
     ErrorKind.INVALID: 422,
     ErrorKind.LOCKED: 423,
+    ErrorKind.THROTTLED: 429,
     ErrorKind.TOO_LARGE: 413,
     ErrorKind.DEVICE_FAULT: 503,
     ErrorKind.UPSTREAM_REFUSED: 502,
@@ -62,13 +89,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        if error.status_code == 404:
-            text = Text("Alamat tidak ditemukan.", "Not found.")
-        elif error.status_code == 405:
-            text = Text("Metode tidak diizinkan.", "Method not allowed.")
-        else:
-            text = Text(str(error.detail), str(error.detail))
-        return error_response(f"http_{error.status_code}", text, error.status_code)
+        text = _HTTP_TEXTS.get(error.status_code) or Text(
+            f"Permintaan ditolak (HTTP {error.status_code}).",
+            f"The request was refused (HTTP {error.status_code}).",
+        )
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # Starlette names the methods of the first route on the path only; a path
+            # served by several routes (GET and POST /api/visits) takes all of theirs.
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+        return error_response(f"http_{error.status_code}", text, error.status_code, headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -40,9 +40,11 @@ WHY = {
     403: "This operator may not do this (role, or another operator's enrollment)",
     404: "No such thing (visit, student, enrollment, receipt, device, …)",
     409: "Not now: the enrollment or the station is in another state",
-    413: "Too large",
+    400: "The request body could not be read",
+    413: "Too large (every route has a body limit, checked before anything else)",
     422: "The input is invalid (`fields` names each bad field)",
     423: "The operator is locked after too many wrong PINs",
+    429: "Too many wrong PINs from this device or at the station: wait and retry",
     500: "The station itself failed; saved data is safe",
     502: "The central office refused",
     503: "A device or the link is not working",
@@ -70,7 +72,7 @@ def document_errors(router: APIRouter) -> None:
         if not isinstance(route, APIRoute):
             continue
         calls = _calls(route.dependant)
-        statuses = [500]
+        statuses = [413, 500]  # the body limit (web/body_limit.py) guards every route
         if current_operator in calls:
             statuses.append(401)
         if any(getattr(call, "roles", None) for call in calls):
@@ -78,5 +80,7 @@ def document_errors(router: APIRouter) -> None:
         dependant = route.dependant
         if dependant.path_params or dependant.query_params or dependant.body_params:
             statuses.append(422)
+        if dependant.body_params:
+            statuses.append(400)
         for status, response in error_responses(*statuses).items():
             route.responses.setdefault(status, response)

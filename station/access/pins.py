@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from peripherals.device import Text
 
 # Interactive logins on a Raspberry Pi: ~0.1 s per verify, memory-hard enough for a
 # stolen SD card to make 6-digit PINs costly to brute-force offline.
@@ -19,3 +21,38 @@ def verify_pin(pin_hash: str, pin: str) -> bool:
         return _HASHER.verify(pin_hash, pin)
     except (VerificationError, InvalidHashError):
         return False
+
+
+# What a hash written elsewhere (a provisioning file) must be: argon2id at least as costly
+# as the station's own, but not so costly that one login exhausts the Pi's memory.
+_MAX_MEMORY_KIB = 256 * 1024
+_MAX_TIME_COST = 10
+
+
+def pin_hash_problem(pin_hash: str) -> Text | None:
+    """Why the station cannot take this argon2 hash, or None when it can."""
+    try:
+        params = extract_parameters(pin_hash)
+    except InvalidHashError:
+        return Text("hash rusak", "malformed hash")
+    if params.type is not Type.ID:
+        kind = "argon2" + params.type.name.lower()
+        return Text(f"{kind}, bukan argon2id", f"{kind} instead of argon2id")
+    if params.salt_len < 16 or params.hash_len < 16:
+        return Text("salt atau hash kurang dari 16 bita", "salt or digest under 16 bytes")
+    cost = f"t={params.time_cost}, m={params.memory_cost} KiB"
+    if params.time_cost < _HASHER.time_cost or params.memory_cost < _HASHER.memory_cost:
+        least = f"t={_HASHER.time_cost}, m={_HASHER.memory_cost} KiB"
+        return Text(f"terlalu lemah ({cost}; minimal {least})",
+                    f"too weak ({cost}; at least {least})")
+    if params.time_cost > _MAX_TIME_COST or params.memory_cost > _MAX_MEMORY_KIB:
+        most = f"t={_MAX_TIME_COST}, m={_MAX_MEMORY_KIB} KiB"
+        return Text(f"terlalu berat untuk stasiun ({cost}; maksimal {most})",
+                    f"too costly for the station ({cost}; at most {most})")
+    try:  # only now, with a bounded cost: a salt or digest that does not decode fails here
+        _HASHER.verify(pin_hash, "")
+    except InvalidHashError:
+        return Text("hash rusak", "malformed hash")
+    except VerificationError:
+        pass
+    return None

@@ -188,10 +188,29 @@ def build_report(
     return report
 
 
+# A cell a spreadsheet would run as a formula (a school named "=HYPERLINK(...)").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """Text that a spreadsheet would take for a formula, prefixed with ' (shown as text)."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
+class _SafeWriter:
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: list[object]) -> None:
+        self._writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+
 def report_csv(report: Report) -> str:
     """One `figure,value` line per figure: opens in any spreadsheet."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _SafeWriter(out)
     writer.writerow(["figure", "value"])
     writer.writerow(["title", report.title])
     for key in ("recorded", "first_time_voters", "with_finger_exceptions", "finger_exceptions",

@@ -269,7 +269,22 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
             f"The file is too large ({len(data)} bytes); the limit is {MAX_BYTES} bytes.",
         )
         return out
-    text = decode(data)
+    try:
+        text = decode(data)
+    except UnicodeDecodeError:  # UTF-16 cut short (an odd byte count), or not UTF-16 at all
+        out.file_error = Text(
+            "Berkas tidak terbaca sebagai teks Unicode (mungkin terpotong). Simpan ulang dari"
+            " Excel sebagai CSV.",
+            "The file cannot be read as Unicode text (it may be cut short). Save it again"
+            " from Excel as CSV.",
+        )
+        return out
+    if "\x00" in text:  # a spreadsheet or other binary file renamed .csv
+        out.file_error = Text(
+            "Berkas ini bukan CSV (berisi data biner). Simpan dari Excel sebagai CSV.",
+            "This file is not a CSV (it holds binary data). Save it from Excel as CSV.",
+        )
+        return out
     try:
         spans = _rows_with_lines(text)
     except csv.Error as error:

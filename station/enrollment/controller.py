@@ -11,6 +11,7 @@ import base64
 import binascii
 import io
 import logging
+import struct
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -49,6 +50,8 @@ T = TypeVar("T")
 CommitHook = Callable[[sqlite_utils.Database, Draft, dict[str, Any]], None]
 
 SIGNATURE_MAX_BYTES = 512 * 1024
+# A tablet's signature pad at twice its CSS size is well under this on each side.
+SIGNATURE_MAX_SIDE = 4096
 _CAPTURE_KIND_STEP = {"photo": "photo", "finger": "fingerprints", "signature": "signature"}
 
 
@@ -330,6 +333,13 @@ class EnrollmentController:
             self.fingerprints.request_exception(draft, position, kind, reason, operator)
             self.guided.nudge()  # if it was waiting for this finger, it moves on
             return self._changed("finger_exception_requested")
+
+    def require_exception_pending(self, operator: Operator, position: int) -> None:
+        """409/403/422 unless this operator's enrollment has an exception for `position`
+        awaiting a supervisor (checked again, under the lock, when it is approved)."""
+        draft = self._require_holder(operator, "fingerprints")
+        self._require_finger(position)
+        self.fingerprints.require_pending(draft, position)
 
     async def approve_finger_exception(
         self, operator: Operator, position: int, supervisor: Operator
@@ -620,6 +630,25 @@ def _text_json(text: Text) -> dict[str, str]:
     return {"id": text.id, "en": text.en}
 
 
+def _check_signature_size(png: bytes) -> None:
+    """From the PNG header, before anything is decoded: a small file can declare a huge
+    image (a 31 KiB PNG of 12000x12000 pixels needs 144 MB once decoded)."""
+    # The IHDR chunk comes first: length, b"IHDR", width, height (big-endian).
+    if len(png) < 24 or png[12:16] != b"IHDR":
+        width = height = 0
+    else:
+        width, height = struct.unpack(">II", png[16:24])
+    if not (0 < width <= SIGNATURE_MAX_SIDE and 0 < height <= SIGNATURE_MAX_SIDE):
+        side = SIGNATURE_MAX_SIDE
+        raise Invalid(
+            "signature_too_large",
+            Text(
+                f"Gambar tanda tangan {width}x{height} piksel; batasnya {side}x{side}.",
+                f"The signature image is {width}x{height} pixels; the limit is {side}x{side}.",
+            ),
+        )
+
+
 def _decode_signature(png_base64: str) -> bytes:
     bad = Invalid(
         "signature_invalid",
@@ -636,6 +665,7 @@ def _decode_signature(png_base64: str) -> bytes:
         raise bad from None
     if len(png) > SIGNATURE_MAX_BYTES or not png.startswith(b"\x89PNG\r\n\x1a\n"):
         raise bad
+    _check_signature_size(png)
     try:
         with Image.open(io.BytesIO(png)) as image:
             image.verify()

@@ -374,7 +374,7 @@ class FingerprintStep:
         self._audit(draft, operator, "finger_exception_requested", position, finger.exception)
         self._publish(draft, finger)
 
-    def approve_exception(self, draft: Draft, position: int, supervisor: Operator) -> Capture:
+    def require_pending(self, draft: Draft, position: int) -> FingerRecord:
         finger = self.session(draft).fingers[position]
         if finger.status != "exception_pending" or finger.exception is None:
             raise Conflict(
@@ -385,7 +385,11 @@ class FingerprintStep:
                     f"No exception awaits approval for the {finger_name(position).en}.",
                 ),
             )
-        finger.exception |= {
+        return finger
+
+    def approve_exception(self, draft: Draft, position: int, supervisor: Operator) -> Capture:
+        finger = self.require_pending(draft, position)
+        finger.exception = (finger.exception or {}) | {
             "approved_by": {"id": supervisor.id, "name": supervisor.name},
             "approved_at": audit.now_iso(),
         }

@@ -37,7 +37,8 @@ from pydantic import ValidationError
 
 from peripherals.device import Text
 from station.access.operators import ROLES
-from station.config import StationConfig
+from station.access.pins import pin_hash_problem
+from station.config import StationConfig, loads_toml
 from station.plain_text import has_control
 
 PROVISIONING_FILE_NAME = "ektp-provision.toml"
@@ -279,6 +280,16 @@ def _check_operators(r: _Reader) -> tuple[OperatorSeed, ...]:
                 f"{section}.pin_hash is not an argon2 hash (make one with 'station provision "
                 "--hash-pin'); never write the PIN itself.",
             )
+        elif pin_hash and (problem := pin_hash_problem(pin_hash)):
+            # Taken as it is, the operator could never log in (or each login would
+            # exhaust the station's memory).
+            r.problem(
+                f"{section}.pin_hash",
+                f"{section}.pin_hash tidak dapat dipakai stasiun ({problem.id}); buat ulang"
+                " dengan 'station provision --hash-pin'.",
+                f"{section}.pin_hash cannot be used by the station ({problem.en}); make it"
+                " again with 'station provision --hash-pin'.",
+            )
         seeds.append(OperatorSeed(name, role, pin_hash))
     if seeds and not any(seed.role == "supervisor" for seed in seeds):
         r.problem(
@@ -349,7 +360,7 @@ def _check_settings(r: _Reader) -> Mapping[str, Any]:
 def parse_provisioning(text: str) -> Provisioning:
     """Validate the file's text; raise ProvisioningInvalid listing every problem."""
     try:
-        data = tomllib.loads(text)
+        data = loads_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise _file_problem(
             f"Berkas bukan TOML yang sah: {exc}. Periksa tanda kutip dan tanda '='.",

@@ -160,7 +160,10 @@ def test_a_device_fault_and_its_recovery(page: Any, live_station: LiveStation) -
     identity_and_consent(page, "Siti Aminah", "3514094101070001", "2007-01-01", "P")
     page.wait_for_selector("text=Ambil foto")
 
-    token = page.evaluate("localStorage.getItem('token')")
+    # The technician pulls the plug from another device (simulator controls are theirs).
+    token = httpx.post(
+        live_station.url + "/api/auth/login", json={"operator": "teknisi1", "pin": "135790"}
+    ).json()["token"]
     unplug = httpx.post(
         live_station.url + "/api/simulator/camera",
         json={"connected": False},

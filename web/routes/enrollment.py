@@ -15,7 +15,9 @@ from station.plain_text import PlainText
 from station.store import audit
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
+from web.params import MAX_ROW_ID, RowId
 from web.schemas import AuditEvent, EnrollmentState, binary
+from web.watching import state_for
 
 router = APIRouter(
     prefix="/api/enrollment", tags=["enrollment"], responses=error_responses(403, 404, 409, 503)
@@ -24,7 +26,7 @@ State = dict[str, Any]
 
 
 class Start(BaseModel):
-    visit_id: int
+    visit_id: int = Field(ge=1, le=MAX_ROW_ID)
 
 
 class Cancel(BaseModel):
@@ -37,11 +39,11 @@ class Signature(BaseModel):
 
 @router.get(
     "",
-    summary="The current enrollment state (any logged-in tablet may watch)",
+    summary="The current enrollment state (any logged-in tablet may watch; masked NIK)",
     response_model=EnrollmentState,
 )
 def current(station: StationDep, op: OperatorDep) -> State:
-    return station.controller.snapshot()
+    return state_for(station.controller.snapshot(), op.id)
 
 
 @router.post("/start", summary="Start a new enrollment for a visit", response_model=EnrollmentState)
@@ -154,5 +156,5 @@ async def resume(station: StationDep, op: OperatorDep) -> State:
     summary="The audit trail of one enrollment",
     response_model=list[AuditEvent],
 )
-def audit_trail(enrollment_id: int, station: StationDep, op: OperatorDep) -> list[dict[str, Any]]:
+def audit_trail(enrollment_id: RowId, station: StationDep, op: OperatorDep) -> list[dict[str, Any]]:
     return audit.read_trail(station.store, enrollment_id)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
 from station.errors import NotAllowed, NotAuthenticated, NotFound
 from station.plain_text import PlainText
-from web.auth import OperatorDep, StationDep
+from web.auth import OperatorDep, StationDep, client_address
 from web.openapi import error_responses
 from web.schemas import EnrollmentState, FingerprintStatus
 
@@ -84,14 +84,22 @@ async def request_exception(
 @router.post(
     "/{position}/exception/approve",
     summary="A supervisor approves the exception with their name and PIN at this tablet",
+    responses=error_responses(423, 429),
     response_model=EnrollmentState,
 )
 async def approve_exception(
-    position: int, body: SupervisorApproval, station: StationDep, op: OperatorDep
+    position: int,
+    body: SupervisorApproval,
+    request: Request,
+    station: StationDep,
+    op: OperatorDep,
 ) -> State:
+    # The request first: a PIN is checked only when there is something to approve, so the
+    # answer to a PIN guess is never "right PIN, nothing pending".
+    station.controller.require_exception_pending(op, position)
     try:
         supervisor = await asyncio.to_thread(
-            station.access.verify_supervisor, body.supervisor, body.pin
+            station.access.verify_supervisor, body.supervisor, body.pin, client_address(request)
         )
     except NotAuthenticated:
         # Not 'not authenticated': the operator's own session is fine, only the approval failed.

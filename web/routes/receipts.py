@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
+from web.params import OptionalRowId, RowId
 from web.schemas import PrinterStatus, ReceiptJob
 
 router = APIRouter(
@@ -32,7 +33,7 @@ def printer_status(station: StationDep, operator: OperatorDep) -> dict[str, Any]
     response_model=list[ReceiptJob],
 )
 def list_jobs(
-    station: StationDep, operator: OperatorDep, enrollment_id: int | None = None
+    station: StationDep, operator: OperatorDep, enrollment_id: OptionalRowId = None
 ) -> list[dict[str, Any]]:
     return station.receipts.jobs(enrollment_id)
 
@@ -43,7 +44,7 @@ def list_jobs(
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}},
 )
-async def preview(enrollment_id: int, station: StationDep, operator: OperatorDep) -> Response:
+async def preview(enrollment_id: RowId, station: StationDep, operator: OperatorDep) -> Response:
     png = await asyncio.to_thread(station.receipts.preview_png, enrollment_id)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
@@ -54,5 +55,5 @@ async def preview(enrollment_id: int, station: StationDep, operator: OperatorDep
     summary="Print the receipt again, marked CETAK ULANG (recorded in the audit trail)",
     response_model=ReceiptJob,
 )
-def reprint(enrollment_id: int, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
+def reprint(enrollment_id: RowId, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
     return station.receipts.queue_reprint(enrollment_id, operator.id)

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from station.domain.consent import privacy_notice
 from station.domain.eligibility import MaritalStatus, assess
@@ -25,42 +26,48 @@ router = APIRouter(
 )
 
 
-@router.get(
+class NikQuestion(BaseModel):
+    """What the operator typed so far. A body, never a URL: URLs reach the access log."""
+
+    nik: str = Field(max_length=40)
+    dob: dt.date | None = None
+    sex: Sex | None = None
+    marital_status: MaritalStatus = MaritalStatus.BELUM_KAWIN
+
+
+class RegionPrefix(BaseModel):
+    prefix: str = Field(max_length=40, description="the first digits of a NIK (or all 16)")
+
+
+@router.post(
     "/nik",
     summary="Check a NIK (and, with the form's data, eligibility)",
     response_model=NikCheck,
 )
-def check_nik(
-    station: StationDep,
-    op: OperatorDep,
-    nik: str = Query(max_length=40),
-    dob: dt.date | None = None,
-    sex: Sex | None = None,
-    marital_status: MaritalStatus = MaritalStatus.BELUM_KAWIN,
-) -> dict[str, Any]:
+def check_nik(body: NikQuestion, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     today = station.controller.registry.today()
-    result = parse_nik(nik, today=today, form_birth_date=dob, form_sex=sex)
-    born = dob or result.birth_date
+    result = parse_nik(body.nik, today=today, form_birth_date=body.dob, form_sex=body.sex)
+    born = body.dob or result.birth_date
     eligibility = None
     if born is not None:
         eligibility = assess(
             born,
             today=today,
-            marital_status=marital_status,
+            marital_status=body.marital_status,
             settings=station.config.domain.eligibility,
         ).as_json()
     return {**result.as_json(), "eligibility": eligibility}
 
 
-@router.get(
-    "/regions/{prefix}",
+@router.post(
+    "/region-path",
     summary="Region names for the first digits of a NIK",
     response_model=RegionPath,
 )
-def region_path(prefix: str, op: OperatorDep) -> dict[str, Any]:
+def region_path(body: RegionPrefix, op: OperatorDep) -> dict[str, Any]:
     """As the operator types: "35" -> Jawa Timur, "3514" -> ... / Kabupaten Pasuruan,
     "351414" (or the whole NIK) -> ... / Bangil. Unknown parts are null."""
-    digits = normalize(prefix)[:6]
+    digits = normalize(body.prefix)[:6]
     regions = load_regions()
     levels = [
         {"level": level.value, "code": digits[:n], "region": r.as_json() if r else None}

@@ -25,9 +25,11 @@ from station.runtime import Station
 from web import schemas
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
+from web.params import Day, RowId
 from web.routes.roster import require_visit
 
 router = APIRouter(prefix="/api/reports", tags=["reports"], responses=error_responses(404, 503))
+
 
 def _visit_report(station: Station, visit_id: int) -> Report:
     visit = require_visit(station, visit_id)
@@ -70,7 +72,7 @@ def _csv(report: Report, name: str) -> Response:
 @router.get(
     "/visits/{visit_id}", summary="Figures for one school visit", response_model=schemas.Report
 )
-def visit_report(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+def visit_report(visit_id: RowId, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return _visit_report(station, visit_id).as_json()
 
 
@@ -80,7 +82,7 @@ def visit_report(visit_id: int, station: StationDep, op: OperatorDep) -> dict[st
     response_class=Response,
     responses=schemas.binary("text/csv", "The figures, one row each"),
 )
-def visit_csv(visit_id: int, station: StationDep, op: OperatorDep) -> Response:
+def visit_csv(visit_id: RowId, station: StationDep, op: OperatorDep) -> Response:
     return _csv(_visit_report(station, visit_id), f"laporan-kunjungan-{visit_id}")
 
 
@@ -89,7 +91,7 @@ def visit_csv(visit_id: int, station: StationDep, op: OperatorDep) -> Response:
     summary="Figures for one day (YYYY-MM-DD or 'today')",
     response_model=schemas.Report,
 )
-def day_report(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+def day_report(day: Day, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return _day_report(station, day).as_json()
 
 
@@ -99,23 +101,24 @@ def day_report(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]
     response_class=Response,
     responses=schemas.binary("text/csv", "The figures, one row each"),
 )
-def day_csv(day: str, station: StationDep, op: OperatorDep) -> Response:
+def day_csv(day: Day, station: StationDep, op: OperatorDep) -> Response:
     return _csv(_day_report(station, day), f"laporan-hari-{day}")
 
 
 @router.get(
     "/days/{day}/summary.txt",
-    response_class=PlainTextResponse,
+    response_class=Response,
+    responses=schemas.binary("text/plain", "The summary, as printed"),
     summary="The day summary as the receipt printer prints it",
 )
 def day_summary(
-    day: str,
+    day: Day,
     station: StationDep,
     op: OperatorDep,
     width: int | None = Query(None, ge=24, le=64, description="characters per line"),
-) -> str:
+) -> Response:
     chars = width or chars_per_line(station.devices.printer.paper_width_mm)
-    return day_summary_text(_day_report(station, day), width=chars)
+    return PlainTextResponse(day_summary_text(_day_report(station, day), width=chars))
 
 
 @router.post(
@@ -123,7 +126,7 @@ def day_summary(
     summary="Print the day summary on the receipt printer",
     response_model=schemas.Printed,
 )
-async def print_day(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+async def print_day(day: Day, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     report = _day_report(station, day)
     return await print_day_summary(station.devices.printer, station.store, report, day, op.id)
 
@@ -134,5 +137,5 @@ async def print_day(day: str, station: StationDep, op: OperatorDep) -> dict[str,
     response_class=Response,
     responses=schemas.binary("image/svg+xml", "The chart"),
 )
-def day_chart(day: str, station: StationDep, op: OperatorDep) -> Response:
+def day_chart(day: Day, station: StationDep, op: OperatorDep) -> Response:
     return Response(per_hour_svg(_day_report(station, day)), media_type="image/svg+xml")

@@ -4,6 +4,7 @@ collective consent letter."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -22,6 +23,7 @@ from station.sealing.rosternik import RosterNikCipher
 from web import schemas
 from web.auth import OperatorDep, StationDep, SupervisorDep
 from web.openapi import error_responses
+from web.params import RowId
 
 router = APIRouter(
     prefix="/api/roster", tags=["roster"], responses=error_responses(403, 404, 409, 413)
@@ -58,7 +60,7 @@ def require_visit(station: Station, visit_id: int) -> dict[str, Any]:
     response_model=schemas.RosterImport,
 )
 async def import_roster(
-    visit_id: int, request: Request, station: StationDep, op: OperatorDep
+    visit_id: RowId, request: Request, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
     require_visit(station, visit_id)
     data = bytearray()
@@ -73,7 +75,11 @@ async def import_roster(
                 ),
             )
     today = station.controller.registry.today()
-    result = _queue(station).import_csv(visit_id, bytes(data), op.id, today)
+    # Parsing and sealing a few thousand rows takes a while: not on the event loop, where
+    # it would stall every tablet (and /api/health) meanwhile.
+    result = await asyncio.to_thread(
+        _queue(station).import_csv, visit_id, bytes(data), op.id, today
+    )
     station.bus.publish(EventType.ROSTER, {"visit_id": visit_id, "event": "imported"})
     return result
 
@@ -83,7 +89,7 @@ async def import_roster(
     summary="The visit's queue: next, done, absent, ...",
     response_model=schemas.RosterQueue,
 )
-def queue(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+def queue(visit_id: RowId, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
     return _queue(station).queue(visit_id)
 
@@ -93,7 +99,7 @@ def queue(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]
     summary="Forget the roster's full NIKs once the visit is over (masked NIKs stay)",
     response_model=schemas.NiksForgotten,
 )
-def forget_niks(visit_id: int, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
+def forget_niks(visit_id: RowId, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
     dropped = _queue(station).forget_niks(visit_id, op.id)
     return {"visit_id": visit_id, "niks_dropped": dropped}
@@ -105,7 +111,7 @@ def forget_niks(visit_id: int, station: StationDep, op: SupervisorDep) -> dict[s
     response_model=schemas.RosterStudent,
 )
 def change_status(
-    student_id: int, body: StatusChange, station: StationDep, op: OperatorDep
+    student_id: RowId, body: StatusChange, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
     entry = _queue(station).set_status(student_id, body.status, body.note, op.id)
     station.bus.publish(EventType.ROSTER, {"event": "status", "student": entry})
@@ -117,7 +123,7 @@ def change_status(
     summary="Enroll this student now",
     response_model=schemas.Picked,
 )
-async def pick(student_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+async def pick(student_id: RowId, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     """Starts the enrollment for the student's visit when the station is idle (or uses the
     operator's draft still at the identity step) and returns the identity prefill."""
     return await pick_student(station.controller, _queue(station), station.bus, op, student_id)
@@ -128,7 +134,7 @@ async def pick(student_id: int, station: StationDep, op: OperatorDep) -> dict[st
     summary="The school's collective letter",
     response_model=schemas.ConsentLetter,
 )
-def get_letter(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+def get_letter(visit_id: RowId, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
     return {"visit_id": visit_id, "reference": station.controller.registry.letter(visit_id)}
 
@@ -139,7 +145,7 @@ def get_letter(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str,
     response_model=schemas.ConsentLetter,
 )
 def set_letter(
-    visit_id: int, body: Letter, station: StationDep, op: OperatorDep
+    visit_id: RowId, body: Letter, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
     require_visit(station, visit_id)
     station.controller.registry.set_letter(visit_id, body.reference, op.id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from station.events import EventType
 from station.technician.simulation_controls import SimulatorChange, SimulatorControls
-from web.auth import OperatorDep, StationDep
+from web.auth import OperatorDep, StationDep, TechnicianDep
 from web.openapi import error_responses
 from web.schemas import SimulatorState
 
@@ -26,11 +26,11 @@ def state(station: StationDep, op: OperatorDep) -> dict[str, Any]:
 
 @router.post(
     "/{kind}",
-    summary="Unplug/replug a device, printer paper, camera scene",
+    summary="Unplug/replug a device, printer paper, camera scene (technician, supervisor)",
     response_model=SimulatorState,
 )
 def change(
-    kind: str, body: SimulatorChange, station: StationDep, op: OperatorDep
+    kind: str, body: SimulatorChange, station: StationDep, op: TechnicianDep
 ) -> dict[str, Any]:
     result = _controls(station).change(kind, body)
     station.bus.publish(EventType.SIMULATOR, {"device": kind, "operator": op.name})

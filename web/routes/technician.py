@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Query
 
 from peripherals.device import Text
-from station.access.operators import Operator
 from station.errors import NotFound
 from station.events import EventType
 from station.system.logbook import RECENT
 from station.technician import selftest
-from web.auth import StationDep, require_role
+from web.auth import StationDep, TechnicianDep
 from web.openapi import error_responses
 from web.schemas import LogLine, SelftestResult
 
 router = APIRouter(
     prefix="/api/technician", tags=["technician"], responses=error_responses(404, 409, 503)
 )
-Technician = Annotated[Operator, Depends(require_role("technician", "supervisor"))]
 
 
 @router.post(
@@ -27,7 +25,7 @@ Technician = Annotated[Operator, Depends(require_role("technician", "supervisor"
     summary="One device self-test: lights, finger, photo, receipt",
     response_model=SelftestResult,
 )
-async def run_selftest(device: str, station: StationDep, op: Technician) -> dict[str, Any]:
+async def run_selftest(device: str, station: StationDep, op: TechnicianDep) -> dict[str, Any]:
     test = selftest.SELF_TESTS.get(device)
     if test is None:
         names = ", ".join(selftest.SELF_TESTS)
@@ -45,5 +43,5 @@ async def run_selftest(device: str, station: StationDep, op: Technician) -> dict
     summary="The most recent log lines (newest last)",
     response_model=list[LogLine],
 )
-def logs(op: Technician, limit: int = 200) -> list[dict[str, str]]:
+def logs(op: TechnicianDep, limit: int = Query(200, ge=1, le=1000)) -> list[dict[str, str]]:
     return list(RECENT.lines)[-max(1, min(limit, len(RECENT.lines) or 1)) :]

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from station.domain.visits import VisitForm
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
+from web.params import RowId
 from web.schemas import Visit, VisitEnrollment
 
 router = APIRouter(prefix="/api/visits", tags=["visits"], responses=error_responses(404))
@@ -37,7 +38,7 @@ def create_visit(
     response_model=list[VisitEnrollment],
 )
 def visit_enrollments(
-    visit_id: int,
+    visit_id: RowId,
     station: StationDep,
     operator: OperatorDep,
 ) -> list[dict[str, Any]]:

@@ -56,11 +56,12 @@ IDENTITY_EXTRAS.push((ctx, form, nik, hint) => {
   async function check() {
     const value = nik.value.trim();
     if (!value) { hint.textContent = ""; return; }
-    const query = new URLSearchParams({ nik: value, marital_status: form.elements.marital_status.value });
-    if (form.elements.birth_date.value) query.set("dob", form.elements.birth_date.value);
-    if (form.elements.sex.value) query.set("sex", form.elements.sex.value);
+    // In the body, never the URL: URLs end up in the station's access log.
+    const query = { nik: value, marital_status: form.elements.marital_status.value };
+    if (form.elements.birth_date.value) query.dob = form.elements.birth_date.value;
+    if (form.elements.sex.value) query.sex = form.elements.sex.value;
     let result;
-    try { result = await get("/api/registry/nik?" + query); } catch (error) { return; }
+    try { result = await post("/api/registry/nik", query); } catch (error) { return; }
     const lines = [];
     if (result.region_name) lines.push(result.region_name);
     for (const finding of [...result.errors, ...result.warnings]) lines.push(pick(finding.message));

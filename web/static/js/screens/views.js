@@ -84,6 +84,26 @@ function dayEnd(ctx) {
     exportCard);
 }
 
+// A supervisor lifts the lockout of an operator who mistyped the PIN too often.
+function lockouts(ctx) {
+  const list = h("ul", { class: "lockouts", "aria-live": "polite" });
+  const outcome = h("p", { role: "status" });
+  async function load() {
+    const locked = await get("/api/auth/lockouts").catch((error) => { ctx.showError(error); return []; });
+    list.innerHTML = "";
+    if (!locked.length) list.append(h("li", {}, t("lockouts_none")));
+    for (const operator of locked) {
+      list.append(h("li", {}, h("button", { type: "button", class: "secondary", onclick: () => ctx.act(async () => {
+        await post(`/api/auth/operators/${operator.id}/unlock`);
+        outcome.textContent = t("unlocked", { name: operator.name });
+        await load();
+      }) }, t("unlock", { name: operator.name }))));
+    }
+  }
+  load();
+  return h("section", { class: "card" }, h("h3", {}, t("lockouts")), list, outcome);
+}
+
 function technician(ctx) {
   const results = h("div", { class: "selftest-results", "aria-live": "polite" });
   const logs = h("pre", { class: "logs" });
@@ -107,6 +127,7 @@ function technician(ctx) {
   return h("section", { class: "panel" },
     h("h2", {}, t("nav_technician")),
     h("section", { class: "card" }, h("h3", {}, t("devices")), deviceList(ctx)),
+    ctx.app.operator && ctx.app.operator.role === "supervisor" ? lockouts(ctx) : null,
     h("section", { class: "card" }, h("h3", {}, t("selftests")),
       h("div", { class: "actions" }, ["lights", "finger", "photo", "receipt"].map(test)), results),
     h("section", { class: "card" }, h("h3", {}, t("logs")),
