@@ -27,6 +27,7 @@ from peripherals.printer.escpos_adapter import PRINT_INTERRUPTED
 from peripherals.printer.port import PrinterState, ReceiptPrinter
 from peripherals.printer.render import render
 from peripherals.printer.status import STATE_TEXT
+from station.durable import create_exclusive
 from station.enrollment.draft import Draft
 from station.errors import StationError
 from station.events import EventBus
@@ -56,11 +57,7 @@ def station_key(settings: ReceiptSettings, data_dir: Path) -> bytes:
         return configured.encode()
     path = data_dir / KEY_FILE
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(secrets.token_bytes(32))
-        tmp.chmod(0o600)
-        tmp.replace(path)
+        create_exclusive(path, secrets.token_bytes(32), 0o600)
     return path.read_bytes()
 
 

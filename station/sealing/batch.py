@@ -24,6 +24,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from peripherals.device import Text
+from station.durable import fsync_dir
 from station.sealing.errors import SealingError
 from station.sealing.keys import verify_signature
 
@@ -139,16 +140,8 @@ def write_batch(
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return manifest
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _reject(code: str, id_text: str, en_text: str) -> SealingError:

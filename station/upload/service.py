@@ -198,7 +198,17 @@ class UploadRunner:
                 {
                     "finished": True,
                     "batches": [
-                        {"batch_id": r.batch_id, "acknowledged": r.ack is not None} for r in results
+                        {
+                            "batch_id": r.batch_id,
+                            "acknowledged": r.ack is not None,
+                            "no_ack": None
+                            if r.no_ack is None
+                            else {
+                                "code": r.no_ack.code,
+                                "message": {"id": r.no_ack.text.id, "en": r.no_ack.text.en},
+                            },
+                        }
+                        for r in results
                     ],
                 },
             )

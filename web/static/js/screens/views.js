@@ -73,7 +73,10 @@ function dayEnd(ctx) {
     if (event.type !== "upload") return;
     if (event.data.progress) progress(event.data.progress);
     if (event.data.finished) {
-      outcome.textContent = event.data.error ? (pick(event.data.error.message) || event.data.error.code) : t("upload_finished");
+      // Sent but not acknowledged is not "finished": say why and what to do.
+      const unacknowledged = (event.data.batches || []).filter((b) => b.no_ack).map((b) => pick(b.no_ack.message));
+      outcome.textContent = event.data.error ? (pick(event.data.error.message) || event.data.error.code)
+        : unacknowledged.length ? unacknowledged.join(" ") : t("upload_finished");
       get("/api/upload").then(show).catch(() => {});
     }
   };
