@@ -15,8 +15,11 @@ from typing import BinaryIO, Protocol
 
 
 class FileOwner(Protocol):
-    uid: int
-    gid: int
+    @property
+    def uid(self) -> int: ...
+
+    @property
+    def gid(self) -> int: ...
 
 
 def fsync_dir(directory: Path) -> None:
