@@ -22,8 +22,9 @@ from station.provisioning import managed_status
 from station.receipts.queue import ReceiptQueue
 from station.sealing.seal import demo_office_identity
 from station.status_lights import StatusLights
-from station.storage import storage
+from station.storage import storage_rechecked
 from station.store.db import Store, open_store
+from station.store.fault import StorageFault
 from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
 from station.upload.service import UploadRunner
 from station.visits import Visits
@@ -97,16 +98,24 @@ class Station:
             [] if provisioning is None or provisioning.provisioned else [provisioning.text]
         )
         if self.simulation:
-            return unprovisioned + [
+            return unprovisioned + self._storage_notes() + [
                 Text(
                     "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
                     "SIMULATION MODE: every device is simulated; data are not official records.",
                 )
             ]
-        return unprovisioned + list(self.devices.notes)
+        return unprovisioned + self._storage_notes() + list(self.devices.notes)
+
+    def _storage_notes(self) -> list[Text]:
+        fault = self.store.guard.fault
+        return [] if fault is None else [fault.text]
+
+    def _storage_changed(self, fault: StorageFault | None) -> None:
+        self.bus.publish("storage", {"fault": fault.as_json() if fault else None})
 
     async def start(self) -> None:
         self.bus.bind(asyncio.get_running_loop())
+        self.store.guard.listen(self._storage_changed)
         await asyncio.to_thread(self.devices.open_all)
         if self.simulation:
             await asyncio.to_thread(self._seed_demo)
@@ -157,9 +166,14 @@ class Station:
         devices = self.devices.health()
         provisioning = managed_status(self.config.provisioning.data_root)
         provisioned = provisioning is None or provisioning.provisioned
-        room = storage(self.config.data_dir, self.config.devices.indicator.low_storage_mb)
+        room = storage_rechecked(
+            self.config.data_dir, self.config.devices.indicator.low_storage_mb, self.store
+        )
+        fault = self.store.guard.fault
         return {
-            "status": "ok" if provisioned and all(h.ok for h in devices.values()) else "degraded",
+            "status": "ok"
+            if provisioned and fault is None and all(h.ok for h in devices.values())
+            else "degraded",
             "provisioned": provisioned,
             "provisioning": provisioning.as_json() if provisioning is not None else None,
             "clock_synchronised": clock_status(),
@@ -170,5 +184,6 @@ class Station:
             "state": self.controller.step,
             "devices": {kind: health.as_json() for kind, health in devices.items()},
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],
-            "storage": room.as_json() if room else None,
+            "storage": {**(room.as_json() if room else {}),
+                        "fault": fault.as_json() if fault else None},
         }

@@ -4,6 +4,7 @@ Indonesia and English; nothing leaks a stack trace to the tablet."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from peripherals.device import Text
 from station.errors import StationError
+from station.store.fault import classify
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,20 @@ def install(app: FastAPI) -> None:
         else:
             text = Text(str(error.detail), str(error.detail))
         return error_response(f"http_{error.status_code}", text, error.status_code)
+
+    async def _storage(request: Request, error: Exception) -> JSONResponse:
+        kind = classify(error)
+        station = getattr(request.app.state, "station", None)
+        if kind is None or station is None:
+            return await _unexpected(request, error)
+        # A read outside any transaction met the failing card: the same fault, the
+        # same message as a failed write, not an "internal error".
+        log.error("storage error on %s %s: %s", request.method, request.url.path, error)
+        fault = station.store.guard.trip(kind)
+        return error_response(f"storage_{fault.kind}", fault.text, 507)
+
+    app.add_exception_handler(sqlite3.Error, _storage)
+    app.add_exception_handler(OSError, _storage)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

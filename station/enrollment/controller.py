@@ -37,8 +37,10 @@ from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.sealing.draftkey import DraftCipher
 from station.sealing.seal import parse_recipients, seal_record
+from station.storage import Storage, storage_rechecked
 from station.store import audit
 from station.store.db import Store
+from station.store.fault import DISK_FULL
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -168,9 +170,24 @@ class EnrollmentController:
 
     # -- steps -----------------------------------------------------------------------
 
+    def _room(self) -> Storage | None:
+        return storage_rechecked(
+            self.config.data_dir, self.config.devices.indicator.low_storage_mb, self.store
+        )
+
+    def _refuse_without_room(self) -> None:
+        """New enrollments only on a card that writes and has room for one more record:
+        better refused at the start than lost to a full card at the commit."""
+        guard = self.store.guard
+        room = self._room()
+        guard.refuse_new_work()
+        if room is not None and room.records_left < 1:
+            raise guard.trip(DISK_FULL).error()
+
     async def start(self, operator: Operator, visit_id: int) -> dict[str, Any]:
         async with self._lock:
             self._require_step("idle", "start")
+            self._refuse_without_room()
             with self.store.lock:
                 visit = self.store.db.execute(
                     "SELECT id FROM visits WHERE id = ?", [visit_id]
@@ -181,7 +198,8 @@ class EnrollmentController:
                     Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
                     status=404,
                 )
-            self.draft = self.drafts.create(visit_id, operator.id, operator.name)
+            with self.store.guard.watch():  # the draft key is a file on the same card
+                self.draft = self.drafts.create(visit_id, operator.id, operator.name)
             self.last_committed = None
             self.machine.send("start")
             return self._changed("start")
@@ -394,6 +412,7 @@ class EnrollmentController:
                 for hook in self.commit_hooks:
                     hook(db, draft, summary)
             self.machine.send("commit")
+            self._room()  # a commit that went through after a full disk lifts that fault
             self.draft = None
             self.last_committed = {"enrollment_id": draft.id, **summary}
             await self.fingerprints.committed(draft)

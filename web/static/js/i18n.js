@@ -108,6 +108,8 @@ const WORDS = {
   devices: ["Perangkat", "Devices"],
   storage: ["Penyimpanan", "Storage"],
   storage_free: ["{free} MB kosong dari {total} MB", "{free} MB free of {total} MB"],
+  storage_students: ["Cukup untuk sekitar {n} siswa lagi ({kb} kB per siswa, diukur di stasiun ini)", "Room for about {n} more students ({kb} kB each, measured on this station)"],
+  storage_students_typical: ["Cukup untuk sekitar {n} siswa lagi ({kb} kB per siswa, perkiraan sebelum rekaman pertama)", "Room for about {n} more students ({kb} kB each, estimated until the first record)"],
   pending_upload: ["Menunggu unggah", "Pending upload"],
   records_sealed: ["Rekaman tersegel, belum terkirim", "Sealed records not yet delivered"],
   records_delivered: ["Sudah diterima kantor pusat", "Received by the central office"],

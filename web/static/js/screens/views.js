@@ -30,7 +30,10 @@ function dashboard(ctx) {
     h("div", { class: "dash" },
       h("section", { class: "card" }, h("h3", {}, t("pending_upload")), pending),
       h("section", { class: "card" }, h("h3", {}, t("storage")),
-        storage ? h("p", { class: storage.low ? "hint bad" : "" }, t("storage_free", { free: storage.free_mb, total: storage.total_mb })) : h("p", {}, "—")),
+        storage ? h("p", { class: storage.low ? "hint bad" : "" }, t("storage_free", { free: storage.free_mb, total: storage.total_mb })) : h("p", {}, "—"),
+        storage && storage.records_left !== undefined ? h("p", { class: "storage-left" + (storage.records_left < 20 ? " hint bad" : "") },
+          t(storage.measured ? "storage_students" : "storage_students_typical", { n: storage.records_left, kb: Math.round(storage.per_record_bytes / 1000) })) : null,
+        storage && storage.fault ? h("p", { class: "hint bad", role: "alert" }, pick(storage.fault.message)) : null),
       h("section", { class: "card" }, h("h3", {}, t("devices")), deviceList(ctx))),
     DASHBOARD_EXTRAS.map((extra) => extra(ctx)));
 }
