@@ -21,12 +21,13 @@ from station.photo.live import LivePhoto
 from station.provisioning import managed_status
 from station.receipts.queue import ReceiptQueue
 from station.sealing.seal import demo_office_identity
+from station.second_copy import SecondCopy
 from station.status_lights import StatusLights
 from station.storage import storage_rechecked
 from station.store.db import Store, open_store
 from station.store.fault import StorageFault
 from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
-from station.upload.service import UploadRunner
+from station.upload.service import UploadRunner, signing_key_path
 from station.visits import Visits
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,16 @@ class Station:
             store=self.store, printer=self.devices.printer, bus=self.bus,
         )
         self.controller.commit_hooks.append(self.receipts.queue_original)
+        self.second_copy = SecondCopy(
+            enabled=config.upload.second_copy,
+            roots=config.upload.export_roots,
+            data_dir=config.data_dir,
+            station_id=config.station.id,
+            store=self.store,
+            key_file=signing_key_path(config),
+            bus=self.bus,
+        )
+        self.controller.commit_hooks.append(self.second_copy.committed)
         self.lights = StatusLights(
             self.devices.indicator, self.bus, self.controller, config.data_dir,
             provisioned=self._provisioned,
@@ -121,6 +132,7 @@ class Station:
             await asyncio.to_thread(self._seed_demo)
         await self.photo.start()
         await self.receipts.start()
+        await self.second_copy.start()
         await self.lights.start()
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
@@ -141,6 +153,7 @@ class Station:
             self._watchdog.cancel()
         await self.lights.stop()
         await self.receipts.stop()
+        await self.second_copy.stop()
         await self.photo.stop()
         await self.uploads.stop()
         await asyncio.to_thread(self.devices.close_all)
@@ -186,4 +199,5 @@ class Station:
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],
             "storage": {**(room.as_json() if room else {}),
                         "fault": fault.as_json() if fault else None},
+            "second_copy": self.second_copy.status.as_json(),
         }

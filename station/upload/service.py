@@ -4,6 +4,7 @@ close new sealed records into a batch, check the link, send every pending batch.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import shutil
@@ -22,6 +23,7 @@ from station.events import EventBus
 from station.sealing.ack import Acknowledgement, claimed_batch_id, verify_ack
 from station.sealing.batch import manifest_bytes
 from station.sealing.keys import ensure_signing_key, load_public_key
+from station.second_copy import receipt_of
 from station.store.db import Store
 from station.upload.errors import UploadError
 from station.upload.link import ModemStatus, check_collector, modem_status
@@ -34,6 +36,11 @@ from station.upload.uploader import Uploader, UploadResult
 log = logging.getLogger(__name__)
 
 
+def signing_key_path(config: StationConfig) -> Path:
+    key_file = config.upload.signing_key_file
+    return key_file if key_file.is_absolute() else config.data_dir / key_file
+
+
 @dataclass
 class DayEnd:
     outbox: Outbox
@@ -43,14 +50,11 @@ class DayEnd:
 
     @classmethod
     def from_config(cls, config: StationConfig, store: Store) -> DayEnd:
-        key_file = config.upload.signing_key_file
-        if not key_file.is_absolute():
-            key_file = config.data_dir / key_file
         return cls(
             Outbox(store, config.data_dir / "outbox"),
             config.upload,
             config.station.id,
-            ensure_signing_key(key_file),
+            ensure_signing_key(signing_key_path(config)),
         )
 
     @property
@@ -125,7 +129,14 @@ class DayEnd:
         accepted = []
         pending = {b.batch_id: b for b in self.outbox.pending()}
         for token in tokens:
-            batch = pending.get(claimed_batch_id(token) or "")
+            claimed = claimed_batch_id(token) or ""
+            receipt = receipt_of(claimed)
+            if receipt is not None:
+                copy_ack = self._accept_copy_ack(token, key, claimed, receipt)
+                if copy_ack is not None:
+                    accepted.append(copy_ack)
+                continue
+            batch = pending.get(claimed)
             if batch is None:
                 continue  # not ours, or already acknowledged
             ack = verify_ack(token, key, batch.batch_id, batch.ciphertext_sha256)
@@ -134,6 +145,19 @@ class DayEnd:
             )
             accepted.append(ack)
         return accepted
+
+    def _accept_copy_ack(
+        self, token: str, key: Ed25519PublicKey, batch_id: str, receipt: str
+    ) -> Acknowledgement | None:
+        """The office holds this record from the second-copy stick: verified against our
+        own ciphertext, it is released as an exported batch's record would be."""
+        held = self.outbox.undelivered_ciphertext(receipt)
+        if held is None:
+            return None  # already released, or not ours
+        enrollment_id, ciphertext = held
+        ack = verify_ack(token, key, batch_id, hashlib.sha256(ciphertext).hexdigest())
+        self.outbox.release_record(enrollment_id, self.settings.retention_after_ack_hours)
+        return ack
 
     def status(self) -> dict[str, Any]:
         states = self.outbox.record_states()

@@ -37,5 +37,8 @@ class UploadSettings(Section):
     max_consecutive_failures: int = Field(default=12, ge=1)
     # Where the tablet may export batches (mount points of removable media).
     export_roots: list[Path] = [Path("/media"), Path("/mnt")]
+    # A second copy of every committed record (ciphertext only) on a USB stick mounted
+    # below export_roots, written as each record commits (station/second_copy.py).
+    second_copy: bool = True
     # Hours to keep the sealed copy after a verified acknowledgement (0 = delete now).
     retention_after_ack_hours: float = Field(default=0.0, ge=0)

@@ -68,7 +68,7 @@ function onEvent(event) {
     adopt(event.data.enrollment);
   } else if (event.type === "enrollment") {
     adopt(event.data);
-  } else if (event.type === "health" || event.type === "device" || event.type === "storage") {
+  } else if (event.type === "health" || event.type === "device" || event.type === "storage" || event.type === "second_copy") {
     refreshHealth();
   }
   for (const listener of app.listeners) if (listener.event) listener.event(event);

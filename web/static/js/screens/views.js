@@ -21,6 +21,17 @@ function uploadSummary(status) {
     h("p", {}, t("records_delivered") + ": ", h("strong", {}, String(records.delivered || 0))));
 }
 
+// Whether every committed record also sits on the USB stick (the second copy).
+function secondCopyCard(copy) {
+  if (!copy || !copy.enabled) return null;
+  let line;
+  if (copy.error) line = h("p", { class: "hint bad", role: "alert" }, pick(copy.error));
+  else if (!copy.stick) line = h("p", { class: "hint warn" }, t("copy_no_stick", { n: copy.missing }));
+  else if (copy.up_to_date) line = h("p", { class: "hint ok" }, t("copy_up_to_date", { n: copy.copied, stick: copy.stick }));
+  else line = h("p", { class: "hint warn" }, t("copy_behind", { n: copy.missing, stick: copy.stick }));
+  return h("section", { class: "card second-copy" }, h("h3", {}, t("copy_title")), line);
+}
+
 function dashboard(ctx) {
   const storage = (ctx.app.health && ctx.app.health.storage) || null;
   const pending = h("div", {});
@@ -34,6 +45,7 @@ function dashboard(ctx) {
         storage && storage.records_left !== undefined ? h("p", { class: "storage-left" + (storage.records_left < 20 ? " hint bad" : "") },
           t(storage.measured ? "storage_students" : "storage_students_typical", { n: storage.records_left, kb: Math.round(storage.per_record_bytes / 1000) })) : null,
         storage && storage.fault ? h("p", { class: "hint bad", role: "alert" }, pick(storage.fault.message)) : null),
+      secondCopyCard(ctx.app.health && ctx.app.health.second_copy),
       h("section", { class: "card" }, h("h3", {}, t("devices")), deviceList(ctx))),
     DASHBOARD_EXTRAS.map((extra) => extra(ctx)));
 }
