@@ -188,7 +188,7 @@ class Campaign:
             "STATION__UPLOAD__COLLECTOR_ACK_KEY": self.identity.ack_public_key,
             "STATION__UPLOAD__SECOND_COPY": "false",
             # Some device time, so the cut lands inside captures and printing too.
-            "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0.1",
+            "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0.03",
             "STATION__LOG_LEVEL": "warning",
         }
 

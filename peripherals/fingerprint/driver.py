@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import struct
 import threading
 import time
@@ -488,7 +489,10 @@ class SerialFingerprintReader:
             with contextlib.suppress(OSError):
                 self.baud_memory.parent.mkdir(parents=True, exist_ok=True)
                 staging = self.baud_memory.with_suffix(".tmp")
-                staging.write_text(json.dumps({"port": self.port, "baud": baud}))
+                with open(staging, "w", encoding="utf-8") as handle:
+                    handle.write(json.dumps({"port": self.port, "baud": baud}))
+                    handle.flush()
+                    os.fsync(handle.fileno())  # a power cut leaves the old or the new
                 staging.replace(self.baud_memory)
 
     # ---- the port ----------------------------------------------------------------------
