@@ -101,6 +101,7 @@ class Station:
         self.ready_after_s: float | None = None
         self.notifier = SystemdNotifier()
         self._watchdog: asyncio.Task[None] | None = None
+        self._during_day: asyncio.Task[None] | None = None
 
     @property
     def notes(self) -> list[Text]:
@@ -134,6 +135,8 @@ class Station:
         await self.receipts.start()
         await self.second_copy.start()
         await self.lights.start()
+        if self.config.upload.during_day:
+            self._during_day = asyncio.create_task(self.uploads.during_day(), name="during-day")
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
         self.bus.publish("station", {"ready": True})
@@ -154,6 +157,8 @@ class Station:
         await self.lights.stop()
         await self.receipts.stop()
         await self.second_copy.stop()
+        if self._during_day is not None:
+            self._during_day.cancel()
         await self.photo.stop()
         await self.uploads.stop()
         await asyncio.to_thread(self.devices.close_all)

@@ -4,6 +4,7 @@ close new sealed records into a batch, check the link, send every pending batch.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import os
@@ -203,6 +204,21 @@ class UploadRunner:
     def _publish(self, progress: UploadProgress) -> None:
         self.progress = progress
         self.bus.publish("upload", {"progress": progress.as_event()})
+
+    async def during_day(self) -> None:
+        """Upload as the day goes (upload.during_day): every few minutes, the same
+        upload as the tablet's day's-end button, skipped while one runs; a link that is
+        down leaves everything queued for the next round."""
+        every = self.config.upload.during_day_every_min * 60
+        while not self._stop.is_set():
+            await asyncio.sleep(every)
+            if self._stop.is_set() or self.running or not self.day_end().outbox.unbatched_count():
+                continue
+            with contextlib.suppress(StationError):
+                self.start()
+                # Shielded: stopping this loop must not cancel an upload mid-request;
+                # the station's stop() ends that between two requests.
+                await asyncio.shield(self.wait())
 
     def start(self) -> None:
         if not self._running.acquire(blocking=False):

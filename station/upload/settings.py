@@ -40,5 +40,11 @@ class UploadSettings(Section):
     # A second copy of every committed record (ciphertext only) on a USB stick mounted
     # below export_roots, written as each record commits (station/second_copy.py).
     second_copy: bool = True
+    # Uploading as the day goes (off by default: the day's-end upload is the mission's
+    # way): every `during_day_every_min` minutes, when the office answers, committed
+    # records are closed into a batch and sent the same resumable way, so a station lost
+    # in the afternoon has lost nothing from the morning.
+    during_day: bool = False
+    during_day_every_min: float = Field(default=30.0, gt=0)
     # Hours to keep the sealed copy after a verified acknowledgement (0 = delete now).
     retention_after_ack_hours: float = Field(default=0.0, ge=0)
