@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -47,12 +48,26 @@ def signature() -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def enroll(client: httpx.Client, visit_id: int, n: int, sig: str) -> None:
+class RequestFailed(Exception):
+    """A step was refused or broke off: the path, status and the station's answer."""
+
+
+def enroll(
+    client: httpx.Client,
+    visit_id: int,
+    n: int,
+    sig: str,
+    before_commit: Callable[[], None] | None = None,
+    on_committed: Callable[[dict], None] | None = None,
+) -> dict:
+    """One whole enrollment; returns the commit's answer (the committed receipt).
+    The callbacks mark the moments around the commit (the power-cut campaign)."""
+
     def post(path: str, body: object = None) -> dict:
         response = client.post(path, json=body)
         if response.is_error:
-            raise SystemExit(f"{path}: {response.status_code} {response.text}")
-        return response.json()
+            raise RequestFailed(f"{path}: {response.status_code} {response.text}")
+        return dict(response.json())
 
     state = post("/api/enrollment/start", {"visit_id": visit_id})
     post(
@@ -72,8 +87,13 @@ def enroll(client: httpx.Client, visit_id: int, n: int, sig: str) -> None:
         post(f"/api/enrollment/fingerprints/{finger}/capture")
     post("/api/enrollment/fingerprints/done")
     post("/api/enrollment/signature", {"png_base64": sig})
-    post("/api/enrollment/commit")
+    if before_commit is not None:
+        before_commit()
+    committed = post("/api/enrollment/commit")
+    if on_committed is not None:
+        on_committed(committed)
     post("/api/enrollment/next")
+    return committed
 
 
 def main() -> None:

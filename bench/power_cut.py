@@ -44,7 +44,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.enroll_api import free_port, signature  # noqa: E402
+from bench.enroll_api import RequestFailed, enroll, free_port, signature  # noqa: E402
 from station.collector.identity import generate_identity, stations_toml  # noqa: E402
 from station.provisioning import PROVISIONING_FILE_NAME  # noqa: E402
 from station.sealing.batch import verify_batch  # noqa: E402
@@ -105,36 +105,21 @@ class Driver:
                 client.post("/api/enrollment/cancel", json={"reason": "power cut test"})
 
     def enroll(self, client: httpx.Client) -> None:
-        def post(path: str, body: object = None) -> dict:
-            response = client.post(path, json=body)
-            response.raise_for_status()
-            return dict(response.json())
-
         visit_id = client.get("/api/visits").json()[0]["id"]
-        state = post("/api/enrollment/start", {"visit_id": visit_id})
         self.serial += 1
-        post(
-            "/api/enrollment/identity",
-            {
-                "name": f"Siswa {self.serial}",
-                # Kab. Pasuruan / Sukorejo, a woman born 1 Jan 2007 (day + 40), serial
-                "nik": f"351409410107{self.serial % 9999 + 1:04d}",
-                "birth_date": "2007-01-01",
-                "sex": "P",
-            },
+        enroll(
+            client,
+            visit_id,
+            self.serial % 9999,
+            self.sig,
+            before_commit=self.moment["commit_sent"].set,
+            on_committed=self._answered,
         )
-        post("/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True})
-        post("/api/enrollment/photo/capture")
-        post("/api/enrollment/photo/approve")
-        for finger in state["enrollment"]["fingers_required"]:
-            post(f"/api/enrollment/fingerprints/{finger}/capture")
-        post("/api/enrollment/fingerprints/done")
-        post("/api/enrollment/signature", {"png_base64": self.sig})
-        self.moment["commit_sent"].set()
-        done = post("/api/enrollment/commit")
+
+    def _answered(self, done: dict) -> None:
+        # Noted the moment the answer arrives, before anything else can be cut.
         self.answered.append(done["last_committed"]["receipt_number"])
         self.moment["committed"].set()
-        post("/api/enrollment/next")
 
     def run(self, phase: str) -> None:
         try:
@@ -146,7 +131,7 @@ class Driver:
                         supervisor.post("/api/upload")
                 while True:
                     self.enroll(client)
-        except (httpx.HTTPError, KeyError, ValueError) as error:
+        except (httpx.HTTPError, RequestFailed, KeyError, ValueError) as error:
             # The power went (or the cut refused a write): the campaign checks.
             self.error = f"{type(error).__name__}: {error}"
 

@@ -60,15 +60,20 @@ def _publish(tmp: Path, fd: int, path: Path) -> None:
     fsync_dir(path.parent)
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """os.write until every byte is out (a short write is legal for any file)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def write_atomic(
     path: Path, data: bytes, mode: int = 0o600, owner: FileOwner | None = None
 ) -> None:
     """Replace `path` with `data` so that a power cut leaves the old or the new file."""
     tmp, fd = _open_temp(path, mode, owner)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        write_all(fd, data)
     except BaseException:
         os.close(fd)
         tmp.unlink(missing_ok=True)
@@ -112,9 +117,7 @@ def create_exclusive(path: Path, data: bytes, mode: int = 0o600) -> bool:
     try:
         try:
             os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -36,6 +36,7 @@ import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from peripherals.device import Text
+from station.durable import write_all
 from station.events import EventBus
 from station.sealing.batch import SealedRecord, batch_bytes
 from station.sealing.keys import ensure_signing_key
@@ -106,9 +107,7 @@ def _write_no_follow(dir_fd: int, name: str, data: bytes) -> None:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     fd = os.open(partial, flags, 0o600, dir_fd=dir_fd)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)

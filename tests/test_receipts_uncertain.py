@@ -11,16 +11,15 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from peripherals.printer.escpos_adapter import EscposPrinter
 from peripherals.printer.escpos_stream import next_command
 from peripherals.printer.port import PrinterState
 from peripherals.printer.pty_simulator import PtyPrinterSimulator
 from peripherals.printer.render import render
 from peripherals.printer.simulated import SimulatedPrinter
 from station.config import StationConfig
-from station.runtime import DEMO_SCHOOL, Station
-from station.sealing.seal import demo_office_identity
+from station.runtime import Station
 from tests.conftest import enroll_until, login
+from tests.test_printer_station_pty import serial_printer_station
 from tests.waiting import wait_for
 from web.app import create_app
 
@@ -51,15 +50,7 @@ def test_printing_is_marked_after_the_status_queries_just_before_the_first_byte(
             return real_feed(chunk)
 
         engine.feed = watching_feed  # type: ignore[method-assign]
-        config.devices.printer.adapter = "serial"
-        config.devices.printer.serial_port = simulator.path
-        config.receipts.retry_s = 0.05
-        config.data_dir.mkdir(parents=True)
-        config.sealing.recipients = [str(demo_office_identity(config.data_dir).to_public())]
-        station = Station(config)
-        assert isinstance(station.devices.printer, EscposPrinter)
-        station.access.add_operator("operator1", "operator", "123456")
-        station.visits.today_visit(DEMO_SCHOOL)
+        station = serial_printer_station(config, simulator)
         with TestClient(create_app(station)) as client:
             enroll_until(client, login(client), "committed")
             wait_for(lambda: len(simulator.receipts) == 1)

@@ -69,9 +69,15 @@ def _check_database(data_dir: Path, committed: list[dict[str, Any]]) -> None:
         conn.close()
 
 
-def _second_at_review(client: TestClient, auth: dict[str, str]) -> dict[str, Any]:
+def _committed_then_idle(client: TestClient, auth: dict[str, str]) -> tuple[dict[str, Any], int]:
+    """One committed enrollment, the station idle again; and the visit's id."""
     first: dict[str, Any] = enroll_until(client, auth, "committed")["last_committed"]
     assert client.post("/api/enrollment/next", headers=auth).status_code == 200
+    return first, int(client.get("/api/visits", headers=auth).json()[0]["id"])
+
+
+def _second_at_review(client: TestClient, auth: dict[str, str]) -> dict[str, Any]:
+    first, _ = _committed_then_idle(client, auth)
     enroll_until(client, auth, "review")
     return first
 
@@ -105,9 +111,7 @@ def test_io_error_while_idle_refuses_a_new_enrollment(disk: FailingDisk) -> None
     station = Station(config, simulate=True)
     with TestClient(create_app(station)) as client:
         auth = login(client)
-        first = enroll_until(client, auth, "committed")["last_committed"]
-        assert client.post("/api/enrollment/next", headers=auth).status_code == 200
-        visit_id = client.get("/api/visits", headers=auth).json()[0]["id"]
+        first, visit_id = _committed_then_idle(client, auth)
         disk.shut_down()
         refused = client.post("/api/enrollment/start", json={"visit_id": visit_id}, headers=auth)
         _assert_storage_fault(refused, "io_error")
@@ -142,9 +146,8 @@ def test_full_disk_refuses_new_enrollments_until_space_is_freed(disk: FailingDis
     station = Station(config, simulate=True)
     with TestClient(create_app(station)) as client:
         auth = login(client)
-        committed = [enroll_until(client, auth, "committed")["last_committed"]]
-        assert client.post("/api/enrollment/next", headers=auth).status_code == 200
-        visit_id = client.get("/api/visits", headers=auth).json()[0]["id"]
+        first, visit_id = _committed_then_idle(client, auth)
+        committed = [first]
         room = client.get("/api/health").json()["storage"]
         # Measured from the record just committed: free space above the margin / its size.
         assert room["measured"] is True and room["per_record_bytes"] > 50_000

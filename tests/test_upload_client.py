@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from station.store.db import Store
 from station.upload.errors import UploadError
@@ -167,15 +166,7 @@ def test_plain_tus_server_without_ack_keeps_everything(
     """Any tus 1.0 server works for the transfer; without an ack nothing is deleted."""
     p = provisioned
     with p.collector() as server:
-        app: FastAPI = server.app
-
-        @app.middleware("http")
-        async def strip_ack(request, call_next):  # type: ignore[no-untyped-def]
-            response = await call_next(request)
-            del response.headers["Batch-Ack"]
-            return response
-
-        app.middleware_stack = app.build_middleware_stack()
+        server.strip_batch_ack()
         day = p.day(station_store, server.url)
         seal_day(p, station_store, 2)
         (result,) = day.upload()

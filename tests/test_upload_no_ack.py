@@ -9,8 +9,6 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from fastapi import FastAPI
-
 from tests.test_config import run_cli
 from tests.upload_support import STATION_ID, CollectorServer, Provisioned, provision, seal_day
 
@@ -33,19 +31,6 @@ def _upload(
         "--no-progress",
         env={**os.environ, **FAST, **env},
     )
-
-
-def _without_ack_header(server: CollectorServer) -> None:
-    """A tus server that does not pass the `Batch-Ack` header through."""
-    app: FastAPI = server.app
-
-    @app.middleware("http")
-    async def strip_ack(request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        del response.headers["Batch-Ack"]
-        return response
-
-    app.middleware_stack = app.build_middleware_stack()
 
 
 def _pending_batches(p: Provisioned) -> int:
@@ -71,7 +56,7 @@ def _sealed_day(tmp_path: Path) -> Provisioned:
 def test_no_ack_header_and_no_ack_url_exits_3_and_says_what_to_do(tmp_path: Path) -> None:
     p = _sealed_day(tmp_path)
     with p.collector() as server:
-        _without_ack_header(server)
+        server.strip_batch_ack()
         done = _upload(p, server, STATION__UPLOAD__COLLECTOR_ACK_KEY=p.identity.ack_public_key)
     out = done.stdout + done.stderr
     assert done.returncode == 3, out
@@ -84,7 +69,7 @@ def test_no_ack_header_and_no_ack_url_exits_3_and_says_what_to_do(tmp_path: Path
 def test_ack_url_answering_404_exits_3_and_names_the_service(tmp_path: Path) -> None:
     p = _sealed_day(tmp_path)
     with p.collector() as server:
-        _without_ack_header(server)
+        server.strip_batch_ack()
         wrong = server.url.replace("/files", "/no-such-service/{batch_id}")
         done = _upload(
             p,

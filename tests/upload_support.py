@@ -79,6 +79,17 @@ class CollectorServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
+    def strip_batch_ack(self) -> None:
+        """Behave like a plain tus server that does not pass `Batch-Ack` through."""
+
+        @self.app.middleware("http")
+        async def strip_ack(request, call_next):  # type: ignore[no-untyped-def]
+            response = await call_next(request)
+            del response.headers["Batch-Ack"]
+            return response
+
+        self.app.middleware_stack = self.app.build_middleware_stack()
+
 
 @dataclass
 class Provisioned:
