@@ -183,6 +183,7 @@ class Campaign:
             [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
              "--port", str(port), "--data", str(self.data)],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self._env(),
+            start_new_session=True,  # the power takes every process of the station
         )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + READY_WITHIN_S
@@ -193,24 +194,21 @@ class Campaign:
             except (httpx.HTTPError, ValueError):
                 pass
             time.sleep(0.2)
-        process.kill()
-        process.wait()
+        _power_off(process)
         return None
 
     def cut(self, phase: str) -> None:
         started = self.start_station()
         if started is None:
             self.tally.not_ready += 1
-            self.tally.notes.append(f"cut {self.tally.cuts}: station not READY before {phase}")
+            self.note(f"cut {self.tally.cuts}: station not READY before {phase}")
             self.disk.remount()
             return
         process, base = started
         try:
             self._cut_running(phase, process, base)
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+            _power_off(process)
 
     def _cut_running(self, phase: str, process: subprocess.Popen[bytes], base: str) -> None:
         driver = Driver(base, self.answered, self.serial)
@@ -233,11 +231,9 @@ class Campaign:
             wait = lambda: time.sleep(self.rng.uniform(0.5, 8.0))  # noqa: E731
         wait()
         self.disk.shut_down()  # the power goes: nothing more reaches the card
-        process.send_signal(signal.SIGKILL)
+        _power_off(process)
         if provisioner is not None:
-            provisioner.kill()
-            provisioner.wait()
-        process.wait()
+            _power_off(provisioner)
         worker.join(timeout=60)
         self.serial = driver.serial
         self.tally.cuts += 1
@@ -256,17 +252,26 @@ class Campaign:
             [sys.executable, "-m", "station", "provision", "--file", str(boot_file),
              "--data-root", str(self.disk.mountpoint / "prov"), "--keep-file"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
 
     # -- after each cut -----------------------------------------------------------------
 
     def check(self) -> None:
+        probe = self.disk.mountpoint / ".mounted-probe"
+        probe.write_bytes(b"ok")  # EIO here would be the harness's fault, not the station's
+        probe.unlink()
         self._check_database()
         self._check_files()
 
+    def note(self, text: str) -> None:
+        self.tally.notes.append(text)
+        print(text, flush=True)
+
     def _check_database(self) -> None:
+        conn = None
         try:
-            conn = sqlite3.connect(self.data / "station.db")
+            conn = sqlite3.connect(self.data / "station.db", timeout=30)
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             present = {
                 str(row[0])
@@ -278,15 +283,17 @@ class Campaign:
                     " AND (s.ciphertext IS NOT NULL OR s.delivered_at IS NOT NULL)"
                 )
             }
-            conn.close()
         except sqlite3.DatabaseError as error:
             ok, present = False, set()
-            self.tally.notes.append(f"cut {self.tally.cuts}: database: {error}")
+            self.note(f"cut {self.tally.cuts}: database: {error}")
+        finally:
+            if conn is not None:
+                conn.close()
         if not ok:
             self.tally.corrupt += 1
         lost = {r for r in self.answered if r not in present} - self.lost
         if lost:
-            self.tally.notes.append(f"cut {self.tally.cuts}: lost {sorted(lost)}")
+            self.note(f"cut {self.tally.cuts}: lost {sorted(lost)}")
         self.lost |= lost
         self.tally.lost = len(self.lost)
         self.tally.committed = len(self.answered)
@@ -301,7 +308,7 @@ class Campaign:
                 broken.append(f"{path.relative_to(self.disk.mountpoint)}: {problem}")
         new = set(broken) - self.broken
         if new:
-            self.tally.notes.append(f"cut {self.tally.cuts}: {sorted(new)}")
+            self.note(f"cut {self.tally.cuts}: {sorted(new)}")
         self.broken |= new
         self.tally.broken_files = len(self.broken)
 
@@ -318,6 +325,12 @@ class Campaign:
         self.collector.kill()
         self.collector.wait()
         self.disk.close()
+
+
+def _power_off(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def _broken(path: Path, stations_path: Path) -> str | None:
@@ -372,9 +385,7 @@ def main() -> None:
             campaign.final_boot()
         finally:
             campaign.close()
-    for note in campaign.tally.notes:
-        print(note)
-    print(f"seed={seed}")
+    print(f"seed={seed} notes={len(campaign.tally.notes)}")
     print(campaign.tally.line(time.monotonic() - started))
 
 

@@ -58,7 +58,9 @@ class FailingDisk:
 
     def unmount(self) -> None:
         if self.mounted:
-            subprocess.run(["umount", str(self.mountpoint)], check=True)
+            done = subprocess.run(["umount", str(self.mountpoint)], capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"umount {self.mountpoint}: {done.stderr.strip()}")
             self.mounted = False
 
     def remount(self) -> None:
@@ -106,6 +108,6 @@ class FailingDisk:
     def close(self) -> None:
         try:
             self.unmount()
-        except subprocess.CalledProcessError:
+        except RuntimeError:
             subprocess.run(["umount", "-l", str(self.mountpoint)], check=False)
             self.mounted = False
