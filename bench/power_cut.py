@@ -38,18 +38,21 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.enroll_api import RequestFailed, enroll, free_port, signature  # noqa: E402
-from station.collector.identity import generate_identity, stations_toml  # noqa: E402
-from station.provisioning import PROVISIONING_FILE_NAME  # noqa: E402
-from station.sealing.batch import verify_batch  # noqa: E402
-from station.sealing.keys import ensure_signing_key, public_key_text  # noqa: E402
+from collector.identity import generate_identity, stations_toml  # noqa: E402
+from exchange.batch import verify_batch  # noqa: E402
+from exchange.keys import ensure_signing_key, public_key_text  # noqa: E402
+from station.provisioning.file import PROVISIONING_FILE_NAME  # noqa: E402
 from tests.failing_disk import FailingDisk  # noqa: E402
+from tests.support.enrolling import enroll as drive_enrollment  # noqa: E402
+from tests.support.enrolling import signature_png  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 from tests.test_image_provisioning import provisioning_text  # noqa: E402
 
 STATION_ID = "STN-CUT-01"
@@ -82,7 +85,7 @@ class Driver:
         self.base = base
         self.answered = answered
         self.serial = first_serial
-        self.sig = signature()
+        self.sig = signature_png()
         self.error = ""
         self.moment: dict[str, threading.Event] = {
             name: threading.Event() for name in ("commit_sent", "committed", "upload_sent")
@@ -105,16 +108,20 @@ class Driver:
                 client.post("/api/enrollment/cancel", json={"reason": "power cut test"})
 
     def enroll(self, client: httpx.Client) -> None:
+        def post(path: str, body: object = None) -> dict[str, Any]:
+            response = client.post(path, json=body)
+            response.raise_for_status()
+            return dict(response.json())
+
         visit_id = client.get("/api/visits").json()[0]["id"]
         self.serial += 1
-        enroll(
-            client,
-            visit_id,
-            self.serial % 9999,
-            self.sig,
-            before_commit=self.moment["commit_sent"].set,
-            on_committed=self._answered,
-        )
+        # Kab. Pasuruan / Sukorejo, a woman born 1 Jan 2007 (day + 40), a fresh serial
+        identity = {"name": f"Siswa {self.serial}", "birth_date": "2007-01-01", "sex": "P",
+                    "nik": f"351409410107{self.serial % 9999 + 1:04d}"}
+        drive_enrollment(post, visit_id, "review", identity, signature=self.sig)
+        self.moment["commit_sent"].set()
+        self._answered(post("/api/enrollment/commit"))
+        post("/api/enrollment/next")
 
     def _answered(self, done: dict) -> None:
         # Noted the moment the answer arrives, before anything else can be cut.
@@ -131,7 +138,7 @@ class Driver:
                         supervisor.post("/api/upload")
                 while True:
                     self.enroll(client)
-        except (httpx.HTTPError, RequestFailed, KeyError, ValueError) as error:
+        except (httpx.HTTPError, AssertionError, KeyError, ValueError) as error:
             # The power went (or the cut refused a write): the campaign checks.
             self.error = f"{type(error).__name__}: {error}"
 
@@ -335,8 +342,8 @@ def _power_off(process: subprocess.Popen[bytes]) -> None:
 
 def _broken(path: Path, stations_path: Path) -> str | None:
     """Why a file the station relies on is not whole, or None."""
-    from station.collector.identity import load_stations
-    from station.sealing.errors import SealingError
+    from collector.identity import load_stations
+    from exchange.errors import SealingError
 
     name = path.name
     try:

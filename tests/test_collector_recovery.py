@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 
-from station.collector.store import CollectorStore
-from station.sealing.ack import verify_ack
-from station.sealing.keys import load_public_key
+from collector.store import CollectorStore
+from exchange.ack import verify_ack
+from exchange.keys import load_public_key
 from station.upload.outbox import Batch
 from station.upload.tus import encode_metadata
 from tests.upload_support import STATION_ID, Provisioned, provision, seal_day

@@ -19,8 +19,8 @@ from peripherals.printer.simulated import SimulatedPrinter
 from station.config import StationConfig
 from station.runtime import Station
 from tests.conftest import enroll_until, login
+from tests.support.waiting import wait_for
 from tests.test_printer_station_pty import serial_printer_station
-from tests.waiting import wait_for
 from web.app import create_app
 
 

@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from peripherals.indicator.port import Pattern
 from station.config import StationConfig, load_config
 from station.runtime import Station
-from station.storage import SAFETY_MARGIN_BYTES
+from station.system.storage import SAFETY_MARGIN_BYTES
 from tests.conftest import enroll_until, login
 from tests.failing_disk import FailingDisk
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 from web.app import create_app
 
 

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from station.runtime import Station
 from tests.conftest import enroll_until, login
+from tests.support.waiting import wait_for
 from tests.upload_support import Provisioned, provision
-from tests.waiting import wait_for
 from web.app import create_app
 
 

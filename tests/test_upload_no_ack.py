@@ -55,8 +55,7 @@ def _sealed_day(tmp_path: Path) -> Provisioned:
 
 def test_no_ack_header_and_no_ack_url_exits_3_and_says_what_to_do(tmp_path: Path) -> None:
     p = _sealed_day(tmp_path)
-    with p.collector() as server:
-        server.strip_batch_ack()
+    with p.collector(without_headers=("Batch-Ack",)) as server:
         done = _upload(p, server, STATION__UPLOAD__COLLECTOR_ACK_KEY=p.identity.ack_public_key)
     out = done.stdout + done.stderr
     assert done.returncode == 3, out
@@ -68,8 +67,7 @@ def test_no_ack_header_and_no_ack_url_exits_3_and_says_what_to_do(tmp_path: Path
 
 def test_ack_url_answering_404_exits_3_and_names_the_service(tmp_path: Path) -> None:
     p = _sealed_day(tmp_path)
-    with p.collector() as server:
-        server.strip_batch_ack()
+    with p.collector(without_headers=("Batch-Ack",)) as server:
         wrong = server.url.replace("/files", "/no-such-service/{batch_id}")
         done = _upload(
             p,

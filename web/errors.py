@@ -11,8 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from exchange.errors import BilingualError, ErrorKind
 from peripherals.device import Text
-from station.errors import StationError
 from station.store.fault import classify
 
 log = logging.getLogger(__name__)
@@ -23,10 +23,30 @@ def error_response(code: str, text: Text, status: int, **extra: object) -> JSONR
     return JSONResponse({"error": body}, status_code=status)
 
 
+# The one place where what went wrong becomes an HTTP status.
+STATUS: dict[ErrorKind, int] = {
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.NOT_AUTHENTICATED: 401,
+    ErrorKind.NOT_ALLOWED: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.INVALID: 422,
+    ErrorKind.LOCKED: 423,
+    ErrorKind.TOO_LARGE: 413,
+    ErrorKind.DEVICE_FAULT: 503,
+    ErrorKind.UPSTREAM_REFUSED: 502,
+    ErrorKind.NO_SPACE: 507,
+    ErrorKind.FAILED: 500,
+}
+
+
+def status_of(error: BilingualError) -> int:
+    return STATUS[error.kind]
+
+
 def install(app: FastAPI) -> None:
-    @app.exception_handler(StationError)
-    async def _station_error(request: Request, error: StationError) -> JSONResponse:
-        return error_response(error.code, error.text, error.status)
+    @app.exception_handler(BilingualError)
+    async def _station_error(request: Request, error: BilingualError) -> JSONResponse:
+        return error_response(error.code, error.text, status_of(error))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -60,8 +80,8 @@ def install(app: FastAPI) -> None:
         # A read outside any transaction met the failing card: the same fault, the
         # same message as a failed write, not an "internal error".
         log.error("storage error on %s %s: %s", request.method, request.url.path, error)
-        fault = station.store.guard.trip(kind)
-        return error_response(f"storage_{fault.kind}", fault.text, 507)
+        fault_error = station.store.guard.trip(kind).error()
+        return error_response(fault_error.code, fault_error.text, status_of(fault_error))
 
     app.add_exception_handler(sqlite3.Error, _storage)
     app.add_exception_handler(OSError, _storage)

@@ -16,7 +16,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from station.durable import write_atomic
+from exchange.durable import write_atomic
 
 PREFIX = "enc1:"
 NONCE_BYTES = 12

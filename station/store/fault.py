@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peripherals.device import Text
-from station.errors import StationError
+from station.errors import NoSpace
 from station.store.audit import now_iso
 
 log = logging.getLogger(__name__)
@@ -89,8 +89,8 @@ class StorageFault:
     def text(self) -> Text:
         return _TEXT[self.kind]
 
-    def error(self) -> StationError:
-        return StationError(f"storage_{self.kind}", self.text, status=507)
+    def error(self) -> NoSpace:
+        return NoSpace(f"storage_{self.kind}", self.text)
 
     def as_json(self) -> dict[str, object]:
         return {"kind": self.kind, "since": self.since,

@@ -18,7 +18,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from station.sealing.batch import SealedRecord, write_batch
+from exchange.batch import SealedRecord, write_batch
 from station.store.audit import now_iso
 from station.store.db import Store
 

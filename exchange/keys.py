@@ -19,9 +19,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from exchange.durable import create_exclusive
+from exchange.errors import SealingError
 from peripherals.device import Text
-from station.durable import create_exclusive
-from station.sealing.errors import SealingError
 
 _PEM = serialization.Encoding.PEM
 _PKCS8 = serialization.PrivateFormat.PKCS8

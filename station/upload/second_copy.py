@@ -35,11 +35,10 @@ from typing import Any
 import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from exchange.batch import SealedRecord, batch_bytes
+from exchange.durable import write_all
+from exchange.keys import ensure_signing_key
 from peripherals.device import Text
-from station.durable import write_all
-from station.events import EventBus
-from station.sealing.batch import SealedRecord, batch_bytes
-from station.sealing.keys import ensure_signing_key
 from station.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -140,7 +139,7 @@ class CopyStatus:
 
 class SecondCopy:
     def __init__(self, *, enabled: bool, roots: Sequence[Path], data_dir: Path,
-                 station_id: str, store: Store, key_file: Path, bus: EventBus) -> None:
+                 station_id: str, store: Store, key_file: Path) -> None:
         self.enabled = enabled
         self.roots = list(roots)
         self.data_dir = data_dir
@@ -148,7 +147,6 @@ class SecondCopy:
         self.store = store
         self.key_file = key_file
         self._key: Ed25519PrivateKey | None = None
-        self.bus = bus
         self.status = CopyStatus(enabled)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -178,10 +176,7 @@ class SecondCopy:
                 status = CopyStatus(True, None, 0, 0, Text(
                     "Salinan kedua gagal ditulis; periksa flashdisk.",
                     "The second copy could not be written; check the USB stick."))
-            if status.as_json() != self.status.as_json():
-                self.status = status
-                self.bus.publish("second_copy", status.as_json())
-            self.status = status
+            self.status = status  # the health watch tells the tablets when it changes
             waiter = asyncio.ensure_future(self._wake.wait())
             try:
                 await asyncio.wait({waiter}, timeout=POLL_S)

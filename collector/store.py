@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from station.durable import copy_atomic, fsync_dir, replace_durably, write_atomic
-from station.sealing.batch import SAFE_ID
+from exchange.batch import SAFE_ID
+from exchange.durable import copy_atomic, fsync_dir, replace_durably, write_atomic
 
 
 def upload_id_for(station_id: str, batch_id: str) -> str:

@@ -17,9 +17,9 @@ from typing import Any
 
 import pyrage
 
+from exchange.durable import create_exclusive
+from exchange.errors import ErrorKind, SealingError
 from peripherals.device import Text
-from station.durable import create_exclusive
-from station.sealing.errors import SealingError
 
 RECORD_MEMBER = "record.json"
 # Attachment names become file names in the office's per-person folders, so they are
@@ -49,8 +49,7 @@ def parse_recipients(recipients: Sequence[str]) -> list[pyrage.x25519.Recipient]
                 Text(
                     f"Kunci penerima kantor tidak valid: {entry[:16]}…",
                     f"Invalid office recipient key: {entry[:16]}…",
-                ),
-                status=500,
+                ), kind=ErrorKind.FAILED,
             ) from None
     if not parsed:
         raise SealingError(
@@ -58,8 +57,7 @@ def parse_recipients(recipients: Sequence[str]) -> list[pyrage.x25519.Recipient]
             Text(
                 "Kunci penerima kantor pusat belum dipasang; rekaman tidak bisa disegel.",
                 "No central-office recipient key is configured; records cannot be sealed.",
-            ),
-            status=503,
+            ), kind=ErrorKind.DEVICE_FAULT,
         )
     return parsed
 
