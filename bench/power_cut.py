@@ -27,6 +27,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -370,7 +371,22 @@ def _broken(path: Path, stations_path: Path) -> str | None:
     return None
 
 
+def in_private_mount_namespace() -> None:
+    """Run in a mount namespace of our own. A process elsewhere on the machine that
+    creates a namespace (a sandboxed browser, a container) copies every mount it sees;
+    a copy of the shut-down file system would outlive our unmount and come back, still
+    shut down, at the next mount. Mounted inside our own namespace, nobody copies it."""
+    if os.environ.get("POWER_CUT_NAMESPACE") or shutil.which("unshare") is None:
+        return
+    os.environ["POWER_CUT_NAMESPACE"] = "1"
+    os.execvp(
+        "unshare",
+        ["unshare", "--mount", "--propagation", "private", sys.executable, *sys.argv],
+    )
+
+
 def main() -> None:
+    in_private_mount_namespace()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("cuts", nargs="?", type=int, default=100)
     parser.add_argument("--seed", type=int, default=None)
