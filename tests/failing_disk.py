@@ -47,12 +47,18 @@ class FailingDisk:
             handle.truncate(size_mb * 1024 * 1024)
         subprocess.run(["mkfs.ext4", "-q", "-F", str(self.image)], check=True)
         self.mounted = False
+        self.device = ""
         self.mount()
 
     def mount(self) -> None:
+        # A fresh loop device each time: if another process's mount namespace still holds
+        # the old (shut-down) mount, mounting the same device would bring it back as is.
+        self.device = subprocess.run(
+            ["losetup", "--find", "--show", str(self.image)],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()
         subprocess.run(
-            ["mount", "-o", "loop,errors=remount-ro", str(self.image), str(self.mountpoint)],
-            check=True,
+            ["mount", "-o", "errors=remount-ro", self.device, str(self.mountpoint)], check=True
         )
         self.mounted = True
 
@@ -62,6 +68,8 @@ class FailingDisk:
             if done.returncode != 0:
                 raise RuntimeError(f"umount {self.mountpoint}: {done.stderr.strip()}")
             self.mounted = False
+            # Fails harmlessly while another namespace still holds it; freed with it.
+            subprocess.run(["losetup", "-d", self.device], capture_output=True, check=False)
 
     def remount(self) -> None:
         """Unmount (dropping whatever the shut-down file system still held) and mount

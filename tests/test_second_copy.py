@@ -15,8 +15,9 @@ from fastapi.testclient import TestClient
 
 from station.config import StationConfig
 from station.runtime import Station
-from tests.conftest import IDENTITY, enroll_until, login
+from tests.conftest import enroll_until, login
 from tests.failing_disk import FailingDisk
+from tests.support.enrolling import IDENTITY
 from tests.support.waiting import wait_for
 from tests.test_config import run_cli
 from tests.upload_support import STATION_ID, Provisioned, provision
