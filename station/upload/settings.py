@@ -35,10 +35,11 @@ class UploadSettings(Section):
     # Consecutive failures without progress before `station upload` gives up (the
     # batch stays queued; the next run resumes from the server's offset).
     max_consecutive_failures: int = Field(default=12, ge=1)
-    # Where the tablet may export batches (mount points of removable media).
+    # Where the tablet may export batches: a removable filesystem must be mounted below
+    # one of these (see station/upload/media.py).
     export_roots: list[Path] = [Path("/media"), Path("/mnt")]
     # A second copy of every committed record (ciphertext only) on a USB stick mounted
-    # below export_roots, written as each record commits (station/second_copy.py).
+    # below export_roots, written as each record commits (station/upload/second_copy.py).
     second_copy: bool = True
     # Uploading as the day goes (off by default: the day's-end upload is the mission's
     # way): every `during_day_every_min` minutes, when the office answers, committed
@@ -46,5 +47,9 @@ class UploadSettings(Section):
     # in the afternoon has lost nothing from the morning.
     during_day: bool = False
     during_day_every_min: float = Field(default=30.0, gt=0)
+    # The kernel's mount table and sysfs, read to tell a mounted USB stick from a folder
+    # (tests point them at a loop-mounted filesystem and a sysfs tree of their own).
+    media_mountinfo: Path = Path("/proc/self/mountinfo")
+    media_sysfs: Path = Path("/sys")
     # Hours to keep the sealed copy after a verified acknowledgement (0 = delete now).
     retention_after_ack_hours: float = Field(default=0.0, ge=0)
