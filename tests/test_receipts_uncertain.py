@@ -58,7 +58,9 @@ def test_printing_is_marked_after_the_status_queries_just_before_the_first_byte(
     queries_before = [status for kind, status in seen[:first_byte] if status is not None]
     assert queries_before, "the printer was asked for its status with the job queued"
     assert set(queries_before) == {"queued"}, seen[: first_byte + 1]
-    assert seen[first_byte][1] == "printing"
+    # By the time the simulator reads the first byte the job is marked (the pty may hold
+    # the whole receipt before the simulator reads it, so it can already be 'printed').
+    assert seen[first_byte][1] in ("printing", "printed")
 
 
 def _printer(station: Station) -> SimulatedPrinter:
