@@ -94,7 +94,7 @@ class Driver:
 
     @contextlib.contextmanager
     def _client(self, operator: str, pin: str) -> Iterator[httpx.Client]:
-        with httpx.Client(base_url=self.base, timeout=30) as client:
+        with httpx.Client(base_url=self.base, timeout=30, verify=False) as client:
             token = client.post("/api/auth/login", json={"operator": operator, "pin": pin})
             client.headers["Authorization"] = f"Bearer {token.json()['token']}"
             yield client
@@ -186,18 +186,20 @@ class Campaign:
         }
 
     def start_station(self) -> tuple[subprocess.Popen[bytes], str] | None:
-        port = free_port()
+        port, tls_port = free_port(), free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
-             "--port", str(port), "--data", str(self.data)],
+             "--port", str(port), "--tls-port", str(tls_port), "--data", str(self.data)],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self._env(),
             start_new_session=True,  # the power takes every process of the station
         )
-        base = f"http://127.0.0.1:{port}"
+        # The station's own CA signs its loopback certificate; this bench only measures
+        # durability, so it does not check that chain (the TLS tests do).
+        base = f"https://127.0.0.1:{tls_port}"
         deadline = time.monotonic() + READY_WITHIN_S
         while time.monotonic() < deadline and process.poll() is None:
             try:
-                if httpx.get(base + "/api/health", timeout=2).json().get("ready"):
+                if httpx.get(base + "/api/health", timeout=2, verify=False).json().get("ready"):
                     return process, base
             except (httpx.HTTPError, ValueError):
                 pass
