@@ -137,6 +137,9 @@ def create_collector_app(
             code = "station_revoked" if station_id in stations.revoked else "unknown_station"
             return _error(403, code, refusal)
         upload = store.create(station_id, batch_id, length, metadata)
+        if _unverified(upload) and upload.length == length:
+            _complete(upload)
+            upload = store.create(station_id, batch_id, length, metadata)
         if upload.length != length:
             return _error(
                 400,
@@ -170,6 +173,11 @@ def create_collector_app(
     @app.head("/files/{upload_id}")
     def head(upload_id: str) -> Response:
         upload = store.get(upload_id)
+        if upload is not None and _unverified(upload):
+            # Stopped between the last byte and the ack: verify now, so the station's
+            # next HEAD after a lost reply gets its acknowledgement.
+            _complete(upload)
+            upload = store.get(upload_id)
         if upload is None:
             return Response(status_code=404, headers=_TUS)
         return Response(status_code=200, headers=_upload_headers(upload))
@@ -218,6 +226,9 @@ def create_collector_app(
             return _complete(upload)
         return Response(status_code=204, headers=_upload_headers(upload))
 
+    def _unverified(upload: Upload) -> bool:
+        return not upload.received and upload.offset == upload.length
+
     def _complete(upload: Upload) -> Response:
         try:
             verified = verify_batch(store.data_path(upload.upload_id), stations)
@@ -238,12 +249,20 @@ def create_collector_app(
         journal.append({"event": "received", "batch_id": upload.batch_id})
         return Response(status_code=204, headers=_upload_headers(upload))
 
+    # A collector stopped (killed, power cut) after a last byte but before verifying
+    # it: finish that work now rather than leave the batch unacknowledged forever.
+    for upload in store.complete_unverified():
+        _complete(upload)
+
     @app.get("/acks/{station_id}/{batch_id}")
     def acknowledgement(station_id: str, batch_id: str) -> Response:
         """The signed ack for a held batch: for stations behind tus servers that do
         not pass the `Batch-Ack` header through."""
         if SAFE_ID.match(station_id) and SAFE_ID.match(batch_id):
             upload = store.get(upload_id_for(station_id, batch_id))
+            if upload is not None and _unverified(upload):
+                _complete(upload)
+                upload = store.get(upload_id_for(station_id, batch_id))
             if upload is not None and upload.ack:
                 return Response(upload.ack, media_type="text/plain")
         return _error(

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from collector.identity import generate_identity, load_identity, load_stations
+from exchange.durable import write_atomic
 from exchange.errors import SealingError
 
 
@@ -30,7 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     opener.set_defaults(handler=run_open)
 
     intake = actions.add_parser("import", help="take in a batch brought on removable media")
-    intake.add_argument("batch", type=Path, help="the batch file from `station export`")
+    intake.add_argument(
+        "batch",
+        type=Path,
+        help="the batch file from `station export`, or a second-copy USB stick (its folder)",
+    )
     intake.add_argument("--data", type=Path, required=True)
     intake.add_argument("--identity", type=Path, required=True)
     intake.add_argument("--stations", type=Path, required=True)
@@ -80,6 +85,13 @@ def run_open(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch_files(path: Path) -> list[Path]:
+    """One batch file, or every batch on a second-copy stick (`ektp-copy/<station>/`)."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.tar") if p.is_file() and not p.is_symlink())
+    return [path]
+
+
 def run_import(args: argparse.Namespace) -> int:
     from collector.store import CollectorStore
     from exchange.ack import sign_ack
@@ -87,25 +99,37 @@ def run_import(args: argparse.Namespace) -> int:
 
     try:
         identity = load_identity(args.identity)
-        verified = verify_batch(args.batch, load_stations(args.stations))
+        stations = load_stations(args.stations)
     except SealingError as exc:
         return _fail(exc)
-    held, ack, already = CollectorStore(args.data).import_file(
-        args.batch,
-        verified.station_id,
-        verified.batch_id,
-        lambda: sign_ack(identity.ack_key, verified.manifest),
-    )
-    if args.ack_out:
-        args.ack_out.write_text(ack + "\n", encoding="ascii")
-    state = ("sudah ada", "already held") if already else ("diterima", "received")
-    print(f"{verified.batch_id}: {state[0]} ({held})\n{verified.batch_id}: {state[1]}")
-    if args.ack_out:
+    store = CollectorStore(args.data)
+    files = _batch_files(args.batch)
+    acks, failed = [], 0
+    for batch in files:
+        try:
+            verified = verify_batch(batch, stations)
+        except SealingError as exc:
+            failed += 1
+            print(f"{batch.name}: {exc.text.id}\n{batch.name}: {exc.text.en}")
+            continue
+        held, ack, already = store.import_file(
+            batch,
+            verified.station_id,
+            verified.batch_id,
+            lambda verified=verified: sign_ack(identity.ack_key, verified.manifest),  # type: ignore[misc]
+        )
+        acks.append(ack)
+        state = ("sudah ada", "already held") if already else ("diterima", "received")
+        print(f"{verified.batch_id}: {state[0]} ({held})\n{verified.batch_id}: {state[1]}")
+    if not files:
+        print(f"Tidak ada batch di {args.batch}.\nNo batch found in {args.batch}.")
+    if args.ack_out and acks:
+        write_atomic(args.ack_out, ("\n".join(acks) + "\n").encode("ascii"), 0o644)
         print(
             f"Tanda terima: {args.ack_out} (bawa kembali ke stasiun: station ack)\n"
             f"Acknowledgement: {args.ack_out} (take it back to the station: station ack)"
         )
-    return 0
+    return 1 if failed or not files else 0
 
 
 def run_keygen(args: argparse.Namespace) -> int:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import pyrage
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from exchange.durable import create_exclusive
 from exchange.errors import SealingError
 from exchange.keys import load_public_key, public_key_text
 from peripherals.device import Text
@@ -54,11 +54,8 @@ def generate_identity(path: Path) -> CollectorIdentity:
         "age_recipient": identity.recipient,
         "ack_public_key": identity.ack_public_key,
     }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, indent=2)
+    if not create_exclusive(Path(path), json.dumps(document, indent=2).encode(), 0o600):
+        raise FileExistsError(str(path))
     return identity
 
 

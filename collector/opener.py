@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from collector.identity import CollectorIdentity
 from exchange.batch import verify_batch
+from exchange.durable import write_atomic
 from exchange.errors import SealingError
 from exchange.seal import RECORD_MEMBER, open_record
 from peripherals.device import Text
@@ -42,8 +43,9 @@ def open_batch(
     verified = verify_batch(path, station_keys)
     root = out_dir / verified.batch_id
     root.mkdir(parents=True, exist_ok=True)
-    (root / "manifest.json").write_text(
-        json.dumps(verified.manifest, indent=2, ensure_ascii=False), encoding="utf-8"
+    write_atomic(
+        root / "manifest.json",
+        json.dumps(verified.manifest, indent=2, ensure_ascii=False).encode("utf-8"),
     )
     folders = []
     for record_id, ciphertext in verified.records.items():
@@ -52,10 +54,10 @@ def open_batch(
         folder.mkdir(exist_ok=True)
         # Re-indented for people; the content is the sealed record's, unchanged.
         record = json.loads(files.pop(RECORD_MEMBER))
-        (folder / RECORD_MEMBER).write_text(
-            json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
+        write_atomic(
+            folder / RECORD_MEMBER, json.dumps(record, indent=2, ensure_ascii=False).encode()
         )
         for name, data in files.items():
-            (folder / name).write_bytes(data)
+            write_atomic(folder / name, data)
         folders.append(folder)
     return folders

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from exchange.batch import SAFE_ID
+from exchange.durable import copy_atomic, fsync_dir, replace_durably, write_atomic
 
 
 def upload_id_for(station_id: str, batch_id: str) -> str:
@@ -57,6 +57,14 @@ class CollectorStore:
 
     def batch_path(self, station_id: str, batch_id: str) -> Path:
         return self.batches_dir / station_id / f"{batch_id}.tar"
+
+    def _held_path(self, station_id: str, batch_id: str) -> Path:
+        """The held batch's path, its station folder created durably if new."""
+        final = self.batch_path(station_id, batch_id)
+        if not final.parent.is_dir():
+            final.parent.mkdir(parents=True, exist_ok=True)
+            fsync_dir(self.batches_dir)
+        return final
 
     def data_path(self, upload_id: str) -> Path:
         return self.uploads_dir / f"{upload_id}.bin"
@@ -100,6 +108,7 @@ class CollectorStore:
         if existing is not None:
             return existing
         self.data_path(upload_id).touch()
+        fsync_dir(self.uploads_dir)
         self._write_info(upload_id, station_id, batch_id, length, metadata)
         upload = Upload(upload_id, length, station_id, batch_id, metadata)
         self._live[upload_id] = upload
@@ -115,9 +124,7 @@ class CollectorStore:
             "metadata": metadata,
             "created_at": time.time(),
         }
-        partial = self._info_path(upload_id).with_suffix(".tmp")
-        partial.write_text(json.dumps(document), encoding="utf-8")
-        os.replace(partial, self._info_path(upload_id))
+        write_atomic(self._info_path(upload_id), json.dumps(document).encode(), 0o640)
 
     def import_file(
         self, source: Path, station_id: str, batch_id: str, sign: Callable[[], str]
@@ -128,15 +135,11 @@ class CollectorStore:
         final = self.batch_path(station_id, batch_id)
         if final.exists():
             return final, final.with_suffix(".ack").read_text(encoding="ascii"), True
-        final.parent.mkdir(parents=True, exist_ok=True)
-        partial = final.with_name(final.name + ".part")
-        with open(source, "rb") as reader, open(partial, "wb") as writer:
-            shutil.copyfileobj(reader, writer, 1024 * 1024)
-            writer.flush()
-            os.fsync(writer.fileno())
+        self._held_path(station_id, batch_id)
         ack = sign()
-        final.with_suffix(".ack").write_text(ack, encoding="ascii")
-        os.replace(partial, final)
+        # The ack first: a held .tar always has its .ack beside it after a power cut.
+        write_atomic(final.with_suffix(".ack"), ack.encode("ascii"), 0o640)
+        copy_atomic(source, final, 0o640)
         upload_id = upload_id_for(station_id, batch_id)
         self._write_info(upload_id, station_id, batch_id, final.stat().st_size, {"via": "media"})
         self._live.pop(upload_id, None)
@@ -166,12 +169,10 @@ class CollectorStore:
                 os.close(fd)
 
     def accept(self, upload: Upload, ack: str) -> Path:
-        final = self.batch_path(upload.station_id, upload.batch_id)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        final = self._held_path(upload.station_id, upload.batch_id)
         self.sync(upload)
-        ack_path = final.with_suffix(".ack")
-        ack_path.write_text(ack, encoding="ascii")
-        os.replace(self.data_path(upload.upload_id), final)
+        write_atomic(final.with_suffix(".ack"), ack.encode("ascii"), 0o640)
+        replace_durably(self.data_path(upload.upload_id), final)
         upload.received, upload.ack = True, ack
         return final
 
@@ -181,9 +182,9 @@ class CollectorStore:
         stamp = time.strftime("%Y%m%dT%H%M%S")
         target = self.rejected_dir / f"{upload.station_id}-{upload.batch_id}-{stamp}"
         target.mkdir(parents=True, exist_ok=True)
-        os.replace(self.data_path(upload.upload_id), target / "batch.tar")
-        os.replace(self._info_path(upload.upload_id), target / "upload.json")
-        (target / "reason.txt").write_text(reason + "\n", encoding="utf-8")
+        write_atomic(target / "reason.txt", (reason + "\n").encode(), 0o640)
+        replace_durably(self.data_path(upload.upload_id), target / "batch.tar")
+        replace_durably(self._info_path(upload.upload_id), target / "upload.json")
         self._live.pop(upload.upload_id, None)
 
     def terminate(self, upload: Upload) -> None:
@@ -191,6 +192,16 @@ class CollectorStore:
             path.unlink(missing_ok=True)
         upload.generation += 1
         self._live.pop(upload.upload_id, None)
+
+    def complete_unverified(self) -> list[Upload]:
+        """Uploads whose last byte arrived but that were never verified: the collector
+        stopped between the last byte and its acknowledgement."""
+        found = []
+        for info in sorted(self.uploads_dir.glob("*.json")):
+            upload = self.get(info.stem)
+            if upload is not None and not upload.received and upload.offset == upload.length:
+                found.append(upload)
+        return found
 
     def held_batches(self) -> list[Path]:
         return sorted(self.batches_dir.glob("*/*.tar"))

@@ -19,10 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from exchange.durable import fsync_dir
 from exchange.errors import SealingError
 from exchange.keys import verify_signature
 from peripherals.device import Text
@@ -114,6 +115,39 @@ def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
     return json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def _write_tar(
+    handle: BinaryIO,
+    station_id: str,
+    batch_id: str,
+    records: Sequence[SealedRecord],
+    signing_key: Ed25519PrivateKey,
+) -> dict[str, Any]:
+    manifest = build_manifest(station_id, batch_id, records)
+    body = manifest_bytes(manifest)
+    members = [(MANIFEST, body), (SIGNATURE, signing_key.sign(body))]
+    members += [(f"{RECORDS_DIR}{r.record_id}.age", r.ciphertext) for r in records]
+    with tarfile.open(fileobj=handle, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mode = 0o600
+            info.mtime = 0  # same records -> same bytes, whatever the clock says
+            archive.addfile(info, io.BytesIO(data))
+    return manifest
+
+
+def batch_bytes(
+    station_id: str,
+    batch_id: str,
+    records: Sequence[SealedRecord],
+    signing_key: Ed25519PrivateKey,
+) -> tuple[bytes, dict[str, Any]]:
+    """A small signed batch in memory (the second copy's one-record batches)."""
+    buffer = io.BytesIO()
+    manifest = _write_tar(buffer, station_id, batch_id, records, signing_key)
+    return buffer.getvalue(), manifest
+
+
 def write_batch(
     path: Path,
     station_id: str,
@@ -122,33 +156,15 @@ def write_batch(
     signing_key: Ed25519PrivateKey,
 ) -> dict[str, Any]:
     """Write the signed batch to `path` atomically (temp file, fsync, rename)."""
-    manifest = build_manifest(station_id, batch_id, records)
-    body = manifest_bytes(manifest)
-    members = [(MANIFEST, body), (SIGNATURE, signing_key.sign(body))]
-    members += [(f"{RECORDS_DIR}{r.record_id}.age", r.ciphertext) for r in records]
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     with open(partial, "wb") as handle:
-        with tarfile.open(fileobj=handle, mode="w", format=tarfile.USTAR_FORMAT) as archive:
-            for name, data in members:
-                info = tarfile.TarInfo(name)
-                info.size = len(data)
-                info.mode = 0o600
-                info.mtime = 0  # same records -> same bytes, whatever the clock says
-                archive.addfile(info, io.BytesIO(data))
+        manifest = _write_tar(handle, station_id, batch_id, records, signing_key)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return manifest
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _reject(code: str, id_text: str, en_text: str) -> SealingError:

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from exchange.durable import create_exclusive
 from exchange.errors import SealingError
 from peripherals.device import Text
 
@@ -37,14 +38,8 @@ def ensure_signing_key(path: Path) -> Ed25519PrivateKey:
         path.parent.mkdir(parents=True, exist_ok=True)
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(_PEM, _PKCS8, serialization.NoEncryption())
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process provisioned it a moment ago
-            return ensure_signing_key(path)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
+        if not create_exclusive(path, pem, 0o600):
+            return ensure_signing_key(path)  # another process provisioned it a moment ago
         return key
     if stat.S_IMODE(path.stat().st_mode) & 0o077:
         os.chmod(path, 0o600)

@@ -17,6 +17,7 @@ from typing import Any
 
 import pyrage
 
+from exchange.durable import create_exclusive
 from exchange.errors import ErrorKind, SealingError
 from peripherals.device import Text
 
@@ -124,6 +125,6 @@ def demo_office_identity(data_dir: Path) -> pyrage.x25519.Identity:
     if path.exists():
         return pyrage.x25519.Identity.from_str(path.read_text().strip())
     identity = pyrage.x25519.Identity.generate()
-    path.touch(mode=0o600)
-    path.write_text(str(identity) + "\n")
+    if not create_exclusive(path, f"{identity}\n".encode(), 0o600):
+        return demo_office_identity(data_dir)
     return identity

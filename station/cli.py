@@ -89,6 +89,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from station.devices.registry import build_devices
     from station.store.db import open_store
     from station.store.migrations import schema_version
+    from station.system.storage import storage
 
     config = _config(args)
     failures = 0
@@ -101,7 +102,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     try:
         store = open_store(config.data_dir)
         check("store", True, f"{config.data_dir}, schema {schema_version(store.db)}")
+        room = storage(config.data_dir, config.devices.indicator.low_storage_mb, store)
         store.close()
+        if room is not None:
+            basis = "measured on this station" if room.measured else "typical, no record yet"
+            check(
+                "storage",
+                room.records_left >= 1,
+                f"{room.free_mb:.0f} MB free of {room.total_mb:.0f} MB: room for about"
+                f" {room.records_left} more students ({room.per_record_bytes / 1000:.0f} kB"
+                f" each, {basis})",
+            )
     except BilingualError as error:
         check("store", False, error.text.en)
     devices = build_devices(

@@ -26,9 +26,10 @@ from station.receipts.queue import ReceiptQueue
 from station.store.db import Store, open_store
 from station.system import logbook
 from station.system.clock_sync import clock_status
-from station.system.storage import storage
+from station.system.storage import storage_rechecked
 from station.system.systemd_notify import SystemdNotifier, keep_watchdog_fed
-from station.upload.service import UploadRunner
+from station.upload.second_copy import SecondCopy
+from station.upload.service import UploadRunner, signing_key_path
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,15 @@ class Station:
             store=self.store, printer=self.devices.printer, bus=self.bus,
         )
         self.controller.commit_hooks.append(self.receipts.queue_original)
+        self.second_copy = SecondCopy(
+            enabled=config.upload.second_copy,
+            roots=config.upload.export_roots,
+            data_dir=config.data_dir,
+            station_id=config.station.id,
+            store=self.store,
+            key_file=signing_key_path(config),
+        )
+        self.controller.commit_hooks.append(self.second_copy.committed)
         self.lights = StatusLights(
             self.devices.indicator, self.bus, self.controller, config.data_dir,
             provisioned=self._provisioned,
@@ -95,6 +105,7 @@ class Station:
         self.notifier = SystemdNotifier()
         self._watchdog: asyncio.Task[None] | None = None
         self._health_watch: asyncio.Task[None] | None = None
+        self._during_day: asyncio.Task[None] | None = None
         self.lifecycle = Lifecycle(self._parts())
 
     @property
@@ -104,13 +115,20 @@ class Station:
             [] if provisioning is None or provisioning.provisioned else [provisioning.text]
         )
         if self.simulation:
-            return unprovisioned + self.lifecycle.notes() + [
+            return unprovisioned + self._storage_notes() + self.lifecycle.notes() + [
                 Text(
                     "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
                     "SIMULATION MODE: every device is simulated; data are not official records.",
                 )
             ]
-        return unprovisioned + list(self.devices.notes) + self.lifecycle.notes()
+        return (
+            unprovisioned + self._storage_notes() + list(self.devices.notes)
+            + self.lifecycle.notes()
+        )
+
+    def _storage_notes(self) -> list[Text]:
+        fault = self.store.guard.fault
+        return [] if fault is None else [fault.text]
 
     def _parts(self) -> list[Part]:
         """The running station's parts in start order (they stop in reverse)."""
@@ -122,8 +140,9 @@ class Station:
             Part("demo", start=self._seed_demo_async),
             Part("photo", start=self.photo.start, stop=self.photo.stop),
             Part("receipts", start=self.receipts.start, stop=self.receipts.stop),
+            Part("second_copy", start=self.second_copy.start, stop=self.second_copy.stop),
             Part("lights", start=self.lights.start, stop=self.lights.stop),
-            Part("uploads", stop=self.uploads.stop),
+            Part("uploads", start=self._start_during_day, stop=self._stop_uploads),
             Part("health", start=self._start_health_watch, stop=self._stop_health_watch),
             Part("systemd", start=self._announce, stop=self._withdraw, essential=True),
         ]
@@ -154,6 +173,15 @@ class Station:
     async def _seed_demo_async(self) -> None:
         if self.simulation:
             await asyncio.to_thread(self._seed_demo)
+
+    async def _start_during_day(self) -> None:
+        if self.config.upload.during_day:
+            self._during_day = asyncio.create_task(self.uploads.during_day(), name="during-day")
+
+    async def _stop_uploads(self) -> None:
+        if self._during_day is not None:
+            self._during_day.cancel()
+        await self.uploads.stop()
 
     async def _start_health_watch(self) -> None:
         self._health_watch = asyncio.create_task(self._watch_health())
@@ -187,7 +215,8 @@ class Station:
         shown: object = None
         while True:
             health = await asyncio.to_thread(self.health)
-            now = {k: health[k] for k in ("status", "devices", "notes", "provisioned", "storage")}
+            keys = ("status", "devices", "notes", "provisioned", "storage", "second_copy")
+            now = {k: health[k] for k in keys}
             if now != shown:
                 if shown is not None:
                     self.bus.publish(EventType.HEALTH, health)
@@ -214,10 +243,16 @@ class Station:
         devices = self.devices.health()
         provisioning = managed_status(self.config.provisioning.data_root)
         provisioned = provisioning is None or provisioning.provisioned
-        room = storage(self.config.data_dir, self.config.devices.indicator.low_storage_mb)
+        room = storage_rechecked(
+            self.config.data_dir, self.config.devices.indicator.low_storage_mb, self.store
+        )
+        fault = self.store.guard.fault
         return {
             "status": "ok"
-            if provisioned and all(h.ok for h in devices.values()) and not self.lifecycle.failed()
+            if provisioned
+            and fault is None
+            and all(h.ok for h in devices.values())
+            and not self.lifecycle.failed()
             else "degraded",
             "provisioned": provisioned,
             "provisioning": provisioning.as_json() if provisioning is not None else None,
@@ -229,6 +264,8 @@ class Station:
             "state": self.controller.step,
             "devices": {kind: health.as_json() for kind, health in devices.items()},
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],
-            "storage": room.as_json() if room else None,
+            "storage": {**(room.as_json() if room else {}),
+                        "fault": fault.as_json() if fault else None},
+            "second_copy": self.second_copy.status.as_json(),
             "parts": self.lifecycle.as_json(),
         }

@@ -27,17 +27,23 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 
+def serial_printer_station(config: StationConfig, simulator: PtyPrinterSimulator) -> Station:
+    """A station printing through the real serial adapter to the pty simulator."""
+    config.devices.printer.adapter = "serial"
+    config.devices.printer.serial_port = simulator.path
+    config.receipts.retry_s = 0.05
+    config.data_dir.mkdir(parents=True)
+    config.sealing.recipients = [str(demo_office_identity(config.data_dir).to_public())]
+    station = Station(config)
+    assert isinstance(station.devices.printer, EscposPrinter)
+    station.access.add_operator("operator1", "operator", "123456")
+    station.visits.today_visit(DEMO_SCHOOL)
+    return station
+
+
 def test_station_prints_through_the_serial_adapter_to_the_pty(config: StationConfig, tmp_path):
     with PtyPrinterSimulator(tmp_path / "paper") as simulator:
-        config.devices.printer.adapter = "serial"
-        config.devices.printer.serial_port = simulator.path
-        config.receipts.retry_s = 0.05
-        config.data_dir.mkdir(parents=True)
-        config.sealing.recipients = [str(demo_office_identity(config.data_dir).to_public())]
-        station = Station(config)
-        assert isinstance(station.devices.printer, EscposPrinter)
-        station.access.add_operator("operator1", "operator", "123456")
-        station.visits.today_visit(DEMO_SCHOOL)
+        station = serial_printer_station(config, simulator)
         with TestClient(create_app(station)) as client:
             auth = login(client)
             first = enroll_until(client, auth, "committed")["last_committed"]

@@ -229,11 +229,12 @@ def test_a_print_broken_off_part_way_is_uncertain_and_printing_goes_on(
     real_write = printer.write
     calls = {"n": 0}
 
-    def flaky_write(data: bytes) -> None:
+    def flaky_write(data: bytes, on_start=None) -> None:  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 1:
+            on_start()  # the first bytes went out, then the link broke
             raise failure
-        real_write(data)
+        real_write(data, on_start)
 
     printer.write = flaky_write  # type: ignore[method-assign]
     first = enroll_until(client, auth, "committed")["last_committed"]

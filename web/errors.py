@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exchange.errors import BilingualError, ErrorKind
 from peripherals.device import Text
+from station.store.fault import classify
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,20 @@ def install(app: FastAPI) -> None:
             # served by several routes (GET and POST /api/visits) takes all of theirs.
             headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
         return error_response(f"http_{error.status_code}", text, error.status_code, headers)
+
+    async def _storage(request: Request, error: Exception) -> JSONResponse:
+        kind = classify(error)
+        station = getattr(request.app.state, "station", None)
+        if kind is None or station is None:
+            return await _unexpected(request, error)
+        # A read outside any transaction met the failing card: the same fault, the
+        # same message as a failed write, not an "internal error".
+        log.error("storage error on %s %s: %s", request.method, request.url.path, error)
+        fault_error = station.store.guard.trip(kind).error()
+        return error_response(fault_error.code, fault_error.text, status_of(fault_error))
+
+    app.add_exception_handler(sqlite3.Error, _storage)
+    app.add_exception_handler(OSError, _storage)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

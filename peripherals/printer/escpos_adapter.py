@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,12 +190,14 @@ class EscposPrinter:
                 data = b""
         return data[0] if data else None
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes, on_start: Callable[[], None] | None = None) -> None:
         with self._lock:
             state = self._remember(self._state_locked())
             if state in _NOT_READY:
                 raise DeviceError(state.value, status.STATE_TEXT[state],
                                   unplugged=state is PrinterState.OFFLINE)
+            if on_start is not None:
+                on_start()
             try:
                 self._printer._raw(data)
                 if isinstance(self.link, SerialLink):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Protocol
 
@@ -19,6 +20,10 @@ class ReceiptPrinter(Device, Protocol):
 
     def state(self) -> PrinterState: ...
 
-    def write(self, data: bytes) -> None:
-        """Send one whole receipt of ESC/POS bytes; raise DeviceError if it cannot print."""
+    def write(self, data: bytes, on_start: Callable[[], None] | None = None) -> None:
+        """Send one whole receipt of ESC/POS bytes; raise DeviceError if it cannot print.
+
+        `on_start` runs after the printer said it is ready and just before the first
+        byte goes out: a caller that must know whether paper may have moved (the receipt
+        queue, across a power cut) records it there, not before the status queries."""
         ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
 from peripherals.printer.port import PrinterState
@@ -40,10 +41,12 @@ class SimulatedPrinter:
     def state(self) -> PrinterState:
         return self.current_state
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes, on_start: Callable[[], None] | None = None) -> None:
         state = self.current_state
         if state is not PrinterState.READY:
             raise DeviceError(state.value, _STATE_TEXT[state])
+        if on_start is not None:
+            on_start()
         if self.bytes_per_s:
             time.sleep(len(data) / self.bytes_per_s)
         self.printed.append(data)

@@ -23,7 +23,7 @@ from station.access.operators import Operator
 from station.enrollment.controller import EnrollmentController
 from station.errors import StationError
 from station.events import Event, EventBus, EventType
-from station.system.storage import storage
+from station.system.storage import storage_rechecked
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class StatusLights:
 
     def choose(self) -> Pattern:
         step = self.controller.step
-        if step == "fault":
+        if step == "fault" or self.controller.store.guard.fault is not None:
             return Pattern.FAULT
         if step == "committed":
             return Pattern.SUCCESS
@@ -110,7 +110,7 @@ class StatusLights:
             self.uploading = not data.get("finished")
 
     def _check_storage(self) -> None:
-        room = storage(self.data_dir, self.low_storage_mb)
+        room = storage_rechecked(self.data_dir, self.low_storage_mb, self.controller.store)
         if room is not None:
             self.low_storage = room.low
 

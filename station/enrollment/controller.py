@@ -43,7 +43,9 @@ from station.sealing.draftkey import DraftCipher
 from station.sealing.volatile_keys import volatile_key
 from station.store import audit
 from station.store.db import Store
+from station.store.fault import DISK_FULL
 from station.system.clock_sync import clock_synchronised
+from station.system.storage import Storage, storage_rechecked
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -179,9 +181,24 @@ class EnrollmentController:
 
     # -- steps -----------------------------------------------------------------------
 
+    def _room(self) -> Storage | None:
+        return storage_rechecked(
+            self.config.data_dir, self.config.devices.indicator.low_storage_mb, self.store
+        )
+
+    def _refuse_without_room(self) -> None:
+        """New enrollments only on a card that writes and has room for one more record:
+        better refused at the start than lost to a full card at the commit."""
+        guard = self.store.guard
+        room = self._room()
+        guard.refuse_new_work()
+        if room is not None and room.records_left < 1:
+            raise guard.trip(DISK_FULL).error()
+
     async def start(self, operator: Operator, visit_id: int) -> dict[str, Any]:
         async with self._lock:
             self._require_step("idle", "start")
+            self._refuse_without_room()
             with self.store.lock:
                 visit = self.store.db.execute(
                     "SELECT id FROM visits WHERE id = ?", [visit_id]
@@ -191,7 +208,8 @@ class EnrollmentController:
                     "visit_unknown",
                     VISIT_UNKNOWN,
                 )
-            self.draft = self.drafts.create(visit_id, operator.id, operator.name)
+            with self.store.guard.watch():  # the draft key is a file on the same card
+                self.draft = self.drafts.create(visit_id, operator.id, operator.name)
             self.last_committed = None
             self.machine.send("start")
             return self._changed("start")
@@ -437,6 +455,7 @@ class EnrollmentController:
                 self._store_commit, draft, operator, sealed, receipt, summary, synced
             )
             self.machine.send("commit")
+            self._room()  # a commit that went through after a full disk lifts that fault
             self.draft = None
             self.last_committed = {"enrollment_id": draft.id, **summary}
             self.fingerprints.committed(draft)

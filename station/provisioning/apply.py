@@ -21,6 +21,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
+from exchange.durable import fsync_dir, write_atomic
 from exchange.keys import ensure_signing_key
 from station.config import StationConfig
 from station.provisioning import network_keyfiles
@@ -54,31 +55,6 @@ class AppliedProvisioning:
     public_key: str  # base64 of the raw Ed25519 public key: what the office registers
     applied_at: str
     written: tuple[Path, ...]
-
-
-def write_atomic(path: Path, data: bytes, mode: int, owner: Owner | None = None) -> None:
-    """Replace `path` so that a power cut leaves either the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        os.fchmod(fd, mode)  # O_CREAT's mode is filtered by the umask; this is not
-        if owner is not None:
-            os.fchown(fd, owner.uid, owner.gid)
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------- the station's config
@@ -276,7 +252,7 @@ def scrub_boot_file(path: Path) -> None:
     except OSError:
         pass
     path.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def write_boot_summary(boot_dir: Path, applied: AppliedProvisioning, p: Provisioning) -> Path:

@@ -49,6 +49,9 @@ class ReceiptData:
     finger_exceptions: tuple[FingerException, ...] = ()
     signature: bool = True
     reprinted_at: datetime | None = None  # set on an explicit reprint: "CETAK ULANG"
+    # A reprint of a receipt that may or may not have come out (cut mid-print): "SALINAN",
+    # so two papers for one recording are told apart as original and copy.
+    copy: bool = False
     next_steps: tuple[str, ...] = field(default=())
     card_from: date | None = None  # the applicant's own card date (17th birthday or today)
 

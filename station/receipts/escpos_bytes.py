@@ -17,6 +17,7 @@ NOT_SUKET = ("BUKAN SURAT KETERANGAN (SUKET)",
              "Tanda bukti ini hanya menyatakan bahwa data Anda sudah direkam. "
              "Tanda bukti ini bukan Surat Keterangan (Suket) dan bukan pengganti KTP-el.")
 REPRINT = "CETAK ULANG"
+COPY = "SALINAN"
 FONT_A_DOTS = 12
 FONT_B_DOTS = 9
 
@@ -74,9 +75,10 @@ def compose(data: ReceiptData, paper_width_mm: int = 58, *, native_qr: bool = Fa
         p.textln(line)
     p.set(align="center", normal_textsize=True, bold=False)
     para(data.issuer)
+    marker = COPY if data.copy else REPRINT
     if data.reprinted_at is not None:
         p.set(align="center", bold=True, invert=True, double_height=True)
-        p.textln(f" {REPRINT} ")
+        p.textln(f" {marker} ")
         p.set(align="center", bold=False, invert=False, normal_textsize=True)
         p.textln(f"{indonesian_date(data.reprinted_at)} {indonesian_time(data.reprinted_at)}")
     p.set(align="left", normal_textsize=True)
@@ -127,7 +129,7 @@ def compose(data: ReceiptData, paper_width_mm: int = 58, *, native_qr: bool = Fa
     p.set(font="a")
     if data.reprinted_at is not None:
         p.set(bold=True)
-        p.textln(REPRINT)
+        p.textln(marker)
     p.set(align="left", bold=False)
     p.cut()
     return bytes(p.output)

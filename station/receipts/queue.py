@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 import secrets
+import threading
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -22,13 +23,14 @@ from typing import Any
 
 import sqlite_utils
 
+from exchange.durable import create_exclusive
 from peripherals.device import DeviceError, Text
 from peripherals.printer.escpos_adapter import PRINT_INTERRUPTED
 from peripherals.printer.port import PrinterState, ReceiptPrinter
 from peripherals.printer.render import render
 from peripherals.printer.status import STATE_TEXT
 from station.enrollment.draft import Draft
-from station.errors import NotFound
+from station.errors import Conflict, NotFound
 from station.events import EventBus, EventType
 from station.messages import NO_RECEIPT
 from station.receipts.content import (
@@ -57,11 +59,7 @@ def station_key(settings: ReceiptSettings, data_dir: Path) -> bytes:
         return configured.encode()
     path = data_dir / KEY_FILE
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(secrets.token_bytes(32))
-        tmp.chmod(0o600)
-        tmp.replace(path)
+        create_exclusive(path, secrets.token_bytes(32), 0o600)
     return path.read_bytes()
 
 
@@ -117,8 +115,10 @@ class ReceiptQueue:
         self._insert(db, draft.id, data, "original", draft.operator_id)
         self._poke()
 
-    def queue_reprint(self, enrollment_id: int, operator_id: int) -> dict[str, Any]:
-        """An explicit reprint from the enrollment list: the same content, marked CETAK ULANG."""
+    def queue_reprint(self, enrollment_id: int, operator_id: int,
+                      *, copy: bool = False) -> dict[str, Any]:
+        """An explicit reprint from the enrollment list: the same content, marked CETAK ULANG;
+        or, for a receipt that may not have printed, marked SALINAN (`copy`)."""
         with self.store.transaction() as db:
             row = db.execute(
                 "SELECT content FROM receipt_jobs WHERE enrollment_id = ? AND kind = 'original'",
@@ -127,10 +127,10 @@ class ReceiptQueue:
             if row is None:
                 raise NotFound("receipt_unknown", NO_RECEIPT)
             original = from_json(json.loads(row[0]))
-            data = replace(original, reprinted_at=self._now())
+            data = replace(original, reprinted_at=self._now(), copy=copy)
             job_id = self._insert(db, enrollment_id, data, "reprint", operator_id)
-            audit.record(db, "receipt_reprint", operator_id=operator_id,
-                         enrollment_id=enrollment_id,
+            audit.record(db, "receipt_copy" if copy else "receipt_reprint",
+                         operator_id=operator_id, enrollment_id=enrollment_id,
                          detail={"receipt_number": data.receipt_no, "job_id": job_id})
         self._wake.set()
         return self.job(job_id)
@@ -174,6 +174,46 @@ class ReceiptQueue:
         with self.store.lock:
             return list(self.store.db.query(
                 f"SELECT {self._COLUMNS} FROM receipt_jobs {where} ORDER BY id", params))
+
+    def uncertain(self) -> list[dict[str, Any]]:
+        """Receipts that may not have come out (a cut or a power failure mid-print) and
+        that nobody has dealt with yet: no later job for the same enrollment. The
+        tablet offers each for a copy (SALINAN) or a 'did print' confirmation."""
+        with self.store.lock:
+            rows = self.store.db.execute(
+                "SELECT j.id, j.enrollment_id, j.receipt_number, j.content, j.last_error"
+                " FROM receipt_jobs j WHERE j.status = 'uncertain' AND NOT EXISTS"
+                " (SELECT 1 FROM receipt_jobs later WHERE later.enrollment_id = j.enrollment_id"
+                " AND later.id > j.id) ORDER BY j.id").fetchall()
+        offered = []
+        for job_id, enrollment_id, number, content, reason in rows:
+            data = from_json(json.loads(content))
+            offered.append({"job_id": job_id, "enrollment_id": enrollment_id,
+                            "receipt_number": number, "name": data.name,
+                            "nik_masked": data.nik_masked, "reason": reason})
+        return offered
+
+    def resolve_uncertain(self, job_id: int, operator_id: int, *, printed: bool
+                          ) -> dict[str, Any]:
+        """The operator looked: it did print (the job is marked printed), or it did not
+        (a copy marked SALINAN is queued)."""
+        job = self.job(job_id)
+        if job_id not in {offer["job_id"] for offer in self.uncertain()}:
+            raise Conflict("receipt_not_uncertain", Text(
+                "Tanda bukti ini sudah ditangani atau tidak dalam status 'mungkin belum"
+                " tercetak'.",
+                "This receipt was already dealt with or is not marked 'may not have"
+                " printed'."))
+        if not printed:
+            return self.queue_reprint(int(job["enrollment_id"]), operator_id, copy=True)
+        with self.store.transaction() as db:
+            db.execute("UPDATE receipt_jobs SET status = 'printed', printed_at = ?,"
+                       " last_error = 'confirmed_by_operator' WHERE id = ?",
+                       [audit.now_iso(), job_id])
+            audit.record(db, "receipt_confirmed_printed", operator_id=operator_id,
+                         enrollment_id=job["enrollment_id"], detail={"job_id": job_id})
+        self.bus.publish(EventType.RECEIPT, {**self.job(job_id), "status": "printed"})
+        return self.job(job_id)
 
     def preview_png(self, enrollment_id: int) -> bytes:
         """The enrollment's latest receipt as the printer would print it."""
@@ -271,21 +311,30 @@ class ReceiptQueue:
 
     async def _print(self, job: tuple[int, bytes, str]) -> None:
         job_id, escpos, number = job
-        with self.store.transaction() as db:
-            db.execute("UPDATE receipt_jobs SET status = 'printing', attempts = attempts + 1"
-                       " WHERE id = ?", [job_id])
+        started = threading.Event()
+
+        def mark_printing() -> None:
+            # Committed after the printer's status answers and just before the first
+            # byte: a power cut during the status queries leaves the job 'queued' (it
+            # prints after the restart), only one after this point leaves it uncertain.
+            with self.store.transaction() as db:
+                db.execute("UPDATE receipt_jobs SET status = 'printing',"
+                           " attempts = attempts + 1 WHERE id = ?", [job_id])
+            started.set()
+
         try:
-            await asyncio.to_thread(self.printer.write, escpos)
+            await asyncio.to_thread(self.printer.write, escpos, mark_printing)
         except DeviceError as error:
-            if error.code == PRINT_INTERRUPTED:
+            if error.code == PRINT_INTERRUPTED or started.is_set():
                 self._mark_uncertain(job_id, error.code)
                 return
             await self._refused(job_id, number, error)
             return
         except Exception:
-            # Unknown whether any of it reached the paper: the operator decides, as after
-            # a power cut mid-print.
-            self._mark_uncertain(job_id, "write_failed")
+            if started.is_set():
+                # Unknown whether any of it reached the paper: the operator decides, as
+                # after a power cut mid-print.
+                self._mark_uncertain(job_id, "write_failed")
             raise
         with self.store.transaction() as db:
             db.execute("UPDATE receipt_jobs SET status = 'printed', printed_at = ?,"

@@ -16,6 +16,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from exchange.durable import write_atomic
+
 PREFIX = "enc1:"
 NONCE_BYTES = 12
 
@@ -35,15 +37,7 @@ class LocalCipher:
 
     def rotate(self) -> None:
         """A fresh key, written 0600 from the first byte, replacing the old file."""
-        self.key_file.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.key_file.with_name(self.key_file.name + ".new")
-        partial.unlink(missing_ok=True)
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(AESGCM.generate_key(bit_length=256))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, self.key_file)
+        write_atomic(self.key_file, AESGCM.generate_key(bit_length=256), 0o600)
 
     def encrypt(self, plaintext: bytes, bound: bytes) -> str:
         nonce = os.urandom(NONCE_BYTES)

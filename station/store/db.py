@@ -17,6 +17,7 @@ import sqlite_utils
 
 from peripherals.device import Text
 from station.errors import Failure
+from station.store.fault import StorageGuard
 from station.store.migrations import migrate
 
 DATABASE_NAME = "station.db"
@@ -25,14 +26,18 @@ DATABASE_NAME = "station.db"
 class Store:
     """The database plus a lock: the event loop and device threads share one connection."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, data_dir: Path | None = None) -> None:
         self.db = db
         self.lock = threading.RLock()
+        # Every write goes through transaction(): the one place that sees a failing card.
+        self.guard = StorageGuard(data_dir)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """All or nothing; nested calls join the outer transaction (savepoints)."""
-        with self.lock, self.db.atomic():
+        """All or nothing; nested calls join the outer transaction (savepoints). An I/O
+        error, a full disk or a read-only card rolls it back and trips the storage guard
+        (a StationError with what to do reaches the caller)."""
+        with self.guard.watch(), self.lock, self.db.atomic():
             yield self.db
 
     def close(self) -> None:
@@ -79,4 +84,4 @@ def open_store(data_dir: Path) -> Store:
                 f"The database in {data_dir} cannot be opened: {error}",
             ),
         ) from None
-    return Store(db)
+    return Store(db, data_dir)

@@ -83,6 +83,13 @@ def _plain(p: UploadProgress) -> None:
     )
 
 
+# Exit codes of `station upload`, for scripts (documented in the README):
+EXIT_DELIVERED = 0  # every batch acknowledged by the office, or nothing to send
+EXIT_FAILED = 1  # refused or misconfigured: a person must act before trying again
+EXIT_NOT_ACKNOWLEDGED = 3  # every byte sent, but no valid acknowledgement: data kept
+EXIT_TEMPFAIL = 75  # link trouble (EX_TEMPFAIL): run again later, it resumes
+
+
 def run_upload(args: argparse.Namespace) -> int:
     console = Console()
 
@@ -106,9 +113,10 @@ def run_upload(args: argparse.Namespace) -> int:
                     results = day.upload(_Bar(progress))
         except BilingualError as error:
             console.print(f"{error.text.id}\n{error.text.en}", markup=False)
-            return 75 if getattr(error, "resumable", False) else 1  # 75 = EX_TEMPFAIL
+            return EXIT_TEMPFAIL if getattr(error, "resumable", False) else EXIT_FAILED
         if not results:
             console.print("Tidak ada batch untuk diunggah.\nNothing to upload.")
+        code = EXIT_DELIVERED
         for result in results:
             if result.ack is not None:
                 console.print(
@@ -117,13 +125,11 @@ def run_upload(args: argparse.Namespace) -> int:
                     " released per retention.",
                     markup=False,
                 )
-            else:
-                console.print(
-                    f"{result.batch_id}: terkirim tanpa tanda terima sah; data tetap disimpan."
-                    f"\n{result.batch_id}: sent but no valid acknowledgement; sealed data kept.",
-                    markup=False,
-                )
-        return 0
+            elif result.no_ack is not None:
+                code = EXIT_NOT_ACKNOWLEDGED
+                text = result.no_ack.text
+                console.print(f"{text.id}\n{text.en}", markup=False, soft_wrap=True)
+        return code
 
     return _run(args, work)
 

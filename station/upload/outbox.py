@@ -71,12 +71,21 @@ class Outbox:
         with self.store.lock:
             return list(self.store.db.execute(sql, params or []).fetchall())
 
+    def unbatched_count(self) -> int:
+        return int(
+            self._rows(
+                "SELECT count(*) FROM sealed_records"
+                " WHERE batch_id IS NULL AND ciphertext IS NOT NULL AND delivered_at IS NULL"
+            )[0][0]
+        )
+
     def close_batch(self, station_id: str, signing_key: Ed25519PrivateKey) -> Batch | None:
         """Close every sealed, not yet batched record into a new signed batch file."""
         rows = self._rows(
             "SELECT s.enrollment_id, e.receipt_number, e.visit_id, s.ciphertext"
             " FROM sealed_records s JOIN enrollments e ON e.id = s.enrollment_id"
-            " WHERE s.batch_id IS NULL AND s.ciphertext IS NOT NULL ORDER BY s.enrollment_id"
+            " WHERE s.batch_id IS NULL AND s.ciphertext IS NOT NULL AND s.delivered_at IS NULL"
+            " ORDER BY s.enrollment_id"
         )
         if not rows:
             return None
@@ -182,7 +191,38 @@ class Outbox:
         ]
         for batch_id in due:
             self.purge(batch_id)
+        with self.store.transaction() as db:  # records released one by one (second copy)
+            db.execute(
+                "UPDATE sealed_records SET ciphertext = NULL WHERE batch_id IS NULL"
+                " AND delivered_at IS NOT NULL AND delivered_at <= ?",
+                [limit.isoformat(timespec="milliseconds")],
+            )
         return due
+
+    def undelivered_ciphertext(self, receipt_number: str) -> tuple[int, bytes] | None:
+        rows = self._rows(
+            "SELECT s.enrollment_id, s.ciphertext FROM sealed_records s"
+            " JOIN enrollments e ON e.id = s.enrollment_id"
+            " WHERE e.receipt_number = ? AND s.delivered_at IS NULL AND s.ciphertext IS NOT NULL",
+            [receipt_number],
+        )
+        return (int(rows[0][0]), bytes(rows[0][1])) if rows else None
+
+    def release_record(self, enrollment_id: int, retention_hours: float) -> None:
+        """One record acknowledged on its own (the second copy brought to the office):
+        delivered; its ciphertext deleted now unless retention keeps it or a pending
+        batch still carries it (that batch's own ack or purge deletes it then)."""
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE sealed_records SET delivered_at = ? WHERE enrollment_id = ?",
+                [now_iso(), enrollment_id],
+            )
+            if retention_hours <= 0:
+                db.execute(
+                    "UPDATE sealed_records SET ciphertext = NULL"
+                    " WHERE enrollment_id = ? AND batch_id IS NULL",
+                    [enrollment_id],
+                )
 
     def record_states(self) -> dict[str, str]:
         """receipt number -> sealed | batched | delivered, for the day's list."""

@@ -4,10 +4,13 @@ close new sealed records into a batch, check the link, send every pending batch.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -27,11 +30,17 @@ from station.upload.link import ModemStatus, check_collector, modem_status
 from station.upload.media import MediaFinder, Medium
 from station.upload.outbox import Batch, Outbox
 from station.upload.progress import UploadProgress
+from station.upload.second_copy import receipt_of
 from station.upload.settings import UploadSettings
 from station.upload.tus import TusClient
 from station.upload.uploader import Uploader, UploadResult
 
 log = logging.getLogger(__name__)
+
+
+def signing_key_path(config: StationConfig) -> Path:
+    key_file = config.upload.signing_key_file
+    return key_file if key_file.is_absolute() else config.data_dir / key_file
 
 
 @dataclass
@@ -43,14 +52,11 @@ class DayEnd:
 
     @classmethod
     def from_config(cls, config: StationConfig, store: Store) -> DayEnd:
-        key_file = config.upload.signing_key_file
-        if not key_file.is_absolute():
-            key_file = config.data_dir / key_file
         return cls(
             Outbox(store, config.data_dir / "outbox"),
             config.upload,
             config.station.id,
-            ensure_signing_key(key_file),
+            ensure_signing_key(signing_key_path(config)),
         )
 
     def media(self) -> MediaFinder:
@@ -126,7 +132,14 @@ class DayEnd:
         accepted = []
         pending = {b.batch_id: b for b in self.outbox.pending()}
         for token in tokens:
-            batch = pending.get(claimed_batch_id(token) or "")
+            claimed = claimed_batch_id(token) or ""
+            receipt = receipt_of(claimed)
+            if receipt is not None:
+                copy_ack = self._accept_copy_ack(token, key, claimed, receipt)
+                if copy_ack is not None:
+                    accepted.append(copy_ack)
+                continue
+            batch = pending.get(claimed)
             if batch is None:
                 continue  # not ours, or already acknowledged
             ack = verify_ack(token, key, batch.batch_id, batch.ciphertext_sha256)
@@ -135,6 +148,19 @@ class DayEnd:
             )
             accepted.append(ack)
         return accepted
+
+    def _accept_copy_ack(
+        self, token: str, key: Ed25519PublicKey, batch_id: str, receipt: str
+    ) -> Acknowledgement | None:
+        """The office holds this record from the second-copy stick: verified against our
+        own ciphertext, it is released as an exported batch's record would be."""
+        held = self.outbox.undelivered_ciphertext(receipt)
+        if held is None:
+            return None  # already released, or not ours
+        enrollment_id, ciphertext = held
+        ack = verify_ack(token, key, batch_id, hashlib.sha256(ciphertext).hexdigest())
+        self.outbox.release_record(enrollment_id, self.settings.retention_after_ack_hours)
+        return ack
 
     def status(self) -> dict[str, Any]:
         states = self.outbox.record_states()
@@ -199,6 +225,21 @@ class UploadRunner:
         self.progress = progress
         self.bus.publish(EventType.UPLOAD, {"progress": progress.as_event()})
 
+    async def during_day(self) -> None:
+        """Upload as the day goes (upload.during_day): every few minutes, the same
+        upload as the tablet's day's-end button, skipped while one runs; a link that is
+        down leaves everything queued for the next round."""
+        every = self.config.upload.during_day_every_min * 60
+        while not self._stop.is_set():
+            await asyncio.sleep(every)
+            if self._stop.is_set() or self.running or not self.day_end().outbox.unbatched_count():
+                continue
+            with contextlib.suppress(Conflict):  # an upload started meanwhile
+                self.start()
+                # Shielded: stopping this loop must not cancel an upload mid-request;
+                # the station's stop() ends that between two requests.
+                await asyncio.shield(self.wait())
+
     def start(self) -> None:
         if not self._running.acquire(blocking=False):
             raise Conflict(
@@ -215,7 +256,17 @@ class UploadRunner:
                 {
                     "finished": True,
                     "batches": [
-                        {"batch_id": r.batch_id, "acknowledged": r.ack is not None} for r in results
+                        {
+                            "batch_id": r.batch_id,
+                            "acknowledged": r.ack is not None,
+                            "no_ack": None
+                            if r.no_ack is None
+                            else {
+                                "code": r.no_ack.code,
+                                "message": {"id": r.no_ack.text.id, "en": r.no_ack.text.en},
+                            },
+                        }
+                        for r in results
                     ],
                 },
             )

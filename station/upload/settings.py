@@ -38,6 +38,15 @@ class UploadSettings(Section):
     # Where the tablet may export batches: a removable filesystem must be mounted below
     # one of these (see station/upload/media.py).
     export_roots: list[Path] = [Path("/media"), Path("/mnt")]
+    # A second copy of every committed record (ciphertext only) on a USB stick mounted
+    # below export_roots, written as each record commits (station/upload/second_copy.py).
+    second_copy: bool = True
+    # Uploading as the day goes (off by default: the day's-end upload is the mission's
+    # way): every `during_day_every_min` minutes, when the office answers, committed
+    # records are closed into a batch and sent the same resumable way, so a station lost
+    # in the afternoon has lost nothing from the morning.
+    during_day: bool = False
+    during_day_every_min: float = Field(default=30.0, gt=0)
     # The kernel's mount table and sysfs, read to tell a mounted USB stick from a folder
     # (tests point them at a loop-mounted filesystem and a sysfs tree of their own).
     media_mountinfo: Path = Path("/proc/self/mountinfo")

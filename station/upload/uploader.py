@@ -28,12 +28,65 @@ ProgressSink = Callable[[UploadProgress], None]
 
 
 @dataclass(frozen=True)
+class NoAck:
+    """Why every byte arrived but no acknowledgement did, and what a person does."""
+
+    code: str  # no_ack_key | no_ack_header | ack_not_found
+    text: Text
+
+
+@dataclass(frozen=True)
 class UploadResult:
     batch_id: str
-    ack: Acknowledgement | None  # None: a plain tus server accepted it but sent no ack
+    ack: Acknowledgement | None  # None: sent, but nothing released (see no_ack)
     retries: int
     bytes_sent: int
     seconds: float
+    no_ack: NoAck | None = None
+
+
+def _no_ack(batch_id: str, ack_url: str | None, has_key: bool) -> NoAck:
+    if not has_key:
+        return NoAck(
+            "no_ack_key",
+            Text(
+                f"{batch_id}: terkirim, tetapi kunci tanda terima kantor"
+                " (upload.collector_ack_key) belum diatur sehingga tanda terima tidak dapat"
+                " diperiksa. Data tetap disimpan. Isi kunci dari kantor pusat, lalu jalankan"
+                " `station upload` lagi (tidak dikirim ulang).",
+                f"{batch_id}: sent, but the office acknowledgement key"
+                " (upload.collector_ack_key) is not set, so no acknowledgement can be checked."
+                " The data is kept. Set the key from the office, then run `station upload`"
+                " again (nothing is re-sent).",
+            ),
+        )
+    if ack_url is None:
+        return NoAck(
+            "no_ack_header",
+            Text(
+                f"{batch_id}: server menerima semua data tetapi tidak mengirim tanda terima"
+                " (header Batch-Ack) dan upload.ack_url tidak diatur. Data tetap disimpan."
+                " Atur upload.ack_url ke layanan tanda terima kantor, atau bawa berkas tanda"
+                " terima dari kantor (`station ack BERKAS`).",
+                f"{batch_id}: the server took every byte but sent no acknowledgement (no"
+                " Batch-Ack header) and upload.ack_url is not set. The data is kept. Set"
+                " upload.ack_url to the office's acknowledgement service, or bring the"
+                " office's acknowledgement file (`station ack FILE`).",
+            ),
+        )
+    return NoAck(
+        "ack_not_found",
+        Text(
+            f"{batch_id}: layanan tanda terima ({ack_url}) belum punya tanda terima untuk"
+            " batch ini (404): kantor belum memverifikasinya atau alamatnya salah. Data tetap"
+            " disimpan. Periksa upload.ack_url dengan kantor pusat, lalu jalankan"
+            " `station upload` lagi nanti (tidak dikirim ulang).",
+            f"{batch_id}: the acknowledgement service ({ack_url}) has no acknowledgement"
+            " for this batch (404): the office has not verified it yet or the address is"
+            " wrong. The data is kept. Check upload.ack_url with the office, then run"
+            " `station upload` again later (nothing is re-sent).",
+        ),
+    )
 
 
 def backoff_delay(failures: int, base_s: float, max_s: float, rng: random.Random) -> float:
@@ -151,10 +204,17 @@ class Uploader:
                         # The last PATCH reply may have been lost; HEAD carries the ack too.
                         status = self.client.status(url)
                     report("verifying")
-                    ack = self._accept(batch, status)
+                    ack, ack_url = self._accept(batch, status)
                     report("done")
                     return UploadResult(
-                        batch.batch_id, ack, retries, bytes_sent, time.monotonic() - started
+                        batch.batch_id,
+                        ack,
+                        retries,
+                        bytes_sent,
+                        time.monotonic() - started,
+                        None
+                        if ack is not None
+                        else _no_ack(batch.batch_id, ack_url, self.collector_key is not None),
                     )
                 except OffsetConflict:
                     log.info("upload %s: offset conflict, re-reading it", batch.batch_id)
@@ -223,20 +283,23 @@ class Uploader:
                 resumable=True,
             )
 
-    def _accept(self, batch: Batch, status: UploadStatus) -> Acknowledgement | None:
-        """Delete sealed data only on an acknowledgement we can verify."""
-        token = status.ack
+    def _accept(
+        self, batch: Batch, status: UploadStatus
+    ) -> tuple[Acknowledgement | None, str | None]:
+        """Delete sealed data only on an acknowledgement we can verify. Also returns
+        the ack service's URL when one was asked (to say why no ack came)."""
+        token, url = status.ack, None
         if token is None and self.settings.ack_url:
             url = self.settings.ack_url.format(station_id=batch.station_id, batch_id=batch.batch_id)
             token = self._fetch_ack(url)
         if token is None or self.collector_key is None:
-            return None
+            return None, url
         try:
             ack = verify_ack(token, self.collector_key, batch.batch_id, batch.ciphertext_sha256)
         except SealingError as exc:
             raise UploadError(exc.code, exc.text, resumable=False) from exc
         self.outbox.acknowledge(batch.batch_id, ack.token, self.settings.retention_after_ack_hours)
-        return ack
+        return ack, url
 
     def _fetch_ack(self, url: str) -> str | None:
         """The office may verify a moment after the last byte: ask a few times."""

@@ -3,12 +3,14 @@ and an explicit reprint from the done screen and from the visit's list."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from tests.conftest import enroll_until, login
-from tests.ui.conftest import LiveStation, shot
+from tests.ui.conftest import LiveStation, shot, start_station, stop_station
 from tests.ui.test_tablet import check_accessibility, log_in
 
 REPRINT = "button:text-is('Cetak ulang')"
@@ -47,3 +49,33 @@ def test_receipt_preview_and_reprints_on_the_tablet(page: Any, live_station: Liv
             "() => fetch('/api/receipts', {headers: {Authorization: 'Bearer ' +"
             " localStorage.getItem('token')}}).then(r => r.json()).then(j => j.length === 3)")
         assert [j["kind"] for j in jobs(api, auth)] == ["original", "reprint", "reprint"]
+
+
+def test_after_a_power_cut_mid_print_the_tablet_offers_a_copy(page: Any, tmp_path: Path):
+    """The receipt was on its way to the paper when the power went: after the restart
+    the tablet names it and prints a copy marked SALINAN at the operator's word."""
+    data = tmp_path / "data"
+    first = start_station(data)
+    try:
+        with httpx.Client(base_url=first.url, timeout=30) as api:
+            auth = login(api)  # type: ignore[arg-type]
+            api.post("/api/simulator/printer", json={"printer_state": "offline"}, headers=auth)
+            committed = enroll_until(api, auth, "committed")["last_committed"]  # type: ignore[arg-type]
+    finally:
+        stop_station(first)
+    with sqlite3.connect(data / "station.db") as conn:  # what the cut leaves on disk
+        conn.execute("UPDATE receipt_jobs SET status = 'printing'")
+    again = start_station(data)
+    try:
+        log_in(page, again)
+        panel = page.wait_for_selector(".uncertain-receipts:not([hidden])")
+        assert committed["receipt_number"] in (panel.text_content() or "")
+        shot(page, "12-uncertain-receipt")
+        check_accessibility(page, "uncertain receipts")
+        page.click(".uncertain-receipts button:text-is('Belum: cetak SALINAN')")
+        page.wait_for_selector(".uncertain-receipts[hidden]", state="attached")
+        with httpx.Client(base_url=again.url, timeout=30) as api:
+            kinds = [j["kind"] for j in jobs(api, login(api))]  # type: ignore[arg-type]
+        assert kinds == ["original", "reprint"]
+    finally:
+        stop_station(again)

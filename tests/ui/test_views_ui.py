@@ -51,6 +51,11 @@ def test_day_end_upload_dashboard_and_technician(page: Any, tmp_path: Path) -> N
             page.click("nav button:text-is('Dasbor')")
             page.wait_for_selector("text=Rekaman tersegel, belum terkirim")
             page.wait_for_selector(".report dd")
+            # Storage left in students, from this station's measured record size.
+            left = page.text_content(".storage-left") or ""
+            assert "siswa lagi" in left and "diukur di stasiun ini" in left, left
+            # No stick below the export roots: the second copy is said to be missing.
+            assert "Tidak ada flashdisk" in (page.text_content(".second-copy") or "")
             page.wait_for_selector("[role=alert]:has-text('Tanggal pemilu 14-02-2024 sudah lewat')")
             shot(page, "31-dashboard")
             check_accessibility(page, "dashboard")

@@ -57,3 +57,25 @@ async def preview(enrollment_id: RowId, station: StationDep, operator: OperatorD
 )
 def reprint(enrollment_id: RowId, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
     return station.receipts.queue_reprint(enrollment_id, operator.id)
+
+
+@router.get("/uncertain", summary="Receipts that may not have printed (cut mid-print)")
+def uncertain(station: StationDep, operator: OperatorDep) -> list[dict[str, Any]]:
+    return station.receipts.uncertain()
+
+
+@router.post(
+    "/jobs/{job_id}/copy",
+    status_code=201,
+    summary="A receipt that may not have printed did not: print a copy marked SALINAN",
+)
+def print_copy(job_id: int, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
+    return station.receipts.resolve_uncertain(job_id, operator.id, printed=False)
+
+
+@router.post(
+    "/jobs/{job_id}/printed",
+    summary="A receipt that may not have printed did: mark it printed (audited)",
+)
+def confirm_printed(job_id: int, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
+    return station.receipts.resolve_uncertain(job_id, operator.id, printed=True)

@@ -17,6 +17,13 @@ const TEXT = {
   printing: { id: "sedang dicetak", en: "printing" },
   printed: { id: "tercetak", en: "printed" },
   uncertain: { id: "mungkin belum tercetak: periksa, lalu cetak ulang", en: "may not have printed: check, then reprint" },
+  uncertainTitle: { id: "Tanda bukti yang mungkin belum tercetak", en: "Receipts that may not have printed" },
+  uncertainHint: {
+    id: "Pencetakan terputus (mis. listrik padam). Tanyakan kepada siswa apakah kertasnya keluar.",
+    en: "Printing was cut off (e.g. a power cut). Ask the student whether the paper came out.",
+  },
+  copy: { id: "Belum: cetak SALINAN", en: "No: print a copy (SALINAN)" },
+  didPrint: { id: "Sudah tercetak", en: "It did print" },
 };
 const PREVIEW_STYLE = "width: 20rem; max-width: 100%; background: #fff;";
 // Scrolls inside a short box so that "next student" stays in reach on the tablet.
@@ -91,5 +98,37 @@ function visitPanel(ctx, visitId) {
   return panel;
 }
 
-DONE_EXTRAS.push(donePanel);
-VISIT_EXTRAS.push(visitPanel);
+// After a restart (power cut mid-print) the receipts left "uncertain" are offered here
+// until the operator says whether they came out: a copy marked SALINAN, or "it did print".
+function uncertainPanel(ctx) {
+  const list = h("ul", { class: "receipts" });
+  const panel = h("section", { class: "card uncertain-receipts", hidden: true, role: "region", "aria-label": pick(TEXT.uncertainTitle) },
+    h("h3", {}, pick(TEXT.uncertainTitle)), h("p", { class: "hint warn" }, pick(TEXT.uncertainHint)), list);
+  function resolve(job, action) {
+    return h("button", {
+      type: "button",
+      onclick: async () => {
+        const done = await ctx.act(() => post("/api/receipts/jobs/" + job.job_id + "/" + action));
+        if (done) load();
+      },
+    }, pick(action === "copy" ? TEXT.copy : TEXT.didPrint));
+  }
+  async function load() {
+    const jobs = await get("/api/receipts/uncertain").catch(() => []);
+    list.innerHTML = "";
+    panel.hidden = !jobs.length;
+    for (const job of jobs) {
+      list.append(h("li", {},
+        h("span", {}, job.name + " · " + job.nik_masked + " · " + job.receipt_number + " "),
+        resolve(job, "copy"), resolve(job, "printed")));
+    }
+  }
+  const follow = () => {};
+  follow.event = (event) => { if (event.type === "receipt") load(); };
+  ctx.onSnapshot(follow);
+  load();
+  return panel;
+}
+
+DONE_EXTRAS.push(uncertainPanel, donePanel);
+VISIT_EXTRAS.push((ctx) => uncertainPanel(ctx), visitPanel);

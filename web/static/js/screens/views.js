@@ -22,6 +22,17 @@ function uploadSummary(status) {
     h("p", {}, t("records_delivered") + ": ", h("strong", {}, String(records.delivered || 0))));
 }
 
+// Whether every committed record also sits on the USB stick (the second copy).
+function secondCopyCard(copy) {
+  if (!copy || !copy.enabled) return null;
+  let line;
+  if (copy.error) line = h("p", { class: "hint bad", role: "alert" }, pick(copy.error));
+  else if (!copy.stick) line = h("p", { class: "hint warn" }, t("copy_no_stick", { n: copy.missing }));
+  else if (copy.up_to_date) line = h("p", { class: "hint ok" }, t("copy_up_to_date", { n: copy.copied, stick: copy.stick }));
+  else line = h("p", { class: "hint warn" }, t("copy_behind", { n: copy.missing, stick: copy.stick }));
+  return h("section", { class: "card second-copy" }, h("h3", {}, t("copy_title")), line);
+}
+
 function dashboard(ctx) {
   const storage = (ctx.app.health && ctx.app.health.storage) || null;
   const pending = h("div", {});
@@ -31,7 +42,11 @@ function dashboard(ctx) {
     h("div", { class: "dash" },
       h("section", { class: "card" }, h("h3", {}, t("pending_upload")), pending),
       h("section", { class: "card" }, h("h3", {}, t("storage")),
-        storage ? h("p", { class: storage.low ? "hint bad" : "" }, t("storage_free", { free: storage.free_mb, total: storage.total_mb })) : h("p", {}, "—")),
+        storage ? h("p", { class: storage.low ? "hint bad" : "" }, t("storage_free", { free: storage.free_mb, total: storage.total_mb })) : h("p", {}, "—"),
+        storage && storage.records_left !== undefined ? h("p", { class: "storage-left" + (storage.records_left < 20 ? " hint bad" : "") },
+          t(storage.measured ? "storage_students" : "storage_students_typical", { n: storage.records_left, kb: Math.round(storage.per_record_bytes / 1000) })) : null,
+        storage && storage.fault ? h("p", { class: "hint bad", role: "alert" }, pick(storage.fault.message)) : null),
+      secondCopyCard(ctx.app.health && ctx.app.health.second_copy),
       h("section", { class: "card" }, h("h3", {}, t("devices")), deviceList(ctx))),
     DASHBOARD_EXTRAS.map((extra) => extra(ctx)));
 }
@@ -71,7 +86,10 @@ function dayEnd(ctx) {
     if (event.type !== "upload") return;
     if (event.data.progress) progress(event.data.progress);
     if (event.data.finished) {
-      outcome.textContent = event.data.error ? (pick(event.data.error.message) || event.data.error.code) : t("upload_finished");
+      // Sent but not acknowledged is not "finished": say why and what to do.
+      const unacknowledged = (event.data.batches || []).filter((b) => b.no_ack).map((b) => pick(b.no_ack.message));
+      outcome.textContent = event.data.error ? (pick(event.data.error.message) || event.data.error.code)
+        : unacknowledged.length ? unacknowledged.join(" ") : t("upload_finished");
       get("/api/upload").then(show).catch(() => {});
     }
   };

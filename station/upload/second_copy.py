@@ -1,0 +1,231 @@
+"""The second copy: every committed record also on a USB stick, as it commits, so a dying
+SD card does not take the day's records with it.
+
+Only ciphertext leaves the station, so a lost stick reveals nothing: each record goes
+onto the stick as its own one-record signed batch, `ektp-copy/<station>/copy-<receipt>.tar`
+(the same format as an upload or an export: manifest, Ed25519 signature, the record's age
+ciphertext). At the office `station collector import <stick folder>` verifies and holds
+each one and writes the acknowledgements; `station ack FILE` back at the station releases
+each acknowledged record as an export's acknowledgement does.
+
+Which stick: the first file system mounted directly below one of `upload.export_roots`
+that is not the SD card itself (another device than the data directory). Nothing found on
+the stick is trusted: its top folder is opened without following links and checked to be
+that mounted file system, every file is created relative to it with O_NOFOLLOW (a planted
+link is replaced by the rename, never written through), fsynced, renamed, and the folder
+fsynced. (Issue 14b's export rules also require the kernel to call the device removable;
+once that lands this module should take its media list.)
+
+A worker writes whatever is missing: after each commit (woken by the commit hook), every
+few seconds, and when a stick is plugged in later, it catches up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from exchange.batch import SealedRecord, batch_bytes
+from exchange.durable import write_all
+from exchange.keys import ensure_signing_key
+from peripherals.device import Text
+from station.store.db import Store
+
+log = logging.getLogger(__name__)
+
+FOLDER = "ektp-copy"
+PREFIX = "copy-"
+POLL_S = 5.0
+
+
+def copy_batch_id(receipt_number: str) -> str:
+    return f"{PREFIX}{receipt_number}"
+
+
+def receipt_of(batch_id: str) -> str | None:
+    return batch_id[len(PREFIX):] if batch_id.startswith(PREFIX) else None
+
+
+def find_stick(roots: Sequence[Path], data_dir: Path) -> Path | None:
+    """A file system mounted directly below an export root, other than the SD card."""
+    try:
+        card = os.stat(data_dir).st_dev
+    except OSError:
+        return None
+    for root in roots:
+        try:
+            children = sorted(p for p in Path(root).iterdir() if not p.is_symlink())
+        except OSError:
+            continue
+        for child in children:
+            try:
+                if os.path.ismount(child) and os.stat(child).st_dev != card:
+                    return child
+            except OSError:
+                continue
+    return None
+
+
+@contextmanager
+def _folder(stick: Path, station_id: str) -> Iterator[int]:
+    """`<stick>/ektp-copy/<station>` as a directory fd, created if needed, no link
+    followed, and on the stick's own file system."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    top = os.open(stick, flags)
+    fds = [top]
+    try:
+        device = os.fstat(top).st_dev
+        current = top
+        for name in (FOLDER, station_id):
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(name, 0o700, dir_fd=current)
+            current = os.open(name, flags, dir_fd=current)
+            fds.append(current)
+            if os.fstat(current).st_dev != device:
+                raise OSError(f"{name} on the stick is not on the stick")
+        yield current
+    finally:
+        for fd in reversed(fds):
+            os.close(fd)
+
+
+def _write_no_follow(dir_fd: int, name: str, data: bytes) -> None:
+    partial = f".{name}.part"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(partial, dir_fd=dir_fd)  # removes a planted link itself, never its target
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(partial, flags, 0o600, dir_fd=dir_fd)
+    try:
+        write_all(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(partial, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    os.fsync(dir_fd)
+
+
+@dataclass
+class CopyStatus:
+    enabled: bool
+    stick: Path | None = None
+    copied: int = 0
+    missing: int = 0
+    error: Text | None = None
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.enabled and self.stick is not None and self.missing == 0 and not self.error
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "enabled": self.enabled,
+            "stick": str(self.stick) if self.stick else None,
+            "copied": self.copied,
+            "missing": self.missing,
+            "up_to_date": self.up_to_date,
+            "error": {"id": self.error.id, "en": self.error.en} if self.error else None,
+        }
+
+
+class SecondCopy:
+    def __init__(self, *, enabled: bool, roots: Sequence[Path], data_dir: Path,
+                 station_id: str, store: Store, key_file: Path) -> None:
+        self.enabled = enabled
+        self.roots = list(roots)
+        self.data_dir = data_dir
+        self.station_id = station_id
+        self.store = store
+        self.key_file = key_file
+        self._key: Ed25519PrivateKey | None = None
+        self.status = CopyStatus(enabled)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def committed(self, db: sqlite_utils.Database, draft: Any, summary: dict[str, Any]) -> None:
+        """Commit hook: wake the worker (the copy is written after the commit, so a slow
+        or failing stick never holds up or fails a commit)."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        if self.enabled:
+            self._task = asyncio.create_task(self._run(), name="second-copy")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                status = await asyncio.to_thread(self.sync)
+            except Exception:  # a stick pulled mid-write, a bug: keep the worker alive
+                log.exception("second copy")
+                status = CopyStatus(True, None, 0, 0, Text(
+                    "Salinan kedua gagal ditulis; periksa flashdisk.",
+                    "The second copy could not be written; check the USB stick."))
+            self.status = status  # the health watch tells the tablets when it changes
+            waiter = asyncio.ensure_future(self._wake.wait())
+            try:
+                await asyncio.wait({waiter}, timeout=POLL_S)
+            finally:
+                waiter.cancel()
+            self._wake.clear()
+
+    def _signing_key(self) -> Ed25519PrivateKey:
+        if self._key is None:
+            self._key = ensure_signing_key(self.key_file)
+        return self._key
+
+    def _pending(self) -> list[tuple[str, str, bytes]]:
+        """Committed records the office has not acknowledged: (receipt, visit, ciphertext)."""
+        with self.store.lock:
+            rows = self.store.db.execute(
+                "SELECT e.receipt_number, e.visit_id, s.ciphertext FROM sealed_records s"
+                " JOIN enrollments e ON e.id = s.enrollment_id"
+                " WHERE s.ciphertext IS NOT NULL AND s.delivered_at IS NULL"
+                " ORDER BY s.enrollment_id"
+            ).fetchall()
+        return [(str(r[0]), str(r[1]), bytes(r[2])) for r in rows]
+
+    def sync(self) -> CopyStatus:
+        """Write every record missing from the stick; say how up to date it is."""
+        pending = self._pending()
+        stick = find_stick(self.roots, self.data_dir)
+        if stick is None:
+            return CopyStatus(True, None, 0, len(pending))
+        copied = 0
+        try:
+            with _folder(stick, self.station_id) as folder:
+                present = set(os.listdir(folder))
+                for receipt, visit, ciphertext in pending:
+                    name = f"{copy_batch_id(receipt)}.tar"
+                    if name not in present:
+                        data, _ = batch_bytes(
+                            self.station_id,
+                            copy_batch_id(receipt),
+                            [SealedRecord(receipt, visit, ciphertext)],
+                            self._signing_key(),
+                        )
+                        _write_no_follow(folder, name, data)
+                    copied += 1
+        except OSError as error:
+            log.warning("second copy on %s: %s", stick, error.strerror or error)
+            return CopyStatus(True, stick, copied, len(pending) - copied, Text(
+                f"Salinan kedua di {stick} gagal ditulis ({error.strerror or error});"
+                " ganti flashdisk.",
+                f"The second copy on {stick} could not be written"
+                f" ({error.strerror or error}); replace the USB stick."))
+        return CopyStatus(True, stick, copied, 0)

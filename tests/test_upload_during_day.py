@@ -1,0 +1,55 @@
+"""Uploading as the day goes (upload.during_day, off by default): committed records
+reach the office without anyone pressing the day's-end button."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from station.runtime import Station
+from tests.conftest import enroll_until, login
+from tests.support.waiting import wait_for
+from tests.upload_support import Provisioned, provision
+from web.app import create_app
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Provisioned:
+    return provision(tmp_path)
+
+
+def _delivered(client: TestClient, auth: dict[str, str]) -> int:
+    return int(client.get("/api/upload", headers=auth).json()["records"]["delivered"])
+
+
+@pytest.mark.timeout(300)
+def test_records_go_to_the_office_during_the_day_when_enabled(office: Provisioned) -> None:
+    with office.collector() as server:
+        config = office.config(server.url, during_day=True, during_day_every_min=0.02)
+        config.devices.simulation.delay_scale = 0
+        config.upload.second_copy = False
+        station = Station(config, simulate=True)
+        with TestClient(create_app(station)) as client:
+            auth = login(client)
+            enroll_until(client, auth, "committed")
+            wait_for(lambda: _delivered(client, auth) == 1, timeout_s=60)
+        assert len(list((office.collector_data / "batches").glob("*/*.tar"))) == 1
+
+
+@pytest.mark.timeout(300)
+def test_off_by_default_nothing_leaves_before_the_days_end(office: Provisioned) -> None:
+    with office.collector() as server:
+        config = office.config(server.url)
+        assert config.upload.during_day is False
+        config.upload.during_day_every_min = 0.02  # would be due many times over
+        config.devices.simulation.delay_scale = 0
+        station = Station(config, simulate=True)
+        with TestClient(create_app(station)) as client:
+            auth = login(client)
+            enroll_until(client, auth, "committed")
+            time.sleep(3)
+            assert _delivered(client, auth) == 0
+        assert not list((office.collector_data / "batches").glob("*/*.tar"))
