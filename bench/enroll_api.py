@@ -72,7 +72,7 @@ def enroll(client: httpx.Client, visit_id: int, n: int, sig: str) -> None:
         post(f"/api/enrollment/fingerprints/{finger}/capture")
     post("/api/enrollment/fingerprints/done")
     post("/api/enrollment/signature", {"png_base64": sig})
-    post("/api/enrollment/commit")
+    post("/api/enrollment/commit", {"kk_checked": True, "ikd": "will_activate"})
     post("/api/enrollment/next")
 
 

@@ -28,6 +28,8 @@ IDENTITY = {
     "sex": "P",
 }
 CONSENT = {"applicant_agrees": True, "notice_shown": True}
+# The closing answers sent with the commit (required: "unanswered" is an explicit choice).
+CLOSING = {"kk_checked": True, "ikd": "will_activate"}
 
 
 def require_tool(name: str) -> str:
@@ -129,7 +131,7 @@ def enroll_until(client: TestClient, auth: dict[str, str], step: str) -> dict[st
         ],
         ("/api/enrollment/fingerprints/done", None),
         ("/api/enrollment/signature", {"png_base64": signature_png()}),
-        ("/api/enrollment/commit", None),
+        ("/api/enrollment/commit", CLOSING),
     ]
     for path, body in actions:
         if state["step"] == step:

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from peripherals.camera.simulated import SimulatedCamera
 from station.runtime import Station
 from station.sealing.seal import demo_office_identity, open_record
-from tests.conftest import enroll_until, post, signature_png
+from tests.conftest import CLOSING, enroll_until, post, signature_png
 from web.app import create_app
 
 # -- helpers --------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def enroll_until_committed(client: TestClient, auth: dict[str, str]) -> None:
         post(client, auth, f"/api/enrollment/fingerprints/{finger}/capture")
     post(client, auth, "/api/enrollment/fingerprints/done")
     post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
-    assert post(client, auth, "/api/enrollment/commit")["step"] == "committed"
+    assert post(client, auth, "/api/enrollment/commit", CLOSING)["step"] == "committed"
 
 
 def test_photo_without_a_face_cannot_be_overridden(

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 
 from station.runtime import Station
-from tests.conftest import CONSENT, post, signature_png
+from tests.conftest import CLOSING, CONSENT, post, signature_png
 
 # The station counts days in its configured zone (WIB), not the test machine's.
 TODAY = datetime.now(ZoneInfo("Asia/Jakarta")).date()
@@ -50,7 +50,10 @@ def error_of(response: Any, status: int) -> dict[str, Any]:
     return error
 
 
-def finish_from_consent(client: TestClient, auth: dict[str, str], consent: dict[str, Any]) -> Any:
+def finish_from_consent(
+    client: TestClient, auth: dict[str, str], consent: dict[str, Any],
+    closing: dict[str, Any] = CLOSING,
+) -> Any:
     state = post(client, auth, "/api/enrollment/consent", consent)
     post(client, auth, "/api/enrollment/photo/capture")
     post(client, auth, "/api/enrollment/photo/approve")
@@ -58,7 +61,7 @@ def finish_from_consent(client: TestClient, auth: dict[str, str], consent: dict[
         post(client, auth, f"/api/enrollment/fingerprints/{finger}/capture")
     post(client, auth, "/api/enrollment/fingerprints/done")
     post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
-    return post(client, auth, "/api/enrollment/commit")
+    return post(client, auth, "/api/enrollment/commit", closing)
 
 
 # --- identity step ------------------------------------------------------------------------

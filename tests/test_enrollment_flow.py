@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
 from station.sealing.seal import demo_office_identity, open_record
-from tests.conftest import IDENTITY, enroll_until, login, post
+from tests.conftest import CLOSING, IDENTITY, enroll_until, login, post
 
 
 def test_whole_enrollment_is_sealed_and_stored(
@@ -57,7 +57,7 @@ def test_out_of_order_requests_are_refused_and_change_nothing(
         "/api/enrollment/identity",
         "/api/enrollment/next",
     ):
-        body = IDENTITY if path.endswith("identity") else None
+        body = {"identity": IDENTITY, "commit": CLOSING}.get(path.rsplit("/", 1)[1])
         response = client.post(path, json=body, headers=auth)
         assert response.status_code == 409, path
         error = response.json()["error"]

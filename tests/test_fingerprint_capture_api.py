@@ -18,7 +18,7 @@ from station.fingerprints.imaging import IMAGE_FORMAT
 from station.fingerprints.library import TodayLibrary
 from station.runtime import Station
 from station.sealing.seal import demo_office_identity, open_record
-from tests.conftest import enroll_until, login, post, signature_png
+from tests.conftest import CLOSING, enroll_until, login, post, signature_png
 from web.app import create_app
 
 FINGERS = "/api/enrollment/fingerprints"
@@ -71,7 +71,7 @@ def capture_remaining(client: TestClient, auth: dict[str, str]) -> dict[str, Any
 def finish_and_commit(client: TestClient, auth: dict[str, str]) -> dict[str, Any]:
     post(client, auth, f"{FINGERS}/done")
     post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
-    return post(client, auth, "/api/enrollment/commit")
+    return post(client, auth, "/api/enrollment/commit", CLOSING)
 
 
 def test_ten_fingers_with_an_approved_exception_are_sealed(

@@ -8,7 +8,7 @@ from peripherals.fingerprint.simulated import SimulatedFingerprintReader
 from peripherals.indicator.simulated import SimulatedIndicator
 from station.config import StationConfig
 from station.runtime import Station
-from tests.conftest import enroll_until, post, signature_png
+from tests.conftest import CLOSING, enroll_until, post, signature_png
 from tests.waiting import wait_for
 from web.app import create_app
 
@@ -59,7 +59,7 @@ def enroll_from_photo(client: TestClient, auth) -> dict:
         state = post(client, auth, f"/api/enrollment/fingerprints/{finger}/capture")
     post(client, auth, "/api/enrollment/fingerprints/done")
     post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
-    return post(client, auth, "/api/enrollment/commit")
+    return post(client, auth, "/api/enrollment/commit", CLOSING)
 
 
 def test_the_button_calls_the_next_student_after_a_commit(client, auth, station):

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from station.config import StationConfig, load_config
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
-from tests.conftest import CONSENT, login, plaintext_leaks, post, signature_png
+from tests.conftest import CLOSING, CONSENT, login, plaintext_leaks, post, signature_png
 from tests.upload_support import Provisioned, provision
 from web.app import create_app
 
@@ -92,7 +92,7 @@ def _enroll(
         for capture in draft.captures.values()
         for data in capture.files.values()
     ]
-    post(client, auth, "/api/enrollment/commit")
+    post(client, auth, "/api/enrollment/commit", CLOSING)
     post(client, auth, "/api/enrollment/next")
     return samples
 

@@ -24,8 +24,10 @@ from station.access.operators import Operator
 from station.clock_sync import clock_synchronised
 from station.config import StationConfig
 from station.devices.registry import DeviceSet
-from station.domain.flow import RegistryFlow
+from station.domain.enrollment_facts import save_closing
+from station.domain.flow import RegistryFlow, not_holder
 from station.domain.nik import mask_nik
+from station.domain.queue import Closing
 from station.enrollment.draft import STEP_ORDER, Capture, Draft, DraftStore
 from station.enrollment.forms import ConsentForm, IdentityForm
 from station.enrollment.machine import EnrollmentMachine
@@ -35,6 +37,7 @@ from station.fingerprints.library import TodayLibrary
 from station.fingerprints.workflow import FingerprintStep
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
+from station.receipts.content import receipt_number
 from station.sealing.draftkey import DraftCipher
 from station.sealing.seal import parse_recipients, seal_record
 from station.store import audit
@@ -336,8 +339,9 @@ class EnrollmentController:
             self.machine.send("signature_done")
             return self._changed("signature_done")
 
-    async def commit(self, operator: Operator) -> dict[str, Any]:
-        """Seal and store the enrollment: one transaction, or nothing at all."""
+    async def commit(self, operator: Operator, closing: Closing) -> dict[str, Any]:
+        """Seal and store the enrollment with the closing answers (KK, IKD): one
+        transaction, or nothing at all."""
         async with self._lock:
             draft = self._require_holder(operator, "review", "commit")
             recipients = parse_recipients(self.recipients)
@@ -362,13 +366,14 @@ class EnrollmentController:
                 "clock_synchronised": clock_synchronised(),
             }
             sealed = await asyncio.to_thread(seal_record, record, attachments, recipients)
-            receipt = f"{self.config.station.id}-{self.registry.today():%Y%m%d}-{draft.id:05d}"
-            summary = {
-                "name": draft.identity.get("name", ""),
-                "nik_masked": mask_nik(draft.identity.get("nik", "")),
-                "receipt_number": receipt,
-            }
             with self.store.transaction() as db:
+                receipt = self._next_receipt_number(db)
+                summary = {
+                    "name": draft.identity.get("name", ""),
+                    "nik_masked": mask_nik(draft.identity.get("nik", "")),
+                    "receipt_number": receipt,
+                }
+                save_closing(self.store, draft.id, closing, operator.id)
                 db.execute(
                     "INSERT INTO sealed_records (enrollment_id, ciphertext, sha256, sealed_at)"
                     " VALUES (?, ?, ?, ?)",
@@ -395,13 +400,22 @@ class EnrollmentController:
                     hook(db, draft, summary)
             self.machine.send("commit")
             self.draft = None
-            self.last_committed = {"enrollment_id": draft.id, **summary}
+            self.last_committed = {
+                "enrollment_id": draft.id,
+                **summary,
+                # The holder finishes the student: only they may go on to the next one.
+                "operator": {"id": draft.operator_id, "name": draft.operator_name},
+                "closing": closing.model_dump(mode="json"),
+            }
             await self.fingerprints.committed(draft)
             return self._changed("commit")
 
     async def next_student(self, operator: Operator) -> dict[str, Any]:
         async with self._lock:
             self._require_step("committed", "next_student")
+            holder = (self.last_committed or {}).get("operator")
+            if holder and holder["id"] != operator.id:
+                raise not_holder(holder["name"])
             self.last_committed = None
             self.machine.send("next_student")
             return self._changed("next_student")
@@ -525,15 +539,19 @@ class EnrollmentController:
         )
 
     def _not_holder(self, draft: Draft) -> StationError:
-        return StationError(
-            "not_holder",
-            Text(
-                f"Perekaman ini sedang dijalankan oleh {draft.operator_name}."
-                " Tablet ini hanya dapat memantau.",
-                f"This enrollment is driven by {draft.operator_name}. This tablet can only watch.",
-            ),
-            status=403,
-        )
+        return not_holder(draft.operator_name)
+
+    def _next_receipt_number(self, db: sqlite_utils.Database) -> str:
+        """Committed records are numbered 1, 2, 3... per station and day, without gaps:
+        a cancelled draft never takes a number (inside the commit's transaction)."""
+        station_id, day = self.config.station.id, self.registry.today()
+        prefix = receipt_number(station_id, day, 0)[:-4]
+        row = db.execute(
+            "SELECT count(*) FROM enrollments WHERE status = 'committed'"
+            " AND substr(receipt_number, 1, ?) = ?",
+            [len(prefix), prefix],
+        ).fetchone()
+        return receipt_number(station_id, day, int(row[0]) + 1)
 
     def _changed(self, event: str) -> dict[str, Any]:
         if self.draft is not None:

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 QR_PREFIX = "KTPEL-TB"  # "tanda bukti": tells a scanning officer what kind of code this is
@@ -83,7 +83,7 @@ def parse_qr_payload(payload: str) -> tuple[str, str] | None:
     return receipt_no, code
 
 
-def receipt_number(station_id: str, day: datetime, sequence: int) -> str:
+def receipt_number(station_id: str, day: date, sequence: int) -> str:
     """`ST01-20261128-0007`: unique per station and day, readable over the phone."""
     return f"{station_id}-{day:%Y%m%d}-{sequence:04d}"
 

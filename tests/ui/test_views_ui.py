@@ -31,7 +31,7 @@ def enroll_over_api(url: str) -> None:
               for f in state["enrollment"]["fingers_required"]],
             ("/api/enrollment/fingerprints/done", {}),
             ("/api/enrollment/signature", {"png_base64": signature_png()}),
-            ("/api/enrollment/commit", {}),
+            ("/api/enrollment/commit", {"kk_checked": True, "ikd": "unanswered"}),
             ("/api/enrollment/next", {}),
         ]
         for path, body in steps:

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
+from station.domain.queue import Closing
 from station.enrollment.forms import ConsentForm, IdentityForm
 from station.errors import StationError
 from station.photo.capture import PhotoRequest
@@ -95,9 +96,12 @@ async def signature(body: Signature, station: StationDep, op: OperatorDep) -> St
     return await station.controller.submit_signature(op, body.png_base64)
 
 
-@router.post("/commit", summary="Confirm the review: seal and store the enrollment")
-async def commit(station: StationDep, op: OperatorDep) -> State:
-    return await station.controller.commit(op)
+@router.post(
+    "/commit",
+    summary="Confirm the review with the KK and IKD answers: seal and store the enrollment",
+)
+async def commit(body: Closing, station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.commit(op, body)
 
 
 @router.post("/next", summary="Ready for the next student")
