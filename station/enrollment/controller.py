@@ -410,11 +410,12 @@ class EnrollmentController:
             await self.fingerprints.committed(draft)
             return self._changed("commit")
 
-    async def next_student(self, operator: Operator) -> dict[str, Any]:
+    async def next_student(self, operator: Operator, *, at_station: bool = False) -> dict[str, Any]:
+        """`at_station`: the station's own button, pressed beside the holder's tablet."""
         async with self._lock:
             self._require_step("committed", "next_student")
             holder = (self.last_committed or {}).get("operator")
-            if holder and holder["id"] != operator.id:
+            if holder and holder["id"] != operator.id and not at_station:
                 raise not_holder(holder["name"])
             self.last_committed = None
             self.machine.send("next_student")

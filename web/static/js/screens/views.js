@@ -74,7 +74,7 @@ function dayEnd(ctx) {
     if (event.data.progress) progress(event.data.progress);
     if (event.data.finished) {
       outcome.textContent = event.data.error ? (pick(event.data.error.message) || event.data.error.code) : t("upload_finished");
-      get("/api/upload").then(show).catch(() => {});
+      get("/api/upload").then(show).catch((error) => ctx.showError(error));
     }
   };
   ctx.onSnapshot(listener);
