@@ -24,7 +24,7 @@ from station.sealing.batch import manifest_bytes
 from station.sealing.keys import ensure_signing_key, load_public_key
 from station.store.db import Store
 from station.upload.errors import UploadError
-from station.upload.link import ModemStatus, check_collector, modem_status
+from station.upload.link import ModemStatus, check_collector, modem_status, require_collector
 from station.upload.outbox import Batch, Outbox
 from station.upload.progress import UploadProgress
 from station.upload.settings import UploadSettings
@@ -79,6 +79,7 @@ class DayEnd:
         on_progress: Callable[[UploadProgress], None] | None = None,
         stop: threading.Event | None = None,
     ) -> list[UploadResult]:
+        require_collector(self.settings.collector_url)
         self.close_day()
         pending = self.outbox.pending()
         if not pending:

@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import signature_png
 from tests.ui.conftest import LiveStation, shot
 from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
+from tests.ui.test_views_ui import enroll_over_api
 
 SIZES = {"landscape": (1280, 800), "portrait": (800, 1280)}
 ADULT_NIK = "3514094101070001"  # a woman born 2007-01-01
@@ -285,3 +286,26 @@ def test_roster_actions_letter_cancel_and_language(
     check_accessibility(page, "consent with the school's letter")
     page.click("button:text-is('Lanjut')")
     page.wait_for_selector("button:text-is('Ambil foto')")
+
+
+def test_upload_problems_say_what_is_wrong_and_what_to_do(
+    tablet: Any, live_station: LiveStation
+) -> None:
+    page = tablet
+    enroll_over_api(live_station.url)
+    log_in(page, live_station)  # an operator may not close the day: said in their words
+    page.click("nav button:text-is('Akhir hari')")
+    page.click("text=Tutup hari dan unggah")
+    page.wait_for_selector("#error:not([hidden])")
+    refusal = page.text_content("#error")
+    assert "supervisor atau teknisi" in refusal and "technician" not in refusal, refusal
+    page.click("button:text-is('Keluar')")
+
+    log_in(page, live_station, "supervisor1", "246810")
+    page.click("nav button:text-is('Akhir hari')")
+    page.click("text=Tutup hari dan unggah")
+    page.wait_for_selector("text=Alamat kantor pusat belum diatur")
+    outcome = page.text_content(".panel")
+    assert "sinyal" not in outcome and "station " not in outcome, outcome
+    assert "ekspor" in outcome
+    check_accessibility(page, "day's end without a collector")
