@@ -14,6 +14,7 @@ from station import logbook
 from station.access.operators import Access, Role
 from station.clock_sync import clock_status
 from station.config import StationConfig
+from station.device_watch import DeviceWatch
 from station.devices.registry import DeviceSet, build_devices
 from station.enrollment.controller import EnrollmentController
 from station.events import EventBus
@@ -52,7 +53,7 @@ DEMO_OPERATORS = (
 class Station:
     def __init__(self, config: StationConfig, *, simulate: bool | None = None) -> None:
         self.started_monotonic = time.monotonic()
-        logbook.install()
+        logbook.install(config.data_dir / "logs" / "recent.jsonl")
         self.config = config
         force = simulate if simulate is not None else config.simulate == "on"
         self.store: Store = open_store(config.data_dir)
@@ -85,6 +86,7 @@ class Station:
             provisioned=self._provisioned,
             low_storage_mb=config.devices.indicator.low_storage_mb,
         )
+        self.device_watch = DeviceWatch(self.devices, self.bus)
         self.ready = False
         self.ready_after_s: float | None = None
         self.notifier = SystemdNotifier()
@@ -113,8 +115,15 @@ class Station:
         await self.photo.start()
         await self.receipts.start()
         await self.lights.start()
+        await self.device_watch.start()
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
+        log.info(
+            "station %s started%s in %.1f s",
+            self.config.station.id,
+            " (simulation)" if self.simulation else "",
+            self.ready_after_s,
+        )
         self.bus.publish("station", {"ready": True})
         # systemd (Type=notify): ready now; the watchdog ping runs on this event loop,
         # so a stuck loop stops it and systemd restarts the station.
@@ -130,6 +139,8 @@ class Station:
         self.notifier.stopping()
         if self._watchdog is not None:
             self._watchdog.cancel()
+        log.info("station %s stopping", self.config.station.id)
+        await self.device_watch.stop()
         await self.lights.stop()
         await self.receipts.stop()
         await self.photo.stop()

@@ -459,6 +459,7 @@ class EnrollmentController:
                     status=503,
                 )
             target = self.machine.interrupted_step or "photo"
+            log.info("device %s answers again: enrollment resumed at %s", failed_kind, target)
             self.drafts.save_step(draft, "resume", target, operator.id, interrupted_step=None)
             self.machine.send("resume")
             self.machine.interrupted_step = None
@@ -497,6 +498,7 @@ class EnrollmentController:
             self.bus.publish("capture", {"device": kind, "active": False})
 
     def _enter_fault(self, kind: str, error: DeviceError) -> None:
+        log.warning("device fault during %s: %s %s", self.step, kind, error.code)
         draft = self.draft
         self.fault = {"device": kind, "code": error.code, "message": _text_json(error.text)}
         step = self.step

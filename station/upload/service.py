@@ -194,6 +194,8 @@ class UploadRunner:
     async def _run(self) -> None:
         try:
             results = await asyncio.to_thread(self.day_end().upload, self._publish, self._stop)
+            acknowledged = sum(r.ack is not None for r in results)
+            log.info("upload finished: %d batch(es), %d acknowledged", len(results), acknowledged)
             self.bus.publish(
                 "upload",
                 {
@@ -204,6 +206,7 @@ class UploadRunner:
                 },
             )
         except StationError as error:
+            log.warning("upload stopped: %s (%s)", error.code, error.text.en)
             self.last_error = {
                 "code": error.code,
                 "message": {"id": error.text.id, "en": error.text.en},

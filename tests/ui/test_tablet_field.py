@@ -5,6 +5,7 @@ Back inside the app, the prefill forgotten, typed input kept across a language s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -13,7 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import signature_png
-from tests.ui.conftest import LiveStation, shot
+from tests.ui.conftest import LiveStation, shot, start_station, stop_station
 from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
 from tests.ui.test_views_ui import enroll_over_api
 
@@ -309,3 +310,51 @@ def test_upload_problems_say_what_is_wrong_and_what_to_do(
     assert "sinyal" not in outcome and "station " not in outcome, outcome
     assert "ekspor" in outcome
     check_accessibility(page, "day's end without a collector")
+
+
+def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
+    tablet: Any, tmp_path: Any
+) -> None:
+    page = tablet
+    data = tmp_path / "data"
+    station = start_station(data)
+    try:
+        enroll_over_api(station.url)
+        log_in(page, station, "teknisi1", "135790")
+        with api_for(page, station) as api:
+            assert api.post("/api/simulator/camera", json={"connected": False}).status_code == 200
+            deadline = time.monotonic() + 30  # the station notices within a few seconds
+            while time.monotonic() < deadline and "camera lost" not in str(
+                    api.get("/api/technician/logs").json()):
+                time.sleep(0.5)
+    finally:
+        stop_station(station)
+    station = start_station(data)  # a restart: what led up to it is still there
+    try:
+        log_in(page, station, "teknisi1", "135790")
+        page.click("nav button:text-is('Teknisi')")
+        page.wait_for_function(
+            "document.querySelector('pre.logs').textContent.split('started').length > 2")
+        log = page.text_content("pre.logs")
+        assert "camera lost" in log and "stopping" in log, log
+        first = log.splitlines()[0]
+        assert " WIB " in first and "T" not in first.split(" WIB ")[0], first
+        devices = page.text_content("ul.devices")
+        assert "serial:" not in devices and "/tmp/" not in devices and "simulator" in devices
+        check_accessibility(page, "technician")
+        shot(page, f"44-technician-{page.size_name}")
+
+        page.click("button.lang")
+        page.click("nav button:text-is('Dashboard')")
+        page.wait_for_selector("figure.per-hour .bar-hour")
+        figures = page.text_content("dl.report")
+        assert "Male" in figures and "Female" in figures, figures
+        chart = page.text_content("figure.per-hour")
+        assert "Enrollments" in chart and "Hour" in chart
+        size = page.eval_on_selector(
+            "figure.per-hour .bar-hour", "e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 14
+        check_accessibility(page, "dashboard")
+        shot(page, f"45-dashboard-{page.size_name}")
+    finally:
+        stop_station(station)
