@@ -175,6 +175,8 @@ def test_a_watching_tablet_sees_progress_but_cannot_drive(
     log_in(watcher, live_station, "supervisor1", "246810")
     with api_for(operator, live_station) as api:
         visit = api.get("/api/visits").json()[0]["id"]
+        post_ok(api, "/api/enrollment/start", {"visit_id": visit})  # cancelled: no number
+        post_ok(api, "/api/enrollment/cancel", {"reason": "salah data"})
         post_ok(api, "/api/enrollment/start", {"visit_id": visit})
         post_ok(api, "/api/enrollment/identity", {
             "name": "Siti Aminah", "nik": ADULT_NIK, "birth_date": "2007-01-01", "sex": "P"})
@@ -201,6 +203,7 @@ def test_a_watching_tablet_sees_progress_but_cannot_drive(
     assert watcher.locator("main button").count() == 0  # no "next student", no KK/IKD
     assert "Siswa berikutnya" not in watcher.text_content("main")
     operator.wait_for_selector("button:text-is('Siswa berikutnya')")
+    assert operator.text_content(".finished strong").endswith("-0001")  # no gap
     operator.click("button:text-is('Siswa berikutnya')")
     watcher.wait_for_selector("text=Mulai perekaman baru")
     operator.context.close()
@@ -358,3 +361,49 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
         shot(page, f"45-dashboard-{page.size_name}")
     finally:
         stop_station(station)
+
+
+def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
+    tablet: Any, live_station: LiveStation
+) -> None:
+    page = tablet
+    log_in(page, live_station)
+    with api_for(page, live_station) as api:
+        visit = api.get("/api/visits").json()[0]["id"]
+        post_ok(api, "/api/enrollment/start", {"visit_id": visit})
+        post_ok(api, "/api/enrollment/identity", {
+            "name": "Siti Aminah", "nik": ADULT_NIK, "birth_date": "2007-01-01", "sex": "P"})
+        post_ok(api, "/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True})
+        post_ok(api, "/api/enrollment/photo/capture")
+        post_ok(api, "/api/enrollment/photo/approve")
+        finger = api.get("/api/enrollment").json()["enrollment"]["fingers_required"][0]
+        post_ok(api, f"/api/enrollment/fingerprints/{finger}/exception",
+                {"kind": "bandaged", "reason": "luka jatuh"})
+    card = page.locator(".card.approval")
+    card.wait_for()
+    assert page.locator(".approval select option").all_text_contents() == ["supervisor1"]
+    assert page.locator(".approval input[type=password]").count() == 0  # no OS keyboard
+    for digit in "999999":
+        card.locator(f".keypad button:text-is('{digit}')").click()
+    card.locator(".keypad button.primary").click()
+    card.locator(".approval-answer.bad").wait_for()
+    assert "PIN supervisor salah" in card.locator(".approval-answer").text_content()
+    assert card.locator(".pin-dots").text_content() == "—"  # the PIN does not stay
+    answer, pad = card.locator(".approval-answer").bounding_box(), card.bounding_box()
+    assert pad["y"] <= answer["y"] <= pad["y"] + pad["height"]  # beside the form, not below
+    assert page.locator("#error").is_hidden()
+    check_accessibility(page, "supervisor approval")
+    shot(page, f"46-approval-{page.size_name}")
+    for digit in "246810":
+        card.locator(f".keypad button:text-is('{digit}')").click()
+    card.locator(".keypad button.primary").click()
+    page.wait_for_selector(".card.approval", state="detached")
+
+    # A failing request is said, never shown as an empty list (here: the printer line).
+    page.route("**/api/receipts/printer", lambda route: route.abort())
+    page.click("button:text-is('Batalkan perekaman')")
+    page.click("dialog.confirm button:text-is('Ya, batalkan')")
+    page.click("summary:text-is('Cetak ulang tanda bukti')")
+    assert page.locator("summary:text-is('Cetak ulang tanda bukti')").bounding_box()["height"] >= 48
+    page.wait_for_selector("details[open] p.hint.bad")
+    assert "Stasiun tidak menjawab" in page.text_content("details[open] p.hint.bad")

@@ -147,6 +147,7 @@ const WORDS = {
   approve_exception: ["Setujui pengecualian", "Approve the exception"],
   error_network: ["Stasiun tidak menjawab. Periksa Wi-Fi tablet.", "The station does not answer. Check the tablet's Wi-Fi."],
   steps: ["Langkah", "Steps"],
+  approve: ["Setujui", "Approve"],
   adapter_simulated: ["simulator", "simulator"],
   adapter_serial: ["serial {port}", "serial {port}"],
   adapter_picamera: ["kamera Raspberry Pi", "Raspberry Pi camera"],

@@ -28,7 +28,7 @@ export function supervisorApproval(ctx, finger, path) {
     }
   }
 
-  const pad = pinPad({ submitLabel: t("approve_exception"), onSubmit: approve });
+  const pad = pinPad({ submitLabel: t("approve"), onSubmit: approve });
   return h("div", { class: "card approval" },
     h("p", {}, h("strong", {}, t("finger_" + finger.position)), ": " + pick(finger.exception.kind_name) + " — " + finger.exception.reason),
     h("div", { class: "approval-grid" },
