@@ -364,7 +364,7 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
 
 
 def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
-    tablet: Any, live_station: LiveStation
+    tablet: Any, live_station: LiveStation, tmp_path: Any
 ) -> None:
     page = tablet
     log_in(page, live_station)
@@ -407,3 +407,12 @@ def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
     assert page.locator("summary:text-is('Cetak ulang tanda bukti')").bounding_box()["height"] >= 48
     page.wait_for_selector("details[open] p.hint.bad")
     assert "Stasiun tidak menjawab" in page.text_content("details[open] p.hint.bad")
+
+    # The CSV goes the common way too: a session ended elsewhere brings back the login.
+    page.unroute("**/api/receipts/printer")
+    with api_for(page, live_station) as api:
+        assert api.post("/api/auth/logout").status_code in (200, 204)
+    csv = tmp_path / "siswa.csv"
+    csv.write_bytes(roster_csv())
+    page.set_input_files("input[type=file]", str(csv))
+    page.wait_for_selector("#login-operator")
