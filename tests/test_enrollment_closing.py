@@ -7,14 +7,28 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from station.runtime import Station
-from tests.conftest import CLOSING, enroll_until, login, post
+from tests.conftest import CLOSING, enroll_until, login, post, signature_png
 
 
 def test_a_watching_tablet_cannot_finish_someone_elses_student(
     client: TestClient, auth: dict[str, str]
 ) -> None:
-    enroll_until(client, auth, "committed")
+    watching = enroll_until(client, auth, "photo")
     supervisor = login(client, "supervisor1", "246810")
+    seen = client.get("/api/enrollment", headers=supervisor).json()["enrollment"]
+    assert seen["identity"] == {"given": True} and seen["consent"] == {"given": True}
+    assert watching["enrollment"]["identity"]["nik"] not in str(seen)
+    rest_of_the_flow = [  # by the holder
+        ("/api/enrollment/photo/capture", None), ("/api/enrollment/photo/approve", None),
+        *[(f"/api/enrollment/fingerprints/{f}/capture", None)
+          for f in watching["enrollment"]["fingers_required"]],
+        ("/api/enrollment/fingerprints/done", None),
+        ("/api/enrollment/signature", {"png_base64": signature_png()}),
+        ("/api/enrollment/commit", CLOSING),
+    ]
+    for path, body in rest_of_the_flow:
+        post(client, auth, path, body)
+    assert "name" not in client.get("/api/enrollment", headers=supervisor).json()["last_committed"]
     for path, body in (
         ("/api/enrollment/next", None),
         ("/api/registry/closing", {"kk_checked": True, "ikd": "activated_here"}),

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from peripherals.device import Text
 from station.domain.queue import Closing
 from station.enrollment.forms import ConsentForm, IdentityForm
+from station.enrollment.watch_view import as_seen_by
 from station.errors import StationError
 from station.photo.capture import PhotoRequest
 from station.store import audit
@@ -35,7 +36,7 @@ class Signature(BaseModel):
 
 @router.get("", summary="The current enrollment state (any logged-in tablet may watch)")
 def current(station: StationDep, op: OperatorDep) -> State:
-    return station.controller.snapshot()
+    return as_seen_by(station.controller.snapshot(), op.id)
 
 
 @router.post("/start", summary="Start a new enrollment for a visit")

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from station.enrollment.watch_view import as_seen_by
 from station.runtime import Station
 from station.store.audit import now_iso
 
@@ -29,7 +31,10 @@ async def events(websocket: WebSocket, token: str = "") -> None:
             {
                 "type": "hello",
                 "at": now_iso(),
-                "data": {"enrollment": station.controller.snapshot(), "health": station.health()},
+                "data": {
+                    "enrollment": as_seen_by(station.controller.snapshot(), operator.id),
+                    "health": station.health(),
+                },
             }
         )
         receiver = asyncio.create_task(_drain(websocket))
@@ -40,7 +45,7 @@ async def events(websocket: WebSocket, token: str = "") -> None:
                     {getter, receiver}, return_when=asyncio.FIRST_COMPLETED
                 )
                 if getter in done:
-                    await websocket.send_json(getter.result())
+                    await websocket.send_json(_seen_by(getter.result(), operator.id))
                 else:
                     getter.cancel()
         except (WebSocketDisconnect, RuntimeError):
@@ -49,6 +54,13 @@ async def events(websocket: WebSocket, token: str = "") -> None:
             receiver.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await receiver
+
+
+def _seen_by(event: dict[str, Any], operator_id: int) -> dict[str, Any]:
+    """Enrollment events reach a watching tablet without personal data."""
+    if event.get("type") != "enrollment":
+        return event
+    return {**event, "data": as_seen_by(event["data"], operator_id)}
 
 
 async def _drain(websocket: WebSocket) -> None:

@@ -11,7 +11,7 @@ function progressOf(snapshot) {
   const finished = fingers.filter((f) => ["captured", "force_captured", "exception"].includes(f.status)).length;
   const total = fingers.length || enrollment.fingers_required.length;
   return [
-    [t("watch_identity"), enrollment.identity && enrollment.identity.nik ? "✓" : "—"],
+    [t("watch_identity"), enrollment.identity && Object.keys(enrollment.identity).length ? "✓" : "—"],
     [t("watch_consent"), enrollment.consent && Object.keys(enrollment.consent).length ? "✓" : "—"],
     [t("watch_photo"), photos.length ? (photos[0].approved ? t("watch_photo_approved") : t("watch_photo_taken")) : "—"],
     [t("watch_fingers"), t("watch_of", { n: finished, total })],
