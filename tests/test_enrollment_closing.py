@@ -7,7 +7,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from station.runtime import Station
-from tests.conftest import CLOSING, enroll_until, login, post, signature_png
+from tests.conftest import enroll_until, login, post
+from tests.support.enrolling import CLOSING, signature_png
 
 
 def test_a_watching_tablet_cannot_finish_someone_elses_student(
@@ -28,7 +29,8 @@ def test_a_watching_tablet_cannot_finish_someone_elses_student(
     ]
     for path, body in rest_of_the_flow:
         post(client, auth, path, body)
-    assert "name" not in client.get("/api/enrollment", headers=supervisor).json()["last_committed"]
+    done = client.get("/api/enrollment", headers=supervisor).json()["last_committed"]
+    assert done["name"] == "" and done["nik_masked"] == ""
     for path, body in (
         ("/api/enrollment/next", None),
         ("/api/registry/closing", {"kk_checked": True, "ikd": "activated_here"}),

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from peripherals.device import Text
 from station.access.operators import Operator
-from station.errors import StationError
+from station.errors import NotAllowed, NotAuthenticated
 from station.runtime import Station
 
 _bearer = HTTPBearer(auto_error=False)
@@ -30,10 +30,9 @@ def current_operator(credentials: Credentials, station: StationDep) -> Operator:
     if credentials is not None:
         operator = station.access.operator_for_token(credentials.credentials)
     if operator is None:
-        raise StationError(
+        raise NotAuthenticated(
             "not_logged_in",
             Text("Silakan masuk dengan PIN.", "Please log in with your PIN."),
-            status=401,
         )
     return operator
 
@@ -55,7 +54,7 @@ def require_role(*roles: str) -> Callable[..., Awaitable[Operator]]:
 
     async def dependency(operator: OperatorDep) -> Operator:
         if operator.role not in roles:
-            raise StationError(
+            raise NotAllowed(
                 "role_required",
                 Text(
                     f"Hanya {allowed.id} yang boleh melakukan ini. Minta {allowed.id} masuk"
@@ -63,10 +62,10 @@ def require_role(*roles: str) -> Callable[..., Awaitable[Operator]]:
                     f"Only a {allowed.en} may do this. Ask a {allowed.en} to log in on this"
                     " tablet.",
                 ),
-                status=403,
             )
         return operator
 
+    dependency.roles = roles  # type: ignore[attr-defined]  # read by web/openapi.py
     return dependency
 
 

@@ -31,6 +31,5 @@ def as_seen_by(snapshot: dict[str, Any], operator_id: int) -> dict[str, Any]:
                 finger["exception"] = {**finger["exception"], "reason": ""}
     committed = seen.get("last_committed")
     if committed:
-        for private in ("name", "nik_masked"):
-            committed.pop(private, None)
+        committed.update(name="", nik_masked="")
     return seen

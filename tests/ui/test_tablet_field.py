@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import signature_png
+from tests.support.enrolling import signature_png
 from tests.ui.conftest import LiveStation, shot, start_station, stop_station
 from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
 from tests.ui.test_views_ui import enroll_over_api

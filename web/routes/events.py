@@ -1,19 +1,19 @@
 """`/api/events`: a websocket that sends every state change to every tablet.
 
 Browsers cannot set headers on a websocket, so the token comes as `?token=`. On connect
-the tablet first receives the whole current state, so a reconnect never misses a step."""
+the tablet first receives the whole current state, so a reconnect never misses a step.
+What each event carries is catalogued in `station/events.py`."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from station.enrollment.watch_view import as_seen_by
+from station.events import Event
 from station.runtime import Station
-from station.store.audit import now_iso
 
 router = APIRouter(tags=["events"])
 
@@ -28,14 +28,12 @@ async def events(websocket: WebSocket, token: str = "") -> None:
     await websocket.accept()
     async with station.bus.subscribe() as queue:
         await websocket.send_json(
-            {
-                "type": "hello",
-                "at": now_iso(),
-                "data": {
+            station.bus.hello(
+                {
                     "enrollment": as_seen_by(station.controller.snapshot(), operator.id),
                     "health": station.health(),
-                },
-            }
+                }
+            )
         )
         receiver = asyncio.create_task(_drain(websocket))
         try:
@@ -56,11 +54,11 @@ async def events(websocket: WebSocket, token: str = "") -> None:
                 await receiver
 
 
-def _seen_by(event: dict[str, Any], operator_id: int) -> dict[str, Any]:
+def _seen_by(event: Event, operator_id: int) -> Event:
     """Enrollment events reach a watching tablet without personal data."""
-    if event.get("type") != "enrollment":
+    if event["type"] != "enrollment":
         return event
-    return {**event, "data": as_seen_by(event["data"], operator_id)}
+    return {**event, "data": as_seen_by(dict(event["data"]), operator_id)}
 
 
 async def _drain(websocket: WebSocket) -> None:
