@@ -18,6 +18,9 @@ from tests.ui.conftest import LiveStation, shot, start_station, stop_station
 from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
 from tests.ui.test_views_ui import enroll_over_api
 
+# Whole operator journeys: longer than one API call's test on a loaded machine.
+pytestmark = pytest.mark.timeout(360)
+
 SIZES = {"landscape": (1280, 800), "portrait": (800, 1280)}
 ADULT_NIK = "3514094101070001"  # a woman born 2007-01-01
 MINOR_BORN = date(date.today().year - 17, 1, 2)
