@@ -14,6 +14,7 @@ from exchange.seal import demo_office_identity
 from peripherals.device import Text
 from station.access.operators import Access, Role
 from station.config import StationConfig
+from station.devices.changes import log_device_changes
 from station.devices.registry import DeviceSet, build_devices
 from station.devices.status_lights import StatusLights
 from station.domain.visits import Visits
@@ -56,7 +57,7 @@ DEMO_OPERATORS = (
 class Station:
     def __init__(self, config: StationConfig, *, simulate: bool | None = None) -> None:
         self.started_monotonic = time.monotonic()
-        logbook.install()
+        logbook.install(config.data_dir / "logs" / "recent.jsonl")
         self.config = config
         force = simulate if simulate is not None else config.simulate == "on"
         self.store: Store = open_store(config.data_dir)
@@ -202,8 +203,15 @@ class Station:
             else "NOT PROVISIONED: see /api/health"
         )
         self._watchdog = asyncio.create_task(keep_watchdog_fed(self.notifier))
+        log.info(
+            "station %s started%s in %.1f s",
+            self.config.station.id,
+            " (simulation)" if self.simulation else "",
+            self.ready_after_s,
+        )
 
     async def _withdraw(self) -> None:
+        log.info("station %s stopping", self.config.station.id)
         self.ready = False
         self.notifier.stopping()
         if self._watchdog is not None:
@@ -212,12 +220,13 @@ class Station:
     async def _watch_health(self, every_s: float = HEALTH_WATCH_S) -> None:
         """Publish `health` whenever what the banner shows changes (a device unplugged or
         back, provisioning, storage), so no tablet keeps showing a stale device state."""
-        shown: object = None
+        shown: dict[str, Any] | None = None
         while True:
             health = await asyncio.to_thread(self.health)
             keys = ("status", "devices", "notes", "provisioned", "storage", "second_copy")
             now = {k: health[k] for k in keys}
             if now != shown:
+                log_device_changes(shown["devices"] if shown else None, now["devices"])
                 if shown is not None:
                     self.bus.publish(EventType.HEALTH, health)
                 shown = now

@@ -52,10 +52,14 @@ def error_of(response: Any, status: int) -> dict[str, Any]:
     return error
 
 
-def finish_from_consent(client: TestClient, auth: dict[str, str], consent: dict[str, Any]) -> Any:
+def finish_from_consent(
+    client: TestClient, auth: dict[str, str], consent: dict[str, Any],
+    closing: dict[str, Any] | None = None,
+) -> Any:
     state = client.get("/api/enrollment", headers=auth).json()
     fingers = state["enrollment"]["fingers_required"]
-    actions = enrollment_actions(fingers, consent=consent, start_at="/api/enrollment/consent")
+    actions = enrollment_actions(
+        fingers, consent=consent, start_at="/api/enrollment/consent", closing=closing)
     return drive(lambda path, body: post(client, auth, path, body), state, actions, "committed")
 
 

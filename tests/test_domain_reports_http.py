@@ -32,11 +32,12 @@ def enroll(
     client: TestClient, auth: dict[str, str], visit: int, body: dict[str, Any],
     consent: dict[str, Any], closing: dict[str, Any] | None,
 ) -> int:
+    """`closing` None: the operator chose "not asked" (the commit needs a choice)."""
     post(client, auth, "/api/enrollment/start", {"visit_id": visit})
     post(client, auth, "/api/enrollment/identity", body)
-    eid = int(finish_from_consent(client, auth, consent)["last_committed"]["enrollment_id"])
-    if closing:
-        post(client, auth, "/api/registry/closing", closing)
+    answers = closing or {"kk_checked": False, "ikd": "unanswered"}
+    done = finish_from_consent(client, auth, consent, answers)
+    eid = int(done["last_committed"]["enrollment_id"])
     post(client, auth, "/api/enrollment/next")
     return eid
 

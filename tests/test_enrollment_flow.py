@@ -9,7 +9,7 @@ from exchange.seal import demo_office_identity, open_record
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
 from tests.conftest import enroll_until, login, post
-from tests.support.enrolling import IDENTITY
+from tests.support.enrolling import CLOSING, IDENTITY
 from tests.support.events import EventReader
 
 
@@ -59,7 +59,7 @@ def test_out_of_order_requests_are_refused_and_change_nothing(
         "/api/enrollment/identity",
         "/api/enrollment/next",
     ):
-        body = IDENTITY if path.endswith("identity") else None
+        body = {"identity": IDENTITY, "commit": CLOSING}.get(path.rsplit("/", 1)[1])
         response = client.post(path, json=body, headers=auth)
         assert response.status_code == 409, path
         error = response.json()["error"]

@@ -65,7 +65,7 @@ def test_upload_with_the_office_unreachable_says_so_and_keeps_the_batch(tmp_path
         env={"STATION__UPLOAD__CONNECT_TIMEOUT_S": "1"},
     )
     assert done.returncode == 75, done.stdout + done.stderr
-    assert "cannot be reached" in done.stdout and "tidak dapat dihubungi" in done.stdout
+    assert "cannot be reached" in done.stdout and "tidak terjangkau" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     conn = sqlite3.connect(p.station_data / "station.db")
     assert conn.execute("SELECT state FROM upload_batches").fetchone()[0] == "pending"

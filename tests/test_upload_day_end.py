@@ -18,7 +18,7 @@ from station.config import StationConfig, load_config
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
 from tests.conftest import login, plaintext_leaks, post
-from tests.support.enrolling import drive, enroll, enrollment_actions
+from tests.support.enrolling import CLOSING, drive, enroll, enrollment_actions
 from tests.support.events import EventReader
 from tests.support.waiting import wait_for
 from tests.upload_support import Provisioned, provision
@@ -89,7 +89,7 @@ def _enroll(
         for capture in draft.captures.values()
         for data in capture.files.values()
     ]
-    post(client, auth, "/api/enrollment/commit")
+    post(client, auth, "/api/enrollment/commit", CLOSING)
     post(client, auth, "/api/enrollment/next")
     return samples
 

@@ -40,13 +40,28 @@ def current_operator(credentials: Credentials, station: StationDep) -> Operator:
 OperatorDep = Annotated[Operator, Depends(current_operator)]
 
 
+# Role names as a person reads them, in each language.
+ROLE_NAMES = {
+    "operator": Text("operator", "operator"),
+    "supervisor": Text("supervisor", "supervisor"),
+    "technician": Text("teknisi", "technician"),
+}
+
+
 def require_role(*roles: str) -> Callable[..., Awaitable[Operator]]:
+    names = [ROLE_NAMES.get(role, Text(role, role)) for role in roles]
+    allowed = Text(" atau ".join(n.id for n in names), " or ".join(n.en for n in names))
+
     async def dependency(operator: OperatorDep) -> Operator:
         if operator.role not in roles:
-            allowed = ", ".join(roles)
             raise NotAllowed(
                 "role_required",
-                Text(f"Hanya untuk peran: {allowed}.", f"Only for role(s): {allowed}."),
+                Text(
+                    f"Hanya {allowed.id} yang boleh melakukan ini. Minta {allowed.id} masuk"
+                    " di tablet ini.",
+                    f"Only a {allowed.en} may do this. Ask a {allowed.en} to log in on this"
+                    " tablet.",
+                ),
             )
         return operator
 

@@ -63,10 +63,14 @@ class FingerprintStatus(Shape):
 
 
 class LastCommitted(Shape):
+    """Empty `name` and `nik_masked` for a tablet that only watches."""
+
     enrollment_id: int
     name: str
     nik_masked: str
     receipt_number: str
+    operator: OperatorRef  # who committed it: only they go on to the next student
+    closing: dict[str, Any]  # the KK and IKD answers given with the commit
 
 
 class EnrollmentState(Shape):
@@ -263,7 +267,8 @@ class ConsentLetter(Shape):
 
 
 class LogLine(Shape):
-    at: str
+    at: str  # UTC
+    local: str  # the same moment in the station's zone, e.g. "2026-12-07 11:15:33 WIB"
     level: str
     logger: str
     message: str

@@ -134,7 +134,7 @@ class StatusLights:
         step = self.controller.step
         if step == "committed":
             with contextlib.suppress(StationError):
-                await self.controller.next_student(BUTTON)
+                await self.controller.next_student(BUTTON, at_station=True)
             action = "next_student"
         elif step == "fault":
             action = "fault_acknowledged"

@@ -77,11 +77,13 @@ def save_identity_facts(
 
 
 def save_closing(store: Store, enrollment_id: int, closing: Closing, operator_id: int) -> None:
+    """In its own transaction, or joining the caller's (the commit's)."""
+    ikd = closing.ikd_answer
     with store.transaction() as db:
         cursor = db.execute(
             "UPDATE enrollment_facts SET kk_checked = ?, ikd = ?, updated_at = ?"
             " WHERE enrollment_id = ?",
-            [int(closing.kk_checked), closing.ikd.value, audit.now_iso(), enrollment_id],
+            [int(closing.kk_checked), ikd.value if ikd else None, audit.now_iso(), enrollment_id],
         )
         if cursor.rowcount != 1:
             raise Conflict(

@@ -52,8 +52,9 @@ def not_holder(operator_name: str) -> StationError:
     return NotAllowed(
         "not_holder",
         Text(
-            f"Perekaman ini sedang dijalankan oleh {operator_name}.",
-            f"This enrollment is driven by {operator_name}.",
+            f"Perekaman ini sedang dijalankan oleh {operator_name}."
+            " Tablet ini hanya dapat memantau.",
+            f"This enrollment is driven by {operator_name}. This tablet can only watch.",
         ),
     )
 
@@ -148,6 +149,9 @@ class RegistryFlow:
                 raise not_holder(draft.operator_name)
             return int(draft.id)
         if step == "committed" and last_committed is not None:
+            holder = last_committed.get("operator") or {}
+            if holder and holder["id"] != operator_id:
+                raise not_holder(holder["name"])
             return int(last_committed["enrollment_id"])
         raise Conflict(
             "out_of_order",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -82,7 +83,13 @@ def identity_prefill(student: Student) -> dict[str, object]:
 
 
 class Closing(BaseModel):
-    """Answers at the end of the flow, before commit."""
+    """The answers at the end of the flow, sent with the commit. Both are required:
+    "unanswered" is a choice the operator makes, never a default, so the IKD figures
+    count only what was asked."""
 
     kk_checked: bool
-    ikd: IkdAnswer
+    ikd: IkdAnswer | Literal["unanswered"]
+
+    @property
+    def ikd_answer(self) -> IkdAnswer | None:
+        return None if self.ikd == "unanswered" else IkdAnswer(self.ikd)

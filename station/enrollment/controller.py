@@ -26,12 +26,14 @@ from peripherals.device import DeviceError, Text
 from station.access.operators import Operator
 from station.config import StationConfig
 from station.devices.registry import DeviceSet
-from station.domain.flow import RegistryFlow
+from station.domain.enrollment_facts import save_closing
+from station.domain.flow import RegistryFlow, not_holder
 from station.domain.nik import mask_nik
+from station.domain.queue import Closing
 from station.enrollment.draft import STEP_ORDER, Capture, Draft, DraftStore
 from station.enrollment.forms import ConsentForm, IdentityForm
 from station.enrollment.machine import EnrollmentMachine
-from station.errors import Conflict, DeviceFault, Invalid, NotAllowed, NotFound, StationError
+from station.errors import Conflict, DeviceFault, Invalid, NotFound, StationError
 from station.events import EventBus, EventType
 from station.fingerprints.guided import GuidedSequence
 from station.fingerprints.library import TodayLibrary
@@ -39,6 +41,7 @@ from station.fingerprints.workflow import FingerprintStep
 from station.messages import FINGER_NAMES, NO_PHOTO, STEP_NAMES, VISIT_UNKNOWN
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
+from station.receipts.content import receipt_number
 from station.sealing.draftkey import DraftCipher
 from station.sealing.volatile_keys import volatile_key
 from station.store import audit
@@ -407,8 +410,9 @@ class EnrollmentController:
             self.machine.send("signature_done")
             return self._changed("signature_done")
 
-    async def commit(self, operator: Operator) -> dict[str, Any]:
-        """Seal and store the enrollment: one transaction, or nothing at all."""
+    async def commit(self, operator: Operator, closing: Closing) -> dict[str, Any]:
+        """Seal and store the enrollment with the closing answers (KK, IKD): one
+        transaction, or nothing at all."""
         async with self._lock:
             draft = self._require_holder(operator, "review", "commit")
             try:
@@ -440,24 +444,22 @@ class EnrollmentController:
                 sealed = await asyncio.to_thread(seal_record, record, attachments, recipients)
             except SealingError as error:
                 raise _not_sealed(error) from None
-            receipt = f"{self.config.station.id}-{self.registry.today():%Y%m%d}-{draft.id:05d}"
-            summary = {
-                "name": draft.identity.get("name", ""),
-                "nik_masked": mask_nik(draft.identity.get("nik", "")),
-                "receipt_number": receipt,
-                # The applicant's own card date for the receipt (today when already owed).
-                "card_from": draft.identity.get("eligibility", {}).get("card_from"),
-            }
             # The fsync'd transaction and the receipt's layout (a commit hook) run on a
             # worker thread: the systemd watchdog is fed from this loop, and a slow SD card
             # must not get the station killed mid-commit.
-            await asyncio.to_thread(
-                self._store_commit, draft, operator, sealed, receipt, summary, synced
+            summary = await asyncio.to_thread(
+                self._store_commit, draft, operator, sealed, closing, synced
             )
             self.machine.send("commit")
             self._room()  # a commit that went through after a full disk lifts that fault
             self.draft = None
-            self.last_committed = {"enrollment_id": draft.id, **summary}
+            self.last_committed = {
+                "enrollment_id": draft.id,
+                **summary,
+                # The holder finishes the student: only they may go on to the next one.
+                "operator": {"id": draft.operator_id, "name": draft.operator_name},
+                "closing": closing.model_dump(mode="json"),
+            }
             self.fingerprints.committed(draft)
             self.guided.forget()
             return self._changed("commit")
@@ -467,12 +469,21 @@ class EnrollmentController:
         draft: Draft,
         operator: Operator,
         sealed: Sealed,
-        receipt: str,
-        summary: dict[str, Any],
+        closing: Closing,
         synced: bool,
-    ) -> None:
-        """One transaction: the sealed record, the committed enrollment, the receipt job."""
+    ) -> dict[str, Any]:
+        """One transaction: the day's next receipt number, the sealed record, the committed
+        enrollment with its closing answers, the receipt job. Returns the summary."""
         with self.store.transaction() as db:
+            receipt = self._next_receipt_number(db)
+            summary = {
+                "name": draft.identity.get("name", ""),
+                "nik_masked": mask_nik(draft.identity.get("nik", "")),
+                "receipt_number": receipt,
+                # The applicant's own card date for the receipt (today when already owed).
+                "card_from": draft.identity.get("eligibility", {}).get("card_from"),
+            }
+            save_closing(self.store, draft.id, closing, operator.id)
             db.execute(
                 "INSERT INTO sealed_records (enrollment_id, ciphertext, sha256, sealed_at)"
                 " VALUES (?, ?, ?, ?)",
@@ -497,10 +508,15 @@ class EnrollmentController:
             )
             for hook in self.commit_hooks:
                 hook(db, draft, summary)
+        return summary
 
-    async def next_student(self, operator: Operator) -> dict[str, Any]:
+    async def next_student(self, operator: Operator, *, at_station: bool = False) -> dict[str, Any]:
+        """`at_station`: the station's own button, pressed beside the holder's tablet."""
         async with self._lock:
             self._require_step("committed", "next_student")
+            holder = (self.last_committed or {}).get("operator")
+            if holder and holder["id"] != operator.id and not at_station:
+                raise not_holder(holder["name"])
             self.last_committed = None
             self.machine.send("next_student")
             return self._changed("next_student")
@@ -544,6 +560,7 @@ class EnrollmentController:
                     still_down[0].detail,
                 )
             target = self.machine.interrupted_step or "photo"
+            log.info("device %s answers again: enrollment resumed at %s", failed_kind, target)
             self.drafts.save_step(draft, "resume", target, operator.id, interrupted_step=None)
             self.machine.send("resume")
             self.machine.interrupted_step = None
@@ -586,6 +603,7 @@ class EnrollmentController:
                 self.bus.publish(EventType.CAPTURE, {"device": kind, "active": False})
 
     def _enter_fault(self, kind: str, error: DeviceError) -> None:
+        log.warning("device fault during %s: %s %s", self.step, kind, error.code)
         draft = self.draft
         self.fault = {"device": kind, "code": error.code, "message": _text_json(error.text)}
         step = self.step
@@ -628,14 +646,19 @@ class EnrollmentController:
         )
 
     def _not_holder(self, draft: Draft) -> StationError:
-        return NotAllowed(
-            "not_holder",
-            Text(
-                f"Perekaman ini sedang dijalankan oleh {draft.operator_name}."
-                " Tablet ini hanya dapat memantau.",
-                f"This enrollment is driven by {draft.operator_name}. This tablet can only watch.",
-            ),
-        )
+        return not_holder(draft.operator_name)
+
+    def _next_receipt_number(self, db: sqlite_utils.Database) -> str:
+        """Committed records are numbered 1, 2, 3... per station and day, without gaps:
+        a cancelled draft never takes a number (inside the commit's transaction)."""
+        station_id, day = self.config.station.id, self.registry.today()
+        prefix = receipt_number(station_id, day, 0)[:-4]
+        row = db.execute(
+            "SELECT count(*) FROM enrollments WHERE status = 'committed'"
+            " AND substr(receipt_number, 1, ?) = ?",
+            [len(prefix), prefix],
+        ).fetchone()
+        return receipt_number(station_id, day, int(row[0]) + 1)
 
     def _changed(self, event: str) -> dict[str, Any]:
         if self.draft is not None:

@@ -85,6 +85,11 @@ def parse_qr_payload(payload: str) -> tuple[str, str] | None:
     return receipt_no, code
 
 
+def receipt_number(station_id: str, day: date, sequence: int) -> str:
+    """`ST01-20261128-0007`: unique per station and day, readable over the phone."""
+    return f"{station_id}-{day:%Y%m%d}-{sequence:04d}"
+
+
 def indonesian_date(moment: date) -> str:
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 

@@ -66,6 +66,23 @@ def modem_status(mmcli: str | None = None, timeout_s: float = 5.0) -> ModemStatu
     )
 
 
+def require_collector(collector_url: str) -> None:
+    """Without the office's address no signal helps: say so, and what to do instead."""
+    if not collector_url.strip():
+        raise UploadError(
+            "collector_not_configured",
+            Text(
+                "Alamat kantor pusat belum diatur di stasiun ini, jadi unggah tidak mungkin."
+                " Data tetap aman. Minta teknisi mengatur alamat kantor pusat; untuk hari ini"
+                " ekspor ke flashdisk di bagian Ekspor di bawah.",
+                "The central office's address is not set on this station, so no upload is"
+                " possible. The data is safe. Ask the technician to set the office's address;"
+                " for today, export to a USB stick in the Export section below.",
+            ),
+            resumable=False,
+        )
+
+
 def check_collector(client: TusClient) -> None:
     """OPTIONS on the tus endpoint: proves DNS, TCP, HTTP and tus 1.0 all work."""
     try:
@@ -74,10 +91,12 @@ def check_collector(client: TusClient) -> None:
         raise UploadError(
             "no_link",
             Text(
-                "Kantor pusat tidak dapat dihubungi. Periksa sinyal 4G, atau ekspor batch ke"
-                " media lepas (station export).",
-                "The central office cannot be reached. Check the 4G signal, or export the"
-                " batch to removable media (station export).",
+                "Kantor pusat tidak terjangkau (tidak ada sinyal 4G atau jaringan putus)."
+                " Data tetap aman. Pindah ke tempat dengan sinyal lebih baik lalu tekan"
+                " \"Tutup hari dan unggah\" lagi, atau ekspor ke flashdisk di bawah.",
+                "The central office cannot be reached (no 4G signal or the network is down)."
+                " The data is safe. Move to where the signal is better and press \"Close the"
+                " day and upload\" again, or export to a USB stick below.",
             ),
             resumable=True,
         ) from exc

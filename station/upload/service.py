@@ -26,7 +26,7 @@ from station.events import EventBus, EventType
 from station.store.db import Store
 from station.upload.errors import UploadError
 from station.upload.export import ExportResult, opened_medium, write_file
-from station.upload.link import ModemStatus, check_collector, modem_status
+from station.upload.link import ModemStatus, check_collector, modem_status, require_collector
 from station.upload.media import MediaFinder, Medium
 from station.upload.outbox import Batch, Outbox
 from station.upload.progress import UploadProgress
@@ -89,6 +89,7 @@ class DayEnd:
         on_progress: Callable[[UploadProgress], None] | None = None,
         stop: threading.Event | None = None,
     ) -> list[UploadResult]:
+        require_collector(self.settings.collector_url)
         self.close_day()
         pending = self.outbox.pending()
         if not pending:
@@ -252,6 +253,8 @@ class UploadRunner:
     async def _run(self) -> None:
         try:
             results = await asyncio.to_thread(self.day_end().upload, self._publish, self._stop)
+            acknowledged = sum(r.ack is not None for r in results)
+            log.info("upload finished: %d batch(es), %d acknowledged", len(results), acknowledged)
             self.bus.publish(EventType.UPLOAD,
                 {
                     "finished": True,
@@ -271,6 +274,7 @@ class UploadRunner:
                 },
             )
         except BilingualError as error:
+            log.warning("upload stopped: %s (%s)", error.code, error.text.en)
             self.last_error = {
                 "code": error.code,
                 "message": {"id": error.text.id, "en": error.text.en},

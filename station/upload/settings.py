@@ -10,8 +10,9 @@ from station.settings_section import Section
 
 
 class UploadSettings(Section):
-    # tus endpoint of the office collector (any tus 1.0 server with `creation`).
-    collector_url: str = "http://127.0.0.1:8470/files"
+    # tus endpoint of the office collector (any tus 1.0 server with `creation`). Empty:
+    # not configured (provisioning sets it); the tablet says so instead of blaming 4G.
+    collector_url: str = ""
     # The collector's acknowledgement public key (Ed25519, base64). Without it the
     # station uploads but never deletes anything, since no ack can be verified.
     collector_ack_key: str = ""

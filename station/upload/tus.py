@@ -88,8 +88,10 @@ class TusClient:
         return UploadError(
             code,
             Text(
-                f"Server menolak {method} (HTTP {response.status_code}): {detail}",
-                f"The server refused {method} (HTTP {response.status_code}): {detail}",
+                f"Kantor pusat menolak unggahan (HTTP {response.status_code}): {detail}. Data"
+                " tetap aman; hubungi kantor pusat, atau ekspor ke flashdisk.",
+                f"The central office refused the upload (HTTP {response.status_code}): {detail}."
+                " The data is safe; call the office, or export to a USB stick.",
             ),
             resumable=False,
         )

@@ -17,6 +17,8 @@ IDENTITY = {
     "sex": "P",
 }
 CONSENT = {"applicant_agrees": True, "notice_shown": True}
+# The closing answers sent with the commit (required: "unanswered" is an explicit choice).
+CLOSING = {"kk_checked": True, "ikd": "will_activate"}
 
 Post = Callable[[str, Any], dict[str, Any]]
 Action = tuple[str, Any]
@@ -37,6 +39,7 @@ def enrollment_actions(
     *,
     start_at: str = "/api/enrollment/identity",
     signature: str | None = None,
+    closing: dict[str, Any] | None = None,
 ) -> list[Action]:
     """The API calls from the identity step to the commit, in order, beginning with the
     first whose path starts with `start_at`."""
@@ -48,7 +51,7 @@ def enrollment_actions(
         *[(f"/api/enrollment/fingerprints/{f}/capture", None) for f in fingers],
         ("/api/enrollment/fingerprints/done", None),
         ("/api/enrollment/signature", {"png_base64": signature or signature_png()}),
-        ("/api/enrollment/commit", None),
+        ("/api/enrollment/commit", closing or CLOSING),
     ]
     first = next(i for i, (path, _) in enumerate(actions) if path.startswith(start_at))
     return actions[first:]

@@ -26,14 +26,17 @@ def test_exception_with_supervisor_approval_on_the_tablet(
     form.locator("button[type=submit]").click()
     page.wait_for_selector(".finger.awaiting")
 
-    approval = page.locator(".finger-approvals form")
-    approval.locator("input[name=supervisor]").fill("supervisor1")
-    approval.locator("input[name=pin]").fill("000000")
-    approval.locator("button[type=submit]").click()
-    page.wait_for_selector("#error:not([hidden])")
-    assert "supervisor" in page.text_content("#error").lower()
-    approval.locator("input[name=pin]").fill("246810")
-    approval.locator("button[type=submit]").click()
+    # The supervisor picks their name and types the PIN on the pad (issue 16, item 7).
+    approval = page.locator(".finger-approvals .approval")
+    approval.locator("select[name=supervisor]").select_option("supervisor1")
+    for digit in "000000":
+        approval.locator(f".keypad button:text-is('{digit}')").click()
+    approval.locator(".keypad button.primary").click()
+    approval.locator(".approval-answer.bad").wait_for()
+    assert "supervisor" in approval.locator(".approval-answer").text_content().lower()
+    for digit in "246810":
+        approval.locator(f".keypad button:text-is('{digit}')").click()
+    approval.locator(".keypad button.primary").click()
     page.wait_for_selector(".finger.exception")
     assert page.locator(".finger.done").count() == 9
     shot(page, "06b-fingerprint-exception")

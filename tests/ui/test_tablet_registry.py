@@ -64,7 +64,7 @@ def test_pick_from_the_queue_fills_identity_with_live_checks(
 def test_day_report_view(page: Any, live_station: LiveStation) -> None:
     log_in(page, live_station)
     page.click("button.nav:has-text('Dasbor')")
-    page.wait_for_selector(".chart img")
+    page.wait_for_selector("figure.per-hour")
     assert "Direkam" in page.text_content("dl.report")
     page.wait_for_function("document.querySelector('pre.receipt-text').textContent.length > 0")
     assert "REKAP PEREKAMAN" in page.text_content("pre.receipt-text")
@@ -81,6 +81,7 @@ def test_review_shows_what_the_identity_step_found(page: Any, live_station: Live
     page.fill("input[name=name]", "Budi")
     page.fill("input[name=nik]", NIK[:12] + "0000")  # serial 0000: a warning, not an error
     page.fill("input[name=birth_date]", BORN.isoformat())
+    page.select_option("select[name=sex]", "L")
     page.click("button:text-is('Lanjut')")
     page.wait_for_selector("input[name=notice_shown]")
     page.check("input[name=notice_shown]")
@@ -102,11 +103,10 @@ def test_review_shows_what_the_identity_step_found(page: Any, live_station: Live
     found = page.text_content(".review ul.notice")
     # The default election (2029, an estimate) makes this 19-year-old a first-time voter.
     assert "0000" in found and "Bangil" in found and "Pemilih pemula" in found
-    page.click("text=Simpan dan segel")
-    page.wait_for_selector(".closing")
     page.check("input[name=kk_checked]")
-    page.select_option("select[name=ikd]", "activated_here")
-    page.click(".closing button")
-    page.wait_for_selector(".closing .hint:text('Tercatat')")
+    page.check("input[name=ikd][value=activated_here]")
+    page.click("text=Simpan dan segel")
+    page.wait_for_selector(".closing-summary")
+    assert "Diaktifkan di sini" in page.text_content(".closing-summary")
     shot(page, "23-closing")
     check_accessibility(page, "closing")

@@ -9,7 +9,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from station.domain.queue import Closing
 from station.enrollment.forms import ConsentForm, IdentityForm
+from station.enrollment.watch_view import as_seen_by
 from station.photo.capture import PhotoRequest
 from station.plain_text import PlainText
 from station.store import audit
@@ -17,7 +19,6 @@ from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
 from web.params import MAX_ROW_ID, RowId
 from web.schemas import AuditEvent, EnrollmentState, binary
-from web.watching import state_for
 
 router = APIRouter(
     prefix="/api/enrollment", tags=["enrollment"], responses=error_responses(403, 404, 409, 503)
@@ -43,7 +44,7 @@ class Signature(BaseModel):
     response_model=EnrollmentState,
 )
 def current(station: StationDep, op: OperatorDep) -> State:
-    return state_for(station.controller.snapshot(), op.id)
+    return as_seen_by(station.controller.snapshot(), op.id)
 
 
 @router.post("/start", summary="Start a new enrollment for a visit", response_model=EnrollmentState)
@@ -125,11 +126,11 @@ async def signature(body: Signature, station: StationDep, op: OperatorDep) -> St
 
 @router.post(
     "/commit",
-    summary="Confirm the review: seal and store the enrollment",
+    summary="Confirm the review with the KK and IKD answers: seal and store the enrollment",
     response_model=EnrollmentState,
 )
-async def commit(station: StationDep, op: OperatorDep) -> State:
-    return await station.controller.commit(op)
+async def commit(body: Closing, station: StationDep, op: OperatorDep) -> State:
+    return await station.controller.commit(op, body)
 
 
 @router.post("/next", summary="Ready for the next student", response_model=EnrollmentState)

@@ -14,10 +14,10 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from station.enrollment.watch_view import as_seen_by
 from station.events import Event, EventType
 from station.runtime import Station
 from web.live_sockets import LiveSockets
-from web.watching import state_for
 
 router = APIRouter(tags=["events"])
 
@@ -40,7 +40,7 @@ async def events(websocket: WebSocket, token: str = "") -> None:
             await websocket.send_json(
                 station.bus.hello(
                     {
-                        "enrollment": state_for(station.controller.snapshot(), operator.id),
+                        "enrollment": as_seen_by(station.controller.snapshot(), operator.id),
                         "health": station.health(),
                     }
                 )
@@ -86,7 +86,7 @@ async def _forward(
                 continue
             event = getter.result()
             if event["type"] == EventType.ENROLLMENT:
-                event = {**event, "data": state_for(dict(event["data"]), operator_id)}
+                event = {**event, "data": as_seen_by(dict(event["data"]), operator_id)}
             await websocket.send_json(event)
     except (WebSocketDisconnect, RuntimeError):
         pass
@@ -95,6 +95,7 @@ async def _forward(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
 
 
 async def _drain(websocket: WebSocket) -> None:

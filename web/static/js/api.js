@@ -1,5 +1,7 @@
 // Talking to the station: JSON over HTTP with the bearer token, and the event socket.
 
+import { textOf } from "./i18n.js";
+
 let token = localStorage.getItem("token") || "";
 const unauthorised = [];
 
@@ -22,15 +24,18 @@ export function hasToken() { return Boolean(token); }
 export function currentToken() { return token; }
 export function onUnauthorised(listener) { unauthorised.push(listener); }
 
-export async function request(method, path, body) {
+// Every request goes through here (JSON, or a file such as the school's CSV with its own
+// content type), so a lost session and a lost Wi-Fi are handled the same everywhere.
+export async function request(method, path, body, contentType) {
   const headers = {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const raw = body instanceof Blob;
+  if (body !== undefined) headers["Content-Type"] = contentType || (raw ? body.type : "application/json");
   if (token) headers.Authorization = "Bearer " + token;
   let response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
   } catch (networkError) {
-    throw new ApiError(0, { code: "network", message: { id: "Stasiun tidak menjawab. Periksa Wi-Fi tablet.", en: "The station does not answer. Check the tablet's Wi-Fi." } });
+    throw new ApiError(0, { code: "network", message: textOf("error_network") });
   }
   if (response.status === 401 && path !== "/api/auth/login") for (const listener of unauthorised) listener();
   const type = response.headers.get("Content-Type") || "";
@@ -42,9 +47,27 @@ export async function request(method, path, body) {
 export const get = (path) => request("GET", path);
 export const post = (path, body) => request("POST", path, body === undefined ? {} : body);
 
-export async function imageUrl(path) {
+// Shows an image the station serves behind the token; the blob's URL is released as soon
+// as the picture is drawn (a day of previews would otherwise keep every one in memory).
+export async function showImage(image, path) {
   const blob = await request("GET", path);
-  return URL.createObjectURL(blob);
+  const url = URL.createObjectURL(blob);
+  const release = () => URL.revokeObjectURL(url);
+  image.addEventListener("load", release, { once: true });
+  image.addEventListener("error", release, { once: true });
+  image.src = url;
+  return image;
+}
+
+// Saves a file the station serves (a report) under `name` on the tablet.
+export async function download(path, name) {
+  const blob = await request("GET", path);
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 // The event socket reconnects by itself; on every (re)connect the station sends `hello`

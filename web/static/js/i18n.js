@@ -152,9 +152,54 @@ const WORDS = {
   exception_missing: ["Tidak ada", "Missing"], exception_amputated: ["Diamputasi", "Amputated"],
   exception_bandaged: ["Diperban", "Bandaged"], exception_unreadable: ["Tidak terbaca", "Unreadable"],
   mark_exception: ["Tandai, minta persetujuan", "Mark, ask for approval"],
-  supervisor_name: ["Nama supervisor", "Supervisor's name"], supervisor_pin: ["PIN supervisor", "Supervisor's PIN"],
+  supervisor_name: ["Supervisor", "Supervisor"],
   approve_exception: ["Setujui pengecualian", "Approve the exception"],
   error_network: ["Stasiun tidak menjawab. Periksa Wi-Fi tablet.", "The station does not answer. Check the tablet's Wi-Fi."],
+  steps: ["Langkah", "Steps"],
+  approve: ["Setujui", "Approve"],
+  adapter_simulated: ["simulator", "simulator"],
+  adapter_serial: ["serial {port}", "serial {port}"],
+  adapter_picamera: ["kamera Raspberry Pi", "Raspberry Pi camera"],
+  adapter_usb: ["USB", "USB"],
+  adapter_other: ["lainnya", "other"],
+  station_notes: ["Pemberitahuan stasiun", "Station notices"],
+  choose: ["— pilih —", "— choose —"],
+  yes: ["ya", "yes"], no: ["belum", "no"],
+  cancel_confirm_title: ["Batalkan perekaman ini?", "Cancel this enrollment?"],
+  cancel_confirm_text: ["Foto, sidik jari dan tanda tangan yang sudah direkam akan dihapus. Nomor tanda bukti tidak terpakai.",
+    "The photo, fingerprints and signature taken so far are deleted. No receipt number is used up."],
+  cancel_reason_left: ["Siswa pergi / tidak bisa melanjutkan", "The student left / cannot continue"],
+  cancel_reason_data: ["Data identitas salah, mulai lagi", "Wrong identity data, start again"],
+  cancel_reason_device: ["Gangguan perangkat", "Device trouble"],
+  cancel_reason_other: ["Alasan lain", "Another reason"],
+  cancel_note: ["Keterangan (boleh kosong)", "Note (optional)"],
+  cancel_keep: ["Kembali, lanjutkan perekaman", "Back, keep recording"],
+  cancel_do: ["Ya, batalkan", "Yes, cancel"],
+  watch_progress: ["Kemajuan perekaman", "Enrollment progress"],
+  watch_identity: ["Identitas", "Identity"], watch_consent: ["Persetujuan", "Consent"],
+  watch_photo: ["Foto", "Photo"], watch_photo_taken: ["diambil, menunggu persetujuan pemohon", "taken, awaiting the applicant's approval"],
+  watch_photo_approved: ["disetujui ✓", "approved ✓"],
+  watch_fingers: ["Sidik jari", "Fingerprints"], watch_of: ["{n} dari {total} selesai", "{n} of {total} done"],
+  watch_signature: ["Tanda tangan", "Signature"], watch_saved: ["Tersimpan, menunggu siswa berikutnya", "Saved, waiting for the next student"],
+  closing_title: ["Pertanyaan penutup", "Closing questions"],
+  kk_checked: ["KK sudah diperiksa", "KK checked"],
+  ikd: ["Aktivasi IKD (KTP digital)", "IKD (digital ID) activation"],
+  ikd_activated_here: ["Diaktifkan di sini", "Activated here"],
+  ikd_will_activate: ["Akan aktivasi sendiri", "Will activate later"],
+  ikd_declined: ["Menolak", "Declined"],
+  ikd_unanswered: ["Tidak ditanyakan / tidak dijawab", "Not asked / no answer"],
+  ikd_choose: ["Pilih jawaban IKD (atau \"Tidak ditanyakan\") sebelum menyimpan.", "Choose the IKD answer (or \"Not asked\") before saving."],
+  fingers_taken: ["{n} dari {total} direkam", "{n} of {total} captured"],
+  fingers_exceptions: ["{n} pengecualian", "{n} exception(s)"],
+  letter_use: ["Pakai surat persetujuan kolektif sekolah: {ref}", "Use the school's collective consent letter: {ref}"],
+  letter_none: ["Kunjungan ini belum mencatat surat persetujuan kolektif: isi wali.", "This visit has no collective consent letter on file: fill in the guardian."],
+  chart_title: ["Perekaman per jam", "Enrollments per hour"],
+  chart_axis_y: ["Jumlah perekaman", "Enrollments"],
+  chart_axis_x: ["Jam (waktu stasiun)", "Hour (station time)"],
+  chart_count: ["{n} perekaman", "{n} enrollments"],
+  chart_empty: ["Belum ada perekaman hari ini.", "No enrollments today yet."],
+  approval_checking: ["Memeriksa PIN…", "Checking the PIN…"],
+  approval_done: ["Disetujui.", "Approved."],
 };
 
 let lang = localStorage.getItem("lang") === "en" ? "en" : "id";
@@ -165,6 +210,12 @@ export function t(key, vars) {
   let text = pair ? pair[lang === "en" ? 1 : 0] : key;
   for (const [name, value] of Object.entries(vars || {})) text = text.replace("{" + name + "}", value);
   return text;
+}
+
+// A word in both languages, as the station's messages come ({id, en}).
+export function textOf(key) {
+  const pair = WORDS[key] || [key, key];
+  return { id: pair[0], en: pair[1] };
 }
 
 // Step and finger names come from the station (GET /api/names), so the tablet says what

@@ -1,12 +1,14 @@
 // The tablet application: the station holds the state, the tablet shows it.
 import { connectEvents, currentToken, get, hasToken, onUnauthorised, post, setToken } from "./api.js";
-import { h } from "./dom.js";
+import { h, restoreTyped, typedValues } from "./dom.js";
 import { language, learnNames, onLanguage, pick, t, toggleLanguage } from "./i18n.js";
 import { renderLogin } from "./screens/login.js";
+import { cancelControl, forgetPrefill } from "./screens/cancel.js";
 import { STEP_SCREENS, STEPS_SHOWN } from "./screens/steps.js";
-import "./screens/receipt.js"; // adds the receipt panels to the done and visit screens
+import { renderWatching } from "./screens/watching.js";
 import { VIEWS } from "./screens/views.js";
 import "./screens/registry.js";
+import "./screens/receipt.js"; // adds the receipt panels to the done and visit screens
 
 const app = {
   operator: null,
@@ -51,16 +53,30 @@ export function onSnapshot(listener) { app.listeners.add(listener); return () =>
 function adopt(snapshot) {
   const before = app.snapshot;
   app.snapshot = snapshot;
+  // A student's prefill (full NIK) lives only until their enrollment ends.
+  if (before && before.enrollment && !snapshot.enrollment) forgetPrefill();
   const key = screenKey(snapshot);
   if (key !== app.rendered && app.view === "enroll") renderMain();
   else for (const listener of app.listeners) listener(snapshot, before);
   renderStepper();
 }
 
+// Who drives the enrollment on screen: the draft's operator, or after the commit the one
+// who committed it (until "next student"). Null when nobody holds the station.
+export function holderOf(snapshot) {
+  if (!snapshot) return null;
+  if (snapshot.enrollment) return snapshot.enrollment.operator;
+  return (snapshot.last_committed && snapshot.last_committed.operator) || null;
+}
+
+function isMine(snapshot) {
+  const holder = holderOf(snapshot);
+  return !holder || Boolean(app.operator && holder.id === app.operator.id);
+}
+
 function screenKey(snapshot) {
   const enrollment = snapshot && snapshot.enrollment;
-  const mine = !enrollment || (app.operator && enrollment.operator.id === app.operator.id);
-  return [snapshot ? snapshot.step : "", enrollment ? enrollment.id : "", mine].join("/");
+  return [snapshot ? snapshot.step : "", enrollment ? enrollment.id : "", isMine(snapshot)].join("/");
 }
 
 // Events are numbered (station/events.py). A gap means this tablet missed some (its
@@ -133,10 +149,10 @@ function renderMain() {
     if (!snapshot) return;
     app.rendered = screenKey(snapshot);
     const enrollment = snapshot.enrollment;
-    const panel = h("section", { class: "panel", "aria-labelledby": "step-title" },
-      h("h2", { id: "step-title" }, t("step_" + snapshot.step)));
-    if (enrollment && app.operator && enrollment.operator.id !== app.operator.id) {
-      panel.append(h("p", { class: "notice" }, t("watching", { name: enrollment.operator.name })));
+    const head = h("div", { class: "step-head" }, h("h2", { id: "step-title" }, t("step_" + snapshot.step)));
+    const panel = h("section", { class: "panel step-" + snapshot.step, "aria-labelledby": "step-title" }, head);
+    if (!isMine(snapshot)) {
+      panel.append(renderWatching(context, snapshot, holderOf(snapshot)));
     } else {
       if (enrollment && enrollment.must_repeat && enrollment.must_repeat.length) {
         panel.append(h("p", { class: "notice warn" }, t("must_repeat") + ": " +
@@ -144,32 +160,23 @@ function renderMain() {
       }
       const screen = STEP_SCREENS[snapshot.step];
       if (screen) panel.append(screen(context, snapshot));
-      if (enrollment && snapshot.allowed.includes("cancel")) panel.append(cancelButton());
+      if (enrollment && snapshot.allowed.includes("cancel")) head.append(cancelControl(context));
     }
-    main.append(h("ol", { id: "stepper", class: "stepper", "aria-label": "Langkah / steps" }), panel);
+    main.append(h("ol", { id: "stepper", class: "stepper", "aria-label": t("steps") }), panel);
     renderStepper();
   } else {
     app.rendered = "";
     main.append(VIEWS[app.view](context));
   }
   main.append(h("p", { id: "error", class: "error", role: "alert", hidden: true }));
-}
-
-function cancelButton() {
-  return h("button", {
-    class: "secondary danger", type: "button",
-    onclick: () => {
-      const reason = prompt(t("cancel_reason"));
-      if (reason !== null) act(() => post("/api/enrollment/cancel", { reason }));
-    },
-  }, t("cancel_enrollment"));
+  rememberPlace();
 }
 
 function renderShell() {
   root.innerHTML = "";
   if (!app.operator) {
     root.append(h("header", { class: "topbar" }, h("h1", {}, t("app_title")), languageButton()),
-      h("div", { id: "banner", class: "banner" }),
+      h("div", { id: "banner", class: "banner", role: "region", "aria-label": t("station_notes") }),
       renderLogin({ onLoggedIn: startSession, showError }));
     renderBanner();
     return;
@@ -186,7 +193,7 @@ function renderShell() {
       h("span", { class: "who" }, app.operator.name + " · " + t("role_" + role)),
       languageButton(),
       h("button", { class: "nav", type: "button", onclick: logout }, t("logout"))),
-    h("div", { id: "banner", class: "banner" }),
+    h("div", { id: "banner", class: "banner", role: "region", "aria-label": t("station_notes") }),
     h("main", { id: "main" }));
   renderBanner();
   renderMain();
@@ -195,6 +202,21 @@ function renderShell() {
 function languageButton() {
   return h("button", { class: "nav lang", type: "button", lang: language() === "en" ? "id" : "en", onclick: toggleLanguage }, t("language"));
 }
+
+// The browser's Back stays in the app: each view and step is a history entry; going back
+// to a step the station has left shows the station's step again (it holds the state).
+function rememberPlace() {
+  const place = "#" + (app.view === "enroll" ? "enroll/" + (app.snapshot ? app.snapshot.step : "") : app.view);
+  if (location.hash === place) return;
+  if (location.hash) history.pushState(null, "", place); else history.replaceState(null, "", place);
+}
+
+window.addEventListener("popstate", () => {
+  if (!app.operator) return;
+  const view = location.hash.slice(1).split("/")[0];
+  app.view = VIEWS[view] ? view : "enroll";
+  renderShell();
+});
 
 async function startSession(operator) {
   app.operator = operator;
@@ -212,6 +234,7 @@ async function logout() {
 
 function endSession() {
   setToken("");
+  forgetPrefill();
   app.operator = null;
   app.snapshot = null;
   if (app.events) app.events.close();
@@ -220,7 +243,12 @@ function endSession() {
 }
 
 onUnauthorised(() => { if (app.operator) endSession(); });
-onLanguage(() => { renderShell(); });
+// A language switch draws everything again; what was typed and not yet saved stays.
+onLanguage(() => {
+  const typed = typedValues(root);
+  renderShell();
+  restoreTyped(root, typed);
+});
 
 (async function boot() {
   refreshHealth();

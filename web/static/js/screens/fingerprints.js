@@ -7,6 +7,7 @@
 import { post } from "../api.js";
 import { field, formValues, h } from "../dom.js";
 import { pick, t } from "../i18n.js";
+import { supervisorApproval } from "./approval.js";
 
 const RIGHT = [5, 4, 3, 2, 1];
 const LEFT = [6, 7, 8, 9, 10];
@@ -23,6 +24,7 @@ export function renderFingerprints(ctx, snapshot) {
   let guided = snapshot.enrollment.fingerprints.guided;
   let status = snapshot.enrollment.fingerprints;
   let asked = false; // this screen has started the walk once (a reload starts it again)
+  const approvalCards = new Map();
 
   function draw(state) {
     status = state.enrollment.fingerprints;
@@ -126,16 +128,14 @@ export function renderFingerprints(ctx, snapshot) {
   function drawApprovals(status) {
     approvals.innerHTML = "";
     for (const finger of status.fingers.filter((f) => f.status === "exception_pending")) {
-      const form = h("form", { class: "card" },
-        h("p", {}, t("finger_" + finger.position) + ": " + pick(finger.exception.kind_name) + " — " + finger.exception.reason),
-        field(t("supervisor_name"), h("input", { name: "supervisor", autocomplete: "off", required: true })),
-        field(t("supervisor_pin"), h("input", { name: "pin", type: "password", inputmode: "numeric", autocomplete: "off", required: true })),
-        h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("approve_exception"))));
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        ctx.act(() => post(BASE + finger.position + "/exception/approve", formValues(form)));
-      });
-      approvals.append(form);
+      // Kept across redraws (a capture event must not wipe a supervisor's half-typed PIN).
+      if (!approvalCards.has(finger.position)) {
+        approvalCards.set(finger.position, supervisorApproval(ctx, finger, BASE + finger.position + "/exception/approve"));
+      }
+      approvals.append(approvalCards.get(finger.position));
+    }
+    for (const position of [...approvalCards.keys()]) {
+      if (!status.fingers.some((f) => f.position === position && f.status === "exception_pending")) approvalCards.delete(position);
     }
   }
 

@@ -1,6 +1,6 @@
 // Photo: take it, show it to the applicant, and continue only with their approval.
-import { imageUrl, post } from "../api.js";
-import { h } from "../dom.js";
+import { post, showImage } from "../api.js";
+import { h, stepLayout } from "../dom.js";
 import { t } from "../i18n.js";
 
 export function renderPhoto(ctx, snapshot) {
@@ -9,11 +9,13 @@ export function renderPhoto(ctx, snapshot) {
   const backdrop = year === null ? null : (year % 2 === 0 ? "blue" : "red");
   const live = h("div", { class: "live" });
   const still = h("div", { class: "still" });
+  const checks = h("div", { class: "photo-checks" });
   const actions = h("div", { class: "actions" });
-  const panel = h("div", { class: "photo-step" },
-    backdrop ? h("p", { class: "backdrop " + backdrop }, t("backdrop_expected") + ": " + t(backdrop)) : null,
-    h("div", { class: "photo-row" }, live, still), actions);
-  for (const extra of PHOTO_EXTRAS) extra(ctx, { live, actions, snapshot });
+  const panel = h("div", { class: "photo-step" }, stepLayout(
+    h("div", { class: "photo-row" }, live, still),
+    [backdrop ? h("p", { class: "backdrop " + backdrop }, t("backdrop_expected") + ": " + t(backdrop)) : null,
+      checks, actions]));
+  for (const extra of PHOTO_EXTRAS) extra(ctx, { live, checks, actions, snapshot });
 
   // Synchronous, the picture filled in when it arrives: two snapshots in quick succession
   // must not show the photo (or the buttons) twice.
@@ -24,7 +26,7 @@ export function renderPhoto(ctx, snapshot) {
     if (photos.length) {
       const image = h("img", { class: "photo", alt: t("step_photo") });
       still.append(image, h("p", { class: "notice" }, t("show_applicant")));
-      imageUrl("/api/enrollment/photo.jpg").then((src) => { image.src = src; }).catch((error) => ctx.showError(error));
+      showImage(image, "/api/enrollment/photo.jpg").catch((error) => ctx.showError(error));
       actions.append(
         h("button", { type: "button", class: "secondary core", onclick: () => ctx.act(() => post("/api/enrollment/photo/capture")) }, t("retake")),
         h("button", { type: "button", class: "primary big core", onclick: () => ctx.act(() => post("/api/enrollment/photo/approve")) }, t("approve_photo")));

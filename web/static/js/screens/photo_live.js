@@ -6,11 +6,10 @@ import { h } from "../dom.js";
 import { pick, t } from "../i18n.js";
 import { PHOTO_EXTRAS } from "./photo.js";
 
-function livePreview(ctx, { live, actions, snapshot }) {
+function livePreview(ctx, { live, checks: checkSlot, actions, snapshot }) {
   const checks = h("ul", { class: "checks", "aria-live": "polite", "aria-label": t("photo_checks") });
-  live.append(
-    h("img", { class: "preview", alt: t("camera_preview"), src: "/api/camera/preview.mjpg?token=" + encodeURIComponent(currentToken()) }),
-    checks);
+  live.append(h("img", { class: "preview", alt: t("camera_preview"), src: "/api/camera/preview.mjpg?token=" + encodeURIComponent(currentToken()) }));
+  checkSlot.append(checks);
 
   const reason = h("input", { name: "override_reason", maxlength: "200", autocomplete: "off" });
   const reasonId = "override-reason";

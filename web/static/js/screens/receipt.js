@@ -1,6 +1,6 @@
 // Receipts on the tablet: the printer's state and the receipt preview after a commit, and an
 // explicit reprint (marked CETAK ULANG on paper) from the visit's list of enrollments.
-import { get, imageUrl, post } from "../api.js";
+import { get, post, showImage } from "../api.js";
 import { h } from "../dom.js";
 import { pick } from "../i18n.js";
 import { DONE_EXTRAS } from "./steps.js";
@@ -34,8 +34,12 @@ function jobState(job) {
 }
 
 async function printerLine(node) {
-  const printer = await get("/api/receipts/printer").catch(() => null);
-  if (!printer) return;
+  let printer;
+  try { printer = await get("/api/receipts/printer"); } catch (error) {
+    node.className = "hint bad";
+    node.textContent = pick(error.text) || error.message;
+    return;
+  }
   node.className = "hint " + (printer.state === "ready" ? "ok" : printer.state === "unknown" ? "warn" : "bad");
   node.textContent = pick(printer.message) + (printer.queued ? " · " + printer.queued + " " + pick(TEXT.queued) : "");
 }
@@ -59,12 +63,14 @@ function donePanel(ctx, snapshot) {
   const preview = h("div", { style: BOX_STYLE, tabindex: "0", "aria-label": pick(TEXT.preview) });
   async function load() {
     printerLine(printer);
-    const jobs = await get("/api/receipts?enrollment_id=" + done.enrollment_id).catch(() => []);
+    let jobs;
+    try { jobs = await get("/api/receipts?enrollment_id=" + done.enrollment_id); } catch (error) { ctx.showError(error); return; }
     job.textContent = pick(TEXT.receipt) + " " + done.receipt_number + ": " + jobState(jobs[jobs.length - 1]);
-    imageUrl("/api/receipts/enrollments/" + done.enrollment_id + "/preview.png").then((src) => {
+    const image = h("img", { class: "receipt-preview", alt: pick(TEXT.preview), style: PREVIEW_STYLE });
+    showImage(image, "/api/receipts/enrollments/" + done.enrollment_id + "/preview.png").then(() => {
       preview.innerHTML = "";
-      preview.append(h("img", { class: "receipt-preview", alt: pick(TEXT.preview), src, style: PREVIEW_STYLE }));
-    }).catch(() => {});
+      preview.append(image);
+    }).catch((error) => ctx.showError(error));
   }
   const follow = () => {};
   follow.event = (event) => { if (["printer", "receipt", "resync"].includes(event.type)) load(); };
@@ -80,8 +86,11 @@ function visitPanel(ctx, visitId) {
   const panel = h("details", { class: "card" }, h("summary", {}, pick(TEXT.list)), printer, list);
   async function load() {
     printerLine(printer);
-    const rows = await get("/api/visits/" + visitId + "/enrollments").catch(() => []);
-    const jobs = await get("/api/receipts").catch(() => []);
+    let rows, jobs;
+    try {
+      rows = await get("/api/visits/" + visitId + "/enrollments");
+      jobs = await get("/api/receipts");
+    } catch (error) { ctx.showError(error); return; }
     const latest = {};
     for (const job of jobs) latest[job.enrollment_id] = job;
     list.innerHTML = "";

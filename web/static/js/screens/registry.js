@@ -1,10 +1,12 @@
 // Civil-registry parts of the tablet: live NIK check and region names on the identity
 // step, the roster queue under the chosen visit, KK/IKD at the end, the day's report.
-import { ApiError, currentToken, get, imageUrl, post, request } from "../api.js";
+import { download, get, post, request } from "../api.js";
 import { field, h } from "../dom.js";
-import { language, pick } from "../i18n.js";
+import { language, pick, t } from "../i18n.js";
 import { IDENTITY_EXTRAS } from "./identity.js";
-import { DONE_EXTRAS, REVIEW_EXTRAS } from "./steps.js";
+import { rememberPrefill } from "./cancel.js";
+import { perHourChart } from "./chart.js";
+import { REVIEW_EXTRAS } from "./steps.js";
 import { VISIT_EXTRAS } from "./visit.js";
 import { DASHBOARD_EXTRAS } from "./views.js";
 
@@ -20,20 +22,18 @@ const WORDS = {
   next_up: ["Berikutnya", "Next up"],
   waiting: ["menunggu", "waiting"], in_progress: ["sedang direkam", "in progress"], done: ["selesai", "done"],
   ineligible: ["tidak memenuhi syarat", "ineligible"],
-  kk_checked: ["KK sudah diperiksa", "KK checked"],
-  ikd: ["Aktivasi IKD", "IKD activation"],
-  activated_here: ["Diaktifkan di sini", "Activated here"],
-  will_activate: ["Akan aktivasi sendiri", "Will activate"],
-  declined: ["Menolak", "Declined"],
-  recorded_ok: ["Tercatat", "Recorded"],
-  save_answers: ["Simpan jawaban", "Save answers"],
   save_letter: ["Simpan nomor surat", "Save letter number"],
+  letter_saved: ["Nomor surat tersimpan", "Letter number saved"],
+  confirm_absent: ["Tandai {name} tidak hadir?", "Mark {name} absent?"],
+  confirm_follow_up: ["Tandai {name} untuk tindak lanjut?", "Mark {name} for follow-up?"],
+  yes_absent: ["Ya, tidak hadir", "Yes, absent"],
+  yes_follow_up: ["Ya, tindak lanjut", "Yes, follow-up"],
+  keep_waiting: ["Batal", "Cancel"],
   day_report: ["Laporan hari ini", "Today's report"],
   download_csv: ["Unduh CSV", "Download CSV"],
   printer_text: ["Ringkasan untuk printer", "Summary for the printer"],
   print_summary: ["Cetak ringkasan hari ini", "Print today's summary"],
   summary_printed: ["Ringkasan dicetak.", "Summary printed."],
-  per_hour: ["Perekaman per jam", "Enrollments per hour"],
   recorded: ["Direkam", "Recorded"], first_time_voters: ["Pemilih pemula", "First-time voters"],
   with_finger_exceptions: ["Pengecualian jari (orang)", "Finger exceptions (people)"],
   duplicates_warned: ["Peringatan duplikat", "Duplicates warned"],
@@ -61,7 +61,11 @@ IDENTITY_EXTRAS.push((ctx, form, nik, hint) => {
     if (form.elements.birth_date.value) query.dob = form.elements.birth_date.value;
     if (form.elements.sex.value) query.sex = form.elements.sex.value;
     let result;
-    try { result = await post("/api/registry/nik", query); } catch (error) { return; }
+    try { result = await post("/api/registry/nik", query); } catch (error) {
+      hint.className = "hint bad";
+      hint.textContent = pick(error.text) || error.message;
+      return;
+    }
     const lines = [];
     if (result.region_name) lines.push(result.region_name);
     for (const finding of [...result.errors, ...result.warnings]) lines.push(pick(finding.message));
@@ -78,46 +82,51 @@ IDENTITY_EXTRAS.push((ctx, form, nik, hint) => {
 
 // --- visit: the roster queue ------------------------------------------------------------
 
-async function uploadCsv(visitId, file) {
-  const response = await fetch(`/api/roster/visits/${visitId}/import`, {
-    method: "POST", body: file, headers: { "Content-Type": "text/csv", Authorization: "Bearer " + currentToken() },
-  });
-  const data = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, data && data.error);
-  return data;
-}
 
 VISIT_EXTRAS.push((ctx, visitId) => {
   const report = h("pre", { class: "card roster-report", hidden: true });
   const list = h("ol", { class: "roster" });
   const next = h("p", { class: "notice" });
   const letter = h("input", { name: "letter", autocomplete: "off" });
+  const letterSaved = h("p", { class: "hint ok", role: "status" });
   const panel = h("section", { class: "card", "aria-label": w("roster") }, h("h3", {}, w("roster")), next, list,
     field(w("roster_import"), h("input", { type: "file", accept: ".csv,text/csv", onchange: async (event) => {
       const file = event.target.files[0];
       if (!file) return;
-      try {
-        const result = await uploadCsv(visitId, file);
-        report.textContent = pick(result.report);
-        report.hidden = false;
-        load();
-      } catch (error) { ctx.showError(error); }
+      const result = await ctx.act(() => request("POST", `/api/roster/visits/${visitId}/import`, file, "text/csv"));
+      if (!result) return;
+      report.textContent = pick(result.report);
+      report.hidden = false;
+      load();
     } })),
     report,
-    h("form", { class: "grid2", onsubmit: (event) => {
+    h("form", { class: "letter-form", onsubmit: async (event) => {
       event.preventDefault();
-      ctx.act(() => request("PUT", `/api/roster/visits/${visitId}/consent-letter`, { reference: letter.value }));
-    } }, field(w("letter"), letter), h("button", { type: "submit" }, w("save_letter"))));
+      letterSaved.textContent = "";
+      const saved = await ctx.act(() => request("PUT", `/api/roster/visits/${visitId}/consent-letter`, { reference: letter.value }));
+      if (saved) letterSaved.textContent = w("letter_saved") + ": " + saved.reference;
+    } }, field(w("letter"), letter), h("div", { class: "actions" }, h("button", { type: "submit" }, w("save_letter"))), letterSaved));
 
   async function choose(student) {
     const picked = await ctx.act(() => post(`/api/roster/students/${student.id}/pick`));
     if (!picked) return;
     // The identity screen may already be drawn (from the event socket): draw it again.
-    sessionStorage.setItem("prefill", JSON.stringify(picked.prefill));
+    rememberPrefill(picked.prefill);
     await ctx.refresh();
     ctx.rerender();
   }
   const setStatus = (student, status) => ctx.act(async () => { await post(`/api/roster/students/${student.id}/status`, { status }); load(); });
+
+  // Marking a student absent (or for follow-up) takes a second, explicit tap: a slip of
+  // the finger beside "Record" must not take a student out of the queue.
+  function confirmStatus(student, status, actions) {
+    actions.innerHTML = "";
+    actions.append(
+      h("span", { class: "confirm-text", role: "status" }, w("confirm_" + status).replace("{name}", student.name)),
+      h("button", { type: "button", class: "danger-solid", onclick: () => setStatus(student, status) }, w("yes_" + status)),
+      h("button", { type: "button", class: "secondary", onclick: () => load() }, w("keep_waiting")));
+    actions.querySelector("button").focus();
+  }
 
   async function load() {
     let queue;
@@ -127,17 +136,22 @@ VISIT_EXTRAS.push((ctx, visitId) => {
     list.innerHTML = "";
     for (const s of queue.students) {
       const canPick = ["waiting", "absent", "follow_up"].includes(s.status);
-      list.append(h("li", { class: "student " + s.status },
-        h("strong", {}, s.name), ` ${s.class_name || ""} · ${w(s.status)}`, s.status_note ? ` · ${s.status_note[language() === "en" ? "en" : "id"]}` : "",
-        canPick ? h("button", { type: "button", class: "primary", onclick: () => choose(s) }, w("pick")) : null,
+      const status = h("div", { class: "row-status" });
+      status.append(...[
         s.status === "waiting" ? [
-          h("button", { type: "button", onclick: () => setStatus(s, "absent") }, w("absent")),
-          h("button", { type: "button", onclick: () => setStatus(s, "follow_up") }, w("follow_up"))] : null,
+          h("button", { type: "button", class: "secondary", onclick: () => confirmStatus(s, "absent", status) }, w("absent")),
+          h("button", { type: "button", class: "secondary", onclick: () => confirmStatus(s, "follow_up", status) }, w("follow_up"))] : [],
         ["absent", "ineligible", "follow_up"].includes(s.status)
-          ? h("button", { type: "button", onclick: () => setStatus(s, "waiting") }, w("back_to_queue")) : null));
+          ? h("button", { type: "button", class: "secondary", onclick: () => setStatus(s, "waiting") }, w("back_to_queue")) : []].flat());
+      list.append(h("li", { class: "student " + s.status },
+        h("div", { class: "who" }, h("strong", {}, s.name),
+          h("span", {}, ` ${s.class_name || ""} · ${w(s.status)}`, s.status_note ? ` · ${s.status_note[language() === "en" ? "en" : "id"]}` : "")),
+        h("div", { class: "row-pick" }, canPick ? h("button", { type: "button", class: "primary", onclick: () => choose(s) }, w("pick")) : null),
+        status));
     }
-    const current = await get(`/api/roster/visits/${visitId}/consent-letter`).catch(() => null);
-    if (current && current.reference && !letter.value) letter.value = current.reference;
+    let current;
+    try { current = await get(`/api/roster/visits/${visitId}/consent-letter`); } catch (error) { ctx.showError(error); return; }
+    if (current.reference && !letter.value) letter.value = current.reference;
   }
   load();
   return panel;
@@ -154,20 +168,6 @@ REVIEW_EXTRAS.push((ctx, snapshot) => {
     lines.filter(Boolean).map((line) => h("li", {}, line)));
 });
 
-// --- end of the flow: KK checked and IKD --------------------------------------------------
-
-DONE_EXTRAS.push((ctx) => {
-  const kk = h("input", { type: "checkbox", name: "kk_checked" });
-  const ikd = h("select", { name: "ikd" }, ["activated_here", "will_activate", "declined"].map((v) => h("option", { value: v }, w(v))));
-  const status = h("span", { class: "hint", role: "status" });
-  return h("form", { class: "card closing", onsubmit: async (event) => {
-    event.preventDefault();
-    const saved = await ctx.act(() => post("/api/registry/closing", { kk_checked: kk.checked, ikd: ikd.value }));
-    if (saved) status.textContent = w("recorded_ok");
-  } }, h("label", { class: "check" }, kk, w("kk_checked")), field(w("ikd"), ikd),
-  h("button", { type: "submit" }, w("save_answers")), status);
-});
-
 // --- dashboard: today's report -----------------------------------------------------------
 
 DASHBOARD_EXTRAS.push((ctx) => {
@@ -176,12 +176,8 @@ DASHBOARD_EXTRAS.push((ctx) => {
   const chart = h("div", { class: "chart" });
   const text = h("pre", { class: "receipt-text" });
   const printed = h("span", { class: "hint", role: "status" });
-  const csv = h("button", { type: "button", onclick: async () => {
-    const blob = await request("GET", "/api/reports/days/today/export.csv").catch((error) => ctx.showError(error));
-    if (!blob) return;
-    const link = h("a", { href: URL.createObjectURL(blob), download: "laporan-hari.csv" });
-    link.click();
-  } }, w("download_csv"));
+  const csv = h("button", { type: "button", onclick: () => ctx.act(() => download("/api/reports/days/today/export.csv", "laporan-hari.csv")) },
+    w("download_csv"));
   (async () => {
     try {
       const r = await get("/api/reports/days/today");
@@ -194,10 +190,10 @@ DASHBOARD_EXTRAS.push((ctx) => {
         ["receipts_printed", r.receipts_printed], ["cards_now", r.cards.now],
         ["cards_later", later ? `${r.cards.later}: ${later}` : r.cards.later],
         ["ikd_rate", `${rate} / ${Math.round(r.ikd.target_rate * 100)}%`]];
-      for (const [key, value] of rows) figures.append(h("dt", {}, key === "L" || key === "P" ? key : w(key)), h("dd", {}, String(value)));
+      for (const [key, value] of rows) figures.append(h("dt", {}, key === "L" || key === "P" ? t("sex_" + key) : w(key)), h("dd", {}, String(value)));
       if (r.cutoff.warning) warning.textContent = r.cutoff.warning[language() === "en" ? "en" : "id"];
       warning.hidden = !r.cutoff.warning;
-      chart.append(h("img", { src: await imageUrl("/api/reports/days/today/per-hour.svg"), alt: w("per_hour") }));
+      chart.append(perHourChart(r.per_hour));
       text.textContent = await request("GET", "/api/reports/days/today/summary.txt").then((b) => b.text());
     } catch (error) { ctx.showError(error); }
   })();

@@ -1,7 +1,8 @@
 // Which screen shows each step of the enrollment.
-import { imageUrl, post } from "../api.js";
-import { h } from "../dom.js";
+import { post, showImage } from "../api.js";
+import { h, onceButton, stepLayout } from "../dom.js";
 import { pick, t } from "../i18n.js";
+import { closingFields, closingSummary } from "./closing.js";
 import { renderConsent } from "./consent.js";
 import { renderFingerprints } from "./fingerprints.js";
 import { renderIdentity } from "./identity.js";
@@ -12,32 +13,53 @@ import { renderVisit } from "./visit.js";
 
 export const STEPS_SHOWN = ["identity", "consent", "photo", "fingerprints", "signature", "review", "committed"];
 
+function fingerSummary(enrollment) {
+  const fingers = (enrollment.fingerprints && enrollment.fingerprints.fingers) || [];
+  const taken = fingers.filter((f) => f.status === "captured" || f.status === "force_captured").length;
+  const exceptions = fingers.filter((f) => f.status === "exception");
+  const total = fingers.length || enrollment.fingers_required.length;
+  let text = t("fingers_taken", { n: taken, total });
+  if (exceptions.length) {
+    text += " · " + t("fingers_exceptions", { n: exceptions.length }) + ": " +
+      exceptions.map((f) => t("finger_" + f.position) + (f.exception ? " (" + pick(f.exception.kind_name) + ")" : "")).join(", ");
+  }
+  return text;
+}
+
 function renderReview(ctx, snapshot) {
   const enrollment = snapshot.enrollment;
   const id = enrollment.identity;
   const rows = [["name", id.name], ["nik", id.nik], ["birth_date", id.birth_date], ["sex", t("sex_" + id.sex)],
     ["birth_place", id.birth_place], ["marital_status", t(id.marital_status || "belum_kawin")], ["school_class", id.school_class]];
-  const photo = h("div", { class: "still" });
-  imageUrl("/api/enrollment/photo.jpg").then((src) => photo.append(h("img", { class: "photo small", alt: t("step_photo"), src }))).catch(() => {});
-  const fingers = enrollment.captures.fingers;
-  return h("div", { class: "review" },
+  const photo = h("div", { class: "still" }, h("img", { class: "photo small", alt: t("step_photo") }));
+  showImage(photo.firstChild, "/api/enrollment/photo.jpg").catch((error) => ctx.showError(error));
+  const closing = closingFields();
+  const commit = onceButton({ class: "primary big" }, t("commit"), async () => {
+    const answers = closing.values();
+    if (answers) await ctx.act(() => post("/api/enrollment/commit", answers));
+  });
+  return h("div", { class: "review" }, stepLayout(
     h("div", { class: "review-row" },
       h("dl", {}, rows.filter(([, v]) => v).map(([k, v]) => [h("dt", {}, t(k)), h("dd", {}, v)])),
       photo),
-    h("p", {}, t("step_fingerprints") + ": " + Object.keys(fingers).length + "/" + enrollment.fingers_required.length),
-    h("p", {}, t("step_signature") + ": " + (enrollment.captures.signature.length ? "✓" : "—")),
-    REVIEW_EXTRAS.map((extra) => extra(ctx, snapshot)),
-    h("div", { class: "actions" }, h("button", { type: "button", class: "primary big", onclick: () => ctx.act(() => post("/api/enrollment/commit")) }, t("commit"))));
+    [h("p", { class: "fingers-summary" }, t("step_fingerprints") + ": " + fingerSummary(enrollment)),
+      h("p", {}, t("step_signature") + ": " + (enrollment.captures.signature.length ? "✓" : "—")),
+      REVIEW_EXTRAS.map((extra) => extra(ctx, snapshot)),
+      closing.node,
+      h("div", { class: "actions" }, commit)]));
 }
 
 function renderDone(ctx, snapshot) {
   const done = snapshot.last_committed || {};
-  return h("div", { class: "finished" },
-    h("p", { class: "success" }, t("saved")),
-    h("p", {}, (done.name || "") + " · " + (done.nik_masked || "")),
-    h("p", {}, t("receipt_number") + ": ", h("strong", {}, done.receipt_number || "")),
+  const next = onceButton({ class: "primary big" }, t("next_student"), () => ctx.act(() => post("/api/enrollment/next")));
+  return h("div", { class: "finished" }, stepLayout(
     DONE_EXTRAS.map((extra) => extra(ctx, snapshot)),
-    h("div", { class: "actions" }, h("button", { type: "button", class: "primary big", onclick: () => ctx.act(() => post("/api/enrollment/next")) }, t("next_student"))));
+    [h("p", { class: "success" }, t("saved")),
+      h("p", {}, (done.name || "") + " · " + (done.nik_masked || "")),
+      h("p", {}, t("receipt_number") + ": ", h("strong", {}, done.receipt_number || "")),
+      closingSummary(done.closing),
+      h("div", { class: "actions" }, next)],
+    { sideFirst: true }));
 }
 
 function renderFault(ctx, snapshot) {

@@ -7,10 +7,20 @@ import { usbExport } from "./usb_export.js";
 // Panels other capabilities add to the dashboard (today's report and chart).
 export const DASHBOARD_EXTRAS = [];
 
+// How a device is connected, in words: never a raw adapter string or a simulator's pty path.
+function connection(adapter, simulation) {
+  if (simulation || adapter === "simulated") return t("adapter_simulated");
+  if (adapter.startsWith("serial:")) return t("adapter_serial", { port: adapter.split("/").pop() });
+  if (adapter === "picamera2") return t("adapter_picamera");
+  if (adapter.startsWith("usb")) return t("adapter_usb");
+  return t("adapter_other");
+}
+
 function deviceList(ctx) {
   const health = ctx.app.health || { devices: {} };
   return h("ul", { class: "devices" }, Object.entries(health.devices).map(([kind, device]) =>
-    h("li", { class: device.ok ? "ok" : "bad" }, h("strong", {}, t("device_" + kind)), " · ", device.adapter, " · ", pick(device.detail))));
+    h("li", { class: device.ok ? "ok" : "bad" }, h("strong", {}, t("device_" + kind)), " · ", pick(device.detail),
+      h("span", { class: "hint" }, " (" + connection(device.adapter, health.simulation) + ")"))));
 }
 
 function megabytes(bytes) { return (bytes / 1e6).toFixed(1) + " MB"; }
@@ -90,7 +100,7 @@ function dayEnd(ctx) {
       const unacknowledged = (event.data.batches || []).filter((b) => b.no_ack).map((b) => pick(b.no_ack.message));
       outcome.textContent = event.data.error ? (pick(event.data.error.message) || event.data.error.code)
         : unacknowledged.length ? unacknowledged.join(" ") : t("upload_finished");
-      get("/api/upload").then(show).catch(() => {});
+      get("/api/upload").then(show).catch((error) => ctx.showError(error));
     }
   };
   ctx.onSnapshot(listener);
@@ -139,7 +149,7 @@ function technician(ctx) {
   }
   async function loadLogs() {
     const lines = await get("/api/technician/logs?limit=200").catch((error) => { ctx.showError(error); return []; });
-    logs.textContent = lines.map((l) => `${l.at} ${l.level.toUpperCase()} ${l.logger}: ${l.message}`).join("\n");
+    logs.textContent = lines.map((l) => `${l.local || l.at} ${l.level.toUpperCase()} ${l.logger}: ${l.message}`).join("\n");
   }
   loadLogs();
   return h("section", { class: "panel" },

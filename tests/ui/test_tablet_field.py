@@ -1,0 +1,421 @@
+"""The operator's day as a school would live it (issue 16), on a landscape and a portrait
+tablet in real Chromium: the next action in view at every step, the closing answers with
+the commit, a watching tablet that cannot drive, the roster's status actions, cancel and
+Back inside the app, the prefill forgotten, typed input kept across a language switch."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.enrolling import signature_png
+from tests.ui.conftest import LiveStation, shot, start_station, stop_station
+from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
+from tests.ui.test_views_ui import enroll_over_api
+
+# Whole operator journeys: longer than one API call's test on a loaded machine.
+pytestmark = pytest.mark.timeout(360)
+
+SIZES = {"landscape": (1280, 800), "portrait": (800, 1280)}
+ADULT_NIK = "3514094101070001"  # a woman born 2007-01-01
+MINOR_BORN = date(date.today().year - 17, 1, 2)
+MINOR_NIK = f"351414{MINOR_BORN:%d%m%y}0002"
+# Counts the blob URLs the page makes and releases (item 15: none may stay alive).
+COUNT_OBJECT_URLS = """
+window.__urls = { made: 0, released: 0 };
+const make = URL.createObjectURL.bind(URL), release = URL.revokeObjectURL.bind(URL);
+URL.createObjectURL = (blob) => { window.__urls.made += 1; return make(blob); };
+URL.revokeObjectURL = (url) => { window.__urls.released += 1; return release(url); };
+"""
+
+
+@pytest.fixture(params=list(SIZES))
+def tablet(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    width, height = SIZES[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(COUNT_OBJECT_URLS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.size_name = request.param
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def in_view(page: Any, selector: str) -> None:
+    """The element is on screen without scrolling (the page stays at its top)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    element = page.locator(selector).first
+    element.wait_for(state="visible")
+    box = element.bounding_box()
+    height = page.viewport_size["height"]
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, (
+        f"{selector} at y={box and box['y']:.0f}..{box and box['y'] + box['height']:.0f},"
+        f" viewport {height} ({page.size_name})"
+    )
+
+
+def api_for(page: Any, station: LiveStation) -> httpx.Client:
+    """The same operator's session as the page (the holder), for steps a test skips over."""
+    token = page.evaluate("localStorage.getItem('token')")
+    return httpx.Client(base_url=station.url, timeout=30,
+                        headers={"Authorization": f"Bearer {token}"})
+
+
+def post_ok(api: httpx.Client, path: str, body: Any = None) -> dict[str, Any]:
+    response = api.post(path, json=body if body is not None else {})
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def test_every_step_shows_its_next_action_and_the_closing_is_asked(
+    tablet: Any, live_station: LiveStation
+) -> None:
+    page = tablet
+    log_in(page, live_station)
+    in_view(page, "button:text-is('Mulai perekaman baru')")
+    check_accessibility(page, "visit")
+    page.click("text=Mulai perekaman baru")
+
+    page.wait_for_selector("input[name=nik]")
+    assert page.input_value("select[name=sex]") == ""  # no default sex for a blank form
+    page.fill("input[name=name]", "Siti Aminah")
+    page.fill("input[name=nik]", ADULT_NIK)
+    page.fill("input[name=birth_date]", "2007-01-01")
+    page.select_option("select[name=sex]", "P")
+    page.wait_for_selector("#nik-hint.ok")
+    assert not page.is_visible("input[name=acknowledge_mismatch]")  # no mismatch: hidden
+    in_view(page, "button:text-is('Lanjut')")
+    check_accessibility(page, "identity")
+    page.click("button:text-is('Lanjut')")
+
+    page.wait_for_selector("input[name=notice_shown]")
+    in_view(page, "button:text-is('Lanjut')")
+    check_accessibility(page, "consent")
+    page.check("input[name=notice_shown]")
+    page.check("input[name=applicant_agrees]")
+    page.click("button:text-is('Lanjut')")
+
+    in_view(page, "button:text-is('Ambil foto')")
+    page.click("summary:text-is('Tetap ambil walau belum lolos pemeriksaan')")
+    toggle = page.locator("details.override summary").bounding_box()
+    assert toggle["height"] >= 48  # the guide promises 48 px targets
+    page.click("summary:text-is('Tetap ambil walau belum lolos pemeriksaan')")
+    check_accessibility(page, "photo")
+    page.click("button:text-is('Ambil foto')")
+    page.wait_for_selector("img.photo")
+    in_view(page, "button:text-is('Pemohon menyetujui foto')")
+    shot(page, f"40-photo-{page.size_name}")
+    page.click("button:text-is('Pemohon menyetujui foto')")
+
+    page.wait_for_selector(".hands")
+    with api_for(page, live_station) as api:  # the fingerprint step is another test's
+        state = api.get("/api/enrollment").json()
+        fingers = state["enrollment"]["fingers_required"]
+        for finger in fingers[:-1]:
+            post_ok(api, f"/api/enrollment/fingerprints/{finger}/capture")
+        post_ok(api, f"/api/enrollment/fingerprints/{fingers[-1]}/exception",
+                {"kind": "amputated", "reason": "sejak kecil"})
+        post_ok(api, f"/api/enrollment/fingerprints/{fingers[-1]}/exception/approve",
+                {"supervisor": "supervisor1", "pin": "246810"})
+        post_ok(api, "/api/enrollment/fingerprints/done")
+
+    page.wait_for_selector("canvas.signature")
+    in_view(page, "button:text-is('Simpan')")
+    check_accessibility(page, "signature")
+    draw_signature(page)
+    page.click("button:text-is('Simpan')")
+
+    page.wait_for_selector("text=Simpan dan segel")
+    # An approved exception: 9 of 10 taken, as the receipt says, not "10/10".
+    summary = page.text_content(".fingers-summary")
+    assert "9 dari 10" in summary and "1 pengecualian" in summary, summary
+    assert not page.locator("input[name=ikd]:checked").count()  # no default IKD answer
+    in_view(page, "button:text-is('Simpan dan segel')")
+    check_accessibility(page, "review")
+    page.click("button:text-is('Simpan dan segel')")  # unanswered: asked, not sent
+    page.wait_for_selector("fieldset.closing .hint.bad:not([hidden])")
+    assert step_title(page) == "Periksa"
+    page.check("input[name=ikd][value=unanswered]")
+    page.dblclick("button:text-is('Simpan dan segel')")  # a double tap commits once
+
+    page.wait_for_selector(".success")
+    in_view(page, "button:text-is('Siswa berikutnya')")
+    assert "Tidak ditanyakan" in page.text_content(".closing-summary")
+    page.wait_for_timeout(300)  # a second commit's answer would arrive now
+    assert page.locator("#error").is_hidden()
+    page.wait_for_function("document.querySelector('img.receipt-preview')?.complete")
+    check_accessibility(page, "done")
+    shot(page, f"41-done-{page.size_name}")
+
+    # Back stays in the app and on the station's step.
+    page.go_back()
+    page.wait_for_selector("#step-title")
+    assert step_title(page) == "Selesai" and page.url.startswith(live_station.url)
+    page.wait_for_function(
+        "window.__urls.made > 0 && window.__urls.made === window.__urls.released")
+
+    page.click("button:text-is('Siswa berikutnya')")
+    page.wait_for_selector("text=Mulai perekaman baru")
+    with api_for(page, live_station) as api:
+        report = api.get("/api/reports/days/today").json()
+    assert report["ikd"]["unanswered"] == 1 and report["ikd"]["activated_here"] == 0
+
+
+def test_a_watching_tablet_sees_progress_but_cannot_drive(
+    tablet: Any, browser: Any, live_station: LiveStation
+) -> None:
+    operator = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    log_in(operator, live_station)
+    watcher = tablet
+    log_in(watcher, live_station, "supervisor1", "246810")
+    with api_for(operator, live_station) as api:
+        visit = api.get("/api/visits").json()[0]["id"]
+        post_ok(api, "/api/enrollment/start", {"visit_id": visit})  # cancelled: no number
+        post_ok(api, "/api/enrollment/cancel", {"reason": "salah data"})
+        post_ok(api, "/api/enrollment/start", {"visit_id": visit})
+        post_ok(api, "/api/enrollment/identity", {
+            "name": "Siti Aminah", "nik": ADULT_NIK, "birth_date": "2007-01-01", "sex": "P"})
+        post_ok(api, "/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True})
+        post_ok(api, "/api/enrollment/photo/capture")
+        watcher.wait_for_selector(".watch-progress >> text=diambil")
+        assert "0 dari 10" in watcher.text_content(".watch-progress")
+        page_text = watcher.text_content("main")
+        assert "Siti" not in page_text and ADULT_NIK[-4:] not in page_text  # no personal data
+        assert watcher.locator("main button").count() == 0
+        shot(watcher, f"42-watching-{watcher.size_name}")
+        check_accessibility(watcher, "watching")
+
+        post_ok(api, "/api/enrollment/photo/approve")
+        fingers = api.get("/api/enrollment").json()["enrollment"]["fingers_required"]
+        for finger in fingers:
+            post_ok(api, f"/api/enrollment/fingerprints/{finger}/capture")
+        watcher.wait_for_selector(".watch-progress >> text=10 dari 10")
+        post_ok(api, "/api/enrollment/fingerprints/done")
+        post_ok(api, "/api/enrollment/signature", {"png_base64": signature_png()})
+        post_ok(api, "/api/enrollment/commit", {"kk_checked": True, "ikd": "declined"})
+
+    watcher.wait_for_selector(".watch-progress >> text=Tersimpan")
+    assert watcher.locator("main button").count() == 0  # no "next student", no KK/IKD
+    assert "Siswa berikutnya" not in watcher.text_content("main")
+    operator.wait_for_selector("button:text-is('Siswa berikutnya')")
+    assert operator.text_content(".finished strong").endswith("-0001")  # no gap
+    operator.click("button:text-is('Siswa berikutnya')")
+    watcher.wait_for_selector("text=Mulai perekaman baru")
+    operator.context.close()
+
+
+def roster_csv() -> bytes:
+    return (
+        "Nama;Kelas;Tanggal Lahir;JK;NISN;NIK\n"
+        "Ahmad Fauzi Ramadhan Prasetyo Wibowo;XII-1;"
+        f"{MINOR_BORN:%d/%m/%Y};L;0081234567;{MINOR_NIK}\n"
+        "Siti Aminah;XII-2;01/01/2007;P;0081234568;\n"
+        "Baris Rusak;XII-2;31/02/2007;X;;12345\n"
+    ).encode()
+
+
+def test_roster_actions_letter_cancel_and_language(
+    tablet: Any, live_station: LiveStation, tmp_path: Any
+) -> None:
+    page = tablet
+    log_in(page, live_station)
+    csv = tmp_path / "siswa.csv"
+    csv.write_bytes(roster_csv())
+    page.set_input_files("input[type=file]", str(csv))
+    page.wait_for_selector("pre.roster-report:not([hidden])")
+    page.wait_for_selector("li.student.waiting")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow} px ({page.size_name})"
+
+    row = "li.student:has-text('Ahmad Fauzi')"
+    record = page.locator(f"{row} button:text-is('Rekam')").bounding_box()
+    absent = page.locator(f"{row} button:text-is('Tidak hadir')").bounding_box()
+    status = page.locator(f"{row} .who").bounding_box()
+    apart = max(absent["x"] - (record["x"] + record["width"]),
+                absent["y"] - (record["y"] + record["height"]))
+    assert apart >= 16, f"'Rekam' and 'Tidak hadir' {apart:.0f} px apart"
+    beside = status["x"] + status["width"] <= record["x"]
+    assert beside or status["y"] + status["height"] <= record["y"]  # no overlap
+    page.click(f"{row} button:text-is('Tidak hadir')")  # asks first
+    page.wait_for_selector(f"{row} button:text-is('Ya, tidak hadir')")
+    assert "menunggu" in page.text_content(row)
+    check_accessibility(page, "roster confirm")
+    shot(page, f"43-roster-confirm-{page.size_name}")
+    page.click(f"{row} button:text-is('Batal')")
+    page.wait_for_selector(f"{row} button:text-is('Tidak hadir')")
+
+    page.fill("input[name=letter]", "421/123/SMAN1/2026")
+    page.click("button:text-is('Simpan nomor surat')")
+    page.wait_for_selector("text=Nomor surat tersimpan: 421/123/SMAN1/2026")
+
+    # The picked student's prefill (full NIK) is gone once their enrollment is cancelled.
+    page.click(f"{row} button:text-is('Rekam')")
+    page.wait_for_selector("input[name=nik]")
+    assert page.input_value("input[name=nik]") == MINOR_NIK
+    page.click("button:text-is('Batalkan perekaman')")
+    page.wait_for_selector("dialog.confirm[open]")
+    check_accessibility(page, "cancel dialog")
+    page.click("dialog.confirm button:text-is('Ya, batalkan')")
+    page.wait_for_selector("text=Mulai perekaman baru")
+    assert page.evaluate("sessionStorage.getItem('prefill')") is None
+    page.click("text=Mulai perekaman baru")
+    page.wait_for_selector("input[name=nik]")
+    assert page.input_value("input[name=nik]") == ""
+
+    # A language switch keeps what was typed.
+    page.fill("input[name=name]", "Ahmad Fauzi")
+    page.fill("input[name=nik]", MINOR_NIK)
+    page.fill("input[name=birth_date]", MINOR_BORN.isoformat())
+    page.select_option("select[name=sex]", "L")
+    page.click("button.lang")
+    page.wait_for_selector("#step-title:text-is('Identity')")
+    assert page.input_value("input[name=name]") == "Ahmad Fauzi"
+    assert page.input_value("input[name=nik]") == MINOR_NIK
+    assert page.input_value("select[name=sex]") == "L"
+    page.click("button.lang")
+    page.wait_for_selector("#step-title:text-is('Identitas')")
+    page.click("button:text-is('Lanjut')")
+
+    # Under 18: the visit's letter is offered, and it is enough.
+    page.wait_for_selector("text=Pakai surat persetujuan kolektif sekolah: 421/123/SMAN1/2026")
+    page.check("input[name=notice_shown]")
+    page.check("input[name=applicant_agrees]")
+    page.check("text=Pakai surat persetujuan kolektif sekolah")
+    check_accessibility(page, "consent with the school's letter")
+    page.click("button:text-is('Lanjut')")
+    page.wait_for_selector("button:text-is('Ambil foto')")
+
+
+def test_upload_problems_say_what_is_wrong_and_what_to_do(
+    tablet: Any, live_station: LiveStation
+) -> None:
+    page = tablet
+    enroll_over_api(live_station.url)
+    log_in(page, live_station)  # an operator may not close the day: said in their words
+    page.click("nav button:text-is('Akhir hari')")
+    page.click("text=Tutup hari dan unggah")
+    page.wait_for_selector("#error:not([hidden])")
+    refusal = page.text_content("#error")
+    assert "supervisor atau teknisi" in refusal and "technician" not in refusal, refusal
+    page.click("button:text-is('Keluar')")
+
+    log_in(page, live_station, "supervisor1", "246810")
+    page.click("nav button:text-is('Akhir hari')")
+    page.click("text=Tutup hari dan unggah")
+    page.wait_for_selector("text=Alamat kantor pusat belum diatur")
+    outcome = page.text_content(".panel")
+    assert "sinyal" not in outcome and "station " not in outcome, outcome
+    assert "ekspor" in outcome
+    check_accessibility(page, "day's end without a collector")
+
+
+def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
+    tablet: Any, tmp_path: Any
+) -> None:
+    page = tablet
+    data = tmp_path / "data"
+    station = start_station(data)
+    try:
+        enroll_over_api(station.url)
+        log_in(page, station, "teknisi1", "135790")
+        with api_for(page, station) as api:
+            assert api.post("/api/simulator/camera", json={"connected": False}).status_code == 200
+            deadline = time.monotonic() + 30  # the station notices within a few seconds
+            while time.monotonic() < deadline and "camera lost" not in str(
+                    api.get("/api/technician/logs").json()):
+                time.sleep(0.5)
+    finally:
+        stop_station(station)
+    station = start_station(data)  # a restart: what led up to it is still there
+    try:
+        log_in(page, station, "teknisi1", "135790")
+        page.click("nav button:text-is('Teknisi')")
+        page.wait_for_function(
+            "document.querySelector('pre.logs').textContent.split('started').length > 2")
+        log = page.text_content("pre.logs")
+        assert "camera lost" in log and "stopping" in log, log
+        first = log.splitlines()[0]
+        assert " WIB " in first and "T" not in first.split(" WIB ")[0], first
+        devices = page.text_content("ul.devices")
+        assert "serial:" not in devices and "/tmp/" not in devices and "simulator" in devices
+        check_accessibility(page, "technician")
+        shot(page, f"44-technician-{page.size_name}")
+
+        page.click("button.lang")
+        page.click("nav button:text-is('Dashboard')")
+        page.wait_for_selector("figure.per-hour .bar-hour")
+        figures = page.text_content("dl.report")
+        assert "Male" in figures and "Female" in figures, figures
+        chart = page.text_content("figure.per-hour")
+        assert "Enrollments" in chart and "Hour" in chart
+        size = page.eval_on_selector(
+            "figure.per-hour .bar-hour", "e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 14
+        check_accessibility(page, "dashboard")
+        shot(page, f"45-dashboard-{page.size_name}")
+    finally:
+        stop_station(station)
+
+
+def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
+    tablet: Any, live_station: LiveStation, tmp_path: Any
+) -> None:
+    page = tablet
+    log_in(page, live_station)
+    with api_for(page, live_station) as api:
+        visit = api.get("/api/visits").json()[0]["id"]
+        post_ok(api, "/api/enrollment/start", {"visit_id": visit})
+        post_ok(api, "/api/enrollment/identity", {
+            "name": "Siti Aminah", "nik": ADULT_NIK, "birth_date": "2007-01-01", "sex": "P"})
+        post_ok(api, "/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True})
+        post_ok(api, "/api/enrollment/photo/capture")
+        post_ok(api, "/api/enrollment/photo/approve")
+        finger = api.get("/api/enrollment").json()["enrollment"]["fingers_required"][0]
+        post_ok(api, f"/api/enrollment/fingerprints/{finger}/exception",
+                {"kind": "bandaged", "reason": "luka jatuh"})
+    card = page.locator(".card.approval")
+    card.wait_for()
+    assert page.locator(".approval select option").all_text_contents() == ["supervisor1"]
+    assert page.locator(".approval input[type=password]").count() == 0  # no OS keyboard
+    for digit in "999999":
+        card.locator(f".keypad button:text-is('{digit}')").click()
+    card.locator(".keypad button.primary").click()
+    card.locator(".approval-answer.bad").wait_for()
+    assert "PIN supervisor salah" in card.locator(".approval-answer").text_content()
+    assert card.locator(".pin-dots").text_content() == "—"  # the PIN does not stay
+    answer, pad = card.locator(".approval-answer").bounding_box(), card.bounding_box()
+    assert pad["y"] <= answer["y"] <= pad["y"] + pad["height"]  # beside the form, not below
+    assert page.locator("#error").is_hidden()
+    check_accessibility(page, "supervisor approval")
+    shot(page, f"46-approval-{page.size_name}")
+    for digit in "246810":
+        card.locator(f".keypad button:text-is('{digit}')").click()
+    card.locator(".keypad button.primary").click()
+    page.wait_for_selector(".card.approval", state="detached")
+
+    # A failing request is said, never shown as an empty list (here: the printer line).
+    page.route("**/api/receipts/printer", lambda route: route.abort())
+    page.click("button:text-is('Batalkan perekaman')")
+    page.click("dialog.confirm button:text-is('Ya, batalkan')")
+    page.click("summary:text-is('Cetak ulang tanda bukti')")
+    assert page.locator("summary:text-is('Cetak ulang tanda bukti')").bounding_box()["height"] >= 48
+    page.wait_for_selector("details[open] p.hint.bad")
+    assert "Stasiun tidak menjawab" in page.text_content("details[open] p.hint.bad")
+
+    # The CSV goes the common way too: a session ended elsewhere brings back the login.
+    page.unroute("**/api/receipts/printer")
+    with api_for(page, live_station) as api:
+        assert api.post("/api/auth/logout").status_code in (200, 204)
+    csv = tmp_path / "siswa.csv"
+    csv.write_bytes(roster_csv())
+    page.set_input_files("input[type=file]", str(csv))
+    page.wait_for_selector("#login-operator")
