@@ -17,6 +17,7 @@ from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
 from station.enrollment.controller import EnrollmentController
 from station.events import EventBus
+from station.fingerprints.imaging import IMAGE_FORMAT, wsq_problem
 from station.photo.live import LivePhoto
 from station.provisioning import managed_status
 from station.receipts.queue import ReceiptQueue
@@ -93,17 +94,19 @@ class Station:
     @property
     def notes(self) -> list[Text]:
         provisioning = managed_status(self.config.provisioning.data_root)
-        unprovisioned = (
+        problems = (
             [] if provisioning is None or provisioning.provisioned else [provisioning.text]
         )
+        no_wsq = wsq_problem()
+        problems += [no_wsq] if no_wsq is not None else []
         if self.simulation:
-            return unprovisioned + [
+            return problems + [
                 Text(
                     "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
                     "SIMULATION MODE: every device is simulated; data are not official records.",
                 )
             ]
-        return unprovisioned + list(self.devices.notes)
+        return problems + list(self.devices.notes)
 
     async def start(self) -> None:
         self.bus.bind(asyncio.get_running_loop())
@@ -158,8 +161,10 @@ class Station:
         provisioning = managed_status(self.config.provisioning.data_root)
         provisioned = provisioning is None or provisioning.provisioned
         room = storage(self.config.data_dir, self.config.devices.indicator.low_storage_mb)
+        wsq = wsq_problem() is None
         return {
-            "status": "ok" if provisioned and all(h.ok for h in devices.values()) else "degraded",
+            "status": "ok" if provisioned and wsq and all(h.ok for h in devices.values())
+            else "degraded",
             "provisioned": provisioned,
             "provisioning": provisioning.as_json() if provisioning is not None else None,
             "clock_synchronised": clock_status(),
@@ -167,6 +172,7 @@ class Station:
             "station_id": self.config.station.id,
             "version": VERSION,
             "simulation": self.simulation,
+            "fingerprint_image_format": IMAGE_FORMAT,
             "state": self.controller.step,
             "devices": {kind: health.as_json() for kind, health in devices.items()},
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],

@@ -76,7 +76,9 @@ def test_doctor_prints_one_line_per_check(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     lines = [line for line in result.stdout.splitlines() if line[:4] in ("ok  ", "FAIL")]
     names = [line[5:].split(":")[0] for line in lines]
-    assert names == ["store", "camera", "fingerprint", "indicator", "printer", "sealing"]
+    assert names == [
+        "store", "camera", "fingerprint", "indicator", "printer", "sealing", "fingerprint images"
+    ]
 
 
 def test_doctor_fails_without_an_office_key(tmp_path: Path) -> None:
