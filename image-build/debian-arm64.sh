@@ -68,9 +68,17 @@ in_root() {
 	mount --rbind /sys "${root}/sys"
 	mount --rbind /dev "${root}/dev"
 	local status=0
+	# The host's resolver for apt, only while it runs: the root keeps its own file.
+	if [ -e "${root}/etc/resolv.conf" ] || [ -L "${root}/etc/resolv.conf" ]; then
+		mv "${root}/etc/resolv.conf" "${root}/etc/resolv.conf.ektp-build"
+	fi
 	cp /etc/resolv.conf "${root}/etc/resolv.conf"
 	chroot "${root}" "$@" || status=$?
-	umount -R "${root}/dev" "${root}/sys" "${root}/proc"
+	rm -f "${root}/etc/resolv.conf"
+	if [ -e "${root}/etc/resolv.conf.ektp-build" ] || [ -L "${root}/etc/resolv.conf.ektp-build" ]; then
+		mv "${root}/etc/resolv.conf.ektp-build" "${root}/etc/resolv.conf"
+	fi
+	umount -R -l "${root}/dev" "${root}/sys" "${root}/proc"
 	return "${status}"
 }
 

@@ -26,6 +26,7 @@ What the twin changes, and why (nothing else differs from the staged image):
   so the image's firewall lets the forwarded API port in, as it lets the tablets in;
 - fstab mounts bootfs/rootfs by label (pi-gen's export writes PARTUUIDs);
 - the kernel is Debian's, booted directly by QEMU (no Raspberry Pi firmware or config.txt);
+- the build's wheelhouse is also in /root/wheels, for the README's "pip on Raspberry Pi OS";
 - Raspberry Pi OS's python3-picamera2 is not in Debian: the twin has the OS numpy it would
   bring, but the camera stack itself cannot be checked here (nor radio, modem, SoC watchdog).
 
@@ -88,7 +89,7 @@ printf '%s\\n' virtio_pci virtio_mmio virtio_blk ext4 crc32c_generic \\
 # systemd names the virtual card as the station's access point interface.
 AP_LINK = "[Match]\nDriver=virtio_net\n\n[Link]\nName=wlan0\n"
 BOOT_MIB = 256
-ROOT_MIB = 2048
+ROOT_MIB = 3072
 DATA_MIB = 256
 GROW_MIB = 256  # free space after the data partition: what ektp-grow-data takes
 
@@ -300,6 +301,8 @@ def twin_disk(work: Path) -> TwinDisk:
     _run(["tar", "--numeric-owner", "--xattrs", "-C", str(root), "-xpf", str(tar)], 600)
     apply_stage(root, build / "stage-ektp")
     twin_only_changes(root)
+    # The wheelhouse once more, for the README's "pip on Raspberry Pi OS" path (/root/wheels).
+    shutil.copytree(build / "stage-ektp/01-station/files/wheels", root / "root/wheels")
     log(f"stage applied in {time.monotonic() - started:.0f} s")
     started = time.monotonic()
     kernel = work / "vmlinuz"
@@ -310,7 +313,34 @@ def twin_disk(work: Path) -> TwinDisk:
     assemble_disk(root, work, disk)
     shutil.rmtree(root)
     log(f"disk assembled in {time.monotonic() - started:.0f} s")
-    return TwinDisk(disk, kernel, initrd)
+    staged = TwinDisk(disk, kernel, initrd)
+    keep_as_latest(staged)
+    return staged
+
+
+LATEST = CACHE / "twin-latest"
+
+
+def keep_as_latest(staged: TwinDisk) -> None:
+    """Hard-link the newest staged disk into the cache (no copy), for bench/image_boot.py
+    and for experiments that need a twin without staging one (`latest_twin_disk`)."""
+    partial = LATEST.with_name(f"{LATEST.name}.{os.getpid()}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        for path in (staged.disk, staged.kernel, staged.initrd):
+            os.link(path, partial / path.name)
+    except OSError:  # another file system: keep nothing rather than copy 2 GB
+        shutil.rmtree(partial, ignore_errors=True)
+        return
+    shutil.rmtree(LATEST, ignore_errors=True)
+    partial.rename(LATEST)
+
+
+def latest_twin_disk() -> TwinDisk | None:
+    """The twin disk the last `twin_disk()` staged (from whatever checkout), if any."""
+    files = (LATEST / "disk.img", LATEST / "vmlinuz", LATEST / "initrd.img")
+    return TwinDisk(*files) if all(f.exists() for f in files) else None
 
 
 def free_port() -> int:

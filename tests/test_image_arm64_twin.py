@@ -14,6 +14,7 @@ Times are in image-build/README.md ("The arm64 twin")."""
 from __future__ import annotations
 
 import os
+import re
 import time
 import zipfile
 from collections.abc import Iterator
@@ -195,3 +196,21 @@ def test_a_hard_power_off_then_a_second_boot(twin: Twin) -> None:
     )  # fmt: skip
     assert counted.stdout.strip() == "1", counted.stdout + counted.stderr
     assert Path(twin.disk.disk).exists()
+
+
+def readme_pi_install() -> str:
+    """The README's pip install on Raspberry Pi OS: its second command (the first, apt,
+    needs Raspberry Pi's archive for picamera2 and lgpio)."""
+    text = (arm64_twin.IMAGE_BUILD / "README.md").read_text()
+    section = text.split("### Installing with pip on Raspberry Pi OS", 1)[1]
+    on_the_pi = re.findall(r"```sh\n(.*?)```", section, re.S)[1]
+    command = on_the_pi.strip().splitlines()[-1]
+    assert command.startswith("python3 -m venv --system-site-packages"), command
+    return command
+
+
+def test_the_readmes_pip_install_on_raspberry_pi_os_works(twin: Twin) -> None:
+    # The twin carries the build's wheelhouse in /root/wheels, as copied to a Pi.
+    result = twin.sh(f"cd /root && export HOME=/root && {readme_pi_install()}", timeout=1800)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "ok   fingerprint images: WSQ" in result.stdout, result.stdout
