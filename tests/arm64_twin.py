@@ -473,13 +473,14 @@ class Twin:
             console.write(f"\n===== boot {self.boots} =====\n")
         self.agent.path.unlink(missing_ok=True)
         self.booted_at = time.monotonic()
-        self.process = subprocess.Popen(
-            self.command(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=(self.directory / "qemu.log").open("ab"),
-            start_new_session=True,
-        )
+        with (self.directory / "qemu.log").open("ab") as qemu_log:
+            self.process = subprocess.Popen(
+                self.command(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=qemu_log,
+                start_new_session=True,
+            )
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
