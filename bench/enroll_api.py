@@ -8,28 +8,24 @@ start until /api/health says ready. Usage: python bench/enroll_api.py [N]"""
 
 from __future__ import annotations
 
-import base64
-import io
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
-from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support.enrolling import enroll as drive_enrollment  # noqa: E402
+from tests.support.enrolling import signature_png  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -39,40 +35,17 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def signature() -> str:
-    image = Image.new("L", (300, 100), 255)
-    ImageDraw.Draw(image).line((10, 70, 150, 20, 290, 60), fill=0, width=3)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
 def enroll(client: httpx.Client, visit_id: int, n: int, sig: str) -> None:
-    def post(path: str, body: object = None) -> dict:
+    def post(path: str, body: object = None) -> dict[str, Any]:
         response = client.post(path, json=body)
         if response.is_error:
             raise SystemExit(f"{path}: {response.status_code} {response.text}")
-        return response.json()
+        return dict(response.json())
 
-    state = post("/api/enrollment/start", {"visit_id": visit_id})
-    post(
-        "/api/enrollment/identity",
-        {
-            "name": f"Siswa {n}",
-            # Kabupaten Pasuruan / Sukorejo, a woman born 1 Jan 2007 (day + 40), serial n+1
-            "nik": f"351409410107{n + 1:04d}",
-            "birth_date": "2007-01-01",
-            "sex": "P",
-        },
-    )
-    post("/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True})
-    post("/api/enrollment/photo/capture")
-    post("/api/enrollment/photo/approve")
-    for finger in state["enrollment"]["fingers_required"]:
-        post(f"/api/enrollment/fingerprints/{finger}/capture")
-    post("/api/enrollment/fingerprints/done")
-    post("/api/enrollment/signature", {"png_base64": sig})
-    post("/api/enrollment/commit")
+    # Kabupaten Pasuruan / Sukorejo, a woman born 1 Jan 2007 (day + 40), serial n+1
+    identity = {"name": f"Siswa {n}", "nik": f"351409410107{n + 1:04d}",
+                "birth_date": "2007-01-01", "sex": "P"}
+    drive_enrollment(post, visit_id, "committed", identity, signature=sig)
     post("/api/enrollment/next")
 
 
@@ -123,7 +96,7 @@ def main() -> None:
             ).json()["token"]
             client.headers["Authorization"] = f"Bearer {token}"
             visit_id = client.get("/api/visits").json()[0]["id"]
-            sig = signature()
+            sig = signature_png()
             enroll(client, visit_id, 0, sig)  # warm-up
             durations = []
             wall = time.monotonic()

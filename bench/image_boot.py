@@ -37,8 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from station.access.pins import hash_pin  # noqa: E402
-from station.provisioning import PROVISIONING_FILE_NAME  # noqa: E402
+from station.provisioning.file import PROVISIONING_FILE_NAME  # noqa: E402
 from tests.arm64_twin import Twin, latest_twin_disk  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 
 WATCHDOG_S = 2.0
 OBSERVE_S = 10.0
@@ -84,12 +85,6 @@ def time_provisioning(work: Path, runs: int) -> float:
         )  # fmt: skip
         durations.append(time.perf_counter() - started)
     return statistics.median(durations)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def time_ready_and_pings(work: Path) -> tuple[float, list[float]]:

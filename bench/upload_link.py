@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from station.sealing.seal import parse_recipients, seal_record  # noqa: E402
+from exchange.seal import parse_recipients, seal_record  # noqa: E402
 from station.store.audit import now_iso  # noqa: E402
 from station.store.db import Store  # noqa: E402
-from station.upload.linksim import FaultPlan, LinkSimulator  # noqa: E402
 from station.upload.service import DayEnd  # noqa: E402
+from tests.linksim import FaultPlan, LinkSimulator  # noqa: E402
 from tests.upload_support import Provisioned, provision, seal_day  # noqa: E402
 
 RATE_BPS = 8e6

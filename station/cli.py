@@ -11,15 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from collector import cli as collector_cli
+from exchange.errors import BilingualError
 from peripherals.device import Text
-from station import log_redaction, provision_cli
-from station.collector import cli as collector_cli
+from station.devices.cli import register as register_status_lights
 from station.domain import cli as domain_cli
-from station.errors import StationError
 from station.fingerprints import cli as fingerprints_cli
+from station.messages import PINS_DIFFER
 from station.photo import cli as photo_cli
+from station.provisioning import cli as provision_cli
 from station.receipts.cli import register as register_receipts
-from station.status_lights_cli import register as register_status_lights
+from station.system import log_redaction
 from station.upload import cli as upload_cli
 
 log = logging.getLogger("station")
@@ -99,7 +101,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         store = open_store(config.data_dir)
         check("store", True, f"{config.data_dir}, schema {schema_version(store.db)}")
         store.close()
-    except StationError as error:
+    except BilingualError as error:
         check("store", False, error.text.en)
     devices = build_devices(config.devices, simulate=bool(args.simulate))
     for note in devices.notes:
@@ -144,7 +146,7 @@ def cmd_operator_add(args: argparse.Namespace) -> int:
     config = _config(args)
     pin = getpass.getpass("PIN: ")
     if getpass.getpass("PIN (ulangi / again): ") != pin:
-        _say(Text("PIN tidak sama.", "The PINs differ."), sys.stderr)
+        _say(PINS_DIFFER, sys.stderr)
         return 2
     store = open_store(config.data_dir)
     try:
@@ -209,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return int(args.handler(args))
-    except StationError as error:
+    except BilingualError as error:
         _say(error.text, sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -21,10 +21,10 @@ from pydantic_settings import (
 from peripherals.device import Text
 from station.devices.settings import DevicesSettings
 from station.domain.settings import DomainSettings
-from station.errors import StationError
+from station.errors import Failure
 from station.fingerprints.settings import FingerprintCaptureSettings
 from station.photo.settings import PhotoSettings
-from station.provisioning_settings import ProvisioningSettings
+from station.provisioning.settings import ProvisioningSettings
 from station.receipts.settings import ReceiptSettings
 from station.settings_section import Section
 from station.upload.settings import UploadSettings
@@ -122,7 +122,7 @@ def load_config(path: Path | None = None, **overrides: Any) -> StationConfig:
     try:
         return StationConfig(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as error:
-        raise StationError("config_invalid", _describe(error, path), status=500) from None
+        raise Failure("config_invalid", _describe(error, path)) from None
     finally:
         _toml_path = None
 
@@ -131,19 +131,17 @@ def _check_toml(path: Path) -> None:
     try:
         tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise StationError(
+        raise Failure(
             "config_missing",
             Text(f"Berkas konfigurasi {path} tidak ditemukan.", f"Config file {path} not found."),
-            status=500,
         ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise StationError(
+        raise Failure(
             "config_unreadable",
             Text(
                 f"Berkas konfigurasi {path} tidak dapat dibaca: {error}",
                 f"Config file {path} is not valid TOML: {error}",
             ),
-            status=500,
         ) from None
 
 

@@ -1,18 +1,52 @@
-"""Errors the station reports to a person: a stable code and a bilingual message."""
+"""Errors the station core reports to a person, named for what went wrong. The core
+knows no HTTP: `web/errors.py` alone maps each kind to a status."""
 
 from __future__ import annotations
 
-from peripherals.device import Text
+from exchange.errors import BilingualError, ErrorKind
 
 
-class StationError(Exception):
-    """Raised by the station core; the web layer answers it as JSON with `status`."""
+class StationError(BilingualError):
+    """Raised by the station core; a plain StationError is a conflict with the state."""
 
-    def __init__(self, code: str, text: Text, status: int = 409) -> None:
-        super().__init__(f"{code}: {text.en}")
-        self.code = code
-        self.text = text
-        self.status = status
 
-    def as_json(self) -> dict[str, object]:
-        return {"error": {"code": self.code, "message": {"id": self.text.id, "en": self.text.en}}}
+class Conflict(StationError):
+    kind = ErrorKind.CONFLICT
+
+
+class NotAuthenticated(StationError):
+    kind = ErrorKind.NOT_AUTHENTICATED
+
+
+class NotAllowed(StationError):
+    kind = ErrorKind.NOT_ALLOWED
+
+
+class NotFound(StationError):
+    kind = ErrorKind.NOT_FOUND
+
+
+class Invalid(StationError):
+    kind = ErrorKind.INVALID
+
+
+class Locked(StationError):
+    kind = ErrorKind.LOCKED
+
+
+class TooLarge(StationError):
+    kind = ErrorKind.TOO_LARGE
+
+
+class DeviceFault(StationError):
+    kind = ErrorKind.DEVICE_FAULT
+
+
+class NoSpace(StationError):
+    kind = ErrorKind.NO_SPACE
+
+
+class Failure(StationError):
+    """The station itself is broken: its config, its store, a file it ships."""
+
+    kind = ErrorKind.FAILED

@@ -7,32 +7,35 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
+from importlib import metadata
 from typing import Any
 
+from exchange.seal import demo_office_identity
 from peripherals.device import Text
-from station import logbook
 from station.access.operators import Access, Role
-from station.clock_sync import clock_status
 from station.config import StationConfig
 from station.devices.registry import DeviceSet, build_devices
+from station.devices.status_lights import StatusLights
+from station.domain.visits import Visits
 from station.enrollment.controller import EnrollmentController
-from station.events import EventBus
+from station.events import EventBus, EventType
 from station.fingerprints.imaging import IMAGE_FORMAT, wsq_problem
+from station.lifecycle import Lifecycle, Part
 from station.photo.live import LivePhoto
-from station.provisioning import managed_status
+from station.provisioning.file import managed_status
 from station.receipts.queue import ReceiptQueue
-from station.sealing.seal import demo_office_identity
-from station.status_lights import StatusLights
-from station.storage import storage
 from station.store.db import Store, open_store
-from station.systemd_notify import SystemdNotifier, keep_watchdog_fed
+from station.system import logbook
+from station.system.clock_sync import clock_status
+from station.system.storage import storage
+from station.system.systemd_notify import SystemdNotifier, keep_watchdog_fed
 from station.upload.service import UploadRunner
-from station.visits import Visits
 
 log = logging.getLogger(__name__)
 
-VERSION = "0.1.0"
+VERSION = metadata.version("ektp-station")  # one version: pyproject.toml
 DEMO_SCHOOL = "SMA Negeri 1 Bangil (demo)"
+HEALTH_WATCH_S = 2.0  # how soon a tablet's banner follows a device change
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ class Station:
         self.ready_after_s: float | None = None
         self.notifier = SystemdNotifier()
         self._watchdog: asyncio.Task[None] | None = None
+        self._health_watch: asyncio.Task[None] | None = None
+        self.lifecycle = Lifecycle(self._parts())
 
     @property
     def notes(self) -> list[Text]:
@@ -100,25 +105,62 @@ class Station:
         no_wsq = wsq_problem()
         problems += [no_wsq] if no_wsq is not None else []
         if self.simulation:
-            return problems + [
+            return problems + self.lifecycle.notes() + [
                 Text(
                     "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
                     "SIMULATION MODE: every device is simulated; data are not official records.",
                 )
             ]
-        return problems + list(self.devices.notes)
+        return problems + list(self.devices.notes) + self.lifecycle.notes()
+
+    def _parts(self) -> list[Part]:
+        """The running station's parts in start order (they stop in reverse)."""
+        return [
+            Part("store", stop=self._close_store, essential=True),
+            Part("events", start=self._bind_events, essential=True),
+            Part("devices", start=self._open_devices, stop=self._close_devices, essential=True),
+            Part("demo", start=self._seed_demo_async),
+            Part("photo", start=self.photo.start, stop=self.photo.stop),
+            Part("receipts", start=self.receipts.start, stop=self.receipts.stop),
+            Part("lights", start=self.lights.start, stop=self.lights.stop),
+            Part("uploads", stop=self.uploads.stop),
+            Part("health", start=self._start_health_watch, stop=self._stop_health_watch),
+            Part("systemd", start=self._announce, stop=self._withdraw, essential=True),
+        ]
 
     async def start(self) -> None:
+        await self.lifecycle.start()
+
+    async def stop(self) -> None:
+        await self.lifecycle.stop()
+
+    async def _close_store(self) -> None:
+        self.store.close()
+
+    async def _bind_events(self) -> None:
         self.bus.bind(asyncio.get_running_loop())
+
+    async def _open_devices(self) -> None:
         await asyncio.to_thread(self.devices.open_all)
+
+    async def _close_devices(self) -> None:
+        await asyncio.to_thread(self.devices.close_all)
+
+    async def _seed_demo_async(self) -> None:
         if self.simulation:
             await asyncio.to_thread(self._seed_demo)
-        await self.photo.start()
-        await self.receipts.start()
-        await self.lights.start()
+
+    async def _start_health_watch(self) -> None:
+        self._health_watch = asyncio.create_task(self._watch_health())
+
+    async def _stop_health_watch(self) -> None:
+        if self._health_watch is not None:
+            self._health_watch.cancel()
+
+    async def _announce(self) -> None:
         self.ready = True
         self.ready_after_s = time.monotonic() - self.started_monotonic
-        self.bus.publish("station", {"ready": True})
+        self.bus.publish(EventType.STATION, {"ready": True})
         # systemd (Type=notify): ready now; the watchdog ping runs on this event loop,
         # so a stuck loop stops it and systemd restarts the station.
         self.notifier.ready(  # shown by `systemctl status ektp-station`
@@ -128,17 +170,24 @@ class Station:
         )
         self._watchdog = asyncio.create_task(keep_watchdog_fed(self.notifier))
 
-    async def stop(self) -> None:
+    async def _withdraw(self) -> None:
         self.ready = False
         self.notifier.stopping()
         if self._watchdog is not None:
             self._watchdog.cancel()
-        await self.lights.stop()
-        await self.receipts.stop()
-        await self.photo.stop()
-        await self.uploads.stop()
-        await asyncio.to_thread(self.devices.close_all)
-        self.store.close()
+
+    async def _watch_health(self, every_s: float = HEALTH_WATCH_S) -> None:
+        """Publish `health` whenever what the banner shows changes (a device unplugged or
+        back, provisioning, storage), so no tablet keeps showing a stale device state."""
+        shown: object = None
+        while True:
+            health = await asyncio.to_thread(self.health)
+            now = {k: health[k] for k in ("status", "devices", "notes", "provisioned", "storage")}
+            if now != shown:
+                if shown is not None:
+                    self.bus.publish(EventType.HEALTH, health)
+                shown = now
+            await asyncio.sleep(every_s)
 
     def _provisioned(self) -> bool:
         """Operators exist and records can be sealed for the office; on an imaged station
@@ -163,7 +212,9 @@ class Station:
         room = storage(self.config.data_dir, self.config.devices.indicator.low_storage_mb)
         wsq = wsq_problem() is None
         return {
-            "status": "ok" if provisioned and wsq and all(h.ok for h in devices.values())
+            "status": "ok"
+            if provisioned and wsq and all(h.ok for h in devices.values())
+            and not self.lifecycle.failed()
             else "degraded",
             "provisioned": provisioned,
             "provisioning": provisioning.as_json() if provisioning is not None else None,
@@ -177,4 +228,5 @@ class Station:
             "devices": {kind: health.as_json() for kind, health in devices.items()},
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],
             "storage": room.as_json() if room else None,
+            "parts": self.lifecycle.as_json(),
         }

@@ -60,6 +60,8 @@ from typing import Any
 
 import httpx
 
+from tests.support.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 IMAGE_BUILD = ROOT / "image-build"
 STAGE = IMAGE_BUILD / "stage-ektp"
@@ -341,12 +343,6 @@ def latest_twin_disk() -> TwinDisk | None:
     """The twin disk the last `twin_disk()` staged (from whatever checkout), if any."""
     files = (LATEST / "disk.img", LATEST / "vmlinuz", LATEST / "initrd.img")
     return TwinDisk(*files) if all(f.exists() for f in files) else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

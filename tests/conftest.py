@@ -3,8 +3,6 @@ its real HTTP API (FastAPI's TestClient runs the app's lifespan)."""
 
 from __future__ import annotations
 
-import base64
-import io
 import os
 import shutil
 import threading
@@ -15,19 +13,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from PIL import Image, ImageDraw
 
 from station.config import StationConfig, load_config
 from station.runtime import Station
+from tests.support.enrolling import enroll
 from web.app import create_app
-
-IDENTITY = {
-    "name": "Siti Aminah",
-    "nik": "3514094101070001",
-    "birth_date": "2007-01-01",
-    "sex": "P",
-}
-CONSENT = {"applicant_agrees": True, "notice_shown": True}
 
 
 def require_tool(name: str) -> str:
@@ -89,14 +79,6 @@ def auth(client: TestClient) -> dict[str, str]:
     return login(client)
 
 
-def signature_png() -> str:
-    image = Image.new("L", (300, 100), 255)
-    ImageDraw.Draw(image).line((10, 70, 120, 20, 200, 80, 290, 30), fill=0, width=3)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
 def post(client: TestClient, auth: dict[str, str], path: str, body: Any = None) -> dict[str, Any]:
     response = client.post(path, json=body, headers=auth)
     assert response.status_code == 200, response.text
@@ -115,28 +97,9 @@ def plaintext_leaks(data_dir: Path, needles: dict[str, bytes]) -> list[str]:
 
 
 def enroll_until(client: TestClient, auth: dict[str, str], step: str) -> dict[str, Any]:
-    """Drive one enrollment through the API until it stands at `step`."""
+    """Drive one enrollment of the first visit through the API until it stands at `step`."""
     visit_id = client.get("/api/visits", headers=auth).json()[0]["id"]
-    state = post(client, auth, "/api/enrollment/start", {"visit_id": visit_id})
-    actions: list[tuple[str, Any]] = [
-        ("/api/enrollment/identity", IDENTITY),
-        ("/api/enrollment/consent", CONSENT),
-        ("/api/enrollment/photo/capture", None),
-        ("/api/enrollment/photo/approve", None),
-        *[
-            (f"/api/enrollment/fingerprints/{f}/capture", None)
-            for f in state["enrollment"]["fingers_required"]
-        ],
-        ("/api/enrollment/fingerprints/done", None),
-        ("/api/enrollment/signature", {"png_base64": signature_png()}),
-        ("/api/enrollment/commit", None),
-    ]
-    for path, body in actions:
-        if state["step"] == step:
-            return state
-        state = post(client, auth, path, body)
-    assert state["step"] == step
-    return state
+    return enroll(lambda path, body: post(client, auth, path, body), visit_id, step)
 
 
 @pytest.fixture

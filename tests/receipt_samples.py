@@ -13,7 +13,6 @@ from station.domain.nik import mask_nik
 from station.receipts.content import (
     FingerException,
     ReceiptData,
-    receipt_number,
     verification_code,
 )
 
@@ -23,7 +22,7 @@ KEY = b"station-key-for-tests"
 
 
 def sample_receipt(**changes: object) -> ReceiptData:
-    number = receipt_number("PSR-01", datetime(2026, 11, 28), 7)
+    number = "PSR-01-20261128-0007"
     data = ReceiptData(
         receipt_no=number,
         verification_code=verification_code(KEY, number),

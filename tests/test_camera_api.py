@@ -18,10 +18,12 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from exchange.seal import demo_office_identity, open_record
 from peripherals.camera.simulated import SimulatedCamera
 from station.runtime import Station
-from station.sealing.seal import demo_office_identity, open_record
-from tests.conftest import enroll_until, post, signature_png
+from tests.conftest import enroll_until, post
+from tests.support.enrolling import drive, enrollment_actions
+from tests.support.events import EventReader
 from web.app import create_app
 
 # -- helpers --------------------------------------------------------------------------------
@@ -42,10 +44,10 @@ def quality_events(client: TestClient, auth: dict[str, str], count: int) -> list
     token = auth["Authorization"].removeprefix("Bearer ")
     events: list[dict[str, Any]] = []
     with client.websocket_connect(f"/api/events?token={token}") as ws:
+        reader = EventReader(ws)
         while len(events) < count:
-            event = ws.receive_json()
-            if event["type"] == "photo_quality" and event["data"]["checks"]:
-                events.append(event)
+            seen = reader.until(lambda e: e["type"] == "photo_quality" and e["data"]["checks"])
+            events.append(seen[-1])
     return events
 
 
@@ -134,11 +136,9 @@ def test_override_needs_a_reason_and_is_recorded(
 
 def enroll_until_committed(client: TestClient, auth: dict[str, str]) -> None:
     state = photo_state(client, auth)
-    for finger in state["enrollment"]["fingers_required"]:
-        post(client, auth, f"/api/enrollment/fingerprints/{finger}/capture")
-    post(client, auth, "/api/enrollment/fingerprints/done")
-    post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
-    assert post(client, auth, "/api/enrollment/commit")["step"] == "committed"
+    fingers = state["enrollment"]["fingers_required"]
+    actions = enrollment_actions(fingers, start_at="/api/enrollment/fingerprints")
+    drive(lambda path, body: post(client, auth, path, body), state, actions, "committed")
 
 
 def test_photo_without_a_face_cannot_be_overridden(

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from station.sealing.ack import verify_ack
-from station.sealing.keys import load_public_key
+from exchange.ack import verify_ack
+from exchange.keys import load_public_key
 from station.upload.tus import encode_metadata
 from tests.upload_support import STATION_ID, CollectorServer, Provisioned, provision, seal_day
 

@@ -9,7 +9,7 @@ from peripherals.printer.render import render
 from peripherals.printer.simulated import SimulatedPrinter
 from station.runtime import Station
 from tests.conftest import enroll_until, post
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 
 def test_day_summary_is_printed(

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 
 from station.runtime import Station
-from tests.conftest import CONSENT, post, signature_png
+from tests.conftest import post
+from tests.support.enrolling import CONSENT, drive, enrollment_actions
 
 # The station counts days in its configured zone (WIB), not the test machine's.
 TODAY = datetime.now(ZoneInfo("Asia/Jakarta")).date()
@@ -51,14 +52,10 @@ def error_of(response: Any, status: int) -> dict[str, Any]:
 
 
 def finish_from_consent(client: TestClient, auth: dict[str, str], consent: dict[str, Any]) -> Any:
-    state = post(client, auth, "/api/enrollment/consent", consent)
-    post(client, auth, "/api/enrollment/photo/capture")
-    post(client, auth, "/api/enrollment/photo/approve")
-    for finger in state["enrollment"]["fingers_required"]:
-        post(client, auth, f"/api/enrollment/fingerprints/{finger}/capture")
-    post(client, auth, "/api/enrollment/fingerprints/done")
-    post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
-    return post(client, auth, "/api/enrollment/commit")
+    state = client.get("/api/enrollment", headers=auth).json()
+    fingers = state["enrollment"]["fingers_required"]
+    actions = enrollment_actions(fingers, consent=consent, start_at="/api/enrollment/consent")
+    return drive(lambda path, body: post(client, auth, path, body), state, actions, "committed")
 
 
 # --- identity step ------------------------------------------------------------------------

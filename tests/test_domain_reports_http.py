@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from station.config import StationConfig
 from station.runtime import Station
-from tests.conftest import CONSENT, post
+from tests.conftest import post
+from tests.support.enrolling import CONSENT
 from tests.test_domain_http import ADULT, MINOR, TODAY, finish_from_consent, identity
 
 GUARDIAN = {**CONSENT, "guardian_name": "Siti", "guardian_relation": "ibu"}

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pyrage
 from fastapi.testclient import TestClient
 
+from exchange.seal import demo_office_identity, open_record
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
-from station.sealing.seal import demo_office_identity, open_record
-from tests.conftest import IDENTITY, enroll_until, login, post
+from tests.conftest import enroll_until, login, post
+from tests.support.enrolling import IDENTITY
+from tests.support.events import EventReader
 
 
 def test_whole_enrollment_is_sealed_and_stored(
@@ -165,14 +167,12 @@ def test_every_transition_is_audited_with_who(client: TestClient, auth: dict[str
 def test_events_reach_a_connected_tablet(client: TestClient, auth: dict[str, str]) -> None:
     token = auth["Authorization"].split()[1]
     with client.websocket_connect(f"/api/events?token={token}") as socket:
-        hello = socket.receive_json()
+        reader = EventReader(socket)
+        hello = reader.next()
         assert hello["type"] == "hello" and hello["data"]["enrollment"]["step"] == "idle"
         enroll_until(client, auth, "consent")
-        steps: list[str] = []
-        while len(steps) < 2:  # other areas (printer, lights) publish on the same socket
-            event = socket.receive_json()
-            if event["type"] == "enrollment":
-                steps.append(event["data"]["step"])
+        seen = reader.until(lambda e: e["type"] == "enrollment" and e["data"]["step"] == "consent")
+        steps = [e["data"]["step"] for e in seen if e["type"] == "enrollment"]
         assert steps == ["identity", "consent"]
 
 

@@ -11,14 +11,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from exchange.seal import demo_office_identity, open_record
 from peripherals.fingerprint.simulated import Fault, SimulatedFingerprintReader
 from station.config import StationConfig
 from station.devices.registry import SimulatedApplicant
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.fingerprints.library import TodayLibrary
 from station.runtime import Station
-from station.sealing.seal import demo_office_identity, open_record
-from tests.conftest import enroll_until, login, post, signature_png
+from tests.conftest import enroll_until, login, post
+from tests.support.enrolling import drive, enrollment_actions
+from tests.support.events import EventReader
 from web.app import create_app
 
 FINGERS = "/api/enrollment/fingerprints"
@@ -69,9 +71,9 @@ def capture_remaining(client: TestClient, auth: dict[str, str]) -> dict[str, Any
 
 
 def finish_and_commit(client: TestClient, auth: dict[str, str]) -> dict[str, Any]:
-    post(client, auth, f"{FINGERS}/done")
-    post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
-    return post(client, auth, "/api/enrollment/commit")
+    state = client.get("/api/enrollment", headers=auth).json()
+    actions = enrollment_actions([], start_at=f"{FINGERS}/done")
+    return drive(lambda path, body: post(client, auth, path, body), state, actions, "committed")
 
 
 def test_ten_fingers_with_an_approved_exception_are_sealed(
@@ -269,8 +271,11 @@ def test_exception_approval_needs_a_real_supervisor(
     assert finger(client.get("/api/enrollment", headers=auth).json(), 7)["status"] == (
         "exception_pending"
     )
-    bad_kind = client.post(f"{FINGERS}/7/exception", json={"kind": "lost", "reason": "x"})
-    assert bad_kind.status_code in (401, 422)
+    bad_kind = client.post(
+        f"{FINGERS}/7/exception", json={"kind": "lost", "reason": "x"}, headers=auth
+    )
+    assert bad_kind.status_code == 422 and bad_kind.json()["error"]["code"] == "invalid_input"
+    assert bad_kind.json()["error"]["fields"][0]["field"] == "kind"
 
     state = post(client, auth, f"{FINGERS}/7/exception/approve", SUPERVISOR)
     left_index = finger(state, 7)
@@ -315,14 +320,16 @@ def test_fingerprint_events_carry_per_finger_status(
     token = auth["Authorization"].split()[1]
     enroll_until(client, auth, "fingerprints")
     with client.websocket_connect(f"/api/events?token={token}") as socket:
-        assert socket.receive_json()["type"] == "hello"
+        reader = EventReader(socket)
+        assert reader.next()["type"] == "hello"
         capture(client, auth, 2)
         by_type: dict[str, Any] = {}
-        for _ in range(20):  # other capabilities publish their own events too
-            event = socket.receive_json()
-            by_type.setdefault(event["type"], event["data"])
-            if {"fingerprint", "enrollment"} <= set(by_type):
-                break
+
+        def both_seen(event: dict[str, Any]) -> bool:
+            by_type.setdefault(event["type"], event["data"])  # others publish too
+            return {"fingerprint", "enrollment"} <= set(by_type)
+
+        reader.until(both_seen)
     assert by_type["fingerprint"]["position"] == 2
     assert by_type["fingerprint"]["status"] == "captured"
     assert by_type["fingerprint"]["quality"] >= 40

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from tests.test_cli import free_port
+from tests.support.ports import free_port
 from tests.test_config import ROOT, run_cli
 
 

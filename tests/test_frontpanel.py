@@ -31,7 +31,7 @@ from peripherals.indicator.frontpanel.looks_wire import show_line
 from peripherals.indicator.frontpanel.simulator import FrontPanelSimulator
 from peripherals.indicator.looks import LOOKS
 from peripherals.indicator.port import Pattern
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 FIRMWARE = Path(protocol.__file__).parent
 STUBS = Path(

@@ -26,10 +26,11 @@ import pytest
 from pyrage import x25519
 
 from station.access.pins import hash_pin
-from station.provisioning import PROVISIONING_FILE_NAME, SUMMARY_FILE_NAME
+from station.provisioning.file import PROVISIONING_FILE_NAME, SUMMARY_FILE_NAME
 from tests import arm64_twin
 from tests.arm64_twin import Twin, TwinDisk
-from tests.conftest import enroll_until, post, require_tool, signature_png
+from tests.conftest import enroll_until, post, require_tool
+from tests.support.enrolling import signature_png
 
 SUPERVISOR_PIN = "246813"
 WATCHDOG_S = 5

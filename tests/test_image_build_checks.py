@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from station import network_keyfiles
+from station.provisioning import network_keyfiles
 from tests.conftest import require_tool
 
 ROOT = Path(__file__).resolve().parents[1]

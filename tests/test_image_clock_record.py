@@ -8,9 +8,9 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from exchange.seal import demo_office_identity, open_record
 from station.enrollment import controller
 from station.runtime import Station
-from station.sealing.seal import demo_office_identity, open_record
 from tests.conftest import enroll_until
 
 

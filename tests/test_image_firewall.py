@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from station import network_keyfiles
+from station.provisioning import network_keyfiles
 from tests.conftest import require_tool
 
 RULES = (

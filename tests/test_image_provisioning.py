@@ -18,10 +18,12 @@ from pyrage import x25519
 
 from peripherals.indicator.port import Pattern
 from peripherals.indicator.simulated import SimulatedIndicator
-from station import cli, provisioning_apply
+from station import cli
 from station.access.pins import hash_pin
 from station.config import load_config
-from station.provisioning import (
+from station.provisioning import apply as provisioning_apply
+from station.provisioning.apply import apply_provisioning
+from station.provisioning.file import (
     ERRORS_FILE_NAME,
     PROVISIONING_FILE_NAME,
     SUMMARY_FILE_NAME,
@@ -32,7 +34,6 @@ from station.provisioning import (
     parse_provisioning,
     provisioning_status,
 )
-from station.provisioning_apply import apply_provisioning
 from station.runtime import Station
 from tests.test_config import run_cli
 from web.app import create_app

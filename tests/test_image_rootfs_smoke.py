@@ -45,7 +45,7 @@ import pytest
 from pyrage import x25519
 
 from station.access.pins import hash_pin
-from station.provisioning import ERRORS_FILE_NAME, PROVISIONING_FILE_NAME, SUMMARY_FILE_NAME
+from station.provisioning.file import ERRORS_FILE_NAME, PROVISIONING_FILE_NAME, SUMMARY_FILE_NAME
 from tests.conftest import require_tool
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ from peripherals.printer.pty_simulator import PrinterEngine, PtyPrinterSimulator
 from station.receipts.content import parse_qr_payload
 from station.receipts.escpos_bytes import compose
 from tests.receipt_samples import decode_qr, sample_receipt
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture
@@ -184,22 +184,24 @@ def test_a_command_that_never_completes_does_not_eat_memory(tmp_path):
     assert len(engine.receipts) == 1
 
 
-def test_a_link_that_breaks_mid_receipt_is_reported_as_interrupted(sim, printer):
-    assert printer.state() is PrinterState.READY
-
-    class Broken:
-        is_open = False
-
-        def write(self, data: bytes) -> None:
-            raise OSError("cable pulled")
-
-    # The status answered "ready"; then the cable goes while the receipt is being sent.
-    printer._state_locked = lambda: PrinterState.READY  # type: ignore[method-assign]
-    real = printer._printer.device
-    printer._printer.device = Broken()
+def test_a_link_that_breaks_mid_receipt_is_reported_as_interrupted(tmp_path):
+    # A slow line (9600 baud) and more than the pty buffer holds: the write is still under
+    # way when the far end goes away, as when the cable is pulled mid-receipt.
+    sim = PtyPrinterSimulator(tmp_path / "out", baudrate=9600)
+    sim.start()
+    printer = EscposPrinter(SerialLink(sim.path), 58, status_timeout_s=0.2)
     try:
+        printer.open()
+        assert printer.state() is PrinterState.READY
+        asked = sim.engine.bytes_in  # the status queries so far
+        pull = threading.Thread(
+            target=lambda: (wait_for(lambda: sim.engine.bytes_in > asked + 1000), sim.stop())
+        )
+        pull.start()
         with pytest.raises(DeviceError) as failure:
-            printer.write(compose(sample_receipt()))
+            printer.write(compose(sample_receipt()) * 20)
+        pull.join()
         assert failure.value.code == "print_interrupted" and failure.value.unplugged
     finally:
-        real.close()
+        printer.close()
+        sim.stop()

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from exchange.seal import demo_office_identity
 from peripherals.printer.escpos_adapter import EscposPrinter, SerialLink
 from peripherals.printer.port import PrinterState
 from peripherals.printer.pty_simulator import PtyPrinterSimulator
@@ -17,10 +18,9 @@ from station.config import StationConfig
 from station.receipts.content import parse_qr_payload
 from station.receipts.escpos_bytes import compose
 from station.runtime import DEMO_SCHOOL, Station
-from station.sealing.seal import demo_office_identity
 from tests.conftest import enroll_until, login
 from tests.receipt_samples import decode_qr, sample_receipt
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 from web.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent

@@ -21,9 +21,11 @@ from peripherals.printer.simulated import SimulatedPrinter
 from station.config import StationConfig
 from station.receipts.content import parse_qr_payload
 from station.runtime import Station
-from tests.conftest import IDENTITY, enroll_until, login
+from tests.conftest import enroll_until, login
 from tests.receipt_samples import decode_qr
-from tests.waiting import wait_for
+from tests.support.enrolling import IDENTITY
+from tests.support.events import EventReader
+from tests.support.waiting import wait_for
 from web.app import create_app
 
 
@@ -112,14 +114,19 @@ def test_printer_state_changes_reach_the_tablet(client, auth, station):
     token = auth["Authorization"].split()[1]
     printer = printer_of(station)
     with client.websocket_connect(f"/api/events?token={token}") as socket:
-        socket.receive_json()  # hello
+        reader = EventReader(socket)
+        reader.next()  # hello
         printer.current_state = PrinterState.COVER_OPEN
         enroll_until(client, auth, "committed")
-        seen = []
-        while not any(e["type"] == "printer" and e["data"]["state"] == "cover_open"
-                      for e in seen):
-            seen.append(socket.receive_json())
-        assert any(e["type"] == "receipt" and e["data"]["status"] == "queued" for e in seen)
+        wanted = {("printer", "cover_open"), ("receipt", "queued")}
+        seen: set[tuple[str, str]] = set()
+
+        def both(event: dict) -> bool:  # the worker may notice the cover before the commit
+            data = event["data"]
+            seen.add((event["type"], data.get("state") or data.get("status") or ""))
+            return wanted <= seen
+
+        reader.until(both)
 
 
 def test_exactly_once_across_restarts(config: StationConfig):

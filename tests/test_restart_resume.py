@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 
 from station.config import StationConfig
 from station.runtime import Station
-from tests.conftest import IDENTITY, enroll_until, login, post
+from tests.conftest import enroll_until, login, post
+from tests.support.enrolling import IDENTITY
 from web.app import create_app
 
 

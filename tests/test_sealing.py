@@ -15,11 +15,11 @@ import pyrage
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from station.sealing.ack import sign_ack, verify_ack
-from station.sealing.batch import SealedRecord, verify_batch, write_batch
-from station.sealing.errors import SealingError
-from station.sealing.keys import ensure_signing_key
-from station.sealing.seal import open_record, parse_recipients, seal_record
+from exchange.ack import sign_ack, verify_ack
+from exchange.batch import SealedRecord, verify_batch, write_batch
+from exchange.errors import SealingError
+from exchange.keys import ensure_signing_key
+from exchange.seal import open_record, parse_recipients, seal_record
 from tests.upload_support import STATION_ID, enrollment
 
 

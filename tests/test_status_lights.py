@@ -7,9 +7,12 @@ from fastapi.testclient import TestClient
 from peripherals.fingerprint.simulated import SimulatedFingerprintReader
 from peripherals.indicator.simulated import SimulatedIndicator
 from station.config import StationConfig
+from station.events import EventType
 from station.runtime import Station
-from tests.conftest import enroll_until, post, signature_png
-from tests.waiting import wait_for
+from tests.conftest import enroll_until, post
+from tests.support.enrolling import drive, enrollment_actions
+from tests.support.events import EventReader
+from tests.support.waiting import wait_for
 from web.app import create_app
 
 
@@ -28,12 +31,10 @@ def press_button(client: TestClient, auth, station: Station) -> dict:
     """Press the station's button; return the `button` event a tablet receives."""
     token = auth["Authorization"].split()[1]
     with client.websocket_connect(f"/api/events?token={token}") as socket:
-        socket.receive_json()  # hello
+        events = EventReader(socket)
+        events.next()  # hello
         indicator_of(station).press()
-        event = socket.receive_json()
-        while event["type"] != "button":
-            event = socket.receive_json()
-        return dict(event["data"])
+        return dict(events.until(lambda e: e["type"] == "button")[-1]["data"])
 
 
 def test_patterns_follow_one_enrollment(client: TestClient, auth, station: Station):
@@ -54,12 +55,10 @@ def test_patterns_follow_one_enrollment(client: TestClient, auth, station: Stati
 
 
 def enroll_from_photo(client: TestClient, auth) -> dict:
-    state = post(client, auth, "/api/enrollment/photo/approve")
-    for finger in state["enrollment"]["fingers_required"]:
-        state = post(client, auth, f"/api/enrollment/fingerprints/{finger}/capture")
-    post(client, auth, "/api/enrollment/fingerprints/done")
-    post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
-    return post(client, auth, "/api/enrollment/commit")
+    state = client.get("/api/enrollment", headers=auth).json()
+    fingers = state["enrollment"]["fingers_required"]
+    actions = enrollment_actions(fingers, start_at="/api/enrollment/photo/approve")
+    return drive(lambda path, body: post(client, auth, path, body), state, actions, "committed")
 
 
 def test_the_button_calls_the_next_student_after_a_commit(client, auth, station):
@@ -101,7 +100,7 @@ def test_a_station_without_office_keys_or_operators_is_not_provisioned(config: S
 def test_uploading_shows_while_the_upload_runs(client: TestClient, station: Station) -> None:
     wait_for(lambda: indicator_of(station).pattern.value == "ready")
     progress = {"state": "uploading", "bytes_done": 1, "bytes_total": 10}
-    station.bus.publish("upload", {"progress": progress})
+    station.bus.publish(EventType.UPLOAD, {"progress": progress})
     wait_for(lambda: indicator_of(station).pattern.value == "uploading")
-    station.bus.publish("upload", {"finished": True, "batches": []})
+    station.bus.publish(EventType.UPLOAD, {"finished": True, "batches": []})
     wait_for(lambda: indicator_of(station).pattern.value == "ready")

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from peripherals.indicator.simulated import SimulatedIndicator
 from peripherals.printer.render import render
-from station import selftest
 from station.runtime import Station
+from station.technician import selftest
 from tests.conftest import enroll_until, login
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from station.collector.identity import load_identity, load_stations
-from station.sealing.batch import verify_batch
+from collector.identity import load_identity, load_stations
+from exchange.batch import verify_batch
 from station.store import migrations
 from station.store.db import open_store
 from station.upload.link import modem_status
@@ -166,7 +166,7 @@ def test_collector_serve_answers_tus_and_stops_cleanly(tmp_path: Path) -> None:
 
     import httpx
 
-    from tests.upload_support import free_port
+    from tests.support.ports import free_port
 
     p = provision(tmp_path)
     port = free_port()
@@ -256,7 +256,7 @@ def test_media_round_trip_export_import_ack(tmp_path: Path) -> None:
 
     forged = tmp_path / "forged.txt"
     other = provision(tmp_path / "other")
-    from station.sealing.ack import sign_ack
+    from exchange.ack import sign_ack
 
     manifest = verify_batch(batch_file, load_stations(p.stations_path)).manifest
     forged.write_text(sign_ack(other.identity.ack_key, manifest))

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,10 @@ from fastapi.testclient import TestClient
 from station.config import StationConfig, load_config
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
-from tests.conftest import CONSENT, login, plaintext_leaks, post, signature_png
+from tests.conftest import login, plaintext_leaks, post
+from tests.support.enrolling import drive, enroll, enrollment_actions
+from tests.support.events import EventReader
+from tests.support.waiting import wait_for
 from tests.upload_support import Provisioned, provision
 from web.app import create_app
 
@@ -67,24 +69,19 @@ def _enroll(
     client: TestClient, auth: dict[str, str], station: Station, index: int, commit: bool = True
 ) -> list[bytes]:
     """One student; returns samples of every capture's bytes (taken from memory)."""
+    def send(path: str, body: Any) -> dict[str, Any]:
+        return post(client, auth, path, body)
+
     visit_id = client.get("/api/visits", headers=auth).json()[0]["id"]
-    state = post(client, auth, "/api/enrollment/start", {"visit_id": visit_id})
-    identity = {
-        "name": f"Siswa {index}",
-        "nik": _nik(index),
-        "birth_date": "2007-01-01",
-        "sex": "P",
-    }
-    post(client, auth, "/api/enrollment/identity", identity)
-    post(client, auth, "/api/enrollment/consent", CONSENT)
-    post(client, auth, "/api/enrollment/photo/capture")
+    identity = {"name": f"Siswa {index}", "nik": _nik(index), "birth_date": "2007-01-01",
+                "sex": "P"}
+    state = enroll(send, visit_id, "photo", identity)
+    state = send("/api/enrollment/photo/capture", None)
     if not commit:
         return []
-    post(client, auth, "/api/enrollment/photo/approve")
-    for finger in state["enrollment"]["fingers_required"]:
-        post(client, auth, f"/api/enrollment/fingerprints/{finger}/capture")
-    post(client, auth, "/api/enrollment/fingerprints/done")
-    post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
+    fingers = state["enrollment"]["fingers_required"]
+    actions = enrollment_actions(fingers, start_at="/api/enrollment/photo/approve")
+    drive(send, state, actions, "review")
     draft = station.controller.draft
     assert draft is not None
     samples = [
@@ -95,13 +92,6 @@ def _enroll(
     post(client, auth, "/api/enrollment/commit")
     post(client, auth, "/api/enrollment/next")
     return samples
-
-
-def _wait_until(condition: Callable[[], bool], timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, tmp_path) -> None:
@@ -126,14 +116,14 @@ def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, 
 
     token = auth["Authorization"].split()[1]
     with client.websocket_connect(f"/api/events?token={token}") as socket:
-        assert socket.receive_json()["type"] == "hello"
+        reader = EventReader(socket)
+        assert reader.next()["type"] == "hello"
         started = client.post("/api/upload", headers=supervisor)
         assert started.status_code == 202
-        events = []
-        while not events or not events[-1]["data"].get("finished"):
-            event = socket.receive_json()
-            if event["type"] == "upload":
-                events.append(event)
+        finished = reader.until(
+            lambda e: e["type"] == "upload" and e["data"].get("finished"), timeout_s=120
+        )
+        events = [e for e in finished if e["type"] == "upload"]
     assert events[-1]["data"]["batches"][0]["acknowledged"] is True
     states = [e["data"]["progress"]["state"] for e in events if "progress" in e["data"]]
     assert states[0] == "connecting" and "uploading" in states and states[-1] == "done"
@@ -196,8 +186,8 @@ def test_export_to_media_writes_the_signed_batch(day_client, office, tmp_path) -
     response = client.post("/api/upload/export", json={"to": str(media)}, headers=supervisor)
     assert response.status_code == 200, response.text
     (written,) = response.json()["written"]
-    from station.collector.identity import load_stations
-    from station.sealing.batch import verify_batch
+    from collector.identity import load_stations
+    from exchange.batch import verify_batch
 
     verified = verify_batch(Path(written), load_stations(p.stations_path))
     assert verified.manifest["record_count"] == 1
@@ -206,7 +196,7 @@ def test_export_to_media_writes_the_signed_batch(day_client, office, tmp_path) -
 
 def test_station_stop_ends_an_upload_that_resumes_after_restart(office, tmp_path) -> None:
     from station.store.db import open_store
-    from station.upload.linksim import LinkSimulator
+    from tests.linksim import LinkSimulator
 
     p, server = office
     with LinkSimulator(server.port, rate_bps=1e6) as link:
@@ -229,10 +219,11 @@ def test_station_stop_ends_an_upload_that_resumes_after_restart(office, tmp_path
                 _enroll(client, auth, station, index)
             supervisor = login(client, "supervisor1", "246810")
             assert client.post("/api/upload", headers=supervisor).status_code == 202
-            _wait_until(
+            wait_for(
                 lambda: (
                     station.uploads.progress is not None and station.uploads.progress.bytes_done > 0
-                )
+                ),
+                timeout_s=60,
             )
             assert station.uploads.running, "the upload must still be under way"
         # Leaving the block stopped the station, and with it the upload.
@@ -246,7 +237,7 @@ def test_station_stop_ends_an_upload_that_resumes_after_restart(office, tmp_path
         with TestClient(create_app(station)) as client:
             supervisor = login(client, "supervisor1", "246810")
             assert client.post("/api/upload", headers=supervisor).status_code == 202
-            _wait_until(lambda: not station.uploads.running)
+            wait_for(lambda: not station.uploads.running, timeout_s=60)
             assert station.uploads.last_error is None
             records = client.get("/api/upload", headers=supervisor).json()["records"]
     assert records["delivered"] == 2

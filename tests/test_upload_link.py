@@ -12,10 +12,11 @@ import pytest
 
 from station.store.db import Store
 from station.upload.errors import UploadError
-from station.upload.linksim import FaultPlan, LinkSimulator
 from station.upload.progress import UploadProgress
 from station.upload.service import DayEnd
-from tests.upload_support import Provisioned, free_port, provision, seal_day
+from tests.linksim import FaultPlan, LinkSimulator
+from tests.support.ports import free_port
+from tests.upload_support import Provisioned, provision, seal_day
 
 
 def _at(day: DayEnd, url: str) -> None:

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from station.upload.linksim import LinkSimulator
+from tests.linksim import LinkSimulator
 from tests.upload_support import STATION_ID, provision, seal_day
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import random
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -15,41 +14,60 @@ from typing import Any
 import uvicorn
 from PIL import Image
 
-from station.collector.app import create_collector_app
-from station.collector.identity import (
+from collector.app import create_collector_app
+from collector.identity import (
     CollectorIdentity,
     generate_identity,
     load_stations,
     stations_toml,
 )
+from exchange.keys import ensure_signing_key, public_key_text
+from exchange.seal import parse_recipients, seal_record
 from station.config import StationConfig, load_config
-from station.sealing.keys import ensure_signing_key, public_key_text
-from station.sealing.seal import parse_recipients, seal_record
 from station.store.audit import now_iso
 from station.store.db import Store, open_store
 from station.upload.service import DayEnd
+from tests.support.ports import free_port
 
 STATION_ID = "STN-3201-07"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+class WithoutHeaders:
+    """An ASGI wrapper that drops response headers: the reference collector then answers
+    like a plain tus 1.0 server (no acknowledgement), without touching its code."""
+
+    def __init__(self, app: Any, names: tuple[str, ...]) -> None:
+        self.app = app
+        self.names = {name.lower().encode() for name in names}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def filtered(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message["headers"] if k.lower() not in self.names]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, filtered)
 
 
 class CollectorServer:
     """The reference collector on a real socket, in a background thread."""
 
-    def __init__(self, data_dir: Path, identity_path: Path, stations_path: Path) -> None:
-        from station.collector.identity import load_identity
+    def __init__(
+        self,
+        data_dir: Path,
+        identity_path: Path,
+        stations_path: Path,
+        without_headers: tuple[str, ...] = (),
+    ) -> None:
+        from collector.identity import load_identity
 
         self.app = create_collector_app(
             data_dir, load_identity(identity_path), load_stations(stations_path)
         )
         self.port = free_port()
         config = uvicorn.Config(
-            self.app,
+            WithoutHeaders(self.app, without_headers) if without_headers else self.app,
             host="127.0.0.1",
             port=self.port,
             log_level="warning",
@@ -123,8 +141,10 @@ class Provisioned:
     ) -> DayEnd:
         return DayEnd.from_config(self.config(collector_url, **upload), store)
 
-    def collector(self) -> CollectorServer:
-        return CollectorServer(self.collector_data, self.identity_path, self.stations_path)
+    def collector(self, without_headers: tuple[str, ...] = ()) -> CollectorServer:
+        return CollectorServer(
+            self.collector_data, self.identity_path, self.stations_path, without_headers
+        )
 
 
 def provision(root: Path) -> Provisioned:

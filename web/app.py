@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from station.runtime import VERSION, Station
 from web import errors
+from web.openapi import document_errors
 from web.routes import (
     auth,
     camera,
@@ -49,9 +50,9 @@ def create_app(station: Station) -> FastAPI:
     errors.install(app)
     routers = (health, auth, visits, enrollment, events, camera, registry, roster, reports,
                receipts, upload, technician, simulator)
-    for module in routers:
+    for module in (*routers, fingerprints):
+        document_errors(module.router)
         app.include_router(module.router)
-    app.include_router(fingerprints.router)
     static = resources.files("web") / "static"
     app.mount("/", StaticFiles(directory=str(static), html=True), name="tablet")
     return app

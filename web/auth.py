@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from peripherals.device import Text
 from station.access.operators import Operator
-from station.errors import StationError
+from station.errors import NotAllowed, NotAuthenticated
 from station.runtime import Station
 
 _bearer = HTTPBearer(auto_error=False)
@@ -30,10 +30,9 @@ def current_operator(credentials: Credentials, station: StationDep) -> Operator:
     if credentials is not None:
         operator = station.access.operator_for_token(credentials.credentials)
     if operator is None:
-        raise StationError(
+        raise NotAuthenticated(
             "not_logged_in",
             Text("Silakan masuk dengan PIN.", "Please log in with your PIN."),
-            status=401,
         )
     return operator
 
@@ -45,13 +44,13 @@ def require_role(*roles: str) -> Callable[..., Awaitable[Operator]]:
     async def dependency(operator: OperatorDep) -> Operator:
         if operator.role not in roles:
             allowed = ", ".join(roles)
-            raise StationError(
+            raise NotAllowed(
                 "role_required",
                 Text(f"Hanya untuk peran: {allowed}.", f"Only for role(s): {allowed}."),
-                status=403,
             )
         return operator
 
+    dependency.roles = roles  # type: ignore[attr-defined]  # read by web/openapi.py
     return dependency
 
 

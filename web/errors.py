@@ -10,8 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from exchange.errors import BilingualError, ErrorKind
 from peripherals.device import Text
-from station.errors import StationError
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +21,30 @@ def error_response(code: str, text: Text, status: int, **extra: object) -> JSONR
     return JSONResponse({"error": body}, status_code=status)
 
 
+# The one place where what went wrong becomes an HTTP status.
+STATUS: dict[ErrorKind, int] = {
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.NOT_AUTHENTICATED: 401,
+    ErrorKind.NOT_ALLOWED: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.INVALID: 422,
+    ErrorKind.LOCKED: 423,
+    ErrorKind.TOO_LARGE: 413,
+    ErrorKind.DEVICE_FAULT: 503,
+    ErrorKind.UPSTREAM_REFUSED: 502,
+    ErrorKind.NO_SPACE: 507,
+    ErrorKind.FAILED: 500,
+}
+
+
+def status_of(error: BilingualError) -> int:
+    return STATUS[error.kind]
+
+
 def install(app: FastAPI) -> None:
-    @app.exception_handler(StationError)
-    async def _station_error(request: Request, error: StationError) -> JSONResponse:
-        return error_response(error.code, error.text, error.status)
+    @app.exception_handler(BilingualError)
+    async def _station_error(request: Request, error: BilingualError) -> JSONResponse:
+        return error_response(error.code, error.text, status_of(error))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:

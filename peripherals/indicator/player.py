@@ -9,9 +9,28 @@ from collections.abc import Callable
 from peripherals.indicator.looks import Color, Look
 
 
+Clock = Callable[[], float]
+# Waits until `stop` is set or `timeout` seconds have passed; True when stopped.
+Wait = Callable[[threading.Event, float], bool]
+
+
+def _wait(stop: threading.Event, timeout: float) -> bool:
+    return stop.wait(timeout)
+
+
 class LookPlayer:
-    def __init__(self, set_color: Callable[[Color | None], None]) -> None:
+    """`clock` and `wait` are the real ones on a station; a test passes a fake clock that
+    it advances by hand, so a rhythm is checked without sleeping."""
+
+    def __init__(
+        self,
+        set_color: Callable[[Color | None], None],
+        clock: Clock = time.monotonic,
+        wait: Wait = _wait,
+    ) -> None:
         self._set_color = set_color
+        self._clock = clock
+        self._wait = wait
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -35,9 +54,9 @@ class LookPlayer:
     def _loop(self, look: Look, stop: threading.Event) -> None:
         # Deadlines are absolute so the rhythm does not drift when a wake-up is late.
         # play() has already shown the first step.
-        deadline = time.monotonic() + look.steps[0].seconds
+        deadline = self._clock() + look.steps[0].seconds
         index = 0
-        while not stop.wait(max(0.0, deadline - time.monotonic())):
+        while not self._wait(stop, max(0.0, deadline - self._clock())):
             index = (index + 1) % len(look.steps)
             self._set_color(look.steps[index].color)
             deadline += look.steps[index].seconds

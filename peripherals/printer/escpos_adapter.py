@@ -126,6 +126,12 @@ class EscposPrinter:
         if self._printer is not None:
             with contextlib.suppress(Exception):
                 self._printer.close()
+            # On a dead line close() fails in its flush before closing the port: close the
+            # port itself, or the descriptor leaks and python-escpos retries at collection.
+            device = getattr(self._printer, "device", None)
+            if device is not None and device is not False:
+                with contextlib.suppress(Exception):
+                    device.close()
         self._printer = None
 
     def health(self) -> DeviceHealth:

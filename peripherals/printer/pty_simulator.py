@@ -45,6 +45,7 @@ class PrinterEngine:
         self.paper_width_mm = paper_width_mm
         self.on_receipt = on_receipt
         self.state = PrinterState.READY
+        self.bytes_in = 0  # everything the host sent, status queries included
         self.receipts: list[Path] = []
         self.recording = Recording()
         self._buffer = bytearray()
@@ -66,6 +67,7 @@ class PrinterEngine:
 
     def feed(self, chunk: bytes) -> bytes:
         """Take bytes from the host; return what the printer sends back."""
+        self.bytes_in += len(chunk)
         if self.state is PrinterState.OFFLINE:  # switched off: everything is lost
             self._buffer.clear()
             self._receipt.clear()

@@ -15,7 +15,7 @@ from typing import Literal
 from peripherals.device import Text
 from station.access.pins import hash_pin, verify_pin
 from station.config import AuthSettings
-from station.errors import StationError
+from station.errors import Invalid, Locked, NotAllowed, NotAuthenticated, StationError
 from station.store import audit
 from station.store.db import Store
 
@@ -43,16 +43,14 @@ class Access:
     def add_operator(self, name: str, role: Role, pin: str) -> Operator:
         name = name.strip()
         if not name:
-            raise StationError(
+            raise Invalid(
                 "operator_name_missing",
                 Text("Nama operator wajib diisi.", "The operator name is required."),
-                status=422,
             )
         if role not in ROLES:
-            raise StationError(
+            raise Invalid(
                 "role_invalid",
                 Text(f"Peran tidak dikenal: {role}.", f"Unknown role: {role}."),
-                status=422,
             )
         self._check_pin_shape(pin)
         with self.store.transaction() as db:
@@ -90,21 +88,20 @@ class Access:
                 [name.strip()],
             ).fetchone()
         if row is None:
-            raise StationError("login_failed", _BAD_LOGIN, status=401)
+            raise NotAuthenticated("login_failed", _BAD_LOGIN)
         op_id, op_name, role, pin_hash, failed, locked_until = row
         if locked_until is not None and locked_until > now:
             wait = max(1, round((locked_until - now) / 60))
-            raise StationError(
+            raise Locked(
                 "operator_locked",
                 Text(
                     f"Terlalu banyak PIN salah. Coba lagi dalam {wait} menit.",
                     f"Too many wrong PINs. Try again in {wait} minute(s).",
                 ),
-                status=423,
             )
         if not verify_pin(pin_hash, pin):
             self._count_failure(op_id, failed, now)
-            raise StationError("login_failed", _BAD_LOGIN, status=401)
+            raise NotAuthenticated("login_failed", _BAD_LOGIN)
         token = secrets.token_urlsafe(32)
         with self.store.transaction() as db:
             db.execute(
@@ -124,10 +121,9 @@ class Access:
         token, operator = self.login(name, pin)
         self.logout(token)
         if operator.role != "supervisor":
-            raise StationError(
+            raise NotAllowed(
                 "not_supervisor",
                 Text(f"{operator.name} bukan supervisor.", f"{operator.name} is not a supervisor."),
-                status=403,
             )
         return operator
 
@@ -164,10 +160,9 @@ class Access:
     def _check_pin_shape(self, pin: str) -> None:
         if not (pin.isdigit() and len(pin) == self.settings.pin_length):
             n = self.settings.pin_length
-            raise StationError(
+            raise Invalid(
                 "pin_invalid",
                 Text(f"PIN harus {n} angka.", f"The PIN must be {n} digits."),
-                status=422,
             )
 
 

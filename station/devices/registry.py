@@ -21,7 +21,7 @@ from station.devices.fingerprint import real_fingerprint, simulated_fingerprint
 from station.devices.indicator import build_indicator
 from station.devices.printer import build_printer
 from station.devices.settings import DevicesSettings
-from station.errors import StationError
+from station.errors import Failure
 
 log = logging.getLogger(__name__)
 
@@ -118,13 +118,12 @@ def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
             )
             simulated.add(kind)
             return True
-        raise StationError(
+        raise Failure(
             "adapter_unavailable",
             Text(
                 f"Adaptor {kind} '{adapter}' tidak tersedia di versi ini.",
                 f"The {kind} adapter '{adapter}' is not available in this build.",
             ),
-            status=500,
         )
 
     camera_sim = fingerprint_sim = None

@@ -22,7 +22,7 @@ from station.domain.eligibility import Eligibility
 from station.domain.findings import Finding
 from station.domain.queue import Closing
 from station.domain.reports import EnrollmentFacts, IkdAnswer
-from station.errors import StationError
+from station.errors import Conflict
 from station.store import audit
 from station.store.db import Store
 
@@ -79,13 +79,12 @@ def save_closing(store: Store, enrollment_id: int, closing: Closing, operator_id
             [int(closing.kk_checked), closing.ikd.value, audit.now_iso(), enrollment_id],
         )
         if cursor.rowcount != 1:
-            raise StationError(
+            raise Conflict(
                 "closing_too_early",
                 Text(
                     "Isi identitas dulu sebelum KK dan IKD.",
                     "The identity step comes before KK and IKD.",
                 ),
-                status=409,
             )
         audit.record(
             db,

@@ -18,7 +18,7 @@ from station.domain.enrollment_facts import save_identity_facts
 from station.domain.findings import Finding
 from station.domain.nik import MISMATCH_CODES, NikResult, Sex, parse_nik
 from station.domain.settings import DomainSettings
-from station.errors import StationError
+from station.errors import Conflict, Invalid, NotAllowed, StationError
 from station.store import audit
 from station.store.db import Store
 
@@ -44,18 +44,17 @@ def _joined(findings: list[Finding]) -> Text:
     return Text(" ".join(f.text.id for f in findings), " ".join(f.text.en for f in findings))
 
 
-def _refuse(code: str, findings: list[Finding], status: int) -> StationError:
-    return StationError(code, _joined(findings), status=status)
+def _refuse(code: str, findings: list[Finding], kind: type[StationError]) -> StationError:
+    return kind(code, _joined(findings))
 
 
 def not_holder(operator_name: str) -> StationError:
-    return StationError(
+    return NotAllowed(
         "not_holder",
         Text(
             f"Perekaman ini sedang dijalankan oleh {operator_name}.",
             f"This enrollment is driven by {operator_name}.",
         ),
-        status=403,
     )
 
 
@@ -90,12 +89,12 @@ class RegistryFlow:
     def check_identity(self, form: IdentityAnswers, today: date) -> IdentityCheck:
         nik = parse_nik(form.nik, today=today, form_birth_date=form.birth_date, form_sex=form.sex)
         if nik.errors:
-            raise _refuse("nik_invalid", nik.errors, 422)
+            raise _refuse("nik_invalid", nik.errors, Invalid)
         mismatches = [w for w in nik.warnings if w.code in MISMATCH_CODES]
         if mismatches and not form.acknowledge_mismatch:
             # Flagged for the operator to resolve: fix the form, or confirm against the KK
             # that the NIK really carries other data (a NIK is never reissued).
-            raise _refuse("nik_mismatch", mismatches, 409)
+            raise _refuse("nik_mismatch", mismatches, Conflict)
         eligibility = assess(
             form.birth_date,
             today=today,
@@ -103,7 +102,7 @@ class RegistryFlow:
             settings=self.settings.eligibility,
         )
         if not eligibility.may_record:
-            raise StationError("not_eligible", eligibility.reason, status=422)
+            raise Invalid("not_eligible", eligibility.reason)
         return IdentityCheck(nik, eligibility)
 
     def save_identity(
@@ -132,7 +131,7 @@ class RegistryFlow:
         letter = self.letter(visit_id)
         problems = consent_problems(form, born=birth_date, today=today, visit_letter_ref=letter)
         if problems:
-            raise _refuse(problems[0].code, problems, 422)
+            raise _refuse(problems[0].code, problems, Invalid)
         minor = is_minor(birth_date, today)
         return {
             "minor": minor,
@@ -150,13 +149,12 @@ class RegistryFlow:
             return int(draft.id)
         if step == "committed" and last_committed is not None:
             return int(last_committed["enrollment_id"])
-        raise StationError(
+        raise Conflict(
             "out_of_order",
             Text(
                 "KK dan IKD dicatat di langkah pemeriksaan atau setelah disimpan.",
                 "KK and IKD are recorded at review or right after commit.",
             ),
-            status=409,
         )
 
     # -- the visit's collective consent letter -------------------------------------------

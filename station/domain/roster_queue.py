@@ -19,7 +19,7 @@ from station.domain.eligibility import EligibilitySettings
 from station.domain.nik import mask_nik
 from station.domain.queue import PICKABLE, QueueStatus, check_move, identity_prefill, initial_status
 from station.domain.roster import RejectedRow, Student, parse_roster
-from station.errors import StationError
+from station.errors import Conflict, Invalid, NotFound, StationError
 from station.sealing.rosternik import RosterNikCipher
 from station.store import audit
 from station.store.db import Store
@@ -30,10 +30,9 @@ _ALREADY_QUEUED = Text(
 
 
 def _unknown_student() -> StationError:
-    return StationError(
+    return NotFound(
         "student_unknown",
         Text("Siswa tidak ditemukan di daftar kunjungan.", "No such student on the roster."),
-        status=404,
     )
 
 
@@ -96,7 +95,7 @@ class RosterQueue:
         result = parse_roster(data, today=today)
         if not result.ok:
             assert result.file_error is not None
-            raise StationError("roster_unreadable", result.file_error, status=422)
+            raise Invalid("roster_unreadable", result.file_error)
         now = audit.now_iso()
         added = 0
         with self.store.transaction() as db:
@@ -190,7 +189,7 @@ class RosterQueue:
         row = self._row(student_id)
         refused = check_move(_status(row), new)
         if refused:
-            raise StationError(refused.code, refused.text, status=409)
+            raise Conflict(refused.code, refused.text)
         with self.store.transaction() as db:
             db.execute(
                 "UPDATE roster_students SET status = ?, status_note = ?, updated_at = ?"
@@ -210,13 +209,12 @@ class RosterQueue:
         row = self._row(student_id)
         status = _status(row)
         if status not in PICKABLE:
-            raise StationError(
+            raise Conflict(
                 "student_not_pickable",
                 Text(
                     f"Siswa ini berstatus '{status.value}' dan tidak bisa dipilih.",
                     f"This student is '{status.value}' and cannot be picked.",
                 ),
-                status=409,
             )
         return int(row["visit_id"])
 

@@ -19,9 +19,9 @@ import numpy as np
 import sqlite_utils
 from PIL import Image, UnidentifiedImageError
 
+from exchange.seal import Sealed, parse_recipients, seal_record
 from peripherals.device import DeviceError, Text
 from station.access.operators import Operator
-from station.clock_sync import clock_synchronised
 from station.config import StationConfig
 from station.devices.registry import DeviceSet
 from station.domain.flow import RegistryFlow
@@ -29,16 +29,17 @@ from station.domain.nik import mask_nik
 from station.enrollment.draft import STEP_ORDER, Capture, Draft, DraftStore
 from station.enrollment.forms import ConsentForm, IdentityForm
 from station.enrollment.machine import EnrollmentMachine
-from station.errors import StationError
-from station.events import EventBus
+from station.errors import Conflict, DeviceFault, Invalid, NotAllowed, NotFound, StationError
+from station.events import EventBus, EventType
 from station.fingerprints.library import TodayLibrary
 from station.fingerprints.workflow import FingerprintStep
+from station.messages import NO_PHOTO, STEP_NAMES, VISIT_UNKNOWN
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.sealing.draftkey import DraftCipher
-from station.sealing.seal import parse_recipients, seal_record
 from station.store import audit
 from station.store.db import Store
+from station.system.clock_sync import clock_synchronised
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -46,18 +47,6 @@ CommitHook = Callable[[sqlite_utils.Database, Draft, dict[str, Any]], None]
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 _CAPTURE_KIND_STEP = {"photo": "photo", "finger": "fingerprints", "signature": "signature"}
-
-STEP_NAMES = {
-    "idle": Text("siap", "idle"),
-    "identity": Text("identitas", "identity"),
-    "consent": Text("persetujuan", "consent"),
-    "photo": Text("foto", "photo"),
-    "fingerprints": Text("sidik jari", "fingerprints"),
-    "signature": Text("tanda tangan", "signature"),
-    "review": Text("pemeriksaan", "review"),
-    "committed": Text("tersimpan", "committed"),
-    "fault": Text("gangguan perangkat", "device fault"),
-}
 
 
 class EnrollmentController:
@@ -166,6 +155,13 @@ class EnrollmentController:
             }
         return data
 
+    def photo_jpeg(self) -> bytes:
+        """The photo just taken (to show the applicant), or NotFound."""
+        photos = self.draft.captured("photo") if self.draft else []
+        if not photos:
+            raise NotFound("photo_missing", NO_PHOTO)
+        return photos[0].files["photo.jpg"]
+
     # -- steps -----------------------------------------------------------------------
 
     async def start(self, operator: Operator, visit_id: int) -> dict[str, Any]:
@@ -176,10 +172,9 @@ class EnrollmentController:
                     "SELECT id FROM visits WHERE id = ?", [visit_id]
                 ).fetchone()
             if visit is None:
-                raise StationError(
+                raise NotFound(
                     "visit_unknown",
-                    Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
-                    status=404,
+                    VISIT_UNKNOWN,
                 )
             self.draft = self.drafts.create(visit_id, operator.id, operator.name)
             self.last_committed = None
@@ -190,10 +185,9 @@ class EnrollmentController:
         async with self._lock:
             draft = self._require_holder(operator, "identity", "identity_done")
             if form.birth_date > self.registry.today():
-                raise StationError(
+                raise Invalid(
                     "birth_date_future",
                     Text("Tanggal lahir di masa depan.", "The birth date is in the future."),
-                    status=422,
                 )
             checked = self.registry.check_identity(form, self.registry.today())
             identity = {**form.model_dump(mode="json"), **checked.as_json()}
@@ -256,10 +250,9 @@ class EnrollmentController:
             draft = self._require_holder(operator, "photo", "photo_done")
             photos = draft.captured("photo")
             if not photos:
-                raise StationError(
+                raise Conflict(
                     "photo_missing",
-                    Text("Belum ada foto.", "No photo has been taken yet."),
-                    status=409,
+                    NO_PHOTO,
                 )
             photos[0].detail["approved"] = True
             self.drafts.save_step(draft, "photo_done", "fingerprints", operator.id)
@@ -302,13 +295,12 @@ class EnrollmentController:
 
     def _require_finger(self, position: int) -> None:
         if position not in self.config.enrollment.finger_order:
-            raise StationError(
+            raise Invalid(
                 "finger_unknown",
                 Text(
                     f"Jari nomor {position} tidak ada dalam urutan perekaman.",
                     f"Finger {position} is not in the capture order.",
                 ),
-                status=422,
             )
 
     async def finish_fingerprints(self, operator: Operator) -> dict[str, Any]:
@@ -317,10 +309,9 @@ class EnrollmentController:
             missing = self.fingerprints.missing(draft)
             if missing:
                 names = ", ".join(str(f) for f in missing)
-                raise StationError(
+                raise Conflict(
                     "fingers_missing",
                     Text(f"Jari belum direkam: {names}.", f"Fingers not yet captured: {names}."),
-                    status=409,
                 )
             self.drafts.save_step(draft, "fingerprints_done", "signature", operator.id)
             self.machine.send("fingerprints_done")
@@ -341,6 +332,7 @@ class EnrollmentController:
         async with self._lock:
             draft = self._require_holder(operator, "review", "commit")
             recipients = parse_recipients(self.recipients)
+            synced = clock_synchronised()
             attachments: dict[str, bytes] = {}
             for capture in draft.captures.values():
                 attachments.update(capture.files)
@@ -359,7 +351,7 @@ class EnrollmentController:
                 "created_at": draft.created_at,
                 "committed_at": audit.now_iso(),
                 # No clock battery: say whether NTP (over 4G) has set the clock since boot.
-                "clock_synchronised": clock_synchronised(),
+                "clock_synchronised": synced,
             }
             sealed = await asyncio.to_thread(seal_record, record, attachments, recipients)
             receipt = f"{self.config.station.id}-{self.registry.today():%Y%m%d}-{draft.id:05d}"
@@ -368,36 +360,53 @@ class EnrollmentController:
                 "nik_masked": mask_nik(draft.identity.get("nik", "")),
                 "receipt_number": receipt,
             }
-            with self.store.transaction() as db:
-                db.execute(
-                    "INSERT INTO sealed_records (enrollment_id, ciphertext, sha256, sealed_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    [draft.id, sealed.ciphertext, sealed.sha256, audit.now_iso()],
-                )
-                self.drafts.save_step(
-                    draft,
-                    "commit",
-                    "committed",
-                    operator.id,
-                    detail={
-                        "receipt_number": receipt,
-                        "sha256": sealed.sha256,
-                        "clock_synchronised": record["clock_synchronised"],
-                    },
-                    status="committed",
-                    committed_at=audit.now_iso(),
-                    identity={},
-                    consent={},
-                    summary=summary,
-                    receipt_number=receipt,
-                )
-                for hook in self.commit_hooks:
-                    hook(db, draft, summary)
+            # The fsync'd transaction and the receipt's layout (a commit hook) run on a
+            # worker thread: the systemd watchdog is fed from this loop, and a slow SD card
+            # must not get the station killed mid-commit.
+            await asyncio.to_thread(
+                self._store_commit, draft, operator, sealed, receipt, summary, synced
+            )
             self.machine.send("commit")
             self.draft = None
             self.last_committed = {"enrollment_id": draft.id, **summary}
             await self.fingerprints.committed(draft)
             return self._changed("commit")
+
+    def _store_commit(
+        self,
+        draft: Draft,
+        operator: Operator,
+        sealed: Sealed,
+        receipt: str,
+        summary: dict[str, Any],
+        synced: bool,
+    ) -> None:
+        """One transaction: the sealed record, the committed enrollment, the receipt job."""
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT INTO sealed_records (enrollment_id, ciphertext, sha256, sealed_at)"
+                " VALUES (?, ?, ?, ?)",
+                [draft.id, sealed.ciphertext, sealed.sha256, audit.now_iso()],
+            )
+            self.drafts.save_step(
+                draft,
+                "commit",
+                "committed",
+                operator.id,
+                detail={
+                    "receipt_number": receipt,
+                    "sha256": sealed.sha256,
+                    "clock_synchronised": synced,
+                },
+                status="committed",
+                committed_at=audit.now_iso(),
+                identity={},
+                consent={},
+                summary=summary,
+                receipt_number=receipt,
+            )
+            for hook in self.commit_hooks:
+                hook(db, draft, summary)
 
     async def next_student(self, operator: Operator) -> dict[str, Any]:
         async with self._lock:
@@ -438,10 +447,9 @@ class EnrollmentController:
             failed_kind = (self.fault or {}).get("device")
             still_down = [h for h in unhealthy if h.kind == failed_kind]
             if still_down:
-                raise StationError(
+                raise DeviceFault(
                     "device_still_down",
                     still_down[0].detail,
-                    status=503,
                 )
             target = self.machine.interrupted_step or "photo"
             self.drafts.save_step(draft, "resume", target, operator.id, interrupted_step=None)
@@ -470,16 +478,16 @@ class EnrollmentController:
 
     async def _device(self, kind: str, call: Callable[[], T]) -> T:
         """Run a blocking device call off the event loop; an unplugged device is a fault."""
-        self.bus.publish("capture", {"device": kind, "active": True})
+        self.bus.publish(EventType.CAPTURE, {"device": kind, "active": True})
         try:
             return await asyncio.to_thread(call)
         except DeviceError as error:
             if error.unplugged:
                 self._enter_fault(kind, error)
-                raise StationError(error.code, error.text, status=503) from None
-            raise StationError(error.code, error.text, status=422) from None
+                raise DeviceFault(error.code, error.text) from None
+            raise Invalid(error.code, error.text) from None
         finally:
-            self.bus.publish("capture", {"device": kind, "active": False})
+            self.bus.publish(EventType.CAPTURE, {"device": kind, "active": False})
 
     def _enter_fault(self, kind: str, error: DeviceError) -> None:
         draft = self.draft
@@ -515,31 +523,29 @@ class EnrollmentController:
 
     def _out_of_order(self, action: str) -> StationError:
         here = STEP_NAMES[self.step]
-        return StationError(
+        return Conflict(
             "out_of_order",
             Text(
-                f"Tidak bisa '{action}' pada langkah {here.id}. Tidak ada yang diubah.",
-                f"Cannot '{action}' at the {here.en} step. Nothing was changed.",
+                f"Tidak bisa '{action}' pada langkah {here.id.lower()}. Tidak ada yang diubah.",
+                f"Cannot '{action}' at the {here.en.lower()} step. Nothing was changed.",
             ),
-            status=409,
         )
 
     def _not_holder(self, draft: Draft) -> StationError:
-        return StationError(
+        return NotAllowed(
             "not_holder",
             Text(
                 f"Perekaman ini sedang dijalankan oleh {draft.operator_name}."
                 " Tablet ini hanya dapat memantau.",
                 f"This enrollment is driven by {draft.operator_name}. This tablet can only watch.",
             ),
-            status=403,
         )
 
     def _changed(self, event: str) -> dict[str, Any]:
         if self.draft is not None:
             self.draft.step = self.step
         snapshot = self.snapshot()
-        self.bus.publish("enrollment", {"event": event, **snapshot})
+        self.bus.publish(EventType.ENROLLMENT, {"event": event, **snapshot})
         return snapshot
 
 
@@ -548,13 +554,12 @@ def _text_json(text: Text) -> dict[str, str]:
 
 
 def _decode_signature(png_base64: str) -> bytes:
-    bad = StationError(
+    bad = Invalid(
         "signature_invalid",
         Text(
             "Tanda tangan tidak terbaca. Hapus dan tanda tangani lagi.",
             "The signature could not be read. Clear it and sign again.",
         ),
-        status=422,
     )
     if png_base64.startswith("data:"):
         png_base64 = png_base64.partition(",")[2]
@@ -572,9 +577,8 @@ def _decode_signature(png_base64: str) -> bytes:
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise bad from None
     if pixels.size == 0 or int(pixels.min()) == int(pixels.max()):
-        raise StationError(
+        raise Invalid(
             "signature_empty",
             Text("Tanda tangan masih kosong.", "The signature is empty."),
-            status=422,
         )
     return png

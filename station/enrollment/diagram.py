@@ -9,7 +9,7 @@ from statemachine.contrib.diagram import DotGraphMachine, MermaidGraphMachine
 
 from peripherals.device import Text
 from station.enrollment.machine import EnrollmentMachine
-from station.errors import StationError
+from station.errors import Failure
 
 
 def render(fmt: str) -> bytes:
@@ -18,7 +18,7 @@ def render(fmt: str) -> bytes:
     try:
         dot = DotGraphMachine(EnrollmentMachine)().to_string().encode()
     except ImportError:
-        raise StationError(
+        raise Failure(
             "pydot_missing",
             Text(
                 "Format ini perlu pydot (pip install 'python-statemachine[diagrams]');"
@@ -26,17 +26,15 @@ def render(fmt: str) -> bytes:
                 "This format needs pydot (pip install 'python-statemachine[diagrams]');"
                 " use --format mermaid.",
             ),
-            status=500,
         ) from None
     if fmt == "dot":
         return dot
     if shutil.which("dot") is None:
-        raise StationError(
+        raise Failure(
             "graphviz_missing",
             Text(
                 "Graphviz belum terpasang (apt-get install graphviz); gunakan --format mermaid.",
                 "Graphviz is not installed (apt-get install graphviz); use --format mermaid.",
             ),
-            status=500,
         )
     return subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, check=True).stdout

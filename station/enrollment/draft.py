@@ -8,8 +8,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from exchange.errors import SealingError
 from station.sealing.draftkey import DraftCipher
-from station.sealing.errors import SealingError
 from station.store import audit
 from station.store.db import Store
 

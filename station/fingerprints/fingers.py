@@ -7,7 +7,7 @@ from peripherals.device import Text
 INDEX_FINGERS = (2, 7)  # the two the chip stores (Perpres 26/2009 art. 6)
 
 _FINGERS = (
-    ("ibu jari", "thumb"),
+    ("jempol", "thumb"),
     ("telunjuk", "index finger"),
     ("jari tengah", "middle finger"),
     ("jari manis", "ring finger"),

@@ -29,8 +29,8 @@ from peripherals.device import DeviceError, Text
 from peripherals.fingerprint.port import FingerprintReader
 from station.access.operators import Operator
 from station.enrollment.draft import Capture, Draft
-from station.errors import StationError
-from station.events import EventBus
+from station.errors import Conflict, StationError
+from station.events import EventBus, EventType
 from station.fingerprints.fingers import INDEX_FINGERS, finger_name, hand
 from station.fingerprints.imaging import IMAGE_FORMAT, encode_image
 from station.fingerprints.library import TodayLibrary
@@ -181,8 +181,7 @@ class FingerprintStep:
         return [p for p in self.order if session.fingers[p].status not in DONE]
 
     def _publish(self, draft: Draft, finger: FingerRecord) -> None:
-        self.bus.publish(
-            "fingerprint",
+        self.bus.publish(EventType.FINGERPRINT,
             {"enrollment_id": draft.id, **finger.as_json(self.settings.max_attempts)},
         )
 
@@ -343,14 +342,13 @@ class FingerprintStep:
     def approve_exception(self, draft: Draft, position: int, supervisor: Operator) -> Capture:
         finger = self.session(draft).fingers[position]
         if finger.status != "exception_pending" or finger.exception is None:
-            raise StationError(
+            raise Conflict(
                 "no_exception_pending",
                 Text(
                     f"Tidak ada pengecualian yang menunggu persetujuan untuk"
                     f" {finger_name(position).id}.",
                     f"No exception awaits approval for the {finger_name(position).en}.",
                 ),
-                status=409,
             )
         finger.exception |= {
             "approved_by": {"id": supervisor.id, "name": supervisor.name},

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from peripherals.camera.port import Frame
 from peripherals.device import Text
-from station.errors import StationError
+from station.errors import Invalid, StationError
 from station.photo.portrait import make_portrait
 from station.photo.quality import QualityAnalyser, QualityReport
 from station.photo.settings import PhotoSettings
@@ -48,13 +48,12 @@ class PhotoTaker:
             if not request.override:
                 raise _refused(report)
             if len(request.reason.strip()) < 3:
-                raise StationError(
+                raise Invalid(
                     "photo_override_reason",
                     Text(
                         "Foto tidak lolos pemeriksaan: tulis alasan untuk tetap memakainya.",
                         "The photo fails a check: give a reason to use it anyway.",
                     ),
-                    status=422,
                 )
             override = {
                 "operator_id": operator_id,
@@ -62,13 +61,12 @@ class PhotoTaker:
                 "checks": {c.check: str(c.verdict) for c in failing},
             }
         if report.face is None:
-            raise StationError(
+            raise Invalid(
                 "photo_no_face",
                 Text(
                     "Tidak ada wajah di foto; foto tanpa wajah tidak bisa dipakai.",
                     "There is no face in the photo; a photo without a face cannot be used.",
                 ),
-                status=422,
             )
         portrait = make_portrait(still, report.face, self.settings)
         detail = {
@@ -99,7 +97,7 @@ def birth_year(identity: dict[str, Any]) -> int | None:
 
 def _refused(report: QualityReport) -> StationError:
     failing = report.not_passed
-    return StationError(
+    return Invalid(
         "photo_quality",
         Text(
             "Foto belum memenuhi syarat: "
@@ -109,5 +107,4 @@ def _refused(report: QualityReport) -> StationError:
             + " ".join(c.text.en for c in failing)
             + " Retake it, or use 'take anyway' with a reason.",
         ),
-        status=422,
     )

@@ -12,14 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from peripherals.camera.port import Camera
-from station.events import EventBus
+from station.events import EventBus, EventType
 from station.photo.preview import PreviewHub
 from station.photo.quality import QualityAnalyser, QualityReport
 from station.photo.settings import PhotoSettings
 
 log = logging.getLogger(__name__)
 
-EVENT = "photo_quality"
 _IDLE_POLL_S = 0.1  # how quickly the feedback starts once the photo step is reached
 
 
@@ -86,7 +85,10 @@ class LivePhoto:
                 await asyncio.sleep(period)
                 continue
             self.latest = report
-            self.bus.publish(EVENT, {"seq": seq, "birth_year": birth_year, **report.as_json()})
+            self.bus.publish(
+                EventType.PHOTO_QUALITY,
+                {"seq": seq, "birth_year": birth_year, **report.as_json()},
+            )
             await asyncio.sleep(max(0.0, period - (time.monotonic() - started)))
 
     def _publish_fault(self) -> None:
@@ -96,4 +98,4 @@ class LivePhoto:
             if fault
             else {"id": "Kamera belum mengirim gambar.", "en": "The camera sends no picture yet."}
         )
-        self.bus.publish(EVENT, {"ok": False, "camera": message, "checks": []})
+        self.bus.publish(EventType.PHOTO_QUALITY, {"ok": False, "camera": message, "checks": []})

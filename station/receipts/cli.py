@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from peripherals.printer.pty_simulator import COMMANDS, PtyPrinterSimulator
-from station.simulate_cli import simulate_group
+from station.technician.cli import simulate_group
 
 
 def register(sub: Any) -> None:

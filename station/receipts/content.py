@@ -10,14 +10,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from station.messages import FINGER_NAMES as NAMES_OF_FINGERS
+
 QR_PREFIX = "KTPEL-TB"  # "tanda bukti": tells a scanning officer what kind of code this is
 
-# ISO/IEC 19794-2 finger positions 1-10
-FINGER_NAMES = {
-    1: "jempol kanan", 2: "telunjuk kanan", 3: "jari tengah kanan", 4: "jari manis kanan",
-    5: "kelingking kanan", 6: "jempol kiri", 7: "telunjuk kiri", 8: "jari tengah kiri",
-    9: "jari manis kiri", 10: "kelingking kiri",
-}
+# ISO/IEC 19794-2 finger positions 1-10, as the station names them everywhere
+FINGER_NAMES = {position: name.id for position, name in NAMES_OF_FINGERS.items()}
 _MASKED_NIK = re.compile(r"\d{4}\*{8}\d{4}|\*{16}")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
           "September", "Oktober", "November", "Desember")
@@ -81,11 +79,6 @@ def parse_qr_payload(payload: str) -> tuple[str, str] | None:
     if prefix != QR_PREFIX or not receipt_no or not code:
         return None
     return receipt_no, code
-
-
-def receipt_number(station_id: str, day: datetime, sequence: int) -> str:
-    """`ST01-20261128-0007`: unique per station and day, readable over the phone."""
-    return f"{station_id}-{day:%Y%m%d}-{sequence:04d}"
 
 
 def indonesian_date(moment: datetime) -> str:

@@ -28,8 +28,9 @@ from peripherals.printer.port import PrinterState, ReceiptPrinter
 from peripherals.printer.render import render
 from peripherals.printer.status import STATE_TEXT
 from station.enrollment.draft import Draft
-from station.errors import StationError
-from station.events import EventBus
+from station.errors import NotFound
+from station.events import EventBus, EventType
+from station.messages import NO_RECEIPT
 from station.receipts.content import (
     FINGER_NAMES,
     FingerException,
@@ -75,6 +76,7 @@ class ReceiptQueue:
         self.key = station_key(settings, data_dir)
         self.printer_state = PrinterState.UNKNOWN
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -111,7 +113,7 @@ class ReceiptQueue:
             signature=bool(draft.captured("signature")),
         )
         self._insert(db, draft.id, data, "original", draft.operator_id)
-        self._wake.set()
+        self._poke()
 
     def queue_reprint(self, enrollment_id: int, operator_id: int) -> dict[str, Any]:
         """An explicit reprint from the enrollment list: the same content, marked CETAK ULANG."""
@@ -121,9 +123,7 @@ class ReceiptQueue:
                 [enrollment_id],
             ).fetchone()
             if row is None:
-                raise StationError("receipt_unknown", Text(
-                    "Perekaman ini belum punya tanda bukti.",
-                    "This enrollment has no receipt."), status=404)
+                raise NotFound("receipt_unknown", NO_RECEIPT)
             original = from_json(json.loads(row[0]))
             data = replace(original, reprinted_at=self._now())
             job_id = self._insert(db, enrollment_id, data, "reprint", operator_id)
@@ -145,7 +145,7 @@ class ReceiptQueue:
              operator_id, audit.now_iso()],
         )
         job_id = int(cursor.lastrowid or 0)
-        self.bus.publish("receipt", {"job_id": job_id, "enrollment_id": enrollment_id,
+        self.bus.publish(EventType.RECEIPT, {"job_id": job_id, "enrollment_id": enrollment_id,
                                      "receipt_number": data.receipt_no, "kind": kind,
                                      "status": "queued"})
         return job_id
@@ -163,8 +163,8 @@ class ReceiptQueue:
             rows = list(self.store.db.query(
                 f"SELECT {self._COLUMNS} FROM receipt_jobs WHERE id = ?", [job_id]))
         if not rows:
-            raise StationError("receipt_unknown", Text(
-                "Tanda bukti tidak ditemukan.", "Receipt not found."), status=404)
+            raise NotFound("receipt_unknown", Text(
+                "Tanda bukti tidak ditemukan.", "Receipt not found."))
         return rows[0]
 
     def jobs(self, enrollment_id: int | None = None) -> list[dict[str, Any]]:
@@ -180,9 +180,7 @@ class ReceiptQueue:
                 "SELECT escpos, paper_width_mm FROM receipt_jobs WHERE enrollment_id = ?"
                 " ORDER BY id DESC LIMIT 1", [enrollment_id]).fetchone()
         if row is None:
-            raise StationError("receipt_unknown", Text(
-                "Perekaman ini belum punya tanda bukti.",
-                "This enrollment has no receipt."), status=404)
+            raise NotFound("receipt_unknown", NO_RECEIPT)
         return render(bytes(row[0]), int(row[1])).pages[0].png()
 
     def status(self) -> dict[str, Any]:
@@ -201,7 +199,21 @@ class ReceiptQueue:
 
     # -- the worker --------------------------------------------------------------------
 
+    def _poke(self) -> None:
+        """Wake the print worker; safe from the commit's worker thread (asyncio.Event is
+        not thread-safe, so it is set on the loop)."""
+        loop = self._loop
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if loop is None or running is loop:
+            self._wake.set()
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake.set)
+
     async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self._recover()
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name="receipt-queue")
@@ -276,7 +288,7 @@ class ReceiptQueue:
         with self.store.transaction() as db:
             db.execute("UPDATE receipt_jobs SET status = 'printed', printed_at = ?,"
                        " last_error = NULL WHERE id = ?", [audit.now_iso(), job_id])
-        self.bus.publish("receipt", {"job_id": job_id, "receipt_number": number,
+        self.bus.publish(EventType.RECEIPT, {"job_id": job_id, "receipt_number": number,
                                      "status": "printed"})
 
     async def _refused(self, job_id: int, number: str, error: DeviceError) -> None:
@@ -286,7 +298,7 @@ class ReceiptQueue:
             db.execute("UPDATE receipt_jobs SET status = 'queued', last_error = ?"
                        " WHERE id = ?", [error.code, job_id])
         self._note_state(await asyncio.to_thread(self.printer.state))
-        self.bus.publish("receipt", {"job_id": job_id, "receipt_number": number,
+        self.bus.publish(EventType.RECEIPT, {"job_id": job_id, "receipt_number": number,
                                      "status": "queued", "error": error.code})
         await self._sleep(self.settings.retry_s)
 
@@ -295,14 +307,14 @@ class ReceiptQueue:
             db.execute("UPDATE receipt_jobs SET status = 'uncertain', last_error = ?"
                        " WHERE id = ?", [reason, job_id])
             audit.record(db, "receipt_uncertain", detail={"job_id": job_id, "reason": reason})
-        self.bus.publish("receipt", {**self.job(job_id), "status": "uncertain"})
+        self.bus.publish(EventType.RECEIPT, {**self.job(job_id), "status": "uncertain"})
 
     def _note_state(self, state: PrinterState) -> None:
         if state is self.printer_state:
             return
         self.printer_state = state
         log.info("printer: %s", state.value)
-        self.bus.publish("printer", self.status())
+        self.bus.publish(EventType.PRINTER, self.status())
 
 
 def _exception_reason(exception: dict[str, Any] | None) -> str:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from exchange.errors import ErrorKind, SealingError
 from peripherals.device import Text
-from station.sealing.errors import SealingError
 from station.sealing.localkey import PREFIX, LocalCipher, UnreadableSeal
 
 
@@ -38,8 +38,7 @@ class DraftCipher(LocalCipher):
                     " berganti); isi ulang identitas.",
                     "The typed data of the pending enrollment cannot be opened (the station"
                     " key changed); enter the identity again.",
-                ),
-                status=409,
+                ), kind=ErrorKind.CONFLICT,
             ) from None
         return dict(json.loads(plaintext))
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
+
+if TYPE_CHECKING:
+    from station.store.db import Store
 
 
 def now_iso() -> str:
@@ -45,3 +48,9 @@ def trail(db: sqlite_utils.Database, enrollment_id: int) -> list[dict[str, Any]]
         [enrollment_id],
     )
     return [{**row, "detail": json.loads(row["detail"])} for row in rows]
+
+
+def read_trail(store: Store, enrollment_id: int) -> list[dict[str, Any]]:
+    """One enrollment's trail, read under the store's lock (device threads share it)."""
+    with store.lock:
+        return trail(store.db, enrollment_id)

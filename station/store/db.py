@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from peripherals.device import Text
-from station.errors import StationError
+from station.errors import Failure
 from station.store.migrations import migrate
 
 DATABASE_NAME = "station.db"
@@ -53,12 +53,11 @@ def open_store(data_dir: Path) -> Store:
         db = sqlite_utils.Database(conn)
         migrate(db)
     except (OSError, sqlite3.DatabaseError) as error:
-        raise StationError(
+        raise Failure(
             "store_unavailable",
             Text(
                 f"Basis data di {data_dir} tidak dapat dibuka: {error}",
                 f"The database in {data_dir} cannot be opened: {error}",
             ),
-            status=500,
         ) from None
     return Store(db)

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from peripherals.device import Text
 from station.domain.nik import mask_nik
-from station.errors import StationError
+from station.errors import Failure
 from station.sealing.rosternik import RosterNikCipher
 
 
@@ -289,7 +289,7 @@ def migrate(db: sqlite_utils.Database) -> int:
     """Bring the schema up to date; each migration and its version bump are one transaction."""
     version = schema_version(db)
     if version > len(MIGRATIONS):
-        raise StationError(
+        raise Failure(
             "store_too_new",
             Text(
                 f"Basis data berskema versi {version}, lebih baru dari perangkat lunak ini "
@@ -297,7 +297,6 @@ def migrate(db: sqlite_utils.Database) -> int:
                 f"The database has schema version {version}, newer than this software "
                 f"({len(MIGRATIONS)}). Install the newer software version.",
             ),
-            status=500,
         )
     for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
         with db.atomic():

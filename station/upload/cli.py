@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
 
-from station.errors import StationError
+from exchange.errors import BilingualError
 from station.store.db import open_store
 from station.upload.progress import UploadProgress
 from station.upload.service import DayEnd
@@ -102,7 +102,7 @@ def run_upload(args: argparse.Namespace) -> int:
                 )
                 with Progress(*columns, console=console) as progress:
                     results = day.upload(_Bar(progress))
-        except StationError as error:
+        except BilingualError as error:
             console.print(f"{error.text.id}\n{error.text.en}", markup=False)
             return 75 if getattr(error, "resumable", False) else 1  # 75 = EX_TEMPFAIL
         if not results:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from exchange.errors import ErrorKind
 from peripherals.device import Text
 from station.errors import StationError
 
 
 class UploadError(StationError):
     """`resumable` tells whether running `station upload` again can succeed as is
-    (link trouble: 503) or a person must act first (rejected batch, settings: 502)."""
+    (link trouble) or a person must act first (rejected batch, settings)."""
 
     def __init__(self, code: str, text: Text, *, resumable: bool) -> None:
-        super().__init__(code, text, status=503 if resumable else 502)
+        kind = ErrorKind.DEVICE_FAULT if resumable else ErrorKind.UPSTREAM_REFUSED
+        super().__init__(code, text, kind)
         self.resumable = resumable
 
 

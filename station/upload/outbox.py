@@ -18,7 +18,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from station.sealing.batch import SealedRecord, write_batch
+from exchange.batch import SealedRecord, write_batch
 from station.store.audit import now_iso
 from station.store.db import Store
 
@@ -70,14 +70,6 @@ class Outbox:
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         with self.store.lock:
             return list(self.store.db.execute(sql, params or []).fetchall())
-
-    def unbatched_count(self) -> int:
-        return int(
-            self._rows(
-                "SELECT count(*) FROM sealed_records"
-                " WHERE batch_id IS NULL AND ciphertext IS NOT NULL"
-            )[0][0]
-        )
 
     def close_batch(self, station_id: str, signing_key: Ed25519PrivateKey) -> Batch | None:
         """Close every sealed, not yet batched record into a new signed batch file."""

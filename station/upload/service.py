@@ -15,13 +15,14 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from exchange.ack import Acknowledgement, claimed_batch_id, verify_ack
+from exchange.batch import manifest_bytes
+from exchange.errors import BilingualError
+from exchange.keys import ensure_signing_key, load_public_key
 from peripherals.device import Text
 from station.config import StationConfig
-from station.errors import StationError
-from station.events import EventBus
-from station.sealing.ack import Acknowledgement, claimed_batch_id, verify_ack
-from station.sealing.batch import manifest_bytes
-from station.sealing.keys import ensure_signing_key, load_public_key
+from station.errors import Conflict
+from station.events import EventBus, EventType
 from station.store.db import Store
 from station.upload.errors import UploadError
 from station.upload.link import ModemStatus, check_collector, modem_status
@@ -178,14 +179,13 @@ class UploadRunner:
 
     def _publish(self, progress: UploadProgress) -> None:
         self.progress = progress
-        self.bus.publish("upload", {"progress": progress.as_event()})
+        self.bus.publish(EventType.UPLOAD, {"progress": progress.as_event()})
 
     def start(self) -> None:
         if not self._running.acquire(blocking=False):
-            raise StationError(
+            raise Conflict(
                 "upload_running",
                 Text("Unggahan sedang berjalan.", "An upload is already running."),
-                status=409,
             )
         self.last_error = None
         self._task = asyncio.get_running_loop().create_task(self._run())
@@ -193,8 +193,7 @@ class UploadRunner:
     async def _run(self) -> None:
         try:
             results = await asyncio.to_thread(self.day_end().upload, self._publish, self._stop)
-            self.bus.publish(
-                "upload",
+            self.bus.publish(EventType.UPLOAD,
                 {
                     "finished": True,
                     "batches": [
@@ -202,12 +201,12 @@ class UploadRunner:
                     ],
                 },
             )
-        except StationError as error:
+        except BilingualError as error:
             self.last_error = {
                 "code": error.code,
                 "message": {"id": error.text.id, "en": error.text.en},
             }
-            self.bus.publish("upload", {"finished": True, "error": self.last_error})
+            self.bus.publish(EventType.UPLOAD, {"finished": True, "error": self.last_error})
         except Exception:  # noqa: BLE001 - reported to the tablet, never a silent death
             log.exception("day's-end upload failed")
             self.last_error = {
@@ -218,7 +217,7 @@ class UploadRunner:
                     "en": "The upload stopped on a station error; the data is safe. Try again.",
                 },
             }
-            self.bus.publish("upload", {"finished": True, "error": self.last_error})
+            self.bus.publish(EventType.UPLOAD, {"finished": True, "error": self.last_error})
         finally:
             self._running.release()
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import httpx
 
+from exchange.tus import TUS_VERSION
 from peripherals.device import Text
 from station.upload.errors import OffsetConflict, TransientError, UploadError, UploadGone
 
-TUS_VERSION = "1.0.0"
 _RETRYABLE_4XX = {408, 423, 429}
 
 

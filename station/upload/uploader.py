@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from exchange.ack import Acknowledgement, verify_ack
+from exchange.errors import SealingError
 from peripherals.device import Text
-from station.sealing.ack import Acknowledgement, verify_ack
-from station.sealing.errors import SealingError
 from station.upload.errors import OffsetConflict, TransientError, UploadError, UploadGone
 from station.upload.outbox import Batch, Outbox
 from station.upload.progress import RateMeter, UploadProgress

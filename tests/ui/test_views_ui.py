@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import IDENTITY, signature_png
+from tests.support.enrolling import enroll
 from tests.ui.conftest import shot, start_station, stop_station
 from tests.ui.test_tablet import check_accessibility, log_in
 from tests.upload_support import STATION_ID, provision
@@ -20,23 +20,14 @@ def enroll_over_api(url: str) -> None:
             "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
         ).json()["token"]
         client.headers["Authorization"] = f"Bearer {token}"
-        visit = client.get("/api/visits").json()[0]["id"]
-        state = client.post("/api/enrollment/start", json={"visit_id": visit}).json()
-        steps: list[tuple[str, Any]] = [
-            ("/api/enrollment/identity", IDENTITY),
-            ("/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True}),
-            ("/api/enrollment/photo/capture", {}),
-            ("/api/enrollment/photo/approve", {}),
-            *[(f"/api/enrollment/fingerprints/{f}/capture", {})
-              for f in state["enrollment"]["fingers_required"]],
-            ("/api/enrollment/fingerprints/done", {}),
-            ("/api/enrollment/signature", {"png_base64": signature_png()}),
-            ("/api/enrollment/commit", {}),
-            ("/api/enrollment/next", {}),
-        ]
-        for path, body in steps:
+
+        def send(path: str, body: Any) -> dict[str, Any]:
             response = client.post(path, json=body)
             assert response.status_code == 200, (path, response.text)
+            return dict(response.json())
+
+        enroll(send, client.get("/api/visits").json()[0]["id"])
+        send("/api/enrollment/next", None)
 
 
 def test_day_end_upload_dashboard_and_technician(page: Any, tmp_path: Path) -> None:

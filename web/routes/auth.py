@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 
 from station.access.operators import Operator
 from web.auth import Credentials, OperatorDep, StationDep
+from web.openapi import error_responses
+from web.schemas import LoginAnswer, Ok, OperatorOut
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -21,14 +23,17 @@ def _operator_json(operator: Operator) -> dict[str, Any]:
     return {"id": operator.id, "name": operator.name, "role": operator.role}
 
 
-@router.post("/login", summary="Log in with operator name and PIN; returns a bearer token")
+@router.post(
+    "/login",
+    summary="Log in with operator name and PIN; returns a bearer token",
+    responses=error_responses(401, 423), response_model=LoginAnswer)
 async def login(body: Login, station: StationDep) -> dict[str, Any]:
     # argon2 verification is deliberately slow: keep it off the event loop.
     token, operator = await asyncio.to_thread(station.access.login, body.operator, body.pin)
     return {"token": token, "operator": _operator_json(operator)}
 
 
-@router.post("/logout", summary="End this session")
+@router.post("/logout", summary="End this session", response_model=Ok)
 def logout(
     credentials: Credentials,
     station: StationDep,
@@ -39,11 +44,15 @@ def logout(
     return {"ok": True}
 
 
-@router.get("/me", summary="Who is logged in on this tablet")
+@router.get("/me", summary="Who is logged in on this tablet", response_model=OperatorOut)
 def me(operator: OperatorDep) -> dict[str, Any]:
     return _operator_json(operator)
 
 
-@router.get("/operators", summary="Operator names for the login screen (no PINs)")
+@router.get(
+    "/operators",
+    summary="Operator names for the login screen (no PINs)",
+    response_model=list[OperatorOut],
+)
 def operators(station: StationDep) -> list[dict[str, Any]]:
     return [_operator_json(o) for o in station.access.list_operators()]

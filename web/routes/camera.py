@@ -13,11 +13,13 @@ from fastapi.responses import StreamingResponse
 
 from peripherals.device import Text
 from station.access.operators import Operator
-from station.errors import StationError
+from station.errors import Conflict, DeviceFault
 from station.photo.preview import PreviewHub
 from web.auth import Credentials, OperatorDep, StationDep, current_operator
+from web.openapi import error_responses
+from web.schemas import PhotoQuality, binary
 
-router = APIRouter(prefix="/api/camera", tags=["camera"])
+router = APIRouter(prefix="/api/camera", tags=["camera"], responses=error_responses(409, 503))
 BOUNDARY = "frame"
 
 
@@ -33,13 +35,14 @@ def _viewer(station: StationDep, credentials: Credentials, token: str = "") -> O
     "/preview.mjpg",
     summary="Live preview as MJPEG (multipart/x-mixed-replace); newest frame first",
     response_class=StreamingResponse,
+    responses=binary("multipart/x-mixed-replace", "JPEG frames, newest first"),
 )
 async def preview(
     station: StationDep, viewer: Annotated[Operator, Depends(_viewer)]
 ) -> StreamingResponse:
     hub = station.photo.hub
     if hub.fault is not None:
-        raise StationError("camera_unavailable", hub.fault, status=503)
+        raise DeviceFault("camera_unavailable", hub.fault)
     return StreamingResponse(
         _mjpeg(hub),
         media_type=f"multipart/x-mixed-replace; boundary={BOUNDARY}",
@@ -67,16 +70,19 @@ async def _mjpeg(hub: PreviewHub) -> AsyncIterator[bytes]:
             )
 
 
-@router.get("/quality", summary="The latest live quality report (photo step only)")
+@router.get(
+    "/quality",
+    summary="The latest live quality report (photo step only)",
+    response_model=PhotoQuality,
+)
 def quality(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     report = station.photo.latest
     if report is None:
-        raise StationError(
+        raise Conflict(
             "photo_quality_idle",
             Text(
                 "Pemeriksaan foto berjalan hanya pada langkah foto.",
                 "Photo checks run only at the photo step.",
             ),
-            status=409,
         )
     return report.as_json()

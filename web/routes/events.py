@@ -1,7 +1,8 @@
 """`/api/events`: a websocket that sends every state change to every tablet.
 
 Browsers cannot set headers on a websocket, so the token comes as `?token=`. On connect
-the tablet first receives the whole current state, so a reconnect never misses a step."""
+the tablet first receives the whole current state, so a reconnect never misses a step.
+What each event carries is catalogued in `station/events.py`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import contextlib
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from station.runtime import Station
-from station.store.audit import now_iso
 
 router = APIRouter(tags=["events"])
 
@@ -26,11 +26,9 @@ async def events(websocket: WebSocket, token: str = "") -> None:
     await websocket.accept()
     async with station.bus.subscribe() as queue:
         await websocket.send_json(
-            {
-                "type": "hello",
-                "at": now_iso(),
-                "data": {"enrollment": station.controller.snapshot(), "health": station.health()},
-            }
+            station.bus.hello(
+                {"enrollment": station.controller.snapshot(), "health": station.health()}
+            )
         )
         receiver = asyncio.create_task(_drain(websocket))
         try:

@@ -13,10 +13,16 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
-from station.errors import StationError
+from station.errors import NotAllowed, NotAuthenticated, NotFound
 from web.auth import OperatorDep, StationDep
+from web.openapi import error_responses
+from web.schemas import EnrollmentState
 
-router = APIRouter(prefix="/api/enrollment/fingerprints", tags=["fingerprints"])
+router = APIRouter(
+    prefix="/api/enrollment/fingerprints",
+    tags=["fingerprints"],
+    responses=error_responses(403, 404, 409, 503),
+)
 State = dict[str, Any]
 
 
@@ -30,20 +36,27 @@ class SupervisorApproval(BaseModel):
     pin: str = Field(min_length=1, max_length=32)
 
 
-@router.get("", summary="Per-finger status of the enrollment in progress (hand diagram)")
+@router.get(
+    "",
+    summary="Per-finger status of the enrollment in progress (hand diagram)",
+    response_model=EnrollmentState,
+)
 def status(station: StationDep, op: OperatorDep) -> State:
     controller = station.controller
     fingers = controller.fingerprints.status(controller.draft)
     if fingers is None:
-        raise StationError(
+        raise NotFound(
             "no_enrollment",
             Text("Tidak ada perekaman yang berjalan.", "No enrollment is in progress."),
-            status=404,
         )
     return fingers
 
 
-@router.post("/{position}/exception", summary="Mark a finger that cannot be captured")
+@router.post(
+    "/{position}/exception",
+    summary="Mark a finger that cannot be captured",
+    response_model=EnrollmentState,
+)
 async def request_exception(
     position: int, body: ExceptionRequest, station: StationDep, op: OperatorDep
 ) -> State:
@@ -55,6 +68,7 @@ async def request_exception(
 @router.post(
     "/{position}/exception/approve",
     summary="A supervisor approves the exception with their name and PIN at this tablet",
+    response_model=EnrollmentState,
 )
 async def approve_exception(
     position: int, body: SupervisorApproval, station: StationDep, op: OperatorDep
@@ -63,16 +77,13 @@ async def approve_exception(
         supervisor = await asyncio.to_thread(
             station.access.verify_supervisor, body.supervisor, body.pin
         )
-    except StationError as error:
-        if error.status != 401:
-            raise
-        # Not 401: the operator's own session is fine, only the approval failed.
-        raise StationError(
+    except NotAuthenticated:
+        # Not 'not authenticated': the operator's own session is fine, only the approval failed.
+        raise NotAllowed(
             "approval_refused",
             Text(
                 "Nama atau PIN supervisor salah; pengecualian belum disetujui.",
                 "Wrong supervisor name or PIN; the exception is not approved.",
             ),
-            status=403,
         ) from None
     return await station.controller.approve_finger_exception(op, position, supervisor)

@@ -9,16 +9,28 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from web.auth import OperatorDep, StationDep
+from web.openapi import error_responses
+from web.schemas import PrinterStatus, ReceiptJob
 
-router = APIRouter(prefix="/api/receipts", tags=["receipts"])
+router = APIRouter(
+    prefix="/api/receipts", tags=["receipts"], responses=error_responses(404, 409, 503)
+)
 
 
-@router.get("/printer", summary="Printer state (ready, paper_out, cover_open, offline) and queue")
+@router.get(
+    "/printer",
+    summary="Printer state (ready, paper_out, cover_open, offline) and queue",
+    response_model=PrinterStatus,
+)
 def printer_status(station: StationDep, operator: OperatorDep) -> dict[str, Any]:
     return station.receipts.status()
 
 
-@router.get("", summary="Receipt print jobs, oldest first; optionally of one enrollment")
+@router.get(
+    "",
+    summary="Receipt print jobs, oldest first; optionally of one enrollment",
+    response_model=list[ReceiptJob],
+)
 def list_jobs(
     station: StationDep, operator: OperatorDep, enrollment_id: int | None = None
 ) -> list[dict[str, Any]]:
@@ -40,6 +52,7 @@ async def preview(enrollment_id: int, station: StationDep, operator: OperatorDep
     "/enrollments/{enrollment_id}/reprint",
     status_code=201,
     summary="Print the receipt again, marked CETAK ULANG (recorded in the audit trail)",
+    response_model=ReceiptJob,
 )
 def reprint(enrollment_id: int, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
     return station.receipts.queue_reprint(enrollment_id, operator.id)

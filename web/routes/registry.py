@@ -15,12 +15,21 @@ from station.domain.enrollment_facts import save_closing
 from station.domain.nik import Sex, normalize, parse_nik
 from station.domain.queue import Closing
 from station.domain.regions import Level, load_regions
+from station.events import EventType
 from web.auth import OperatorDep, StationDep
+from web.openapi import error_responses
+from web.schemas import ClosingAnswer, Message, NikCheck, RegionMatch, RegionPath
 
-router = APIRouter(prefix="/api/registry", tags=["registry"])
+router = APIRouter(
+    prefix="/api/registry", tags=["registry"], responses=error_responses(403, 404, 409)
+)
 
 
-@router.get("/nik", summary="Check a NIK (and, with the form's data, eligibility)")
+@router.get(
+    "/nik",
+    summary="Check a NIK (and, with the form's data, eligibility)",
+    response_model=NikCheck,
+)
 def check_nik(
     station: StationDep,
     op: OperatorDep,
@@ -43,7 +52,11 @@ def check_nik(
     return {**result.as_json(), "eligibility": eligibility}
 
 
-@router.get("/regions/{prefix}", summary="Region names for the first digits of a NIK")
+@router.get(
+    "/regions/{prefix}",
+    summary="Region names for the first digits of a NIK",
+    response_model=RegionPath,
+)
 def region_path(prefix: str, op: OperatorDep) -> dict[str, Any]:
     """As the operator types: "35" -> Jawa Timur, "3514" -> ... / Kabupaten Pasuruan,
     "351414" (or the whole NIK) -> ... / Bangil. Unknown parts are null."""
@@ -61,7 +74,7 @@ def region_path(prefix: str, op: OperatorDep) -> dict[str, Any]:
     }
 
 
-@router.get("/regions", summary="Search current regions by name")
+@router.get("/regions", summary="Search current regions by name", response_model=list[RegionMatch])
 def search_regions(
     op: OperatorDep,
     q: str = Query(min_length=2, max_length=60),
@@ -75,13 +88,21 @@ def search_regions(
     ]
 
 
-@router.get("/privacy-notice", summary="The notice shown before consent (id and en)")
+@router.get(
+    "/privacy-notice",
+    summary="The notice shown before consent (id and en)",
+    response_model=Message,
+)
 def notice(station: StationDep, op: OperatorDep) -> dict[str, str]:
     text = privacy_notice(station.config.domain.consent)
     return {"id": text.id, "en": text.en}
 
 
-@router.post("/closing", summary="KK checked and IKD activation, at review or after commit")
+@router.post(
+    "/closing",
+    summary="KK checked and IKD activation, at review or after commit",
+    response_model=ClosingAnswer,
+)
 def closing(body: Closing, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     controller = station.controller
     enrollment_id = controller.registry.closing_target(
@@ -89,5 +110,5 @@ def closing(body: Closing, station: StationDep, op: OperatorDep) -> dict[str, An
     )
     save_closing(station.store, enrollment_id, body, op.id)
     data = {"enrollment_id": enrollment_id, **body.model_dump(mode="json")}
-    station.bus.publish("closing", data)
+    station.bus.publish(EventType.CLOSING, data)
     return data

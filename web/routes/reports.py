@@ -18,19 +18,15 @@ from station.domain.reports import (
     per_hour_svg,
     report_csv,
 )
-from station.errors import StationError
-from station.receipts.direct_print import print_now
-from station.receipts.escpos_bytes import text_page
+from station.errors import Invalid
+from station.receipts.direct_print import chars_per_line, print_day_summary
 from station.runtime import Station
-from station.store import audit
+from web import schemas
 from web.auth import OperatorDep, StationDep
+from web.openapi import error_responses
 from web.routes.roster import require_visit
 
-router = APIRouter(prefix="/api/reports", tags=["reports"])
-
-# Characters per line of the thermal printer's standard font.
-_CHARS_PER_LINE = {58: 32, 80: 48}
-
+router = APIRouter(prefix="/api/reports", tags=["reports"], responses=error_responses(404, 503))
 
 def _visit_report(station: Station, visit_id: int) -> Report:
     visit = require_visit(station, visit_id)
@@ -45,13 +41,12 @@ def _day_report(station: Station, day: str) -> Report:
     try:
         when = dt.datetime.now(zone).date() if day == "today" else dt.date.fromisoformat(day)
     except ValueError:
-        raise StationError(
+        raise Invalid(
             "day_invalid",
             Text(
                 f"Tanggal '{day}' harus YYYY-MM-DD atau 'today'.",
                 f"The day '{day}' must be YYYY-MM-DD or 'today'.",
             ),
-            status=422,
         ) from None
     return build_report(f"Hari {when.isoformat()}", facts_for_day(station.store, when, zone),
                         settings)
@@ -65,22 +60,38 @@ def _csv(report: Report, name: str) -> Response:
     )
 
 
-@router.get("/visits/{visit_id}", summary="Figures for one school visit")
+@router.get(
+    "/visits/{visit_id}", summary="Figures for one school visit", response_model=schemas.Report
+)
 def visit_report(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return _visit_report(station, visit_id).as_json()
 
 
-@router.get("/visits/{visit_id}/export.csv", summary="Figures for one visit as CSV")
+@router.get(
+    "/visits/{visit_id}/export.csv",
+    summary="Figures for one visit as CSV",
+    response_class=Response,
+    responses=schemas.binary("text/csv", "The figures, one row each"),
+)
 def visit_csv(visit_id: int, station: StationDep, op: OperatorDep) -> Response:
     return _csv(_visit_report(station, visit_id), f"laporan-kunjungan-{visit_id}")
 
 
-@router.get("/days/{day}", summary="Figures for one day (YYYY-MM-DD or 'today')")
+@router.get(
+    "/days/{day}",
+    summary="Figures for one day (YYYY-MM-DD or 'today')",
+    response_model=schemas.Report,
+)
 def day_report(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return _day_report(station, day).as_json()
 
 
-@router.get("/days/{day}/export.csv", summary="Figures for one day as CSV")
+@router.get(
+    "/days/{day}/export.csv",
+    summary="Figures for one day as CSV",
+    response_class=Response,
+    responses=schemas.binary("text/csv", "The figures, one row each"),
+)
 def day_csv(day: str, station: StationDep, op: OperatorDep) -> Response:
     return _csv(_day_report(station, day), f"laporan-hari-{day}")
 
@@ -96,22 +107,25 @@ def day_summary(
     op: OperatorDep,
     width: int | None = Query(None, ge=24, le=64, description="characters per line"),
 ) -> str:
-    chars = width or _CHARS_PER_LINE.get(station.devices.printer.paper_width_mm, 32)
+    chars = width or chars_per_line(station.devices.printer.paper_width_mm)
     return day_summary_text(_day_report(station, day), width=chars)
 
 
-@router.post("/days/{day}/print", summary="Print the day summary on the receipt printer")
-async def print_day_summary(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
-    printer = station.devices.printer
-    chars = _CHARS_PER_LINE.get(printer.paper_width_mm, 32)
-    text = day_summary_text(_day_report(station, day), width=chars)
-    data = text_page(text, printer.paper_width_mm)
-    await print_now(printer, data)
-    with station.store.transaction() as db:
-        audit.record(db, "day_summary_printed", operator_id=op.id, detail={"day": day})
-    return {"printed": True, "bytes": len(data), "lines": len(text.splitlines())}
+@router.post(
+    "/days/{day}/print",
+    summary="Print the day summary on the receipt printer",
+    response_model=schemas.Printed,
+)
+async def print_day(day: str, station: StationDep, op: OperatorDep) -> dict[str, Any]:
+    report = _day_report(station, day)
+    return await print_day_summary(station.devices.printer, station.store, report, day, op.id)
 
 
-@router.get("/days/{day}/per-hour.svg", summary="Enrollments per hour as an SVG chart")
+@router.get(
+    "/days/{day}/per-hour.svg",
+    summary="Enrollments per hour as an SVG chart",
+    response_class=Response,
+    responses=schemas.binary("image/svg+xml", "The chart"),
+)
 def day_chart(day: str, station: StationDep, op: OperatorDep) -> Response:
     return Response(per_hour_svg(_day_report(station, day)), media_type="image/svg+xml")

@@ -10,16 +10,21 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
-from station.domain.flow import not_holder
 from station.domain.queue import QueueStatus
 from station.domain.roster import MAX_BYTES
 from station.domain.roster_queue import RosterQueue
-from station.errors import StationError
+from station.enrollment.roster_pick import pick_student
+from station.errors import TooLarge
+from station.events import EventType
 from station.runtime import Station
 from station.sealing.rosternik import RosterNikCipher
+from web import schemas
 from web.auth import OperatorDep, StationDep, SupervisorDep
+from web.openapi import error_responses
 
-router = APIRouter(prefix="/api/roster", tags=["roster"])
+router = APIRouter(
+    prefix="/api/roster", tags=["roster"], responses=error_responses(403, 404, 409, 413)
+)
 
 
 class StatusChange(BaseModel):
@@ -40,14 +45,7 @@ def _queue(station: Station) -> RosterQueue:
 
 
 def require_visit(station: Station, visit_id: int) -> dict[str, Any]:
-    visit = station.visits.get(visit_id)
-    if visit is None:
-        raise StationError(
-            "visit_unknown",
-            Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
-            status=404,
-        )
-    return visit
+    return station.visits.require(visit_id)
 
 
 @router.post(
@@ -56,6 +54,7 @@ def require_visit(station: Station, visit_id: int) -> dict[str, Any]:
     openapi_extra={
         "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
     },
+    response_model=schemas.RosterImport,
 )
 async def import_roster(
     visit_id: int, request: Request, station: StationDep, op: OperatorDep
@@ -65,21 +64,24 @@ async def import_roster(
     async for chunk in request.stream():
         data += chunk
         if len(data) > MAX_BYTES:
-            raise StationError(
+            raise TooLarge(
                 "roster_too_large",
                 Text(
                     f"Berkas terlalu besar; batas {MAX_BYTES} bita.",
                     f"The file is too large; the limit is {MAX_BYTES} bytes.",
                 ),
-                status=413,
             )
     today = station.controller.registry.today()
     result = _queue(station).import_csv(visit_id, bytes(data), op.id, today)
-    station.bus.publish("roster", {"visit_id": visit_id, "event": "imported"})
+    station.bus.publish(EventType.ROSTER, {"visit_id": visit_id, "event": "imported"})
     return result
 
 
-@router.get("/visits/{visit_id}", summary="The visit's queue: next, done, absent, ...")
+@router.get(
+    "/visits/{visit_id}",
+    summary="The visit's queue: next, done, absent, ...",
+    response_model=schemas.RosterQueue,
+)
 def queue(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
     return _queue(station).queue(visit_id)
@@ -88,6 +90,7 @@ def queue(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]
 @router.delete(
     "/visits/{visit_id}/niks",
     summary="Forget the roster's full NIKs once the visit is over (masked NIKs stay)",
+    response_model=schemas.NiksForgotten,
 )
 def forget_niks(visit_id: int, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
@@ -95,57 +98,45 @@ def forget_niks(visit_id: int, station: StationDep, op: SupervisorDep) -> dict[s
     return {"visit_id": visit_id, "niks_dropped": dropped}
 
 
-@router.post("/students/{student_id}/status", summary="Mark absent, ineligible, follow-up ...")
+@router.post(
+    "/students/{student_id}/status",
+    summary="Mark absent, ineligible, follow-up ...",
+    response_model=schemas.RosterStudent,
+)
 def change_status(
     student_id: int, body: StatusChange, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
     entry = _queue(station).set_status(student_id, body.status, body.note, op.id)
-    station.bus.publish("roster", {"event": "status", "student": entry})
+    station.bus.publish(EventType.ROSTER, {"event": "status", "student": entry})
     return entry
 
 
-@router.post("/students/{student_id}/pick", summary="Enroll this student now")
+@router.post(
+    "/students/{student_id}/pick",
+    summary="Enroll this student now",
+    response_model=schemas.Picked,
+)
 async def pick(student_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     """Starts the enrollment for the student's visit when the station is idle (or uses the
     operator's draft still at the identity step) and returns the identity prefill."""
-    rosters = _queue(station)
-    visit_id = rosters.require_pickable(student_id)
-    controller = station.controller
-    if controller.step == "idle":
-        await controller.start(op, visit_id)
-    draft = controller.draft
-    if controller.step != "identity" or draft is None:
-        raise StationError(
-            "out_of_order",
-            Text(
-                "Siswa dipilih saat stasiun siap atau di langkah identitas.",
-                "Pick a student when the station is idle or at the identity step.",
-            ),
-            status=409,
-        )
-    if draft.operator_id != op.id:
-        raise not_holder(draft.operator_name)
-    if draft.visit_id != visit_id:
-        raise StationError(
-            "visit_mismatch",
-            Text(
-                "Siswa ini dari kunjungan lain daripada perekaman yang sedang berjalan.",
-                "This student belongs to another visit than the enrollment in progress.",
-            ),
-            status=409,
-        )
-    picked = rosters.pick(student_id, draft.id, op.id)
-    station.bus.publish("roster", {"event": "picked", "student": picked["student"]})
-    return {**picked, "state": controller.snapshot()}
+    return await pick_student(station.controller, _queue(station), station.bus, op, student_id)
 
 
-@router.get("/visits/{visit_id}/consent-letter", summary="The school's collective letter")
+@router.get(
+    "/visits/{visit_id}/consent-letter",
+    summary="The school's collective letter",
+    response_model=schemas.ConsentLetter,
+)
 def get_letter(visit_id: int, station: StationDep, op: OperatorDep) -> dict[str, Any]:
     require_visit(station, visit_id)
     return {"visit_id": visit_id, "reference": station.controller.registry.letter(visit_id)}
 
 
-@router.put("/visits/{visit_id}/consent-letter", summary="Record the collective letter")
+@router.put(
+    "/visits/{visit_id}/consent-letter",
+    summary="Record the collective letter",
+    response_model=schemas.ConsentLetter,
+)
 def set_letter(
     visit_id: int, body: Letter, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:

@@ -6,25 +6,32 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from station.simulation_controls import SimulatorChange, SimulatorControls
+from station.events import EventType
+from station.technician.simulation_controls import SimulatorChange, SimulatorControls
 from web.auth import OperatorDep, StationDep
+from web.openapi import error_responses
+from web.schemas import SimulatorState
 
-router = APIRouter(prefix="/api/simulator", tags=["simulator"])
+router = APIRouter(prefix="/api/simulator", tags=["simulator"], responses=error_responses(404))
 
 
 def _controls(station: StationDep) -> SimulatorControls:
     return SimulatorControls(station.devices, station.simulation)
 
 
-@router.get("", summary="What each simulator is doing")
+@router.get("", summary="What each simulator is doing", response_model=SimulatorState)
 def state(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     return _controls(station).state()
 
 
-@router.post("/{kind}", summary="Unplug/replug a device, printer paper, camera scene")
+@router.post(
+    "/{kind}",
+    summary="Unplug/replug a device, printer paper, camera scene",
+    response_model=SimulatorState,
+)
 def change(
     kind: str, body: SimulatorChange, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
     result = _controls(station).change(kind, body)
-    station.bus.publish("simulator", {"device": kind, "operator": op.name})
+    station.bus.publish(EventType.SIMULATOR, {"device": kind, "operator": op.name})
     return result

@@ -7,31 +7,43 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from peripherals.device import Text
-from station import selftest
 from station.access.operators import Operator
-from station.errors import StationError
-from station.logbook import RECENT
+from station.errors import NotFound
+from station.events import EventType
+from station.system.logbook import RECENT
+from station.technician import selftest
 from web.auth import StationDep, require_role
+from web.openapi import error_responses
+from web.schemas import LogLine, SelftestResult
 
-router = APIRouter(prefix="/api/technician", tags=["technician"])
+router = APIRouter(
+    prefix="/api/technician", tags=["technician"], responses=error_responses(404, 409, 503)
+)
 Technician = Annotated[Operator, Depends(require_role("technician", "supervisor"))]
 
 
-@router.post("/selftest/{device}", summary="One device self-test: lights, finger, photo, receipt")
+@router.post(
+    "/selftest/{device}",
+    summary="One device self-test: lights, finger, photo, receipt",
+    response_model=SelftestResult,
+)
 async def run_selftest(device: str, station: StationDep, op: Technician) -> dict[str, Any]:
     test = selftest.SELF_TESTS.get(device)
     if test is None:
         names = ", ".join(selftest.SELF_TESTS)
-        raise StationError(
+        raise NotFound(
             "selftest_unknown",
             Text(f"Tes tidak dikenal. Pilihan: {names}.", f"Unknown test. Choose: {names}."),
-            status=404,
         )
     result = await test(station)
-    station.bus.publish("selftest", {"device": device, "operator": op.name})
+    station.bus.publish(EventType.SELFTEST, {"device": device, "operator": op.name})
     return {"device": device, "ok": True, **result}
 
 
-@router.get("/logs", summary="The most recent log lines (newest last)")
+@router.get(
+    "/logs",
+    summary="The most recent log lines (newest last)",
+    response_model=list[LogLine],
+)
 def logs(op: Technician, limit: int = 200) -> list[dict[str, str]]:
     return list(RECENT.lines)[-max(1, min(limit, len(RECENT.lines) or 1)) :]

@@ -5,20 +5,24 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from peripherals.device import Text
-from station.errors import StationError
-from station.visits import VisitForm
+from station.domain.visits import VisitForm
 from web.auth import OperatorDep, StationDep
+from web.openapi import error_responses
+from web.schemas import Visit, VisitEnrollment
 
-router = APIRouter(prefix="/api/visits", tags=["visits"])
+router = APIRouter(prefix="/api/visits", tags=["visits"], responses=error_responses(404))
 
 
-@router.get("", summary="School visits, newest first, with how many were recorded")
+@router.get(
+    "",
+    summary="School visits, newest first, with how many were recorded",
+    response_model=list[Visit],
+)
 def list_visits(station: StationDep, operator: OperatorDep) -> list[dict[str, Any]]:
     return station.visits.list_all()
 
 
-@router.post("", status_code=201, summary="Create a school visit")
+@router.post("", status_code=201, summary="Create a school visit", response_model=Visit)
 def create_visit(
     form: VisitForm,
     station: StationDep,
@@ -27,17 +31,16 @@ def create_visit(
     return station.visits.create(form, operator.id)
 
 
-@router.get("/{visit_id}/enrollments", summary="The visit's enrollments (masked NIK only)")
+@router.get(
+    "/{visit_id}/enrollments",
+    summary="The visit's enrollments (masked NIK only)",
+    response_model=list[VisitEnrollment],
+)
 def visit_enrollments(
     visit_id: int,
     station: StationDep,
     operator: OperatorDep,
 ) -> list[dict[str, Any]]:
-    if station.visits.get(visit_id) is None:
-        raise StationError(
-            "visit_unknown",
-            Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist."),
-            status=404,
-        )
+    station.visits.require(visit_id)
     rows = station.visits.enrollments(visit_id)
     return [{**row, "summary": json.loads(row["summary"])} for row in rows]

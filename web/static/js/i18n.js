@@ -28,15 +28,6 @@ const WORDS = {
   offline: ["Koneksi ke stasiun terputus, menyambung ulang…", "Connection to the station lost, reconnecting…"],
   watching: ["Perekaman ini dijalankan oleh {name}. Tablet ini hanya memantau.", "This enrollment is driven by {name}. This tablet is watching only."],
   must_repeat: ["Stasiun dimulai ulang: ulangi perekaman berikut", "The station restarted: repeat these captures"],
-  step_idle: ["Kunjungan", "Visit"],
-  step_identity: ["Identitas", "Identity"],
-  step_consent: ["Persetujuan", "Consent"],
-  step_photo: ["Foto", "Photo"],
-  step_fingerprints: ["Sidik jari", "Fingerprints"],
-  step_signature: ["Tanda tangan", "Signature"],
-  step_review: ["Periksa", "Review"],
-  step_committed: ["Selesai", "Done"],
-  step_fault: ["Gangguan perangkat", "Device fault"],
   visit: ["Kunjungan sekolah", "School visit"],
   visit_choose: ["Pilih kunjungan hari ini", "Choose today's visit"],
   visit_new: ["Kunjungan baru", "New visit"],
@@ -96,11 +87,6 @@ const WORDS = {
   next_student: ["Siswa berikutnya", "Next student"],
   resume: ["Lanjutkan", "Resume"],
   fault_hint: ["Periksa kabel perangkat, lalu tekan Lanjutkan.", "Check the device's cable, then press Resume."],
-  finger_1: ["Jempol kanan", "Right thumb"], finger_2: ["Telunjuk kanan", "Right index"],
-  finger_3: ["Tengah kanan", "Right middle"], finger_4: ["Manis kanan", "Right ring"],
-  finger_5: ["Kelingking kanan", "Right little"], finger_6: ["Jempol kiri", "Left thumb"],
-  finger_7: ["Telunjuk kiri", "Left index"], finger_8: ["Tengah kiri", "Left middle"],
-  finger_9: ["Manis kiri", "Left ring"], finger_10: ["Kelingking kiri", "Left little"],
   device_camera: ["Kamera", "Camera"],
   device_fingerprint: ["Pemindai sidik jari", "Fingerprint scanner"],
   device_indicator: ["Lampu dan bel", "Lights and buzzer"],
@@ -156,6 +142,17 @@ export function t(key, vars) {
   let text = pair ? pair[lang === "en" ? 1 : 0] : key;
   for (const [name, value] of Object.entries(vars || {})) text = text.replace("{" + name + "}", value);
   return text;
+}
+
+// Step and finger names come from the station (GET /api/names), so the tablet says what
+// the server says (station/messages.py); they are looked up as "step_<step>" and
+// "finger_<position>".
+export function learnNames(names) {
+  const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+  for (const [step, name] of Object.entries(names.steps)) WORDS["step_" + step] = [name.id, name.en];
+  for (const [position, name] of Object.entries(names.fingers)) {
+    WORDS["finger_" + position] = [capital(name.id), capital(name.en)];
+  }
 }
 
 export function pick(message) {

@@ -1,7 +1,7 @@
 // The tablet application: the station holds the state, the tablet shows it.
 import { connectEvents, currentToken, get, hasToken, onUnauthorised, post, setToken } from "./api.js";
 import { h } from "./dom.js";
-import { language, onLanguage, pick, t, toggleLanguage } from "./i18n.js";
+import { language, learnNames, onLanguage, pick, t, toggleLanguage } from "./i18n.js";
 import { renderLogin } from "./screens/login.js";
 import { STEP_SCREENS, STEPS_SHOWN } from "./screens/steps.js";
 import "./screens/receipt.js"; // adds the receipt panels to the done and visit screens
@@ -10,6 +10,8 @@ import "./screens/registry.js";
 
 const app = {
   operator: null,
+  seq: null, // the last event number seen
+  resyncs: 0, // how often a gap made this tablet re-read the state (shown to tests)
   snapshot: null,
   health: null,
   view: "enroll",
@@ -61,17 +63,30 @@ function screenKey(snapshot) {
   return [snapshot ? snapshot.step : "", enrollment ? enrollment.id : "", mine].join("/");
 }
 
+// Events are numbered (station/events.py). A gap means this tablet missed some (its
+// socket fell behind): its copy of the state may be stale, so it reads the state again.
 function onEvent(event) {
+  const missed = event.type !== "hello" && app.seq !== null && event.seq !== app.seq + 1;
+  app.seq = event.seq;
   if (event.type === "hello") {
     app.health = event.data.health;
     renderBanner();
     adopt(event.data.enrollment);
   } else if (event.type === "enrollment") {
     adopt(event.data);
-  } else if (event.type === "health" || event.type === "device") {
-    refreshHealth();
+  } else if (event.type === "health") {
+    app.health = event.data;
+    renderBanner();
   }
+  if (missed) resync();
   for (const listener of app.listeners) if (listener.event) listener.event(event);
+}
+
+async function resync() {
+  app.resyncs += 1;
+  refreshHealth();
+  try { adopt(await get("/api/enrollment")); } catch (error) { /* shown by the socket state */ }
+  for (const listener of app.listeners) if (listener.event) listener.event({ type: "resync", data: {} });
 }
 
 export const context = {
@@ -209,6 +224,7 @@ onLanguage(() => { renderShell(); });
 
 (async function boot() {
   refreshHealth();
+  try { learnNames(await get("/api/names")); } catch (error) { /* shown by the health banner */ }
   if (hasToken()) {
     try { await startSession(await get("/api/auth/me")); return; } catch (error) { setToken(""); }
   }

@@ -60,7 +60,7 @@ function donePanel(ctx, snapshot) {
     }).catch(() => {});
   }
   const follow = () => {};
-  follow.event = (event) => { if (event.type === "printer" || event.type === "receipt") load(); };
+  follow.event = (event) => { if (["printer", "receipt", "resync"].includes(event.type)) load(); };
   ctx.onSnapshot(follow);
   load();
   panel.append(printer, job, preview, h("div", { class: "actions" }, reprintButton(ctx, done.enrollment_id, load)));

@@ -13,7 +13,7 @@ import cv2
 
 from peripherals.device import DeviceError, Text
 from peripherals.indicator.port import Pattern
-from station.errors import StationError
+from station.errors import Conflict, DeviceFault
 from station.receipts.direct_print import print_now
 from station.receipts.escpos_bytes import test_page
 from station.runtime import Station
@@ -24,13 +24,12 @@ TEST_FINGER_TIMEOUT_S = 10.0
 
 def _require_idle(station: Station) -> None:
     if station.controller.step not in ("idle", "committed"):
-        raise StationError(
+        raise Conflict(
             "selftest_busy",
             Text(
                 "Tes perangkat hanya saat tidak ada perekaman berjalan.",
                 "Device tests only while no enrollment is in progress.",
             ),
-            status=409,
         )
 
 
@@ -38,7 +37,7 @@ async def _device(call: Any) -> Any:
     try:
         return await asyncio.to_thread(call)
     except DeviceError as error:
-        raise StationError(error.code, error.text, status=503) from None
+        raise DeviceFault(error.code, error.text) from None
 
 
 async def lights(station: Station) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from peripherals.device import Text
-from station.provisioning import (
+from station.messages import PINS_DIFFER
+from station.provisioning.file import (
     DEFAULT_DATA_ROOT,
     Problem,
     ProvisioningInvalid,
@@ -31,7 +32,7 @@ from station.provisioning import (
 
 if TYPE_CHECKING:
     from station.config import StationConfig
-    from station.provisioning_apply import Owner
+    from station.provisioning.apply import Owner
 
 # The apply side (config, store, keys) loads only when a provisioning command runs, so
 # that `station --help` and the other sub-commands stay quick on the Pi.
@@ -42,7 +43,7 @@ def _say(text: Text, stream: TextIO = sys.stdout) -> None:
 
 
 def _owner(name: str | None) -> Owner | None:
-    from station.provisioning_apply import Owner
+    from station.provisioning.apply import Owner
 
     if name is None:
         return None
@@ -69,7 +70,7 @@ def _cannot_write(error: OSError) -> Text:
 
 
 def _reject(path: Path, layout: StationLayout, problems: list[Problem]) -> int:
-    from station.provisioning_apply import record_rejection, write_boot_errors
+    from station.provisioning.apply import record_rejection, write_boot_errors
 
     _say(Text("Provisioning DITOLAK:", "Provisioning REJECTED:"), sys.stderr)
     for problem in problems:
@@ -85,7 +86,7 @@ def _reject(path: Path, layout: StationLayout, problems: list[Problem]) -> int:
 
 
 def _apply(path: Path, layout: StationLayout, owner_name: str | None, *, keep_file: bool) -> int:
-    from station.provisioning_apply import (
+    from station.provisioning.apply import (
         apply_provisioning,
         scrub_boot_file,
         write_boot_summary,
@@ -145,7 +146,7 @@ def _hash_pin() -> int:
         _say(Text(f"PIN harus {length} angka.", f"The PIN must be {length} digits."), sys.stderr)
         return 2
     if getpass.getpass("PIN (ulangi / again): ") != pin:
-        _say(Text("PIN tidak sama.", "The PINs differ."), sys.stderr)
+        _say(PINS_DIFFER, sys.stderr)
         return 2
     print(hash_pin(pin))
     return 0
@@ -154,8 +155,8 @@ def _hash_pin() -> int:
 def doctor_checks(config: StationConfig, check: Callable[[str, bool, str], None]) -> None:
     """`station doctor`'s lines for an imaged station: provisioning (a check), and the clock
     (a note: not yet synchronised is worth knowing, not a failure; 4G may not be up yet)."""
-    from station.clock_sync import clock_synchronised
-    from station.provisioning import managed_status
+    from station.provisioning.file import managed_status
+    from station.system.clock_sync import clock_synchronised
 
     status = managed_status(config.provisioning.data_root)
     if status is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station.collector.identity import generate_identity, load_identity, load_stations
-from station.sealing.errors import SealingError
+from collector.identity import generate_identity, load_identity, load_stations
+from exchange.errors import SealingError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,7 +50,7 @@ def _fail(exc: SealingError) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from station.collector.app import create_collector_app
+    from collector.app import create_collector_app
 
     try:
         app = create_collector_app(
@@ -63,7 +63,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_open(args: argparse.Namespace) -> int:
-    from station.collector.opener import find_batch, open_batch
+    from collector.opener import find_batch, open_batch
 
     try:
         folders = open_batch(
@@ -81,9 +81,9 @@ def run_open(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from station.collector.store import CollectorStore
-    from station.sealing.ack import sign_ack
-    from station.sealing.batch import verify_batch
+    from collector.store import CollectorStore
+    from exchange.ack import sign_ack
+    from exchange.batch import verify_batch
 
     try:
         identity = load_identity(args.identity)

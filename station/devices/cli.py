@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 from peripherals.indicator.frontpanel.simulator import FrontPanelSimulator
-from station.simulate_cli import simulate_group
+from station.technician.cli import simulate_group
 
 _COLOUR_NAMES = {"g": "hijau/green", "a": "kuning/amber", "r": "merah/red", "b": "biru/blue",
                  "-": "gelap/dark"}

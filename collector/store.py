@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from station.sealing.batch import SAFE_ID
+from exchange.batch import SAFE_ID
 
 
 def upload_id_for(station_id: str, batch_id: str) -> str:

@@ -15,7 +15,7 @@ from peripherals.fingerprint.simulated import SimulatedFingerprintReader
 from peripherals.printer.port import PrinterState
 from peripherals.printer.simulated import SimulatedPrinter
 from station.devices.registry import DeviceSet
-from station.errors import StationError
+from station.errors import NotFound
 
 
 class CameraScene(BaseModel):
@@ -46,13 +46,12 @@ class SimulatorControls:
 
     def _check(self) -> None:
         if not self.enabled:
-            raise StationError(
+            raise NotFound(
                 "not_simulation",
                 Text(
                     "Kontrol simulator hanya ada di mode simulasi.",
                     "Simulator controls exist only in simulation mode.",
                 ),
-                status=404,
             )
 
     def state(self) -> dict[str, Any]:
@@ -93,12 +92,11 @@ class SimulatorControls:
             if change.printer_state is not None:
                 device.current_state = PrinterState(change.printer_state)
         else:
-            raise StationError(
+            raise NotFound(
                 "simulator_unknown",
                 Text(
                     f"Tidak ada simulator yang bisa diatur untuk '{kind}'.",
                     f"No controllable simulator for '{kind}'.",
                 ),
-                status=404,
             )
         return self.state()

@@ -21,9 +21,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
-from station import network_keyfiles
+from exchange.keys import ensure_signing_key
 from station.config import StationConfig
-from station.provisioning import (
+from station.provisioning import network_keyfiles
+from station.provisioning.file import (
     ERRORS_FILE_NAME,
     SUMMARY_FILE_NAME,
     OperatorSeed,
@@ -32,7 +33,6 @@ from station.provisioning import (
     StationLayout,
     provisioning_status,
 )
-from station.sealing.keys import ensure_signing_key
 from station.store import audit
 from station.store.db import open_store
 

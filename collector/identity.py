@@ -18,9 +18,9 @@ import pyrage
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from exchange.errors import SealingError
+from exchange.keys import load_public_key, public_key_text
 from peripherals.device import Text
-from station.sealing.errors import SealingError
-from station.sealing.keys import load_public_key, public_key_text
 
 
 @dataclass(frozen=True)

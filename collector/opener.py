@@ -9,11 +9,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from collector.identity import CollectorIdentity
+from exchange.batch import verify_batch
+from exchange.errors import SealingError
+from exchange.seal import RECORD_MEMBER, open_record
 from peripherals.device import Text
-from station.collector.identity import CollectorIdentity
-from station.sealing.batch import verify_batch
-from station.sealing.errors import SealingError
-from station.sealing.seal import RECORD_MEMBER, open_record
 
 
 def find_batch(batch: str, data_dir: Path | None) -> Path:

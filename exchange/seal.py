@@ -17,8 +17,8 @@ from typing import Any
 
 import pyrage
 
+from exchange.errors import ErrorKind, SealingError
 from peripherals.device import Text
-from station.sealing.errors import SealingError
 
 RECORD_MEMBER = "record.json"
 # Attachment names become file names in the office's per-person folders, so they are
@@ -48,8 +48,7 @@ def parse_recipients(recipients: Sequence[str]) -> list[pyrage.x25519.Recipient]
                 Text(
                     f"Kunci penerima kantor tidak valid: {entry[:16]}…",
                     f"Invalid office recipient key: {entry[:16]}…",
-                ),
-                status=500,
+                ), kind=ErrorKind.FAILED,
             ) from None
     if not parsed:
         raise SealingError(
@@ -57,8 +56,7 @@ def parse_recipients(recipients: Sequence[str]) -> list[pyrage.x25519.Recipient]
             Text(
                 "Kunci penerima kantor pusat belum dipasang; rekaman tidak bisa disegel.",
                 "No central-office recipient key is configured; records cannot be sealed.",
-            ),
-            status=503,
+            ), kind=ErrorKind.DEVICE_FAULT,
         )
     return parsed
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,8 @@ from peripherals.indicator.port import Pattern, StatusIndicator
 from station.access.operators import Operator
 from station.enrollment.controller import EnrollmentController
 from station.errors import StationError
-from station.events import Event, EventBus
-from station.storage import storage
+from station.events import Event, EventBus, EventType
+from station.system.storage import storage
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +102,10 @@ class StatusLights:
                 await self._refresh()
 
     def _apply(self, event: Event) -> None:
-        data: dict[str, Any] = event.get("data") or {}
-        if event["type"] == "capture":
+        data: Mapping[str, Any] = event["data"]
+        if event["type"] == EventType.CAPTURE:
             self.capturing = bool(data.get("active"))
-        elif event["type"] == "upload":
+        elif event["type"] == EventType.UPLOAD:
             # progress events while it runs, then one {"finished": true}
             self.uploading = not data.get("finished")
 
@@ -123,7 +123,7 @@ class StatusLights:
             await asyncio.to_thread(self.indicator.show, pattern)
         except DeviceError as error:  # lights are a convenience: never stop the station
             log.warning("indicator: %s", error)
-        self.bus.publish("indicator", {"pattern": pattern.value})
+        self.bus.publish(EventType.INDICATOR, {"pattern": pattern.value})
 
     def _pressed_in_device_thread(self) -> None:
         loop = self._loop
@@ -142,4 +142,4 @@ class StatusLights:
             action = "call_next"
         else:
             action = "ignored"
-        self.bus.publish("button", {"action": action, "step": step})
+        self.bus.publish(EventType.BUTTON, {"action": action, "step": step})

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from station.errors import NotFound
+from station.messages import VISIT_UNKNOWN
 from station.store import audit
 from station.store.db import Store
 
@@ -54,6 +56,13 @@ class Visits:
         with self.store.lock:
             rows = list(self.store.db.query("SELECT * FROM visits WHERE id = ?", [visit_id]))
         return rows[0] if rows else None
+
+    def require(self, visit_id: int) -> dict[str, Any]:
+        """The visit, or NotFound."""
+        visit = self.get(visit_id)
+        if visit is None:
+            raise NotFound("visit_unknown", VISIT_UNKNOWN)
+        return visit
 
     def list_all(self) -> list[dict[str, Any]]:
         with self.store.lock:

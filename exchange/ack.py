@@ -17,9 +17,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from exchange.errors import SealingError
+from exchange.keys import verify_signature
 from peripherals.device import Text
-from station.sealing.errors import SealingError
-from station.sealing.keys import verify_signature
 
 
 @dataclass(frozen=True)

@@ -25,14 +25,14 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
+from collector.identity import CollectorIdentity
+from collector.store import CollectorStore, Upload, upload_id_for
+from exchange.ack import sign_ack
+from exchange.batch import SAFE_ID, verify_batch
+from exchange.errors import SealingError
+from exchange.tus import TUS_VERSION
 from peripherals.device import Text
-from station.collector.identity import CollectorIdentity
-from station.collector.store import CollectorStore, Upload, upload_id_for
-from station.sealing.ack import sign_ack
-from station.sealing.batch import SAFE_ID, verify_batch
-from station.sealing.errors import SealingError
 
-TUS_VERSION = "1.0.0"
 MAX_SIZE = 2 * 1024**3
 _TUS = {"Tus-Resumable": TUS_VERSION}
 

@@ -1,0 +1,2 @@
+"""First-boot provisioning: the provisioning file, applying it, the network keyfiles
+and `station provision`."""

@@ -1,0 +1,1 @@
+"""The technician's tools: device self-tests, simulator controls and `station simulate`."""

@@ -1,0 +1,58 @@
+"""Reading /api/events in a test, with a deadline of its own: the test client's receive
+blocks forever, so a missing event would otherwise only end at the suite's global timeout
+with no message."""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from starlette.testclient import WebSocketTestSession
+
+Event = dict[str, Any]
+
+
+class EventReader:
+    """Reads the socket on a daemon thread; `until` waits for an event with a deadline."""
+
+    def __init__(self, socket: WebSocketTestSession) -> None:
+        self._received: queue.Queue[Event] = queue.Queue()
+
+        def read() -> None:
+            with contextlib.suppress(Exception):  # the socket closes when the test ends
+                while True:
+                    self._received.put(socket.receive_json())
+
+        threading.Thread(target=read, daemon=True, name="ws-reader").start()
+
+    def next(self, timeout_s: float = 20) -> Event:
+        try:
+            return self._received.get(timeout=timeout_s)
+        except queue.Empty:
+            pytest.fail(f"no event within {timeout_s} s")
+
+    def until(self, wanted: Callable[[Event], object], timeout_s: float = 20) -> list[Event]:
+        """Every event up to and including the first `wanted` one."""
+        seen: list[Event] = []
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                event = self._received.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(
+                    f"no wanted event within {timeout_s} s; saw {[e['type'] for e in seen]}"
+                )
+            seen.append(event)
+            if wanted(event):
+                return seen
+
+
+def receive_until(
+    socket: WebSocketTestSession, wanted: Callable[[Event], object], timeout_s: float = 20
+) -> list[Event]:
+    return EventReader(socket).until(wanted, timeout_s)
