@@ -145,7 +145,7 @@ def twin_root_tar() -> Path:
     started = time.monotonic()
     out = _run(
         [str(IMAGE_BUILD / "debian-arm64.sh"), "--setup", str(setup), *twin_packages()],
-        timeout=3600,
+        timeout=5400,
     )
     log(f"twin root ready in {time.monotonic() - started:.0f} s")
     return Path(out.strip().splitlines()[-1])
