@@ -23,39 +23,22 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from pyrage import x25519
 
-from station.access.pins import hash_pin
 from station.provisioning.file import PROVISIONING_FILE_NAME, SUMMARY_FILE_NAME
 from tests import arm64_twin
 from tests.arm64_twin import Twin, TwinDisk
 from tests.conftest import enroll_until, post, require_tool
 from tests.support.enrolling import signature_png
+from tests.support.provisioning_file import SUPERVISOR_PIN
+from tests.support.provisioning_file import provisioning_text as twin_provisioning_text
 
-SUPERVISOR_PIN = "246813"
 WATCHDOG_S = 5
 
 pytestmark = pytest.mark.timeout(3600)
 
 
 def provisioning_text() -> str:
-    office = x25519.Identity.generate().to_public()
-    return f"""
-[station]
-id = "TWIN-01"
-[access_point]
-ssid = "EKTP-TWIN"
-passphrase = "twin-test-passphrase"
-[mobile]
-apn = "internet"
-[upload]
-collector_url = "https://collector.example/files"
-office_recipient = "{office}"
-[[operators]]
-name = "siti"
-role = "supervisor"
-pin_hash = "{hash_pin(SUPERVISOR_PIN)}"
-"""
+    return twin_provisioning_text("TWIN-01")
 
 
 @pytest.fixture(scope="module")
