@@ -14,9 +14,10 @@ from pydantic import BaseModel, Field
 
 from peripherals.device import Text
 from station.errors import NotAllowed, NotAuthenticated, NotFound
+from station.plain_text import PlainText
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
-from web.schemas import EnrollmentState
+from web.schemas import EnrollmentState, FingerprintStatus
 
 router = APIRouter(
     prefix="/api/enrollment/fingerprints",
@@ -28,7 +29,7 @@ State = dict[str, Any]
 
 class ExceptionRequest(BaseModel):
     kind: Literal["missing", "amputated", "bandaged", "unreadable"]
-    reason: str = Field(min_length=3, max_length=200)
+    reason: PlainText = Field(min_length=3, max_length=200)
 
 
 class SupervisorApproval(BaseModel):
@@ -39,7 +40,7 @@ class SupervisorApproval(BaseModel):
 @router.get(
     "",
     summary="Per-finger status of the enrollment in progress (hand diagram)",
-    response_model=EnrollmentState,
+    response_model=FingerprintStatus,
 )
 def status(station: StationDep, op: OperatorDep) -> State:
     controller = station.controller
@@ -50,6 +51,21 @@ def status(station: StationDep, op: OperatorDep) -> State:
             Text("Tidak ada perekaman yang berjalan.", "No enrollment is in progress."),
         )
     return fingers
+
+
+class GuidedStart(BaseModel):
+    first: int | None = Field(None, ge=1, le=10)
+
+
+@router.post(
+    "/guided",
+    summary="The station walks the fingers still to capture by itself (`first`: ask it first)",
+    response_model=EnrollmentState,
+)
+async def guided(
+    station: StationDep, op: OperatorDep, body: GuidedStart | None = None
+) -> State:
+    return await station.controller.guide_fingers(op, body.first if body else None)
 
 
 @router.post(
