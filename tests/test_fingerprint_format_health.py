@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -31,23 +32,25 @@ def broken_wsq(tmp_path: Path) -> dict[str, str]:
 
 
 def health_of_running_station(tmp_path: Path, env: dict[str, str]) -> dict[str, Any]:
-    port = free_port()
+    port, tls_port, data = free_port(), free_port(), tmp_path / "data"
     process = subprocess.Popen(
         [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
-         "--port", str(port), "--data", str(tmp_path / "data")],
+         "--port", str(port), "--tls-port", str(tls_port), "--data", str(data)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**env, "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0"},
+        env={**{k: v for k, v in env.items() if k != "STATION__SERVER__TLS_DIR"},
+             "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0"},
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90  # a deadline on a loaded machine, not a timing claim
         while time.monotonic() < deadline:
             try:
+                ca = ssl.create_default_context(cafile=data / "tls" / "ca.crt")
                 body: dict[str, Any] = httpx.get(
-                    f"http://127.0.0.1:{port}/api/health", timeout=2
+                    f"https://127.0.0.1:{tls_port}/api/health", timeout=2, verify=ca
                 ).json()
                 if body["ready"]:
                     return body
-            except httpx.HTTPError:
+            except (httpx.HTTPError, FileNotFoundError, ssl.SSLError):
                 pass
             time.sleep(0.2)
         raise AssertionError("the station did not become ready")
