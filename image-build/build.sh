@@ -1,18 +1,23 @@
 #!/bin/bash
-# Build the e-KTP station's SD card image: Raspberry Pi OS Lite (64-bit, bookworm) made by
+# Build the e-KTP station's SD card image: Raspberry Pi OS Lite (64-bit, trixie) made by
 # the official pi-gen at a pinned release tag, plus our stage (image-build/stage-ektp).
 #
-#   image-build/build.sh [--native] [--data-mib N] [--work DIR]
+#   image-build/build.sh [--native | --stage-only] [--data-mib N] [--work DIR]
 #
-# Needs: git, python3 with pip (to fetch the station's wheels), sfdisk + mkfs.ext4, xz,
+# --stage-only does every step but pi-gen itself (CI runs it): the aarch64 wheelhouse and
+# the staged tree in WORK/stage-ektp, ready for pi-gen or for the arm64 twin.
+# Needs: root, git, python3 with pip (or PYTHON=...), debootstrap + qemu-user-static +
+# binfmt-support (the wsq wheel is compiled in an arm64 root), sfdisk + mkfs.ext4, xz,
 # and either Docker (default; pi-gen's build-docker.sh) or, with --native, a Debian
-# bookworm host with pi-gen's dependencies, run as root. Takes 30-60 minutes.
+# trixie host with pi-gen's dependencies. Takes 30-60 minutes.
 # Result: deploy/ektp-station-<date>.img.xz (+ .sha256) in the work directory.
 set -euo pipefail
 
 PIGEN_REPO="https://github.com/RPi-Distro/pi-gen.git"
-# Raspberry Pi OS Lite 64-bit of 2024-11-19 (Debian bookworm, Python 3.11).
-PIGEN_TAG="2024-11-19-raspios-bookworm-arm64"
+# Raspberry Pi OS Lite 64-bit of 2026-06-18 (Debian 13 trixie, Python 3.13). The tag is
+# checked against its commit: a tag can be moved, a commit id cannot.
+PIGEN_TAG="2026-06-18-raspios-trixie-arm64"
+PIGEN_COMMIT="ca8aeed0ae300c2a89f55ce9617d5f96a27e99e5"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "${here}")"
@@ -24,9 +29,10 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--native) mode=native ;;
 	--docker) mode=docker ;;
+	--stage-only) mode="stage-only" ;;
 	--data-mib) data_mib="$2"; shift ;;
 	--work) work="$2"; shift ;;
-	-h | --help) sed -n '2,11p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	-h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -40,40 +46,42 @@ need python3 "apt install python3-pip"
 need sfdisk "apt install fdisk"
 need mkfs.ext4 "apt install e2fsprogs"
 need xz "apt install xz-utils"
+need debootstrap "apt install debootstrap"
+need qemu-aarch64-static "apt install qemu-user-static binfmt-support"
 if [ "${mode}" = docker ]; then
-	need docker "install Docker, or use --native on a Debian bookworm host"
-elif [ "$(id -u)" -ne 0 ]; then
-	echo "--native must run as root (pi-gen mounts and chroots)" >&2
+	need docker "install Docker, or use --native on a Debian trixie host"
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "must run as root (the wsq wheel is built in an arm64 root; pi-gen mounts and chroots)" >&2
 	exit 1
 fi
 
 mkdir -p "${work}"
 pigen="${work}/pi-gen"
-stage="${pigen}/stage-ektp"
+stage="${work}/stage-ektp"
 
-echo "== 1/5 pi-gen ${PIGEN_TAG}"
-if [ ! -d "${pigen}/.git" ]; then
-	git clone --depth 1 --branch "${PIGEN_TAG}" "${PIGEN_REPO}" "${pigen}"
-fi
-if [ "$(git -C "${pigen}" describe --tags --exact-match 2>/dev/null)" != "${PIGEN_TAG}" ]; then
-	echo "${pigen} is not at ${PIGEN_TAG}; delete it and run again" >&2
-	exit 1
+if [ "${mode}" != stage-only ]; then
+	echo "== 1/5 pi-gen ${PIGEN_TAG}"
+	if [ ! -d "${pigen}/.git" ]; then
+		git clone --depth 1 --branch "${PIGEN_TAG}" "${PIGEN_REPO}" "${pigen}"
+	fi
+	if [ "$(git -C "${pigen}" rev-parse HEAD)" != "${PIGEN_COMMIT}" ]; then
+		echo "${pigen} is not at ${PIGEN_TAG} (${PIGEN_COMMIT}); delete it and run again" >&2
+		exit 1
+	fi
 fi
 
-echo "== 2/5 the station's wheels (aarch64, CPython 3.11)"
+echo "== 2/5 the station's wheels (aarch64, CPython 3.13) and the staged tree"
 rm -rf "${stage}"
 cp -a "${here}/stage-ektp" "${stage}"
-wheels="${stage}/01-station/files/wheels"
-mkdir -p "${wheels}"
-python3 -m pip wheel --no-deps --wheel-dir "${wheels}" "${repo}"
-# Dependencies as binary wheels for the Pi (the chroot installs offline from these).
-python3 -m pip download --dest "${wheels}" --only-binary=:all: \
-	--platform manylinux_2_36_aarch64 --platform manylinux_2_28_aarch64 \
-	--platform manylinux2014_aarch64 --platform linux_aarch64 \
-	--python-version 3.11 --implementation cp \
-	--constraint "${here}/constraints-pi.txt" \
-	"${wheels}"/ektp_station-*.whl
+"${here}/aarch64-wheelhouse.sh" "${stage}/01-station/files/wheels"
 cp "${here}/README.md" "${stage}/01-station/files/README.md"
+if [ "${mode}" = stage-only ]; then
+	echo "staged tree: ${stage}"
+	exit 0
+fi
+rm -rf "${pigen}/stage-ektp"
+cp -a "${stage}" "${pigen}/stage-ektp"
 
 echo "== 3/5 pi-gen config"
 # Only our stage exports an image; stage2 (plain Lite) is built but not exported.
@@ -86,7 +94,7 @@ fi
 # which takes quotes literally (pi-gen's build.sh then sources it properly).
 cat >"${pigen}/config" <<CONFIG
 IMG_NAME=ektp-station
-RELEASE=bookworm
+RELEASE=trixie
 DEPLOY_COMPRESSION=none
 STAGE_LIST="stage0 stage1 stage2 stage-ektp"
 TARGET_HOSTNAME=ektp-station

@@ -87,6 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from station.devices.registry import build_devices
+    from station.fingerprints.imaging import wsq_problem
     from station.store.db import open_store
     from station.store.migrations import schema_version
     from station.system.storage import storage
@@ -132,6 +133,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     else:
         check("sealing", True, f"{len(config.sealing.recipients)} office recipient(s)")
     provision_cli.doctor_checks(config, check)
+    no_wsq = wsq_problem()
+    check("fingerprint images", no_wsq is None, "WSQ" if no_wsq is None else no_wsq.en)
     _election_note(config)
     return 1 if failures else 0
 

@@ -20,6 +20,7 @@ from station.devices.status_lights import StatusLights
 from station.domain.visits import Visits
 from station.enrollment.controller import EnrollmentController
 from station.events import EventBus, EventType
+from station.fingerprints.imaging import IMAGE_FORMAT, wsq_problem
 from station.lifecycle import Lifecycle, Part
 from station.photo.live import LivePhoto
 from station.provisioning.file import managed_status
@@ -112,18 +113,20 @@ class Station:
     @property
     def notes(self) -> list[Text]:
         provisioning = managed_status(self.config.provisioning.data_root)
-        unprovisioned = (
+        problems = (
             [] if provisioning is None or provisioning.provisioned else [provisioning.text]
         )
+        no_wsq = wsq_problem()
+        problems += [no_wsq] if no_wsq is not None else []
         if self.simulation:
-            return unprovisioned + self._storage_notes() + self.lifecycle.notes() + [
+            return problems + self._storage_notes() + self.lifecycle.notes() + [
                 Text(
                     "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
                     "SIMULATION MODE: every device is simulated; data are not official records.",
                 )
             ]
         return (
-            unprovisioned + self._storage_notes() + list(self.devices.notes)
+            problems + self._storage_notes() + list(self.devices.notes)
             + self.lifecycle.notes()
         )
 
@@ -256,10 +259,12 @@ class Station:
             self.config.data_dir, self.config.devices.indicator.low_storage_mb, self.store
         )
         fault = self.store.guard.fault
+        wsq = wsq_problem() is None
         return {
             "status": "ok"
             if provisioned
             and fault is None
+            and wsq
             and all(h.ok for h in devices.values())
             and not self.lifecycle.failed()
             else "degraded",
@@ -270,6 +275,7 @@ class Station:
             "station_id": self.config.station.id,
             "version": VERSION,
             "simulation": self.simulation,
+            "fingerprint_image_format": IMAGE_FORMAT,
             "state": self.controller.step,
             "devices": {kind: health.as_json() for kind, health in devices.items()},
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],

@@ -14,6 +14,10 @@ packages=(
     # test, ip netns for the firewall test
     shellcheck systemd network-manager fake-hwclock nftables fdisk e2fsprogs util-linux
     debootstrap systemd-container tar iproute2
+    # the arm64 twin (tests/test_image_arm64_twin.py) and build.sh --stage-only: an arm64
+    # Debian root run by qemu-user-static, booted by qemu-system-aarch64 from a disk with a
+    # FAT boot partition (mkfs.vfat, mtools)
+    qemu-system-arm qemu-user-static binfmt-support dosfstools mtools
     # tablet UI over TLS: certutil puts the station's CA in the test browser's trust store
     libnss3-tools
 )

@@ -81,7 +81,10 @@ def test_doctor_prints_one_line_per_check(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     lines = [line for line in result.stdout.splitlines() if line[:4] in ("ok  ", "FAIL")]
     names = [line[5:].split(":")[0] for line in lines]
-    assert names == ["store", "storage", "camera", "fingerprint", "indicator", "printer", "sealing"]
+    assert names == [
+        "store", "storage", "camera", "fingerprint", "indicator", "printer", "sealing",
+        "fingerprint images",
+    ]
     storage = next(line for line in lines if line.startswith("ok   storage:"))
     assert "more students" in storage and "kB each" in storage
 

@@ -28,7 +28,6 @@ UNITS = sorted((FILES / "systemd").glob("*.service")) + sorted((FILES / "systemd
 # Drop-ins for units of other packages: (file in files/systemd, unit it extends).
 DROP_INS = {
     "networkmanager-after-data.conf": "NetworkManager.service",
-    "fake-hwclock-after-data.conf": "fake-hwclock.service",
 }
 
 

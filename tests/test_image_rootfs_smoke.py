@@ -42,11 +42,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pyrage import x25519
 
-from station.access.pins import hash_pin
 from station.provisioning.file import ERRORS_FILE_NAME, PROVISIONING_FILE_NAME, SUMMARY_FILE_NAME
 from tests.conftest import require_tool
+from tests.support.provisioning_file import provisioning_text as twin_provisioning_text
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGE = ROOT / "image-build" / "stage-ektp"
@@ -62,7 +61,6 @@ BASE_PACKAGES = [
     "iproute2",
     "ca-certificates",
 ]
-SUPERVISOR_PIN = "246813"
 BOOT_TIMEOUT_S = 180
 SMOKE_WATCHDOG_S = 3
 
@@ -228,23 +226,7 @@ def nspawn_base(tree: Path) -> list[str]:
 
 
 def provisioning_text() -> str:
-    office = x25519.Identity.generate().to_public()
-    return f"""
-[station]
-id = "SMOKE-01"
-[access_point]
-ssid = "EKTP-SMOKE"
-passphrase = "smoke-test-passphrase"
-[mobile]
-apn = "internet"
-[upload]
-collector_url = "https://collector.example/files"
-office_recipient = "{office}"
-[[operators]]
-name = "siti"
-role = "supervisor"
-pin_hash = "{hash_pin(SUPERVISOR_PIN)}"
-"""
+    return twin_provisioning_text("SMOKE-01")
 
 
 class Container:

@@ -104,6 +104,8 @@ class Health(Shape):
     station_id: str
     version: str
     simulation: bool
+    # "wsq"; "png" only where the WSQ codec does not work, and then status is "degraded"
+    fingerprint_image_format: str
     state: str
     devices: dict[str, DeviceHealthOut]
     notes: list[Message]

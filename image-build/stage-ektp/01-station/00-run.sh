@@ -23,8 +23,7 @@ install -m 0644 files/systemd/ektp-save-clock.service "${units}/"
 install -m 0644 files/systemd/ektp-save-clock.timer "${units}/"
 install -D -m 0644 files/systemd/networkmanager-after-data.conf \
 	"${units}/NetworkManager.service.d/ektp-after-data.conf"
-install -D -m 0644 files/systemd/fake-hwclock-after-data.conf \
-	"${units}/fake-hwclock.service.d/ektp-after-data.conf"
+install -m 0644 files/systemd/fake-hwclock-load.service "${units}/"
 install -D -m 0644 files/systemd/journald-ektp.conf \
 	"${ROOTFS_DIR}/etc/systemd/journald.conf.d/ektp.conf"
 install -D -m 0644 files/systemd/watchdog-ektp.conf \

@@ -44,9 +44,9 @@ fi
 systemctl enable ektp-provision.service ektp-station.service ektp-grow-data.service \
 	ektp-save-clock.timer nftables.service NetworkManager.service ModemManager.service \
 	systemd-timesyncd.service
-if [ -f /lib/systemd/system/fake-hwclock.service ]; then
-	systemctl enable fake-hwclock.service
-fi
+# Trixie's fake-hwclock restores the time with fake-hwclock-load.service, replaced by ours
+# (after the data partition is mounted); the package saves it at shutdown and hourly.
+systemctl enable fake-hwclock-load.service
 # ektp-save-clock.timer saves the time every 15 minutes to the data partition; the
 # package's hourly cron job ignores /etc/default/fake-hwclock and would write the root.
 rm -f /etc/cron.hourly/fake-hwclock
