@@ -34,7 +34,17 @@ from tests.support.provisioning_file import provisioning_text as twin_provisioni
 
 WATCHDOG_S = 5
 
-pytestmark = pytest.mark.timeout(3600)
+pytestmark = [
+    pytest.mark.timeout(3600),
+    # Opt-in until the twin has booted once on a CI machine: a cold twin (debootstrap and
+    # package install under qemu-user) took over 90 min on the loaded development machine,
+    # past CI's budget, and the twin has not yet reached a healthy station (see issue 13's
+    # note in image-build/README.md, "The arm64 twin").
+    pytest.mark.skipif(
+        os.environ.get("EKTP_ARM64_TWIN") != "1",
+        reason="the arm64 VM twin runs with EKTP_ARM64_TWIN=1 (slow; not yet verified)",
+    ),
+]
 
 
 def provisioning_text() -> str:
