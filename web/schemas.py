@@ -197,7 +197,7 @@ class Ok(Shape):
 
 
 class NikCheck(Shape):
-    nik: str
+    nik: str | None = None  # None when the input is not a NIK at all
     valid: bool
     errors: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
@@ -220,7 +220,7 @@ class ClosingAnswer(Shape):
 class RosterStudent(Shape):
     id: int
     line: int | None = None
-    name: str
+    name: str | None = None
     class_name: str | None = None
     nik_masked: str | None = None
     status: str

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from peripherals.indicator.looks import Color, Look
 
-
 Clock = Callable[[], float]
 # Waits until `stop` is set or `timeout` seconds have passed; True when stopped.
 Wait = Callable[[threading.Event, float], bool]

@@ -15,7 +15,6 @@ from station.domain.roster import MAX_BYTES
 from station.domain.roster_queue import RosterQueue
 from station.enrollment.roster_pick import pick_student
 from station.errors import TooLarge
-from station.events import EventType
 from station.runtime import Station
 from station.sealing.rosternik import RosterNikCipher
 from web import schemas
@@ -41,6 +40,7 @@ def _queue(station: Station) -> RosterQueue:
         station.store,
         station.config.domain.eligibility,
         RosterNikCipher.in_data_dir(station.config.data_dir),
+        station.bus,
     )
 
 
@@ -72,9 +72,7 @@ async def import_roster(
                 ),
             )
     today = station.controller.registry.today()
-    result = _queue(station).import_csv(visit_id, bytes(data), op.id, today)
-    station.bus.publish(EventType.ROSTER, {"visit_id": visit_id, "event": "imported"})
-    return result
+    return _queue(station).import_csv(visit_id, bytes(data), op.id, today)
 
 
 @router.get(
@@ -106,9 +104,7 @@ def forget_niks(visit_id: int, station: StationDep, op: SupervisorDep) -> dict[s
 def change_status(
     student_id: int, body: StatusChange, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
-    entry = _queue(station).set_status(student_id, body.status, body.note, op.id)
-    station.bus.publish(EventType.ROSTER, {"event": "status", "student": entry})
-    return entry
+    return _queue(station).set_status(student_id, body.status, body.note, op.id)
 
 
 @router.post(

@@ -6,10 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from peripherals.device import Text
 from station.access.operators import Operator
-from station.errors import NotFound
-from station.events import EventType
 from station.system.logbook import RECENT
 from station.technician import selftest
 from web.auth import StationDep, require_role
@@ -28,16 +25,7 @@ Technician = Annotated[Operator, Depends(require_role("technician", "supervisor"
     response_model=SelftestResult,
 )
 async def run_selftest(device: str, station: StationDep, op: Technician) -> dict[str, Any]:
-    test = selftest.SELF_TESTS.get(device)
-    if test is None:
-        names = ", ".join(selftest.SELF_TESTS)
-        raise NotFound(
-            "selftest_unknown",
-            Text(f"Tes tidak dikenal. Pilihan: {names}.", f"Unknown test. Choose: {names}."),
-        )
-    result = await test(station)
-    station.bus.publish(EventType.SELFTEST, {"device": device, "operator": op.name})
-    return {"device": device, "ok": True, **result}
+    return await selftest.run(station, device, op.name)
 
 
 @router.get(
