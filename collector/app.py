@@ -16,16 +16,14 @@ from __future__ import annotations
 import base64
 import binascii
 from collections import deque
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
-from collector.identity import CollectorIdentity
+from collector.identity import CollectorIdentity, StationRegister
 from collector.store import CollectorStore, Upload, upload_id_for
 from exchange.ack import sign_ack
 from exchange.batch import SAFE_ID, verify_batch
@@ -68,7 +66,7 @@ def _upload_headers(upload: Upload) -> dict[str, str]:
 def create_collector_app(
     data_dir: Path,
     identity: CollectorIdentity,
-    stations: Mapping[str, Ed25519PublicKey],
+    stations: StationRegister,
 ) -> FastAPI:
     store = CollectorStore(data_dir)
     app = FastAPI(title="e-KTP reference collector", docs_url=None, redoc_url=None)
@@ -133,16 +131,11 @@ def create_collector_app(
                     "batch_id/station_id metadata are required and the size must be sane.",
                 ),
             )
-        if station_id not in stations:
+        refusal = stations.refusal(station_id)
+        if refusal is not None:
             journal.append({"event": "refused", "station_id": station_id, "batch_id": batch_id})
-            return _error(
-                403,
-                "unknown_station",
-                Text(
-                    f"Stasiun '{station_id}' tidak terdaftar di kantor ini.",
-                    f"Station '{station_id}' is not registered with this office.",
-                ),
-            )
+            code = "station_revoked" if station_id in stations.revoked else "unknown_station"
+            return _error(403, code, refusal)
         upload = store.create(station_id, batch_id, length, metadata)
         if upload.length != length:
             return _error(

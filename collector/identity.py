@@ -2,7 +2,11 @@
 
 Identity file (JSON, mode 0600): the office's age X25519 identity, which opens
 sealed records, and the Ed25519 key that signs acknowledgements. Stations file
-(TOML): `[stations]` mapping each station id to its Ed25519 public key (base64).
+(TOML): `[stations]` mapping each station id to its Ed25519 public key (base64), and
+`[revoked]` mapping a station id to a note (date, reason). A station's signing key sits
+on its SD card: once a card or station is stolen, whoever holds it can sign batches as
+that station, so the office revokes it and the collector refuses every batch it sends
+from then on (batches received before stay valid).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import base64
 import json
 import os
 import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,11 +80,51 @@ def load_identity(path: Path) -> CollectorIdentity:
     return CollectorIdentity(age_identity, ack_key)
 
 
-def load_stations(path: Path) -> dict[str, Ed25519PublicKey]:
+class StationRegister(Mapping[str, Ed25519PublicKey]):
+    """The stations whose batches the office accepts (a mapping of id -> public key),
+    and the revoked ones, which are never in the mapping however the file lists them."""
+
+    def __init__(
+        self, keys: Mapping[str, Ed25519PublicKey], revoked: Mapping[str, str] | None = None
+    ) -> None:
+        self.revoked = dict(revoked or {})
+        self._keys = {sid: key for sid, key in keys.items() if sid not in self.revoked}
+
+    def __getitem__(self, station_id: str) -> Ed25519PublicKey:
+        return self._keys[station_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def refusal(self, station_id: str) -> Text | None:
+        """Why a batch from `station_id` is refused, or None when it is accepted."""
+        if station_id in self.revoked:
+            return Text(
+                f"Stasiun '{station_id[:40]}' sudah dicabut di kantor ini"
+                f" ({self.revoked[station_id][:80]}); batch-nya ditolak.",
+                f"Station '{station_id[:40]}' has been revoked at this office"
+                f" ({self.revoked[station_id][:80]}); its batches are refused.",
+            )
+        if station_id not in self._keys:
+            return Text(
+                f"Stasiun '{station_id[:40]}' tidak terdaftar di kantor ini.",
+                f"Station '{station_id[:40]}' is not registered with this office.",
+            )
+        return None
+
+
+def load_stations(path: Path) -> StationRegister:
     try:
         document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         table = document["stations"]
-        return {str(station): load_public_key(str(key)) for station, key in table.items()}
+        revoked = document.get("revoked", {})
+        return StationRegister(
+            {str(station): load_public_key(str(key)) for station, key in table.items()},
+            {str(station): str(note) for station, note in revoked.items()},
+        )
     except (OSError, tomllib.TOMLDecodeError, KeyError, AttributeError) as exc:
         raise SealingError(
             "stations_unreadable",

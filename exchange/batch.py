@@ -213,8 +213,8 @@ def verify_batch(path: Path, station_keys: Mapping[str, Ed25519PublicKey]) -> Ve
     if public is None:
         raise _reject(
             "unknown_station",
-            f"Stasiun '{station_id[:40]}' tidak terdaftar di kantor ini.",
-            f"Station '{station_id[:40]}' is not registered with this office.",
+            f"Stasiun '{station_id[:40]}' tidak terdaftar di kantor ini, atau sudah dicabut.",
+            f"Station '{station_id[:40]}' is not registered with this office, or was revoked.",
         )
     if not verify_signature(public, signature, body):
         raise _reject(

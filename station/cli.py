@@ -42,6 +42,8 @@ def _config(args: argparse.Namespace) -> Any:
         server["host"] = args.host
     if getattr(args, "port", None):
         server["port"] = args.port
+    if getattr(args, "tls_port", None):
+        server["tls_port"] = args.tls_port
     config = load_config(Path(args.config) if args.config else None, **overrides)
     if server:
         config.server = config.server.model_copy(update=server)
@@ -49,21 +51,29 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from station.runtime import DEMO_OPERATORS, Station
-    from web.app import create_app
+    from station.system.tls_ca import ensure_tls
+    from web.serve import serve
 
     config = _config(args)
     station = Station(config, simulate=True if args.simulate else None)
+    server = config.server
+    # Made at the first start after provisioning (or of a simulation): the tablets trust
+    # this CA once, through the setup page.
+    tls = ensure_tls(server.tls_dir or config.data_dir / "tls", config.station.id,
+                     server.tls_names)
     if station.notes:
         print("!" * 72)
         for note in station.notes:
             _say(note)
         print("!" * 72)
-    host, port = config.server.host, config.server.port
-    shown = "localhost" if host in ("0.0.0.0", "::") else host
-    print(f"Stasiun siap di / Station at: http://{shown}:{port}/")
+    shown = "localhost" if server.host in ("0.0.0.0", "::") else server.host
+    print(f"Stasiun siap di / Station at: https://{shown}:{server.tls_port}/")
+    print(
+        f"Tablet baru: percayai sertifikat stasiun dulu / New tablet: trust the station's"
+        f" certificate first: http://{shown}:{server.port}/setup"
+    )
+    print(f"Sidik CA / CA fingerprint (SHA-256): {tls.fingerprint()}")
     print(f"Data: {config.data_dir.resolve()}")
     if station.simulation:
         print("PIN demo (hanya mode simulasi / simulation mode only):")
@@ -71,15 +81,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"  {demo.name:<12} {demo.role:<11} PIN {demo.pin}")
     sys.stdout.flush()
     log_redaction.install()
-    # Live preview streams never end by themselves: on stop, give requests a moment to
-    # finish, then close what is left (a watching tablet must not hold up a restart).
-    uvicorn.run(
-        create_app(station),
-        host=host,
-        port=port,
-        log_level=config.log_level,
-        timeout_graceful_shutdown=3,
-    )
+    serve(station, config, tls)
     return 0
 
 
@@ -171,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = command("run", cmd_run, "run the station (API and tablet page)")
     run.add_argument("--simulate", action="store_true", help="use every device's simulator")
     run.add_argument("--host")
-    run.add_argument("--port", type=int)
+    run.add_argument("--port", type=int, help="plain HTTP: redirects and the CA certificate")
+    run.add_argument("--tls-port", type=int, help="HTTPS: the API and the tablet page")
 
     doctor = command("doctor", cmd_doctor, "check each configured device; non-zero on failure")
     doctor.add_argument("--simulate", action="store_true")

@@ -10,7 +10,15 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,6 +32,7 @@ from station.domain.settings import DomainSettings
 from station.errors import Failure
 from station.fingerprints.settings import FingerprintCaptureSettings
 from station.photo.settings import PhotoSettings
+from station.plain_text import PlainText
 from station.provisioning.settings import ProvisioningSettings
 from station.receipts.settings import ReceiptSettings
 from station.settings_section import Section
@@ -34,12 +43,28 @@ DEFAULT_CONFIG_FILE = Path("/etc/station/station.toml")
 
 class StationIdentity(Section):
     id: str = Field("SIM-0001", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
-    name: str = "Stasiun Perekaman KTP-el"
+    name: PlainText = "Stasiun Perekaman KTP-el"
 
 
 class ServerSettings(Section):
     host: str = "0.0.0.0"
+    # Plain HTTP: only redirects to HTTPS and serves the station's CA certificate
+    # (/setup, /ca.crt) for a tablet that does not trust it yet.
     port: int = Field(8080, ge=1, le=65535)
+    # The API and the tablet page, over TLS with the station's own CA (station/system/tls_ca.py).
+    tls_port: int = Field(8443, ge=1, le=65535)
+    # Where the CA and the server certificate live; empty: `tls` in the data directory.
+    tls_dir: Path | None = None
+    # Names and addresses the tablets use for the station (its access point's address).
+    tls_names: list[str] = Field(
+        default=["10.48.0.1", "ektp-station.local", "localhost", "127.0.0.1"], min_length=1
+    )
+
+    @model_validator(mode="after")
+    def _two_ports(self) -> ServerSettings:
+        if self.port == self.tls_port:
+            raise ValueError("server.port (HTTP) and server.tls_port (HTTPS) must differ")
+        return self
 
 
 class AuthSettings(Section):
@@ -66,8 +91,28 @@ class EnrollmentSettings(Section):
 
 
 class SealingSettings(Section):
-    # age X25519 recipients of the central office ("age1...").
+    # age X25519 recipients of the central office ("age1..."); blank lines and "#" comments
+    # are allowed. A bad key stops the station at start: found only at the first commit,
+    # it would leave a whole enrollment unsealable.
     recipients: list[str] = []
+
+    @field_validator("recipients")
+    @classmethod
+    def _recipients_are_age_keys(cls, value: list[str]) -> list[str]:
+        from pyrage import RecipientError, x25519
+
+        for entry in (line.strip() for line in value):
+            if not entry or entry.startswith("#"):
+                continue
+            try:
+                x25519.Recipient.from_str(entry)
+            except RecipientError:
+                shown = entry if len(entry) <= 24 else entry[:20] + "…"
+                raise ValueError(
+                    f"'{shown}' bukan kunci publik age (age1…) / is not an age public key"
+                    " (age1…)"
+                ) from None
+        return value
 
 
 class StationConfig(BaseSettings):

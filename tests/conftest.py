@@ -36,6 +36,30 @@ def require_tool(name: str) -> str:
 DEVICE_THREADS = {"fingerprint-sim", "panel-heartbeat", "panel-reader", "panel-sim", "printer-pty"}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def one_station_ca_for_the_session(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every station a test starts serves TLS from one CA made here, which the test
+    clients (httpx reads SSL_CERT_FILE) and the test browser trust, as a tablet would
+    after its one-time setup. Stations started by a test inherit both variables."""
+    from station.config import ServerSettings
+    from station.system.tls_ca import ensure_tls
+
+    if "STATION__SERVER__TLS_DIR" in os.environ:
+        return
+    folder = tmp_path_factory.mktemp("tls")
+    tls = ensure_tls(folder, "TEST", ServerSettings().tls_names)
+    os.environ["STATION__SERVER__TLS_DIR"] = str(folder)
+    os.environ["SSL_CERT_FILE"] = str(tls.ca_cert)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def keys_in_a_runtime_dir_of_the_session(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The keys that open personal data live in RAM-backed storage (systemd's
+    RuntimeDirectory on a station): one folder for the session, inherited by every
+    station process a test starts, instead of leaving keys behind in /dev/shm."""
+    os.environ.setdefault("RUNTIME_DIRECTORY", str(tmp_path_factory.mktemp("run")))
+
+
 @pytest.fixture(autouse=True)
 def no_device_thread_outlives_its_test() -> Iterator[None]:
     before = {t for t in threading.enumerate() if t.name in DEVICE_THREADS}

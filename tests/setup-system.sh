@@ -14,6 +14,8 @@ packages=(
     # test, ip netns for the firewall test
     shellcheck systemd network-manager fake-hwclock nftables fdisk e2fsprogs util-linux
     debootstrap systemd-container tar iproute2
+    # tablet UI over TLS: certutil puts the station's CA in the test browser's trust store
+    libnss3-tools
 )
 missing=()
 for package in "${packages[@]}"; do

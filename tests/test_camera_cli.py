@@ -80,17 +80,17 @@ def test_station_stops_while_a_tablet_watches_the_preview(tmp_path: Path) -> Non
 def test_preview_token_does_not_reach_the_log(tmp_path: Path) -> None:
     from tests.test_cli import free_port
 
-    port = free_port()
+    port, tls_port = free_port(), free_port()
     log_path = tmp_path / "station.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
-             "--port", str(port), "--data", str(tmp_path / "data")],
+             "--port", str(port), "--tls-port", str(tls_port), "--data", str(tmp_path / "data")],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0"},
         )  # fmt: skip
         try:
-            base = f"http://127.0.0.1:{port}"
+            base = f"https://127.0.0.1:{tls_port}"  # the session's test CA (tests/conftest.py)
             deadline = time.monotonic() + 90  # a start under CI load can take 30 s
             while True:
                 try:

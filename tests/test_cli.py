@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ from tests.test_config import ROOT, run_cli
 
 
 def test_run_serves_the_api_and_prints_url_and_demo_pins(tmp_path: Path) -> None:
-    port = free_port()
+    port, tls_port = free_port(), free_port()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -28,6 +29,8 @@ def test_run_serves_the_api_and_prints_url_and_demo_pins(tmp_path: Path) -> None
             "127.0.0.1",
             "--port",
             str(port),
+            "--tls-port",
+            str(tls_port),
             "--data",
             str(tmp_path),
         ],
@@ -35,31 +38,39 @@ def test_run_serves_the_api_and_prints_url_and_demo_pins(tmp_path: Path) -> None
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0"},
+        # Its own CA in the data directory, as on a first start after provisioning.
+        env={**{k: v for k, v in os.environ.items() if k != "STATION__SERVER__TLS_DIR"},
+             "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0"},
     )
+    base = f"https://127.0.0.1:{tls_port}"
+    ca = ssl.create_default_context()
     try:
-        deadline = time.monotonic() + 90  # a start under CI load can take 30 s
+        deadline = time.monotonic() + 90  # a deadline on a loaded machine, not a timing claim
         health = None
         while time.monotonic() < deadline:
             try:
-                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).json()
+                ca = ssl.create_default_context(cafile=tmp_path / "tls" / "ca.crt")
+                health = httpx.get(f"{base}/api/health", timeout=1, verify=ca).json()
                 if health["ready"]:
                     break
-            except httpx.HTTPError:
+            except (httpx.HTTPError, FileNotFoundError):
                 time.sleep(0.2)
         assert health and health["ready"] and health["simulation"] is True
-        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+        page = httpx.get(f"{base}/", timeout=5, verify=ca)
         assert page.status_code == 200 and "Stasiun Perekaman KTP-el" in page.text
         login = httpx.post(
-            f"http://127.0.0.1:{port}/api/auth/login",
+            f"{base}/api/auth/login",
             json={"operator": "operator1", "pin": "123456"},
             timeout=10,
+            verify=ca,
         )
         assert login.status_code == 200
+        redirect = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+        assert redirect.status_code == 308 and redirect.headers["location"] == f"{base}/"
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
-    assert f"http://127.0.0.1:{port}/" in output
+    assert f"{base}/" in output and f"http://127.0.0.1:{port}/setup" in output
     assert "SIMULATION MODE" in output and "MODE SIMULASI" in output
     assert "operator1" in output and "123456" in output
     assert (tmp_path / "station.db").exists()

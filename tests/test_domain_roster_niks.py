@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from station.config import StationConfig
 from station.domain.reports import ReportSettings
 from station.runtime import DEMO_SCHOOL, Station
-from station.sealing.rosternik import KEY_FILE
+from station.sealing.rosternik import RosterNikCipher
 from station.store import migrations
 from station.store.db import open_store
 from tests.conftest import login, plaintext_leaks, post
@@ -97,14 +97,15 @@ def test_supervisor_forgets_the_visits_niks(
     url = f"/api/roster/visits/{visit_id(client, auth)}/niks"
     refused = client.delete(url, headers=auth)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "role_required"
-    key_before = (config.data_dir / KEY_FILE).read_bytes()
+    key_before = RosterNikCipher.in_data_dir(config.data_dir).key_file.read_bytes()
 
     supervisor = login(client, "supervisor1", "246810")
     response = client.delete(url, headers=supervisor)
     assert response.status_code == 200, response.text
     assert response.json()["niks_dropped"] == 2
     assert sealed_column(station) == [None, None]
-    assert (config.data_dir / KEY_FILE).read_bytes() != key_before  # nothing left to open
+    key_after = RosterNikCipher.in_data_dir(config.data_dir).key_file.read_bytes()
+    assert key_after != key_before  # nothing left to open
     students = queue(client, auth)["students"]
     assert students[1]["nik_masked"] == SITI[:4] + "********0002"  # the list still shows it
     picked = post(client, auth, f"/api/roster/students/{students[1]['id']}/pick")

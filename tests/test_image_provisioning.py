@@ -479,3 +479,22 @@ def test_a_read_only_boot_partition_on_rejection_still_records_why(
     assert code == 2
     assert "Read-only file system" in capsys.readouterr().err
     assert provisioning_status(layout).problems  # /api/health still says why
+
+
+def test_provisioning_makes_the_station_ca_and_keeps_it_on_reprovisioning(
+    card: tuple[Path, StationLayout], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from station.system.tls_ca import StationTls
+
+    monkeypatch.delenv("STATION__SERVER__TLS_DIR", raising=False)  # the station's own
+    boot, layout = card
+    assert provision(boot, layout)[0] == 0
+    tls = StationTls(layout.state_dir / "tls")
+    fingerprint = tls.fingerprint()
+    assert json.loads(layout.status_file.read_text())["ca_fingerprint"] == fingerprint
+    assert stat.S_IMODE(tls.key.stat().st_mode) == 0o600
+    (boot / PROVISIONING_FILE_NAME).write_text(provisioning_text(ssid="EKTP-BARU"))
+    assert provision(boot, layout)[0] == 0
+    assert tls.fingerprint() == fingerprint  # the tablets need not trust a new CA

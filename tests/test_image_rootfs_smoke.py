@@ -403,8 +403,10 @@ def health(container: Container) -> dict[str, Any]:
     result = container.run(
         "/opt/ektp-station/venv/bin/python",
         "-c",
-        "import urllib.request as u;"
-        "print(u.urlopen('http://127.0.0.1:8080/api/health', timeout=5).read().decode())",
+        "import ssl, urllib.request as u;"
+        "c = ssl.create_default_context(cafile='/var/lib/ektp/station/tls/ca.crt');"
+        "print(u.urlopen('https://127.0.0.1:8443/api/health', timeout=5, context=c).read()"
+        ".decode())",
     )
     assert result.returncode == 0, result.stderr + journal(container)
     body: dict[str, Any] = json.loads(result.stdout)

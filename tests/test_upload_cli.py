@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -19,7 +20,8 @@ from station.store import migrations
 from station.store.db import open_store
 from station.upload.link import modem_status
 from tests.test_config import run_cli
-from tests.upload_support import STATION_ID, provision, seal_day
+from tests.upload_support import STATION_ID, closed_batch, provision, seal_day
+from tests.usb_media import usb_stick
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,17 +35,19 @@ def test_export_writes_a_verifiable_batch_and_nothing_is_delivered(tmp_path: Pat
     store = p.store()
     receipts = seal_day(p, store, 3)
     store.close()
-    media = tmp_path / "usb"
-    done = _station("export", "--data", str(p.station_data), "--to", str(media))
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 batch(es) exported" in done.stdout
-    (batch_file,) = media.glob("*.tar")
-    verified = verify_batch(batch_file, load_stations(p.stations_path))
-    assert sorted(verified.records) == sorted(receipts)
-    manifest = json.loads((media / f"{verified.batch_id}.manifest.json").read_text())
-    assert manifest["record_count"] == 3
-    again = _station("export", "--data", str(p.station_data), "--to", str(media))
-    assert again.returncode == 0 and len(list(media.glob("*.tar"))) == 1  # same batch
+    with usb_stick(tmp_path / "media" / "usb", tmp_path) as stick:
+        media = stick.mount_point
+        env = stick.env([tmp_path / "media"])
+        done = _station("export", "--data", str(p.station_data), "--to", str(media), env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "3 record(s), 2 file(s)" in done.stdout
+        (batch_file,) = media.glob("*.tar")
+        verified = verify_batch(batch_file, load_stations(p.stations_path))
+        assert sorted(verified.records) == sorted(receipts)
+        manifest = json.loads((media / f"{verified.batch_id}.manifest.json").read_text())
+        assert manifest["record_count"] == 3
+        again = _station("export", "--data", str(p.station_data), "--to", str(media), env=env)
+        assert again.returncode == 0 and len(list(media.glob("*.tar"))) == 1  # same batch
 
 
 def test_upload_with_the_office_unreachable_says_so_and_keeps_the_batch(tmp_path: Path) -> None:
@@ -81,11 +85,7 @@ def test_collector_keygen_prints_public_halves_only(tmp_path: Path) -> None:
 
 def test_collector_open_refuses_a_batch_from_an_unknown_station(tmp_path: Path) -> None:
     p = provision(tmp_path)
-    store = p.store()
-    seal_day(p, store, 1)
-    batch = p.day(store).close_day()
-    store.close()
-    assert batch is not None
+    batch = closed_batch(p)
     p.stations_path.write_text("[stations]\n")
     done = _station(
         "collector",
@@ -234,8 +234,14 @@ def test_media_round_trip_export_import_ack(tmp_path: Path) -> None:
     seal_day(p, store, 2)
     store.close()
     ack_key = {"STATION__UPLOAD__COLLECTOR_ACK_KEY": p.identity.ack_public_key}
-    media = tmp_path / "usb"
-    assert _station("export", "--data", str(p.station_data), "--to", str(media)).returncode == 0
+    with usb_stick(tmp_path / "media" / "usb", tmp_path) as stick:
+        exported = _station(
+            "export", "--data", str(p.station_data), "--to", str(stick.mount_point),
+            env=stick.env([tmp_path / "media"]),
+        )
+        assert exported.returncode == 0, exported.stdout + exported.stderr
+        media = tmp_path / "carried"  # what the office copies off the stick
+        shutil.copytree(stick.mount_point, media, ignore=shutil.ignore_patterns("lost+found"))
     (batch_file,) = media.glob("*.tar")
 
     office = [

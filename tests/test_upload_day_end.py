@@ -174,22 +174,26 @@ def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, 
 
 
 def test_export_to_media_writes_the_signed_batch(day_client, office, tmp_path) -> None:
+    from collector.identity import load_stations
+    from exchange.batch import verify_batch
+    from tests.usb_media import usb_stick
+
     client, station, config = day_client
     p, _ = office
     auth = login(client)
     supervisor = login(client, "supervisor1", "246810")
     _enroll(client, auth, station, 0)
-    refused = client.post("/api/upload/export", json={"to": "/etc"}, headers=supervisor)
+    refused = client.post("/api/upload/export", json={"mount_point": "/etc"}, headers=supervisor)
     assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "export_target_refused"
-    media = tmp_path / "media" / "usb0"
-    response = client.post("/api/upload/export", json={"to": str(media)}, headers=supervisor)
-    assert response.status_code == 200, response.text
-    (written,) = response.json()["written"]
-    from collector.identity import load_stations
-    from exchange.batch import verify_batch
-
-    verified = verify_batch(Path(written), load_stations(p.stations_path))
+    with usb_stick(tmp_path / "media" / "usb0", tmp_path) as stick:
+        config.upload.media_sysfs = stick.sysfs
+        response = client.post(
+            "/api/upload/export", json={"mount_point": str(stick.mount_point)}, headers=supervisor
+        )
+        assert response.status_code == 200, response.text
+        (tar,) = [n for n in response.json()["exported"]["files"] if n.endswith(".tar")]
+        verified = verify_batch(stick.mount_point / tar, load_stations(p.stations_path))
     assert verified.manifest["record_count"] == 1
     assert response.json()["records"]["batched"] == 1  # exported is not delivered
 

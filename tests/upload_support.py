@@ -26,6 +26,7 @@ from exchange.seal import parse_recipients, seal_record
 from station.config import StationConfig, load_config
 from station.store.audit import now_iso
 from station.store.db import Store, open_store
+from station.upload.outbox import Batch
 from station.upload.service import DayEnd
 from tests.support.ports import free_port
 
@@ -230,3 +231,15 @@ def seal_day(
             )
             receipts.append(receipt)
     return receipts
+
+
+def closed_batch(p: Provisioned, count: int = 1) -> Batch:
+    """`count` sealed records closed into a batch on the provisioned station."""
+    store = p.store()
+    try:
+        seal_day(p, store, count)
+        batch = p.day(store).close_day()
+    finally:
+        store.close()
+    assert batch is not None
+    return batch

@@ -156,6 +156,8 @@ class UploadStatus(Shape):
     running: bool
     progress: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
+    # Every sealed record is in a batch and every undelivered batch is on a USB stick.
+    closed_and_exported: bool = False
 
 
 class Report(Shape):
@@ -258,8 +260,27 @@ class SimulatorState(Shape):
     printer: dict[str, Any]
 
 
+class MountedMedium(Shape):
+    """A USB stick mounted now below the export roots: the tablet's export buttons."""
+
+    mount_point: str
+    label: str
+    fstype: str
+    free_bytes: int
+    total_bytes: int
+
+
+class Exported(Shape):
+    """What one export wrote to the medium."""
+
+    medium: MountedMedium
+    records: int
+    files: list[str]
+    bytes: int
+
+
 class UploadExport(UploadStatus):
-    written: list[str]
+    exported: Exported
 
 
 class PhotoQuality(Shape):

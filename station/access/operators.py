@@ -16,6 +16,7 @@ from peripherals.device import Text
 from station.access.pins import hash_pin, verify_pin
 from station.config import AuthSettings
 from station.errors import Invalid, Locked, NotAllowed, NotAuthenticated, StationError
+from station.plain_text import has_control
 from station.store import audit
 from station.store.db import Store
 
@@ -46,6 +47,14 @@ class Access:
             raise Invalid(
                 "operator_name_missing",
                 Text("Nama operator wajib diisi.", "The operator name is required."),
+            )
+        if has_control(name):
+            raise Invalid(
+                "operator_name_invalid",
+                Text(
+                    "Nama operator berisi karakter kontrol yang tidak diizinkan.",
+                    "The operator name contains control characters, which are not allowed.",
+                ),
             )
         if role not in ROLES:
             raise Invalid(

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from peripherals.device import Text
 from station.domain.nik import Sex, parse_nik
+from station.plain_text import without_control
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5_000
@@ -243,7 +244,9 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
         return out
     seen: dict[tuple[str, str], int] = {}
     for line, row in numbered[1:]:
-        cells = {f: row[i].strip() for i, f in columns.items() if f and i < len(row)}
+        cells = {
+            f: without_control(row[i]).strip() for i, f in columns.items() if f and i < len(row)
+        }
         raw = ";".join(row)
         # More cells than headings shifts every later field (a separator inside a name);
         # guessing which cells belong together would put a date in the sex column.

@@ -10,16 +10,17 @@ from pydantic import BaseModel, Field, field_validator
 
 from station.errors import NotFound
 from station.messages import VISIT_UNKNOWN
+from station.plain_text import PlainText
 from station.store import audit
 from station.store.db import Store
 
 
 class VisitForm(BaseModel):
-    school: str = Field(min_length=2, max_length=120)
+    school: PlainText = Field(min_length=2, max_length=120)
     npsn: str = Field("", pattern=r"^(\d{8})?$")  # Nomor Pokok Sekolah Nasional: 8 digits
-    address: str = Field("", max_length=200)
+    address: PlainText = Field("", max_length=200)
     date: date
-    team: str = Field("", max_length=120)
+    team: PlainText = Field("", max_length=120)
 
     @field_validator("school")
     @classmethod

@@ -19,6 +19,7 @@ import numpy as np
 import sqlite_utils
 from PIL import Image, UnidentifiedImageError
 
+from exchange.errors import SealingError
 from exchange.seal import Sealed, parse_recipients, seal_record
 from peripherals.device import DeviceError, Text
 from station.access.operators import Operator
@@ -37,6 +38,7 @@ from station.messages import NO_PHOTO, STEP_NAMES, VISIT_UNKNOWN
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.sealing.draftkey import DraftCipher
+from station.sealing.volatile_keys import volatile_key
 from station.store import audit
 from station.store.db import Store
 from station.system.clock_sync import clock_synchronised
@@ -62,7 +64,7 @@ class EnrollmentController:
         self.store = store
         self.devices = devices
         self.bus = bus
-        self.drafts = DraftStore(store, DraftCipher(config.data_dir / "keys" / "draft.key"))
+        self.drafts = DraftStore(store, DraftCipher(volatile_key(config.data_dir, "draft.key")))
         self.registry = RegistryFlow(store, config.domain)
         self.recipients = recipients
         self.draft: Draft | None = None
@@ -331,7 +333,10 @@ class EnrollmentController:
         """Seal and store the enrollment: one transaction, or nothing at all."""
         async with self._lock:
             draft = self._require_holder(operator, "review", "commit")
-            recipients = parse_recipients(self.recipients)
+            try:
+                recipients = parse_recipients(self.recipients)
+            except SealingError as error:
+                raise _not_sealed(error) from None
             synced = clock_synchronised()
             attachments: dict[str, bytes] = {}
             for capture in draft.captures.values():
@@ -353,7 +358,10 @@ class EnrollmentController:
                 # No clock battery: say whether NTP (over 4G) has set the clock since boot.
                 "clock_synchronised": synced,
             }
-            sealed = await asyncio.to_thread(seal_record, record, attachments, recipients)
+            try:
+                sealed = await asyncio.to_thread(seal_record, record, attachments, recipients)
+            except SealingError as error:
+                raise _not_sealed(error) from None
             receipt = f"{self.config.station.id}-{self.registry.today():%Y%m%d}-{draft.id:05d}"
             summary = {
                 "name": draft.identity.get("name", ""),
@@ -582,3 +590,19 @@ def _decode_signature(png_base64: str) -> bytes:
             Text("Tanda tangan masih kosong.", "The signature is empty."),
         )
     return png
+
+
+def _not_sealed(error: SealingError) -> DeviceFault:
+    """The record could not be sealed: nothing was stored and the draft stays at review
+    with its captures, so the commit can be repeated once the office key is mended."""
+    log.error("commit not sealed: %s", error.code)
+    return DeviceFault(
+        "commit_not_sealed",
+        Text(
+            f"Rekaman BELUM disimpan: tidak dapat disegel ({error.text.id}). Perekaman tetap"
+            " di langkah tinjau; jangan matikan stasiun, panggil teknisi, lalu simpan lagi.",
+            f"The record is NOT saved yet: it cannot be sealed ({error.text.en}). The"
+            " enrollment stays at review; do not switch the station off, call the technician,"
+            " then save again.",
+        ),
+    )

@@ -8,17 +8,18 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from station.domain.nik import nik_format_error, normalize
+from station.plain_text import PlainText
 
 
 class IdentityForm(BaseModel):
-    name: str = Field(min_length=1, max_length=120)
+    name: PlainText = Field(min_length=1, max_length=120)
     nik: str
     birth_date: date
     sex: Literal["L", "P"]  # laki-laki / perempuan, as on the KTP
-    birth_place: str = Field("", max_length=80)
+    birth_place: PlainText = Field("", max_length=80)
     marital_status: Literal["belum_kawin", "kawin", "cerai_hidup", "cerai_mati"] = "belum_kawin"
-    school_class: str = Field("", max_length=20)
-    nisn: str = Field("", max_length=10)
+    school_class: PlainText = Field("", max_length=20)
+    nisn: PlainText = Field("", max_length=10)
     # The operator confirmed against the KK that the NIK's birth date/sex differ from the form.
     acknowledge_mismatch: bool = False
 
@@ -42,6 +43,6 @@ class IdentityForm(BaseModel):
 class ConsentForm(BaseModel):
     applicant_agrees: bool
     notice_shown: bool
-    guardian_name: str = Field("", max_length=120)
-    guardian_relation: str = Field("", max_length=40)
-    collective_letter_ref: str = Field("", max_length=80)
+    guardian_name: PlainText = Field("", max_length=120)
+    guardian_relation: PlainText = Field("", max_length=40)
+    collective_letter_ref: PlainText = Field("", max_length=80)

@@ -35,6 +35,7 @@ from station.provisioning.file import (
 )
 from station.store import audit
 from station.store.db import open_store
+from station.system.tls_ca import ensure_tls
 
 OperatorSink = Callable[[Sequence[OperatorSeed]], None]
 
@@ -227,6 +228,10 @@ def apply_provisioning(
         store_operators(layout.state_dir, p.operators)
     else:
         store(p.operators)
+    # The station's own CA, made here so its fingerprint can go on the case's label
+    # before any tablet trusts it (station/system/tls_ca.py; `station run` keeps it current).
+    server = StationConfig.model_validate(tomllib.loads(config_text)).server
+    tls = ensure_tls(server.tls_dir or layout.state_dir / "tls", p.station_id, server.tls_names)
     if owner is not None:
         _chown_tree(layout.state_dir, owner)  # the database and key were created by root
 
@@ -240,6 +245,7 @@ def apply_provisioning(
         "apn": p.apn,
         "collector_url": p.collector_url,
         "operators": [seed.name for seed in p.operators],
+        "ca_fingerprint": tls.fingerprint(),
     }
     write_atomic(layout.status_file, json.dumps(record, indent=2).encode(), 0o644)
     written.append(layout.status_file)

@@ -38,6 +38,7 @@ from pydantic import ValidationError
 from peripherals.device import Text
 from station.access.operators import ROLES
 from station.config import StationConfig
+from station.plain_text import has_control
 
 PROVISIONING_FILE_NAME = "ektp-provision.toml"
 ERRORS_FILE_NAME = "ektp-provision-errors.txt"
@@ -138,6 +139,13 @@ class _Reader:
             return ""
         if not isinstance(value, str):
             self.problem(where, f"{where} harus berupa teks.", f"{where} must be text.")
+            return ""
+        if has_control(value):
+            self.problem(
+                where,
+                f"{where} berisi karakter kontrol (mis. ESC, NUL) yang tidak diizinkan.",
+                f"{where} contains control characters (e.g. ESC, NUL), which are not allowed.",
+            )
             return ""
         return value.strip() if strip else value
 

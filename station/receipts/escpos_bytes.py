@@ -9,6 +9,7 @@ import textwrap
 from escpos.printer import Dummy
 
 from peripherals.printer.render import PAPER_DOTS
+from station.plain_text import without_control
 from station.receipts.content import ReceiptData, indonesian_date, indonesian_time
 
 TITLE = ("TANDA BUKTI", "PEREKAMAN KTP-el")
@@ -26,8 +27,26 @@ DEFAULT_NEXT_STEPS = (
 FONT_A_DOTS = 12
 
 
+class _TextOnlyDummy(Dummy):
+    """Text goes to the paper as text: every control character in it is dropped before
+    encoding, so no name, school or reason can carry a printer command (ESC @, ESC p, GS V).
+    Line feeds come only from `textln`/`ln`, which add them after the clean-up."""
+
+    def text(self, txt: str) -> None:
+        super().text(without_control(str(txt)))
+
+    def textln(self, txt: str = "") -> None:
+        self.text(txt)
+        self._raw(b"\n")
+
+    def ln(self, count: int = 1) -> None:
+        if count < 0:
+            raise ValueError("count cannot be negative")
+        self._raw(b"\n" * count)
+
+
 def _printer(paper_width_mm: int) -> Dummy:
-    printer = Dummy(profile="default")
+    printer = _TextOnlyDummy(profile="default")
     # The default profile has a cutter but no paper width; images are centred against it.
     printer.profile.profile_data = copy.deepcopy(printer.profile.profile_data)
     printer.profile.profile_data["media"]["width"]["pixels"] = PAPER_DOTS[paper_width_mm]

@@ -6,11 +6,12 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 
+from station.plain_text import PlainText
 from station.settings_section import Section
 
 
 class ReceiptSettings(Section):
-    issuer: str = Field("Dinas Kependudukan dan Catatan Sipil", min_length=2, max_length=120)
+    issuer: PlainText = Field("Dinas Kependudukan dan Catatan Sipil", min_length=2, max_length=120)
     # Key shared with the central office to recompute the receipt's verification code;
     # empty: a random per-station key is created in the data directory (receipt.key).
     verification_key: SecretStr = SecretStr("")

@@ -18,14 +18,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from station.sealing.localkey import LocalCipher, UnreadableSeal
+from station.sealing.volatile_keys import volatile_key
 
-KEY_FILE = Path("keys") / "roster.key"
+KEY_NAME = "roster.key"
 
 
 class RosterNikCipher(LocalCipher):
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> RosterNikCipher:
-        return cls(Path(data_dir) / KEY_FILE)
+        """The roster key of this data directory, kept in RAM (see volatile_keys)."""
+        return cls(volatile_key(data_dir, KEY_NAME))
 
     def seal(self, nik: str, visit_id: int, student_id: int) -> str:
         return self.encrypt(nik.encode("ascii"), _bound(visit_id, student_id))

@@ -5,7 +5,9 @@ secure_delete: deleted drafts are overwritten, not left in free pages."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,9 +40,26 @@ class Store:
             self.db.close()
 
 
+def keep_private(data_dir: Path) -> None:
+    """Everything the station writes is readable by the station's user only (0600 files,
+    0700 folders): the process's umask, set here because every process that writes
+    station files (the station, `station upload|export|provision`) opens the store first,
+    and files an older version or a copy left group- or world-readable are tightened."""
+    os.umask(0o077)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    me = os.geteuid()
+    for folder, dirs, files in os.walk(data_dir):
+        for name in [folder, *(os.path.join(folder, f) for f in files)]:
+            info = os.lstat(name)
+            # Only our own files: one that provisioning (root) left is its owner's to fix.
+            if not stat.S_ISLNK(info.st_mode) and info.st_uid == me and info.st_mode & 0o077:
+                os.chmod(name, stat.S_IMODE(info.st_mode) & 0o700)
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+
+
 def open_store(data_dir: Path) -> Store:
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        keep_private(data_dir)
         conn = sqlite3.connect(data_dir / DATABASE_NAME, check_same_thread=False, timeout=10)
         for pragma in (
             "journal_mode=WAL",

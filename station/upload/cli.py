@@ -25,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     upload.set_defaults(handler=run_upload)
     export = subparsers.add_parser("export", help="write pending batches to removable media")
     _common(export)
-    export.add_argument("--to", required=True, type=Path, help="folder on the removable media")
+    export.add_argument(
+        "--to", required=True, type=Path, help="mount point of a USB stick under export_roots"
+    )
     export.set_defaults(handler=run_export)
     ack = subparsers.add_parser("ack", help="accept the office's acknowledgement file (media)")
     _common(ack)
@@ -129,13 +131,17 @@ def run_upload(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     def work(day: DayEnd) -> int:
         try:
-            written = day.export(args.to)
+            result = day.export(day.media().find(str(args.to)))
         except OSError as error:
             print(f"Gagal menulis ke media: {error}\nCould not write to the media: {error}")
             return 1
-        for path in written:
-            print(path)
-        print(f"{len(written)} batch diekspor.\n{len(written)} batch(es) exported.")
+        for name in result.files:
+            print(args.to / name)
+        print(
+            f"{result.records} rekaman, {len(result.files)} berkas, {result.bytes_written} bita"
+            f" diekspor.\n{result.records} record(s), {len(result.files)} file(s),"
+            f" {result.bytes_written} bytes exported."
+        )
         return 0
 
     return _run(args, work)

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -25,7 +22,9 @@ from station.errors import Conflict
 from station.events import EventBus, EventType
 from station.store.db import Store
 from station.upload.errors import UploadError
+from station.upload.export import ExportResult, opened_medium, write_file
 from station.upload.link import ModemStatus, check_collector, modem_status
+from station.upload.media import MediaFinder, Medium
 from station.upload.outbox import Batch, Outbox
 from station.upload.progress import UploadProgress
 from station.upload.settings import UploadSettings
@@ -53,6 +52,10 @@ class DayEnd:
             config.station.id,
             ensure_signing_key(key_file),
         )
+
+    def media(self) -> MediaFinder:
+        s = self.settings
+        return MediaFinder(s.export_roots, mountinfo=s.media_mountinfo, sysfs=s.media_sysfs)
 
     @property
     def collector_key(self) -> Ed25519PublicKey | None:
@@ -91,24 +94,21 @@ class DayEnd:
             )
             return [uploader.upload(batch) for batch in pending]
 
-    def export(self, target: Path) -> list[Path]:
-        """Copy every pending batch to removable media: the same signed bytes the
-        upload would send, plus a readable manifest for the person carrying it."""
+    def export(self, medium: Medium) -> ExportResult:
+        """Close the day and copy every pending batch onto the medium: the same signed
+        bytes the upload would send, plus a readable manifest for the person carrying it.
+        Files go into the medium's top folder; nothing is created elsewhere."""
         self.close_day()
-        target.mkdir(parents=True, exist_ok=True)
-        written = []
-        for batch in self.outbox.pending():
-            destination = target / batch.path.name
-            partial = destination.with_name(destination.name + ".part")
-            with open(batch.path, "rb") as source, open(partial, "wb") as sink:
-                shutil.copyfileobj(source, sink, 1024 * 1024)
-                sink.flush()
-                os.fsync(sink.fileno())
-            os.replace(partial, destination)
-            (target / f"{batch.batch_id}.manifest.json").write_bytes(manifest_bytes(batch.manifest))
-            self.outbox.set_exported(batch.batch_id, str(destination))
-            written.append(destination)
-        return written
+        result = ExportResult(medium)
+        with opened_medium(medium) as folder:
+            for batch in self.outbox.pending():
+                result.bytes_written += write_file(folder, batch.path.name, batch.path)
+                manifest = f"{batch.batch_id}.manifest.json"
+                result.bytes_written += write_file(folder, manifest, manifest_bytes(batch.manifest))
+                result.files += [batch.path.name, manifest]
+                result.records += batch.record_count
+                self.outbox.set_exported(batch.batch_id, f"{medium.label}/{batch.path.name}")
+        return result
 
     def accept_acks(self, tokens: list[str]) -> list[Acknowledgement]:
         """Acknowledgements carried back on media (`station collector import
@@ -138,7 +138,13 @@ class DayEnd:
 
     def status(self) -> dict[str, Any]:
         states = self.outbox.record_states()
+        pending = self.outbox.pending()
         return {
+            # Nothing sealed is waiting outside a batch, and every batch not yet delivered
+            # is on a medium: the day is closed and exported.
+            "closed_and_exported": bool(pending)
+            and "sealed" not in states.values()
+            and all(b.exported_to for b in pending),
             "records": {
                 state: sum(1 for s in states.values() if s == state)
                 for state in ("sealed", "batched", "delivered")
@@ -168,6 +174,18 @@ class UploadRunner:
 
     def day_end(self) -> DayEnd:
         return DayEnd.from_config(self.config, self.store)
+
+    def media(self) -> list[dict[str, object]]:
+        return [medium.as_json() for medium in self.day_end().media().mounted()]
+
+    def export(self, mount_point: str) -> ExportResult:
+        """Export to the listed medium mounted at `mount_point`; a delivered export
+        supersedes the last upload's failure, which the tablet stops showing."""
+        day = self.day_end()
+        result = day.export(day.media().find(mount_point))
+        self.last_error = None
+        self.progress = None
+        return result
 
     def status(self) -> dict[str, Any]:
         return {

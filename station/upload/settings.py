@@ -35,7 +35,12 @@ class UploadSettings(Section):
     # Consecutive failures without progress before `station upload` gives up (the
     # batch stays queued; the next run resumes from the server's offset).
     max_consecutive_failures: int = Field(default=12, ge=1)
-    # Where the tablet may export batches (mount points of removable media).
+    # Where the tablet may export batches: a removable filesystem must be mounted below
+    # one of these (see station/upload/media.py).
     export_roots: list[Path] = [Path("/media"), Path("/mnt")]
+    # The kernel's mount table and sysfs, read to tell a mounted USB stick from a folder
+    # (tests point them at a loop-mounted filesystem and a sysfs tree of their own).
+    media_mountinfo: Path = Path("/proc/self/mountinfo")
+    media_sysfs: Path = Path("/sys")
     # Hours to keep the sealed copy after a verified acknowledgement (0 = delete now).
     retention_after_ack_hours: float = Field(default=0.0, ge=0)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -41,28 +42,33 @@ CHROMIUM_ARGS = [
 
 @dataclass
 class LiveStation:
-    url: str
+    url: str  # https: the API and the tablet page
     data: Path
     process: subprocess.Popen[bytes]
+    plain_url: str = ""  # http: redirects and the CA certificate only
 
 
-def start_station(data: Path, env: dict[str, str] | None = None) -> LiveStation:
-    port = free_port()
+def start_station(
+    data: Path, env: dict[str, str] | None = None, *, output: Any = subprocess.DEVNULL
+) -> LiveStation:
+    """`station run --simulate` on free ports, serving TLS from the session's test CA
+    (tests/conftest.py), which httpx and the test browser trust."""
+    port, tls_port = free_port(), free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
-         "--port", str(port), "--data", str(data)],
+         "--port", str(port), "--tls-port", str(tls_port), "--data", str(data)],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT if output is not subprocess.DEVNULL else subprocess.DEVNULL,
         env={**os.environ, "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0", **(env or {})},
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"https://127.0.0.1:{tls_port}"
     # A deadline, not a timing claim: on a loaded CI machine a start can take 20 s or more.
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
             if httpx.get(url + "/api/health", timeout=1).json()["ready"]:
-                return LiveStation(url, data, process)
+                return LiveStation(url, data, process, f"http://127.0.0.1:{port}")
         except httpx.HTTPError:
             time.sleep(0.1)
     process.kill()
@@ -84,12 +90,30 @@ def live_station(tmp_path: Path) -> Iterator[LiveStation]:
     stop_station(station)
 
 
+def trusting_home(folder: Path) -> Path:
+    """A HOME whose NSS database (where Chromium on Linux keeps the roots a user
+    installed) trusts the session's station CA: the tablet after its one-time setup."""
+    certutil = require_tool("certutil")
+    nssdb = folder / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True)
+    subprocess.run([certutil, "-N", "-d", f"sql:{nssdb}", "--empty-password"], check=True)
+    subprocess.run(
+        [certutil, "-A", "-d", f"sql:{nssdb}", "-t", "C,,", "-n", "ektp-station-ca",
+         "-i", os.environ["SSL_CERT_FILE"]],
+        check=True,
+    )
+    return folder
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     chromium = require_tool("chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
+    home = trusting_home(tmp_path_factory.mktemp("tablet-home"))
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=CHROMIUM_ARGS, env={**os.environ, "HOME": str(home)}
+        )
         yield browser
         browser.close()
 

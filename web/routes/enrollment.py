@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from station.enrollment.forms import ConsentForm, IdentityForm
 from station.photo.capture import PhotoRequest
+from station.plain_text import PlainText
 from station.store import audit
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
@@ -27,7 +28,7 @@ class Start(BaseModel):
 
 
 class Cancel(BaseModel):
-    reason: str = Field("", max_length=200)
+    reason: PlainText = Field("", max_length=200)
 
 
 class Signature(BaseModel):

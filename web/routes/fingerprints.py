@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from peripherals.device import Text
 from station.errors import NotAllowed, NotAuthenticated, NotFound
+from station.plain_text import PlainText
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
 from web.schemas import EnrollmentState
@@ -28,7 +29,7 @@ State = dict[str, Any]
 
 class ExceptionRequest(BaseModel):
     kind: Literal["missing", "amputated", "bandaged", "unreadable"]
-    reason: str = Field(min_length=3, max_length=200)
+    reason: PlainText = Field(min_length=3, max_length=200)
 
 
 class SupervisorApproval(BaseModel):

@@ -15,6 +15,7 @@ from station.domain.roster import MAX_BYTES
 from station.domain.roster_queue import RosterQueue
 from station.enrollment.roster_pick import pick_student
 from station.errors import TooLarge
+from station.plain_text import PlainText
 from station.runtime import Station
 from station.sealing.rosternik import RosterNikCipher
 from web import schemas
@@ -28,11 +29,11 @@ router = APIRouter(
 
 class StatusChange(BaseModel):
     status: QueueStatus
-    note: str = Field("", max_length=200)
+    note: PlainText = Field("", max_length=200)
 
 
 class Letter(BaseModel):
-    reference: str = Field(min_length=3, max_length=120)
+    reference: PlainText = Field(min_length=3, max_length=120)
 
 
 def _queue(station: Station) -> RosterQueue:

@@ -3,7 +3,6 @@ upload (progress arrives as `upload` events on `/api/events`); export to media."
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
@@ -11,10 +10,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from peripherals.device import Text
-from station.errors import Invalid, NoSpace
+from station.errors import NoSpace
+from station.plain_text import PlainText
 from web.auth import OperatorDep, StationDep, SupervisorDep
 from web.openapi import error_responses
-from web.schemas import UploadExport, UploadStatus
+from web.schemas import MountedMedium, UploadExport, UploadStatus
 
 router = APIRouter(
     prefix="/api/upload", tags=["upload"], responses=error_responses(409, 502, 503, 507)
@@ -22,7 +22,9 @@ router = APIRouter(
 
 
 class Export(BaseModel):
-    to: str = Field(min_length=1, max_length=400, description="folder on the removable media")
+    mount_point: PlainText = Field(
+        min_length=1, max_length=400, description="a `mount_point` from GET /api/upload/media"
+    )
 
 
 @router.get(
@@ -45,28 +47,32 @@ async def start(station: StationDep, op: SupervisorDep) -> JSONResponse:
     return JSONResponse(station.uploads.status(), status_code=202)
 
 
+@router.get(
+    "/media",
+    summary="Removable media mounted now (label, free space): export targets",
+    response_model=list[MountedMedium],
+)
+def media(station: StationDep, op: SupervisorDep) -> list[dict[str, Any]]:
+    return station.uploads.media()
+
+
 @router.post(
     "/export",
-    summary="Write pending batches to removable media",
+    summary="Close the day and write its batches to a listed medium",
     response_model=UploadExport,
+    responses=error_responses(422),
 )
 def export(body: Export, station: StationDep, op: SupervisorDep) -> dict[str, Any]:
-    target = Path(body.to).resolve()
-    roots = [root.resolve() for root in station.config.upload.export_roots]
-    if not any(target.is_relative_to(root) and target != root for root in roots):
-        allowed = ", ".join(str(root) for root in roots)
-        raise Invalid(
-            "export_target_refused",
-            Text(
-                f"Ekspor hanya ke media lepas di bawah: {allowed}.",
-                f"Export only to removable media under: {allowed}.",
-            ),
-        )
     try:
-        written = station.uploads.day_end().export(target)
+        result = station.uploads.export(body.mount_point)
     except OSError as error:
         raise NoSpace(
             "export_failed",
-            Text(f"Gagal menulis ke media: {error}", f"Could not write to the media: {error}"),
+            Text(
+                f"Gagal menulis ke media ({error.strerror or error}). Data tetap aman di"
+                " stasiun; coba flashdisk lain.",
+                f"Could not write to the media ({error.strerror or error}). The data is safe"
+                " on the station; try another stick.",
+            ),
         ) from None
-    return {"written": [str(p) for p in written], **station.uploads.status()}
+    return {"exported": result.as_json(), **station.uploads.status()}

@@ -1,7 +1,8 @@
 // Views beside the enrollment: the dashboard, the day's end and the technician's page.
 import { get, post } from "../api.js";
-import { field, h } from "../dom.js";
+import { h } from "../dom.js";
 import { pick, t } from "../i18n.js";
+import { usbExport } from "./usb_export.js";
 
 // Panels other capabilities add to the dashboard (today's report and chart).
 export const DASHBOARD_EXTRAS = [];
@@ -45,16 +46,13 @@ function dayEnd(ctx) {
     const status = await post("/api/upload");
     show(status);
   }) }, t("upload_start"));
-  const target = h("input", { name: "to", value: "/media/usb", autocomplete: "off" });
-  const exportButton = h("button", { type: "button", class: "secondary", onclick: () => ctx.act(async () => {
-    const result = await post("/api/upload/export", { to: target.value });
-    outcome.textContent = t("export_done", { n: result.written.length });
-    show(result);
-  }) }, t("export_usb"));
+  // A successful export replaces the last upload failure's message.
+  const exportCard = usbExport(ctx, (status) => { outcome.textContent = ""; show(status); });
 
   function show(status) {
     summary.innerHTML = "";
     summary.append(uploadSummary(status));
+    if (status.closed_and_exported) summary.append(h("p", { class: "hint ok day-exported" }, t("day_closed_exported")));
     start.disabled = Boolean(status.running);
     if (status.progress) progress(status.progress);
     if (status.error && !status.running) outcome.textContent = pick(status.error.message) || status.error.code;
@@ -83,8 +81,7 @@ function dayEnd(ctx) {
     h("h2", {}, t("nav_dayend")),
     h("section", { class: "card" }, h("h3", {}, t("upload_title")), summary, bar, figures,
       h("div", { class: "actions" }, start), outcome),
-    h("section", { class: "card" }, h("h3", {}, t("export_title")), h("p", { class: "hint" }, t("export_hint")),
-      field(t("export_folder"), target), h("div", { class: "actions" }, exportButton)));
+    exportCard);
 }
 
 function technician(ctx) {
