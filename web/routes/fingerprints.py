@@ -17,7 +17,7 @@ from station.errors import NotAllowed, NotAuthenticated, NotFound
 from station.plain_text import PlainText
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
-from web.schemas import EnrollmentState
+from web.schemas import EnrollmentState, FingerprintStatus
 
 router = APIRouter(
     prefix="/api/enrollment/fingerprints",
@@ -40,7 +40,7 @@ class SupervisorApproval(BaseModel):
 @router.get(
     "",
     summary="Per-finger status of the enrollment in progress (hand diagram)",
-    response_model=EnrollmentState,
+    response_model=FingerprintStatus,
 )
 def status(station: StationDep, op: OperatorDep) -> State:
     controller = station.controller
