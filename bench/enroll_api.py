@@ -35,6 +35,15 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def log_in(client: httpx.Client) -> int:
+    """Log the demo operator in on `client`; the demo visit's id."""
+    token = client.post(
+        "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
+    ).json()["token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    return int(client.get("/api/visits").json()[0]["id"])
+
+
 def enroll(client: httpx.Client, visit_id: int, n: int, sig: str) -> None:
     def post(path: str, body: object = None) -> dict[str, Any]:
         response = client.post(path, json=body)
@@ -91,11 +100,7 @@ def main() -> None:
         time.sleep(0.5)
         idle_rss = rss_mb(server.pid)
         with httpx.Client(base_url=base, timeout=30) as client:
-            token = client.post(
-                "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
-            ).json()["token"]
-            client.headers["Authorization"] = f"Bearer {token}"
-            visit_id = client.get("/api/visits").json()[0]["id"]
+            visit_id = log_in(client)
             sig = signature_png()
             enroll(client, visit_id, 0, sig)  # warm-up
             durations = []

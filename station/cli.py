@@ -104,19 +104,39 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         store.close()
     except BilingualError as error:
         check("store", False, error.text.en)
-    devices = build_devices(config.devices, simulate=bool(args.simulate))
+    devices = build_devices(
+        config.devices, simulate=bool(args.simulate), data_dir=config.data_dir
+    )
     for note in devices.notes:
         print(f"note {note.en}")
     devices.open_all()
     for kind, health in devices.health().items():
         check(kind, health.ok, f"{health.adapter}: {health.detail.en}")
+    link = devices.fingerprint.describe_link()
+    if link is not None:
+        print(f"info fingerprint line: {link.en}")
     devices.close_all()
     if not config.sealing.recipients:
         check("sealing", bool(args.simulate), "no office recipient configured")
     else:
         check("sealing", True, f"{len(config.sealing.recipients)} office recipient(s)")
     provision_cli.doctor_checks(config, check)
+    _election_note(config)
     return 1 if failures else 0
+
+
+def _election_note(config: Any) -> None:
+    """A warning, not a failure: the station records as well with a stale cutoff, but
+    its first-time-voter figures mean nothing until the date is set."""
+    from station.domain.election import cutoff
+
+    domain = config.domain
+    status = cutoff(domain.eligibility, domain.reports.today())
+    if status.warning is not None:
+        print(f"WARN election: {status.warning.en}")
+    else:
+        kind = "official" if status.official else "estimate"
+        print(f"note election: cutoff {status.day.isoformat()} ({kind}: {status.source})")
 
 
 def cmd_config_show(args: argparse.Namespace) -> int:

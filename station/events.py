@@ -31,6 +31,7 @@ class EventType(StrEnum):
     ENROLLMENT = "enrollment"  # the enrollment snapshot after any step
     CAPTURE = "capture"  # a camera or fingerprint capture started / ended
     FINGERPRINT = "fingerprint"  # one finger's record changed
+    FINGERPRINT_LIVE = "fingerprint_live"  # the guided walk: the capture in progress
     PHOTO_QUALITY = "photo_quality"  # live photo checks of the preview
     RECEIPT = "receipt"  # a receipt job changed
     PRINTER = "printer"  # the printer's state changed
@@ -86,6 +87,23 @@ class FingerprintPayload(TypedDict, total=False):
     status: str
     attempts: int
     last_error: dict[str, Any] | None
+
+
+class FingerprintLivePayload(TypedDict):
+    """The guided walk's capture in progress (station/fingerprints/guided.py)."""
+
+    enrollment_id: int
+    state: str  # not_started | running | finished | stopped
+    phase: str  # waiting | captured | sending | quality | finished | stopped
+    position: int | None  # the finger whose image this is
+    prompt: int | None  # the finger the applicant is asked to place now
+    again: bool  # the prompt asks for a finger again
+    progress: float  # share of the image received, 0-1
+    verdict: str | None  # the module's verdict on the image
+    quality: int | None
+    good: bool | None
+    attempt: int
+    message: Message | None  # why a finger is asked again
 
 
 class PhotoQualityPayload(TypedDict, total=False):
@@ -150,6 +168,7 @@ PAYLOADS: dict[EventType, type] = {
     EventType.ENROLLMENT: EnrollmentPayload,
     EventType.CAPTURE: CapturePayload,
     EventType.FINGERPRINT: FingerprintPayload,
+    EventType.FINGERPRINT_LIVE: FingerprintLivePayload,
     EventType.PHOTO_QUALITY: PhotoQualityPayload,
     EventType.RECEIPT: ReceiptPayload,
     EventType.PRINTER: PrinterPayload,

@@ -59,7 +59,9 @@ class Station:
         self.config = config
         force = simulate if simulate is not None else config.simulate == "on"
         self.store: Store = open_store(config.data_dir)
-        self.devices: DeviceSet = build_devices(config.devices, simulate=force)
+        self.devices: DeviceSet = build_devices(
+            config.devices, simulate=force, data_dir=config.data_dir
+        )
         self.simulation = force or self.devices.fully_simulated
         self.bus = EventBus()
         self.access = Access(self.store, config.auth)
@@ -116,6 +118,7 @@ class Station:
             Part("store", stop=self._close_store, essential=True),
             Part("events", start=self._bind_events, essential=True),
             Part("devices", start=self._open_devices, stop=self._close_devices, essential=True),
+            Part("fingerprints", stop=self._settle_fingerprints),
             Part("demo", start=self._seed_demo_async),
             Part("photo", start=self.photo.start, stop=self.photo.stop),
             Part("receipts", start=self.receipts.start, stop=self.receipts.stop),
@@ -142,6 +145,11 @@ class Station:
 
     async def _close_devices(self) -> None:
         await asyncio.to_thread(self.devices.close_all)
+
+    async def _settle_fingerprints(self) -> None:
+        """Before the devices close: end a guided walk, finish the library update."""
+        await self.controller.guided.stop()
+        await self.controller.fingerprints.library_ready()
 
     async def _seed_demo_async(self) -> None:
         if self.simulation:

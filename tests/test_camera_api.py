@@ -179,7 +179,7 @@ def test_live_feedback_during_the_photo_step(
     data = events[-1]["data"]
     assert data["ok"] is True and data["birth_year"] == 2007
     assert [c["check"] for c in data["checks"]] == [
-        "face_count", "centred", "size", "exposure", "sharpness", "upright", "backdrop",
+        "face_count", "centred", "size", "exposure", "sharpness", "upright", "eyes", "backdrop",
     ]  # fmt: skip
     assert all(c["message"]["id"] and c["message"]["en"] for c in data["checks"])
     assert len({e["data"]["seq"] for e in events}) == 3, "each event judges a newer frame"

@@ -97,3 +97,13 @@ def test_diagram_is_drawn_from_the_machine() -> None:
         assert line in result.stdout
     readme = (ROOT / "README.md").read_text()
     assert result.stdout.strip() in readme, "README shows the current diagram"
+
+
+def test_doctor_warns_about_a_past_election_date(tmp_path: Path) -> None:
+    # Issue 17: a stale cutoff made every first-time-voter figure 0 without a word.
+    config = tmp_path / "station.toml"
+    config.write_text("[domain.eligibility]\ncutoff_date = 2024-02-14\n")
+    result = run_cli("doctor", "--simulate", "--data", str(tmp_path), "--config", str(config))
+    assert "WARN election: The election date 14-02-2024 has passed" in result.stdout
+    fresh = run_cli("doctor", "--simulate", "--data", str(tmp_path))
+    assert "WARN election" not in fresh.stdout and "note election: cutoff 2029-" in fresh.stdout

@@ -3,12 +3,13 @@ eligibility), consent blocking biometrics, the roster queue, the end-of-flow ans
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
+from station.config import StationConfig
 from station.runtime import Station
 from tests.conftest import post
 from tests.support.enrolling import CONSENT, drive, enrollment_actions
@@ -69,12 +70,56 @@ def test_invalid_nik_blocks_with_a_bilingual_reason(
     body["nik"] = body["nik"][:6] + "32" + body["nik"][8:]  # day 32 exists for nobody
     error = error_of(client.post("/api/enrollment/identity", json=body, headers=auth), 422)
     assert error["code"] == "nik_invalid" and "32" in error["message"]["en"]
-    body["nik"] = "3514 14O1 0307 0001"  # letter O: refused by the form itself, in both languages
-    error = error_of(client.post("/api/enrollment/identity", json=body, headers=auth), 422)
-    assert error["fields"][0]["field"] == "nik"
-    problem = error["fields"][0]["problem"]
-    assert "huruf O" in problem and "letter O" in problem
+    # Issue 17: a letter O or 15 digits came back as "Invalid input: nik" with the reason
+    # buried in fields[].problem as "Value error, ...": now the live check's own message.
+    for bad in ("3514 14O1 0307 0001", body["nik"][:15]):
+        body["nik"] = bad
+        error = error_of(client.post("/api/enrollment/identity", json=body, headers=auth), 422)
+        live = client.get("/api/registry/nik", params={"nik": bad}, headers=auth).json()
+        assert error["code"] == "nik_invalid"
+        assert error["message"] == {"id": live["errors"][0]["message"]["id"],
+                                    "en": live["errors"][0]["message"]["en"]}
+        assert "Value error" not in str(error) and "fields" not in error
     assert client.get("/api/enrollment", headers=auth).json()["step"] == "identity"
+    body["nik"] = "3514 14O1 0307 0001"
+    error = error_of(client.post("/api/enrollment/identity", json=body, headers=auth), 422)
+    assert "huruf O" in error["message"]["id"] and "letter O" in error["message"]["en"]
+
+
+def test_a_future_birth_date_is_called_a_future_date(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    # Issue 17: the live check said "Aged 0 ... recording can start on 01-01-2041".
+    future = date(TODAY.year + 15, 1, 1)
+    live = client.get("/api/registry/nik", headers=auth,
+                      params={"nik": nik_for(ADULT), "dob": future.isoformat()}).json()
+    reason = live["eligibility"]["reason"]
+    assert "in the future" in reason["en"] and "masa depan" in reason["id"]
+    assert "Aged 0" not in reason["en"] and "recording can start" not in reason["en"]
+    at_identity(client, auth)
+    error = error_of(client.post("/api/enrollment/identity", headers=auth,
+                                 json={**identity(ADULT), "birth_date": future.isoformat()}), 422)
+    assert "in the future" in error["message"]["en"]
+
+
+def test_a_retired_region_code_names_the_current_one(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    # Issue 17: a retired code carried only "retired": true. Papua 2022: Merauke 91.01 is
+    # now Papua Selatan 93.01.
+    nik = "910101" + nik_for(ADULT)[6:]
+    live = client.get("/api/registry/nik", params={"nik": nik}, headers=auth).json()
+    assert live["valid"] is True
+    assert live["regency"]["current"] == {"code": "93.01",
+                                          "name": "Papua Selatan / Kabupaten Merauke"}
+    retired = [w for w in live["warnings"] if w["code"] == "region_retired"]
+    assert len(retired) == 1
+    assert "91.01.01" in retired[0]["message"]["en"] and "93.01.01" in retired[0]["message"]["en"]
+    assert "tidak berlaku" in retired[0]["message"]["id"]
+    at_identity(client, auth)
+    state = post(client, auth, "/api/enrollment/identity", {**identity(ADULT), "nik": nik})
+    codes = [w["code"] for w in state["enrollment"]["identity"]["nik_check"]["warnings"]]
+    assert codes == ["region_retired"]
 
 
 def test_mismatch_is_flagged_then_acknowledged_and_recorded(
@@ -106,8 +151,10 @@ def test_warnings_do_not_block_and_region_names_are_shown(
 
 
 def test_eligibility_is_checked_shown_and_stored(
-    client: TestClient, auth: dict[str, str], station: Station
+    client: TestClient, auth: dict[str, str], station: Station, config: StationConfig
 ) -> None:
+    # An election next month: a married 15-year-old votes then because married.
+    config.domain.eligibility.cutoff_date = TODAY + timedelta(days=30)
     at_identity(client, auth)
     too_young = date(TODAY.year - 15, 1, 1)
     error = error_of(
@@ -214,7 +261,10 @@ def test_roster_import_reports_bad_rows_and_queues_the_rest(
     assert q["next"]["name"] == "Ahmad Fauzi"
     assert q["next"]["nik_masked"] == nik_for(ADULT)[:4] + "********0001"
     young = next(s for s in q["students"] if s["name"] == "Adik Kelas")
-    assert young["status"] == "ineligible" and "16" in young["status_note"]
+    assert young["status"] == "ineligible"
+    # Both languages kept (issue 17: the Indonesian screen showed the English note).
+    assert "Aged 14, under 16" in young["status_note"]["en"]
+    assert "Umur 14 tahun, belum 16" in young["status_note"]["id"]
     again = import_roster(client, auth)  # the same file twice adds nobody
     assert again["added"] == 0 and len(queue(client, auth)["students"]) == 3
 
@@ -269,7 +319,7 @@ def test_status_changes_follow_the_rules(client: TestClient, auth: dict[str, str
     ahmad = queue(client, auth)["students"][0]
     url = f"/api/roster/students/{ahmad['id']}/status"
     marked = post(client, auth, url, {"status": "absent", "note": "sakit"})
-    assert marked["status"] == "absent" and marked["status_note"] == "sakit"
+    assert marked["status"] == "absent" and marked["status_note"] == {"id": "sakit", "en": "sakit"}
     assert queue(client, auth)["counts"]["absent"] == 1
     refused = client.post(url, json={"status": "done"}, headers=auth)
     assert error_of(refused, 409)["code"] == "queue_move"
@@ -330,3 +380,31 @@ def test_strange_nik_input_gets_an_answer_not_a_crash(
     too_long = client.get("/api/registry/nik", params={"nik": "1" * 41}, headers=auth)
     assert error_of(too_long, 422)["code"] == "invalid_input"
     assert client.get("/api/registry/regions/%F0%9F%99%82", headers=auth).json()["name"] is None
+
+
+def test_a_ttl_roster_marks_the_too_young_and_fills_the_birth_place(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    # Issue 17: the TTL column was ignored (no birth dates, nobody marked too young) and
+    # "Tempat Lahir" never reached the enrollment; an in-file duplicate said "already queued".
+    young = date(TODAY.year - 14, 1, 1)
+    text = (
+        "Nama;Tempat, Tanggal Lahir;NIK\r\n"
+        f"Ahmad Fauzi;\"Kab. Pasuruan, {ADULT:%d-%m-%Y}\";'{nik_for(ADULT)}\r\n"
+        f"Adik Kelas;Bangil, {young:%d-%m-%Y};\r\n"
+        f"ahmad  fauzi;\"Kab. Pasuruan, {ADULT:%d-%m-%Y}\";\r\n"
+    )
+    report = import_roster(client, auth, text)
+    assert report["added"] == 2
+    assert [(r["line"], r["reason"]["en"]) for r in report["rejected"]] == [
+        (4, "Same name and birth date as line 2.")]
+    students = {s["name"]: s for s in queue(client, auth)["students"]}
+    assert students["Adik Kelas"]["status"] == "ineligible"
+    ahmad = students["Ahmad Fauzi"]
+    assert ahmad["birth_place"] == "Kab. Pasuruan" and ahmad["birth_date"] == ADULT.isoformat()
+    prefill = post(client, auth, f"/api/roster/students/{ahmad['id']}/pick")["prefill"]
+    assert prefill["birth_place"] == "Kab. Pasuruan" and prefill["nik"] == nik_for(ADULT)
+    filled = {k: v for k, v in prefill.items() if v is not None}  # as the tablet's form
+    state = post(client, auth, "/api/enrollment/identity", {**filled, "sex": "L",
+                                                             "school_class": "XII-1"})
+    assert state["enrollment"]["identity"]["birth_place"] == "Kab. Pasuruan"

@@ -143,12 +143,23 @@ def test_code_outside_the_visiting_regency_is_normal() -> None:
 def test_retired_papua_codes_are_recognised() -> None:
     # 91.01 Merauke moved to Papua Selatan (93.01) in 2022; old NIKs keep 91.01.
     r = nik("9101011402070123")
-    assert r.valid and codes(r) == ([], [])
+    # Valid, with a warning that tells the operator and names the current code (issue 17).
+    assert r.valid and codes(r) == ([], ["region_retired"])
+    assert "Its current code: 93.01.01 (Papua Selatan / Kabupaten Merauke / Merauke)" in (
+        r.warnings[0].text.en)
     assert r.region_name == "Papua / Kabupaten Merauke / Merauke"
     assert r.regency.retired and r.regency.last_seen_in == 2022
     assert r.as_json()["regency"] == {
         "code": "91.01", "name": "Kabupaten Merauke", "retired": True, "last_seen_in": 2022,
+        "current": {"code": "93.01", "name": "Papua Selatan / Kabupaten Merauke"},
     }
+
+
+def test_a_retired_code_without_a_known_successor_says_only_that_it_is_retired() -> None:
+    # 91.21.01 Kobagma: no district of that name in Mamberamo Tengah's new code.
+    r = nik("9121011402070123")
+    assert codes(r) == ([], ["region_retired"])
+    assert "retired" in r.warnings[0].text.en and "current code" not in r.warnings[0].text.en
 
 
 def test_serial_0000_is_a_warning() -> None:
@@ -248,7 +259,8 @@ def test_layout_round_trip(
     digits = f"{district}{day:02d}{born:%m%y}{serial:04d}"
     typed = separator.join(digits[i : i + 4] for i in range(0, 16, 4))
     r = nik(typed, form_birth_date=born, form_sex="P" if female else "L")
-    assert r.valid and codes(r) == ([], [])
+    retired = ["region_retired"] if r.district is not None and r.district.retired else []
+    assert r.valid and codes(r) == ([], retired)
     assert r.nik == digits and r.sex == ("P" if female else "L")
     assert r.birth_date == born  # within the last 100 years the century is unambiguous
     assert r.district is not None and r.district.digits == district

@@ -41,10 +41,10 @@ def test_too_young_students_are_marked_ineligible_at_import() -> None:
 
 def test_identity_prefill_from_a_roster_row() -> None:
     s = Student(line=2, name="Ani", class_name="XII-1", birth_date=date(2008, 3, 1), sex="P",
-                nisn="0081234567", nik="3514144103080001")
+                nisn="0081234567", nik="3514144103080001", birth_place="Pasuruan")
     assert identity_prefill(s) == {
         "name": "Ani", "nik": "3514144103080001", "birth_date": "2008-03-01", "sex": "P",
-        "school_class": "XII-1", "nisn": "0081234567",
+        "school_class": "XII-1", "nisn": "0081234567", "birth_place": "Pasuruan",
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -15,7 +15,15 @@ from station.config import StationConfig
 from station.runtime import Station
 from tests.conftest import post
 from tests.support.enrolling import CONSENT
-from tests.test_domain_http import ADULT, MINOR, TODAY, finish_from_consent, identity
+from tests.support.waiting import wait_for
+from tests.test_domain_http import (
+    ADULT,
+    MINOR,
+    TODAY,
+    finish_from_consent,
+    identity,
+    nik_for,
+)
 
 GUARDIAN = {**CONSENT, "guardian_name": "Siti", "guardian_relation": "ibu"}
 
@@ -48,16 +56,13 @@ def seed(client: TestClient, auth: dict[str, str], station: Station) -> tuple[in
         enroll(client, auth, visit, {**identity(MINOR, female=True), "school_class": "XII-2"},
                GUARDIAN, None),
     ]
-    # What the fingerprint and printer components record (not merged on this branch yet).
+    # What the fingerprint component records (not merged on this branch yet).
     db = station.store.db
     with station.store.transaction():
         db.execute(
             "UPDATE enrollment_captures SET detail = json_set(detail, '$.exception', 'injured')"
             " WHERE enrollment_id = ? AND kind = 'finger' AND position IN ('4', '5')", [ids[0]]
         )
-        for eid in ids[:2]:
-            db.execute("INSERT INTO audit_events (at, enrollment_id, action) VALUES"
-                       " ('2026-01-01', ?, 'receipt_printed')", [eid])
         db.execute("INSERT INTO audit_events (at, enrollment_id, action) VALUES"
                    " ('2026-01-01', ?, 'duplicate_warned')", [ids[2]])
     return visit, ids
@@ -76,13 +81,14 @@ def test_visit_and_day_figures(
     enroll(client, auth, other, {**identity(ADULT), "nik": identity(ADULT)["nik"][:12] + "0009"},
            CONSENT, None)
 
+    wait_for(lambda: station.receipts.status()["printed"] == 4)  # the simulated printer
     report = client.get(f"/api/reports/visits/{visit}", headers=auth).json()
     assert report["title"] == f"SMAN 1 Bangil {TODAY.isoformat()}"
     assert report["recorded"] == 3 and report["first_time_voters"] == 3
     assert report["by_sex"] == {"L": 1, "P": 2}
     assert report["by_class"] == {"XII-1": 1, "XII-2": 2}
     assert (report["with_finger_exceptions"], report["finger_exceptions"]) == (1, 2)
-    assert report["duplicates_warned"] == 1 and report["receipts_printed"] == 2
+    assert report["duplicates_warned"] == 1 and report["receipts_printed"] == 3
     assert report["kk_checked"] == 1
     ikd = report["ikd"]
     assert (ikd["activated_here"], ikd["declined"], ikd["unanswered"]) == (1, 1, 1)
@@ -124,3 +130,62 @@ def test_bad_report_requests(client: TestClient, auth: dict[str, str]) -> None:
     assert client.get("/api/reports/visits/999", headers=auth).status_code == 404
     assert client.get("/api/reports/days/today").status_code == 401
     assert json.loads(client.get("/api/reports/days/today", headers=auth).text)["recorded"] == 0
+
+
+def test_a_past_election_date_is_reported_instead_of_counted(
+    client: TestClient, auth: dict[str, str], station: Station, config: StationConfig
+) -> None:
+    # Issue 17: with the 2024 cutoff every student counted as "not a first-time voter".
+    config.domain.eligibility.cutoff_date = date(2024, 2, 14)
+    config.domain.eligibility.cutoff_official = True
+    visit, _ = seed(client, auth, station)
+    for path in (f"/api/reports/visits/{visit}", "/api/reports/days/today"):
+        report = client.get(path, headers=auth).json()
+        assert report["first_time_voters"] is None
+        cutoff = report["cutoff"]
+        assert cutoff["date"] == "2024-02-14" and cutoff["stale"] is True
+        assert "has passed" in cutoff["warning"]["en"]
+        assert "sudah lewat" in cutoff["warning"]["id"]
+    rows = dict(csv.reader(io.StringIO(
+        client.get("/api/reports/days/today/export.csv", headers=auth).text)))
+    assert rows["first_time_voters"] == "" and "has passed" in rows["cutoff.warning"]
+    summary = client.get("/api/reports/days/today/summary.txt", headers=auth).text
+    assert "sudah lewat" in summary
+    assert all(len(line) <= 32 for line in summary.splitlines())
+    assert any(line.startswith("Pemilih pemula") and line.endswith("-")
+               for line in summary.splitlines())
+
+
+def test_the_default_election_date_is_ahead_and_says_it_is_an_estimate(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    cutoff = client.get("/api/reports/days/today", headers=auth).json()["cutoff"]
+    assert date.fromisoformat(cutoff["date"]) > TODAY and cutoff["stale"] is False
+    assert cutoff["official"] is False and "belum ditetapkan KPU" in cutoff["source"]
+    summary = client.get("/api/reports/days/today/summary.txt", headers=auth).text
+    assert "Pemilu (perkiraan)" in summary
+
+
+def test_cards_printable_now_and_later_with_their_dates(
+    client: TestClient, auth: dict[str, str], station: Station
+) -> None:
+    # Blank cards run short: the team asks for as many as can be printed now.
+    created = client.post("/api/visits", headers=auth,
+                          json={"school": "SMAN 1 Bangil", "date": TODAY.isoformat()})
+    visit = int(created.json()["id"])
+    sixteen = date(TODAY.year - 16, 1, 1)  # 16 since January, 17 next January
+    enroll(client, auth, visit, identity(ADULT), CONSENT, None)
+    enroll(client, auth, visit, {**identity(sixteen), "nik": nik_for(sixteen, serial=7)},
+           GUARDIAN, None)
+    enroll(client, auth, visit, {**identity(sixteen, marital_status="kawin"),
+                                 "nik": nik_for(sixteen, serial=8)}, GUARDIAN, None)
+    report = client.get(f"/api/reports/visits/{visit}", headers=auth).json()
+    card_day = date(TODAY.year + 1, 1, 1)
+    assert report["cards"] == {
+        "now": 2, "later": 1, "later_by_date": [{"from": card_day.isoformat(), "count": 1}]}
+    rows = dict(csv.reader(io.StringIO(
+        client.get(f"/api/reports/visits/{visit}/export.csv", headers=auth).text)))
+    assert (rows["cards_now"], rows["cards_later_total"]) == ("2", "1")
+    assert rows[f"cards_later.{card_day.isoformat()}"] == "1"
+    summary = client.get("/api/reports/days/today/summary.txt", headers=auth).text
+    assert f" mulai {card_day:%d-%m-%Y}" in summary

@@ -42,7 +42,8 @@ def test_excel_indonesian_export_semicolon_bom_and_dd_mm_yyyy() -> None:
     assert r.ok and not r.rejected, r.report().en
     b, d = r.students
     assert b.birth_date == date(2008, 2, 14) and b.sex == "L"
-    assert b.nisn is None and "NISN" in b.notes[0].en  # 8 digits: not a NISN
+    # Issue 17: 8 digits is a 2000s NISN whose two leading zeros Excel dropped.
+    assert b.nisn == "0081234567" and "restored to 0081234567" in b.notes[0].en
     assert d.birth_date == date(2008, 4, 3) and d.sex == "P"  # day first, Indonesian order
 
 
@@ -82,8 +83,8 @@ def test_date_formats(text: str, expected: date | None) -> None:
 
 def test_nisn_with_dropped_leading_zero_is_restored() -> None:
     r = roster("nama,nisn\nAni,87654321\nBudi,087654322\nCitra,987654323\n")
-    # 8 digits is not repairable; 9 digits typed as a number lost its leading zero.
-    assert [s.nisn for s in r.students] == [None, "0087654322", "0987654323"]
+    # A number lost its leading zeros: two for 2000s births (8 digits), one for 2010s.
+    assert [s.nisn for s in r.students] == ["0087654321", "0087654322", "0987654323"]
 
 
 def test_bad_rows_are_rejected_with_line_and_reason() -> None:
@@ -163,3 +164,70 @@ def test_any_bytes_give_a_report_never_a_crash(data: bytes) -> None:
     report = result.report()
     assert report.id and report.en
     assert all(s.name for s in result.students)
+
+
+# --- issue 17: what real school files do ----------------------------------------------------
+
+
+def test_nisn_missing_two_zeros_is_restored_when_the_birth_year_agrees() -> None:
+    r = roster(
+        "nama;tanggal lahir;nisn\n"
+        "Ani;14-02-2009;91234501\n"  # born 2009: NISN 009...
+        "Budi;14-02-2008;91234502\n"  # born 2008 but 009...: not restored, said so
+    )
+    ani, budi = r.students
+    assert ani.nisn == "0091234501"
+    assert "restored to 0091234501" in r.report().en and "dipulihkan" in r.report().id
+    assert budi.nisn is None
+    assert "does not match the birth year 2008" in budi.notes[0].en
+
+
+def test_us_order_dates_are_read_month_first_when_the_column_proves_it() -> None:
+    r = roster("nama;tgl lahir\nAni;3/4/2009\nBudi;2/14/2009\nCici;12/25/2009\n")
+    assert [s.birth_date for s in r.students] == [
+        date(2009, 3, 4), date(2009, 2, 14), date(2009, 12, 25)]
+    assert "month/day/year" in r.report().en and "bulan/hari/tahun" in r.report().id
+
+
+def test_a_date_column_that_stays_ambiguous_is_flagged() -> None:
+    r = roster("nama;tgl lahir\nAni;3/4/2009\nBudi;5/6/2009\n")
+    assert r.students[0].birth_date == date(2009, 4, 3)  # Indonesian order, but flagged
+    assert "day/month order cannot be told" in r.report().en
+    plain = roster("nama;tgl lahir\nAni;13/4/2009\nBudi;5/6/2009\n")
+    assert "cannot be told" not in plain.report().en  # 13/4 proves day-first
+
+
+def test_an_unclosed_quote_is_reported_with_its_line() -> None:
+    r = roster('nama;kelas\n"Ani;XII\nBudi;XII\nCici;XII\n')
+    assert not any("Budi" in s.name for s in r.students)
+    assert [x.line for x in r.rejected] == [2]
+    assert "unclosed quote" in r.rejected[0].reason.en
+    assert "lines 2-4" in r.rejected[0].reason.en and "baris 2-4" in r.rejected[0].reason.id
+    # Lines after a quoted multi-line row keep their own line numbers.
+    later = roster('nama;kelas\n"Ani;XII\nBudi;XII";XII\nDewi;XII\n')
+    assert [(s.line, s.name) for s in later.students] == [(4, "Dewi")]
+
+
+@pytest.mark.parametrize("heading", ["TTL", "Tempat, Tanggal Lahir", "Tempat/Tgl Lahir"])
+def test_combined_place_and_date_of_birth_is_parsed(heading: str) -> None:
+    text = f'nama;{heading}\nAni;"Kab. Pasuruan, 14-02-2009"\nBudi;Bangil, 1 Agustus 2011\n'
+    ani, budi = roster(text).students
+    assert (ani.birth_place, ani.birth_date) == ("Kab. Pasuruan", date(2009, 2, 14))
+    assert (budi.birth_place, budi.birth_date) == ("Bangil", date(2011, 8, 1))
+
+
+def test_tempat_lahir_is_read() -> None:
+    r = roster("nama;tempat lahir;tanggal lahir\nAni;Pasuruan;14-02-2009\n")
+    assert r.students[0].birth_place == "Pasuruan"
+
+
+def test_an_apostrophe_prefixed_nik_is_cleaned() -> None:
+    r = roster("nama;tanggal lahir;nik\nAni;14-02-2009;'3514145402090001\n")
+    assert r.students[0].nik == "3514145402090001" and not r.students[0].notes
+
+
+def test_a_duplicate_inside_the_file_names_the_other_line() -> None:
+    r = roster("nama;tanggal lahir\nAni Lestari;14-02-2009\nBudi;1-1-2009\n"
+               "ani  lestari;14-02-2009\n")
+    assert [x.line for x in r.rejected] == [4]
+    assert r.rejected[0].reason.en == "Same name and birth date as line 2."

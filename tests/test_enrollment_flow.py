@@ -107,8 +107,13 @@ def test_bad_input_gets_bilingual_field_errors(client: TestClient, auth: dict[st
     )
     assert response.status_code == 422
     error = response.json()["error"]
-    assert {f["field"] for f in error["fields"]} == {"nik", "sex"}
-    assert "nik" in error["message"]["id"] and "nik" in error["message"]["en"]
+    # The form's own fields first; the NIK's letter O is then refused by the NIK check
+    # with the live check's message (issue 17), not as a generic "invalid input: nik".
+    assert {f["field"] for f in error["fields"]} == {"sex"}
+    assert "sex" in error["message"]["id"] and "sex" in error["message"]["en"]
+    fixed = client.post("/api/enrollment/identity", json={**IDENTITY, "nik": "35140941O1070001"},
+                        headers=auth).json()["error"]
+    assert fixed["code"] == "nik_invalid" and "letter O" in fixed["message"]["en"]
 
 
 def test_bad_signature_is_refused(client: TestClient, auth: dict[str, str]) -> None:

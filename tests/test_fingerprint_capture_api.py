@@ -21,6 +21,7 @@ from station.runtime import Station
 from tests.conftest import enroll_until, login, post
 from tests.support.enrolling import drive, enrollment_actions
 from tests.support.events import EventReader
+from tests.support.waiting import wait_for
 from web.app import create_app
 
 FINGERS = "/api/enrollment/fingerprints"
@@ -214,8 +215,14 @@ def test_a_finger_enrolled_earlier_today_is_warned(
     enroll_until(client, auth, "fingerprints")
     capture_remaining(client, auth)
     first = finish_and_commit(client, auth)["last_committed"]
-    rows = station.store.db.execute("SELECT count(*) FROM fingerprint_library").fetchone()[0]
-    assert rows == 10
+
+    def library_rows() -> int:
+        with station.store.lock:
+            query = "SELECT count(*) FROM fingerprint_library"
+            return int(station.store.db.execute(query).fetchone()[0])
+
+    # Written in the background after the commit (the Done screen does not wait for it).
+    wait_for(lambda: library_rows() == 10)
     post(client, auth, "/api/enrollment/next")
 
     enroll_until(client, auth, "fingerprints")
@@ -370,5 +377,11 @@ def test_the_station_day_is_the_configured_zone_not_the_os_clock(config: Station
         assert client.get("/api/visits", headers=auth).json()[0]["date"] == day.isoformat()
         committed = enroll_until(client, auth, "committed")["last_committed"]
         assert f"-{day:%Y%m%d}-" in committed["receipt_number"]
-        days = {row[0] for row in station.store.db.execute("SELECT day FROM fingerprint_library")}
-        assert days == {day.isoformat()}
+
+        def days() -> set[str]:
+            with station.store.lock:
+                rows = station.store.db.execute("SELECT day FROM fingerprint_library")
+                return {row[0] for row in rows}
+
+        wait_for(lambda: len(days()) > 0)  # written in the background after the commit
+        assert days() == {day.isoformat()}

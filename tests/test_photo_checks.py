@@ -53,7 +53,7 @@ def test_no_face_in_scenes_without_a_person(analyser: QualityAnalyser, picture: 
     assert count.verdict is Verdict.FAIL and count.value == 0
     assert "No face" in count.text.en and "Wajah tidak terlihat" in count.text.id
     # Checks about the face wait for one instead of guessing.
-    for name in ("centred", "size", "exposure", "sharpness", "upright"):
+    for name in ("centred", "size", "exposure", "sharpness", "upright", "eyes"):
         assert report.check(name).verdict is Verdict.UNKNOWN
 
 
@@ -158,9 +158,11 @@ def test_too_far_and_too_close_flagged(analyser: QualityAnalyser) -> None:
 
 @pytest.mark.parametrize(("tilt", "side"), [(12.0, "left"), (-12.0, "right")])
 def test_tilted_head_flagged(analyser: QualityAnalyser, tilt: float, side: str) -> None:
-    check = analyse(analyser, tilt_deg=tilt).check("upright")
+    report = analyse(analyser, tilt_deg=tilt)
+    check = report.check("upright")
     assert check.verdict is Verdict.FAIL
-    assert isinstance(check.value, float) and abs(check.value - tilt) < 4
+    assert report.face is not None and report.face.roll_deg is not None
+    assert abs(report.face.roll_deg - tilt) < 4 and str(check.value).startswith("roll=")
     assert f"your {side} shoulder" in check.text.en
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -117,3 +117,33 @@ def test_qr_payload_parsing_rejects_foreign_codes():
 def test_paper_width_must_be_58_or_80():
     with pytest.raises(ValueError, match="58 or 80"):
         compose(sample_receipt(), 76)
+
+
+# --- issue 17 ----------------------------------------------------------------------------
+
+
+def _said(receipt, width=58) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(render(compose(receipt, width), width).pages[0].text.split())
+
+
+def test_the_card_date_is_the_applicants_own():
+    # It told a 21-year-old "KTP-el dicetak setelah Anda berusia 17 tahun".
+    adult = _said(sample_receipt(card_from=date(2026, 11, 28)))
+    assert "KTP-el Anda dapat dicetak sekarang" in adult and "berusia 17" not in adult
+    young = _said(sample_receipt(card_from=date(2027, 3, 5)))
+    assert "dapat dicetak mulai 5 Maret 2027 (umur 17 tahun)" in young
+
+
+def test_the_receipt_says_iris_was_not_recorded_and_what_to_do():
+    text = _said(sample_receipt())
+    assert "[ ] Iris mata: tidak direkam di stasiun ini" in text
+    assert "lengkapi perekaman iris di kantor Disdukcapil" in text
+
+
+@pytest.mark.parametrize("station_id", ["PSR-01", "3273-KEC01-ST01", "KAB-PASURUAN-KEC-BANGIL-1"])
+@pytest.mark.parametrize("width", [58, 80])
+def test_the_receipt_number_fits_on_one_line(station_id, width):
+    # At 58 mm "No.      : <number>" wrapped onto a second line.
+    number = f"{station_id}-20261128-00007"
+    page = render(compose(sample_receipt(receipt_no=number), width), width).pages[0]
+    assert sum(number in line for line in page.lines) == 2  # under its label and by the QR

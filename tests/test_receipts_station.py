@@ -4,6 +4,7 @@ across a restart, reprinted only on request and marked CETAK ULANG."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sqlite3
@@ -242,3 +243,40 @@ def test_a_print_broken_off_part_way_is_uncertain_and_printing_goes_on(
     enroll_until(client, auth, "committed")
     wait_for(lambda: len(printer.printed) == 1)
     assert client.get("/api/receipts/printer", headers=auth).json()["uncertain"] == 1
+
+
+def test_the_day_report_counts_the_receipts_the_queue_printed(client, auth, station, committed):
+    # Issue 17: the reports counted 'receipt_printed' audit events the queue never writes.
+    printer = printer_of(station)
+    wait_for(lambda: len(printer.printed) == 1)
+    wait_for(lambda: client.get("/api/receipts", headers=auth).json()[0]["status"] == "printed")
+    day = client.get("/api/reports/days/today", headers=auth).json()
+    assert day["recorded"] == 1 and day["receipts_printed"] == 1
+    rows = dict(csv.reader(io.StringIO(
+        client.get("/api/reports/days/today/export.csv", headers=auth).text)))
+    assert rows["receipts_printed"] == "1"
+    summary = client.get("/api/reports/days/today/summary.txt", headers=auth).text
+    assert any(line.startswith("Tanda terima dicetak") and line.endswith("1")
+               for line in summary.splitlines())
+    # A reprint is the same receipt again, not another one for the day's figure.
+    client.post(f"/api/receipts/enrollments/{committed['enrollment_id']}/reprint", headers=auth)
+    wait_for(lambda: len(printer.printed) == 2)
+    assert client.get("/api/reports/days/today", headers=auth).json()["receipts_printed"] == 1
+
+
+def test_the_printed_receipt_names_the_regency_and_the_applicants_card_date(
+    config: StationConfig,
+):
+    # Issue 17: "Dinas Kependudukan dan Catatan Sipil" alone, and "dicetak setelah Anda
+    # berusia 17 tahun" to an adult.
+    config.receipts.regency = "Kota Batu"
+    station = Station(config, simulate=True)
+    with TestClient(create_app(station)) as client:
+        auth = login(client)
+        enroll_until(client, auth, "committed")
+        printer = printer_of(station)
+        wait_for(lambda: len(printer.printed) == 1)
+    text = " ".join(render(printer.printed[0], printer.paper_width_mm).pages[0].text.split())
+    assert "Dinas Kependudukan dan Catatan Sipil Kota Batu" in text
+    assert "KTP-el Anda dapat dicetak sekarang" in text and "berusia 17" not in text
+    assert "Iris mata: tidak direkam" in text

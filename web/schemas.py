@@ -52,6 +52,16 @@ class Draft(Shape):
     must_repeat: Any = None
 
 
+class FingerprintStatus(Shape):
+    """The hand diagram: each finger's state, the guided order and what is missing."""
+
+    order: list[int]
+    next: int | None
+    missing: list[int]
+    complete: bool
+    fingers: list[dict[str, Any]]
+
+
 class LastCommitted(Shape):
     enrollment_id: int
     name: str
@@ -163,11 +173,14 @@ class UploadStatus(Shape):
 class Report(Shape):
     title: str
     recorded: int
-    first_time_voters: int
+    # null when the configured election date has passed (see `cutoff.warning`)
+    first_time_voters: int | None
     by_sex: dict[str, int]
     by_class: dict[str, int]
     ikd: dict[str, Any]
     per_hour: list[dict[str, Any]]
+    cards: dict[str, Any]  # {now, later, later_by_date: [{from, count}]}
+    cutoff: dict[str, Any] | None = None  # {date, official, source, stale, warning}
 
 
 class RosterQueue(Shape):
@@ -199,7 +212,7 @@ class Ok(Shape):
 
 
 class NikCheck(Shape):
-    nik: str | None = None  # None when the input is not a NIK at all
+    nik: str | None = None  # the 16 digits; null when the input is not 16 digits (see errors)
     valid: bool
     errors: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
@@ -225,7 +238,9 @@ class RosterStudent(Shape):
     name: str | None = None
     class_name: str | None = None
     nik_masked: str | None = None
+    birth_place: str | None = None
     status: str
+    status_note: Message | None = None  # the ineligibility reason or the operator's note
     enrollment_id: int | None = None
 
 

@@ -58,6 +58,9 @@ class Scene:
     """Any RGB picture filmed instead of the backdrop and person (e.g. a test scene)."""
 
 
+_NOISE_PATTERNS = 4
+
+
 class SimulatedCamera:
     kind = "camera"
 
@@ -80,6 +83,12 @@ class SimulatedCamera:
         self._pace_lock = threading.Lock()
         self._last_frame_at = 0.0
         self._rendered: dict[tuple[int, int], npt.NDArray[np.uint8]] = {}
+        # Sensor noise: a few patterns drawn once per size and taken in turn. Drawing 8
+        # million Gaussian values per still costs the simulator more CPU than a real
+        # camera spends on the whole still.
+        self._noise: dict[tuple[int, int], list[npt.NDArray[np.int16]]] = {}
+        self._noise_turn = 0
+        self._painter: threading.Thread | None = None
 
     # -- what is in front of the lens --------------------------------------------------
 
@@ -93,11 +102,38 @@ class SimulatedCamera:
         if isinstance(backdrop, str) and backdrop not in BACKDROPS:
             raise ValueError(f"backdrop must be one of {sorted(BACKDROPS)} or an RGB tuple")
         with self._lock:
-            self._scene = dataclasses.replace(self._scene, **changes)  # type: ignore[arg-type]
+            scene = dataclasses.replace(self._scene, **changes)  # type: ignore[arg-type]
+            if scene == self._scene and "picture" not in changes:
+                return scene  # the same cloth hung again: nothing to paint
+            self._scene = scene
             self._rendered.clear()
+            if "noise" in changes:
+                self._noise.clear()
             scene = self._scene
         self.recording.add("scene", {k: v for k, v in changes.items() if k != "picture"})
+        # Paint the new scene now, in the background: on a real camera the scene costs
+        # no CPU, so the next still must not pay for the simulator's painting.
+        # An earlier painter notices the newer scene and stops by itself.
+        self._painter = threading.Thread(
+            target=self._paint, args=(scene,), name="camera-painter", daemon=True
+        )
+        self._painter.start()
         return scene
+
+    def _paint(self, scene: Scene) -> None:
+        for size in (self.still_size, self.preview_size):
+            painted = _render_at(scene, size)
+            with self._lock:
+                if self._scene is not scene:
+                    return
+                self._rendered.setdefault(size, painted)
+            if scene.noise > 0:
+                self._noise_for(painted, scene.noise)
+
+    def _join_painter(self) -> None:
+        painter = self._painter
+        if painter is not None and painter is not threading.current_thread():
+            painter.join()
 
     @property
     def backdrop(self) -> str | tuple[int, int, int]:
@@ -115,6 +151,7 @@ class SimulatedCamera:
         self.recording.add("open")
 
     def close(self) -> None:
+        self._join_painter()
         self.recording.add("close")
 
     def health(self) -> DeviceHealth:
@@ -145,6 +182,9 @@ class SimulatedCamera:
             raise DeviceError("camera_gone", _GONE, unplugged=True)
 
     def _expose(self, size: tuple[int, int]) -> Frame:
+        painter = self._painter
+        if painter is not None and painter.is_alive() and size not in self._rendered:
+            painter.join()  # the scene is being painted already: wait, do not paint twice
         with self._lock:
             scene = self._scene
             clean = self._rendered.get(size)
@@ -154,9 +194,23 @@ class SimulatedCamera:
         if scene.noise <= 0:
             return clean.copy()
         # Sensor noise changes every frame; everything else in the scene is cached.
-        noise = np.zeros_like(clean, dtype=np.int16)
-        cv2.randn(noise, np.zeros(1), np.full(1, scene.noise))
-        return as_frame(cv2.add(clean, noise, dtype=cv2.CV_8U))
+        return as_frame(cv2.add(clean, self._noise_for(clean, scene.noise), dtype=cv2.CV_8U))
+
+    def _noise_for(self, clean: npt.NDArray[np.uint8], sigma: float) -> npt.NDArray[np.int16]:
+        size = (clean.shape[1], clean.shape[0])
+        with self._lock:
+            bank = self._noise.get(size)
+            self._noise_turn += 1
+            turn = self._noise_turn
+        if bank is None:
+            bank = []
+            for _ in range(_NOISE_PATTERNS):
+                noise = np.zeros_like(clean, dtype=np.int16)
+                cv2.randn(noise, np.zeros(1), np.full(1, sigma))
+                bank.append(noise)
+            with self._lock:
+                bank = self._noise.setdefault(size, bank)
+        return bank[turn % len(bank)]
 
 
 def _render_at(scene: Scene, size: tuple[int, int]) -> Frame:

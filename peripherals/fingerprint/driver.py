@@ -9,18 +9,20 @@ back in (every call first reconnects if the link was lost).
 
 from __future__ import annotations
 
-import contextlib
-import json
 import struct
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import serial
 
 from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
 from peripherals.fingerprint.confirmation import Confirmation, ModuleError, verdict
+from peripherals.fingerprint.line_speed import BaudMemory, LineSpeed, Reason, now_utc
 from peripherals.fingerprint.link import (
     LinkBusy,
     LinkLost,
@@ -29,7 +31,7 @@ from peripherals.fingerprint.link import (
     SerialLink,
 )
 from peripherals.fingerprint.models import ModuleModel, baud_factor, model_named
-from peripherals.fingerprint.port import FingerCapture, Light
+from peripherals.fingerprint.port import FingerCapture, FingerTaken, ImageProgress, Light
 from peripherals.fingerprint.protocol import (
     DEFAULT_ADDRESS,
     HANDSHAKE,
@@ -53,10 +55,16 @@ _NO_REPLY = Text(
     "Pemindai sidik jari tidak menjawab; periksa kabel dan daya.",
     "The fingerprint scanner does not answer; check its cable and power.",
 )
+_STOPPED = Text(
+    "Menunggu jari dihentikan.", "Stopped waiting for a finger."
+)
 _GARBLED = Text(
     "Komunikasi dengan pemindai sidik jari terganggu; coba lagi.",
     "Communication with the fingerprint scanner was garbled; try again.",
 )
+
+
+Progress = Callable[[int], None]
 
 
 class _Garbled(Exception):
@@ -112,8 +120,10 @@ class FingerprintModule:
         receive_data: bool = False,
         retries: int | None = None,
         timeout_s: float | None = None,
+        progress: Progress | None = None,
     ) -> tuple[int, bytes, bytes]:
-        """Send one command; return (confirmation, ack data, bulk data received)."""
+        """Send one command; return (confirmation, ack data, bulk data received).
+        `progress(bytes_so_far)` is called after each data packet of a bulk reply."""
         timeout = self.reply_timeout_s if timeout_s is None else timeout_s
         attempts = 1 + (self.retries if retries is None else retries)
         if instruction in _CHANGES_ONE_BUFFER and params:
@@ -125,7 +135,9 @@ class FingerprintModule:
             if attempt:
                 self.recording.add("retry", instruction.name)
             try:
-                result = self._exchange_once(instruction, params, send_data, receive_data, timeout)
+                result = self._exchange_once(
+                    instruction, params, send_data, receive_data, timeout, progress
+                )
                 self._distrust_after_noise()
                 return result
             except LinkLost as exc:
@@ -157,6 +169,7 @@ class FingerprintModule:
         send_data: bytes | None,
         receive_data: bool,
         timeout: float,
+        progress: Progress | None = None,
     ) -> tuple[int, bytes, bytes]:
         self.link.send(command(instruction, params, self.address))
         reply = self.link.read_packet(timeout)
@@ -175,6 +188,8 @@ class FingerprintModule:
                 if packet.pid not in (Pid.DATA, Pid.END_DATA):
                     raise _Garbled()
                 bulk += packet.payload
+                if progress is not None:
+                    progress(len(bulk))
                 if packet.pid == Pid.END_DATA:
                     break
             if self.link.decoder.bad_checksums != lost_before:
@@ -307,8 +322,8 @@ class FingerprintModule:
         self._ok(Instruction.DOWN_CHAR, bytes([buffer]), send_data=template)
         self._held[buffer] = template
 
-    def up_image(self) -> bytes:
-        return self._ok(Instruction.UP_IMAGE, receive_data=True)
+    def up_image(self, progress: Progress | None = None) -> bytes:
+        return self._ok(Instruction.UP_IMAGE, receive_data=True, progress=progress)
 
     def delete_char(self, slot: int, count: int = 1) -> None:
         self._ok(Instruction.DELETE_CHAR, struct.pack(">HH", slot, count))
@@ -375,13 +390,13 @@ class SerialFingerprintReader:
         serial_factory: SerialFactory = serial.Serial,
     ) -> None:
         """`baud` is the module's factory speed; `raise_baud_to` (optional) is set with
-        SetSysPara at start and remembered in `baud_memory` (a small JSON file) because the
-        module keeps it in flash: after a restart the module only answers at that speed."""
+        SetSysPara at start and remembered in `baud_memory` (line_speed.py) because the
+        module keeps it in flash: after a restart the module only answers at that speed.
+        Transfers garbled at the raised speed step the line down to `baud` for good."""
         self.model = model if isinstance(model, ModuleModel) else model_named(model)
         self.image_size = image_size or self.model.image_size
         self.baud = baud
         self.raise_baud_to = raise_baud_to
-        self.baud_memory = baud_memory
         self.password = password
         self.poll_interval_s = poll_interval_s
         self.module = FingerprintModule(
@@ -392,7 +407,8 @@ class SerialFingerprintReader:
         self.recording = self.module.recording
         self.info: SystemInfo | None = None
         self._lock = threading.RLock()
-        self._remembered_baud = self._load_remembered_baud()
+        self.memory = BaudMemory(baud_memory)
+        self.line_speed: LineSpeed | None = None
         self._last_error: DeviceError | None = None
 
     @property
@@ -435,8 +451,9 @@ class SerialFingerprintReader:
         if not link.device_present:
             link.close()
             raise DeviceError("fingerprint_unplugged", _UNPLUGGED, unplugged=True)
+        remembered = self.memory.load()
         candidates = dict.fromkeys(
-            b for b in (self._remembered_baud, self.baud, self.raise_baud_to) if b
+            b for b in (remembered and remembered.baud, self.baud, self.raise_baud_to) if b
         )
         # Several speeds to try: a short wait each (a module answers VfyPwd in
         # milliseconds); one speed: the normal reply timeout.
@@ -460,61 +477,133 @@ class SerialFingerprintReader:
             link.close()
             raise DeviceError("fingerprint_no_reply", _NO_REPLY, unplugged=True)
         self.info = self.module.read_sys_para()
-        if self.raise_baud_to and link.baud != self.raise_baud_to:
-            self._raise_baud(self.raise_baud_to)
+        # The module's own word on its speed: a line that ignores the speed (a pty without
+        # strict settings) may have answered at another one.
+        if self.info.baud != link.baud:
+            self._set_line(self.info.baud)
+        self.line_speed = self._settle_speed(remembered)
         self.recording.add("connected", link.baud)
 
-    def _raise_baud(self, baud: int) -> None:
-        self.module.set_sys_para(SysParam.BAUD, baud_factor(baud))
+    def _settle_speed(self, remembered: LineSpeed | None) -> LineSpeed:
+        """Raise the module to the configured speed unless it refused it, or a transfer
+        at it failed, before (the memory's ceiling)."""
+        current = self.module.link.baud
+        target = self.raise_baud_to
+        if remembered is not None and remembered.ceiling is not None and target is not None:
+            target = min(target, remembered.ceiling)
+        if not target or target == current:
+            if remembered is not None and remembered.baud == current:
+                if remembered.reason == "raised":
+                    return replace(remembered, reason="remembered")
+                return remembered
+            return LineSpeed(current, "raised" if current != self.baud else "factory")
+        return self._change_speed(current, target, reason="raised")
+
+    def _change_speed(self, current: int, target: int, *, reason: Reason) -> LineSpeed:
+        """SetSysPara to `target`; the module answers at the old speed, then switches. A
+        refusal (or silence at the new speed) keeps `current` and remembers why."""
+        try:
+            self.module.set_sys_para(SysParam.BAUD, baud_factor(target))
+        except ModuleError:
+            return self._keep_speed(current, target)
+        except DeviceError as exc:
+            if exc.code == "fingerprint_unplugged":
+                raise
+            # The ack was lost: the module may or may not have switched; ask at the new
+            # speed, then at the old one.
+        self._set_line(target)
+        try:
+            self.module.verify_password(self.password, timeout_s=0.5)
+        except DeviceError as exc:
+            if exc.code == "fingerprint_unplugged":
+                raise
+            self._set_line(current)
+            self.module.verify_password(self.password)
+            return self._keep_speed(current, target)
+        speed = LineSpeed(
+            target, reason, ceiling=target if reason == "stepped_down" else None,
+            tried=current if reason == "stepped_down" else None, at=now_utc(),
+        )
+        self.memory.save(speed)
+        self.recording.add("baud", target)
+        return speed
+
+    def _keep_speed(self, current: int, refused: int) -> LineSpeed:
+        speed = LineSpeed(current, "refused", ceiling=current, tried=refused, at=now_utc())
+        self.memory.save(speed)
+        self.recording.add("baud_refused", refused)
+        return speed
+
+    def _set_line(self, baud: int) -> None:
         try:
             self.module.link.set_baud(baud)
         except LinkLost as exc:
             raise self.module._lost() from exc
-        self._remember_baud(baud)
-        self.module.verify_password(self.password)
 
-    def _load_remembered_baud(self) -> int | None:
-        if self.baud_memory is None:
-            return None
-        try:
-            value = json.loads(self.baud_memory.read_text())["baud"]
-            return int(value) if isinstance(value, int) else None
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+    def _step_down(self) -> bool:
+        """After a transfer failed twice at a raised speed: back to the factory speed for
+        good (remembered). False when there is nothing lower to go to."""
+        current = self.module.link.baud
+        if current <= self.baud:
+            return False
+        speed = self._change_speed(current, self.baud, reason="stepped_down")
+        if self.module.link.baud == current:
+            return False
+        self.line_speed = speed
+        return True
 
-    def _remember_baud(self, baud: int) -> None:
-        self._remembered_baud = baud
-        if self.baud_memory is not None:
-            with contextlib.suppress(OSError):
-                self.baud_memory.parent.mkdir(parents=True, exist_ok=True)
-                staging = self.baud_memory.with_suffix(".tmp")
-                staging.write_text(json.dumps({"port": self.port, "baud": baud}))
-                staging.replace(self.baud_memory)
+    def describe_link(self) -> Text | None:
+        return self.line_speed.describe() if self.line_speed is not None else None
 
     # ---- the port ----------------------------------------------------------------------
 
-    def capture(self, timeout_s: float) -> FingerCapture:
+    def take(
+        self, timeout_s: float, stop: threading.Event | None = None, fresh: bool = False
+    ) -> FingerTaken:
         with self._lock:
             self._ensure_connected()
             self.set_light("waiting")
-            deadline = time.monotonic() + timeout_s
+            started = time.monotonic()
+            deadline = started + timeout_s
+            lifted = not fresh
             while True:
+                asked_at = time.monotonic()
                 confirmation = self.module.gen_img()
-                if confirmation == Confirmation.OK:
+                if confirmation == Confirmation.OK and lifted:
                     break
-                if confirmation != Confirmation.NO_FINGER:
+                if confirmation == Confirmation.NO_FINGER:
+                    lifted = True
+                elif confirmation != Confirmation.OK:
                     raise ModuleError(confirmation)
+                if stop is not None and stop.is_set():
+                    raise DeviceError("fingerprint_stopped", _STOPPED)
                 if time.monotonic() >= deadline:
                     raise ModuleError(Confirmation.NO_FINGER)
                 time.sleep(self.poll_interval_s)
             made = self.module.img2tz(1)
-            template = self.module.up_char(1) if made == Confirmation.OK else b""
+            template = self._transfer(lambda: self.module.up_char(1)) if made == 0 else b""
             if template:
                 self.module.holds(1, template)
-            width, height = self.image_size
-            raw = self.module.up_image()
+            self.recording.add("taken", verdict(made))
+            # Until the GenImg that found the finger: time spent on the image and the
+            # template after it is the station's, not the applicant's.
+            return FingerTaken(
+                template, made == Confirmation.OK, verdict(made), asked_at - started
+            )
+
+    def fetch_image(self, progress: ImageProgress | None = None) -> npt.NDArray[np.uint8]:
+        width, height = self.image_size
+        total = width * height // 2
+
+        def report(received: int) -> None:
+            if progress is not None:
+                progress(received, total)
+
+        with self._lock:
+            self._ensure_connected()
+            raw = self._transfer(lambda: self.module.up_image(report))
             try:
-                image = unpack_image(raw, width, height)
+                return unpack_image(raw, width, height)
             except ValueError:
                 raise DeviceError(
                     "fingerprint_image_size",
@@ -525,10 +614,23 @@ class SerialFingerprintReader:
                         "check the scanner model in the configuration.",
                     ),
                 ) from None
-            self.recording.add("capture", verdict(made))
-            return FingerCapture(
-                image=image, template=template, module_ok=made == 0, module_verdict=verdict(made)
-            )
+
+    def _transfer(self, call: Callable[[], bytes]) -> bytes:
+        """A bulk transfer; garbled twice at a raised speed (the exchange retries once),
+        the line steps down and the transfer is tried once more. The module still holds
+        its image and buffers: only the line changed."""
+        try:
+            return call()
+        except DeviceError as exc:
+            if exc.code != "fingerprint_garbled" or not self._step_down():
+                raise
+        return call()
+
+    def capture(self, timeout_s: float) -> FingerCapture:
+        with self._lock:
+            taken = self.take(timeout_s)
+            image = self.fetch_image()
+            return FingerCapture(image, taken.template, taken.module_ok, taken.module_verdict)
 
     def compare(self, template_a: bytes, template_b: bytes) -> int:
         with self._lock:

@@ -40,6 +40,7 @@ class Fault(StrEnum):
     """Behaviour a trainer or a test can inject; each counts down per occurrence."""
 
     POOR_IMAGE = "poor_image"  # next captures: dry/smudged finger, too few features
+    FAINT_IMAGE = "faint_image"  # next captures: the module accepts it, the image is poor
     FINGER_LIFTED = "finger_lifted"  # next GenImg: the finger leaves the glass mid-scan
     BAD_CHECKSUM = "bad_checksum"  # next reply packet: corrupted checksum
     GARBAGE = "garbage"  # next reply: line noise before it
@@ -83,8 +84,12 @@ class SimulatedModule:
         address: int = DEFAULT_ADDRESS,
         password: int = 0,
         timing: Timing | None = None,
+        max_baud: int | None = None,
     ) -> None:
+        """`max_baud`: refuse faster speeds than this (a module whose UART clock cannot
+        keep up, or a clone that implements fewer speeds than its datasheet lists)."""
         self.model = model
+        self.max_baud = max_baud
         self.address = address
         self.password = password
         self.timing = timing or Timing()
@@ -197,7 +202,11 @@ class SimulatedModule:
 
     def _set_sys_para(self, params: bytes) -> Reply:
         number, value = params[0], params[1]
-        if number == SysParam.BAUD and value in self.model.baud_factors:
+        if (
+            number == SysParam.BAUD
+            and value in self.model.baud_factors
+            and (self.max_baud is None or value * 9600 <= self.max_baud)
+        ):
             # The module answers at the old speed; the server switches after sending.
             reply = self._ack(C.OK, busy_s=self.timing.flash_write)
             reply.then_baud = value * 9600
@@ -233,7 +242,11 @@ class SimulatedModule:
             return self._ack(C.CAPTURE_FAILED, busy_s=self.timing.gen_img)
         self._placements += 1
         placement = synthetic.Placement(
-            finger[0], finger[1], self._placements, poor=self.take_fault(Fault.POOR_IMAGE)
+            finger[0],
+            finger[1],
+            self._placements,
+            poor=self.take_fault(Fault.POOR_IMAGE),
+            faint=self.take_fault(Fault.FAINT_IMAGE),
         )
         self.image = synthetic.render(placement, self.model.image_size)
         self._image_placement = placement

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from peripherals.device import Device
+from peripherals.device import Device, Text
 
 Light = Literal["waiting", "success", "failure", "off"]
+ImageProgress = Callable[[int, int], None]  # (bytes received, bytes expected)
 
 
 @dataclass(frozen=True)
@@ -19,15 +22,44 @@ class FingerCapture:
     module_verdict: str  # "ok" or the module's confirmation code name, e.g. "too_few_features"
 
 
+@dataclass(frozen=True)
+class FingerTaken:
+    """The module holds the image (the finger may leave the glass); the image itself
+    has not crossed the line yet."""
+
+    template: bytes
+    module_ok: bool
+    module_verdict: str
+    waited_s: float = 0.0  # how long the glass stayed empty (the station waiting for a hand)
+
+
 class FingerprintReader(Device, Protocol):
     """One capture = wait for a finger (up to `timeout_s`), read the image, make a template.
 
-    Raises DeviceError("no_finger") on timeout and DeviceError(..., unplugged=True) when
-    the module is gone. Image size comes from the module model, never assumed."""
+    In two halves so the hand can move while the image crosses a slow line: `take` waits
+    for the finger and returns the module's verdict as soon as it holds the image;
+    `fetch_image` then reads that image. `capture` does both.
+
+    Raises DeviceError("no_finger") on timeout, DeviceError("fingerprint_stopped") when
+    `stop` is set while waiting, and DeviceError(..., unplugged=True) when the module is
+    gone. Image size comes from the module model, never assumed."""
 
     image_size: tuple[int, int]  # (width, height)
 
+    def take(
+        self, timeout_s: float, stop: threading.Event | None = None, fresh: bool = False
+    ) -> FingerTaken:
+        """`fresh`: the glass must read empty first (a finger asked for again after the
+        hand moved on: what is on the glass now is another finger)."""
+        ...
+
+    def fetch_image(self, progress: ImageProgress | None = None) -> npt.NDArray[np.uint8]: ...
+
     def capture(self, timeout_s: float) -> FingerCapture: ...
+
+    def describe_link(self) -> Text | None:
+        """The link's speed and why (a UART module), or None where no line speed matters."""
+        ...
 
     def compare(self, template_a: bytes, template_b: bytes) -> int:
         """Match score; 0 means no match."""

@@ -7,6 +7,8 @@ unplug/replug for demos, training and tests."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from peripherals.fingerprint.driver import SerialFingerprintReader
 from peripherals.fingerprint.models import MODELS
 from peripherals.fingerprint.module_sim import Fault
@@ -29,6 +31,8 @@ class SimulatedFingerprintReader(SerialFingerprintReader):
         model: str | None = None,
         baud: int = 57600,
         pace: float | None = None,
+        raise_baud_to: int | None = None,
+        baud_memory: Path | None = None,
     ) -> None:
         """`pace` scales the simulator's timing (1 = a real module at `baud`, 0 = instant);
         when omitted, `capture_s=0` means instant (the station's tests) and anything else
@@ -45,6 +49,8 @@ class SimulatedFingerprintReader(SerialFingerprintReader):
             self.simulator.path,
             model=name,
             baud=baud,
+            raise_baud_to=raise_baud_to,
+            baud_memory=baud_memory,
             # Even at pace 0 the simulator is another thread on a possibly busy machine.
             reply_timeout_s=3.0,
             poll_interval_s=0.05 if pace else 0.005,

@@ -52,13 +52,22 @@ class FingerprintSimulator:
         link: str | os.PathLike[str] | None = None,
         strict_baud: bool = False,
         write_stall_s: float = _WRITE_STALL_S,
+        max_baud: int | None = None,
+        garbles_above: int | None = None,
     ) -> None:
         """`pace` scales every delay (1 = real time, 0 = none). `strict_baud`: bytes sent
         at a line speed other than the module's are lost, as on a real UART. Off by
         default: a pty's settings can be changed by any process that opens its /dev/pts
         node (on a shared machine, a stale client of an earlier pty with the same number),
-        and the station's own simulation must not go deaf because of that."""
-        self.module = SimulatedModule(model_named(model), baud=baud, timing=timing)
+        and the station's own simulation must not go deaf because of that.
+
+        `max_baud`: the module refuses faster speeds (SetSysPara answers "invalid
+        register"). `garbles_above`: the cable cannot carry more than this: at a faster
+        line speed one data packet of every bulk reply arrives corrupted."""
+        self.module = SimulatedModule(
+            model_named(model), baud=baud, timing=timing, max_baud=max_baud
+        )
+        self.garbles_above = garbles_above
         self.pace = pace
         self.strict_baud = strict_baud
         self.write_stall_s = write_stall_s
@@ -209,6 +218,8 @@ class FingerprintSimulator:
             first = bytearray(packets[0])
             first[-1] ^= 0x5A
             packets = [bytes(first), *packets[1:]]
+        if self.garbles_above and self.module.params.baud > self.garbles_above:
+            packets = _corrupt_one_data_packet(packets)
         self._write(b"".join(packets))
 
     def _write(self, data: bytes) -> None:
@@ -249,6 +260,17 @@ class FingerprintSimulator:
     def _sleep(seconds: float) -> None:
         if seconds > 0:
             time.sleep(seconds)
+
+
+def _corrupt_one_data_packet(packets: list[bytes]) -> list[bytes]:
+    """A bit error in the middle of a bulk reply (the ack and short replies get through:
+    a marginal line fails on long bursts first)."""
+    if len(packets) < 3:
+        return packets
+    middle = len(packets) // 2
+    hit = bytearray(packets[middle])
+    hit[len(hit) // 2] ^= 0x10
+    return [*packets[:middle], bytes(hit), *packets[middle + 1 :]]
 
 
 __all__ = ["Fault", "FingerprintSimulator", "Timing"]

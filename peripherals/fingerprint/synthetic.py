@@ -50,6 +50,9 @@ class Placement:
     finger: int
     index: int  # how many placements came before on this module: varies the pose
     poor: bool = False  # dry, smudged or barely touching: few usable features
+    # Looks as poor, yet the module still finds enough features for a template (its
+    # verdict is ok; only the image's quality, known once it has crossed the line, fails).
+    faint: bool = False
 
     def pose(self) -> tuple[float, float, float]:
         """(dx, dy, rotation in radians) of this placement relative to the finger."""
@@ -139,7 +142,8 @@ def render(placement: Placement, size: tuple[int, int]) -> npt.NDArray[np.uint8]
     ellipse = cv2.warpAffine(ellipse0, pose, size, flags=cv2.INTER_LINEAR, borderValue=(9.0,))
     noise_rng = _rng("noise", placement.person, placement.finger, placement.index)
     pressure = 0.85 + 0.1 * noise_rng.uniform(-1, 1)
-    if placement.poor:
+    weak = placement.poor or placement.faint
+    if weak:
         pressure *= 0.55
     mask = np.clip((1.0 - ellipse / pressure**2) * 6, 0, 1)  # soft edge off the glass
     # Dry or sweaty patches break ridges here and there; how much varies per placement.
@@ -147,8 +151,8 @@ def render(placement: Placement, size: tuple[int, int]) -> npt.NDArray[np.uint8]
     patches = cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
     dryness = noise_rng.uniform(0.0, 0.3)
     ridges = ridges * (1 - dryness * np.clip(patches, 0, 1)) + dryness * 0.3 * patches
-    contrast = noise_rng.uniform(110, 180) if not placement.poor else 35.0
-    sigma = noise_rng.uniform(5, 15) if not placement.poor else 30.0
+    contrast = noise_rng.uniform(110, 180) if not weak else 35.0
+    sigma = noise_rng.uniform(5, 15) if not weak else 30.0
     noise = noise_rng.standard_normal(size=(height, width), dtype=np.float32) * sigma
     image = 235 - mask * (ridges * contrast + 25) + noise
     return np.clip(image, 0, 255).astype(np.uint8)

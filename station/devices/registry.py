@@ -4,7 +4,9 @@ else the simulator, said loudly. The same code above the ports runs in both case
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from peripherals.camera.port import Camera
@@ -32,6 +34,11 @@ class Applicant(Protocol):
 
     def place_finger(self, person: str, finger: int) -> None: ...
 
+    def prompt_finger(self, person: str, finger: int) -> None:
+        """The station asks for `finger` now (tablet, ring, click): the applicant lifts
+        whatever is on the glass and places that finger, in their own time."""
+        ...
+
     def face_camera(self, person: str, backdrop: str | None) -> None: ...
 
 
@@ -39,18 +46,46 @@ class RealApplicant:
     def place_finger(self, person: str, finger: int) -> None:
         pass
 
+    def prompt_finger(self, person: str, finger: int) -> None:
+        pass
+
     def face_camera(self, person: str, backdrop: str | None) -> None:
         pass
+
+
+_BETWEEN_FINGERS_S = 0.05
 
 
 @dataclass
 class SimulatedApplicant:
     fingerprint: SimulatedFingerprintReader | None = None
     camera: SimulatedCamera | None = None
+    # Reaction times of the modelled applicant (already scaled by the delay scale).
+    lift_s: float = 0.0
+    place_s: float = 0.0
+    _pending: list[threading.Timer] = field(default_factory=list)
 
     def place_finger(self, person: str, finger: int) -> None:
         if self.fingerprint is not None:
             self.fingerprint.present(person, finger)
+
+    def prompt_finger(self, person: str, finger: int) -> None:
+        reader = self.fingerprint
+        if reader is None:
+            return
+        for timer in self._pending:  # a newer prompt replaces what they were about to do
+            timer.cancel()
+        self._pending = []
+        # Even an instant applicant's hand is off the glass for a moment between fingers.
+        place_at = self.lift_s + max(self.place_s, _BETWEEN_FINGERS_S)
+        for delay, action in (
+            (self.lift_s, reader.withdraw),
+            (place_at, lambda: reader.present(person, finger)),
+        ):
+            timer = threading.Timer(delay, action)
+            timer.daemon = True
+            timer.start()
+            self._pending.append(timer)
 
     def face_camera(self, person: str, backdrop: str | None) -> None:
         if self.camera is not None and backdrop is not None:
@@ -97,9 +132,12 @@ class DeviceSet:
                 log.warning("%s failed to close: %s", kind, error)
 
 
-def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
+def build_devices(
+    settings: DevicesSettings, simulate: bool, data_dir: Path | None = None
+) -> DeviceSet:
     """`simulate=True` forces every simulator; otherwise each `auto` adapter looks for its
-    hardware and falls back to its simulator with a note for the operator."""
+    hardware and falls back to its simulator with a note for the operator. `data_dir`
+    keeps what a device must remember across restarts (the fingerprint line speed)."""
     scale = settings.simulation.delay_scale
     notes: list[Text] = []
     simulated: set[str] = set()
@@ -135,10 +173,12 @@ def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
             still_s=0.3 * scale,
         )
     fingerprint: FingerprintReader | None = (
-        None if simulate else real_fingerprint(settings.fingerprint)
+        None if simulate else real_fingerprint(settings.fingerprint, data_dir)
     )
     if fingerprint is None and fallback("fingerprint", settings.fingerprint.adapter):
-        fingerprint = fingerprint_sim = simulated_fingerprint(settings.fingerprint, scale)
+        fingerprint = fingerprint_sim = simulated_fingerprint(
+            settings.fingerprint, scale, data_dir
+        )
     indicator = build_indicator(settings.indicator, simulate)
     if indicator is None:
         fallback("indicator", settings.indicator.adapter)
@@ -155,7 +195,12 @@ def build_devices(settings: DevicesSettings, simulate: bool) -> DeviceSet:
             # a 9600-baud serial printer takes ~4 s for a receipt; 0 = instant (tests)
             bytes_per_s=960 / scale if scale else 0,
         ),
-        applicant=SimulatedApplicant(fingerprint=fingerprint_sim, camera=camera_sim),
+        applicant=SimulatedApplicant(
+            fingerprint=fingerprint_sim,
+            camera=camera_sim,
+            lift_s=settings.simulation.applicant_lift_s * scale,
+            place_s=settings.simulation.applicant_place_s * scale,
+        ),
         simulated=simulated,
         notes=notes,
     )

@@ -31,9 +31,12 @@ class FingerprintSettings(Section):
     # Override the model's image size (both or neither).
     image_width: int | None = Field(None, ge=16, le=1024)
     image_height: int | None = Field(None, ge=16, le=1024)
-    # Raise the module's speed at start (SetSysPara; the module keeps it in flash). The
-    # driver remembers it in `baud_memory` and also probes for it after a restart.
-    raise_baud_to: int | None = Field(None, ge=9600, le=115200)
+    # Raise the module's speed at start (SetSysPara; the module keeps it in flash): the
+    # image transfer, most of a finger's time, halves at 115200. A module that refuses is
+    # left at `baud`; transfers garbled at the raised speed step it down for good. The
+    # driver remembers the speed and why in `baud_memory` (default: in the data
+    # directory) and also probes for it after a restart. None: stay at `baud`.
+    raise_baud_to: int | None = Field(115200, ge=9600, le=115200)
     baud_memory: Path | None = None
 
     @model_validator(mode="after")
@@ -81,6 +84,10 @@ class PrinterSettings(Section):
 class SimulationSettings(Section):
     # 1.0 = the speed of real hardware; 0 = no delays (tests and benchmarks).
     delay_scale: float = Field(1.0, ge=0, le=10)
+    # The simulated applicant, told to show the next finger: seconds to lift the one on
+    # the glass, then to place the next (both scaled by delay_scale).
+    applicant_lift_s: float = Field(0.5, ge=0, le=30)
+    applicant_place_s: float = Field(1.5, ge=0, le=30)
 
 
 class DevicesSettings(Section):

@@ -23,12 +23,35 @@ CARD_AGE = 17  # fixed by law (KTP-el owed, voting age); not configuration
 VOTING_AGE = 17
 
 
+# No official date is known for the next general election: KPU had not set the Pemilu
+# 2029 voting day when this was written. The default keeps the 2024 calendar five years
+# on (general elections every five years, UU 7/2017 art. 167(1)); provisioning sets the
+# real date, and `cutoff_official = true`, once KPU announces it.
+DEFAULT_CUTOFF = date(2029, 2, 14)
+DEFAULT_CUTOFF_SOURCE = (
+    "Perkiraan, belum ditetapkan KPU: Pemilu 2024 (14-02-2024, PKPU 3/2022) + 5 tahun "
+    "(UU 7/2017 ps. 167(1)) / Estimate, not yet set by KPU: Pemilu 2024 + 5 years"
+)
+
+
 class EligibilitySettings(Section):
     cutoff_date: date = Field(
-        default=date(2024, 2, 14), description="Voting day (or the programme's cutoff before it)."
+        default=DEFAULT_CUTOFF,
+        description="The next election's voting day (or the programme's cutoff before it, "
+        "e.g. H-1): who is 17 by then votes. Set by provisioning.",
+    )
+    cutoff_official: bool = Field(
+        default=False,
+        description="true once cutoff_date is the date KPU set; false: an estimate.",
+    )
+    cutoff_source: str = Field(
+        default=DEFAULT_CUTOFF_SOURCE,
+        max_length=300,
+        description="Where cutoff_date comes from (a KPU decision's number), shown with it.",
     )
     previous_election_date: date = Field(
-        default=date(2019, 4, 17), description="Election before this one, for first-time voters."
+        default=date(2024, 2, 14),
+        description="Election before this one (Pemilu 2024, PKPU 3/2022), for first-time voters.",
     )
     minimum_recording_age: int = Field(default=16, ge=0, le=CARD_AGE)
 
@@ -120,6 +143,15 @@ def assess(
 
     def result(verdict: Verdict, reason: Text) -> Eligibility:
         return Eligibility(verdict, reason, age_today, age_cutoff, votes, card_from, record_from)
+
+    if born > today:  # a typo, not a baby: say so rather than "aged 0, record in 2041"
+        return result(
+            Verdict.NOT_ELIGIBLE,
+            Text(
+                f"Tanggal lahir {born:%d-%m-%Y} ada di masa depan: periksa tanggal lahir.",
+                f"The birth date {born:%d-%m-%Y} is in the future: check the birth date.",
+            ),
+        )
 
     if not married and age_today < s.minimum_recording_age:
         when = f"{record_from:%d-%m-%Y}"

@@ -5,7 +5,8 @@ Figures owned by other parts of the station are read from what they record:
 - finger exceptions: `enrollment_captures` rows of kind "finger" whose detail has a truthy
   "exception", or rows of kind "finger_exception";
 - duplicates warned: audit events "duplicate_warned" of the enrollment;
-- receipts printed: audit events "receipt_printed" of the enrollment.
+- receipts printed: the enrollment's original receipt job that the receipt queue marked
+  'printed' (reprints are not more receipts for the day's figure).
 """
 
 from __future__ import annotations
@@ -28,14 +29,15 @@ from station.store.db import Store
 
 _FACTS_SQL = """
 SELECT e.id, e.committed_at, f.sex, f.class_name, f.first_time_voter, f.kk_checked, f.ikd,
+  f.card_from,
   (SELECT count(*) FROM enrollment_captures c WHERE c.enrollment_id = e.id AND (
       c.kind = 'finger_exception'
       OR (c.kind = 'finger' AND coalesce(json_extract(c.detail, '$.exception'), 0)
           NOT IN (0, '', 'false')))) AS finger_exceptions,
   (SELECT count(*) FROM audit_events a WHERE a.enrollment_id = e.id
       AND a.action = 'duplicate_warned') AS duplicates,
-  (SELECT count(*) FROM audit_events a WHERE a.enrollment_id = e.id
-      AND a.action = 'receipt_printed') AS receipts
+  (SELECT count(*) FROM receipt_jobs r WHERE r.enrollment_id = e.id
+      AND r.kind = 'original' AND r.status = 'printed') AS receipts
 FROM enrollments e LEFT JOIN enrollment_facts f ON f.enrollment_id = e.id
 WHERE e.status = 'committed' AND {where}
 ORDER BY e.committed_at
@@ -54,10 +56,12 @@ def save_identity_facts(
     """Inside the caller's transaction (the identity step's)."""
     db.execute(
         "INSERT INTO enrollment_facts (enrollment_id, sex, class_name, verdict,"
-        " first_time_voter, nik_warnings, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " first_time_voter, nik_warnings, card_from, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (enrollment_id) DO UPDATE SET sex = excluded.sex,"
         " class_name = excluded.class_name, verdict = excluded.verdict,"
         " first_time_voter = excluded.first_time_voter, nik_warnings = excluded.nik_warnings,"
+        " card_from = excluded.card_from,"
         " updated_at = excluded.updated_at",
         [
             enrollment_id,
@@ -66,6 +70,7 @@ def save_identity_facts(
             eligibility.verdict.value,
             int(eligibility.first_time_voter),
             json.dumps([w.code for w in warnings]),
+            eligibility.card_from.isoformat(),
             audit.now_iso(),
         ],
     )
@@ -106,6 +111,7 @@ def _facts(row: dict[str, Any]) -> EnrollmentFacts:
         receipt_printed=row["receipts"] > 0,
         ikd=IkdAnswer(row["ikd"]) if row["ikd"] else None,
         kk_checked=None if row["kk_checked"] is None else bool(row["kk_checked"]),
+        card_from=date.fromisoformat(row["card_from"]) if row["card_from"] else None,
     )
 
 

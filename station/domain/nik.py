@@ -92,15 +92,6 @@ def normalize(raw: str) -> str:
     return SEPARATORS.sub("", raw)
 
 
-def nik_format_error(raw: str) -> Text | None:
-    """The first character or length problem (what a form can check on its own)."""
-    result = NikResult(raw=raw)
-    digits = normalize(raw)
-    if _check_characters(digits, result) and len(digits) != NIK_LENGTH:
-        result.errors.append(_length_error(digits))
-    return result.errors[0].text if result.errors else None
-
-
 def _length_error(digits: str) -> Finding:
     return Finding(
         "length",
@@ -273,6 +264,31 @@ def _check_region(digits: str, result: NikResult, regions: RegionIndex) -> None:
     result.district = regions.get(digits[:6])
     if result.district is None:
         result.warnings.append(_unknown_region("district", digits[:6]))
+    retired = next((r for r in (result.district, result.regency) if r and r.retired), None)
+    if retired is not None:
+        result.warnings.append(_retired_region(retired))
+
+
+def _retired_region(region: Region) -> Finding:
+    """A NIK keeps the code it was first issued under for life (a split does not reissue
+    it): valid, but the operator should know why the code is not in today's list."""
+    kind_id, kind_en = _REGION_KIND[region.level.value]
+    seen = f" (terakhir di daftar {region.last_seen_in})" if region.last_seen_in else ""
+    seen_en = f" (last listed in {region.last_seen_in})" if region.last_seen_in else ""
+    now_id = now_en = ""
+    if region.current is not None:
+        code, name = region.current
+        now_id = f" Kode sekarang: {code} ({name})."
+        now_en = f" Its current code: {code} ({name})."
+    return Finding(
+        "region_retired",
+        Text(
+            f"Kode {kind_id} {region.code} ({region.name}) sudah tidak berlaku{seen}, mis. "
+            f"karena pemekaran wilayah.{now_id} NIK tetap sah: kodenya tidak diubah.",
+            f"{kind_en} code {region.code} ({region.name}) is retired{seen_en}, e.g. by a "
+            f"split of the region.{now_en} The NIK stays valid: its code is never changed.",
+        ),
+    )
 
 
 _REGION_KIND = {

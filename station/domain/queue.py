@@ -77,6 +77,7 @@ def identity_prefill(student: Student) -> dict[str, object]:
         "sex": student.sex,
         "school_class": student.class_name,
         "nisn": student.nisn,
+        "birth_place": student.birth_place or "",
     }
 
 

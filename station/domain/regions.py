@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -36,6 +36,9 @@ class Region:
     level: Level
     retired: bool = False
     last_seen_in: int | None = None  # for retired codes: the last list that had it
+    # For a retired code whose region lives on under another code (Papua 2022: Kabupaten
+    # Merauke 91.01 -> Papua Selatan 93.01): that code and its full name.
+    current: tuple[str, str] | None = None
 
     @property
     def digits(self) -> str:
@@ -46,6 +49,8 @@ class Region:
         if self.retired:
             out["retired"] = True
             out["last_seen_in"] = self.last_seen_in
+            if self.current is not None:
+                out["current"] = {"code": self.current[0], "name": self.current[1]}
         return out
 
 
@@ -123,11 +128,43 @@ def _region(code: str, name: str, *, retired: bool, last_seen: str = "") -> Regi
     )
 
 
+def _with_successors(current: list[Region], retired: list[Region]) -> list[Region]:
+    """Where a split moved a region to a new code, the retired code names the new one.
+
+    The lists do not say which code replaced which; the region's name does: a retired
+    regency's successor is the one current regency of the same name (none if the name is
+    not unique), and a retired district's is the district of the same name in its
+    regency's successor. A region merely abolished keeps no successor."""
+    index = RegionIndex(current)
+    regencies: dict[str, list[Region]] = {}
+    for r in current:
+        if r.level is Level.REGENCY:
+            regencies.setdefault(r.name.casefold(), []).append(r)
+    districts = {
+        (r.digits[:4], r.name.casefold()): r for r in current if r.level is Level.DISTRICT
+    }
+    moved: dict[str, Region] = {}  # retired regency digits -> successor
+    for r in retired:
+        if r.level is Level.REGENCY and len(same := regencies.get(r.name.casefold(), [])) == 1:
+            moved[r.digits] = same[0]
+    out = []
+    for r in retired:
+        successor: Region | None = None
+        if r.level is Level.REGENCY:
+            successor = moved.get(r.digits)
+        elif r.level is Level.DISTRICT and (regency := moved.get(r.digits[:4])):
+            successor = districts.get((regency.digits, r.name.casefold()))
+        if successor is not None:
+            r = replace(r, current=(successor.code, index.path_name(successor.digits)))
+        out.append(r)
+    return out
+
+
 @cache
 def load_regions() -> RegionIndex:
-    regions = [_region(r["kode"], r["nama"], retired=False) for r in _read_rows(CURRENT_FILE)]
-    regions += [
+    current = [_region(r["kode"], r["nama"], retired=False) for r in _read_rows(CURRENT_FILE)]
+    retired = [
         _region(r["kode"], r["nama"], retired=True, last_seen=r["last_seen_in"])
         for r in _read_rows(RETIRED_FILE)
     ]
-    return RegionIndex(regions)
+    return RegionIndex(current + _with_successors(current, retired))

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
+from station.domain.election import Cutoff
 from station.settings_section import Section
 
 
@@ -76,13 +78,14 @@ class EnrollmentFacts:
     receipt_printed: bool
     ikd: IkdAnswer | None
     kk_checked: bool | None
+    card_from: date | None = None  # when the card may be printed (17 or married)
 
 
 @dataclass
 class Report:
     title: str  # "Kunjungan SMAN 1 Bangil 2026-11-28" / "Hari 2026-11-28"
     recorded: int = 0
-    first_time_voters: int = 0
+    first_time_voters: int | None = 0  # None: the election cutoff has passed
     by_sex: dict[str, int] = field(default_factory=dict)
     by_class: dict[str, int] = field(default_factory=dict)
     with_finger_exceptions: int = 0
@@ -95,6 +98,13 @@ class Report:
     ikd_rate: float | None = None
     ikd_target_rate: float = 0.25
     per_hour: list[tuple[str, int]] = field(default_factory=list)  # ("08:00", n) local time
+    cards_now: int = 0  # recorded students whose card may be printed today
+    cards_later: list[tuple[date, int]] = field(default_factory=list)  # (from, n), by date
+    cutoff: Cutoff | None = None
+
+    @property
+    def cards_later_total(self) -> int:
+        return sum(n for _, n in self.cards_later)
 
     @property
     def ikd_target_met(self) -> bool | None:
@@ -120,21 +130,35 @@ class Report:
                 "target_met": self.ikd_target_met,
             },
             "per_hour": [{"hour": h, "count": n} for h, n in self.per_hour],
+            "cards": {
+                "now": self.cards_now,
+                "later": self.cards_later_total,
+                "later_by_date": [{"from": d.isoformat(), "count": n} for d, n in self.cards_later],
+            },
+            "cutoff": None if self.cutoff is None else self.cutoff.as_json(),
         }
 
 
 def build_report(
-    title: str, enrollments: Iterable[EnrollmentFacts], settings: ReportSettings | None = None
+    title: str,
+    enrollments: Iterable[EnrollmentFacts],
+    settings: ReportSettings | None = None,
+    cutoff: Cutoff | None = None,
 ) -> Report:
     s = settings or ReportSettings()
     facts = list(enrollments)
-    report = Report(title=title, recorded=len(facts), ikd_target_rate=s.ikd_target_rate)
+    report = Report(
+        title=title, recorded=len(facts), ikd_target_rate=s.ikd_target_rate, cutoff=cutoff
+    )
+    today = s.today()
+    later: Counter[date] = Counter()
+    voters = 0
     sex: Counter[str] = Counter({"L": 0, "P": 0})
     classes: Counter[str] = Counter()
     ikd: Counter[str] = Counter({a.value: 0 for a in IkdAnswer} | {"unanswered": 0})
     hours: Counter[int] = Counter()
     for f in facts:
-        report.first_time_voters += f.first_time_voter
+        voters += f.first_time_voter
         sex[f.sex or "unknown"] += 1
         classes[f.class_name or "-"] += 1
         report.with_finger_exceptions += f.finger_exceptions > 0
@@ -144,6 +168,12 @@ def build_report(
         report.kk_checked += bool(f.kk_checked)
         ikd[f.ikd.value if f.ikd else "unanswered"] += 1
         hours[f.committed_at.astimezone(s.zone).hour] += 1
+        if f.card_from is None or f.card_from <= today:
+            report.cards_now += 1
+        else:
+            later[f.card_from] += 1
+    report.cards_later = sorted(later.items())
+    report.first_time_voters = None if cutoff is not None and cutoff.stale else voters
     report.by_sex = dict(sex)
     report.by_class = dict(sorted(classes.items()))
     report.ikd = dict(ikd)
@@ -165,8 +195,18 @@ def report_csv(report: Report) -> str:
     writer.writerow(["figure", "value"])
     writer.writerow(["title", report.title])
     for key in ("recorded", "first_time_voters", "with_finger_exceptions", "finger_exceptions",
-                "duplicates_warned", "receipts_printed", "kk_checked"):
-        writer.writerow([key, getattr(report, key)])
+                "duplicates_warned", "receipts_printed", "kk_checked", "cards_now",
+                "cards_later_total"):
+        value = getattr(report, key)
+        writer.writerow([key, "" if value is None else value])
+    for day, n in report.cards_later:
+        writer.writerow([f"cards_later.{day.isoformat()}", n])
+    if report.cutoff is not None:
+        writer.writerow(["cutoff.date", report.cutoff.day.isoformat()])
+        writer.writerow(["cutoff.official", report.cutoff.official])
+        writer.writerow(["cutoff.source", report.cutoff.source])
+        warning = report.cutoff.warning
+        writer.writerow(["cutoff.warning", "" if warning is None else warning.en])
     for sex, n in report.by_sex.items():
         writer.writerow([f"sex.{sex}", n])
     for cls, n in report.by_class.items():
@@ -190,18 +230,23 @@ def day_summary_text(report: Report, width: int = 32) -> str:
         return f"{label[: width - len(value_text) - 1]:<{width - len(value_text)}}{value_text}"
 
     rate = "-" if report.ikd_rate is None else f"{report.ikd_rate:.0%}"
+    voters = "-" if report.first_time_voters is None else report.first_time_voters
     lines = [
         "REKAP PEREKAMAN KTP-el".center(width),
         report.title[:width].center(width),
         "-" * width,
         row("Direkam", report.recorded),
-        row("Pemilih pemula", report.first_time_voters),
+        *_cutoff_lines(report.cutoff, width, row),
+        row("Pemilih pemula", voters),
         row("Laki-laki", report.by_sex.get("L", 0)),
         row("Perempuan", report.by_sex.get("P", 0)),
         *(row(f" Kelas {c}", n) for c, n in report.by_class.items()),
         row("Pengecualian jari (org)", report.with_finger_exceptions),
         row("Peringatan duplikat", report.duplicates_warned),
         row("Tanda terima dicetak", report.receipts_printed),
+        row("KTP-el bisa dicetak kini", report.cards_now),
+        row("KTP-el dicetak nanti", report.cards_later_total),
+        *(row(f" mulai {d:%d-%m-%Y}", n) for d, n in report.cards_later),
         row("KK diperiksa", report.kk_checked),
         row("IKD aktif di sini", report.ikd.get(IkdAnswer.ACTIVATED_HERE.value, 0)),
         row("IKD akan aktivasi", report.ikd.get(IkdAnswer.WILL_ACTIVATE.value, 0)),
@@ -213,6 +258,18 @@ def day_summary_text(report: Report, width: int = 32) -> str:
         "Bukan Surat Keterangan (Suket)".center(width),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _cutoff_lines(
+    cutoff: Cutoff | None, width: int, row: Callable[[str, object], str]
+) -> list[str]:
+    if cutoff is None:
+        return []
+    estimate = "" if cutoff.official else " (perkiraan)"
+    lines = [row("Pemilu" + estimate, f"{cutoff.day:%d-%m-%Y}")]
+    if cutoff.stale:
+        lines += textwrap.wrap("! " + cutoff.warning_short, width)
+    return lines
 
 
 def per_hour_svg(report: Report, width: int = 480, height: int = 200) -> str:

@@ -2,10 +2,12 @@
 
 Schools export from Excel or Dapodik, so the reader tolerates what those produce: a `;`
 separator (Indonesian Excel locale), a UTF-8 BOM or a Windows code page, Indonesian or
-English headers, Excel date formats (dd/mm/yyyy, Excel serial numbers, "14 Februari 2007")
-and NISNs whose leading zero Excel dropped. Every row that cannot be used is reported with
-its line number and the reason; fields that cannot be read leave the row in the queue with
-a note, so one typo does not hide a student.
+English headers, Excel date formats (dd/mm/yyyy, Excel serial numbers, "14 Februari 2007",
+month/day/year from an English-locale Excel when the column proves it), a combined "Tempat,
+Tanggal Lahir" (TTL) column, NISNs whose leading zeros Excel dropped and NIKs behind Excel's
+text apostrophe. Every row that cannot be used is reported with its line number and the
+reason; fields that cannot be read leave the row in the queue with a note, so one typo does
+not hide a student.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
 from peripherals.device import Text
 from station.domain.nik import Sex, parse_nik
@@ -36,7 +39,17 @@ _HEADERS = {
     "sex": ("jeniskelamin", "jk", "lp", "sex", "gender", "kelamin"),
     "nisn": ("nisn",),
     "nik": ("nik", "noktp", "nomorinduk kependudukan", "nomorindukkependudukan"),
+    "birth_place": ("tempatlahir", "tmplahir", "tmptlahir", "birthplace", "placeofbirth"),
+    # Dapodik and many school lists put both in one column: "Pasuruan, 14-02-2009".
+    "place_and_date": (
+        "ttl", "tempattanggallahir", "tempattgllahir", "tempatdantanggallahir",
+        "tempattanggallahirttl", "placeanddateofbirth",
+    ),
 }
+# Excel's text marker in front of a number typed as text ('3514...): not part of the value.
+_TEXT_MARKERS = "'\u2019`"
+DateOrder = Literal["dmy", "mdy"]
+_SLASHED = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})")
 _MONTHS = {
     name: i
     for i, names in enumerate(
@@ -74,6 +87,7 @@ class Student:
     sex: Sex | None = None
     nisn: str | None = None
     nik: str | None = None
+    birth_place: str | None = None
     notes: list[Text] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
@@ -85,6 +99,7 @@ class Student:
             "sex": self.sex,
             "nisn": self.nisn,
             "nik": self.nik,
+            "birth_place": self.birth_place,
             "notes": [{"id": t.id, "en": t.en} for t in self.notes],
         }
 
@@ -108,6 +123,7 @@ class RosterImport:
     students: list[Student] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     file_error: Text | None = None  # the whole file could not be read
+    notes: list[Text] = field(default_factory=list)  # about the whole file (a date column)
 
     @property
     def ok(self) -> bool:
@@ -123,6 +139,9 @@ class RosterImport:
         lines_id, lines_en = [head_id + f", {len(noted)} dengan catatan."], [
             head_en + f", {len(noted)} with notes."
         ]
+        for note in self.notes:
+            lines_id.append(note.id)
+            lines_en.append(note.en)
         for r in self.rejected:
             lines_id.append(f"Baris {r.line}: ditolak - {r.reason.id}")
             lines_en.append(f"Line {r.line}: rejected - {r.reason.en}")
@@ -153,14 +172,16 @@ def decode(data: bytes) -> str:
 
 
 def _header_key(cell: str) -> str:
-    return re.sub(r"[\s_.\-/()]+", "", cell.strip().casefold())
+    return re.sub(r"[\s_.\-/(),]+", "", cell.strip().casefold())
 
 
 _FIELD_BY_HEADER = {_header_key(h): f for f, hs in _HEADERS.items() for h in hs}
 
 
-def parse_date(text: str, *, today: date) -> date | None:
-    """Dates as schools' spreadsheets write them; None when it cannot be read for sure."""
+def parse_date(text: str, *, today: date, order: DateOrder | None = None) -> date | None:
+    """Dates as schools' spreadsheets write them; None when it cannot be read for sure.
+    `order` is the column's day/month order when the column proves it (see date_order);
+    without it a date is read day-first unless its second number cannot be a month."""
     text = text.strip()
     if not text:
         return None
@@ -170,13 +191,14 @@ def parse_date(text: str, *, today: date) -> date | None:
     try:
         if m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text):
             return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})", text):
+        if m := _SLASHED.fullmatch(text):
             a, b, year = int(m[1]), int(m[2]), int(m[3])
             if len(m[3]) == 2:
                 year += 2000 if 2000 + year <= today.year else 1900
             # Indonesian order is day/month; Excel in an English locale writes month/day,
             # which shows when the second number cannot be a month.
-            day, month = (b, a) if b > 12 >= a else (a, b)
+            month_first = order == "mdy" or (order is None and b > 12 >= a)
+            day, month = (b, a) if month_first else (a, b)
             return date(year, month, day)
         if m := re.fullmatch(r"(\d{1,2})[\s\-]+([A-Za-z]+)[\s\-,]+(\d{4})", text):
             named_month = _MONTHS.get(m[2].casefold())
@@ -184,6 +206,50 @@ def parse_date(text: str, *, today: date) -> date | None:
     except ValueError:
         return None
     return None
+
+
+def date_order(values: list[str]) -> tuple[DateOrder | None, bool]:
+    """The day/month order of one column of dates, and whether it stays ambiguous.
+
+    A column proves month-first when some date's second number is above 12 (2/14/2009)
+    and none's first is, and day-first the other way round. A column where every
+    day/month pair is 12 or less (3/4/2009) cannot be read for sure: read day-first, as
+    Indonesian Excel writes, and flagged for the operator to check."""
+    pairs = [(int(m[1]), int(m[2])) for v in values if (m := _SLASHED.fullmatch(v.strip()))]
+    day_first = any(a > 12 for a, _ in pairs)
+    month_first = any(b > 12 for _, b in pairs)
+    if month_first and not day_first:
+        return "mdy", False
+    if day_first and not month_first:
+        return "dmy", False
+    undecided = any(a != b for a, b in pairs)
+    return None, undecided or (day_first and month_first)
+
+
+def _order_note(heading: str, order: DateOrder | None, ambiguous: bool) -> Text | None:
+    if ambiguous:
+        return Text(
+            f"Kolom '{heading}': urutan hari/bulan tidak pasti (mis. 3/4/2009); dibaca "
+            "hari/bulan. Periksa tanggal lahir di langkah identitas.",
+            f"Column '{heading}': day/month order cannot be told (e.g. 3/4/2009); read as "
+            "day/month. Check the birth dates on the identity step.",
+        )
+    if order == "mdy":
+        return Text(
+            f"Kolom '{heading}': tanggal ditulis bulan/hari/tahun (Excel berbahasa Inggris); "
+            "dibaca demikian.",
+            f"Column '{heading}': dates are month/day/year (English-locale Excel); read so.",
+        )
+    return None
+
+
+def _split_place_and_date(value: str) -> tuple[str, str]:
+    """"Pasuruan, 14-02-2009" -> ("Pasuruan", "14-02-2009"). The date is after the last
+    comma ("Kab. Pasuruan, Jawa Timur, 14 Februari 2009"); no comma: all date or all place."""
+    place, comma, when = value.rpartition(",")
+    if not comma:
+        return ("", value) if re.search(r"\d", value) else (value, "")
+    return place.strip(), when.strip()
 
 
 def _note(student: Student, id_: str, en: str) -> None:
@@ -205,14 +271,15 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
         return out
     text = decode(data)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text)))
-    except csv.Error as error:  # e.g. an unclosed quote swallowing the rest of the file
+        spans = _rows_with_lines(text)
+    except csv.Error as error:
         out.file_error = Text(
             f"Berkas CSV rusak: {error}. Periksa tanda kutip (\") yang tidak ditutup.",
             f"The CSV file is broken: {error}. Look for an unclosed quote (\").",
         )
         return out
-    numbered = [(i, row) for i, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
+    last_line = {start: end for start, end, _ in spans}
+    numbered = [(start, row) for start, _, row in spans if any(c.strip() for c in row)]
     if not numbered:
         out.file_error = Text("Berkas kosong.", "The file is empty.")
         return out
@@ -236,6 +303,7 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
     header_at, header = found
     numbered = numbered[header_at:]
     columns = {i: _FIELD_BY_HEADER.get(_header_key(c)) for i, c in enumerate(header)}
+    orders = _column_orders(header, columns, numbered[1:], out)
     if len(numbered) - 1 > MAX_ROWS:
         out.file_error = Text(
             f"Terlalu banyak baris ({len(numbered) - 1}); batas {MAX_ROWS}.",
@@ -248,6 +316,9 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
             f: without_control(row[i]).strip() for i, f in columns.items() if f and i < len(row)
         }
         raw = ";".join(row)
+        if last_line[line] > line and any("\n" in c or "\r" in c for c in row):
+            out.rejected.append(RejectedRow(line, _unclosed_quote(line, last_line[line]), raw))
+            continue
         # More cells than headings shifts every later field (a separator inside a name);
         # guessing which cells belong together would put a date in the sex column.
         if len(row) > len(header):
@@ -269,7 +340,7 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
                 RejectedRow(line, Text("Nama kosong.", "The name is empty."), raw)
             )
             continue
-        student = _read_student(line, cells, today)
+        student = _read_student(line, cells, today, orders)
         duplicate = _duplicate_of(student, seen)
         if duplicate:
             out.rejected.append(
@@ -277,7 +348,8 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
                     line,
                     Text(
                         f"{duplicate[0]} sama dengan baris {duplicate[1]}.",
-                        f"Same {duplicate[0]} as line {duplicate[1]}.",
+                        f"Same {_KEY_EN.get(duplicate[0], duplicate[0])} as line "
+                        f"{duplicate[1]}.",
                     ),
                     raw,
                 )
@@ -287,8 +359,58 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
     return out
 
 
+_KEY_EN = {"Nama dan tanggal lahir": "name and birth date"}
+
+
+def _rows_with_lines(text: str) -> list[tuple[int, int, list[str]]]:
+    """Each CSV row with the first and last line of the file it spans (a quoted cell may
+    span lines, so rows and lines are not the same count)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    spans, start = [], 1
+    for row in reader:
+        spans.append((start, reader.line_num, row))
+        start = reader.line_num + 1
+    return spans
+
+
+def _unclosed_quote(first: int, last: int) -> Text:
+    # A student's name or class never holds a line break: a quote opened on `first` and
+    # never closed swallowed every line up to `last` into one cell.
+    return Text(
+        f"Tanda kutip (\") di baris {first} tidak ditutup: baris {first}-{last} terbaca "
+        "sebagai satu sel. Hapus atau tutup tanda kutip itu lalu impor lagi.",
+        f"An unclosed quote (\") on line {first}: lines {first}-{last} were read as one "
+        "cell. Remove or close that quote and import again.",
+    )
+
+
+def _column_orders(
+    header: list[str],
+    columns: dict[int, str | None],
+    rows: list[tuple[int, list[str]]],
+    out: RosterImport,
+) -> dict[str, DateOrder | None]:
+    """Day/month order per date column (birth date, TTL), decided on the whole column."""
+    orders: dict[str, DateOrder | None] = {}
+    for i, name in columns.items():
+        if name not in ("birth_date", "place_and_date"):
+            continue
+        values = [row[i] for _, row in rows if i < len(row)]
+        if name == "place_and_date":
+            values = [_split_place_and_date(v)[1] for v in values]
+        order, ambiguous = date_order(values)
+        orders[name] = order
+        if note := _order_note(header[i].strip(), order, ambiguous):
+            out.notes.append(note)
+    return orders
+
+
 def _duplicate_of(student: Student, seen: dict[tuple[str, str], int]) -> tuple[str, int] | None:
-    keys = [("NIK", student.nik), ("NISN", student.nisn)]
+    person = (
+        f"{' '.join(student.name.casefold().split())}:{student.birth_date.isoformat()}"
+        if student.birth_date else None
+    )
+    keys = [("NIK", student.nik), ("NISN", student.nisn), ("Nama dan tanggal lahir", person)]
     for kind, value in keys:
         if value and (kind, value) in seen:
             return kind, seen[(kind, value)]
@@ -298,11 +420,22 @@ def _duplicate_of(student: Student, seen: dict[tuple[str, str], int]) -> tuple[s
     return None
 
 
-def _read_student(line: int, cells: dict[str, str], today: date) -> Student:
+def _read_student(
+    line: int, cells: dict[str, str], today: date, orders: dict[str, DateOrder | None]
+) -> Student:
     student = Student(line=line, name=" ".join(cells["name"].split()))
     student.class_name = cells.get("class_name") or None
-    if raw_date := cells.get("birth_date"):
-        student.birth_date = parse_date(raw_date, today=today)
+    student.birth_place = " ".join(cells.get("birth_place", "").split()) or None
+    raw_date, order = cells.get("birth_date"), orders.get("birth_date")
+    if combined := cells.get("place_and_date"):
+        place, when = _split_place_and_date(combined)
+        student.birth_place = student.birth_place or " ".join(place.split()) or None
+        if not raw_date:
+            raw_date, order = when, orders.get("place_and_date")
+    if student.birth_place:
+        student.birth_place = student.birth_place[:80]  # the identity form's limit
+    if raw_date:
+        student.birth_date = parse_date(raw_date, today=today, order=order)
         if student.birth_date is None or student.birth_date > today:
             student.birth_date = None
             _note(
@@ -320,20 +453,46 @@ def _read_student(line: int, cells: dict[str, str], today: date) -> Student:
             )
         student.sex = "L" if sex == "L" else "P" if sex == "P" else None
     if raw_nisn := cells.get("nisn"):
-        nisn = re.sub(r"\D", "", raw_nisn)
-        if len(nisn) == NISN_LENGTH - 1 and nisn == raw_nisn:
-            nisn = "0" + nisn  # Excel stored the NISN as a number and dropped the leading 0
-        if len(nisn) == NISN_LENGTH:
-            student.nisn = nisn
-        else:
+        _read_nisn(student, raw_nisn)
+    if raw_nik := cells.get("nik"):
+        _read_nik(student, raw_nik.lstrip(_TEXT_MARKERS).strip(), today)
+    return student
+
+
+def _read_nisn(student: Student, raw_nisn: str) -> None:
+    """A NISN starts with the last three digits of the birth year, so Excel, storing it
+    as a number, drops one zero for 2010-2019 births and two for 2000-2009 (the whole
+    current class XII): 91234501 is 0091234501. Restored and said so, when the birth year
+    (where known) agrees."""
+    raw = raw_nisn.lstrip(_TEXT_MARKERS).strip()
+    nisn = re.sub(r"\D", "", raw)
+    if nisn == raw and NISN_LENGTH - 2 <= len(nisn) < NISN_LENGTH:
+        restored = nisn.zfill(NISN_LENGTH)
+        year = student.birth_date.year if student.birth_date else None
+        if year is not None and restored[:3] != f"{year % 1000:03d}":
             _note(
                 student,
-                f"NISN '{raw_nisn}' bukan 10 angka; diabaikan.",
-                f"NISN '{raw_nisn}' is not 10 digits; ignored.",
+                f"NISN '{raw_nisn}' kurang {NISN_LENGTH - len(nisn)} angka dan tidak cocok "
+                f"dengan tahun lahir {year}; diabaikan, periksa NISN.",
+                f"NISN '{raw_nisn}' lacks {NISN_LENGTH - len(nisn)} digits and does not match "
+                f"the birth year {year}; ignored, check the NISN.",
             )
-    if raw_nik := cells.get("nik"):
-        _read_nik(student, raw_nik, today)
-    return student
+            return
+        _note(
+            student,
+            f"NISN '{raw_nisn}' dipulihkan menjadi {restored} (Excel membuang angka 0 di "
+            "depan).",
+            f"NISN '{raw_nisn}' restored to {restored} (Excel dropped the leading zeros).",
+        )
+        nisn = restored
+    if len(nisn) == NISN_LENGTH:
+        student.nisn = nisn
+    else:
+        _note(
+            student,
+            f"NISN '{raw_nisn}' bukan 10 angka; diabaikan.",
+            f"NISN '{raw_nisn}' is not 10 digits; ignored.",
+        )
 
 
 def _read_nik(student: Student, raw_nik: str, today: date) -> None:

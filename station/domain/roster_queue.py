@@ -25,9 +25,11 @@ from station.sealing.rosternik import RosterNikCipher
 from station.store import audit
 from station.store.db import Store
 
-_ALREADY_QUEUED = Text(
-    "Siswa sudah ada di antrean kunjungan ini.", "Already in this visit's queue."
-)
+
+def _already_queued(line: int | None) -> Text:
+    if line is not None:  # twice in the same file (a spelling the parser did not match)
+        return Text(f"Siswa yang sama dengan baris {line}.", f"The same student as line {line}.")
+    return Text("Siswa sudah ada di antrean kunjungan ini.", "Already in this visit's queue.")
 
 
 def _unknown_student() -> StationError:
@@ -46,6 +48,7 @@ def _student(row: dict[str, Any], nik: str | None) -> Student:
         sex=row["sex"],
         nisn=row["nisn"],
         nik=nik,
+        birth_place=row["birth_place"],
     )
 
 
@@ -58,6 +61,26 @@ def _status(row: dict[str, Any]) -> QueueStatus:
     return QueueStatus(row["status"])
 
 
+def _stored_note(text: Text) -> str:
+    """Both languages kept: the tablet shows the one it is set to. An operator's own note
+    is the same text in both."""
+    return json.dumps({"id": text.id, "en": text.en}, ensure_ascii=False)
+
+
+def _note(stored: str) -> dict[str, str] | None:
+    if not stored:
+        return None
+    try:
+        note = json.loads(stored)
+    except ValueError:
+        note = None
+    if isinstance(note, dict) and isinstance(note.get("id"), str) and isinstance(
+        note.get("en"), str
+    ):
+        return {"id": note["id"], "en": note["en"]}
+    return {"id": stored, "en": stored}  # stored before both languages were kept
+
+
 def _public(row: dict[str, Any]) -> dict[str, Any]:
     """A queue entry for the tablet: the NIK only masked (the full one fills the form)."""
     return {
@@ -68,10 +91,11 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
         "birth_date": row["birth_date"],
         "sex": row["sex"],
         "nisn": row["nisn"],
+        "birth_place": row["birth_place"],
         "nik_masked": row["nik_masked"],
         "notes": json.loads(row["notes"]),
         "status": _status(row).value,
-        "status_note": row["status_note"],
+        "status_note": _note(row["status_note"]),
         "enrollment_id": row["enrollment_id"],
     }
 
@@ -109,8 +133,9 @@ class RosterQueue:
         now = audit.now_iso()
         added = 0
         with self.store.transaction() as db:
-            known = {
-                key
+            # key -> the line of this file that holds it (None: queued before)
+            known: dict[str, int | None] = {
+                key: None
                 for row in db.query(
                     "SELECT id, visit_id, nisn, nik_sealed, name, birth_date"
                     " FROM roster_students WHERE visit_id = ?",
@@ -122,30 +147,32 @@ class RosterQueue:
             for student in result.students:
                 birth = student.birth_date.isoformat() if student.birth_date else None
                 keys = _keys(student.nisn, student.nik, student.name, birth)
-                if keys & known:
+                if clash := keys & known.keys():
+                    other = min((known[k] for k in clash), key=lambda n: n or 0)
                     result.rejected.append(
-                        RejectedRow(student.line, _ALREADY_QUEUED, student.name)
+                        RejectedRow(student.line, _already_queued(other), student.name)
                     )
                     continue
-                known |= keys
+                known |= dict.fromkeys(keys, student.line)
                 kept.append(student)
                 status, reason = initial_status(student, today=today, settings=self.eligibility)
                 student_id = db.execute(
                     "INSERT INTO roster_students (visit_id, line, name, class_name, birth_date,"
-                    " sex, nisn, nik_masked, notes, status, status_note, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    " birth_place, sex, nisn, nik_masked, notes, status, status_note,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     [
                         visit_id,
                         student.line,
                         student.name,
                         student.class_name,
                         birth,
+                        student.birth_place,
                         student.sex,
                         student.nisn,
                         mask_nik(student.nik) if student.nik else None,
                         json.dumps([{"id": n.id, "en": n.en} for n in student.notes]),
                         status.value,
-                        reason.en if reason else "",
+                        _stored_note(reason) if reason else "",
                         now,
                     ],
                 ).fetchone()[0]
@@ -205,7 +232,8 @@ class RosterQueue:
             db.execute(
                 "UPDATE roster_students SET status = ?, status_note = ?, updated_at = ?"
                 " WHERE id = ?",
-                [new.value, note.strip(), audit.now_iso(), student_id],
+                [new.value, _stored_note(Text(note.strip(), note.strip())) if note.strip()
+                 else "", audit.now_iso(), student_id],
             )
             audit.record(
                 db,

@@ -32,9 +32,10 @@ from station.enrollment.forms import ConsentForm, IdentityForm
 from station.enrollment.machine import EnrollmentMachine
 from station.errors import Conflict, DeviceFault, Invalid, NotAllowed, NotFound, StationError
 from station.events import EventBus, EventType
+from station.fingerprints.guided import GuidedSequence
 from station.fingerprints.library import TodayLibrary
 from station.fingerprints.workflow import FingerprintStep
-from station.messages import NO_PHOTO, STEP_NAMES, VISIT_UNKNOWN
+from station.messages import FINGER_NAMES, NO_PHOTO, STEP_NAMES, VISIT_UNKNOWN
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.sealing.draftkey import DraftCipher
@@ -82,6 +83,9 @@ class EnrollmentController:
             store,
             bus,
             config.devices.fingerprint.capture_timeout_s,
+        )
+        self.guided = GuidedSequence(
+            self.fingerprints, bus, config.devices.fingerprint.capture_timeout_s
         )
         self._lock = asyncio.Lock()
         self._restore()
@@ -152,7 +156,7 @@ class EnrollmentController:
                     "signature": [c.detail for c in draft.captured("signature")],
                 },
                 "fingers_required": [str(f) for f in self.config.enrollment.finger_order],
-                "fingerprints": self.fingerprints.status(draft),
+                "fingerprints": self._fingerprint_status(draft),
                 "must_repeat": draft.must_repeat,
             }
         return data
@@ -163,6 +167,12 @@ class EnrollmentController:
         if not photos:
             raise NotFound("photo_missing", NO_PHOTO)
         return photos[0].files["photo.jpg"]
+
+    def _fingerprint_status(self, draft: Draft) -> dict[str, Any] | None:
+        status = self.fingerprints.status(draft)
+        if status is not None:
+            status["guided"] = self.guided.status(draft)
+        return status
 
     # -- steps -----------------------------------------------------------------------
 
@@ -261,9 +271,44 @@ class EnrollmentController:
             self.machine.send("photo_done")
             return self._changed("photo_done")
 
+    async def guide_fingers(self, operator: Operator, first: int | None = None) -> dict[str, Any]:
+        """The station walks the fingers still to capture by itself (guided.py); `first`
+        is asked for before the others (a retry, or a finger done again)."""
+        async with self._lock:
+            draft = self._require_holder(operator, "fingerprints")
+            if first is not None:
+                self._require_finger(first)
+            self.guided.start(
+                draft,
+                operator,
+                lambda call: self._device("fingerprint", call, announce=False),
+                self._keep_guided,
+                self._prompt_finger,
+                first,
+            )
+            return self._changed("fingers_guided")
+
+    async def _keep_guided(
+        self, draft: Draft, capture: Capture | None, operator: Operator
+    ) -> bool:
+        async with self._lock:
+            if self.draft is not draft or self.step != "fingerprints":
+                return False
+            if capture is None:
+                self._changed("finger_retry")
+            else:
+                self._keep(draft, capture, operator)
+                self._changed("finger_captured")
+            return True
+
+    def _prompt_finger(self, draft: Draft, position: int) -> None:
+        self.devices.applicant.prompt_finger(str(draft.id), position)
+
     async def capture_finger(self, operator: Operator, position: int) -> dict[str, Any]:
         """One attempt at one finger (station/fingerprints/workflow.py decides whether it
-        is kept, retried or, after the last attempt, force-captured)."""
+        is kept, retried or, after the last attempt, force-captured). Ends a guided walk:
+        the operator has taken over."""
+        await self.guided.stop()
         async with self._lock:
             draft = self._require_holder(operator, "fingerprints")
             self._require_finger(position)
@@ -283,6 +328,7 @@ class EnrollmentController:
             draft = self._require_holder(operator, "fingerprints")
             self._require_finger(position)
             self.fingerprints.request_exception(draft, position, kind, reason, operator)
+            self.guided.nudge()  # if it was waiting for this finger, it moves on
             return self._changed("finger_exception_requested")
 
     async def approve_finger_exception(
@@ -310,11 +356,15 @@ class EnrollmentController:
             draft = self._require_holder(operator, "fingerprints", "fingerprints_done")
             missing = self.fingerprints.missing(draft)
             if missing:
-                names = ", ".join(str(f) for f in missing)
+                names = [FINGER_NAMES[f] for f in missing]
                 raise Conflict(
                     "fingers_missing",
-                    Text(f"Jari belum direkam: {names}.", f"Fingers not yet captured: {names}."),
+                    Text(
+                        f"Jari belum direkam: {', '.join(n.id for n in names)}.",
+                        f"Fingers not yet captured: {', '.join(n.en for n in names)}.",
+                    ),
                 )
+            await self.guided.stop()
             self.drafts.save_step(draft, "fingerprints_done", "signature", operator.id)
             self.machine.send("fingerprints_done")
             return self._changed("fingerprints_done")
@@ -367,6 +417,8 @@ class EnrollmentController:
                 "name": draft.identity.get("name", ""),
                 "nik_masked": mask_nik(draft.identity.get("nik", "")),
                 "receipt_number": receipt,
+                # The applicant's own card date for the receipt (today when already owed).
+                "card_from": draft.identity.get("eligibility", {}).get("card_from"),
             }
             # The fsync'd transaction and the receipt's layout (a commit hook) run on a
             # worker thread: the systemd watchdog is fed from this loop, and a slow SD card
@@ -377,7 +429,8 @@ class EnrollmentController:
             self.machine.send("commit")
             self.draft = None
             self.last_committed = {"enrollment_id": draft.id, **summary}
-            await self.fingerprints.committed(draft)
+            self.fingerprints.committed(draft)
+            self.guided.forget()
             return self._changed("commit")
 
     def _store_commit(
@@ -440,6 +493,8 @@ class EnrollmentController:
                 identity={},
                 consent={},
             )
+            await self.guided.stop()
+            self.guided.forget()
             self.drafts.forget_captures(draft)
             self.fingerprints.forget()
             self.draft = None
@@ -484,9 +539,12 @@ class EnrollmentController:
             if (m["kind"], m["position"]) != (capture.kind, capture.position)
         ]
 
-    async def _device(self, kind: str, call: Callable[[], T]) -> T:
-        """Run a blocking device call off the event loop; an unplugged device is a fault."""
-        self.bus.publish(EventType.CAPTURE, {"device": kind, "active": True})
+    async def _device(self, kind: str, call: Callable[[], T], *, announce: bool = True) -> T:
+        """Run a blocking device call off the event loop; an unplugged device is a fault.
+        `announce`: tell the lights a capture runs (the guided walk says so itself, when
+        the image is taken)."""
+        if announce:
+            self.bus.publish(EventType.CAPTURE, {"device": kind, "active": True})
         try:
             return await asyncio.to_thread(call)
         except DeviceError as error:
@@ -495,7 +553,8 @@ class EnrollmentController:
                 raise DeviceFault(error.code, error.text) from None
             raise Invalid(error.code, error.text) from None
         finally:
-            self.bus.publish(EventType.CAPTURE, {"device": kind, "active": False})
+            if announce:
+                self.bus.publish(EventType.CAPTURE, {"device": kind, "active": False})
 
     def _enter_fault(self, kind: str, error: DeviceError) -> None:
         draft = self.draft

@@ -36,6 +36,9 @@ class Capture:
     position: str  # finger position "1".."10"; "" for photo and signature
     files: dict[str, bytes]  # attachment name -> bytes, sealed at commit
     detail: dict[str, Any] = field(default_factory=dict)  # quality, flags: no biometrics
+    # Audit entries (action, detail) that belong with this capture: written in the same
+    # transaction when it is recorded, not one fsync each.
+    audit: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 @dataclass
@@ -133,6 +136,10 @@ class DraftStore:
                     json.dumps(capture.detail, ensure_ascii=False),
                 ],
             )
+            for action, detail in capture.audit:
+                audit.record(db, action, operator_id=operator_id, enrollment_id=draft.id,
+                             detail=detail)
+            capture.audit = []
             audit.record(
                 db,
                 f"{capture.kind}_captured",

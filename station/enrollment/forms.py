@@ -7,13 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from station.domain.nik import nik_format_error, normalize
+from station.domain.nik import normalize
 from station.plain_text import PlainText
 
 
 class IdentityForm(BaseModel):
     name: PlainText = Field(min_length=1, max_length=120)
-    nik: str
+    nik: str = Field(max_length=40)
     birth_date: date
     sex: Literal["L", "P"]  # laki-laki / perempuan, as on the KTP
     birth_place: PlainText = Field("", max_length=80)
@@ -33,10 +33,10 @@ class IdentityForm(BaseModel):
 
     @field_validator("nik")
     @classmethod
-    def _nik_digits(cls, value: str) -> str:
-        problem = nik_format_error(value)
-        if problem is not None:
-            raise ValueError(f"{problem.id} / {problem.en}")
+    def _nik_separators(cls, value: str) -> str:
+        # Only separators are dropped here: a letter O or a missing digit is refused by
+        # the identity step's NIK check (`nik_invalid`), with the same message as the live
+        # check, not buried in a generic "invalid input".
         return normalize(value)
 
 

@@ -26,7 +26,13 @@ def _finger(value: str) -> tuple[str, int]:
 
 def cmd_simulate_fingerprint(args: argparse.Namespace) -> int:
     simulator = FingerprintSimulator(
-        args.model, baud=args.baud, pace=args.pace, link=args.link, strict_baud=args.strict_baud
+        args.model,
+        baud=args.baud,
+        pace=args.pace,
+        link=args.link,
+        strict_baud=args.strict_baud,
+        max_baud=args.max_baud,
+        garbles_above=args.garbles_above,
     )
     if args.finger is not None:
         simulator.present(*args.finger)
@@ -82,6 +88,14 @@ def register(subparsers: Any) -> None:
         "--strict-baud",
         action="store_true",
         help="ignore bytes sent at another line speed than the module's, like a real UART",
+    )
+    parser.add_argument(
+        "--max-baud", type=int, help="refuse SetSysPara to faster speeds than this"
+    )
+    parser.add_argument(
+        "--garbles-above",
+        type=int,
+        help="a poor cable: above this line speed every bulk transfer arrives corrupted",
     )
     parser.add_argument(
         "--finger",

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from peripherals.device import DeviceError, Text
-from peripherals.fingerprint.port import FingerprintReader
+from peripherals.fingerprint.port import FingerprintReader, FingerTaken
 from station.access.operators import Operator
 from station.enrollment.draft import Capture, Draft
 from station.errors import Conflict, StationError
@@ -145,6 +145,7 @@ class FingerprintStep:
         self.bus = bus
         self.capture_timeout_s = capture_timeout_s
         self._session: FingerSession | None = None
+        self._remembering: asyncio.Task[None] | None = None
 
     # ---- state ---------------------------------------------------------------------
 
@@ -201,30 +202,61 @@ class FingerprintStep:
     ) -> Capture | None:
         """One attempt at `position`. Returns the Capture to keep once the finger is
         done (good, or force-captured after the last attempt), else None (retry)."""
-        finger = self._restart(draft, self.session(draft).fingers[position])
+        finger = self.begin(draft, position)
         reader, timeout = self.reader, self.capture_timeout_s
         try:
             result = await run(lambda: reader.capture(timeout))
         except StationError as error:
-            # No finger in time, finger lifted...: tell the operator, not an attempt.
-            finger.last_error = {"code": error.code, "message": _text(error.text)}
-            self._publish(draft, finger)
+            self.note_error(draft, finger, error)
             raise
-        quality = await asyncio.to_thread(assess, result.image)
+        taken = FingerTaken(result.template, result.module_ok, result.module_verdict)
+        return await self.judge(draft, position, operator, run, taken, result.image)
+
+    def begin(self, draft: Draft, position: int) -> FingerRecord:
+        """The finger about to be captured (afresh if it was already done)."""
+        return self._restart(draft, self.session(draft).fingers[position])
+
+    def note_error(self, draft: Draft, finger: FingerRecord, error: StationError) -> None:
+        """No finger in time, finger lifted...: tell the operator; not an attempt."""
+        finger.last_error = {"code": error.code, "message": _text(error.text)}
+        self._publish(draft, finger)
+
+    def attempts_left(self, draft: Draft, position: int) -> int:
+        finger = self.session(draft).fingers[position]
+        return self.settings.max_attempts - len(finger.attempts)
+
+    async def judge(
+        self,
+        draft: Draft,
+        position: int,
+        operator: Operator,
+        run: Runner,
+        taken: FingerTaken,
+        image: npt.NDArray[np.uint8],
+    ) -> Capture | None:
+        """Score the image and decide: keep (good, or the best after the last attempt),
+        or ask again. Returns the Capture to keep, or None for a retry."""
+        finger = self.session(draft).fingers[position]
+        if finger.status in ("exception_pending", "exception"):
+            return None  # marked as an exception while its image crossed the line
+        reader = self.reader
+        quality = await asyncio.to_thread(assess, image)
         attempt = Attempt(
             len(finger.attempts) + 1,
             audit.now_iso(),
-            result.image,
-            result.template,
-            result.module_ok,
-            result.module_verdict,
+            image,
+            taken.template,
+            taken.module_ok,
+            taken.module_verdict,
             quality,
         )
         finger.attempts.append(attempt)
         finger.last_error = None
-        self._audit(draft, operator, "finger_attempt", position, attempt.summary())
         good = attempt.good(self.settings.min_quality)
         if not good and len(finger.attempts) < self.settings.max_attempts:
+            # A retry is audited on its own; a kept attempt with the capture it makes
+            # (one transaction per finger: DraftStore.record_capture).
+            self._audit(draft, operator, "finger_attempt", position, attempt.summary())
             finger.status = "retry"
             await run(lambda: reader.set_light("failure"))
             self._publish(draft, finger)
@@ -234,7 +266,9 @@ class FingerprintStep:
         await run(lambda: reader.set_light("success" if good else "failure"))
         finger.warnings = await self._checks(draft, finger, operator, run)
         self._publish(draft, finger)
-        return await self._as_capture(finger)
+        capture = await self._as_capture(finger)
+        capture.audit.append(("finger_attempt", {"position": position, **attempt.summary()}))
+        return capture
 
     async def _checks(
         self, draft: Draft, finger: FingerRecord, operator: Operator, run: Runner
@@ -261,6 +295,7 @@ class FingerprintStep:
                     self._refresh_detail(draft, other)
                     self._publish(draft, other)
         if self.settings.check_enrolled_today:
+            await self.library_ready()
             library, enrollment = self.library, draft.id
             hit = await run(lambda: library.identify(template, enrollment))
             if hit is not None:
@@ -375,9 +410,11 @@ class FingerprintStep:
 
     # ---- after commit --------------------------------------------------------------
 
-    async def committed(self, draft: Draft) -> None:
-        """Keep the committed person's templates for today's 1:N checks. The record is
-        already sealed: a failing module here is logged, never undoes the commit."""
+    def committed(self, draft: Draft) -> None:
+        """Keep the committed person's templates for today's 1:N checks, in the background
+        (about 0.1 s a finger on the wire: not worth keeping anyone at the Done screen).
+        The record is already sealed: a failing module here is logged, never undoes the
+        commit. The next check against the library waits for it (`_library_ready`)."""
         session = self.session(draft)
         templates = {
             p: f.kept.template
@@ -387,10 +424,23 @@ class FingerprintStep:
         self.forget()
         if not (templates and self.settings.check_enrolled_today):
             return
+        self._remembering = asyncio.create_task(
+            self._remember(draft.id, templates), name="fingerprint-library"
+        )
+
+    async def _remember(self, enrollment_id: int, templates: dict[int, bytes]) -> None:
         try:
-            await asyncio.to_thread(self.library.remember, draft.id, templates)
+            await asyncio.to_thread(self.library.remember, enrollment_id, templates)
         except DeviceError as error:
             log.warning("today's fingerprint library not updated: %s", error.code)
+        except Exception:  # a background task's failure must be seen, and stop nothing
+            log.exception("today's fingerprint library not updated")
+
+    async def library_ready(self) -> None:
+        """Wait until the last committed person's templates are in the library."""
+        task = self._remembering
+        if task is not None and not task.done():
+            await asyncio.shield(task)
 
     def _audit(
         self,

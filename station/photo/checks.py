@@ -39,7 +39,9 @@ class CheckResult:
         }
 
 
-CHECKS = ("face_count", "centred", "size", "exposure", "sharpness", "upright", "backdrop")
+CHECKS = (
+    "face_count", "centred", "size", "exposure", "sharpness", "upright", "eyes", "backdrop",
+)
 _WAITING = Text(
     "Menunggu satu wajah di depan kamera.", "Waiting for one face in front of the camera."
 )
@@ -195,8 +197,10 @@ def sharpness(face_grey: Grey, s: PhotoSettings) -> CheckResult:
 
 
 def upright(face: Face, s: PhotoSettings) -> CheckResult:
-    roll = face.roll_deg
-    if roll is None:
+    """Frontal pose (ISO/IEC 19794-5): roll, then yaw, then pitch, each with the
+    instruction that fixes it. The value is "roll/yaw/pitch" in degrees."""
+    pose = face.pose
+    if pose is None:
         return CheckResult(
             "upright",
             Verdict.UNKNOWN,
@@ -205,6 +209,8 @@ def upright(face: Face, s: PhotoSettings) -> CheckResult:
                 "Eyes not clearly seen: look at the camera, keep hair off the eyes.",
             ),
         )
+    roll = pose.roll_deg
+    value = f"roll={pose.roll_deg:+.1f} yaw={pose.yaw_deg:+.1f} pitch={pose.pitch_deg:+.1f}"
     if abs(roll) > s.max_roll_deg:
         # Clockwise on screen: the top of the head goes to the image's right, which is
         # the applicant's left.
@@ -216,9 +222,51 @@ def upright(face: Face, s: PhotoSettings) -> CheckResult:
                 f"Kepala miring: tegakkan kepala (jangan condong ke bahu {side[0]}).",
                 f"Head tilted: hold your head straight (not leaning to your {side[1]} shoulder).",
             ),
-            roll,
+            value,
         )
-    return CheckResult("upright", Verdict.PASS, Text("Kepala tegak.", "Head upright."), roll)
+    if abs(pose.yaw_deg) > s.max_yaw_deg:
+        # The nose points to the image's right: the applicant looks to their left.
+        side = ("kiri", "left") if pose.yaw_deg > 0 else ("kanan", "right")
+        return CheckResult(
+            "upright",
+            Verdict.FAIL,
+            Text(
+                f"Wajah menoleh ke {side[0]} Anda: hadapkan wajah lurus ke kamera.",
+                f"Face turned to your {side[1]}: turn your face straight to the camera.",
+            ),
+            value,
+        )
+    if abs(pose.pitch_deg) > s.max_pitch_deg:
+        text = (
+            Text("Dagu terlalu turun: angkat dagu sedikit.", "Chin down: raise your chin a little.")
+            if pose.pitch_deg > 0
+            else Text(
+                "Dagu terlalu naik: turunkan dagu sedikit.", "Chin up: lower your chin a little."
+            )
+        )
+        return CheckResult("upright", Verdict.FAIL, text, value)
+    return CheckResult(
+        "upright", Verdict.PASS, Text("Kepala tegak, menghadap kamera.", "Head straight, facing "
+                                      "the camera."), value
+    )
+
+
+def eyes(face: Face) -> CheckResult:
+    if face.eyes_open is None:
+        return waiting_for_face("eyes")
+    if not face.eyes_open:
+        return CheckResult(
+            "eyes",
+            Verdict.FAIL,
+            Text(
+                "Mata tidak terlihat terbuka: buka mata, lihat ke kamera, rambut dan kacamata "
+                "tidak menutupi mata.",
+                "Eyes not seen open: open your eyes, look at the camera, no hair or glasses "
+                "over the eyes.",
+            ),
+            "not seen open",
+        )
+    return CheckResult("eyes", Verdict.PASS, Text("Mata terbuka.", "Eyes open."), "open")
 
 
 _COLOUR_NAMES = {"blue": ("biru", "blue"), "red": ("merah", "red")}

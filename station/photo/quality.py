@@ -61,7 +61,7 @@ class QualityAnalyser:
                 )
             )
         grey: Grey = as_frame(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY))
-        faces = self.detector.find(grey)
+        faces = self.detector.find(frame, grey)
         face = faces[0] if faces else None
         s = self.settings
         gh, gw = grey.shape
@@ -76,6 +76,7 @@ class QualityAnalyser:
                 checks.exposure(middle, s),
                 checks.sharpness(middle, s),
                 checks.upright(face, s),
+                checks.eyes(face),
             ]
         results.append(checks.backdrop(read_backdrop(frame, face, s), birth_year))
         return QualityReport(

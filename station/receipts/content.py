@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from station.messages import FINGER_NAMES as NAMES_OF_FINGERS
@@ -50,6 +50,7 @@ class ReceiptData:
     signature: bool = True
     reprinted_at: datetime | None = None  # set on an explicit reprint: "CETAK ULANG"
     next_steps: tuple[str, ...] = field(default=())
+    card_from: date | None = None  # the applicant's own card date (17th birthday or today)
 
     def __post_init__(self) -> None:
         if not _MASKED_NIK.fullmatch(self.nik_masked):
@@ -81,7 +82,7 @@ def parse_qr_payload(payload: str) -> tuple[str, str] | None:
     return receipt_no, code
 
 
-def indonesian_date(moment: datetime) -> str:
+def indonesian_date(moment: date) -> str:
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
@@ -97,6 +98,7 @@ def to_json(data: ReceiptData) -> dict[str, object]:
     out = asdict(data)
     out["recorded_at"] = data.recorded_at.isoformat()
     out["reprinted_at"] = data.reprinted_at.isoformat() if data.reprinted_at else None
+    out["card_from"] = data.card_from.isoformat() if data.card_from else None
     return out
 
 
@@ -108,4 +110,32 @@ def from_json(raw: dict[str, Any]) -> ReceiptData:
         if raw.get("reprinted_at") else None,
         "finger_exceptions": tuple(FingerException(**f) for f in raw["finger_exceptions"]),
         "next_steps": tuple(raw.get("next_steps") or ()),
+        "card_from": date.fromisoformat(raw["card_from"]) if raw.get("card_from") else None,
     })
+
+
+IRIS_NOT_RECORDED = (
+    "Iris mata tidak direkam di stasiun ini (tanpa kamera iris). Bila petugas meminta, "
+    "lengkapi perekaman iris di kantor Disdukcapil dengan membawa tanda bukti ini."
+)
+
+
+def next_steps(data: ReceiptData) -> tuple[str, ...]:
+    """What the applicant does next, with their own card date: a 21-year-old is not told
+    to wait until 17."""
+    office = data.issuer
+    if data.card_from is None:  # receipts queued before the date was kept
+        card = ("KTP-el dicetak setelah Anda berusia 17 tahun (atau sudah kawin) dan blangko "
+                "tersedia")
+    elif data.card_from <= data.recorded_at.date():
+        card = "KTP-el Anda dapat dicetak sekarang bila blangko tersedia"
+    else:
+        card = (f"KTP-el Anda dapat dicetak mulai {indonesian_date(data.card_from)} "
+                "(umur 17 tahun) bila blangko tersedia")
+    return (
+        "Data Anda dikirim ke Disdukcapil untuk diperiksa (ABIS).",
+        f"{card}; ambil di {office} atau lewat sekolah dengan membawa tanda bukti ini.",
+        IRIS_NOT_RECORDED,
+        "Setelah KTP-el terbit, Anda dapat mengaktifkan Identitas Kependudukan Digital (IKD) "
+        "di aplikasi IKD dengan bantuan petugas.",
+    )

@@ -10,21 +10,15 @@ from escpos.printer import Dummy
 
 from peripherals.printer.render import PAPER_DOTS
 from station.plain_text import without_control
-from station.receipts.content import ReceiptData, indonesian_date, indonesian_time
+from station.receipts.content import ReceiptData, indonesian_date, indonesian_time, next_steps
 
 TITLE = ("TANDA BUKTI", "PEREKAMAN KTP-el")
 NOT_SUKET = ("BUKAN SURAT KETERANGAN (SUKET)",
              "Tanda bukti ini hanya menyatakan bahwa data Anda sudah direkam. "
              "Tanda bukti ini bukan Surat Keterangan (Suket) dan bukan pengganti KTP-el.")
 REPRINT = "CETAK ULANG"
-DEFAULT_NEXT_STEPS = (
-    "Data Anda dikirim ke Disdukcapil untuk diperiksa (ABIS).",
-    "KTP-el dicetak setelah Anda berusia 17 tahun dan blangko tersedia; "
-    "ambil di Disdukcapil atau lewat sekolah dengan membawa tanda bukti ini.",
-    "Setelah KTP-el terbit, Anda dapat mengaktifkan Identitas Kependudukan Digital (IKD) "
-    "di aplikasi IKD dengan bantuan petugas.",
-)
 FONT_A_DOTS = 12
+FONT_B_DOTS = 9
 
 
 class _TextOnlyDummy(Dummy):
@@ -92,7 +86,14 @@ def compose(data: ReceiptData, paper_width_mm: int = 58, *, native_qr: bool = Fa
     p.set(align="left", bold=False)
     para(NOT_SUKET[1])
     p.textln(rule)
-    field("No.", data.receipt_no)
+    # The number on a line of its own: after a label it wrapped on 58 mm paper, and it is
+    # what the applicant reads out over the phone. Font B (42 columns at 58 mm) when even
+    # a whole line of font A is too short (station ids longer than 17 characters).
+    p.textln("No. tanda bukti:")
+    p.set(bold=True, font="b" if len(data.receipt_no) > cols else "a")
+    for line in textwrap.wrap(data.receipt_no, PAPER_DOTS[paper_width_mm] // FONT_B_DOTS):
+        p.textln(line)
+    p.set(bold=False, font="a")
     field("Tempat", data.place)
     field("Kegiatan", data.visit)
     field("Tanggal", indonesian_date(data.recorded_at))
@@ -111,17 +112,19 @@ def compose(data: ReceiptData, paper_width_mm: int = 58, *, native_qr: bool = Fa
     for exception in data.finger_exceptions:
         para(f"tidak direkam: {exception.name} ({exception.reason})", "    - ")
     para(f"[{'x' if data.signature else ' '}] Tanda tangan")
+    para("[ ] Iris mata: tidak direkam di stasiun ini")
     p.textln(rule)
     p.textln("Langkah berikutnya:")
-    for number, step in enumerate(data.next_steps or DEFAULT_NEXT_STEPS, start=1):
+    for number, step in enumerate(data.next_steps or next_steps(data), start=1):
         para(step, f"{number}. ")
     p.ln()
     p.set(align="center")
     p.qr(data.qr_payload, size=6 if paper_width_mm == 80 else 5, native=native_qr, center=False)
     p.set(align="center", bold=True)
     p.textln(f"Kode verifikasi: {data.verification_code}")
-    p.set(align="center", bold=False)
+    p.set(align="center", bold=False, font="b" if len(data.receipt_no) > cols else "a")
     p.textln(data.receipt_no)
+    p.set(font="a")
     if data.reprinted_at is not None:
         p.set(bold=True)
         p.textln(REPRINT)

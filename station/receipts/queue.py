@@ -16,7 +16,7 @@ import json
 import logging
 import secrets
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +97,7 @@ class ReceiptQueue:
         data = ReceiptData(
             receipt_no=number,
             verification_code=verification_code(self.key, number),
-            issuer=self.settings.issuer,
+            issuer=self.settings.issuing_office,
             place=school,
             visit=" ".join(p for p in (f"Kunjungan {visit_date}", team) if p),
             recorded_at=self._now(),
@@ -111,6 +111,8 @@ class ReceiptQueue:
                 for position in FINGER_NAMES if position not in fingers
             ),
             signature=bool(draft.captured("signature")),
+            card_from=date.fromisoformat(summary["card_from"]) if summary.get("card_from")
+            else None,
         )
         self._insert(db, draft.id, data, "original", draft.operator_id)
         self._poke()

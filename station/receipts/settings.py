@@ -12,6 +12,9 @@ from station.settings_section import Section
 
 class ReceiptSettings(Section):
     issuer: PlainText = Field("Dinas Kependudukan dan Catatan Sipil", min_length=2, max_length=120)
+    # The regency (or city) whose office issues the card: the receipt names it after the
+    # issuer. Set by provisioning ([config.receipts] regency = "Kota ...").
+    regency: PlainText = Field("Kabupaten Pasuruan", min_length=2, max_length=80)
     # Key shared with the central office to recompute the receipt's verification code;
     # empty: a random per-station key is created in the data directory (receipt.key).
     verification_key: SecretStr = SecretStr("")
@@ -20,3 +23,8 @@ class ReceiptSettings(Section):
     # The printer's own QR command (GS ( k) instead of a raster image; not every printer has it.
     native_qr: bool = False
     retry_s: float = Field(3.0, gt=0, le=300)  # how often a waiting printer is asked again
+
+    @property
+    def issuing_office(self) -> str:
+        """"Dinas Kependudukan dan Catatan Sipil Kabupaten Pasuruan"."""
+        return f"{self.issuer} {self.regency}"

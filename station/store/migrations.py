@@ -271,6 +271,19 @@ def _fingerprint_library(db: sqlite_utils.Database) -> None:
     )
 
 
+def _card_dates(db: sqlite_utils.Database) -> None:
+    """When each recorded student's card may be printed (today, or their 17th birthday):
+    the reports count the blank cards needed now and later. A date, not a birth date:
+    for anyone already owed a card it is the day of recording."""
+    run_script(db, "ALTER TABLE enrollment_facts ADD COLUMN card_from TEXT;")
+
+
+def _roster_birth_place(db: sqlite_utils.Database) -> None:
+    """The school list's "Tempat Lahir" (or the place of a TTL column), which picking a
+    student copies into the identity step."""
+    run_script(db, "ALTER TABLE roster_students ADD COLUMN birth_place TEXT;")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_foundation,
     _domain_registry,
@@ -278,6 +291,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _upload_batches,
     _roster_nik_sealed,
     _fingerprint_library,
+    _card_dates,
+    _roster_birth_place,
 ]
 
 

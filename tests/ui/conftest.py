@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import require_tool
+from tests.conftest import enroll_until, require_tool
 from tests.support.ports import free_port
 from tests.test_config import ROOT
 
@@ -132,3 +132,12 @@ def page(browser: object) -> Iterator[object]:
 def shot(page: object, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))  # type: ignore[attr-defined]
+
+
+def enroll_via_api(station: LiveStation, step: str) -> None:
+    """Take a new enrollment to `step` through the API (as another tablet would)."""
+    with httpx.Client(base_url=station.url, timeout=30) as client:
+        token = client.post(
+            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
+        ).json()["token"]
+        enroll_until(client, {"Authorization": "Bearer " + token}, step)  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ def test_live_preview_and_checks_on_the_photo_screen(page: Any, live_station: Li
     page.wait_for_selector("img.preview")
     # The MJPEG stream decodes in the browser: the <img> gets the camera's size.
     page.wait_for_function("document.querySelector('img.preview').naturalWidth === 640")
-    page.wait_for_function("document.querySelectorAll('ul.checks li.pass').length === 7")
+    page.wait_for_function("document.querySelectorAll('ul.checks li.pass').length === 8")
     text = page.text_content("ul.checks")
     assert "Latar biru sesuai tahun lahir 2006 (genap)." in text
     assert page.is_visible("details.override summary")

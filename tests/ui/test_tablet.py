@@ -97,9 +97,9 @@ def test_enroll_a_student_through_every_screen(page: Any, live_station: LiveStat
     page.click("text=Pemohon menyetujui foto")
 
     page.wait_for_selector(".hands")
-    while page.locator(".finger.next").count():
-        page.click(".finger.next")
-        page.wait_for_selector(".hands[aria-busy=false]")  # this capture has finished
+    # The station walks the ten fingers by itself (tests/ui/test_fingerprint_guided.py).
+    page.wait_for_selector(".finger-live[data-phase=finished]")
+    assert page.locator(".finger.done").count() == 10
     shot(page, "06-fingerprints")
     check_accessibility(page, "fingerprints")
     page.click("text=Semua jari selesai")

@@ -100,7 +100,8 @@ def test_review_shows_what_the_identity_step_found(page: Any, live_station: Live
     page.click("button:text-is('Simpan')")
     page.wait_for_selector("text=Simpan dan segel")
     found = page.text_content(".review ul.notice")
-    assert "0000" in found and "Bangil" in found and "KTP-el" in found
+    # The default election (2029, an estimate) makes this 19-year-old a first-time voter.
+    assert "0000" in found and "Bangil" in found and "Pemilih pemula" in found
     page.click("text=Simpan dan segel")
     page.wait_for_selector(".closing")
     page.check("input[name=kk_checked]")

@@ -40,6 +40,8 @@ def test_day_end_upload_dashboard_and_technician(page: Any, tmp_path: Path) -> N
                 "STATION__SEALING__RECIPIENTS": json.dumps([office.identity.recipient]),
                 "STATION__UPLOAD__COLLECTOR_URL": collector.url,
                 "STATION__UPLOAD__COLLECTOR_ACK_KEY": office.identity.ack_public_key,
+                # A stale election date: the dashboard must say so (issue 17).
+                "STATION__DOMAIN__ELIGIBILITY__CUTOFF_DATE": "2024-02-14",
             },
         )
         try:
@@ -49,6 +51,7 @@ def test_day_end_upload_dashboard_and_technician(page: Any, tmp_path: Path) -> N
             page.click("nav button:text-is('Dasbor')")
             page.wait_for_selector("text=Rekaman tersegel, belum terkirim")
             page.wait_for_selector(".report dd")
+            page.wait_for_selector("[role=alert]:has-text('Tanggal pemilu 14-02-2024 sudah lewat')")
             shot(page, "31-dashboard")
             check_accessibility(page, "dashboard")
 

@@ -53,6 +53,21 @@ def status(station: StationDep, op: OperatorDep) -> State:
     return fingers
 
 
+class GuidedStart(BaseModel):
+    first: int | None = Field(None, ge=1, le=10)
+
+
+@router.post(
+    "/guided",
+    summary="The station walks the fingers still to capture by itself (`first`: ask it first)",
+    response_model=EnrollmentState,
+)
+async def guided(
+    station: StationDep, op: OperatorDep, body: GuidedStart | None = None
+) -> State:
+    return await station.controller.guide_fingers(op, body.first if body else None)
+
+
 @router.post(
     "/{position}/exception",
     summary="Mark a finger that cannot be captured",

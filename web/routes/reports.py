@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
 
 from peripherals.device import Text
+from station.domain.election import Cutoff, cutoff
 from station.domain.enrollment_facts import facts_for_day, facts_for_visit
 from station.domain.reports import (
     Report,
@@ -32,7 +33,8 @@ def _visit_report(station: Station, visit_id: int) -> Report:
     visit = require_visit(station, visit_id)
     settings = station.config.domain.reports
     title = f"{visit['school']} {visit['date']}"
-    return build_report(title, facts_for_visit(station.store, visit_id), settings)
+    return build_report(title, facts_for_visit(station.store, visit_id), settings,
+                        _cutoff(station))
 
 
 def _day_report(station: Station, day: str) -> Report:
@@ -49,7 +51,12 @@ def _day_report(station: Station, day: str) -> Report:
             ),
         ) from None
     return build_report(f"Hari {when.isoformat()}", facts_for_day(station.store, when, zone),
-                        settings)
+                        settings, _cutoff(station))
+
+
+def _cutoff(station: Station) -> Cutoff:
+    domain = station.config.domain
+    return cutoff(domain.eligibility, domain.reports.today())
 
 
 def _csv(report: Report, name: str) -> Response:

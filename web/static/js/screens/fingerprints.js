@@ -1,6 +1,9 @@
-// Fingerprints: two hands, each finger's state from the station (enrollment.fingerprints):
-// tap a finger to capture it; the guided next finger is outlined. A finger that cannot be
-// given is marked with a reason and approved by a supervisor's name and PIN on this tablet.
+// Fingerprints: the station walks the configured finger order by itself (guided); the
+// tablet shows the finger to place, the live state of each capture from the station's
+// `fingerprint_live` events (waiting for the finger, captured, sending the image with
+// progress, quality) and the two hands. Tapping a finger asks for it next (a retry, or a
+// finger done again). A finger that cannot be given is marked with a reason and approved
+// by a supervisor's name and PIN on this tablet.
 import { post } from "../api.js";
 import { field, formValues, h } from "../dom.js";
 import { pick, t } from "../i18n.js";
@@ -14,35 +17,96 @@ export function renderFingerprints(ctx, snapshot) {
   const hands = h("div", { class: "hands" });
   const detail = h("div", { class: "finger-detail", "aria-live": "polite" });
   const approvals = h("div", { class: "finger-approvals" });
+  const live = h("div", { class: "finger-live", role: "status", "aria-live": "polite" });
   const done = h("button", { type: "button", class: "primary big", onclick: () => ctx.act(() => post(BASE + "done")) }, t("fingers_done"));
-  let busy = false;
+  const missing = h("p", { class: "hint finger-missing" });
+  let guided = snapshot.enrollment.fingerprints.guided;
+  let status = snapshot.enrollment.fingerprints;
+  let asked = false; // this screen has started the walk once (a reload starts it again)
 
   function draw(state) {
-    const status = state.enrollment.fingerprints;
+    status = state.enrollment.fingerprints;
+    guided = status.guided;
     const byPosition = new Map(status.fingers.map((f) => [f.position, f]));
+    const current = guided.live;
+    const running = guided.state === "running";
     hands.innerHTML = "";
-    // While a capture runs, taps are ignored rather than the buttons disabled, so a quick
-    // second tap does not land on a button that vanishes under it.
-    hands.setAttribute("aria-busy", busy ? "true" : "false");
     for (const [label, order] of [["left_hand", LEFT], ["right_hand", RIGHT]]) {
       const row = h("div", { class: "hand" }, h("h3", {}, t(label)));
       const fingers = h("div", { class: "fingers" });
       for (const position of order) {
         const finger = byPosition.get(position);
         const css = finger ? fingerStatus(finger) : "todo";
+        const asking = running ? current.prompt === position : position === status.next;
+        const sending = running && current.phase === "sending" && current.position === position;
         fingers.append(h("button", {
-          type: "button", class: "finger " + css + (position === status.next ? " next" : ""),
-          disabled: !finger,
+          type: "button", class: "finger " + css + (asking ? " next" : "") + (sending ? " sending" : ""),
+          disabled: !finger, "data-position": position,
           "aria-label": t("finger_" + position) + " — " + t("finger_" + css),
-          onclick: () => { if (!busy) capture(position); },
+          onclick: () => ask(position),
         }, h("span", { class: "name" }, t("finger_" + position)), h("span", { class: "state" }, fingerBadge(finger)),
         finger && finger.warnings.length ? h("span", { class: "warn-mark", "aria-hidden": "true" }, "⚠") : null));
       }
       row.append(fingers);
       hands.append(row);
     }
+    drawLive();
     drawDetail(status);
     drawApprovals(status);
+    const left = status.fingers.filter((f) => !["captured", "force_captured", "exception"].includes(f.status));
+    missing.textContent = left.length ? t("fingers_left", { names: left.map((f) => t("finger_" + f.position)).join(", ") }) : "";
+    // The station walks by itself: the screen starts it, no tap (again after a reload
+    // or a restart, when the station has not started it for this student).
+    if (!asked && guided.state === "not_started" && !status.complete) {
+      asked = true;
+      ctx.act(() => post(BASE + "guided"));
+    }
+  }
+
+  // The capture in progress, as the station reports it.
+  function drawLive() {
+    const current = guided.live;
+    live.innerHTML = "";
+    live.dataset.phase = guided.state === "running" ? current.phase : guided.state;
+    if (guided.state !== "running") {
+      if (!status.complete && guided.state !== "not_started") {
+        live.append(h("button", { type: "button", class: "secondary", onclick: () => ctx.act(() => post(BASE + "guided")) }, t("guided_continue")));
+      } else if (status.complete) {
+        live.append(h("p", { class: "live-phase" }, t("guided_complete")));
+      }
+      return;
+    }
+    if (current.prompt) {
+      live.append(h("p", { class: "live-prompt" + (current.again ? " again" : "") },
+        t(current.again ? "guided_place_again" : "guided_place", { name: t("finger_" + current.prompt) })));
+    }
+    const name = current.position ? t("finger_" + current.position) : "";
+    if (current.phase === "waiting") {
+      live.append(h("p", { class: "live-phase" }, t("phase_waiting", { name })));
+    } else if (current.phase === "captured") {
+      live.append(h("p", { class: "live-phase" }, t("phase_captured", { name, verdict: current.verdict === "ok" ? "✓" : "✕" })));
+    } else if (current.phase === "sending") {
+      const percent = Math.round(current.progress * 100);
+      live.append(h("p", { class: "live-phase" }, t("phase_sending", { name, percent })),
+        h("progress", { max: 100, value: percent, "aria-label": t("phase_sending", { name, percent }) }));
+    } else if (current.phase === "quality") {
+      live.append(h("p", { class: "live-phase" + (current.good ? "" : " bad") }, t(current.good ? "phase_quality_good" : "phase_quality_bad", { name, quality: current.quality })));
+    }
+    if (current.message) live.append(h("p", { class: "hint warn" }, pick(current.message)));
+  }
+
+  function ask(position) {
+    // A tap asks for that finger next: a retry, or a finger done again.
+    ctx.act(() => post(BASE + "guided", { first: position }));
+  }
+
+  function onLive(data) {
+    if (!ctx.app.snapshot || !ctx.app.snapshot.enrollment || data.enrollment_id !== ctx.app.snapshot.enrollment.id) return;
+    const { enrollment_id: _id, state, ...rest } = data;
+    guided = { ...guided, state, live: rest };
+    status = { ...status, guided };
+    ctx.app.snapshot.enrollment.fingerprints = status;
+    draw(ctx.app.snapshot);
   }
 
   function drawDetail(status) {
@@ -75,13 +139,6 @@ export function renderFingerprints(ctx, snapshot) {
     }
   }
 
-  async function capture(position) {
-    busy = true; draw(ctx.app.snapshot);
-    await ctx.act(() => post(BASE + position + "/capture"));
-    busy = false;
-    draw(ctx.app.snapshot);
-  }
-
   const positions = snapshot.enrollment.fingers_required.map(Number);
   const exception = h("form", { class: "card exception" },
     h("h3", {}, t("finger_exception_title")),
@@ -96,8 +153,10 @@ export function renderFingerprints(ctx, snapshot) {
   });
 
   draw(snapshot);
-  ctx.onSnapshot((state) => { if (state.step === "fingerprints") draw(state); });
-  return h("div", {}, hands, detail, approvals, h("div", { class: "actions" }, done), exception);
+  const listener = (state) => { if (state.step === "fingerprints") draw(state); };
+  listener.event = (event) => { if (event.type === "fingerprint_live") onLive(event.data); };
+  ctx.onSnapshot(listener);
+  return h("div", { class: "fingerprint-step" }, live, hands, detail, approvals, h("div", { class: "actions" }, done), missing, exception);
 }
 
 export function fingerStatus(finger) {

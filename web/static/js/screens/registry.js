@@ -39,6 +39,11 @@ const WORDS = {
   duplicates_warned: ["Peringatan duplikat", "Duplicates warned"],
   receipts_printed: ["Tanda terima dicetak", "Receipts printed"],
   ikd_rate: ["Capaian IKD / target", "IKD rate / target"],
+  cards_now: ["KTP-el bisa dicetak sekarang", "Cards printable now"],
+  cards_later: ["KTP-el dicetak nanti", "Cards to print later"],
+  cards_from: ["mulai", "from"],
+  election: ["Tanggal pemilu", "Election date"],
+  estimate: ["perkiraan", "estimate"],
 };
 const w = (key) => (WORDS[key] ? WORDS[key][language() === "en" ? 1 : 0] : key);
 
@@ -122,7 +127,7 @@ VISIT_EXTRAS.push((ctx, visitId) => {
     for (const s of queue.students) {
       const canPick = ["waiting", "absent", "follow_up"].includes(s.status);
       list.append(h("li", { class: "student " + s.status },
-        h("strong", {}, s.name), ` ${s.class_name || ""} · ${w(s.status)}`, s.status_note ? ` · ${s.status_note}` : "",
+        h("strong", {}, s.name), ` ${s.class_name || ""} · ${w(s.status)}`, s.status_note ? ` · ${s.status_note[language() === "en" ? "en" : "id"]}` : "",
         canPick ? h("button", { type: "button", class: "primary", onclick: () => choose(s) }, w("pick")) : null,
         s.status === "waiting" ? [
           h("button", { type: "button", onclick: () => setStatus(s, "absent") }, w("absent")),
@@ -166,6 +171,7 @@ DONE_EXTRAS.push((ctx) => {
 
 DASHBOARD_EXTRAS.push((ctx) => {
   const figures = h("dl", { class: "report" });
+  const warning = h("p", { class: "notice warn", role: "alert", hidden: true });
   const chart = h("div", { class: "chart" });
   const text = h("pre", { class: "receipt-text" });
   const printed = h("span", { class: "hint", role: "status" });
@@ -179,15 +185,22 @@ DASHBOARD_EXTRAS.push((ctx) => {
     try {
       const r = await get("/api/reports/days/today");
       const rate = r.ikd.rate === null ? "-" : Math.round(r.ikd.rate * 100) + "%";
-      const rows = [["recorded", r.recorded], ["first_time_voters", r.first_time_voters], ["L", r.by_sex.L], ["P", r.by_sex.P],
+      const later = r.cards.later_by_date.map((c) => `${c.count} ${w("cards_from")} ${c.from}`).join(", ");
+      const election = `${r.cutoff.date}${r.cutoff.official ? "" : ` (${w("estimate")})`}`;
+      const rows = [["recorded", r.recorded], ["election", election], ["first_time_voters", r.first_time_voters ?? "-"],
+        ["L", r.by_sex.L], ["P", r.by_sex.P],
         ["with_finger_exceptions", r.with_finger_exceptions], ["duplicates_warned", r.duplicates_warned],
-        ["receipts_printed", r.receipts_printed], ["ikd_rate", `${rate} / ${Math.round(r.ikd.target_rate * 100)}%`]];
+        ["receipts_printed", r.receipts_printed], ["cards_now", r.cards.now],
+        ["cards_later", later ? `${r.cards.later}: ${later}` : r.cards.later],
+        ["ikd_rate", `${rate} / ${Math.round(r.ikd.target_rate * 100)}%`]];
       for (const [key, value] of rows) figures.append(h("dt", {}, key === "L" || key === "P" ? key : w(key)), h("dd", {}, String(value)));
+      if (r.cutoff.warning) warning.textContent = r.cutoff.warning[language() === "en" ? "en" : "id"];
+      warning.hidden = !r.cutoff.warning;
       chart.append(h("img", { src: await imageUrl("/api/reports/days/today/per-hour.svg"), alt: w("per_hour") }));
       text.textContent = await request("GET", "/api/reports/days/today/summary.txt").then((b) => b.text());
     } catch (error) { ctx.showError(error); }
   })();
-  return h("section", { class: "card" }, h("h3", {}, w("day_report")), figures, chart, csv,
+  return h("section", { class: "card" }, h("h3", {}, w("day_report")), warning, figures, chart, csv,
     h("h3", {}, w("printer_text")), text,
     h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: async () => {
       const done = await ctx.act(() => post("/api/reports/days/today/print"));
