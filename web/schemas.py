@@ -323,12 +323,3 @@ class Names(Shape):
     steps: dict[str, Message]
     fingers: dict[str, Message]
 
-
-class FingerprintStatus(Shape):
-    """The hand diagram: each finger's state, in capture order."""
-
-    order: list[int]
-    next: int | None = None
-    missing: list[int]
-    complete: bool
-    fingers: list[dict[str, Any]]
