@@ -218,7 +218,7 @@ class Ok(Shape):
 
 
 class NikCheck(Shape):
-    nik: str | None  # the 16 digits; null when the input is not 16 digits (see errors)
+    nik: str | None = None  # the 16 digits; null when the input is not 16 digits (see errors)
     valid: bool
     errors: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
@@ -241,7 +241,7 @@ class ClosingAnswer(Shape):
 class RosterStudent(Shape):
     id: int
     line: int | None = None
-    name: str
+    name: str | None = None
     class_name: str | None = None
     nik_masked: str | None = None
     birth_place: str | None = None
@@ -329,3 +329,4 @@ class Names(Shape):
 
     steps: dict[str, Message]
     fingers: dict[str, Message]
+

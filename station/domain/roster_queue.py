@@ -20,6 +20,7 @@ from station.domain.nik import mask_nik
 from station.domain.queue import PICKABLE, QueueStatus, check_move, identity_prefill, initial_status
 from station.domain.roster import RejectedRow, Student, parse_roster
 from station.errors import Conflict, Invalid, NotFound, StationError
+from station.events import EventBus, EventType
 from station.sealing.rosternik import RosterNikCipher
 from station.store import audit
 from station.store.db import Store
@@ -101,11 +102,20 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 
 class RosterQueue:
     def __init__(
-        self, store: Store, eligibility: EligibilitySettings, niks: RosterNikCipher
+        self,
+        store: Store,
+        eligibility: EligibilitySettings,
+        niks: RosterNikCipher,
+        bus: EventBus | None = None,
     ) -> None:
         self.store = store
         self.eligibility = eligibility
         self.niks = niks
+        self.bus = bus
+
+    def _publish(self, data: dict[str, Any]) -> None:
+        if self.bus is not None:
+            self.bus.publish(EventType.ROSTER, data)
 
     def _nik(self, row: dict[str, Any]) -> str | None:
         return self.niks.open(row["nik_sealed"], row["visit_id"], row["id"])
@@ -183,6 +193,7 @@ class RosterQueue:
             )
         out = result.as_json()
         out["added"] = added
+        self._publish({"visit_id": visit_id, "event": "imported"})
         return out
 
     def _rows(self, where: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -230,7 +241,9 @@ class RosterQueue:
                 operator_id=operator_id,
                 detail={"student_id": student_id, "status": new.value, "note": note.strip()},
             )
-        return _public(self._row(student_id))
+        entry = _public(self._row(student_id))
+        self._publish({"event": "status", "student": entry})
+        return entry
 
     def require_pickable(self, student_id: int) -> int:
         """The student's visit id; raises when the student cannot be enrolled now."""

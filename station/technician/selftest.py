@@ -13,7 +13,8 @@ import cv2
 
 from peripherals.device import DeviceError, Text
 from peripherals.indicator.port import Pattern
-from station.errors import Conflict, DeviceFault
+from station.errors import Conflict, DeviceFault, NotFound
+from station.events import EventType
 from station.receipts.direct_print import print_now
 from station.receipts.escpos_bytes import test_page
 from station.runtime import Station
@@ -97,3 +98,17 @@ async def receipt(station: Station) -> dict[str, Any]:
 
 
 SELF_TESTS = {"lights": lights, "finger": finger, "photo": photo, "receipt": receipt}
+
+
+async def run(station: Station, device: str, operator_name: str) -> dict[str, Any]:
+    """Run one device's self-test and tell the tablets who ran it."""
+    test = SELF_TESTS.get(device)
+    if test is None:
+        names = ", ".join(SELF_TESTS)
+        raise NotFound(
+            "selftest_unknown",
+            Text(f"Tes tidak dikenal. Pilihan: {names}.", f"Unknown test. Choose: {names}."),
+        )
+    result = await test(station)
+    station.bus.publish(EventType.SELFTEST, {"device": device, "operator": operator_name})
+    return {"device": device, "ok": True, **result}

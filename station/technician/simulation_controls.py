@@ -16,6 +16,7 @@ from peripherals.printer.port import PrinterState
 from peripherals.printer.simulated import SimulatedPrinter
 from station.devices.registry import DeviceSet
 from station.errors import NotFound
+from station.events import EventBus, EventType
 
 
 class CameraScene(BaseModel):
@@ -40,9 +41,10 @@ class SimulatorChange(BaseModel):
 
 
 class SimulatorControls:
-    def __init__(self, devices: DeviceSet, enabled: bool) -> None:
+    def __init__(self, devices: DeviceSet, enabled: bool, bus: EventBus | None = None) -> None:
         self.devices = devices
         self.enabled = enabled
+        self.bus = bus
 
     def _check(self) -> None:
         if not self.enabled:
@@ -75,7 +77,15 @@ class SimulatorControls:
             state["printer"] = {"printer_state": printer.current_state.value}
         return state
 
-    def change(self, kind: str, change: SimulatorChange) -> dict[str, Any]:
+    def change(
+        self, kind: str, change: SimulatorChange, operator_name: str = ""
+    ) -> dict[str, Any]:
+        result = self._apply(kind, change)
+        if self.bus is not None:
+            self.bus.publish(EventType.SIMULATOR, {"device": kind, "operator": operator_name})
+        return result
+
+    def _apply(self, kind: str, change: SimulatorChange) -> dict[str, Any]:
         self._check()
         device = self.devices.all().get(kind)
         if isinstance(device, SimulatedCamera):

@@ -12,11 +12,10 @@ from pydantic import BaseModel, Field
 
 from station.domain.consent import privacy_notice
 from station.domain.eligibility import MaritalStatus, assess
-from station.domain.enrollment_facts import save_closing
 from station.domain.nik import Sex, normalize, parse_nik
 from station.domain.queue import Closing
 from station.domain.regions import Level, load_regions
-from station.events import EventType
+from station.enrollment.closing import record_closing
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
 from web.schemas import ClosingAnswer, Message, NikCheck, RegionMatch, RegionPath
@@ -111,11 +110,4 @@ def notice(station: StationDep, op: OperatorDep) -> dict[str, str]:
     response_model=ClosingAnswer,
 )
 def closing(body: Closing, station: StationDep, op: OperatorDep) -> dict[str, Any]:
-    controller = station.controller
-    enrollment_id = controller.registry.closing_target(
-        controller.step, controller.draft, controller.last_committed, op.id
-    )
-    save_closing(station.store, enrollment_id, body, op.id)
-    data = {"enrollment_id": enrollment_id, **body.model_dump(mode="json")}
-    station.bus.publish(EventType.CLOSING, data)
-    return data
+    return record_closing(station.controller, body, op.id)

@@ -16,7 +16,6 @@ from station.domain.roster import MAX_BYTES
 from station.domain.roster_queue import RosterQueue
 from station.enrollment.roster_pick import pick_student
 from station.errors import TooLarge
-from station.events import EventType
 from station.plain_text import PlainText
 from station.runtime import Station
 from station.sealing.rosternik import RosterNikCipher
@@ -44,6 +43,7 @@ def _queue(station: Station) -> RosterQueue:
         station.store,
         station.config.domain.eligibility,
         RosterNikCipher.in_data_dir(station.config.data_dir),
+        station.bus,
     )
 
 
@@ -76,12 +76,10 @@ async def import_roster(
             )
     today = station.controller.registry.today()
     # Parsing and sealing a few thousand rows takes a while: not on the event loop, where
-    # it would stall every tablet (and /api/health) meanwhile.
-    result = await asyncio.to_thread(
+    # it would stall every tablet (and /api/health) meanwhile. The core publishes the event.
+    return await asyncio.to_thread(
         _queue(station).import_csv, visit_id, bytes(data), op.id, today
     )
-    station.bus.publish(EventType.ROSTER, {"visit_id": visit_id, "event": "imported"})
-    return result
 
 
 @router.get(
@@ -113,9 +111,7 @@ def forget_niks(visit_id: RowId, station: StationDep, op: SupervisorDep) -> dict
 def change_status(
     student_id: RowId, body: StatusChange, station: StationDep, op: OperatorDep
 ) -> dict[str, Any]:
-    entry = _queue(station).set_status(student_id, body.status, body.note, op.id)
-    station.bus.publish(EventType.ROSTER, {"event": "status", "student": entry})
-    return entry
+    return _queue(station).set_status(student_id, body.status, body.note, op.id)
 
 
 @router.post(

@@ -6,7 +6,6 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from station.events import EventType
 from station.technician.simulation_controls import SimulatorChange, SimulatorControls
 from web.auth import OperatorDep, StationDep, TechnicianDep
 from web.openapi import error_responses
@@ -16,7 +15,7 @@ router = APIRouter(prefix="/api/simulator", tags=["simulator"], responses=error_
 
 
 def _controls(station: StationDep) -> SimulatorControls:
-    return SimulatorControls(station.devices, station.simulation)
+    return SimulatorControls(station.devices, station.simulation, station.bus)
 
 
 @router.get("", summary="What each simulator is doing", response_model=SimulatorState)
@@ -32,6 +31,4 @@ def state(station: StationDep, op: OperatorDep) -> dict[str, Any]:
 def change(
     kind: str, body: SimulatorChange, station: StationDep, op: TechnicianDep
 ) -> dict[str, Any]:
-    result = _controls(station).change(kind, body)
-    station.bus.publish(EventType.SIMULATOR, {"device": kind, "operator": op.name})
-    return result
+    return _controls(station).change(kind, body, op.name)

@@ -8,9 +8,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
-from peripherals.device import Text
-from station.errors import NotFound
-from station.events import EventType
 from station.system.logbook import RECENT
 from station.technician import selftest
 from web.auth import StationDep, TechnicianDep
@@ -28,16 +25,7 @@ router = APIRouter(
     response_model=SelftestResult,
 )
 async def run_selftest(device: str, station: StationDep, op: TechnicianDep) -> dict[str, Any]:
-    test = selftest.SELF_TESTS.get(device)
-    if test is None:
-        names = ", ".join(selftest.SELF_TESTS)
-        raise NotFound(
-            "selftest_unknown",
-            Text(f"Tes tidak dikenal. Pilihan: {names}.", f"Unknown test. Choose: {names}."),
-        )
-    result = await test(station)
-    station.bus.publish(EventType.SELFTEST, {"device": device, "operator": op.name})
-    return {"device": device, "ok": True, **result}
+    return await selftest.run(station, device, op.name)
 
 
 @router.get(
