@@ -38,6 +38,7 @@ RULES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", "/api/enrollment/photo/approve"): ANYONE,
     ("POST", "/api/enrollment/fingerprints/{position}/capture"): ANYONE,
     ("POST", "/api/enrollment/fingerprints/done"): ANYONE,
+    ("POST", "/api/enrollment/fingerprints/guided"): ANYONE,
     ("POST", "/api/enrollment/signature"): ANYONE,
     ("POST", "/api/enrollment/commit"): ANYONE,
     ("POST", "/api/enrollment/next"): ANYONE,
@@ -72,6 +73,9 @@ RULES: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/receipts"): ANYONE,
     ("GET", "/api/receipts/enrollments/{enrollment_id}/preview.png"): ANYONE,
     ("POST", "/api/receipts/enrollments/{enrollment_id}/reprint"): ANYONE,
+    ("GET", "/api/receipts/uncertain"): ANYONE,
+    ("POST", "/api/receipts/jobs/{job_id}/copy"): ANYONE,
+    ("POST", "/api/receipts/jobs/{job_id}/printed"): ANYONE,
     ("GET", "/api/upload"): ANYONE,
     ("POST", "/api/upload"): SUPERVISOR,
     ("GET", "/api/upload/media"): SUPERVISOR,
@@ -84,7 +88,7 @@ RULES: dict[tuple[str, str], str | frozenset[str]] = {
 # Values that reach the route's own checks without doing anything lasting.
 PATH_VALUES = {
     "operator_id": "999", "visit_id": "999", "enrollment_id": "999", "student_id": "999",
-    "position": "2", "day": "today", "device": "none", "kind": "none",
+    "job_id": "999", "position": "2", "day": "today", "device": "none", "kind": "none",
 }
 # A stream that never ends by itself: only its refusals are checked here.
 ENDLESS = {("GET", "/api/camera/preview.mjpg")}

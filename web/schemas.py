@@ -166,6 +166,25 @@ class ReceiptJob(Shape):
     printed_at: str | None = None
 
 
+class UncertainReceipt(Shape):
+    """A receipt a power cut or a cut cable left half-printed, offered for a SALINAN copy
+    or a "did print" confirmation."""
+
+    job_id: int
+    enrollment_id: int
+    receipt_number: str
+    name: str
+    nik_masked: str
+    reason: str | None = None
+
+
+class Lockout(Shape):
+    id: int
+    name: str
+    role: str
+    locked_until: float  # epoch seconds
+
+
 class UploadStatus(Shape):
     records: dict[str, int]
     batches: list[dict[str, Any]]

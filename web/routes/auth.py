@@ -10,7 +10,7 @@ from station.access.operators import Operator
 from web.auth import Credentials, OperatorDep, StationDep, SupervisorDep, client_address
 from web.openapi import error_responses
 from web.params import RowId
-from web.schemas import LoginAnswer, Ok, OperatorOut
+from web.schemas import Lockout, LoginAnswer, Ok, OperatorOut
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -70,6 +70,7 @@ def operators(station: StationDep) -> list[dict[str, Any]]:
     "/lockouts",
     summary="Operators locked out after wrong PINs (supervisor)",
     responses=error_responses(403),
+    response_model=list[Lockout],
 )
 def lockouts(station: StationDep, op: SupervisorDep) -> list[dict[str, Any]]:
     return station.access.lockouts()

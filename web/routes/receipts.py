@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from web.auth import OperatorDep, StationDep
 from web.openapi import error_responses
 from web.params import OptionalRowId, RowId
-from web.schemas import PrinterStatus, ReceiptJob
+from web.schemas import PrinterStatus, ReceiptJob, UncertainReceipt
 
 router = APIRouter(
     prefix="/api/receipts", tags=["receipts"], responses=error_responses(404, 409, 503)
@@ -59,7 +59,11 @@ def reprint(enrollment_id: RowId, station: StationDep, operator: OperatorDep) ->
     return station.receipts.queue_reprint(enrollment_id, operator.id)
 
 
-@router.get("/uncertain", summary="Receipts that may not have printed (cut mid-print)")
+@router.get(
+    "/uncertain",
+    summary="Receipts that may not have printed (cut mid-print)",
+    response_model=list[UncertainReceipt],
+)
 def uncertain(station: StationDep, operator: OperatorDep) -> list[dict[str, Any]]:
     return station.receipts.uncertain()
 
@@ -68,14 +72,16 @@ def uncertain(station: StationDep, operator: OperatorDep) -> list[dict[str, Any]
     "/jobs/{job_id}/copy",
     status_code=201,
     summary="A receipt that may not have printed did not: print a copy marked SALINAN",
+    response_model=ReceiptJob,
 )
-def print_copy(job_id: int, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
+def print_copy(job_id: RowId, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
     return station.receipts.resolve_uncertain(job_id, operator.id, printed=False)
 
 
 @router.post(
     "/jobs/{job_id}/printed",
     summary="A receipt that may not have printed did: mark it printed (audited)",
+    response_model=ReceiptJob,
 )
-def confirm_printed(job_id: int, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
+def confirm_printed(job_id: RowId, station: StationDep, operator: OperatorDep) -> dict[str, Any]:
     return station.receipts.resolve_uncertain(job_id, operator.id, printed=True)
