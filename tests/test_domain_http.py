@@ -79,7 +79,7 @@ def test_invalid_nik_blocks_with_a_bilingual_reason(
     for bad in ("3514 14O1 0307 0001", body["nik"][:15]):
         body["nik"] = bad
         error = error_of(client.post("/api/enrollment/identity", json=body, headers=auth), 422)
-        live = client.get("/api/registry/nik", params={"nik": bad}, headers=auth).json()
+        live = client.post("/api/registry/nik", json={"nik": bad}, headers=auth).json()
         assert error["code"] == "nik_invalid"
         assert error["message"] == {"id": live["errors"][0]["message"]["id"],
                                     "en": live["errors"][0]["message"]["en"]}
@@ -95,8 +95,8 @@ def test_a_future_birth_date_is_called_a_future_date(
 ) -> None:
     # Issue 17: the live check said "Aged 0 ... recording can start on 01-01-2041".
     future = date(TODAY.year + 15, 1, 1)
-    live = client.get("/api/registry/nik", headers=auth,
-                      params={"nik": nik_for(ADULT), "dob": future.isoformat()}).json()
+    live = client.post("/api/registry/nik", headers=auth,
+                       json={"nik": nik_for(ADULT), "dob": future.isoformat()}).json()
     reason = live["eligibility"]["reason"]
     assert "in the future" in reason["en"] and "masa depan" in reason["id"]
     assert "Aged 0" not in reason["en"] and "recording can start" not in reason["en"]
@@ -112,7 +112,7 @@ def test_a_retired_region_code_names_the_current_one(
     # Issue 17: a retired code carried only "retired": true. Papua 2022: Merauke 91.01 is
     # now Papua Selatan 93.01.
     nik = "910101" + nik_for(ADULT)[6:]
-    live = client.get("/api/registry/nik", params={"nik": nik}, headers=auth).json()
+    live = client.post("/api/registry/nik", json={"nik": nik}, headers=auth).json()
     assert live["valid"] is True
     assert live["regency"]["current"] == {"code": "93.01",
                                           "name": "Papua Selatan / Kabupaten Merauke"}

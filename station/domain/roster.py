@@ -279,7 +279,9 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
             " from Excel as CSV.",
         )
         return out
-    if "\x00" in text:  # a spreadsheet or other binary file renamed .csv
+    # A spreadsheet or other binary file renamed .csv is full of NULs; a stray one inside
+    # a name is a control character like any other, dropped with them further on.
+    if text.count("\x00") > max(8, len(text) // 100):
         out.file_error = Text(
             "Berkas ini bukan CSV (berisi data biner). Simpan dari Excel sebagai CSV.",
             "This file is not a CSV (it holds binary data). Save it from Excel as CSV.",
