@@ -51,8 +51,8 @@ from exchange.batch import verify_batch  # noqa: E402
 from exchange.keys import ensure_signing_key, public_key_text  # noqa: E402
 from station.provisioning.file import PROVISIONING_FILE_NAME  # noqa: E402
 from tests.failing_disk import FailingDisk  # noqa: E402
+from tests.support.enrolling import CLOSING, signature_png  # noqa: E402
 from tests.support.enrolling import enroll as drive_enrollment  # noqa: E402
-from tests.support.enrolling import signature_png  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
 from tests.test_image_provisioning import provisioning_text  # noqa: E402
 
@@ -121,7 +121,7 @@ class Driver:
                     "nik": f"351409410107{self.serial % 9999 + 1:04d}"}
         drive_enrollment(post, visit_id, "review", identity, signature=self.sig)
         self.moment["commit_sent"].set()
-        self._answered(post("/api/enrollment/commit"))
+        self._answered(post("/api/enrollment/commit", CLOSING))
         post("/api/enrollment/next")
 
     def _answered(self, done: dict) -> None:

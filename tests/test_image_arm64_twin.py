@@ -28,7 +28,7 @@ from station.provisioning.file import PROVISIONING_FILE_NAME, SUMMARY_FILE_NAME
 from tests import arm64_twin
 from tests.arm64_twin import Twin, TwinDisk
 from tests.conftest import enroll_until, post, require_tool
-from tests.support.enrolling import signature_png
+from tests.support.enrolling import CLOSING, signature_png
 from tests.support.provisioning_file import SUPERVISOR_PIN
 from tests.support.provisioning_file import provisioning_text as twin_provisioning_text
 
@@ -144,7 +144,7 @@ def test_one_student_is_recorded_with_wsq_fingerprints(twin: Twin) -> None:
         assert len(fingers) == 10
         assert {detail["image_format"] for detail in fingers.values()} == {"wsq"}
         post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})  # type: ignore[arg-type]
-        done = post(client, auth, "/api/enrollment/commit")  # type: ignore[arg-type]
+        done = post(client, auth, "/api/enrollment/commit", CLOSING)  # type: ignore[arg-type]
     assert done["step"] == "committed" and done["last_committed"]["enrollment_id"]
     counted = twin.run(
         "sqlite3", "/var/lib/ektp/station/station.db",

@@ -12,6 +12,7 @@ from station.config import load_config
 from station.errors import StationError
 from station.runtime import Station
 from tests.conftest import enroll_until, login
+from tests.support.enrolling import CLOSING
 from web.app import create_app
 
 GOOD = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
@@ -60,7 +61,7 @@ def test_a_commit_that_cannot_seal_keeps_the_enrollment_at_review(tmp_path: Path
     with TestClient(create_app(station)) as client:
         auth = login(client)
         enroll_until(client, auth, "review")
-        response = client.post("/api/enrollment/commit", headers=auth)
+        response = client.post("/api/enrollment/commit", json=CLOSING, headers=auth)
         assert response.status_code == 503, response.text
         error = response.json()["error"]
         assert error["code"] == "commit_not_sealed"

@@ -19,6 +19,7 @@ from station.runtime import Station
 from station.system.storage import SAFETY_MARGIN_BYTES
 from tests.conftest import enroll_until, login
 from tests.failing_disk import FailingDisk
+from tests.support.enrolling import CLOSING
 from tests.support.waiting import wait_for
 from web.app import create_app
 
@@ -34,6 +35,10 @@ def _config(disk: FailingDisk) -> StationConfig:
     config = load_config(data_dir=disk.mountpoint / "data")
     config.devices.simulation.delay_scale = 0
     return config
+
+
+def _commit(client: TestClient, auth: dict[str, str]) -> Any:
+    return client.post("/api/enrollment/commit", json=CLOSING, headers=auth)
 
 
 def _assert_storage_fault(response: Any, kind: str) -> None:
@@ -90,14 +95,14 @@ def test_io_error_at_commit_stops_new_work_keeps_what_is_committed(disk: Failing
         auth = login(client)
         first = _second_at_review(client, auth)
         disk.shut_down()  # from here every read and write on the card is EIO
-        _assert_storage_fault(client.post("/api/enrollment/commit", headers=auth), "io_error")
+        _assert_storage_fault(_commit(client, auth), "io_error")
         health = client.get("/api/health").json()
         assert health["status"] == "degraded"
         assert health["storage"]["fault"]["kind"] == "io_error"
         assert any("SD" in note["en"] for note in health["notes"])
         wait_for(lambda: station.lights.pattern is Pattern.FAULT)
         # Still answered, never a crash: the operator can read the message again.
-        _assert_storage_fault(client.post("/api/enrollment/commit", headers=auth), "io_error")
+        _assert_storage_fault(_commit(client, auth), "io_error")
     disk.remount()  # what reached the card before the failure
     _check_database(config.data_dir, [first])
     again = Station(config, simulate=True)
@@ -130,7 +135,7 @@ def test_read_only_remount_at_commit_is_named_and_nothing_is_half_committed(
         auth = login(client)
         first = _second_at_review(client, auth)
         disk.fail_read_only()  # the kernel's own emergency remount, files still open
-        _assert_storage_fault(client.post("/api/enrollment/commit", headers=auth), "read_only")
+        _assert_storage_fault(_commit(client, auth), "read_only")
         assert client.get("/api/health").json()["storage"]["fault"]["kind"] == "read_only"
         wait_for(lambda: station.lights.pattern is Pattern.FAULT)
         # What is committed is still served.
@@ -167,11 +172,11 @@ def test_full_disk_refuses_new_enrollments_until_space_is_freed(disk: FailingDis
         filler = disk.fill()
         # The card fills up between the start and the commit: either the commit still
         # fits (WAL space already there) or it is refused whole, never half.
-        commit = client.post("/api/enrollment/commit", headers=auth)
+        commit = client.post("/api/enrollment/commit", json=CLOSING, headers=auth)
         if commit.status_code == 507:
             _assert_storage_fault(commit, "disk_full")
             filler.unlink()
-            commit = client.post("/api/enrollment/commit", headers=auth)
+            commit = client.post("/api/enrollment/commit", json=CLOSING, headers=auth)
         else:
             filler.unlink()
         assert commit.status_code == 200, commit.text
