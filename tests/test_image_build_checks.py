@@ -335,3 +335,48 @@ def test_the_wiring_table_matches_the_default_configuration() -> None:
                 assert cells[2] == f"GPIO{value}", f"{cells[0]}: GPIO column"
             checked += 1
     assert checked >= 9
+
+
+def _mount_usb(tmp_path: Path, fstype: str, name: str = "sda1") -> tuple[int, str, list[str]]:
+    """Run the image's USB mount helper as udev would, with `systemd-mount` and `id`
+    replaced by recorders: what would it mount, where, with which options?"""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    calls = tmp_path / "systemd-mount.args"
+    (bin_dir / "systemd-mount").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {calls}\n')
+    (bin_dir / "id").write_text('#!/bin/sh\n[ "$1" = -u ] && echo 998 || echo 997\n')
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    helper = FILES / "sbin" / "ektp-mount-usb"
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    done = subprocess.run([str(helper), f"/dev/{name}", name, fstype], capture_output=True,
+                          text=True, env=env, timeout=30)
+    args = calls.read_text().splitlines() if calls.exists() else []
+    return done.returncode, done.stderr, args
+
+
+def test_a_usb_stick_is_mounted_for_the_station_and_nothing_more(tmp_path: Path) -> None:
+    code, _, args = _mount_usb(tmp_path, "vfat")
+    assert code == 0
+    assert args[-2:] == ["/dev/sda1", "/media/ektp-sda1"]  # below an export root
+    options = next(a for a in args if a.startswith("--options=")).split("=", 1)[1].split(",")
+    assert {"nosuid", "nodev", "noexec", "uid=998", "gid=997", "umask=0077"} <= set(options)
+    assert "--no-block" in args  # udev must not wait for the mount
+
+
+def test_a_stick_the_station_cannot_write_or_a_strange_name_is_not_mounted(
+    tmp_path: Path,
+) -> None:
+    code, stderr, args = _mount_usb(tmp_path, "ext4")
+    assert code == 0 and args == [] and "FAT or exFAT" in stderr
+    code, _, args = _mount_usb(tmp_path, "vfat", name="../etc")
+    assert code == 2 and args == []
+
+
+def test_udev_calls_the_installed_mount_helper() -> None:
+    rule = (FILES / "udev" / "90-ektp-usb-media.rules").read_text()
+    stage = (FILES.parent / "00-run.sh").read_text()
+    assert 'RUN+="/usr/local/sbin/ektp-mount-usb $devnode %k $env{ID_FS_TYPE}"' in rule
+    assert 'ENV{ID_BUS}=="usb"' in rule
+    assert "/usr/local/sbin/ektp-mount-usb" in stage
+    assert "/etc/udev/rules.d/90-ektp-usb-media.rules" in stage

@@ -38,6 +38,9 @@ install -D -m 0644 files/network/ektp-networkmanager.conf \
 install -m 0755 files/nftables/nftables.conf "${ROOTFS_DIR}/etc/nftables.conf"
 install -m 0644 files/fake-hwclock.default "${ROOTFS_DIR}/etc/default/fake-hwclock"
 install -D -m 0755 files/sbin/ektp-grow-data "${ROOTFS_DIR}/usr/local/sbin/ektp-grow-data"
+install -D -m 0755 files/sbin/ektp-mount-usb "${ROOTFS_DIR}/usr/local/sbin/ektp-mount-usb"
+install -D -m 0644 files/udev/90-ektp-usb-media.rules \
+	"${ROOTFS_DIR}/etc/udev/rules.d/90-ektp-usb-media.rules"
 install -D -m 0644 files/ektp-provision.example.toml \
 	"${ROOTFS_DIR}/boot/firmware/ektp-provision.example.toml"
 
