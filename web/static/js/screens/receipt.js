@@ -60,7 +60,7 @@ function donePanel(ctx, snapshot) {
   if (!done.enrollment_id) return panel;
   const printer = h("p", { role: "status" });
   const job = h("p", { class: "hint" });
-  const preview = h("div", { style: BOX_STYLE, tabindex: "0", "aria-label": pick(TEXT.preview) });
+  const preview = h("div", { style: BOX_STYLE, tabindex: "0", role: "region", "aria-label": pick(TEXT.preview) });
   async function load() {
     printerLine(printer);
     let jobs;
