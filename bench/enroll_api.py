@@ -8,10 +8,8 @@ start until /api/health says ready. Usage: python bench/enroll_api.py [N]"""
 
 from __future__ import annotations
 
-import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,10 +20,12 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import live_station  # noqa: E402
 
 from tests.support.enrolling import enroll as drive_enrollment  # noqa: E402
 from tests.support.enrolling import signature_png  # noqa: E402
-from tests.support.ports import free_port  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -60,46 +60,16 @@ def enroll(client: httpx.Client, visit_id: int, n: int, sig: str) -> None:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    port = free_port()
     data = tempfile.mkdtemp(prefix="bench-enroll-")
     started = time.monotonic()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "station",
-            "run",
-            "--simulate",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--data",
-            data,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={
-            **os.environ,
-            "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0",
-            "STATION__LOG_LEVEL": "warning",
-        },
+    server, base, ca = live_station.start(
+        data, {"STATION__DEVICES__SIMULATION__DELAY_SCALE": "0"}, deadline_s=60
     )
-    base = f"http://127.0.0.1:{port}"
     try:
-        while True:
-            try:
-                if httpx.get(base + "/api/health", timeout=1).json()["ready"]:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.02)
-            if time.monotonic() - started > 60:
-                raise SystemExit("station did not start within 60 s")
         startup_s = time.monotonic() - started
         time.sleep(0.5)
         idle_rss = rss_mb(server.pid)
-        with httpx.Client(base_url=base, timeout=30) as client:
+        with httpx.Client(base_url=base, timeout=30, verify=ca) as client:
             visit_id = log_in(client)
             sig = signature_png()
             enroll(client, visit_id, 0, sig)  # warm-up

@@ -30,7 +30,6 @@ At the default N=5 it takes about 4 minutes (most of it the fingers' real time).
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import statistics
 import subprocess
@@ -47,10 +46,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import live_station  # noqa: E402
 from enroll_api import log_in  # noqa: E402
 
-from tests.support.enrolling import signature_png  # noqa: E402
-from tests.support.ports import free_port  # noqa: E402
+from tests.support.enrolling import CLOSING, signature_png  # noqa: E402
 
 # What the operator taps on the tablet for each request of the guided path (typing is
 # not a tap; the consent step has two check boxes and its button).
@@ -63,7 +62,8 @@ TAPS = {
     "fingerprints/guided": 0,  # the fingerprint screen starts the walk by itself
     "fingerprints/done": 1,
     "signature": 1,
-    "commit": 1,
+    # The KK check box and the IKD answer (no default since issue 16), then the button.
+    "commit": 3,
     "next": 1,
 }
 
@@ -169,7 +169,7 @@ def enroll(client: httpx.Client, visit_id: int, n: int, sig: str, people: People
     tablet.fingers()
     tablet.tap("fingerprints/done")
     tablet.tap("signature", {"png_base64": sig})
-    tablet.tap("commit")
+    tablet.tap("commit", CLOSING)
     tablet.tap("next")
     student = tablet.student
     student.photo_s = student.steps["photo/capture"]
@@ -177,32 +177,12 @@ def enroll(client: httpx.Client, visit_id: int, n: int, sig: str, people: People
     return student
 
 
-def start_station(data: str, people: People) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
-         "--port", str(port), "--data", data],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={
-            **os.environ,
-            "STATION__DEVICES__SIMULATION__DELAY_SCALE": "1",
-            "STATION__DEVICES__SIMULATION__APPLICANT_PLACE_S": str(people.place_s),
-            "STATION__DEVICES__SIMULATION__APPLICANT_LIFT_S": str(people.lift_s),
-            "STATION__LOG_LEVEL": "warning",
-        },
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/api/health", timeout=2).json()["ready"]:
-                return server, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("station did not start within 90 s")
+def start_station(data: str, people: People) -> tuple[subprocess.Popen[bytes], str, str]:
+    return live_station.start(data, {
+        "STATION__DEVICES__SIMULATION__DELAY_SCALE": "1",
+        "STATION__DEVICES__SIMULATION__APPLICANT_PLACE_S": str(people.place_s),
+        "STATION__DEVICES__SIMULATION__APPLICANT_LIFT_S": str(people.lift_s),
+    })
 
 
 def main() -> None:
@@ -221,10 +201,10 @@ def main() -> None:
     people = People(args.place_s, args.lift_s, args.face_s, args.identity_s, args.consent_s,
                     args.sign_s, args.review_s, args.tap_s)
     data = tempfile.mkdtemp(prefix="bench-school-day-")
-    server, base = start_station(data, people)
+    server, base, ca = start_station(data, people)
     students: list[Student] = []
     try:
-        with httpx.Client(base_url=base, timeout=120) as client:
+        with httpx.Client(base_url=base, timeout=120, verify=ca) as client:
             visit_id = log_in(client)
             sig = signature_png()
             for n in range(args.students):

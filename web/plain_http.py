@@ -105,7 +105,7 @@ code {{ font-size: 15px; word-break: break-all; }}
 .qr svg {{ width: 220px; height: 220px; }}
 a.button {{ display: inline-block; padding: .8rem 1.4rem; background: #0b3d91; color: #fff;
   border-radius: 6px; text-decoration: none; min-height: 48px; box-sizing: border-box; }}
-</style></head><body>
+</style></head><body><main>
 <h1>Stasiun {station_id}: pasang sertifikat / install the certificate</h1>
 <p>Tablet ini perlu memercayai sertifikat stasiun satu kali agar PIN dan data dikirim
 terenkripsi. / This tablet must trust the station's certificate once, so that PINs and
@@ -121,5 +121,5 @@ certificate → CA certificate.</li>
 the station's label:<br><code>{fingerprint}</code></li>
 <li>Lalu buka / Then open: <a href="{station}">{station}</a></li>
 </ol>
-</body></html>
+</main></body></html>
 """

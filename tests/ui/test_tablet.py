@@ -137,7 +137,8 @@ def test_language_toggle_and_api_messages_follow_it(page: Any, live_station: Liv
     page.select_option("select[name=sex]", "L")
     page.click("button:text-is('Next')")
     page.wait_for_selector("#error:not([hidden])")
-    assert "Invalid input" in page.text_content("#error")
+    # The identity step's NIK message is the live check's own (issue 17), in English here.
+    assert "A NIK has 16 digits" in page.text_content("#error")
     page.click("button.lang")
     page.wait_for_selector("input[name=nik]")
     assert step_title(page) == "Identitas"

@@ -305,7 +305,8 @@ def test_upload_problems_say_what_is_wrong_and_what_to_do(
     page.click("text=Tutup hari dan unggah")
     page.wait_for_selector("#error:not([hidden])")
     refusal = page.text_content("#error")
-    assert "supervisor atau teknisi" in refusal and "technician" not in refusal, refusal
+    # Closing the day is the supervisor's (issue 14's role table), said in Indonesian.
+    assert "Hanya supervisor" in refusal and "supervisor only" not in refusal, refusal
     page.click("button:text-is('Keluar')")
 
     log_in(page, live_station, "supervisor1", "246810")
@@ -384,6 +385,7 @@ def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
                 {"kind": "bandaged", "reason": "luka jatuh"})
     card = page.locator(".card.approval")
     card.wait_for()
+    page.wait_for_selector(".approval select option", state="attached")  # loads from the station
     assert page.locator(".approval select option").all_text_contents() == ["supervisor1"]
     assert page.locator(".approval input[type=password]").count() == 0  # no OS keyboard
     for digit in "999999":

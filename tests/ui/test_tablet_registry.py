@@ -92,9 +92,8 @@ def test_review_shows_what_the_identity_step_found(page: Any, live_station: Live
     page.wait_for_selector("img.photo")
     page.click("text=Pemohon menyetujui foto")
     page.wait_for_selector(".hands")
-    while page.locator(".finger.next").count():
-        page.click(".finger.next")
-        page.wait_for_selector(".hands[aria-busy=false]")  # this capture has finished
+    # The station walks the ten fingers by itself (tests/ui/test_fingerprint_guided.py).
+    page.wait_for_selector(".finger-live[data-phase=finished]")
     page.click("text=Semua jari selesai")
     page.wait_for_selector("canvas.signature")
     draw_signature(page)

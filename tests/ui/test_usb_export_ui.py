@@ -35,7 +35,7 @@ def test_export_to_a_listed_stick_clears_the_upload_failure(
             log_in(page, station, "supervisor1", "246810")
             page.click("nav button:text-is('Akhir hari')")
             page.click("text=Tutup hari dan unggah")
-            stale = "text=Kantor pusat tidak dapat dihubungi"
+            stale = "text=Kantor pusat tidak terjangkau"  # issue 16: says no signal
             page.wait_for_selector(stale, timeout=60_000)
             assert page.locator(".usb-export input").count() == 0  # nothing to type
             button = page.locator("button.medium")
