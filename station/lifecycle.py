@@ -7,6 +7,8 @@ without it: a broken status light must not keep a school's students from being r
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +20,16 @@ from peripherals.device import Text
 log = logging.getLogger(__name__)
 
 PartState = Literal["waiting", "running", "failed", "stopped"]
+
+
+async def cancel_and_wait(task: asyncio.Task[None] | None) -> None:
+    """Stop a part's background task and wait until it has really stopped, so that
+    nothing it was writing is still in flight when the next part stops."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _nothing() -> None:

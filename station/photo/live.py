@@ -5,7 +5,6 @@ as a `photo_quality` event (each check, pass/fail, and what to tell the applican
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from typing import Any
 
 from peripherals.camera.port import Camera
 from station.events import EventBus, EventType
+from station.lifecycle import cancel_and_wait
 from station.photo.preview import PreviewHub
 from station.photo.quality import QualityAnalyser, QualityReport
 from station.photo.settings import PhotoSettings
@@ -50,11 +50,8 @@ class LivePhoto:
         self._task = asyncio.create_task(self._feedback(), name="photo-feedback")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         await asyncio.to_thread(self.hub.close)
 
     async def _feedback(self) -> None:

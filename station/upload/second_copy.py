@@ -39,6 +39,7 @@ from exchange.batch import SealedRecord, batch_bytes
 from exchange.durable import write_all
 from exchange.keys import ensure_signing_key
 from peripherals.device import Text
+from station.lifecycle import cancel_and_wait
 from station.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -161,11 +162,8 @@ class SecondCopy:
             self._task = asyncio.create_task(self._run(), name="second-copy")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while True:
