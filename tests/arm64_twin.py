@@ -66,7 +66,8 @@ ROOT = Path(__file__).resolve().parents[1]
 IMAGE_BUILD = ROOT / "image-build"
 STAGE = IMAGE_BUILD / "stage-ektp"
 CACHE = Path(os.environ.get("EKTP_CACHE", "/var/cache/ektp-station"))
-API_PORT = 8080
+API_PORT = 8080  # plain HTTP: redirects, and serves the station CA (/ca.crt)
+TLS_PORT = 8443  # the API itself
 
 # What systemd, udev and the stage's units need on any Raspberry Pi OS Lite (pi-gen's
 # stages 0-2 install these and much more; debootstrap minbase has none of them).
@@ -433,12 +434,24 @@ class Twin:
         self.agent = GuestAgent(self.directory / "qga.sock")
         self.process: subprocess.Popen[bytes] | None = None
         self.port = 0
+        self.plain_port = 0
         self.boots = 0
         self.booted_at = 0.0
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"https://127.0.0.1:{self.port}"
+
+    @property
+    def ca_file(self) -> str:
+        """The station's CA, fetched once from its plain port as a tablet's technician
+        does (`/ca.crt`); the API's certificate names 127.0.0.1 among its addresses."""
+        path = self.directory / "station-ca.crt"
+        if not path.exists():
+            answer = httpx.get(f"http://127.0.0.1:{self.plain_port}/ca.crt", timeout=10)
+            answer.raise_for_status()
+            path.write_bytes(answer.content)
+        return str(path)
 
     def command(self) -> list[str]:
         return [
@@ -453,7 +466,8 @@ class Twin:
             "-drive", f"file={self.disk.disk},format=raw,if=none,id=card,cache=unsafe",
             "-device", "virtio-blk-pci,drive=card",
             "-netdev", "user,id=ap,net=10.48.0.0/24,host=10.48.0.2,dhcpstart=10.48.0.10,"
-            f"hostfwd=tcp:127.0.0.1:{self.port}-:{API_PORT}",
+            f"hostfwd=tcp:127.0.0.1:{self.port}-:{TLS_PORT},"
+            f"hostfwd=tcp:127.0.0.1:{self.plain_port}-:{API_PORT}",
             "-device", "virtio-net-pci,netdev=ap",
             "-chardev", f"socket,id=qga,path={self.agent.path},server=on,wait=off",
             "-device", "virtio-serial-pci",
@@ -463,7 +477,7 @@ class Twin:
     def boot(self) -> None:
         """Power on (the console log is appended to, one header per boot)."""
         assert self.process is None or self.process.poll() is not None, "already running"
-        self.port = free_port()
+        self.port, self.plain_port = free_port(), free_port()
         self.boots += 1
         with self.console.open("a") as console:
             console.write(f"\n===== boot {self.boots} =====\n")
@@ -514,7 +528,9 @@ class Twin:
         raise TimeoutError(f"no guest agent after {timeout} s:\n{self.tail()}")
 
     def health(self, timeout: float = 10) -> dict[str, Any]:
-        body: dict[str, Any] = httpx.get(self.base_url + "/api/health", timeout=timeout).json()
+        body: dict[str, Any] = httpx.get(
+            self.base_url + "/api/health", timeout=timeout, verify=self.ca_file
+        ).json()
         return body
 
     def wait_healthy(self, timeout: float = 600) -> dict[str, Any]:

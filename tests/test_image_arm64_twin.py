@@ -130,7 +130,7 @@ def test_the_station_comes_up_provisioned_on_arm64(twin: Twin) -> None:
 
 
 def test_one_student_is_recorded_with_wsq_fingerprints(twin: Twin) -> None:
-    with httpx.Client(base_url=twin.base_url, timeout=120) as client:
+    with httpx.Client(base_url=twin.base_url, timeout=120, verify=twin.ca_file) as client:
         login = client.post("/api/auth/login", json={"operator": "siti", "pin": SUPERVISOR_PIN})
         assert login.status_code == 200, login.text
         auth = {"Authorization": f"Bearer {login.json()['token']}"}
