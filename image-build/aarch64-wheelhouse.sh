@@ -95,6 +95,11 @@ if [ ! -d "${deps_dir}" ]; then
 		"${platforms[@]}" --python-version "${py_version}" --implementation cp \
 		--find-links "${wsq_dir}" --constraint "${here}/constraints-pi.txt" \
 		"${out}"/ektp_station-*.whl
+	# Seen with pip 23 on the 3.11 host: a requirement under a `python_version >= "3.13"`
+	# marker is not fetched for --python-version 3.13, and the Pi's pip then finds nothing.
+	"${python}" -m pip download --quiet --dest "${deps_dir}.$$.partial" --only-binary=:all: \
+		--python-version "${py_version}" --implementation cp --no-deps \
+		"standard-imghdr==3.13.0"
 	rm -f "${deps_dir}.$$.partial"/ektp_station-*.whl "${deps_dir}.$$.partial"/wsq-*.whl
 	mv "${deps_dir}.$$.partial" "${deps_dir}"
 fi
