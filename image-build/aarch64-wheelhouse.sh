@@ -87,7 +87,7 @@ assert Image.open(io.BytesIO(buffer.getvalue())).size == (64, 64)
 fi
 cp "${wsq_dir}"/wsq-*.whl "${out}/"
 
-deps_key="$(cat "${repo}/pyproject.toml" "${here}/constraints-pi.txt" | sha256sum | cut -c1-16)"
+deps_key="$(cat "${repo}/pyproject.toml" "${here}/constraints-pi.txt" "$0" | sha256sum | cut -c1-16)"
 deps_dir="${cache}/wheels-${py_tag}-aarch64-${deps_key}"
 if [ ! -d "${deps_dir}" ]; then
 	log "downloading the dependencies' aarch64 wheels"
