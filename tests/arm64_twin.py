@@ -24,7 +24,8 @@ starts from the same disk.
 What the twin changes, and why (nothing else differs from the staged image):
 - the virtual network card is named `wlan0` and sits in the access point's 10.48.0.0/24,
   so the image's firewall lets the forwarded API port in, as it lets the tablets in;
-- fstab mounts bootfs/rootfs by label (pi-gen's export writes PARTUUIDs);
+- fstab mounts bootfs/rootfs by label (pi-gen's export writes PARTUUIDs), and waits up to
+  600 s instead of 20 s for the data partition (udev is that slow under emulation);
 - the kernel is Debian's, booted directly by QEMU (no Raspberry Pi firmware or config.txt);
 - the build's wheelhouse is also in /root/wheels, for the README's "pip on Raspberry Pi OS";
 - Raspberry Pi OS's python3-picamera2 is not in Debian: the twin has the OS numpy it would
@@ -185,6 +186,12 @@ def twin_only_changes(root: Path) -> None:
     with (root / "etc/fstab").open("a") as fstab:
         fstab.write("LABEL=rootfs / ext4 defaults,noatime 0 1\n")
         fstab.write("LABEL=bootfs /boot/firmware vfat defaults 0 2\n")
+    # Under emulation udev's coldplug reaches the data partition a minute or more after
+    # boot; the image's 20 s (a Pi finds its card at once) would fail the mount there.
+    fstab = root / "etc/fstab"
+    fstab.write_text(
+        fstab.read_text().replace("x-systemd.device-timeout=20s", "x-systemd.device-timeout=600s")
+    )
     link = root / "etc/systemd/network/10-ektp-twin-ap.link"
     link.parent.mkdir(parents=True, exist_ok=True)
     link.write_text(AP_LINK)
@@ -468,7 +475,8 @@ class Twin:
             "-netdev", "user,id=ap,net=10.48.0.0/24,host=10.48.0.2,dhcpstart=10.48.0.10,"
             f"hostfwd=tcp:127.0.0.1:{self.port}-:{TLS_PORT},"
             f"hostfwd=tcp:127.0.0.1:{self.plain_port}-:{API_PORT}",
-            "-device", "virtio-net-pci,netdev=ap",
+            # No option ROM: QEMU boots the kernel directly (ipxe-qemu is not needed).
+            "-device", "virtio-net-pci,netdev=ap,romfile=",
             "-chardev", f"socket,id=qga,path={self.agent.path},server=on,wait=off",
             "-device", "virtio-serial-pci",
             "-device", "virtserialport,chardev=qga,name=org.qemu.guest_agent.0",
