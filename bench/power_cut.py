@@ -79,13 +79,90 @@ class Tally:
         )
 
 
+class Ledger:
+    """What the station answered, and what each "boot" after a cut still holds."""
+
+    def __init__(self) -> None:
+        self.tally = Tally()
+        self.answered: list[str] = []
+        self.lost: set[str] = set()
+        self.broken: set[str] = set()
+
+    def note(self, text: str) -> None:
+        self.tally.notes.append(text)
+        print(text, flush=True)
+
+    def check(self, disk: Path, data: Path, stations_path: Path) -> None:
+        """Check the file system `disk` (mounted again after a cut), whose station data
+        directory is `data`."""
+        self._check_database(data)
+        self._check_files(disk, stations_path)
+
+    def _check_database(self, data: Path) -> None:
+        conn = None
+        try:
+            conn = sqlite3.connect(data / "station.db", timeout=30)
+            ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            present = {
+                str(row[0])
+                for row in conn.execute(
+                    "SELECT e.receipt_number FROM enrollments e"
+                    " JOIN sealed_records s ON s.enrollment_id = e.id"
+                    " JOIN receipt_jobs r ON r.enrollment_id = e.id AND r.kind = 'original'"
+                    " WHERE e.status = 'committed'"
+                    " AND (s.ciphertext IS NOT NULL OR s.delivered_at IS NOT NULL)"
+                )
+            }
+        except sqlite3.DatabaseError as error:
+            ok, present = False, set()
+            self.note(f"cut {self.tally.cuts}: database: {error}")
+        finally:
+            if conn is not None:
+                conn.close()
+        if not ok:
+            self.tally.corrupt += 1
+        lost = {r for r in self.answered if r not in present} - self.lost
+        if lost:
+            self.note(f"cut {self.tally.cuts}: lost {sorted(lost)}")
+        self.lost |= lost
+        self.tally.lost = len(self.lost)
+        self.tally.committed = len(self.answered)
+
+    def _check_files(self, disk: Path, stations_path: Path) -> None:
+        broken = []
+        for path in sorted(disk.rglob("*")):
+            if not path.is_file() or path.name.startswith(".") or path.suffix in (".part",):
+                continue  # temporary names: never read as the real file
+            if "lost+found" in path.parts:
+                continue  # e2fsck's, not the station's
+            problem = _broken(path, stations_path)
+            if problem:
+                broken.append(f"{path.relative_to(disk)}: {problem}")
+        new = set(broken) - self.broken
+        if new:
+            self.note(f"cut {self.tally.cuts}: {sorted(new)}")
+        self.broken |= new
+        self.tally.broken_files = len(self.broken)
+
+
 class Driver:
     """Enrolls students over HTTP until the power goes; notes every answered commit."""
 
-    def __init__(self, base: str, answered: list[str], first_serial: int) -> None:
+    def __init__(
+        self,
+        base: str,
+        answered: list[str],
+        first_serial: int,
+        operator: tuple[str, str] = ("operator1", "123456"),
+        supervisor: tuple[str, str] = ("supervisor1", "246810"),
+        verify: bool | str = False,
+    ) -> None:
         self.base = base
         self.answered = answered
         self.serial = first_serial
+        self.operator = operator
+        self.supervisor = supervisor
+        self.verify = verify
         self.sig = signature_png()
         self.error = ""
         self.moment: dict[str, threading.Event] = {
@@ -93,15 +170,16 @@ class Driver:
         }
 
     @contextlib.contextmanager
-    def _client(self, operator: str, pin: str) -> Iterator[httpx.Client]:
-        with httpx.Client(base_url=self.base, timeout=30, verify=False) as client:
+    def _client(self, credentials: tuple[str, str]) -> Iterator[httpx.Client]:
+        operator, pin = credentials
+        with httpx.Client(base_url=self.base, timeout=60, verify=self.verify) as client:
             token = client.post("/api/auth/login", json={"operator": operator, "pin": pin})
             client.headers["Authorization"] = f"Bearer {token.json()['token']}"
             yield client
 
     def settle(self) -> None:
         """After a restart: a restored draft is cancelled, a committed one closed."""
-        with self._client("operator1", "123456") as client:
+        with self._client(self.operator) as client:
             step = client.get("/api/enrollment").json()["step"]
             if step == "committed":
                 client.post("/api/enrollment/next")
@@ -117,8 +195,12 @@ class Driver:
         visit_id = client.get("/api/visits").json()[0]["id"]
         self.serial += 1
         # Kab. Pasuruan / Sukorejo, a woman born 1 Jan 2007 (day + 40), a fresh serial
-        identity = {"name": f"Siswa {self.serial}", "birth_date": "2007-01-01", "sex": "P",
-                    "nik": f"351409410107{self.serial % 9999 + 1:04d}"}
+        identity = {
+            "name": f"Siswa {self.serial}",
+            "birth_date": "2007-01-01",
+            "sex": "P",
+            "nik": f"351409410107{self.serial % 9999 + 1:04d}",
+        }
         drive_enrollment(post, visit_id, "review", identity, signature=self.sig)
         self.moment["commit_sent"].set()
         self._answered(post("/api/enrollment/commit", CLOSING))
@@ -131,10 +213,10 @@ class Driver:
 
     def run(self, phase: str) -> None:
         try:
-            with self._client("operator1", "123456") as client:
+            with self._client(self.operator) as client:
                 if phase == "upload":
                     self.enroll(client)
-                    with self._client("supervisor1", "246810") as supervisor:
+                    with self._client(self.supervisor) as supervisor:
                         self.moment["upload_sent"].set()
                         supervisor.post("/api/upload")
                 while True:
@@ -148,10 +230,8 @@ class Campaign:
     def __init__(self, work: Path, rng: random.Random) -> None:
         self.work = work
         self.rng = rng
-        self.tally = Tally()
-        self.answered: list[str] = []
-        self.lost: set[str] = set()
-        self.broken: set[str] = set()
+        self.ledger = Ledger()
+        self.tally = self.ledger.tally
         self.serial = 0
         self.disk = FailingDisk(work / "disk", size_mb=512)
         self.data = self.disk.mountpoint / "data"
@@ -165,10 +245,24 @@ class Campaign:
         self.boot.mkdir()
         self.collector_port = free_port()
         self.collector = subprocess.Popen(
-            [sys.executable, "-m", "station", "collector", "serve", "--data",
-             str(office / "data"), "--identity", str(self.identity_path), "--stations",
-             str(self.stations_path), "--port", str(self.collector_port)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "station",
+                "collector",
+                "serve",
+                "--data",
+                str(office / "data"),
+                "--identity",
+                str(self.identity_path),
+                "--stations",
+                str(self.stations_path),
+                "--port",
+                str(self.collector_port),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         os.sync()
 
@@ -188,9 +282,25 @@ class Campaign:
     def start_station(self) -> tuple[subprocess.Popen[bytes], str] | None:
         port, tls_port = free_port(), free_port()
         process = subprocess.Popen(
-            [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
-             "--port", str(port), "--tls-port", str(tls_port), "--data", str(self.data)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self._env(),
+            [
+                sys.executable,
+                "-m",
+                "station",
+                "run",
+                "--simulate",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--tls-port",
+                str(tls_port),
+                "--data",
+                str(self.data),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=self._env(),
             start_new_session=True,  # the power takes every process of the station
         )
         # The station's own CA signs its loopback certificate; this bench only measures
@@ -211,7 +321,7 @@ class Campaign:
         started = self.start_station()
         if started is None:
             self.tally.not_ready += 1
-            self.note(f"cut {self.tally.cuts}: station not READY before {phase}")
+            self.ledger.note(f"cut {self.tally.cuts}: station not READY before {phase}")
             self.disk.remount()
             return
         process, base = started
@@ -221,7 +331,7 @@ class Campaign:
             _power_off(process)
 
     def _cut_running(self, phase: str, process: subprocess.Popen[bytes], base: str) -> None:
-        driver = Driver(base, self.answered, self.serial)
+        driver = Driver(base, self.ledger.answered, self.serial)
         provisioner: subprocess.Popen[bytes] | None = None
         with contextlib.suppress(httpx.HTTPError, KeyError, ValueError):
             driver.settle()
@@ -259,9 +369,20 @@ class Campaign:
         boot_file = self.boot / PROVISIONING_FILE_NAME
         boot_file.write_text(text)
         return subprocess.Popen(
-            [sys.executable, "-m", "station", "provision", "--file", str(boot_file),
-             "--data-root", str(self.disk.mountpoint / "prov"), "--keep-file"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "station",
+                "provision",
+                "--file",
+                str(boot_file),
+                "--data-root",
+                str(self.disk.mountpoint / "prov"),
+                "--keep-file",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
 
@@ -271,56 +392,7 @@ class Campaign:
         probe = self.disk.mountpoint / ".mounted-probe"
         probe.write_bytes(b"ok")  # EIO here would be the harness's fault, not the station's
         probe.unlink()
-        self._check_database()
-        self._check_files()
-
-    def note(self, text: str) -> None:
-        self.tally.notes.append(text)
-        print(text, flush=True)
-
-    def _check_database(self) -> None:
-        conn = None
-        try:
-            conn = sqlite3.connect(self.data / "station.db", timeout=30)
-            ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            present = {
-                str(row[0])
-                for row in conn.execute(
-                    "SELECT e.receipt_number FROM enrollments e"
-                    " JOIN sealed_records s ON s.enrollment_id = e.id"
-                    " JOIN receipt_jobs r ON r.enrollment_id = e.id AND r.kind = 'original'"
-                    " WHERE e.status = 'committed'"
-                    " AND (s.ciphertext IS NOT NULL OR s.delivered_at IS NOT NULL)"
-                )
-            }
-        except sqlite3.DatabaseError as error:
-            ok, present = False, set()
-            self.note(f"cut {self.tally.cuts}: database: {error}")
-        finally:
-            if conn is not None:
-                conn.close()
-        if not ok:
-            self.tally.corrupt += 1
-        lost = {r for r in self.answered if r not in present} - self.lost
-        if lost:
-            self.note(f"cut {self.tally.cuts}: lost {sorted(lost)}")
-        self.lost |= lost
-        self.tally.lost = len(self.lost)
-        self.tally.committed = len(self.answered)
-
-    def _check_files(self) -> None:
-        broken = []
-        for path in sorted(self.disk.mountpoint.rglob("*")):
-            if not path.is_file() or path.name.startswith(".") or path.suffix in (".part",):
-                continue  # temporary names: never read as the real file
-            problem = _broken(path, self.stations_path)
-            if problem:
-                broken.append(f"{path.relative_to(self.disk.mountpoint)}: {problem}")
-        new = set(broken) - self.broken
-        if new:
-            self.note(f"cut {self.tally.cuts}: {sorted(new)}")
-        self.broken |= new
-        self.tally.broken_files = len(self.broken)
+        self.ledger.check(self.disk.mountpoint, self.data, self.stations_path)
 
     def final_boot(self) -> None:
         started = self.start_station()
@@ -405,8 +477,11 @@ def main() -> None:
                     break
                 phase = PHASES[number % len(PHASES)]
                 campaign.cut(phase)
-                print(f"cut {campaign.tally.cuts} ({phase}): "
-                      f"{campaign.tally.line(time.monotonic() - started)}", flush=True)
+                print(
+                    f"cut {campaign.tally.cuts} ({phase}): "
+                    f"{campaign.tally.line(time.monotonic() - started)}",
+                    flush=True,
+                )
             campaign.final_boot()
         finally:
             campaign.close()
