@@ -65,17 +65,14 @@ export function renderFingerprints(ctx, snapshot) {
     }
   }
 
-  // The capture in progress, as the station reports it.
+  // The capture in progress, as the station reports it; when none runs, why not and what
+  // the operator can do (never an empty panel).
   function drawLive() {
     const current = guided.live;
     live.innerHTML = "";
     live.dataset.phase = guided.state === "running" ? current.phase : guided.state;
     if (guided.state !== "running") {
-      if (!status.complete && guided.state !== "not_started") {
-        live.append(h("button", { type: "button", class: "secondary", onclick: () => ctx.act(() => post(BASE + "guided")) }, t("guided_continue")));
-      } else if (status.complete) {
-        live.append(h("p", { class: "live-phase" }, t("guided_complete")));
-      }
+      live.append(...idleLines(current));
       return;
     }
     if (current.prompt) {
@@ -95,6 +92,20 @@ export function renderFingerprints(ctx, snapshot) {
       live.append(h("p", { class: "live-phase" + (current.good ? "" : " bad") }, t(current.good ? "phase_quality_good" : "phase_quality_bad", { name, quality: current.quality })));
     }
     if (current.message) live.append(h("p", { class: "hint warn" }, pick(current.message)));
+  }
+
+  function idleLines(current) {
+    if (status.complete) return [h("p", { class: "live-phase" }, t("guided_complete"))];
+    const names = (fingers) => fingers.map((f) => t("finger_" + f.position)).join(", ");
+    const toCapture = status.fingers.filter((f) => ["pending", "retry"].includes(f.status));
+    const awaiting = status.fingers.filter((f) => f.status === "exception_pending");
+    if (!toCapture.length && awaiting.length) {
+      return [h("p", { class: "live-phase" }, t("guided_awaiting", { names: names(awaiting) }))];
+    }
+    const lines = [h("p", { class: "live-phase" }, t(guided.state === "not_started" ? "guided_not_started" : "guided_stopped"))];
+    if (current.message) lines.push(h("p", { class: "hint warn" }, pick(current.message)));
+    lines.push(h("button", { type: "button", class: "secondary", onclick: () => ctx.act(() => post(BASE + "guided")) }, t("guided_continue")));
+    return lines;
   }
 
   function ask(position) {
@@ -156,7 +167,11 @@ export function renderFingerprints(ctx, snapshot) {
   const listener = (state) => { if (state.step === "fingerprints") draw(state); };
   listener.event = (event) => { if (event.type === "fingerprint_live") onLive(event.data); };
   ctx.onSnapshot(listener);
-  return h("div", { class: "fingerprint-step" }, live, hands, detail, approvals, h("div", { class: "actions" }, done), missing, exception);
+  // The live panel and the step's next action share the top, then a pending approval:
+  // on screen at both tablet sizes whatever the hands and the warnings below take.
+  return h("div", { class: "fingerprint-step" },
+    h("div", { class: "finger-top" }, live, h("div", { class: "finger-next" }, h("div", { class: "actions" }, done), missing)),
+    approvals, hands, detail, exception);
 }
 
 export function fingerStatus(finger) {
