@@ -492,6 +492,11 @@ def test_the_fingerprint_step_keeps_its_next_action_in_view(
     assert "supervisor" in (page.text_content(".finger-live") or "")
     in_view(page, "button:text-is('Semua jari selesai')")
     in_view(page, ".card.approval .keypad button.primary")
+    spilled = page.eval_on_selector_all(
+        ".card.approval .keypad button",
+        "keys => keys.filter(k => k.scrollWidth > k.clientWidth).map(k => k.textContent)",
+    )
+    assert not spilled, f"labels wider than their keys: {spilled} ({page.size_name})"
     check_accessibility(page, "fingerprints awaiting a supervisor")
     shot(page, f"47-fingerprints-approval-{page.size_name}")
     card = page.locator(".card.approval")
