@@ -60,8 +60,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     server = config.server
     # Made at the first start after provisioning (or of a simulation): the tablets trust
     # this CA once, through the setup page.
-    tls = ensure_tls(server.tls_dir or config.data_dir / "tls", config.station.id,
-                     server.tls_names)
+    tls = ensure_tls(server.tls_dir or config.data_dir / "tls", config.station.id, server.tls_names)
     if station.notes:
         print("!" * 72)
         for note in station.notes:
@@ -104,7 +103,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         store = open_store(config.data_dir)
         check("store", True, f"{config.data_dir}, schema {schema_version(store.db)}")
         room = storage(config.data_dir, config.devices.indicator.low_storage_mb, store)
-        store.close()
         if room is not None:
             basis = "measured on this station" if room.measured else "typical, no record yet"
             check(
@@ -114,11 +112,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                 f" {room.records_left} more students ({room.per_record_bytes / 1000:.0f} kB"
                 f" each, {basis})",
             )
+        try:
+            _second_copy_line(config, store)
+        finally:
+            store.close()
     except BilingualError as error:
         check("store", False, error.text.en)
-    devices = build_devices(
-        config.devices, simulate=bool(args.simulate), data_dir=config.data_dir
-    )
+    devices = build_devices(config.devices, simulate=bool(args.simulate), data_dir=config.data_dir)
     for note in devices.notes:
         print(f"note {note.en}")
     devices.open_all()
@@ -137,6 +137,41 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     check("fingerprint images", no_wsq is None, "WSQ" if no_wsq is None else no_wsq.en)
     _election_note(config)
     return 1 if failures else 0
+
+
+def _second_copy_line(config: Any, store: Any) -> None:
+    """A warning, not a failure: the station records as well without a stick, but a
+    dying SD card would then take the records not yet uploaded with it."""
+    from station.upload.media import MediaFinder
+    from station.upload.second_copy import SecondCopy
+    from station.upload.service import signing_key_path
+
+    copy = SecondCopy(
+        enabled=config.upload.second_copy,
+        media=MediaFinder.from_settings(config.upload),
+        data_dir=config.data_dir,
+        station_id=config.station.id,
+        store=store,
+        key_file=signing_key_path(config),
+    )
+    status = copy.survey()
+    if not status.enabled:
+        print(f"note second copy: off; {status.missing} record(s) only on the SD card")
+    elif status.up_to_date:
+        print(f"ok   second copy: {status.stick}, {status.copied} record(s), up to date")
+    elif status.error is not None:
+        print(f"WARN second copy: {status.error.en}")
+    elif status.stick is None:
+        print(
+            f"WARN second copy: no USB stick mounted below"
+            f" {', '.join(map(str, config.upload.export_roots))}; {status.missing}"
+            " record(s) only on the SD card"
+        )
+    else:
+        print(
+            f"WARN second copy: {status.stick} holds {status.copied}, {status.missing}"
+            " still to copy (the running station writes them within seconds)"
+        )
 
 
 def _election_note(config: Any) -> None:

@@ -1,7 +1,9 @@
 """The second copy on a USB stick (a real ext4 file system, loop-mounted below an export
 root): every committed record is written there as it commits, ciphertext only; the
 office imports the stick and its acknowledgements release the station's copy; the
-tablet's health says whether the copy is up to date; a planted link is not followed."""
+tablet's health says whether the copy is up to date; a planted link is not followed; the
+stick is what the USB export would offer (a fixed disk below the roots is not taken), and
+`station doctor` says how up to date it is."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from tests.support.enrolling import IDENTITY
 from tests.support.waiting import wait_for
 from tests.test_config import run_cli
 from tests.upload_support import STATION_ID, Provisioned, provision
+from tests.usb_media import device_of, fake_block_device
 from web.app import create_app
 
 
@@ -29,16 +32,29 @@ def office(tmp_path: Path) -> Provisioned:
     return provision(tmp_path)
 
 
+def _plugged(root: Path, sysfs: Path, *, usb: bool) -> Iterator[FailingDisk]:
+    """An ext4 file system mounted at root/card that sysfs calls a USB stick or, if not
+    `usb`, a fixed disk (a loop device is neither in the real /sys)."""
+    disk = FailingDisk(root, size_mb=32)
+    fake_block_device(sysfs, device_of(disk.mountpoint), removable=usb, usb=usb)
+    yield disk
+    disk.close()
+
+
 @pytest.fixture
 def stick(tmp_path: Path) -> Iterator[FailingDisk]:
-    card = FailingDisk(tmp_path / "media", size_mb=32)  # mounted at media/card
-    yield card
-    card.close()
+    yield from _plugged(tmp_path / "media", tmp_path / "sys", usb=True)
+
+
+@pytest.fixture
+def fixed_disk(tmp_path: Path) -> Iterator[FailingDisk]:
+    yield from _plugged(tmp_path / "media", tmp_path / "sys", usb=False)
 
 
 def _config(p: Provisioned, roots: list[Path]) -> StationConfig:
     config = p.config()
     config.upload.export_roots = roots
+    config.upload.media_sysfs = p.root / "sys"  # where the fixtures describe the disks
     config.devices.simulation.delay_scale = 0
     return config
 
@@ -56,13 +72,14 @@ def _enroll(client: TestClient, auth: dict[str, str], count: int) -> list[str]:
     return receipts
 
 
-def _cli(p: Provisioned, *args: str) -> tuple[int, str]:
+def _cli(p: Provisioned, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     done = run_cli(
         *args,
         env={
             **os.environ,
             "STATION__STATION__ID": STATION_ID,
             "STATION__UPLOAD__COLLECTOR_ACK_KEY": p.identity.ack_public_key,
+            **(env or {}),
         },
     )
     return done.returncode, done.stdout + done.stderr
@@ -91,9 +108,18 @@ def test_records_reach_the_stick_as_they_commit_and_the_office_ack_releases_them
 
     acks = p.root / "ack.txt"
     code, out = _cli(
-        p, "collector", "import", str(stick.mountpoint / "ektp-copy"),
-        "--data", str(p.collector_data), "--identity", str(p.identity_path),
-        "--stations", str(p.stations_path), "--ack-out", str(acks),
+        p,
+        "collector",
+        "import",
+        str(stick.mountpoint / "ektp-copy"),
+        "--data",
+        str(p.collector_data),
+        "--identity",
+        str(p.identity_path),
+        "--stations",
+        str(p.stations_path),
+        "--ack-out",
+        str(acks),
     )
     assert code == 0, out
     assert len(acks.read_text().split()) == 2
@@ -157,3 +183,50 @@ def test_a_stick_that_fails_is_reported_and_the_station_carries_on(
         _enroll(client, auth, 1)  # commits still succeed: the copy never blocks them
         wait_for(lambda: _copy_status(client)["up_to_date"] is False, timeout_s=30)
         assert client.get("/api/health").json()["storage"]["fault"] is None
+
+
+@pytest.mark.timeout(300)
+def test_a_fixed_disk_below_the_roots_is_not_taken_for_the_stick(
+    office: Provisioned, fixed_disk: FailingDisk
+) -> None:
+    # Mounted where a stick would be, but the kernel calls it neither removable nor USB:
+    # the export would not offer it, so the copy does not take it either.
+    station = Station(_config(office, [fixed_disk.mountpoint.parent]), simulate=True)
+    with TestClient(create_app(station)) as client:
+        auth = login(client)
+        _enroll(client, auth, 1)
+        wait_for(lambda: _copy_status(client)["missing"] == 1, timeout_s=30)
+        status = _copy_status(client)
+        media = client.get("/api/upload/media", headers=login(client, "supervisor1", "246810"))
+    assert status["stick"] is None and status["up_to_date"] is False
+    assert not (fixed_disk.mountpoint / "ektp-copy").exists()
+    assert media.status_code == 200 and media.json() == []  # the export agrees
+
+
+@pytest.mark.timeout(300)
+def test_doctor_says_how_up_to_date_the_second_copy_is(
+    office: Provisioned, stick: FailingDisk
+) -> None:
+    config = _config(office, [stick.mountpoint.parent])
+    station = Station(config, simulate=True)
+    with TestClient(create_app(station)) as client:
+        _enroll(client, login(client), 2)
+        wait_for(lambda: _copy_status(client)["copied"] == 2, timeout_s=30)
+    roots = f'["{stick.mountpoint.parent}"]'
+    doctor = ("doctor", "--simulate", "--data", str(config.data_dir))
+    env = {
+        "STATION__UPLOAD__EXPORT_ROOTS": roots,
+        "STATION__UPLOAD__MEDIA_SYSFS": str(config.upload.media_sysfs),
+    }
+    code, out = _cli(office, *doctor, env=env)
+    assert f"ok   second copy: {stick.mountpoint}, 2 record(s), up to date" in out, out
+
+    copies = sorted((stick.mountpoint / "ektp-copy" / STATION_ID).iterdir())
+    copies[0].unlink()  # as if the station had not got to it yet
+    code, out = _cli(office, *doctor, env=env)
+    assert f"WARN second copy: {stick.mountpoint} holds 1, 1 still to copy" in out, out
+
+    stick.close()  # unplugged
+    code, out = _cli(office, *doctor, env=env)
+    assert "WARN second copy: no USB stick mounted below" in out, out
+    assert "2 record(s) only on the SD card" in out, out

@@ -54,7 +54,7 @@ def fake_block_device(sysfs: Path, device: str, *, removable: bool, usb: bool) -
     link.symlink_to(disk)
 
 
-def _device_of(mount_point: Path) -> str:
+def device_of(mount_point: Path) -> str:
     for line in Path("/proc/self/mountinfo").read_text().splitlines():
         fields = line.split()
         if fields[4] == str(mount_point):
@@ -64,8 +64,13 @@ def _device_of(mount_point: Path) -> str:
 
 @contextmanager
 def usb_stick(
-    where: Path, image_dir: Path, *, label: str = "KTPUSB", removable: bool = True,
-    usb: bool = True, sysfs: Path | None = None,
+    where: Path,
+    image_dir: Path,
+    *,
+    label: str = "KTPUSB",
+    removable: bool = True,
+    usb: bool = True,
+    sysfs: Path | None = None,
 ) -> Iterator[Stick]:
     _may_mount()
     require_tool("mkfs.ext4")
@@ -75,7 +80,7 @@ def usb_stick(
     where.mkdir(parents=True, exist_ok=True)
     subprocess.run(["mount", "-o", "loop", str(image), str(where)], check=True)
     try:
-        device = _device_of(where)
+        device = device_of(where)
         tree = sysfs or image_dir / "sys"
         fake_block_device(tree, device, removable=removable, usb=usb)
         yield Stick(where, device, tree)

@@ -17,9 +17,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peripherals.device import Text
 from station.errors import Invalid
+
+if TYPE_CHECKING:
+    from station.upload.settings import UploadSettings
 
 MOUNTINFO = Path("/proc/self/mountinfo")
 SYSFS = Path("/sys")
@@ -82,6 +86,14 @@ class MediaFinder:
         self.roots = [Path(root) for root in roots]
         self.mountinfo = Path(mountinfo)
         self.sysfs = Path(sysfs)
+
+    @classmethod
+    def from_settings(cls, settings: UploadSettings) -> MediaFinder:
+        """The one finder the export and the second copy both ask: what one of them takes
+        for a USB stick, the other does too."""
+        return cls(
+            settings.export_roots, mountinfo=settings.media_mountinfo, sysfs=settings.media_sysfs
+        )
 
     def removable(self, device: str) -> bool:
         """The kernel's word for MAJ:MIN: a removable disk, or one attached over USB (USB

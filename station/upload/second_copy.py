@@ -8,13 +8,14 @@ ciphertext). At the office `station collector import <stick folder>` verifies an
 each one and writes the acknowledgements; `station ack FILE` back at the station releases
 each acknowledged record as an export's acknowledgement does.
 
-Which stick: the first file system mounted directly below one of `upload.export_roots`
-that is not the SD card itself (another device than the data directory). Nothing found on
-the stick is trusted: its top folder is opened without following links and checked to be
-that mounted file system, every file is created relative to it with O_NOFOLLOW (a planted
-link is replaced by the rename, never written through), fsynced, renamed, and the folder
-fsynced. (Issue 14b's export rules also require the kernel to call the device removable;
-once that lands this module should take its media list.)
+Which stick: the first medium the USB export would offer (station/upload/media.py: a
+file system the kernel's mount table shows mounted below one of `upload.export_roots`, on
+a block device the kernel calls removable or attaches over USB), other than the one that
+holds the data directory. A fixed disk, or a folder on the SD card, is never taken for the
+stick. Nothing found on the stick is trusted: its top folder is opened without following
+links and checked to be that mounted file system, every file is created relative to it
+with O_NOFOLLOW (a planted link is replaced by the rename, never written through),
+fsynced, renamed, and the folder fsynced.
 
 A worker writes whatever is missing: after each commit (woken by the commit hook), every
 few seconds, and when a stick is plugged in later, it catches up.
@@ -26,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from exchange.keys import ensure_signing_key
 from peripherals.device import Text
 from station.lifecycle import cancel_and_wait
 from station.store.db import Store
+from station.upload.media import MediaFinder, Medium
 
 log = logging.getLogger(__name__)
 
@@ -54,38 +56,29 @@ def copy_batch_id(receipt_number: str) -> str:
 
 
 def receipt_of(batch_id: str) -> str | None:
-    return batch_id[len(PREFIX):] if batch_id.startswith(PREFIX) else None
+    return batch_id[len(PREFIX) :] if batch_id.startswith(PREFIX) else None
 
 
-def find_stick(roots: Sequence[Path], data_dir: Path) -> Path | None:
-    """A file system mounted directly below an export root, other than the SD card."""
+def find_stick(media: MediaFinder, data_dir: Path) -> Medium | None:
+    """The first removable medium the export would list, other than the SD card."""
     try:
         card = os.stat(data_dir).st_dev
     except OSError:
         return None
-    for root in roots:
-        try:
-            children = sorted(p for p in Path(root).iterdir() if not p.is_symlink())
-        except OSError:
-            continue
-        for child in children:
-            try:
-                if os.path.ismount(child) and os.stat(child).st_dev != card:
-                    return child
-            except OSError:
-                continue
-    return None
+    return next((m for m in media.mounted() if m.st_dev != card), None)
 
 
 @contextmanager
-def _folder(stick: Path, station_id: str) -> Iterator[int]:
+def _folder(stick: Medium, station_id: str) -> Iterator[int]:
     """`<stick>/ektp-copy/<station>` as a directory fd, created if needed, no link
     followed, and on the stick's own file system."""
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-    top = os.open(stick, flags)
+    top = os.open(stick.mount_point, flags)
     fds = [top]
     try:
         device = os.fstat(top).st_dev
+        if device != stick.st_dev:
+            raise OSError(f"{stick.mount_point} is no longer the stick")
         current = top
         for name in (FOLDER, station_id):
             with contextlib.suppress(FileExistsError):
@@ -139,10 +132,18 @@ class CopyStatus:
 
 
 class SecondCopy:
-    def __init__(self, *, enabled: bool, roots: Sequence[Path], data_dir: Path,
-                 station_id: str, store: Store, key_file: Path) -> None:
+    def __init__(
+        self,
+        *,
+        enabled: bool,
+        media: MediaFinder,
+        data_dir: Path,
+        station_id: str,
+        store: Store,
+        key_file: Path,
+    ) -> None:
         self.enabled = enabled
-        self.roots = list(roots)
+        self.media = media
         self.data_dir = data_dir
         self.station_id = station_id
         self.store = store
@@ -171,9 +172,16 @@ class SecondCopy:
                 status = await asyncio.to_thread(self.sync)
             except Exception:  # a stick pulled mid-write, a bug: keep the worker alive
                 log.exception("second copy")
-                status = CopyStatus(True, None, 0, 0, Text(
-                    "Salinan kedua gagal ditulis; periksa flashdisk.",
-                    "The second copy could not be written; check the USB stick."))
+                status = CopyStatus(
+                    True,
+                    None,
+                    0,
+                    0,
+                    Text(
+                        "Salinan kedua gagal ditulis; periksa flashdisk.",
+                        "The second copy could not be written; check the USB stick.",
+                    ),
+                )
             self.status = status  # the health watch tells the tablets when it changes
             waiter = asyncio.ensure_future(self._wake.wait())
             try:
@@ -198,10 +206,28 @@ class SecondCopy:
             ).fetchall()
         return [(str(r[0]), str(r[1]), bytes(r[2])) for r in rows]
 
+    def survey(self) -> CopyStatus:
+        """How up to date the stick is, writing nothing (`station doctor` asks this while
+        the station may be writing)."""
+        pending = self._pending()
+        if not self.enabled:
+            return CopyStatus(False, None, 0, len(pending))
+        stick = find_stick(self.media, self.data_dir)
+        if stick is None:
+            return CopyStatus(True, None, 0, len(pending))
+        try:
+            present = set(os.listdir(stick.mount_point / FOLDER / self.station_id))
+        except FileNotFoundError:
+            present = set()
+        except OSError as error:
+            return self._failed(stick, 0, len(pending), error)
+        copied = sum(f"{copy_batch_id(receipt)}.tar" in present for receipt, _, _ in pending)
+        return CopyStatus(True, stick.mount_point, copied, len(pending) - copied)
+
     def sync(self) -> CopyStatus:
         """Write every record missing from the stick; say how up to date it is."""
         pending = self._pending()
-        stick = find_stick(self.roots, self.data_dir)
+        stick = find_stick(self.media, self.data_dir)
         if stick is None:
             return CopyStatus(True, None, 0, len(pending))
         copied = 0
@@ -220,10 +246,20 @@ class SecondCopy:
                         _write_no_follow(folder, name, data)
                     copied += 1
         except OSError as error:
-            log.warning("second copy on %s: %s", stick, error.strerror or error)
-            return CopyStatus(True, stick, copied, len(pending) - copied, Text(
-                f"Salinan kedua di {stick} gagal ditulis ({error.strerror or error});"
-                " ganti flashdisk.",
-                f"The second copy on {stick} could not be written"
-                f" ({error.strerror or error}); replace the USB stick."))
-        return CopyStatus(True, stick, copied, 0)
+            return self._failed(stick, copied, len(pending) - copied, error)
+        return CopyStatus(True, stick.mount_point, copied, 0)
+
+    @staticmethod
+    def _failed(stick: Medium, copied: int, missing: int, error: OSError) -> CopyStatus:
+        where, why = stick.mount_point, error.strerror or error
+        log.warning("second copy on %s: %s", where, why)
+        return CopyStatus(
+            True,
+            where,
+            copied,
+            missing,
+            Text(
+                f"Salinan kedua di {where} gagal ditulis ({why}); ganti flashdisk.",
+                f"The second copy on {where} could not be written ({why}); replace the USB stick.",
+            ),
+        )

@@ -60,8 +60,7 @@ class DayEnd:
         )
 
     def media(self) -> MediaFinder:
-        s = self.settings
-        return MediaFinder(s.export_roots, mountinfo=s.media_mountinfo, sysfs=s.media_sysfs)
+        return MediaFinder.from_settings(self.settings)
 
     @property
     def collector_key(self) -> Ed25519PublicKey | None:
@@ -255,7 +254,8 @@ class UploadRunner:
             results = await asyncio.to_thread(self.day_end().upload, self._publish, self._stop)
             acknowledged = sum(r.ack is not None for r in results)
             log.info("upload finished: %d batch(es), %d acknowledged", len(results), acknowledged)
-            self.bus.publish(EventType.UPLOAD,
+            self.bus.publish(
+                EventType.UPLOAD,
                 {
                     "finished": True,
                     "batches": [

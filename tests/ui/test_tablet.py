@@ -39,7 +39,8 @@ def check_accessibility(page: Any, screen: str) -> None:
     violations = results.response["violations"]  # every impact: none is acceptable
     assert not violations, f"{screen}: " + "; ".join(
         f"{v['id']} ({v.get('impact')}): {v['help']} ({len(v['nodes'])}x:"
-        f" {v['nodes'][0]['target']})" for v in violations
+        f" {v['nodes'][0]['target']})"
+        for v in violations
     )
 
 
@@ -119,6 +120,10 @@ def test_enroll_a_student_through_every_screen(page: Any, live_station: LiveStat
 
     page.wait_for_selector(".success")
     assert "3514********0001" in page.text_content(".finished")
+    # What was printed, as the printer printed it, beside the answer.
+    page.wait_for_function("document.querySelector('img.receipt-preview')?.naturalWidth > 0")
+    assert page.locator("img.receipt-preview").is_visible()
+    page.wait_for_selector(".receipt .hint:has-text('tercetak')")
     shot(page, "09-done")
     check_accessibility(page, "done")
     page.click("text=Siswa berikutnya")

@@ -64,8 +64,9 @@ def in_view(page: Any, selector: str) -> None:
 def api_for(page: Any, station: LiveStation) -> httpx.Client:
     """The same operator's session as the page (the holder), for steps a test skips over."""
     token = page.evaluate("localStorage.getItem('token')")
-    return httpx.Client(base_url=station.url, timeout=30,
-                        headers={"Authorization": f"Bearer {token}"})
+    return httpx.Client(
+        base_url=station.url, timeout=30, headers={"Authorization": f"Bearer {token}"}
+    )
 
 
 def post_ok(api: httpx.Client, path: str, body: Any = None) -> dict[str, Any]:
@@ -73,6 +74,35 @@ def post_ok(api: httpx.Client, path: str, body: Any = None) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     return result
+
+
+def to_fingerprints(api: httpx.Client) -> list[int]:
+    """A new adult's enrollment taken to the fingerprint step; the fingers it asks for."""
+    visit = api.get("/api/visits").json()[0]["id"]
+    post_ok(api, "/api/enrollment/start", {"visit_id": visit})
+    post_ok(
+        api,
+        "/api/enrollment/identity",
+        {"name": "Siti Aminah", "nik": ADULT_NIK, "birth_date": "2007-01-01", "sex": "P"},
+    )
+    post_ok(api, "/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True})
+    post_ok(api, "/api/enrollment/photo/capture")
+    post_ok(api, "/api/enrollment/photo/approve")
+    fingers: list[int] = api.get("/api/enrollment").json()["enrollment"]["fingers_required"]
+    return fingers
+
+
+def live_area_fits_its_text(page: Any) -> None:
+    """The fingerprint step's live area says something, and holds no empty space below
+    what it says (it is sized for a running capture only while one runs)."""
+    panel = page.locator(".finger-live")
+    assert (panel.text_content() or "").strip(), f"blank live area ({page.size_name})"
+    gap = page.evaluate("""() => {
+        const panel = document.querySelector('.finger-live');
+        const last = panel.lastElementChild.getBoundingClientRect();
+        return panel.getBoundingClientRect().bottom - last.bottom;
+    }""")
+    assert gap <= 8, f"{gap:.0f} px of empty live area ({page.size_name})"
 
 
 def test_every_step_shows_its_next_action_and_the_closing_is_asked(
@@ -121,10 +151,16 @@ def test_every_step_shows_its_next_action_and_the_closing_is_asked(
         fingers = state["enrollment"]["fingers_required"]
         for finger in fingers[:-1]:
             post_ok(api, f"/api/enrollment/fingerprints/{finger}/capture")
-        post_ok(api, f"/api/enrollment/fingerprints/{fingers[-1]}/exception",
-                {"kind": "amputated", "reason": "sejak kecil"})
-        post_ok(api, f"/api/enrollment/fingerprints/{fingers[-1]}/exception/approve",
-                {"supervisor": "supervisor1", "pin": "246810"})
+        post_ok(
+            api,
+            f"/api/enrollment/fingerprints/{fingers[-1]}/exception",
+            {"kind": "amputated", "reason": "sejak kecil"},
+        )
+        post_ok(
+            api,
+            f"/api/enrollment/fingerprints/{fingers[-1]}/exception/approve",
+            {"supervisor": "supervisor1", "pin": "246810"},
+        )
         post_ok(api, "/api/enrollment/fingerprints/done")
 
     page.wait_for_selector("canvas.signature")
@@ -160,7 +196,8 @@ def test_every_step_shows_its_next_action_and_the_closing_is_asked(
     page.wait_for_selector("#step-title")
     assert step_title(page) == "Selesai" and page.url.startswith(live_station.url)
     page.wait_for_function(
-        "window.__urls.made > 0 && window.__urls.made === window.__urls.released")
+        "window.__urls.made > 0 && window.__urls.made === window.__urls.released"
+    )
 
     page.click("button:text-is('Siswa berikutnya')")
     page.wait_for_selector("text=Mulai perekaman baru")
@@ -181,8 +218,11 @@ def test_a_watching_tablet_sees_progress_but_cannot_drive(
         post_ok(api, "/api/enrollment/start", {"visit_id": visit})  # cancelled: no number
         post_ok(api, "/api/enrollment/cancel", {"reason": "salah data"})
         post_ok(api, "/api/enrollment/start", {"visit_id": visit})
-        post_ok(api, "/api/enrollment/identity", {
-            "name": "Siti Aminah", "nik": ADULT_NIK, "birth_date": "2007-01-01", "sex": "P"})
+        post_ok(
+            api,
+            "/api/enrollment/identity",
+            {"name": "Siti Aminah", "nik": ADULT_NIK, "birth_date": "2007-01-01", "sex": "P"},
+        )
         post_ok(api, "/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True})
         post_ok(api, "/api/enrollment/photo/capture")
         watcher.wait_for_selector(".watch-progress >> text=diambil")
@@ -233,15 +273,18 @@ def test_roster_actions_letter_cancel_and_language(
     page.wait_for_selector("pre.roster-report:not([hidden])")
     page.wait_for_selector("li.student.waiting")
     overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, f"the page scrolls sideways by {overflow} px ({page.size_name})"
 
     row = "li.student:has-text('Ahmad Fauzi')"
     record = page.locator(f"{row} button:text-is('Rekam')").bounding_box()
     absent = page.locator(f"{row} button:text-is('Tidak hadir')").bounding_box()
     status = page.locator(f"{row} .who").bounding_box()
-    apart = max(absent["x"] - (record["x"] + record["width"]),
-                absent["y"] - (record["y"] + record["height"]))
+    apart = max(
+        absent["x"] - (record["x"] + record["width"]),
+        absent["y"] - (record["y"] + record["height"]),
+    )
     assert apart >= 16, f"'Rekam' and 'Tidak hadir' {apart:.0f} px apart"
     beside = status["x"] + status["width"] <= record["x"]
     assert beside or status["y"] + status["height"] <= record["y"]  # no overlap
@@ -332,7 +375,8 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
             assert api.post("/api/simulator/camera", json={"connected": False}).status_code == 200
             deadline = time.monotonic() + 30  # the station notices within a few seconds
             while time.monotonic() < deadline and "camera lost" not in str(
-                    api.get("/api/technician/logs").json()):
+                api.get("/api/technician/logs").json()
+            ):
                 time.sleep(0.5)
     finally:
         stop_station(station)
@@ -341,7 +385,8 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
         log_in(page, station, "teknisi1", "135790")
         page.click("nav button:text-is('Teknisi')")
         page.wait_for_function(
-            "document.querySelector('pre.logs').textContent.split('started').length > 2")
+            "document.querySelector('pre.logs').textContent.split('started').length > 2"
+        )
         log = page.text_content("pre.logs")
         assert "camera lost" in log and "stopping" in log, log
         first = log.splitlines()[0]
@@ -359,7 +404,8 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
         chart = page.text_content("figure.per-hour")
         assert "Enrollments" in chart and "Hour" in chart
         size = page.eval_on_selector(
-            "figure.per-hour .bar-hour", "e => parseFloat(getComputedStyle(e).fontSize)")
+            "figure.per-hour .bar-hour", "e => parseFloat(getComputedStyle(e).fontSize)"
+        )
         assert size >= 14
         check_accessibility(page, "dashboard")
         shot(page, f"45-dashboard-{page.size_name}")
@@ -373,16 +419,12 @@ def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
     page = tablet
     log_in(page, live_station)
     with api_for(page, live_station) as api:
-        visit = api.get("/api/visits").json()[0]["id"]
-        post_ok(api, "/api/enrollment/start", {"visit_id": visit})
-        post_ok(api, "/api/enrollment/identity", {
-            "name": "Siti Aminah", "nik": ADULT_NIK, "birth_date": "2007-01-01", "sex": "P"})
-        post_ok(api, "/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True})
-        post_ok(api, "/api/enrollment/photo/capture")
-        post_ok(api, "/api/enrollment/photo/approve")
-        finger = api.get("/api/enrollment").json()["enrollment"]["fingers_required"][0]
-        post_ok(api, f"/api/enrollment/fingerprints/{finger}/exception",
-                {"kind": "bandaged", "reason": "luka jatuh"})
+        finger = to_fingerprints(api)[0]
+        post_ok(
+            api,
+            f"/api/enrollment/fingerprints/{finger}/exception",
+            {"kind": "bandaged", "reason": "luka jatuh"},
+        )
     card = page.locator(".card.approval")
     card.wait_for()
     page.wait_for_selector(".approval select option", state="attached")  # loads from the station
@@ -421,3 +463,51 @@ def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
     csv.write_bytes(roster_csv())
     page.set_input_files("input[type=file]", str(csv))
     page.wait_for_selector("#login-operator")
+
+
+def test_the_fingerprint_step_keeps_its_next_action_in_view(
+    tablet: Any, live_station: LiveStation
+) -> None:
+    page = tablet
+    # The screen starts the walk by itself; here the station does not answer that once.
+    page.route("**/api/enrollment/fingerprints/guided", lambda route: route.abort())
+    log_in(page, live_station)
+    with api_for(page, live_station) as api:
+        fingers = to_fingerprints(api)
+        post_ok(
+            api,
+            f"/api/enrollment/fingerprints/{fingers[-1]}/exception",
+            {"kind": "bandaged", "reason": "luka jatuh"},
+        )
+    page.wait_for_selector(".hands")
+    page.wait_for_selector("#error:not([hidden])")
+    live_area_fits_its_text(page)  # not started: says so, offers to go on
+    in_view(page, "button:text-is('Semua jari selesai')")
+    page.unroute("**/api/enrollment/fingerprints/guided")
+    page.click("button:text-is('Lanjutkan perekaman jari')")
+
+    # Nine fingers taken; the tenth waits for the supervisor, on screen with the rest.
+    page.wait_for_selector(".finger-live[data-phase=finished]")
+    live_area_fits_its_text(page)
+    assert "supervisor" in (page.text_content(".finger-live") or "")
+    in_view(page, "button:text-is('Semua jari selesai')")
+    in_view(page, ".card.approval .keypad button.primary")
+    spilled = page.eval_on_selector_all(
+        ".card.approval .keypad button",
+        "keys => keys.filter(k => k.scrollWidth > k.clientWidth).map(k => k.textContent)",
+    )
+    assert not spilled, f"labels wider than their keys: {spilled} ({page.size_name})"
+    check_accessibility(page, "fingerprints awaiting a supervisor")
+    shot(page, f"47-fingerprints-approval-{page.size_name}")
+    card = page.locator(".card.approval")
+    for digit in "246810":
+        card.locator(f".keypad button:text-is('{digit}')").click()
+    card.locator(".keypad button.primary").click()
+    page.wait_for_selector(".card.approval", state="detached")
+
+    page.wait_for_selector("text=Semua jari sudah direkam.")
+    live_area_fits_its_text(page)
+    in_view(page, "button:text-is('Semua jari selesai')")
+    shot(page, f"47-fingerprints-{page.size_name}")
+    page.click("button:text-is('Semua jari selesai')")
+    page.wait_for_selector("canvas.signature")

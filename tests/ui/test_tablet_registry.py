@@ -16,8 +16,9 @@ NIK = f"351414{BORN:%d%m%y}0001"  # Jawa Timur / Kabupaten Pasuruan / Bangil, ma
 
 
 def import_roster(station: LiveStation) -> None:
-    token = httpx.post(station.url + "/api/auth/login",
-                       json={"operator": "operator1", "pin": "123456"}).json()["token"]
+    token = httpx.post(
+        station.url + "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
+    ).json()["token"]
     auth = {"Authorization": "Bearer " + token}
     visit = httpx.get(station.url + "/api/visits", headers=auth).json()[0]["id"]
     roster = (
@@ -25,8 +26,11 @@ def import_roster(station: LiveStation) -> None:
         f"Ahmad Fauzi;XII-1;{BORN:%d/%m/%Y};L;0081234567;{NIK}\n"
         f"Siti Aminah;XII-2;{BORN:%d/%m/%Y};P;0081234568;\n"
     )
-    response = httpx.post(f"{station.url}/api/roster/visits/{visit}/import",
-                          content=roster.encode(), headers={**auth, "Content-Type": "text/csv"})
+    response = httpx.post(
+        f"{station.url}/api/roster/visits/{visit}/import",
+        content=roster.encode(),
+        headers={**auth, "Content-Type": "text/csv"},
+    )
     assert response.status_code == 200, response.text
 
 
@@ -109,3 +113,52 @@ def test_review_shows_what_the_identity_step_found(page: Any, live_station: Live
     assert "Diaktifkan di sini" in page.text_content(".closing-summary")
     shot(page, "23-closing")
     check_accessibility(page, "closing")
+
+
+def test_the_picked_students_nik_leaves_the_tablet_at_logout_and_at_cancel(
+    page: Any, live_station: LiveStation
+) -> None:
+    """The roster prefill holds the full NIK: it lives in the tablet's sessionStorage only
+    while its student's enrollment is open, and never past a logout or a cancel (issue
+    14, item 9), whether the cancel is tapped here or comes from the station."""
+    stored = "JSON.stringify(sessionStorage) + JSON.stringify(localStorage)"
+    import_roster(live_station)
+    log_in(page, live_station)
+    page.click("li.student:has-text('Ahmad Fauzi') button:text-is('Rekam')")
+    page.wait_for_selector("input[name=nik]")
+    assert page.input_value("input[name=nik]") == NIK
+    assert NIK in page.evaluate(stored)  # the prefill this test is about
+
+    page.click("button:text-is('Keluar')")
+    page.wait_for_selector("#login-operator")
+    assert NIK not in page.evaluate(stored)
+
+    # The enrollment stays open on the station; cancelled here, on this tablet.
+    log_in(page, live_station)
+    page.click("button:text-is('Batalkan perekaman')")
+    page.click("dialog.confirm button:text-is('Ya, batalkan')")
+    page.click("li.student:has-text('Ahmad Fauzi') button:text-is('Rekam')")
+    page.wait_for_selector("input[name=nik]")
+    assert NIK in page.evaluate(stored)
+    page.click("button:text-is('Batalkan perekaman')")
+    page.click("dialog.confirm button:text-is('Ya, batalkan')")
+    page.wait_for_selector("text=Mulai perekaman baru")
+    assert NIK not in page.evaluate(stored)
+
+    # Cancelled at the station (another tablet, the same operator's session): this
+    # tablet learns it from the event socket and forgets the NIK too.
+    page.click("li.student:has-text('Ahmad Fauzi') button:text-is('Rekam')")
+    page.wait_for_selector("input[name=nik]")
+    assert NIK in page.evaluate(stored)
+    token = page.evaluate("localStorage.getItem('token')")
+    cancelled = httpx.post(
+        live_station.url + "/api/enrollment/cancel",
+        json={"reason": "siswa pulang"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    page.wait_for_selector("text=Mulai perekaman baru")
+    assert NIK not in page.evaluate(stored)
+    page.click("text=Mulai perekaman baru")
+    page.wait_for_selector("input[name=nik]")
+    assert page.input_value("input[name=nik]") == ""  # a blank enrollment is blank

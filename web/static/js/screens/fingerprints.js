@@ -19,7 +19,12 @@ export function renderFingerprints(ctx, snapshot) {
   const detail = h("div", { class: "finger-detail", "aria-live": "polite" });
   const approvals = h("div", { class: "finger-approvals" });
   const live = h("div", { class: "finger-live", role: "status", "aria-live": "polite" });
-  const done = h("button", { type: "button", class: "primary big", onclick: () => ctx.act(() => post(BASE + "done")) }, t("fingers_done"));
+  let doneAsked = false; // "all fingers done" was pressed: name what is left from then on
+  const done = h("button", { type: "button", class: "primary big", onclick: () => {
+    doneAsked = true;
+    drawMissing();
+    ctx.act(() => post(BASE + "done"));
+  } }, t("fingers_done"));
   const missing = h("p", { class: "hint finger-missing" });
   let guided = snapshot.enrollment.fingerprints.guided;
   let status = snapshot.enrollment.fingerprints;
@@ -55,8 +60,7 @@ export function renderFingerprints(ctx, snapshot) {
     drawLive();
     drawDetail(status);
     drawApprovals(status);
-    const left = status.fingers.filter((f) => !["captured", "force_captured", "exception"].includes(f.status));
-    missing.textContent = left.length ? t("fingers_left", { names: left.map((f) => t("finger_" + f.position)).join(", ") }) : "";
+    drawMissing();
     // The station walks by itself: the screen starts it, no tap (again after a reload
     // or a restart, when the station has not started it for this student).
     if (!asked && guided.state === "not_started" && !status.complete) {
@@ -65,17 +69,22 @@ export function renderFingerprints(ctx, snapshot) {
     }
   }
 
-  // The capture in progress, as the station reports it.
+  // While the walk runs its panel says what comes next: the list of fingers left is for
+  // a stopped walk, or once "done" was pressed early.
+  function drawMissing() {
+    const left = status.fingers.filter((f) => !["captured", "force_captured", "exception"].includes(f.status));
+    const show = left.length && (guided.state !== "running" || doneAsked);
+    missing.textContent = show ? t("fingers_left", { names: nameList(left) }) : "";
+  }
+
+  // The capture in progress, as the station reports it; when none runs, why not and what
+  // the operator can do (never an empty panel).
   function drawLive() {
     const current = guided.live;
     live.innerHTML = "";
     live.dataset.phase = guided.state === "running" ? current.phase : guided.state;
     if (guided.state !== "running") {
-      if (!status.complete && guided.state !== "not_started") {
-        live.append(h("button", { type: "button", class: "secondary", onclick: () => ctx.act(() => post(BASE + "guided")) }, t("guided_continue")));
-      } else if (status.complete) {
-        live.append(h("p", { class: "live-phase" }, t("guided_complete")));
-      }
+      live.append(...idleLines(current));
       return;
     }
     if (current.prompt) {
@@ -95,6 +104,19 @@ export function renderFingerprints(ctx, snapshot) {
       live.append(h("p", { class: "live-phase" + (current.good ? "" : " bad") }, t(current.good ? "phase_quality_good" : "phase_quality_bad", { name, quality: current.quality })));
     }
     if (current.message) live.append(h("p", { class: "hint warn" }, pick(current.message)));
+  }
+
+  function idleLines(current) {
+    if (status.complete) return [h("p", { class: "live-phase" }, t("guided_complete"))];
+    const toCapture = status.fingers.filter((f) => ["pending", "retry"].includes(f.status));
+    const awaiting = status.fingers.filter((f) => f.status === "exception_pending");
+    if (!toCapture.length && awaiting.length) {
+      return [h("p", { class: "live-phase" }, t("guided_awaiting", { names: nameList(awaiting) }))];
+    }
+    const lines = [h("p", { class: "live-phase" }, t(guided.state === "not_started" ? "guided_not_started" : "guided_stopped"))];
+    if (current.message) lines.push(h("p", { class: "hint warn" }, pick(current.message)));
+    lines.push(h("button", { type: "button", class: "secondary", onclick: () => ctx.act(() => post(BASE + "guided")) }, t("guided_continue")));
+    return lines;
   }
 
   function ask(position) {
@@ -156,7 +178,15 @@ export function renderFingerprints(ctx, snapshot) {
   const listener = (state) => { if (state.step === "fingerprints") draw(state); };
   listener.event = (event) => { if (event.type === "fingerprint_live") onLive(event.data); };
   ctx.onSnapshot(listener);
-  return h("div", { class: "fingerprint-step" }, live, hands, detail, approvals, h("div", { class: "actions" }, done), missing, exception);
+  // The live panel and the step's next action share the top, then a pending approval:
+  // on screen at both tablet sizes whatever the hands and the warnings below take.
+  return h("div", { class: "fingerprint-step" },
+    h("div", { class: "finger-top" }, live, h("div", { class: "finger-next" }, h("div", { class: "actions" }, done), missing)),
+    approvals, hands, detail, exception);
+}
+
+function nameList(fingers) {
+  return fingers.map((f) => t("finger_" + f.position)).join(", ");
 }
 
 export function fingerStatus(finger) {
