@@ -80,11 +80,11 @@ class Mtcnn:
         """P-Net over the image pyramid: candidate boxes [x1, y1, x2, y2, score]."""
         height, width = rgb.shape[:2]
         scale = _PNET_CELL / min_face
-        found = []
+        found: list[Floats] = []
         source = rgb
         while min(height, width) * scale >= _PNET_CELL:
             size = (int(np.ceil(width * scale)), int(np.ceil(height * scale)))
-            level = cv2.resize(source, size, interpolation=cv2.INTER_AREA)
+            level = np.asarray(cv2.resize(source, size, interpolation=cv2.INTER_AREA), np.uint8)
             if not found:
                 # The smaller levels are averaged down from the first (itself an area
                 # average of the image): the same detections, a quarter of the reading.
