@@ -77,8 +77,13 @@ def test_pose_from_landmarks_reads_yaw_and_pitch() -> None:
     assert abs(frontal.yaw_deg) < 1 and abs(frontal.pitch_deg) < 1 and frontal.roll_deg == 0
 
     def moved(dx: float, dy: float) -> Landmarks:
-        return Landmarks(FRONTAL.left_eye, FRONTAL.right_eye, (130 + dx, 132 + dy),
-                         FRONTAL.mouth_left, FRONTAL.mouth_right)
+        return Landmarks(
+            FRONTAL.left_eye,
+            FRONTAL.right_eye,
+            (130 + dx, 132 + dy),
+            FRONTAL.mouth_left,
+            FRONTAL.mouth_right,
+        )
 
     assert head_pose(moved(12, 0), s.nose_depth, s.nose_height).yaw_deg > 15
     assert head_pose(moved(-12, 0), s.nose_depth, s.nose_height).yaw_deg < -15
@@ -91,9 +96,18 @@ def test_pose_from_landmarks_reads_yaw_and_pitch() -> None:
         x, y = turn @ np.array([p[0], p[1], 1.0])
         return (float(x), float(y))
 
-    tilted = Landmarks(*(rolled(p) for p in (
-        FRONTAL.left_eye, FRONTAL.right_eye, FRONTAL.nose, FRONTAL.mouth_left,
-        FRONTAL.mouth_right)))
+    tilted = Landmarks(
+        *(
+            rolled(p)
+            for p in (
+                FRONTAL.left_eye,
+                FRONTAL.right_eye,
+                FRONTAL.nose,
+                FRONTAL.mouth_left,
+                FRONTAL.mouth_right,
+            )
+        )
+    )
     pose = head_pose(tilted, s.nose_depth, s.nose_height)
     assert abs(pose.roll_deg - 20) < 0.5 and abs(pose.yaw_deg) < 1 and abs(pose.pitch_deg) < 1
 
@@ -103,8 +117,9 @@ def test_pitch_beyond_the_limit_fails_with_the_chin_instruction() -> None:
     from station.photo.faces import Face
 
     s = PhotoSettings()
-    down = Landmarks(FRONTAL.left_eye, FRONTAL.right_eye, (130, 142), FRONTAL.mouth_left,
-                     FRONTAL.mouth_right)
+    down = Landmarks(
+        FRONTAL.left_eye, FRONTAL.right_eye, (130, 142), FRONTAL.mouth_left, FRONTAL.mouth_right
+    )
     face = Face(70, 60, 120, 120, down, head_pose(down, s.nose_depth, s.nose_height), True)
     result = upright(face, s)
     assert result.verdict is Verdict.FAIL and "Chin down" in result.text.en
@@ -128,6 +143,20 @@ def test_closed_eyes_are_caught(analyser: QualityAnalyser) -> None:
         cv2.ellipse(closed, (round(x), round(y)), axes, 0, 0, 180, (70, 50, 45), 2)
     eyes = analyser.analyse(as_frame(closed), 2006).check("eyes")
     assert eyes.verdict is Verdict.FAIL and "Eyes not seen open" in eyes.text.en
+
+
+@pytest.mark.parametrize(
+    "scene",
+    [
+        {"tilt_deg": -8.0, "face_height": 0.18, "brightness": 0.6},
+        {"tilt_deg": 8.0, "face_height": 0.32, "brightness": 0.6},
+        {"tilt_deg": 0.0, "face_height": 0.24, "brightness": 1.5},
+        {"tilt_deg": 8.0, "face_height": 0.18, "brightness": 1.5},
+    ],
+)
+def test_open_eyes_are_seen_open(analyser: QualityAnalyser, scene: dict[str, object]) -> None:
+    # A bright face (x1.5) is told to reduce the light, not also to open its eyes.
+    assert analyser.analyse(frame(**scene), 2006).check("eyes").verdict is Verdict.PASS
 
 
 PICTURES = ("astronaut", "coffee", "chelsea", "camera", "rocket")
