@@ -125,6 +125,35 @@ def test_pitch_beyond_the_limit_fails_with_the_chin_instruction() -> None:
     assert result.verdict is Verdict.FAIL and "Chin down" in result.text.en
 
 
+def nose_moved(picture: Frame, marks: Landmarks, shift: float) -> Frame:
+    """The middle of the face warped so the nose tip moves `shift` eye-to-mouth distances
+    down (up if negative) while the eyes and the mouth stay: in a photograph that is what
+    a chin lowered (raised) does, the nose tip standing out of the face."""
+    h, w = picture.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    nx, ny = marks.nose
+    sigma = 0.45 * marks.eye_gap
+    weight = np.exp(-((xs - nx) ** 2 + (ys - ny) ** 2) / (2 * sigma**2))
+    return as_frame(
+        cv2.remap(picture, xs, ys - shift * marks.eye_to_mouth * weight, cv2.INTER_LINEAR)
+    )
+
+
+@pytest.mark.parametrize("tilt", [0.0, 6.0])
+def test_pitch_is_read_from_the_picture_landmarks(analyser: QualityAnalyser, tilt: float) -> None:
+    picture = frame(tilt_deg=tilt)
+    level = analyser.analyse(picture, 2006).face
+    assert level is not None and level.landmarks is not None and level.pose is not None
+    down = analyser.analyse(nose_moved(picture, level.landmarks, 0.35), 2006).face
+    up = analyser.analyse(nose_moved(picture, level.landmarks, -0.35), 2006).face
+    assert down is not None and down.pose is not None and up is not None and up.pose is not None
+    # Chin down reads as positive pitch, chin up as negative; roll and yaw stay put.
+    assert down.pose.pitch_deg > level.pose.pitch_deg + 6
+    assert up.pose.pitch_deg < level.pose.pitch_deg - 6
+    for moved in (down.pose, up.pose):
+        assert abs(moved.roll_deg - level.pose.roll_deg) < 2 and abs(moved.yaw_deg) < 8
+
+
 def test_closed_eyes_are_caught(analyser: QualityAnalyser) -> None:
     open_eyes = frame()
     report = analyser.analyse(open_eyes, 2006)
