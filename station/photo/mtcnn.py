@@ -171,24 +171,26 @@ def _pnet_boxes(prob: Floats, reg: Floats, scale: float, threshold: float) -> Fl
 
 
 def _nms(boxes: Floats, overlap: float, *, by_smaller: bool = False) -> npt.NDArray[np.intp]:
-    """Indices of the boxes kept by non-maximum suppression, best score first."""
+    """Indices of the boxes kept by greedy non-maximum suppression, best score first
+    (overlaps as the package counts them: a box [x1, x2] spans x2 - x1 + 1 pixels)."""
     if len(boxes) == 0:
         return np.empty(0, np.intp)
-    x1, y1, x2, y2 = (boxes[:, i] for i in range(4))
+    order = np.argsort(-boxes[:, 4], kind="stable")
+    x1, y1, x2, y2 = (boxes[order, i, None] for i in range(4))
     area = (x2 - x1 + 1) * (y2 - y1 + 1)
-    order = np.argsort(boxes[:, 4], kind="stable")
+    # Every pair's overlap at once; the greedy pass below then only reads rows of it.
+    w = np.maximum(0.0, np.minimum(x2, x2.T) - np.maximum(x1, x1.T) + 1)
+    h = np.maximum(0.0, np.minimum(y2, y2.T) - np.maximum(y1, y1.T) + 1)
+    inter = w * h
+    base = np.minimum(area, area.T) if by_smaller else area + area.T - inter
+    suppresses = inter / base > overlap
+    gone = np.zeros(len(order), bool)
     kept = []
-    while order.size:
-        best, rest = order[-1], order[:-1]
-        kept.append(best)
-        w = np.maximum(0.0, np.minimum(x2[best], x2[rest]) - np.maximum(x1[best], x1[rest]) + 1)
-        h = np.maximum(0.0, np.minimum(y2[best], y2[rest]) - np.maximum(y1[best], y1[rest]) + 1)
-        inter = w * h
-        base = (
-            np.minimum(area[best], area[rest]) if by_smaller else (area[best] + area[rest] - inter)
-        )
-        order = rest[inter / base <= overlap]
-    return np.array(kept, np.intp)
+    for i in range(len(order)):
+        if not gone[i]:
+            kept.append(i)
+            gone |= suppresses[i]
+    return order[kept]
 
 
 def _square(boxes: Floats) -> Floats:
