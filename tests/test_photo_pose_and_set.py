@@ -180,7 +180,7 @@ def test_closed_eyes_are_caught(analyser: QualityAnalyser) -> None:
         {"tilt_deg": -8.0, "face_height": 0.18, "brightness": 0.6},
         {"tilt_deg": 8.0, "face_height": 0.32, "brightness": 0.6},
         {"tilt_deg": 0.0, "face_height": 0.24, "brightness": 1.5},
-        {"tilt_deg": 8.0, "face_height": 0.18, "brightness": 1.5},
+        {"tilt_deg": -8.0, "face_height": 0.32, "brightness": 1.5},
     ],
 )
 def test_open_eyes_are_seen_open(analyser: QualityAnalyser, scene: dict[str, object]) -> None:
