@@ -273,6 +273,30 @@ def test_roster_import_reports_bad_rows_and_queues_the_rest(
     assert again["added"] == 0 and len(queue(client, auth)["students"]) == 3
 
 
+def test_reimporting_a_file_with_a_bad_row_queues_that_row_once(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    # Kept with notes, but with no NISN, no valid NIK and no readable birth date: nothing
+    # told it apart from a new student, so each import of the same file queued it again.
+    text = (
+        "Nama;Kelas;Tanggal Lahir;JK;NISN;NIK\n"
+        "Siti Aminah;XII-2;01/01/2007;P;0081234568;\n"
+        "Baris Rusak;XII-2;31/02/2007;X;;12345\n"
+        "Baris Rusak;XII-3;31/02/2007;X;;12345\n"  # another class: another student
+    )
+    assert import_roster(client, auth, text)["added"] == 3
+    again = import_roster(client, auth, text)
+    assert again["added"] == 0
+    assert [(r["line"], r["reason"]["en"]) for r in again["rejected"]] == [
+        (2, "Already in this visit's queue."),
+        (3, "Already in this visit's queue."),
+        (4, "Already in this visit's queue."),
+    ]
+    assert again["report"]["id"].count("Baris 3") == 1
+    names = [s["name"] for s in queue(client, auth)["students"]]
+    assert sorted(names) == ["Baris Rusak", "Baris Rusak", "Siti Aminah"]
+
+
 def test_unreadable_roster_file_is_refused_clearly(
     client: TestClient, auth: dict[str, str]
 ) -> None:

@@ -77,8 +77,13 @@ def test_pose_from_landmarks_reads_yaw_and_pitch() -> None:
     assert abs(frontal.yaw_deg) < 1 and abs(frontal.pitch_deg) < 1 and frontal.roll_deg == 0
 
     def moved(dx: float, dy: float) -> Landmarks:
-        return Landmarks(FRONTAL.left_eye, FRONTAL.right_eye, (130 + dx, 132 + dy),
-                         FRONTAL.mouth_left, FRONTAL.mouth_right)
+        return Landmarks(
+            FRONTAL.left_eye,
+            FRONTAL.right_eye,
+            (130 + dx, 132 + dy),
+            FRONTAL.mouth_left,
+            FRONTAL.mouth_right,
+        )
 
     assert head_pose(moved(12, 0), s.nose_depth, s.nose_height).yaw_deg > 15
     assert head_pose(moved(-12, 0), s.nose_depth, s.nose_height).yaw_deg < -15
@@ -91,9 +96,18 @@ def test_pose_from_landmarks_reads_yaw_and_pitch() -> None:
         x, y = turn @ np.array([p[0], p[1], 1.0])
         return (float(x), float(y))
 
-    tilted = Landmarks(*(rolled(p) for p in (
-        FRONTAL.left_eye, FRONTAL.right_eye, FRONTAL.nose, FRONTAL.mouth_left,
-        FRONTAL.mouth_right)))
+    tilted = Landmarks(
+        *(
+            rolled(p)
+            for p in (
+                FRONTAL.left_eye,
+                FRONTAL.right_eye,
+                FRONTAL.nose,
+                FRONTAL.mouth_left,
+                FRONTAL.mouth_right,
+            )
+        )
+    )
     pose = head_pose(tilted, s.nose_depth, s.nose_height)
     assert abs(pose.roll_deg - 20) < 0.5 and abs(pose.yaw_deg) < 1 and abs(pose.pitch_deg) < 1
 
@@ -103,11 +117,41 @@ def test_pitch_beyond_the_limit_fails_with_the_chin_instruction() -> None:
     from station.photo.faces import Face
 
     s = PhotoSettings()
-    down = Landmarks(FRONTAL.left_eye, FRONTAL.right_eye, (130, 142), FRONTAL.mouth_left,
-                     FRONTAL.mouth_right)
+    down = Landmarks(
+        FRONTAL.left_eye, FRONTAL.right_eye, (130, 142), FRONTAL.mouth_left, FRONTAL.mouth_right
+    )
     face = Face(70, 60, 120, 120, down, head_pose(down, s.nose_depth, s.nose_height), True)
     result = upright(face, s)
     assert result.verdict is Verdict.FAIL and "Chin down" in result.text.en
+
+
+def nose_moved(picture: Frame, marks: Landmarks, shift: float) -> Frame:
+    """The middle of the face warped so the nose tip moves `shift` eye-to-mouth distances
+    down (up if negative) while the eyes and the mouth stay: in a photograph that is what
+    a chin lowered (raised) does, the nose tip standing out of the face."""
+    h, w = picture.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    nx, ny = marks.nose
+    sigma = 0.45 * marks.eye_gap
+    weight = np.exp(-((xs - nx) ** 2 + (ys - ny) ** 2) / (2 * sigma**2))
+    return as_frame(
+        cv2.remap(picture, xs, ys - shift * marks.eye_to_mouth * weight, cv2.INTER_LINEAR)
+    )
+
+
+@pytest.mark.parametrize("tilt", [0.0, 6.0])
+def test_pitch_is_read_from_the_picture_landmarks(analyser: QualityAnalyser, tilt: float) -> None:
+    picture = frame(tilt_deg=tilt)
+    level = analyser.analyse(picture, 2006).face
+    assert level is not None and level.landmarks is not None and level.pose is not None
+    down = analyser.analyse(nose_moved(picture, level.landmarks, 0.35), 2006).face
+    up = analyser.analyse(nose_moved(picture, level.landmarks, -0.35), 2006).face
+    assert down is not None and down.pose is not None and up is not None and up.pose is not None
+    # Chin down reads as positive pitch, chin up as negative; roll and yaw stay put.
+    assert down.pose.pitch_deg > level.pose.pitch_deg + 6
+    assert up.pose.pitch_deg < level.pose.pitch_deg - 6
+    for moved in (down.pose, up.pose):
+        assert abs(moved.roll_deg - level.pose.roll_deg) < 2 and abs(moved.yaw_deg) < 8
 
 
 def test_closed_eyes_are_caught(analyser: QualityAnalyser) -> None:
@@ -128,6 +172,20 @@ def test_closed_eyes_are_caught(analyser: QualityAnalyser) -> None:
         cv2.ellipse(closed, (round(x), round(y)), axes, 0, 0, 180, (70, 50, 45), 2)
     eyes = analyser.analyse(as_frame(closed), 2006).check("eyes")
     assert eyes.verdict is Verdict.FAIL and "Eyes not seen open" in eyes.text.en
+
+
+@pytest.mark.parametrize(
+    "scene",
+    [
+        {"tilt_deg": -8.0, "face_height": 0.18, "brightness": 0.6},
+        {"tilt_deg": 8.0, "face_height": 0.32, "brightness": 0.6},
+        {"tilt_deg": 0.0, "face_height": 0.24, "brightness": 1.5},
+        {"tilt_deg": -8.0, "face_height": 0.32, "brightness": 1.5},
+    ],
+)
+def test_open_eyes_are_seen_open(analyser: QualityAnalyser, scene: dict[str, object]) -> None:
+    # A bright face (x1.5) is told to reduce the light, not also to open its eyes.
+    assert analyser.analyse(frame(**scene), 2006).check("eyes").verdict is Verdict.PASS
 
 
 PICTURES = ("astronaut", "coffee", "chelsea", "camera", "rocket")

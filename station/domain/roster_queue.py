@@ -137,23 +137,28 @@ class RosterQueue:
             known: dict[str, int | None] = {
                 key: None
                 for row in db.query(
-                    "SELECT id, visit_id, nisn, nik_sealed, name, birth_date"
+                    "SELECT id, visit_id, nisn, nik_sealed, name, birth_date, class_name"
                     " FROM roster_students WHERE visit_id = ?",
                     [visit_id],
                 )
                 for key in _keys(row["nisn"], self._nik(row), row["name"], row["birth_date"])
+                | {_fallback_key(row["name"], row["class_name"])}
             }
             kept: list[Student] = []
             for student in result.students:
                 birth = student.birth_date.isoformat() if student.birth_date else None
-                keys = _keys(student.nisn, student.nik, student.name, birth)
+                keys = _keys(student.nisn, student.nik, student.name, birth) or {
+                    _fallback_key(student.name, student.class_name)
+                }
                 if clash := keys & known.keys():
                     other = min((known[k] for k in clash), key=lambda n: n or 0)
                     result.rejected.append(
                         RejectedRow(student.line, _already_queued(other), student.name)
                     )
                     continue
-                known |= dict.fromkeys(keys, student.line)
+                known |= dict.fromkeys(
+                    keys | {_fallback_key(student.name, student.class_name)}, student.line
+                )
                 kept.append(student)
                 status, reason = initial_status(student, today=today, settings=self.eligibility)
                 student_id = db.execute(
@@ -319,3 +324,13 @@ def _keys(nisn: str | None, nik: str | None, name: str, birth: str | None) -> se
     if birth:
         keys.add(f"person:{' '.join(name.casefold().split())}:{birth}")
     return keys - {""}
+
+
+def _fallback_key(name: str, class_name: str | None) -> str:
+    """Who a row is when it has no NISN, no valid NIK and no readable birth date (a bad
+    row kept with notes): its name in its class. Only such a row is matched by it, so two
+    students of the same name with their own NISNs stay two; without it the same file
+    imported again queued every such row a second time."""
+    return f"class:{' '.join((class_name or '').casefold().split())}:" + " ".join(
+        name.casefold().split()
+    )
