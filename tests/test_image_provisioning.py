@@ -8,6 +8,7 @@ import errno
 import os
 import stat
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,10 @@ PASSPHRASE = "kata-sandi-wifi-yang-panjang"
 SUPERVISOR_PIN = "246813"
 OPERATOR_PIN = "135792"
 OFFICE = str(x25519.Identity.generate().to_public())
+EXAMPLE = (
+    Path(__file__).resolve().parents[1]
+    / "image-build/stage-ektp/01-station/files/ektp-provision.example.toml"
+)
 
 
 def provisioning_text(**overrides: str) -> str:
@@ -196,12 +201,8 @@ def test_a_byte_order_mark_from_a_windows_editor_is_fine(tmp_path: Path) -> None
 
 
 def test_the_shipped_example_only_lacks_the_pin_hashes() -> None:
-    example = (
-        Path(__file__).resolve().parents[1]
-        / "image-build/stage-ektp/01-station/files/ektp-provision.example.toml"
-    )
     with pytest.raises(ProvisioningInvalid) as caught:
-        load_provisioning(example)
+        load_provisioning(EXAMPLE)
     assert [p.field for p in caught.value.problems] == [
         "operators[1].pin_hash",
         "operators[2].pin_hash",
@@ -407,7 +408,7 @@ def test_config_section_problems_name_the_key() -> None:
         provisioning_text()
         + """
 [config]
-started = 2026-01-01T00:00:00Z
+started = [{ at = 2026-01-01T00:00:00Z }]
 
 [config.station]
 id = "other"
@@ -419,8 +420,9 @@ colour = "blue"
     )
     with pytest.raises(ProvisioningInvalid) as caught:
         parse_provisioning(text)
-    assert [p.field for p in caught.value.problems] == ["config"]  # a date cannot round-trip
-    text = text.replace("started = 2026-01-01T00:00:00Z\n", "")
+    # An array of tables cannot be written back into the station's config.
+    assert [p.field for p in caught.value.problems] == ["config"]
+    text = text.replace("started = [{ at = 2026-01-01T00:00:00Z }]\n", "")
     with pytest.raises(ProvisioningInvalid) as caught:
         parse_provisioning(text)
     assert [p.field for p in caught.value.problems] == [
@@ -428,6 +430,58 @@ colour = "blue"
         "config.devices.fingerprint.baud",
         "config.devices.fingerprint.colour",
     ]
+
+
+def example_eligibility() -> str:
+    """The shipped example's commented-out [config.domain.eligibility] block, switched on:
+    the cutoff is an unquoted TOML date there."""
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    start = lines.index("# [config.domain.eligibility]")
+    block = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith("# ") or " = " not in line:
+            break
+        block.append(line)
+    return "\n" + "\n".join(line.removeprefix("# ") for line in block) + "\n"
+
+
+def test_the_examples_unquoted_cutoff_date_reaches_the_station_config(
+    card: tuple[Path, StationLayout],
+) -> None:
+    boot, layout = card
+    eligibility = example_eligibility()
+    assert "cutoff_date = 2029-02-14\n" in eligibility  # a TOML date, not text
+    (boot / PROVISIONING_FILE_NAME).write_text(provisioning_text() + eligibility)
+    code, output = provision(boot, layout)
+    assert code == 0, output
+    config = load_config(layout.config_file)
+    assert config.domain.eligibility.cutoff_date == date(2029, 2, 14)
+    assert config.domain.eligibility.cutoff_official is True
+    assert imaged_station(layout).config.domain.eligibility.cutoff_date == date(2029, 2, 14)
+
+
+@pytest.mark.parametrize(
+    ("value", "field", "id_", "en"),
+    [
+        # A voting day has no time of day: named at the key, in both languages.
+        (
+            "2029-02-14T08:30:00",
+            "config.domain.eligibility.cutoff_date",
+            "nilai tidak sah",
+            "zero time",
+        ),
+        ("2029-02-30", "file", "bukan TOML yang sah", "not valid TOML"),  # no such day
+    ],
+)
+def test_a_bad_cutoff_date_is_named_in_both_languages(
+    value: str, field: str, id_: str, en: str
+) -> None:
+    text = provisioning_text() + example_eligibility().replace("2029-02-14", value)
+    with pytest.raises(ProvisioningInvalid) as caught:
+        parse_provisioning(text)
+    [problem] = caught.value.problems
+    assert problem.field == field
+    assert id_ in problem.text.id and en in problem.text.en
 
 
 def test_doctor_reports_provisioning_and_the_clock(card: tuple[Path, StationLayout]) -> None:

@@ -28,6 +28,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, time
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -313,9 +314,22 @@ OWNED_SETTINGS = (
 _TOML_SCALARS = (str, int, float, bool)
 
 
+def _dates_as_text(value: object) -> object:
+    """TOML dates, datetimes and times as the ISO text the station's config reads them
+    from: the shipped example writes `cutoff_date = 2029-02-14` unquoted, and the config
+    the station writes back holds text (a quoted date is read the same)."""
+    if isinstance(value, Mapping):
+        return {key: _dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(item) for item in value]
+    if isinstance(value, (date, time)):  # datetime is a date
+        return value.isoformat()
+    return value
+
+
 def _plain(value: object) -> bool:
-    """Whether a value can be written back as TOML by the station (no dates, no arrays of
-    tables): strings, numbers, booleans, lists of those, and tables of all these."""
+    """Whether a value can be written back as TOML by the station (no arrays of tables):
+    strings, numbers, booleans, lists of those, and tables of all these."""
     if isinstance(value, Mapping):
         return all(isinstance(k, str) and _plain(v) for k, v in value.items())
     if isinstance(value, list):
@@ -331,12 +345,12 @@ def _has_dotted(table: Mapping[str, Any], dotted: str) -> bool:
 
 
 def _check_settings(r: _Reader) -> Mapping[str, Any]:
-    raw = r.data.get("config", {})
+    raw = _dates_as_text(r.data.get("config", {}))
     if not isinstance(raw, Mapping) or not _plain(raw):
         r.problem(
             "config",
-            "[config] hanya boleh berisi teks, angka, ya/tidak dan daftarnya.",
-            "[config] may hold only text, numbers, true/false and lists of them.",
+            "[config] hanya boleh berisi teks, angka, tanggal, ya/tidak dan daftarnya.",
+            "[config] may hold only text, numbers, dates, true/false and lists of them.",
         )
         return {}
     for key in OWNED_SETTINGS:
