@@ -465,6 +465,19 @@ def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
     page.wait_for_selector("#login-operator")
 
 
+def test_a_failed_uncertain_receipts_check_is_said_not_hidden(
+    tablet: Any, live_station: LiveStation
+) -> None:
+    page = tablet
+    # Receipts a power cut left "uncertain" are asked for on the visit screen; a failed ask
+    # must not pass for "none uncertain" (the operator would never print the copy).
+    page.route("**/api/receipts/uncertain", lambda route: route.abort())
+    log_in(page, live_station)
+    page.wait_for_selector("#error:not([hidden])")
+    assert "Stasiun tidak menjawab" in page.text_content("#error")
+    page.unroute("**/api/receipts/uncertain")
+
+
 def test_the_fingerprint_step_keeps_its_next_action_in_view(
     tablet: Any, live_station: LiveStation
 ) -> None:
