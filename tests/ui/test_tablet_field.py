@@ -6,7 +6,6 @@ Back inside the app, the prefill forgotten, typed input kept across a language s
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -21,31 +20,9 @@ from tests.ui.test_views_ui import enroll_over_api
 # Whole operator journeys: longer than one API call's test on a loaded machine.
 pytestmark = pytest.mark.timeout(360)
 
-SIZES = {"landscape": (1280, 800), "portrait": (800, 1280)}
 ADULT_NIK = "3514094101070001"  # a woman born 2007-01-01
 MINOR_BORN = date(date.today().year - 17, 1, 2)
 MINOR_NIK = f"351414{MINOR_BORN:%d%m%y}0002"
-# Counts the blob URLs the page makes and releases (item 15: none may stay alive).
-COUNT_OBJECT_URLS = """
-window.__urls = { made: 0, released: 0 };
-const make = URL.createObjectURL.bind(URL), release = URL.revokeObjectURL.bind(URL);
-URL.createObjectURL = (blob) => { window.__urls.made += 1; return make(blob); };
-URL.revokeObjectURL = (url) => { window.__urls.released += 1; return release(url); };
-"""
-
-
-@pytest.fixture(params=list(SIZES))
-def tablet(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
-    width, height = SIZES[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.add_init_script(COUNT_OBJECT_URLS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.size_name = request.param
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 def in_view(page: Any, selector: str) -> None:
