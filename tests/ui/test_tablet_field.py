@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import login
 from tests.support.enrolling import signature_png
 from tests.ui.conftest import LiveStation, shot, start_station, stop_station
 from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
@@ -355,6 +356,15 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
                 api.get("/api/technician/logs").json()
             ):
                 time.sleep(0.5)
+        with httpx.Client(base_url=station.url, timeout=30) as api:  # a failed upload
+            supervisor = login(api, "supervisor1", "246810")  # type: ignore[arg-type]
+            assert api.post("/api/upload", headers=supervisor).status_code == 202
+            deadline = time.monotonic() + 30
+            while (
+                time.monotonic() < deadline
+                and api.get("/api/upload", headers=supervisor).json()["running"]
+            ):
+                time.sleep(0.5)
     finally:
         stop_station(station)
     station = start_station(data)  # a restart: what led up to it is still there
@@ -366,6 +376,8 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
         )
         log = page.text_content("pre.logs")
         assert "camera lost" in log and "stopping" in log, log
+        uploads = [line for line in log.splitlines() if "upload" in line]
+        assert uploads and all(" WIB " in line for line in uploads), log
         first = log.splitlines()[0]
         assert " WIB " in first and "T" not in first.split(" WIB ")[0], first
         devices = page.text_content("ul.devices")
