@@ -17,6 +17,7 @@ from tests.support.enrolling import signature_png
 from tests.ui.conftest import LiveStation, shot, start_station, stop_station
 from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
 from tests.ui.test_views_ui import enroll_over_api
+from tests.upload_support import provision
 
 # Whole operator journeys: longer than one API call's test on a loaded machine.
 pytestmark = pytest.mark.timeout(360)
@@ -338,6 +339,30 @@ def test_upload_problems_say_what_is_wrong_and_what_to_do(
     assert "sinyal" not in outcome and "station " not in outcome, outcome
     assert "ekspor" in outcome
     check_accessibility(page, "day's end without a collector")
+
+
+def test_an_office_that_refuses_the_upload_is_named_with_what_to_do(
+    tablet: Any, tmp_path: Any
+) -> None:
+    page = tablet
+    office = provision(tmp_path / "office")  # its register does not know this station
+    with office.collector() as collector:
+        station = start_station(
+            tmp_path / "data", {"STATION__UPLOAD__COLLECTOR_URL": collector.url}
+        )
+        try:
+            enroll_over_api(station.url)
+            log_in(page, station, "supervisor1", "246810")
+            page.click("nav button:text-is('Akhir hari')")
+            page.click("text=Tutup hari dan unggah")
+            page.wait_for_selector("text=Kantor pusat menolak unggahan", timeout=60_000)
+            outcome = page.text_content(".panel")
+            assert "tidak terdaftar" in outcome and "not registered" not in outcome, outcome
+            assert "hubungi kantor pusat" in outcome and "ekspor ke flashdisk" in outcome
+            assert "sinyal" not in outcome and "belum diatur" not in outcome, outcome
+            check_accessibility(page, "day's end refused by the office")
+        finally:
+            stop_station(station)
 
 
 def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
