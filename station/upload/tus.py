@@ -35,12 +35,14 @@ def encode_metadata(metadata: Mapping[str, str]) -> str:
     )
 
 
-def _server_message(response: httpx.Response) -> str:
+def _server_message(response: httpx.Response) -> Text:
+    """The office's reason, each language in its own text (a person reads one of them)."""
     try:
         message = response.json()["error"]["message"]
-        return f"{message['id']} / {message['en']}"
+        return Text(str(message["id"]).rstrip(". "), str(message["en"]).rstrip(". "))
     except (ValueError, KeyError, TypeError):
-        return response.text[:200] or response.reason_phrase
+        raw = response.text[:200] or response.reason_phrase
+        return Text(raw, raw)
 
 
 class TusClient:
@@ -88,9 +90,10 @@ class TusClient:
         return UploadError(
             code,
             Text(
-                f"Kantor pusat menolak unggahan (HTTP {response.status_code}): {detail}. Data"
-                " tetap aman; hubungi kantor pusat, atau ekspor ke flashdisk.",
-                f"The central office refused the upload (HTTP {response.status_code}): {detail}."
+                f"Kantor pusat menolak unggahan (HTTP {response.status_code}): {detail.id}."
+                " Data tetap aman; hubungi kantor pusat, atau ekspor ke flashdisk.",
+                f"The central office refused the upload (HTTP {response.status_code}):"
+                f" {detail.en}."
                 " The data is safe; call the office, or export to a USB stick.",
             ),
             resumable=False,

@@ -55,8 +55,21 @@ def start_station(
     (tests/conftest.py), which httpx and the test browser trust."""
     port, tls_port = free_port(), free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
-         "--port", str(port), "--tls-port", str(tls_port), "--data", str(data)],
+        [
+            sys.executable,
+            "-m",
+            "station",
+            "run",
+            "--simulate",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--tls-port",
+            str(tls_port),
+            "--data",
+            str(data),
+        ],
         cwd=ROOT,
         stdout=output,
         stderr=subprocess.STDOUT if output is not subprocess.DEVNULL else subprocess.DEVNULL,
@@ -98,8 +111,18 @@ def trusting_home(folder: Path) -> Path:
     nssdb.mkdir(parents=True)
     subprocess.run([certutil, "-N", "-d", f"sql:{nssdb}", "--empty-password"], check=True)
     subprocess.run(
-        [certutil, "-A", "-d", f"sql:{nssdb}", "-t", "C,,", "-n", "ektp-station-ca",
-         "-i", os.environ["SSL_CERT_FILE"]],
+        [
+            certutil,
+            "-A",
+            "-d",
+            f"sql:{nssdb}",
+            "-t",
+            "C,,",
+            "-n",
+            "ektp-station-ca",
+            "-i",
+            os.environ["SSL_CERT_FILE"],
+        ],
         check=True,
     )
     return folder
@@ -124,6 +147,32 @@ def page(browser: object) -> Iterator[object]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+# The two tablets of issue 16: every operator screen is checked on each.
+SIZES = {"landscape": (1280, 800), "portrait": (800, 1280)}
+# Counts the blob URLs the page makes and releases (item 15: none may stay alive).
+COUNT_OBJECT_URLS = """
+window.__urls = { made: 0, released: 0 };
+const make = URL.createObjectURL.bind(URL), release = URL.revokeObjectURL.bind(URL);
+URL.createObjectURL = (blob) => { window.__urls.made += 1; return make(blob); };
+URL.revokeObjectURL = (url) => { window.__urls.released += 1; return release(url); };
+"""
+
+
+@pytest.fixture(params=list(SIZES))
+def tablet(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    """A page on a landscape and on a portrait tablet (each test runs at both sizes)."""
+    width, height = SIZES[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(COUNT_OBJECT_URLS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.size_name = request.param
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"

@@ -45,9 +45,7 @@ SNAPSHOT = """() => ({
 
 @pytest.fixture
 def slow_station(tmp_path: Path) -> Iterator[LiveStation]:
-    station = start_station(
-        tmp_path / "data", {"STATION__DEVICES__SIMULATION__DELAY_SCALE": "0.4"}
-    )
+    station = start_station(tmp_path / "data", {"STATION__DEVICES__SIMULATION__DELAY_SCALE": "0.4"})
     yield station
     stop_station(station)
 
@@ -88,8 +86,9 @@ def test_ten_fingers_walk_by_themselves_and_the_tablet_shows_each_capture(
 
 
 def test_fingers_done_early_names_the_missing_fingers(
-    page: Any, slow_station: LiveStation
+    tablet: Any, slow_station: LiveStation
 ) -> None:
+    page = tablet
     enroll_via_api(slow_station, "fingerprints")
     log_in(page, slow_station)
     page.wait_for_selector(".finger-live[data-phase=waiting]")

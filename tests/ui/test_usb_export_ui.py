@@ -4,6 +4,7 @@ reached" message goes, and the day shows as closed and exported. Both tablet siz
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,11 @@ from tests.ui.conftest import shot, start_station, stop_station
 from tests.ui.test_tablet import check_accessibility, log_in
 from tests.ui.test_views_ui import enroll_over_api
 from tests.usb_media import usb_stick
+
+
+def mb(size: int) -> str:
+    """A size as the tablet writes it (a stick's room and an export are well below 1 GB)."""
+    return f"{size / 1e6:.1f} MB"
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (800, 1280)], ids=["landscape", "portrait"])
@@ -41,10 +47,19 @@ def test_export_to_a_listed_stick_clears_the_upload_failure(
             button = page.locator("button.medium")
             button.wait_for()
             assert button.count() == 1
-            assert "KTPUSB" in button.inner_text()
+            room = os.statvfs(stick.mount_point)  # the label and the room left, as measured
+            assert (
+                button.inner_text()
+                == f"Ekspor ke KTPUSB (sisa {mb(room.f_bavail * room.f_frsize)})"
+            )
             button.scroll_into_view_if_needed()
             button.click()
-            page.wait_for_selector("text=Ditulis ke KTPUSB: 1 rekaman, 2 berkas")
+            page.wait_for_selector(".export-result:has-text('Ditulis ke KTPUSB')")
+            written = [f for f in stick.mount_point.iterdir() if f.is_file()]  # batch, manifest
+            total = mb(sum(f.stat().st_size for f in written))
+            assert page.text_content(".export-result") == (
+                f"Ditulis ke KTPUSB: 1 rekaman, {len(written)} berkas, {total}."
+            )
             page.wait_for_selector(".day-exported:has-text('sudah ditutup dan diekspor')")
             assert page.locator(stale).count() == 0
             tars = list(stick.mount_point.glob("*.tar"))

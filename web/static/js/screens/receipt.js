@@ -123,7 +123,8 @@ function uncertainPanel(ctx) {
     }, pick(action === "copy" ? TEXT.copy : TEXT.didPrint));
   }
   async function load() {
-    const jobs = await get("/api/receipts/uncertain").catch(() => []);
+    let jobs;
+    try { jobs = await get("/api/receipts/uncertain"); } catch (error) { ctx.showError(error); return; }
     list.innerHTML = "";
     panel.hidden = !jobs.length;
     for (const job of jobs) {
