@@ -14,7 +14,7 @@ from starlette.websockets import WebSocketDisconnect
 from station.runtime import Station
 from tests.conftest import enroll_until, login
 from tests.support.enrolling import IDENTITY
-from tests.ui.conftest import start_station, stop_station
+from tests.support.station_process import start_station, stop_station
 
 MASKED = "3514********0001"
 
