@@ -16,6 +16,7 @@ from peripherals.indicator.port import Pattern
 from station.config import StationConfig
 from station.runtime import Station
 from tests.conftest import enroll_until, login, post
+from tests.support.events import EventReader
 from tests.support.waiting import poll_until, wait_for
 from web.app import create_app
 
@@ -47,17 +48,17 @@ def live_events(
 ) -> list[dict[str, Any]]:
     """Start the walk and collect every `fingerprint_live` event until it ends."""
     token = auth["Authorization"].removeprefix("Bearer ")
-    events: list[dict[str, Any]] = []
     with client.websocket_connect(f"/api/events?token={token}") as socket:
-        assert socket.receive_json()["type"] == "hello"
+        reader = EventReader(socket)
+        assert reader.next()["type"] == "hello"
         post(client, auth, f"{FINGERS}/guided", start)
-        while True:
-            event = socket.receive_json()
-            if event["type"] != "fingerprint_live":
-                continue
-            events.append(event["data"])
-            if event["data"]["phase"] in ("finished", "stopped"):
-                return events
+        seen = reader.until(
+            lambda e: (
+                e["type"] == "fingerprint_live" and e["data"]["phase"] in ("finished", "stopped")
+            ),
+            timeout_s=120,  # ten fingers walked by the simulator on a loaded machine
+        )
+    return [e["data"] for e in seen if e["type"] == "fingerprint_live"]
 
 
 def test_the_station_walks_ten_fingers_by_itself_and_says_each_phase(

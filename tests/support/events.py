@@ -4,7 +4,6 @@ with no message."""
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 import time
@@ -13,6 +12,7 @@ from typing import Any
 
 import pytest
 from starlette.testclient import WebSocketTestSession
+from starlette.websockets import WebSocketDisconnect
 
 Event = dict[str, Any]
 
@@ -22,13 +22,27 @@ class EventReader:
 
     def __init__(self, socket: WebSocketTestSession) -> None:
         self._received: queue.Queue[Event] = queue.Queue()
+        self._closed = threading.Event()
+        self.close_code: int | None = None
 
         def read() -> None:
-            with contextlib.suppress(Exception):  # the socket closes when the test ends
+            try:
                 while True:
                     self._received.put(socket.receive_json())
+            except WebSocketDisconnect as closed:
+                self.close_code = closed.code
+            except Exception:  # the socket closes when the test ends
+                pass
+            finally:
+                self._closed.set()
 
         threading.Thread(target=read, daemon=True, name="ws-reader").start()
+
+    def closed(self, timeout_s: float = 20) -> int | None:
+        """Wait for the station to close the socket; its close code."""
+        if not self._closed.wait(timeout_s):
+            pytest.fail(f"the socket was not closed within {timeout_s} s")
+        return self.close_code
 
     def next(self, timeout_s: float = 20) -> Event:
         try:
