@@ -22,6 +22,7 @@ from station.enrollment.controller import EnrollmentController
 from station.events import EventBus, EventType
 from station.fingerprints.imaging import IMAGE_FORMAT, wsq_problem
 from station.lifecycle import Lifecycle, Part
+from station.messages import SIMULATION_MODE
 from station.photo.live import LivePhoto
 from station.provisioning.file import managed_status
 from station.receipts.queue import ReceiptQueue
@@ -84,8 +85,12 @@ class Station:
             birth_year=self.controller.applicant_birth_year,
         )
         self.receipts = ReceiptQueue(
-            settings=config.receipts, station_id=config.station.id, data_dir=config.data_dir,
-            store=self.store, printer=self.devices.printer, bus=self.bus,
+            settings=config.receipts,
+            station_id=config.station.id,
+            data_dir=config.data_dir,
+            store=self.store,
+            printer=self.devices.printer,
+            bus=self.bus,
         )
         self.controller.commit_hooks.append(self.receipts.queue_original)
         self.second_copy = SecondCopy(
@@ -98,7 +103,10 @@ class Station:
         )
         self.controller.commit_hooks.append(self.second_copy.committed)
         self.lights = StatusLights(
-            self.devices.indicator, self.bus, self.controller, config.data_dir,
+            self.devices.indicator,
+            self.bus,
+            self.controller,
+            config.data_dir,
             provisioned=self._provisioned,
             low_storage_mb=config.devices.indicator.low_storage_mb,
         )
@@ -113,22 +121,12 @@ class Station:
     @property
     def notes(self) -> list[Text]:
         provisioning = managed_status(self.config.provisioning.data_root)
-        problems = (
-            [] if provisioning is None or provisioning.provisioned else [provisioning.text]
-        )
+        problems = [] if provisioning is None or provisioning.provisioned else [provisioning.text]
         no_wsq = wsq_problem()
         problems += [no_wsq] if no_wsq is not None else []
         if self.simulation:
-            return problems + self._storage_notes() + self.lifecycle.notes() + [
-                Text(
-                    "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
-                    "SIMULATION MODE: every device is simulated; data are not official records.",
-                )
-            ]
-        return (
-            problems + self._storage_notes() + list(self.devices.notes)
-            + self.lifecycle.notes()
-        )
+            return problems + self._storage_notes() + self.lifecycle.notes() + [SIMULATION_MODE]
+        return problems + self._storage_notes() + list(self.devices.notes) + self.lifecycle.notes()
 
     def _storage_notes(self) -> list[Text]:
         fault = self.store.guard.fault
@@ -279,8 +277,10 @@ class Station:
             "state": self.controller.step,
             "devices": {kind: health.as_json() for kind, health in devices.items()},
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],
-            "storage": {**(room.as_json() if room else {}),
-                        "fault": fault.as_json() if fault else None},
+            "storage": {
+                **(room.as_json() if room else {}),
+                "fault": fault.as_json() if fault else None,
+            },
             "second_copy": self.second_copy.status.as_json(),
             "parts": self.lifecycle.as_json(),
         }

@@ -38,7 +38,15 @@ from station.events import EventBus, EventType
 from station.fingerprints.guided import GuidedSequence
 from station.fingerprints.library import TodayLibrary
 from station.fingerprints.workflow import FingerprintStep
-from station.messages import FINGER_NAMES, NO_PHOTO, STEP_NAMES, VISIT_UNKNOWN
+from station.messages import (
+    BIRTH_DATE_IN_FUTURE,
+    FINGER_NAMES,
+    NO_PHOTO,
+    SIGNATURE_EMPTY,
+    SIGNATURE_UNREADABLE,
+    STEP_NAMES,
+    VISIT_UNKNOWN,
+)
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.receipts.content import receipt_number
@@ -223,7 +231,7 @@ class EnrollmentController:
             if form.birth_date > self.registry.today():
                 raise Invalid(
                     "birth_date_future",
-                    Text("Tanggal lahir di masa depan.", "The birth date is in the future."),
+                    BIRTH_DATE_IN_FUTURE,
                 )
             checked = self.registry.check_identity(form, self.registry.today())
             identity = {**form.model_dump(mode="json"), **checked.as_json()}
@@ -246,9 +254,7 @@ class EnrollmentController:
             draft = self._require_holder(operator, "consent", "consent_given")
             # Applicant's consent, and a guardian's for under-18s: station.domain.consent.
             born = date.fromisoformat(draft.identity["birth_date"])
-            checked = self.registry.check_consent(
-                draft.visit_id, born, form, self.registry.today()
-            )
+            checked = self.registry.check_consent(draft.visit_id, born, form, self.registry.today())
             consent = {
                 **form.model_dump(),
                 **checked,
@@ -312,9 +318,7 @@ class EnrollmentController:
             )
             return self._changed("fingers_guided")
 
-    async def _keep_guided(
-        self, draft: Draft, capture: Capture | None, operator: Operator
-    ) -> bool:
+    async def _keep_guided(self, draft: Draft, capture: Capture | None, operator: Operator) -> bool:
         async with self._lock:
             if self.draft is not draft or self.step != "fingerprints":
                 return False
@@ -694,10 +698,7 @@ def _check_signature_size(png: bytes) -> None:
 def _decode_signature(png_base64: str) -> bytes:
     bad = Invalid(
         "signature_invalid",
-        Text(
-            "Tanda tangan tidak terbaca. Hapus dan tanda tangani lagi.",
-            "The signature could not be read. Clear it and sign again.",
-        ),
+        SIGNATURE_UNREADABLE,
     )
     if png_base64.startswith("data:"):
         png_base64 = png_base64.partition(",")[2]
@@ -718,7 +719,7 @@ def _decode_signature(png_base64: str) -> bytes:
     if pixels.size == 0 or int(pixels.min()) == int(pixels.max()):
         raise Invalid(
             "signature_empty",
-            Text("Tanda tangan masih kosong.", "The signature is empty."),
+            SIGNATURE_EMPTY,
         )
     return png
 

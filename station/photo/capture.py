@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from peripherals.camera.port import Frame
 from peripherals.device import Text
 from station.errors import Invalid, StationError
+from station.messages import PHOTO_OVERRIDE_NEEDS_REASON, PHOTO_WITHOUT_FACE
 from station.photo.portrait import make_portrait
 from station.photo.quality import QualityAnalyser, QualityReport
 from station.photo.settings import PhotoSettings
@@ -50,10 +51,7 @@ class PhotoTaker:
             if len(request.reason.strip()) < 3:
                 raise Invalid(
                     "photo_override_reason",
-                    Text(
-                        "Foto tidak lolos pemeriksaan: tulis alasan untuk tetap memakainya.",
-                        "The photo fails a check: give a reason to use it anyway.",
-                    ),
+                    PHOTO_OVERRIDE_NEEDS_REASON,
                 )
             override = {
                 "operator_id": operator_id,
@@ -63,10 +61,7 @@ class PhotoTaker:
         if report.face is None:
             raise Invalid(
                 "photo_no_face",
-                Text(
-                    "Tidak ada wajah di foto; foto tanpa wajah tidak bisa dipakai.",
-                    "There is no face in the photo; a photo without a face cannot be used.",
-                ),
+                PHOTO_WITHOUT_FACE,
             )
         portrait = make_portrait(still, report.face, self.settings)
         detail = {

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from peripherals.device import Text
 from station.errors import Invalid
+from station.messages import EXPORT_NOT_REMOVABLE
 
 MOUNTINFO = Path("/proc/self/mountinfo")
 SYSFS = Path("/sys")
@@ -139,10 +139,5 @@ class MediaFinder:
                 return medium
         raise Invalid(
             "export_target_refused",
-            Text(
-                "Tujuan ekspor bukan media lepas (flashdisk) yang terpasang. Colokkan"
-                " flashdisk, tunggu sebentar, lalu pilih dari daftar.",
-                "The export target is not a mounted removable medium (USB stick). Plug in"
-                " the stick, wait a moment, then pick it from the list.",
-            ),
+            EXPORT_NOT_REMOVABLE,
         )

@@ -40,6 +40,7 @@ from exchange.durable import write_all
 from exchange.keys import ensure_signing_key
 from peripherals.device import Text
 from station.lifecycle import cancel_and_wait
+from station.messages import SECOND_COPY_FAILED
 from station.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def copy_batch_id(receipt_number: str) -> str:
 
 
 def receipt_of(batch_id: str) -> str | None:
-    return batch_id[len(PREFIX):] if batch_id.startswith(PREFIX) else None
+    return batch_id[len(PREFIX) :] if batch_id.startswith(PREFIX) else None
 
 
 def find_stick(roots: Sequence[Path], data_dir: Path) -> Path | None:
@@ -139,8 +140,16 @@ class CopyStatus:
 
 
 class SecondCopy:
-    def __init__(self, *, enabled: bool, roots: Sequence[Path], data_dir: Path,
-                 station_id: str, store: Store, key_file: Path) -> None:
+    def __init__(
+        self,
+        *,
+        enabled: bool,
+        roots: Sequence[Path],
+        data_dir: Path,
+        station_id: str,
+        store: Store,
+        key_file: Path,
+    ) -> None:
         self.enabled = enabled
         self.roots = list(roots)
         self.data_dir = data_dir
@@ -171,9 +180,7 @@ class SecondCopy:
                 status = await asyncio.to_thread(self.sync)
             except Exception:  # a stick pulled mid-write, a bug: keep the worker alive
                 log.exception("second copy")
-                status = CopyStatus(True, None, 0, 0, Text(
-                    "Salinan kedua gagal ditulis; periksa flashdisk.",
-                    "The second copy could not be written; check the USB stick."))
+                status = CopyStatus(True, None, 0, 0, SECOND_COPY_FAILED)
             self.status = status  # the health watch tells the tablets when it changes
             waiter = asyncio.ensure_future(self._wake.wait())
             try:
@@ -221,9 +228,16 @@ class SecondCopy:
                     copied += 1
         except OSError as error:
             log.warning("second copy on %s: %s", stick, error.strerror or error)
-            return CopyStatus(True, stick, copied, len(pending) - copied, Text(
-                f"Salinan kedua di {stick} gagal ditulis ({error.strerror or error});"
-                " ganti flashdisk.",
-                f"The second copy on {stick} could not be written"
-                f" ({error.strerror or error}); replace the USB stick."))
+            return CopyStatus(
+                True,
+                stick,
+                copied,
+                len(pending) - copied,
+                Text(
+                    f"Salinan kedua di {stick} gagal ditulis ({error.strerror or error});"
+                    " ganti flashdisk.",
+                    f"The second copy on {stick} could not be written"
+                    f" ({error.strerror or error}); replace the USB stick.",
+                ),
+            )
         return CopyStatus(True, stick, copied, 0)

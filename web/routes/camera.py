@@ -12,9 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from peripherals.device import Text
 from station.access.operators import Operator
 from station.errors import Conflict, DeviceFault
+from station.messages import PHOTO_CHECKS_ONLY_AT_PHOTO_STEP
 from station.photo.preview import PreviewHub
 from station.runtime import Station
 from web.auth import Credentials, OperatorDep, StationDep, current_operator
@@ -112,9 +112,6 @@ def quality(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     if report is None:
         raise Conflict(
             "photo_quality_idle",
-            Text(
-                "Pemeriksaan foto berjalan hanya pada langkah foto.",
-                "Photo checks run only at the photo step.",
-            ),
+            PHOTO_CHECKS_ONLY_AT_PHOTO_STEP,
         )
     return report.as_json()
