@@ -45,6 +45,7 @@ def start_station(
     *,
     output: Any = subprocess.DEVNULL,
     own_ca: bool = False,
+    deadline_s: float = START_DEADLINE_S,
 ) -> LiveStation:
     """Start a station and return once its /api/health says ready. By default it serves
     TLS from the session's test CA (tests/conftest.py), which httpx and the test browser
@@ -75,7 +76,7 @@ def start_station(
         poll_until(
             health,
             lambda body: body["ready"],
-            timeout_s=START_DEADLINE_S,
+            timeout_s=deadline_s,
             what="the station answering ready on /api/health",
             ignoring=(httpx.HTTPError, OSError, ssl.SSLError),
             every_s=0.1,
