@@ -73,11 +73,15 @@ def opened(factory: MockFactory, fake: FakeTime) -> Iterator[Callable[[GpioPins]
         indicator.close()
 
 
-def test_waiting_blinks_amber_once_a_second_and_nothing_else(factory, fake, opened):
+def played_then_closed(opened, fake: FakeTime, pattern: Pattern, seconds: float) -> None:
     indicator = opened(LED_PINS)
-    indicator.show(Pattern.WAITING)
-    fake.advance(1.2)
+    indicator.show(pattern)
+    fake.advance(seconds)
     indicator.close()
+
+
+def test_waiting_blinks_amber_once_a_second_and_nothing_else(factory, fake, opened):
+    played_then_closed(opened, fake, Pattern.WAITING, 1.2)
     # ...and close() leaves it dark.
     assert history(factory, 27)[:5] == [
         (0, False), (0, True), (0.5, False), (1.0, True), (1.2, False),
@@ -118,10 +122,7 @@ def test_success_is_steady_green_with_two_short_beeps(factory, fake, opened):
 
 
 def test_low_storage_alternates_amber_and_red_never_together(factory, fake, opened):
-    indicator = opened(LED_PINS)
-    indicator.show(Pattern.LOW_STORAGE)
-    fake.advance(1.15)
-    indicator.close()
+    played_then_closed(opened, fake, Pattern.LOW_STORAGE, 1.15)
     assert history(factory, 27)[:5] == [
         (0, False), (0, True), (0.5, False), (1.0, True), (1.15, False),
     ]  # fmt: skip

@@ -13,14 +13,10 @@ from fastapi.testclient import TestClient
 from station.runtime import Station
 from tests.conftest import enroll_until, login
 from tests.support.enrolling import IDENTITY
-from tests.support.events import EventReader
+from tests.support.events import EventReader, listening
 from tests.support.station_process import start_station, stop_station
 
 MASKED = "3514********0001"
-
-
-def token_of(auth: dict[str, str]) -> str:
-    return auth["Authorization"].split()[1]
 
 
 def next_enrollment_event(reader: EventReader) -> dict[str, Any]:
@@ -30,12 +26,7 @@ def next_enrollment_event(reader: EventReader) -> dict[str, Any]:
 
 def test_only_the_holder_sees_the_full_nik(client: TestClient, auth: dict[str, str]) -> None:
     watcher = login(client, "supervisor1", "246810")
-    with (
-        client.websocket_connect(f"/api/events?token={token_of(watcher)}") as watching,
-        client.websocket_connect(f"/api/events?token={token_of(auth)}") as holding,
-    ):
-        watcher_events, holder_events = EventReader(watching), EventReader(holding)
-        watcher_events.next(), holder_events.next()  # hello
+    with listening(client, watcher) as watcher_events, listening(client, auth) as holder_events:
         enroll_until(client, auth, "consent")
         assert next_enrollment_event(holder_events)["data"]["step"] == "identity"
         assert next_enrollment_event(watcher_events)["data"]["step"] == "identity"
@@ -44,9 +35,8 @@ def test_only_the_holder_sees_the_full_nik(client: TestClient, auth: dict[str, s
     assert holder_sees["nik"] == IDENTITY["nik"]
     assert watcher_sees["nik"] == MASKED
     # A reconnecting watcher's first message, and the state over HTTP, are masked too.
-    with client.websocket_connect(f"/api/events?token={token_of(watcher)}") as again:
-        hello = EventReader(again).next()
-        assert hello["data"]["enrollment"]["enrollment"]["identity"]["nik"] == MASKED
+    with listening(client, watcher) as again:
+        assert again.hello["data"]["enrollment"]["enrollment"]["identity"]["nik"] == MASKED
     watched = client.get("/api/enrollment", headers=watcher).json()
     assert watched["enrollment"]["identity"]["nik"] == MASKED
     held = client.get("/api/enrollment", headers=auth).json()
@@ -55,12 +45,7 @@ def test_only_the_holder_sees_the_full_nik(client: TestClient, auth: dict[str, s
 
 def test_logout_closes_the_sessions_sockets(client: TestClient, auth: dict[str, str]) -> None:
     other = login(client, "supervisor1", "246810")
-    with (
-        client.websocket_connect(f"/api/events?token={token_of(auth)}") as socket,
-        client.websocket_connect(f"/api/events?token={token_of(other)}") as stays,
-    ):
-        ending, staying = EventReader(socket), EventReader(stays)
-        ending.next(), staying.next()  # hello
+    with listening(client, auth) as ending, listening(client, other) as staying:
         assert client.post("/api/auth/logout", headers=auth).status_code == 200
         assert ending.closed() == 4401
         # Another session's socket goes on receiving.
@@ -71,9 +56,7 @@ def test_logout_closes_the_sessions_sockets(client: TestClient, auth: dict[str, 
 def test_an_expired_session_loses_its_socket(
     client: TestClient, auth: dict[str, str], station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with client.websocket_connect(f"/api/events?token={token_of(auth)}") as socket:
-        reader = EventReader(socket)
-        reader.next()  # hello
+    with listening(client, auth) as reader:
         later = station.access.clock() + station.config.auth.session_hours * 3600 + 1
         monkeypatch.setattr(station.access, "clock", lambda: later)
         assert reader.closed() == 4401

@@ -7,11 +7,12 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from starlette.testclient import WebSocketTestSession
+from starlette.testclient import TestClient, WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 Event = dict[str, Any]
@@ -24,6 +25,7 @@ class EventReader:
         self._received: queue.Queue[Event] = queue.Queue()
         self._closed = threading.Event()
         self.close_code: int | None = None
+        self.hello: Event = {}
 
         def read() -> None:
             try:
@@ -64,6 +66,17 @@ class EventReader:
             seen.append(event)
             if wanted(event):
                 return seen
+
+
+@contextmanager
+def listening(client: TestClient, auth: dict[str, str]) -> Iterator[EventReader]:
+    """A tablet's event socket in the session of `auth`, its `hello` already read."""
+    token = auth["Authorization"].removeprefix("Bearer ")
+    with client.websocket_connect(f"/api/events?token={token}") as socket:
+        reader = EventReader(socket)
+        reader.hello = reader.next()
+        assert reader.hello["type"] == "hello", reader.hello
+        yield reader
 
 
 def receive_until(
