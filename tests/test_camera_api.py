@@ -23,7 +23,7 @@ from peripherals.camera.simulated import SimulatedCamera
 from station.runtime import Station
 from tests.conftest import enroll_until, post
 from tests.support.enrolling import drive, enrollment_actions
-from tests.support.events import EventReader
+from tests.support.events import listening
 from tests.support.waiting import wait_for
 from web.app import create_app
 
@@ -42,10 +42,8 @@ def photo_state(client: TestClient, auth: dict[str, str]) -> dict[str, Any]:
 
 
 def quality_events(client: TestClient, auth: dict[str, str], count: int) -> list[dict[str, Any]]:
-    token = auth["Authorization"].removeprefix("Bearer ")
     events: list[dict[str, Any]] = []
-    with client.websocket_connect(f"/api/events?token={token}") as ws:
-        reader = EventReader(ws)
+    with listening(client, auth) as reader:
         while len(events) < count:
             seen = reader.until(lambda e: e["type"] == "photo_quality" and e["data"]["checks"])
             events.append(seen[-1])

@@ -16,7 +16,7 @@ from peripherals.indicator.port import Pattern
 from station.config import StationConfig
 from station.runtime import Station
 from tests.conftest import enroll_until, login, post
-from tests.support.events import EventReader
+from tests.support.events import listening
 from tests.support.waiting import poll_until, wait_for
 from web.app import create_app
 
@@ -47,10 +47,7 @@ def live_events(
     client: TestClient, auth: dict[str, str], start: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """Start the walk and collect every `fingerprint_live` event until it ends."""
-    token = auth["Authorization"].removeprefix("Bearer ")
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        reader = EventReader(socket)
-        assert reader.next()["type"] == "hello"
+    with listening(client, auth) as reader:
         post(client, auth, f"{FINGERS}/guided", start)
         seen = reader.until(
             lambda e: (

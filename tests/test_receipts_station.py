@@ -24,7 +24,7 @@ from station.runtime import Station
 from tests.conftest import enroll_until, login
 from tests.receipt_samples import decode_qr
 from tests.support.enrolling import IDENTITY
-from tests.support.events import EventReader
+from tests.support.events import listening
 from tests.support.receipts import printed_until_a_marker
 from tests.support.waiting import wait_for
 from web.app import create_app
@@ -113,11 +113,8 @@ def test_paper_out_keeps_the_receipt_queued_and_prints_it_when_paper_returns(cli
 
 
 def test_printer_state_changes_reach_the_tablet(client, auth, station):
-    token = auth["Authorization"].split()[1]
     printer = printer_of(station)
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        reader = EventReader(socket)
-        reader.next()  # hello
+    with listening(client, auth) as reader:
         printer.current_state = PrinterState.COVER_OPEN
         enroll_until(client, auth, "committed")
         wanted = {("printer", "cover_open"), ("receipt", "queued")}

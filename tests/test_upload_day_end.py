@@ -19,7 +19,7 @@ from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
 from tests.conftest import login, plaintext_leaks, post
 from tests.support.enrolling import CLOSING, drive, enroll, enrollment_actions
-from tests.support.events import EventReader
+from tests.support.events import listening
 from tests.support.waiting import wait_for
 from tests.upload_support import Provisioned, provision
 from web.app import create_app
@@ -69,12 +69,17 @@ def _enroll(
     client: TestClient, auth: dict[str, str], station: Station, index: int, commit: bool = True
 ) -> list[bytes]:
     """One student; returns samples of every capture's bytes (taken from memory)."""
+
     def send(path: str, body: Any) -> dict[str, Any]:
         return post(client, auth, path, body)
 
     visit_id = client.get("/api/visits", headers=auth).json()[0]["id"]
-    identity = {"name": f"Siswa {index}", "nik": _nik(index), "birth_date": "2007-01-01",
-                "sex": "P"}
+    identity = {
+        "name": f"Siswa {index}",
+        "nik": _nik(index),
+        "birth_date": "2007-01-01",
+        "sex": "P",
+    }
     state = enroll(send, visit_id, "photo", identity)
     state = send("/api/enrollment/photo/capture", None)
     if not commit:
@@ -114,10 +119,7 @@ def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, 
     assert status["records"] == {"sealed": STUDENTS, "batched": 0, "delivered": 0}
     assert client.post("/api/upload", headers=auth).status_code == 403  # operators cannot
 
-    token = auth["Authorization"].split()[1]
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        reader = EventReader(socket)
-        assert reader.next()["type"] == "hello"
+    with listening(client, auth) as reader:
         started = client.post("/api/upload", headers=supervisor)
         assert started.status_code == 202
         finished = reader.until(

@@ -77,9 +77,3 @@ def listening(client: TestClient, auth: dict[str, str]) -> Iterator[EventReader]
         reader.hello = reader.next()
         assert reader.hello["type"] == "hello", reader.hello
         yield reader
-
-
-def receive_until(
-    socket: WebSocketTestSession, wanted: Callable[[Event], object], timeout_s: float = 20
-) -> list[Event]:
-    return EventReader(socket).until(wanted, timeout_s)
