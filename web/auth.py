@@ -31,10 +31,7 @@ def current_operator(credentials: Credentials, station: StationDep) -> Operator:
     if credentials is not None:
         operator = station.access.operator_for_token(credentials.credentials)
     if operator is None:
-        raise NotAuthenticated(
-            "not_logged_in",
-            PLEASE_LOG_IN,
-        )
+        raise NotAuthenticated("not_logged_in", PLEASE_LOG_IN)
     return operator
 
 

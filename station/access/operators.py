@@ -60,15 +60,9 @@ class Access:
     def add_operator(self, name: str, role: Role, pin: str) -> Operator:
         name = name.strip()
         if not name:
-            raise Invalid(
-                "operator_name_missing",
-                OPERATOR_NAME_REQUIRED,
-            )
+            raise Invalid("operator_name_missing", OPERATOR_NAME_REQUIRED)
         if has_control(name):
-            raise Invalid(
-                "operator_name_invalid",
-                OPERATOR_NAME_CONTROL_CHARACTERS,
-            )
+            raise Invalid("operator_name_invalid", OPERATOR_NAME_CONTROL_CHARACTERS)
         if role not in ROLES:
             raise Invalid(
                 "role_invalid",
@@ -149,10 +143,7 @@ class Access:
                 "SELECT id, name, role FROM operators WHERE id = ? AND active", [operator_id]
             ).fetchone()
             if row is None:
-                raise NotFound(
-                    "operator_unknown",
-                    OPERATOR_UNKNOWN,
-                )
+                raise NotFound("operator_unknown", OPERATOR_UNKNOWN)
             db.execute(
                 "UPDATE operators SET failed_pins = 0, locked_until = NULL WHERE id = ?",
                 [operator_id],

@@ -89,23 +89,13 @@ def consent_problems(
     """Every reason biometrics may not start yet (empty when consent is complete)."""
     problems: list[Finding] = []
     if not (given.applicant_agrees and given.notice_shown):
-        problems.append(
-            Finding(
-                "consent_missing",
-                CONSENT_NOTICE_AND_AGREEMENT,
-            )
-        )
+        problems.append(Finding("consent_missing", CONSENT_NOTICE_AND_AGREEMENT))
     if not is_minor(born, today):
         return problems
     letter = given.collective_letter_ref.strip()
     if letter:
         if not visit_letter_ref:
-            problems.append(
-                Finding(
-                    "no_collective_letter",
-                    CONSENT_NO_COLLECTIVE_LETTER,
-                )
-            )
+            problems.append(Finding("no_collective_letter", CONSENT_NO_COLLECTIVE_LETTER))
         elif _squeeze(letter) != _squeeze(visit_letter_ref):
             problems.append(
                 Finding(
@@ -119,12 +109,7 @@ def consent_problems(
                 )
             )
     elif not (given.guardian_name.strip() and given.guardian_relation.strip()):
-        problems.append(
-            Finding(
-                "guardian_consent",
-                CONSENT_GUARDIAN_REQUIRED,
-            )
-        )
+        problems.append(Finding("guardian_consent", CONSENT_GUARDIAN_REQUIRED))
     return problems
 
 

@@ -86,10 +86,7 @@ def save_closing(store: Store, enrollment_id: int, closing: Closing, operator_id
             [int(closing.kk_checked), ikd.value if ikd else None, audit.now_iso(), enrollment_id],
         )
         if cursor.rowcount != 1:
-            raise Conflict(
-                "closing_too_early",
-                CLOSING_BEFORE_IDENTITY,
-            )
+            raise Conflict("closing_too_early", CLOSING_BEFORE_IDENTITY)
         audit.record(
             db,
             "closing_recorded",

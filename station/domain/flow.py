@@ -157,10 +157,7 @@ class RegistryFlow:
             if holder and holder["id"] != operator_id:
                 raise not_holder(holder["name"])
             return int(last_committed["enrollment_id"])
-        raise Conflict(
-            "out_of_order",
-            CLOSING_AT_REVIEW,
-        )
+        raise Conflict("out_of_order", CLOSING_AT_REVIEW)
 
     # -- the visit's collective consent letter -------------------------------------------
 

@@ -137,12 +137,7 @@ def parse_nik(
     _check_birth_date(digits, result, today)
     _check_region(digits, result, regions)
     if result.serial == "0000":
-        result.warnings.append(
-            Finding(
-                "serial_zero",
-                NIK_SERIAL_ZERO,
-            )
-        )
+        result.warnings.append(Finding("serial_zero", NIK_SERIAL_ZERO))
     _cross_check(result, form_birth_date, form_sex)
     return result
 
@@ -154,12 +149,7 @@ def _check_characters(digits: str, result: NikResult) -> bool:
     if digits.isascii() and digits.isdigit():
         return True
     if any(c in "oO" for c in digits) and all(c.isdigit() or c in "oO" for c in digits):
-        result.errors.append(
-            Finding(
-                "letter_o",
-                NIK_LETTER_O,
-            )
-        )
+        result.errors.append(Finding("letter_o", NIK_LETTER_O))
     elif any(c.isalpha() for c in digits):
         letters = "".join(sorted({c for c in digits if c.isalpha()}))
         result.errors.append(

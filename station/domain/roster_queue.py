@@ -34,10 +34,7 @@ def _already_queued(line: int | None) -> Text:
 
 
 def _unknown_student() -> StationError:
-    return NotFound(
-        "student_unknown",
-        ROSTER_STUDENT_UNKNOWN,
-    )
+    return NotFound("student_unknown", ROSTER_STUDENT_UNKNOWN)
 
 
 def _student(row: dict[str, Any], nik: str | None) -> Student:

@@ -215,10 +215,7 @@ class EnrollmentController:
                     "SELECT id FROM visits WHERE id = ?", [visit_id]
                 ).fetchone()
             if visit is None:
-                raise NotFound(
-                    "visit_unknown",
-                    VISIT_UNKNOWN,
-                )
+                raise NotFound("visit_unknown", VISIT_UNKNOWN)
             with self.store.guard.watch():  # the draft key is a file on the same card
                 self.draft = self.drafts.create(visit_id, operator.id, operator.name)
             self.last_committed = None
@@ -229,10 +226,7 @@ class EnrollmentController:
         async with self._lock:
             draft = self._require_holder(operator, "identity", "identity_done")
             if form.birth_date > self.registry.today():
-                raise Invalid(
-                    "birth_date_future",
-                    BIRTH_DATE_IN_FUTURE,
-                )
+                raise Invalid("birth_date_future", BIRTH_DATE_IN_FUTURE)
             checked = self.registry.check_identity(form, self.registry.today())
             identity = {**form.model_dump(mode="json"), **checked.as_json()}
             with self.store.transaction() as db:
@@ -292,10 +286,7 @@ class EnrollmentController:
             draft = self._require_holder(operator, "photo", "photo_done")
             photos = draft.captured("photo")
             if not photos:
-                raise Conflict(
-                    "photo_missing",
-                    NO_PHOTO,
-                )
+                raise Conflict("photo_missing", NO_PHOTO)
             photos[0].detail["approved"] = True
             self.drafts.save_step(draft, "photo_done", "fingerprints", operator.id)
             self.machine.send("photo_done")
@@ -696,10 +687,7 @@ def _check_signature_size(png: bytes) -> None:
 
 
 def _decode_signature(png_base64: str) -> bytes:
-    bad = Invalid(
-        "signature_invalid",
-        SIGNATURE_UNREADABLE,
-    )
+    bad = Invalid("signature_invalid", SIGNATURE_UNREADABLE)
     if png_base64.startswith("data:"):
         png_base64 = png_base64.partition(",")[2]
     try:
@@ -717,10 +705,7 @@ def _decode_signature(png_base64: str) -> bytes:
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise bad from None
     if pixels.size == 0 or int(pixels.min()) == int(pixels.max()):
-        raise Invalid(
-            "signature_empty",
-            SIGNATURE_EMPTY,
-        )
+        raise Invalid("signature_empty", SIGNATURE_EMPTY)
     return png
 
 

@@ -18,15 +18,9 @@ def render(fmt: str) -> bytes:
     try:
         dot = DotGraphMachine(EnrollmentMachine)().to_string().encode()
     except ImportError:
-        raise Failure(
-            "pydot_missing",
-            DIAGRAM_NEEDS_PYDOT,
-        ) from None
+        raise Failure("pydot_missing", DIAGRAM_NEEDS_PYDOT) from None
     if fmt == "dot":
         return dot
     if shutil.which("dot") is None:
-        raise Failure(
-            "graphviz_missing",
-            DIAGRAM_NEEDS_GRAPHVIZ,
-        )
+        raise Failure("graphviz_missing", DIAGRAM_NEEDS_GRAPHVIZ)
     return subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, check=True).stdout

@@ -28,17 +28,11 @@ async def pick_student(
         await controller.start(op, visit_id)
     draft = controller.draft
     if controller.step != "identity" or draft is None:
-        raise Conflict(
-            "out_of_order",
-            PICK_ONLY_IDLE_OR_IDENTITY,
-        )
+        raise Conflict("out_of_order", PICK_ONLY_IDLE_OR_IDENTITY)
     if draft.operator_id != op.id:
         raise not_holder(draft.operator_name)
     if draft.visit_id != visit_id:
-        raise Conflict(
-            "visit_mismatch",
-            PICK_OTHER_VISIT,
-        )
+        raise Conflict("visit_mismatch", PICK_OTHER_VISIT)
     picked = roster.pick(student_id, draft.id, op.id)
     bus.publish(EventType.ROSTER, {"event": "picked", "student": picked["student"]})
     return {**picked, "state": controller.snapshot()}

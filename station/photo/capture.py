@@ -49,20 +49,14 @@ class PhotoTaker:
             if not request.override:
                 raise _refused(report)
             if len(request.reason.strip()) < 3:
-                raise Invalid(
-                    "photo_override_reason",
-                    PHOTO_OVERRIDE_NEEDS_REASON,
-                )
+                raise Invalid("photo_override_reason", PHOTO_OVERRIDE_NEEDS_REASON)
             override = {
                 "operator_id": operator_id,
                 "reason": request.reason.strip(),
                 "checks": {c.check: str(c.verdict) for c in failing},
             }
         if report.face is None:
-            raise Invalid(
-                "photo_no_face",
-                PHOTO_WITHOUT_FACE,
-            )
+            raise Invalid("photo_no_face", PHOTO_WITHOUT_FACE)
         portrait = make_portrait(still, report.face, self.settings)
         detail = {
             "width": portrait.width,

@@ -26,10 +26,7 @@ TEST_FINGER_TIMEOUT_S = 10.0
 
 def _require_idle(station: Station) -> None:
     if station.controller.step not in ("idle", "committed"):
-        raise Conflict(
-            "selftest_busy",
-            SELFTEST_ONLY_WHEN_IDLE,
-        )
+        raise Conflict("selftest_busy", SELFTEST_ONLY_WHEN_IDLE)
 
 
 async def _device(call: Any) -> Any:

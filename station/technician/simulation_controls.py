@@ -49,10 +49,7 @@ class SimulatorControls:
 
     def _check(self) -> None:
         if not self.enabled:
-            raise NotFound(
-                "not_simulation",
-                SIMULATOR_ONLY_IN_SIMULATION,
-            )
+            raise NotFound("not_simulation", SIMULATOR_ONLY_IN_SIMULATION)
 
     def state(self) -> dict[str, Any]:
         self._check()

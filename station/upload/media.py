@@ -137,7 +137,4 @@ class MediaFinder:
         for medium in self.mounted():
             if str(medium.mount_point) == mount_point:
                 return medium
-        raise Invalid(
-            "export_target_refused",
-            EXPORT_NOT_REMOVABLE,
-        )
+        raise Invalid("export_target_refused", EXPORT_NOT_REMOVABLE)

@@ -240,10 +240,7 @@ class UploadRunner:
 
     def start(self) -> None:
         if not self._running.acquire(blocking=False):
-            raise Conflict(
-                "upload_running",
-                UPLOAD_ALREADY_RUNNING,
-            )
+            raise Conflict("upload_running", UPLOAD_ALREADY_RUNNING)
         self.last_error = None
         self._task = asyncio.get_running_loop().create_task(self._run())
 

@@ -110,8 +110,5 @@ async def _mjpeg(hub: PreviewHub) -> AsyncIterator[bytes]:
 def quality(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     report = station.photo.latest
     if report is None:
-        raise Conflict(
-            "photo_quality_idle",
-            PHOTO_CHECKS_ONLY_AT_PHOTO_STEP,
-        )
+        raise Conflict("photo_quality_idle", PHOTO_CHECKS_ONLY_AT_PHOTO_STEP)
     return report.as_json()

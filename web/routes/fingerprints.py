@@ -46,10 +46,7 @@ def status(station: StationDep, op: OperatorDep) -> State:
     controller = station.controller
     fingers = controller.fingerprints.status(controller.draft)
     if fingers is None:
-        raise NotFound(
-            "no_enrollment",
-            NO_ENROLLMENT_IN_PROGRESS,
-        )
+        raise NotFound("no_enrollment", NO_ENROLLMENT_IN_PROGRESS)
     return fingers
 
 
@@ -101,8 +98,5 @@ async def approve_exception(
         )
     except NotAuthenticated:
         # Not 'not authenticated': the operator's own session is fine, only the approval failed.
-        raise NotAllowed(
-            "approval_refused",
-            WRONG_SUPERVISOR_OR_PIN,
-        ) from None
+        raise NotAllowed("approval_refused", WRONG_SUPERVISOR_OR_PIN) from None
     return await station.controller.approve_finger_exception(op, position, supervisor)
