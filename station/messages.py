@@ -45,6 +45,10 @@ NO_RECEIPT = Text("Perekaman ini belum punya tanda bukti.", "This enrollment has
 PINS_DIFFER = Text("PIN tidak sama.", "The PINs differ.")
 
 
+def pin_length(digits: int) -> Text:
+    return Text(f"PIN harus {digits} angka.", f"The PIN must be {digits} digits.")
+
+
 # access.operators
 WRONG_NAME_OR_PIN = Text("Nama operator atau PIN salah.", "Wrong operator name or PIN.")
 OPERATOR_NAME_REQUIRED = Text("Nama operator wajib diisi.", "The operator name is required.")

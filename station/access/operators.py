@@ -22,6 +22,7 @@ from station.messages import (
     OPERATOR_NAME_REQUIRED,
     OPERATOR_UNKNOWN,
     WRONG_NAME_OR_PIN,
+    pin_length,
 )
 from station.plain_text import has_control
 from station.store import audit
@@ -225,11 +226,7 @@ class Access:
 
     def _check_pin_shape(self, pin: str) -> None:
         if not (pin.isdigit() and len(pin) == self.settings.pin_length):
-            n = self.settings.pin_length
-            raise Invalid(
-                "pin_invalid",
-                Text(f"PIN harus {n} angka.", f"The PIN must be {n} digits."),
-            )
+            raise Invalid("pin_invalid", pin_length(self.settings.pin_length))
 
 
 def _locked(remaining_s: float) -> StationError:

@@ -20,7 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from peripherals.device import Text
-from station.messages import PINS_DIFFER, PROVISIONING_FILE_LEFT_ON_CARD, PROVISIONING_REJECTED
+from station.messages import (
+    PINS_DIFFER,
+    PROVISIONING_FILE_LEFT_ON_CARD,
+    PROVISIONING_REJECTED,
+    pin_length,
+)
 from station.provisioning.file import (
     DEFAULT_DATA_ROOT,
     Problem,
@@ -138,7 +143,7 @@ def _hash_pin() -> int:
     length = AuthSettings().pin_length
     pin = getpass.getpass(f"PIN ({length} angka / digits): ")
     if not (pin.isdigit() and len(pin) == length):
-        _say(Text(f"PIN harus {length} angka.", f"The PIN must be {length} digits."), sys.stderr)
+        _say(pin_length(length), sys.stderr)
         return 2
     if getpass.getpass("PIN (ulangi / again): ") != pin:
         _say(PINS_DIFFER, sys.stderr)
