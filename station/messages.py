@@ -1,7 +1,9 @@
-"""Words the station says in more than one place, written once (Bahasa Indonesia and
-English): the names of the enrollment steps and of the fingers, and the messages more
-than one module sends. The tablet takes its step and finger names from here too
-(GET /api/names), so the screen says what the server says."""
+"""Every fixed word and message the station says to a person, written once (Bahasa
+Indonesia and English): the names of the enrollment steps, the fingers and the roles, and
+the messages the core and the web shell send, grouped by the part that sends them. The
+tablet takes its step and finger names from here too (GET /api/names), so the screen says
+what the server says. Messages that carry values (a path, a count, a date) are still
+written where the values are."""
 
 from __future__ import annotations
 
@@ -22,10 +24,384 @@ STEP_NAMES = {
 
 FINGER_NAMES = {position: finger_name(position) for position in range(1, 11)}
 
+# Why a finger has no print (the kinds of fingerprints.workflow.ExceptionKind).
+FINGER_EXCEPTION_NAMES = {
+    "missing": Text("jari tidak ada", "finger missing"),
+    "amputated": Text("jari diamputasi", "finger amputated"),
+    "bandaged": Text("jari diperban", "finger bandaged"),
+    "unreadable": Text("sidik jari tidak terbaca", "fingerprint unreadable"),
+}
+
+# Role names as a person reads them.
+ROLE_NAMES = {
+    "operator": Text("operator", "operator"),
+    "supervisor": Text("supervisor", "supervisor"),
+    "technician": Text("teknisi", "technician"),
+}
+
 VISIT_UNKNOWN = Text("Kunjungan sekolah tidak ditemukan.", "The school visit does not exist.")
 NO_PHOTO = Text("Belum ada foto.", "No photo has been taken yet.")
 NO_RECEIPT = Text("Perekaman ini belum punya tanda bukti.", "This enrollment has no receipt.")
 PINS_DIFFER = Text("PIN tidak sama.", "The PINs differ.")
+
+
+def pin_length(digits: int) -> Text:
+    return Text(f"PIN harus {digits} angka.", f"The PIN must be {digits} digits.")
+
+
+# access.operators
+WRONG_NAME_OR_PIN = Text("Nama operator atau PIN salah.", "Wrong operator name or PIN.")
+OPERATOR_NAME_REQUIRED = Text("Nama operator wajib diisi.", "The operator name is required.")
+OPERATOR_NAME_CONTROL_CHARACTERS = Text(
+    "Nama operator berisi karakter kontrol yang tidak diizinkan.",
+    "The operator name contains control characters, which are not allowed.",
+)
+OPERATOR_UNKNOWN = Text("Operator tidak ditemukan.", "The operator does not exist.")
+
+# access.pins
+PIN_HASH_TOO_SHORT = Text("salt atau hash kurang dari 16 bita", "salt or digest under 16 bytes")
+PIN_HASH_MALFORMED = Text("hash rusak", "malformed hash")
+
+# domain.consent
+CONSENT_NOTICE_AND_AGREEMENT = Text(
+    "Pemberitahuan privasi harus dibacakan dan pemohon harus setuju sebelum perekaman biometrik.",
+    "The privacy notice must be shown and the applicant must agree before any biometric capture.",
+)
+CONSENT_NO_COLLECTIVE_LETTER = Text(
+    "Kunjungan ini tidak mencatat surat persetujuan kolektif sekolah; isi nama dan hubungan wali.",
+    "This visit has no collective consent letter on file; enter the guardian's name and relation.",
+)
+CONSENT_GUARDIAN_REQUIRED = Text(
+    "Pemohon di bawah 18 tahun: perlu persetujuan orang tua/wali (nama dan "
+    "hubungan) atau surat persetujuan kolektif sekolah.",
+    "The applicant is under 18: a parent or guardian must consent (name "
+    "and relation) or the school's collective consent letter must apply.",
+)
+
+# domain.enrollment_facts
+CLOSING_BEFORE_IDENTITY = Text(
+    "Isi identitas dulu sebelum KK dan IKD.",
+    "The identity step comes before KK and IKD.",
+)
+
+# domain.flow
+CLOSING_AT_REVIEW = Text(
+    "KK dan IKD dicatat di langkah pemeriksaan atau setelah disimpan.",
+    "KK and IKD are recorded at review or right after commit.",
+)
+
+# domain.nik
+NIK_SERIAL_ZERO = Text(
+    "Nomor urut NIK 0000 tidak lazim; periksa dengan KK.",
+    "Serial 0000 is unusual; check the NIK against the KK.",
+)
+NIK_EMPTY = Text("NIK belum diisi.", "The NIK is empty.")
+NIK_LETTER_O = Text(
+    "NIK berisi huruf O; mungkin maksudnya angka 0 (nol).",
+    "The NIK contains the letter O; the digit 0 (zero) was probably meant.",
+)
+
+# domain.roster
+ROSTER_NOT_CSV = Text(
+    "Berkas ini bukan CSV (berisi data biner). Simpan dari Excel sebagai CSV.",
+    "This file is not a CSV (it holds binary data). Save it from Excel as CSV.",
+)
+ROSTER_FILE_EMPTY = Text("Berkas kosong.", "The file is empty.")
+ROSTER_NOT_UNICODE = Text(
+    "Berkas tidak terbaca sebagai teks Unicode (mungkin terpotong). Simpan ulang dari"
+    " Excel sebagai CSV.",
+    "The file cannot be read as Unicode text (it may be cut short). Save it again"
+    " from Excel as CSV.",
+)
+ROSTER_NAME_EMPTY = Text("Nama kosong.", "The name is empty.")
+
+# domain.roster_queue
+QUEUE_ALREADY_QUEUED = Text(
+    "Siswa sudah ada di antrean kunjungan ini.", "Already in this visit's queue."
+)
+ROSTER_STUDENT_UNKNOWN = Text(
+    "Siswa tidak ditemukan di daftar kunjungan.", "No such student on the roster."
+)
+
+# enrollment.controller
+SIGNATURE_UNREADABLE = Text(
+    "Tanda tangan tidak terbaca. Hapus dan tanda tangani lagi.",
+    "The signature could not be read. Clear it and sign again.",
+)
+SIGNATURE_EMPTY = Text("Tanda tangan masih kosong.", "The signature is empty.")
+BIRTH_DATE_IN_FUTURE = Text("Tanggal lahir di masa depan.", "The birth date is in the future.")
+
+# enrollment.diagram
+DIAGRAM_NEEDS_GRAPHVIZ = Text(
+    "Graphviz belum terpasang (apt-get install graphviz); gunakan --format mermaid.",
+    "Graphviz is not installed (apt-get install graphviz); use --format mermaid.",
+)
+DIAGRAM_NEEDS_PYDOT = Text(
+    "Format ini perlu pydot (pip install 'python-statemachine[diagrams]');"
+    " gunakan --format mermaid.",
+    "This format needs pydot (pip install 'python-statemachine[diagrams]'); use --format mermaid.",
+)
+
+# enrollment.roster_pick
+PICK_ONLY_IDLE_OR_IDENTITY = Text(
+    "Siswa dipilih saat stasiun siap atau di langkah identitas.",
+    "Pick a student when the station is idle or at the identity step.",
+)
+PICK_OTHER_VISIT = Text(
+    "Siswa ini dari kunjungan lain daripada perekaman yang sedang berjalan.",
+    "This student belongs to another visit than the enrollment in progress.",
+)
+
+# fingerprints.workflow
+INDEX_FINGERS_ON_CHIP = Text(
+    "Telunjuk disimpan di chip KTP-el; kantor pusat akan melihat pengecualian ini.",
+    "Index fingers are stored on the KTP-el chip; the central office will see this exception.",
+)
+
+# photo.capture
+PHOTO_WITHOUT_FACE = Text(
+    "Tidak ada wajah di foto; foto tanpa wajah tidak bisa dipakai.",
+    "There is no face in the photo; a photo without a face cannot be used.",
+)
+PHOTO_OVERRIDE_NEEDS_REASON = Text(
+    "Foto tidak lolos pemeriksaan: tulis alasan untuk tetap memakainya.",
+    "The photo fails a check: give a reason to use it anyway.",
+)
+
+# photo.checks
+PHOTO_WAITING_FOR_FACE = Text(
+    "Menunggu satu wajah di depan kamera.", "Waiting for one face in front of the camera."
+)
+PHOTO_ONE_FACE = Text("Satu wajah terlihat.", "One face seen.")
+PHOTO_MOVE_RIGHT = Text("Geser sedikit ke kanan Anda.", "Move a little to your right.")
+PHOTO_DISTANCE_OK = Text("Jarak ke kamera pas.", "Distance to the camera is right.")
+PHOTO_LIGHT_OK = Text("Pencahayaan baik.", "Lighting is good.")
+PHOTO_SHARP = Text("Gambar tajam.", "Image is sharp.")
+PHOTO_HEAD_STRAIGHT = Text("Kepala tegak, menghadap kamera.", "Head straight, facing the camera.")
+PHOTO_EYES_OPEN = Text("Mata terbuka.", "Eyes open.")
+PHOTO_NO_FACE = Text(
+    "Wajah tidak terlihat: duduk di depan kamera dan hadap lurus ke kamera.",
+    "No face seen: sit in front of the camera and look straight at it.",
+)
+PHOTO_MOVE_LEFT = Text("Geser sedikit ke kiri Anda.", "Move a little to your left.")
+PHOTO_TOO_FAR = Text(
+    "Terlalu jauh: maju sedikit mendekati kamera.",
+    "Too far: come a little closer to the camera.",
+)
+PHOTO_TOO_CLOSE = Text(
+    "Terlalu dekat: mundur sedikit dari kamera.",
+    "Too close: move back a little from the camera.",
+)
+PHOTO_TOO_DARK = Text(
+    "Terlalu gelap: tambah cahaya ke wajah.", "Too dark: put more light on the face."
+)
+PHOTO_TOO_BRIGHT = Text(
+    "Terlalu terang: kurangi cahaya atau jauhkan lampu.",
+    "Too bright: reduce the light or move the lamp away.",
+)
+PHOTO_UNEVEN_LIGHT = Text(
+    "Cahaya tidak merata: satu sisi wajah gelap, terangi dari depan.",
+    "Uneven light: one side of the face is dark, light it from the front.",
+)
+PHOTO_BLURRED = Text(
+    "Gambar buram: diam sejenak dan tunggu kamera fokus.",
+    "Blurred: hold still for a moment and let the camera focus.",
+)
+PHOTO_EYES_NOT_SEEN = Text(
+    "Mata belum terlihat jelas: lihat ke kamera, rambut tidak menutupi mata.",
+    "Eyes not clearly seen: look at the camera, keep hair off the eyes.",
+)
+PHOTO_CHIN_DOWN = Text(
+    "Dagu terlalu turun: angkat dagu sedikit.", "Chin down: raise your chin a little."
+)
+PHOTO_CHIN_UP = Text(
+    "Dagu terlalu naik: turunkan dagu sedikit.", "Chin up: lower your chin a little."
+)
+PHOTO_EYES_NOT_OPEN = Text(
+    "Mata tidak terlihat terbuka: buka mata, lihat ke kamera, rambut dan kacamata "
+    "tidak menutupi mata.",
+    "Eyes not seen open: open your eyes, look at the camera, no hair or glasses over the eyes.",
+)
+PHOTO_NO_BACKDROP = Text("Latar belakang tidak terlihat.", "The backdrop cannot be seen.")
+PHOTO_FACE_TOO_HIGH = Text(
+    "Wajah terlalu tinggi: turunkan kepala atau naikkan kamera.",
+    "Face too high: lower your head or raise the camera.",
+)
+PHOTO_FACE_TOO_LOW = Text(
+    "Wajah terlalu rendah: duduk tegak atau turunkan kamera.",
+    "Face too low: sit up straight or lower the camera.",
+)
+PHOTO_FACE_CENTRED = Text("Posisi wajah di tengah.", "Face centred.")
+
+# photo.preview
+CAMERA_BROKEN_PICTURES = Text(
+    "Kamera mengirim gambar rusak; mulai ulang stasiun bila berlanjut.",
+    "The camera sends broken pictures; restart the station if it goes on.",
+)
+
+# provisioning.cli
+PROVISIONING_REJECTED = Text("Provisioning DITOLAK:", "Provisioning REJECTED:")
+PROVISIONING_FILE_LEFT_ON_CARD = Text(
+    "PERINGATAN: berkas provisioning (berisi kata sandi Wi-Fi) masih ada di "
+    "partisi boot. Hapus sendiri dari laptop.",
+    "WARNING: the provisioning file (with the Wi-Fi passphrase) is still on the "
+    "boot partition. Delete it yourself from a laptop.",
+)
+
+# provisioning.file
+NOT_PROVISIONED_NO_FILE = Text(
+    "Stasiun belum diprovisikan: belum ada berkas provisioning yang diterapkan.",
+    "The station is not provisioned: no provisioning file has been applied.",
+)
+NOT_PROVISIONED_REJECTED = Text(
+    "Stasiun belum diprovisikan: berkas provisioning ditolak (lihat daftar masalah).",
+    "The station is not provisioned: the provisioning file was rejected (see problems).",
+)
+PROVISIONING_RECORD_DAMAGED = Text(
+    "Catatan provisioning rusak; provisikan ulang stasiun.",
+    "The provisioning record is damaged; provision the station again.",
+)
+
+# receipts.queue
+RECEIPT_JOB_UNKNOWN = Text("Tanda bukti tidak ditemukan.", "Receipt not found.")
+RECEIPT_NOT_UNCERTAIN = Text(
+    "Tanda bukti ini sudah ditangani atau tidak dalam status 'mungkin belum tercetak'.",
+    "This receipt was already dealt with or is not marked 'may not have printed'.",
+)
+
+# runtime
+SIMULATION_MODE = Text(
+    "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
+    "SIMULATION MODE: every device is simulated; data are not official records.",
+)
+
+# sealing.draftkey
+DRAFT_CANNOT_BE_OPENED = Text(
+    "Data ketikan perekaman yang tertunda tidak dapat dibuka (kunci stasiun"
+    " berganti); isi ulang identitas.",
+    "The typed data of the pending enrollment cannot be opened (the station"
+    " key changed); enter the identity again.",
+)
+
+# store.fault
+STORAGE_IO_ERROR = Text(
+    "Kartu SD gagal menulis (galat I/O). Perekaman baru dihentikan; data yang sudah"
+    " tersimpan tetap aman. Jangan matikan stasiun: unggah atau ekspor ke USB sekarang"
+    " (Akhir hari), lalu ganti kartu SD dan hubungi teknisi.",
+    "The SD card failed to write (I/O error). New enrollments are stopped; what is"
+    " already committed is safe. Do not switch the station off: upload or export to USB"
+    " now (Day's end), then replace the SD card and call the technician.",
+)
+STORAGE_FULL = Text(
+    "Penyimpanan penuh. Perekaman baru dihentikan; data yang sudah tersimpan tetap aman."
+    " Unggah atau ekspor batch hari ini (Akhir hari) agar ruang kosong kembali, lalu"
+    " lanjutkan.",
+    "Storage is full. New enrollments are stopped; what is already committed is safe."
+    " Upload or export today's batches (Day's end) to free space, then carry on.",
+)
+STORAGE_READ_ONLY = Text(
+    "Kartu SD hanya-baca (sistem menguncinya setelah galat). Perekaman baru dihentikan;"
+    " data yang sudah tersimpan tetap aman. Ekspor ke USB atau unggah sekarang, lalu"
+    " ganti kartu SD dan hubungi teknisi.",
+    "The SD card is read-only (the system locked it after errors). New enrollments are"
+    " stopped; what is already committed is safe. Export to USB or upload now, then"
+    " replace the SD card and call the technician.",
+)
+
+# technician.selftest
+SELFTEST_ONLY_WHEN_IDLE = Text(
+    "Tes perangkat hanya saat tidak ada perekaman berjalan.",
+    "Device tests only while no enrollment is in progress.",
+)
+
+# technician.simulation_controls
+SIMULATOR_ONLY_IN_SIMULATION = Text(
+    "Kontrol simulator hanya ada di mode simulasi.",
+    "Simulator controls exist only in simulation mode.",
+)
+
+# upload.link
+UPLOAD_NO_OFFICE_ADDRESS = Text(
+    "Alamat kantor pusat belum diatur di stasiun ini, jadi unggah tidak mungkin."
+    " Data tetap aman. Minta teknisi mengatur alamat kantor pusat; untuk hari ini"
+    " ekspor ke flashdisk di bagian Ekspor di bawah.",
+    "The central office's address is not set on this station, so no upload is"
+    " possible. The data is safe. Ask the technician to set the office's address;"
+    " for today, export to a USB stick in the Export section below.",
+)
+UPLOAD_OFFICE_UNREACHABLE = Text(
+    "Kantor pusat tidak terjangkau (tidak ada sinyal 4G atau jaringan putus)."
+    " Data tetap aman. Pindah ke tempat dengan sinyal lebih baik lalu tekan"
+    ' "Tutup hari dan unggah" lagi, atau ekspor ke flashdisk di bawah.',
+    "The central office cannot be reached (no 4G signal or the network is down)."
+    ' The data is safe. Move to where the signal is better and press "Close the'
+    ' day and upload" again, or export to a USB stick below.',
+)
+
+# upload.media
+EXPORT_NOT_REMOVABLE = Text(
+    "Tujuan ekspor bukan media lepas (flashdisk) yang terpasang. Colokkan"
+    " flashdisk, tunggu sebentar, lalu pilih dari daftar.",
+    "The export target is not a mounted removable medium (USB stick). Plug in"
+    " the stick, wait a moment, then pick it from the list.",
+)
+
+# upload.second_copy
+SECOND_COPY_FAILED = Text(
+    "Salinan kedua gagal ditulis; periksa flashdisk.",
+    "The second copy could not be written; check the USB stick.",
+)
+
+# upload.service
+UPLOAD_NO_ACK_KEY = Text(
+    "Kunci tanda terima kantor (upload.collector_ack_key) belum diatur.",
+    "The office acknowledgement key (upload.collector_ack_key) is not set.",
+)
+UPLOAD_ALREADY_RUNNING = Text("Unggahan sedang berjalan.", "An upload is already running.")
+
+# upload.uploader
+UPLOAD_STOPPED_FOR_SHUTDOWN = Text(
+    "Unggahan dihentikan karena stasiun dimatikan; akan dilanjutkan nanti.",
+    "The upload stopped because the station is shutting down; it resumes later.",
+)
+UPLOAD_OFFSET_UNSTABLE = Text(
+    "Posisi unggahan di server terus berubah; coba lagi nanti.",
+    "The server's upload offset keeps changing; try again later.",
+)
+UPLOAD_LOST_TWICE = Text(
+    "Server kehilangan unggahan dua kali; hubungi kantor pusat.",
+    "The server lost the upload twice; contact the central office.",
+)
+
+# web.auth
+PLEASE_LOG_IN = Text("Silakan masuk dengan PIN.", "Please log in with your PIN.")
+
+# web.errors
+REQUEST_MALFORMED = Text(
+    "Permintaan tidak dapat dibaca (isi rusak).",
+    "The request could not be read (malformed body).",
+)
+HTTP_NOT_FOUND = Text("Alamat tidak ditemukan.", "Not found.")
+HTTP_METHOD_NOT_ALLOWED = Text("Metode tidak diizinkan.", "Method not allowed.")
+INTERNAL_ERROR = Text(
+    "Terjadi kesalahan di stasiun. Data yang sudah tersimpan aman; ulangi langkah ini.",
+    "The station hit an error. Saved data is safe; retry this step.",
+)
+
+# web.routes.camera
+PHOTO_CHECKS_ONLY_AT_PHOTO_STEP = Text(
+    "Pemeriksaan foto berjalan hanya pada langkah foto.",
+    "Photo checks run only at the photo step.",
+)
+
+# web.routes.fingerprints
+NO_ENROLLMENT_IN_PROGRESS = Text(
+    "Tidak ada perekaman yang berjalan.", "No enrollment is in progress."
+)
+WRONG_SUPERVISOR_OR_PIN = Text(
+    "Nama atau PIN supervisor salah; pengecualian belum disetujui.",
+    "Wrong supervisor name or PIN; the exception is not approved.",
+)
 
 
 def names_json() -> dict[str, dict[str, dict[str, str]]]:

@@ -22,6 +22,7 @@ from station.enrollment.controller import EnrollmentController
 from station.events import EventBus, EventType
 from station.fingerprints.imaging import IMAGE_FORMAT, wsq_problem
 from station.lifecycle import Lifecycle, Part
+from station.messages import SIMULATION_MODE
 from station.photo.live import LivePhoto
 from station.provisioning.file import managed_status
 from station.receipts.queue import ReceiptQueue
@@ -125,11 +126,7 @@ class Station:
         no_wsq = wsq_problem()
         problems += [no_wsq] if no_wsq is not None else []
         if self.simulation:
-            simulated = Text(
-                "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
-                "SIMULATION MODE: every device is simulated; data are not official records.",
-            )
-            return problems + self._storage_notes() + self.lifecycle.notes() + [simulated]
+            return problems + self._storage_notes() + self.lifecycle.notes() + [SIMULATION_MODE]
         return problems + self._storage_notes() + list(self.devices.notes) + self.lifecycle.notes()
 
     def _storage_notes(self) -> list[Text]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from fastapi.testclient import TestClient
 from station.config import StationConfig, load_config
 from station.runtime import Station
 from tests.support.enrolling import enroll
+from tests.support.waiting import poll_until
 from web.app import create_app
 
 
@@ -64,14 +64,17 @@ def keys_in_a_runtime_dir_of_the_session(tmp_path_factory: pytest.TempPathFactor
 def no_device_thread_outlives_its_test() -> Iterator[None]:
     before = {t for t in threading.enumerate() if t.name in DEVICE_THREADS}
     yield
-    deadline = time.monotonic() + 5  # a closing device's thread may take a poll to notice
-    while True:
-        left = [t.name for t in threading.enumerate()
-                if t.name in DEVICE_THREADS and t not in before and t.is_alive()]
-        if not left or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
-    assert not left, f"device threads still running after the test: {sorted(left)}"
+    poll_until(  # a closing device's thread may take a poll to notice
+        lambda: sorted(
+            t.name
+            for t in threading.enumerate()
+            if t.name in DEVICE_THREADS and t not in before and t.is_alive()
+        ),
+        lambda left: not left,
+        timeout_s=5,
+        what="the test's device threads ending",
+        every_s=0.05,
+    )
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.ui.conftest import LiveStation, start_station, stop_station
+from tests.support.station_process import LiveStation, start_station, stop_station
 
 ROLES = {
     "operator": ("operator1", "123456"),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from peripherals.device import Text
 from station.config import StationConfig
+from station.errors import StationError
 from station.runtime import Station
 from tests.conftest import login
 from web.app import create_app
@@ -81,6 +83,14 @@ def test_pins_are_not_stored_in_clear(station: Station, client: TestClient) -> N
     assert len(hashes) == 3  # the demo operators
     assert all(h.startswith("$argon2id$") for h in hashes)
     assert not any("123456" in h for h in hashes)
+
+
+@pytest.mark.parametrize("pin", ["12345", "1234567", "12345a"])
+def test_a_pin_of_the_wrong_shape_is_refused_in_both_languages(station: Station, pin: str) -> None:
+    with pytest.raises(StationError) as refused:
+        station.access.add_operator("budi", "operator", pin)
+    assert refused.value.code == "pin_invalid"
+    assert refused.value.text == Text("PIN harus 6 angka.", "The PIN must be 6 digits.")
 
 
 def test_session_survives_a_restart(station: Station, client: TestClient) -> None:

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from tests.conftest import login
+from tests.support.events import listening
 
 PUBLIC = "public"
 ANYONE = frozenset({"operator", "supervisor", "technician"})
@@ -87,8 +88,15 @@ RULES: dict[tuple[str, str], str | frozenset[str]] = {
 }
 # Values that reach the route's own checks without doing anything lasting.
 PATH_VALUES = {
-    "operator_id": "999", "visit_id": "999", "enrollment_id": "999", "student_id": "999",
-    "job_id": "999", "position": "2", "day": "today", "device": "none", "kind": "none",
+    "operator_id": "999",
+    "visit_id": "999",
+    "enrollment_id": "999",
+    "student_id": "999",
+    "job_id": "999",
+    "position": "2",
+    "day": "today",
+    "device": "none",
+    "kind": "none",
 }
 # A stream that never ends by itself: only its refusals are checked here.
 ENDLESS = {("GET", "/api/camera/preview.mjpg")}
@@ -160,11 +168,12 @@ def test_the_event_socket_needs_a_live_session(client: TestClient) -> None:
     ended = login(client)["Authorization"].split()[1]
     client.post("/api/auth/logout", headers={"Authorization": f"Bearer {ended}"})
     for query in ("", "?token=forged", f"?token={ended}"):
-        with pytest.raises(WebSocketDisconnect) as refused, \
-                client.websocket_connect("/api/events" + query) as socket:
+        with (
+            pytest.raises(WebSocketDisconnect) as refused,
+            client.websocket_connect("/api/events" + query) as socket,
+        ):
             socket.receive_json()
         assert refused.value.code == 4401
     for name, pin in ROLES.values():
-        token = login(client, name, pin)["Authorization"].split()[1]
-        with client.websocket_connect(f"/api/events?token={token}") as socket:
-            assert socket.receive_json()["type"] == "hello"
+        with listening(client, login(client, name, pin)) as reader:
+            assert reader.hello["data"]["enrollment"]["step"] == "idle"

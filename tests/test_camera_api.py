@@ -23,7 +23,8 @@ from peripherals.camera.simulated import SimulatedCamera
 from station.runtime import Station
 from tests.conftest import enroll_until, post
 from tests.support.enrolling import drive, enrollment_actions
-from tests.support.events import EventReader
+from tests.support.events import listening
+from tests.support.waiting import wait_for
 from web.app import create_app
 
 # -- helpers --------------------------------------------------------------------------------
@@ -41,10 +42,8 @@ def photo_state(client: TestClient, auth: dict[str, str]) -> dict[str, Any]:
 
 
 def quality_events(client: TestClient, auth: dict[str, str], count: int) -> list[dict[str, Any]]:
-    token = auth["Authorization"].removeprefix("Bearer ")
     events: list[dict[str, Any]] = []
-    with client.websocket_connect(f"/api/events?token={token}") as ws:
-        reader = EventReader(ws)
+    with listening(client, auth) as reader:
         while len(events) < count:
             seen = reader.until(lambda e: e["type"] == "photo_quality" and e["data"]["checks"])
             events.append(seen[-1])
@@ -219,10 +218,7 @@ def server(station: Station) -> Iterator[str]:
     thread = threading.Thread(target=app_server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while not app_server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
+    wait_for(lambda: app_server.started, what="uvicorn starting")
     yield base
     app_server.should_exit = True
     thread.join(timeout=10)
@@ -287,10 +283,7 @@ def test_preview_streams_to_two_tablets_at_once(server: str, station: Station) -
     assert a[0][0] < b[-1][0] and b[0][0] < a[-1][0]
     assert producers == [1, 1]
     # Tablets that leave release the camera (it stops soon after the last one).
-    deadline = time.monotonic() + 5
-    while station.photo.hub.watchers and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert station.photo.hub.watchers == 0
+    wait_for(lambda: station.photo.hub.watchers == 0, what="the camera released")
 
 
 def test_a_stalled_tablet_does_not_hold_up_another(server: str) -> None:
@@ -314,9 +307,7 @@ def test_preview_reports_an_unplugged_camera(
     camera = sim_camera(station)
     camera.unplugged = True
     with station.photo.hub.watching(jpeg=False):
-        deadline = time.monotonic() + 5
-        while station.photo.hub.fault is None and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_for(lambda: station.photo.hub.fault is not None, what="the camera fault noticed")
     response = client.get("/api/camera/preview.mjpg", headers=auth)
     assert response.status_code == 503
     assert response.json()["error"]["message"]["en"] == "The camera is not connected."

@@ -9,10 +9,11 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import httpx
+
+from tests.support.station_process import running_station, start_station
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,8 +52,6 @@ def test_without_a_birth_year_the_backdrop_is_not_guessed() -> None:
 
 
 def test_station_stops_while_a_tablet_watches_the_preview(tmp_path: Path) -> None:
-    from tests.ui.conftest import start_station
-
     live = start_station(tmp_path / "data")
     try:
         login = {"operator": "operator1", "pin": "123456"}
@@ -78,35 +77,13 @@ def test_station_stops_while_a_tablet_watches_the_preview(tmp_path: Path) -> Non
 
 
 def test_preview_token_does_not_reach_the_log(tmp_path: Path) -> None:
-    from tests.test_cli import free_port
-
-    port, tls_port = free_port(), free_port()
     log_path = tmp_path / "station.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "station", "run", "--simulate", "--host", "127.0.0.1",
-             "--port", str(port), "--tls-port", str(tls_port), "--data", str(tmp_path / "data")],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0"},
-        )  # fmt: skip
-        try:
-            base = f"https://127.0.0.1:{tls_port}"  # the session's test CA (tests/conftest.py)
-            deadline = time.monotonic() + 90  # a start under CI load can take 30 s
-            while True:
-                try:
-                    if httpx.get(base + "/api/health", timeout=1).json()["ready"]:
-                        break
-                except httpx.HTTPError:
-                    assert time.monotonic() < deadline, "the station did not start"
-                    time.sleep(0.1)
-            login = {"operator": "operator1", "pin": "123456"}
-            token = httpx.post(base + "/api/auth/login", json=login).json()["token"]
-            url = f"{base}/api/camera/preview.mjpg?token={token}"
-            with httpx.stream("GET", url, timeout=10) as response:
-                assert next(response.iter_bytes()).startswith(b"--frame")
-        finally:
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=20)
+    with log_path.open("wb") as log, running_station(tmp_path / "data", output=log) as live:
+        login = {"operator": "operator1", "pin": "123456"}
+        token = httpx.post(live.url + "/api/auth/login", json=login).json()["token"]
+        url = f"{live.url}/api/camera/preview.mjpg?token={token}"
+        with httpx.stream("GET", url, timeout=10) as response:
+            assert next(response.iter_bytes()).startswith(b"--frame")
     output = log_path.read_text()
     assert "/api/camera/preview.mjpg?token=***" in output  # the request is logged ...
     assert token not in output  # ... without the login token

@@ -5,7 +5,6 @@ recovered from without ending the preview."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 import numpy as np
 
@@ -13,6 +12,7 @@ from peripherals.camera.port import Frame
 from peripherals.camera.simulated import SimulatedCamera
 from station.photo.preview import PreviewHub
 from station.photo.settings import PhotoSettings
+from tests.support.waiting import wait_for
 
 
 class CountingCamera(SimulatedCamera):
@@ -81,14 +81,9 @@ def test_camera_runs_only_while_watched() -> None:
     hub = hub_for(camera)
     assert not hub.running and camera.reads == 0
     with hub.watching(jpeg=False):
-        deadline = time.monotonic() + 5
-        while camera.reads == 0 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert hub.running and camera.reads > 0
-    deadline = time.monotonic() + 10
-    while hub.running and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not hub.running, "the reader stops after the last watcher left"
+        wait_for(lambda: camera.reads > 0, what="the camera read")
+        assert hub.running
+    wait_for(lambda: not hub.running, what="the reader stopping after the last watcher left")
 
 
 def test_a_failing_camera_is_reported_and_the_preview_recovers() -> None:

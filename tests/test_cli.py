@@ -2,60 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import ssl
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.support.ports import free_port
+from tests.support.station_process import start_station, stop_station
 from tests.test_config import ROOT, run_cli
 
 
 def test_run_serves_the_api_and_prints_url_and_demo_pins(tmp_path: Path) -> None:
-    port, tls_port = free_port(), free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "station",
-            "run",
-            "--simulate",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--tls-port",
-            str(tls_port),
-            "--data",
-            str(tmp_path),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    log = tmp_path / "station.log"
+    with log.open("wb") as output:
         # Its own CA in the data directory, as on a first start after provisioning.
-        env={**{k: v for k, v in os.environ.items() if k != "STATION__SERVER__TLS_DIR"},
-             "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0"},
-    )
-    base = f"https://127.0.0.1:{tls_port}"
-    ca = ssl.create_default_context()
+        station = start_station(tmp_path / "data", output=output, own_ca=True)
+    base, ca = station.url, station.verify
     try:
-        deadline = time.monotonic() + 90  # a deadline on a loaded machine, not a timing claim
-        health = None
-        while time.monotonic() < deadline:
-            try:
-                ca = ssl.create_default_context(cafile=tmp_path / "tls" / "ca.crt")
-                health = httpx.get(f"{base}/api/health", timeout=1, verify=ca).json()
-                if health["ready"]:
-                    break
-            except (httpx.HTTPError, FileNotFoundError):
-                time.sleep(0.2)
-        assert health and health["ready"] and health["simulation"] is True
+        assert station.health()["simulation"] is True
         page = httpx.get(f"{base}/", timeout=5, verify=ca)
         assert page.status_code == 200 and "Stasiun Perekaman KTP-el" in page.text
         login = httpx.post(
@@ -65,15 +27,15 @@ def test_run_serves_the_api_and_prints_url_and_demo_pins(tmp_path: Path) -> None
             verify=ca,
         )
         assert login.status_code == 200
-        redirect = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+        redirect = httpx.get(f"{station.plain_url}/", timeout=5)
         assert redirect.status_code == 308 and redirect.headers["location"] == f"{base}/"
     finally:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-    assert f"{base}/" in output and f"http://127.0.0.1:{port}/setup" in output
+        stop_station(station)
+    output = log.read_text()
+    assert f"{base}/" in output and f"{station.plain_url}/setup" in output
     assert "SIMULATION MODE" in output and "MODE SIMULASI" in output
     assert "operator1" in output and "123456" in output
-    assert (tmp_path / "station.db").exists()
+    assert (tmp_path / "data" / "station.db").exists()
 
 
 def test_doctor_prints_one_line_per_check(tmp_path: Path) -> None:
@@ -82,7 +44,13 @@ def test_doctor_prints_one_line_per_check(tmp_path: Path) -> None:
     lines = [line for line in result.stdout.splitlines() if line[:4] in ("ok  ", "FAIL")]
     names = [line[5:].split(":")[0] for line in lines]
     assert names == [
-        "store", "storage", "camera", "fingerprint", "indicator", "printer", "sealing",
+        "store",
+        "storage",
+        "camera",
+        "fingerprint",
+        "indicator",
+        "printer",
+        "sealing",
         "fingerprint images",
     ]
     storage = next(line for line in lines if line.startswith("ok   storage:"))

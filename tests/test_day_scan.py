@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import stat
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,10 @@ from station.sealing.localkey import PREFIX, LocalCipher, UnreadableSeal
 from station.sealing.volatile_keys import key_dir
 from station.store.db import open_store
 from tests.support.enrolling import enroll, signature_png
+from tests.support.station_process import start_station, stop_station
+from tests.support.waiting import poll_until
 from tests.test_domain_http import ADULT, import_roster, nik_for, visit_id
 from tests.test_domain_roster_niks import roster
-from tests.ui.conftest import start_station, stop_station
 from tests.upload_support import STATION_ID, provision
 
 ROSTER_NIKS = [nik_for(ADULT, serial=n) for n in (11, 12, 13)]
@@ -40,9 +40,9 @@ IMAGES = {
 def _a_school_day(url: str) -> None:
     with httpx.Client(base_url=url, timeout=30) as api:
         login = {"operator": "operator1", "pin": "123456"}
-        api.headers["Authorization"] = "Bearer " + api.post("/api/auth/login", json=login).json()[
-            "token"
-        ]
+        api.headers["Authorization"] = (
+            "Bearer " + api.post("/api/auth/login", json=login).json()["token"]
+        )
 
         def send(path: str, body: Any) -> dict[str, Any]:
             response = api.post(path, json=body)
@@ -61,24 +61,29 @@ def _a_school_day(url: str) -> None:
             send("/api/enrollment/next", None)
         # A student from the roster, left open at the photo step.
         enroll(send, visit, until="photo", identity=identity("Siswa 0", OPEN_NIK))
-        jobs: list[dict[str, Any]] = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            jobs = api.get("/api/receipts").json()
-            if len(jobs) == 2 and all(job["status"] == "printed" for job in jobs):
-                break
-            time.sleep(0.2)
-        assert [job["status"] for job in jobs] == ["printed", "printed"]
+        poll_until(
+            lambda: [job["status"] for job in api.get("/api/receipts").json()],
+            lambda statuses: statuses == ["printed", "printed"],
+            timeout_s=60,
+            what="both receipts printed",
+            every_s=0.2,
+        )
 
 
 def _sealed_values(data_dir: Path) -> list[tuple[str, bytes]]:
     store = open_store(data_dir)
     try:
         db = store.db
-        values = [(text, f"enrollment:{i}".encode()) for i, text in db.execute(
-            "SELECT id, identity FROM enrollments WHERE status = 'draft'")]
-        values += [(text, f"roster:{v}:{s}".encode()) for v, s, text in db.execute(
-            "SELECT visit_id, id, nik_sealed FROM roster_students WHERE nik_sealed IS NOT NULL")]
+        values = [
+            (text, f"enrollment:{i}".encode())
+            for i, text in db.execute("SELECT id, identity FROM enrollments WHERE status = 'draft'")
+        ]
+        values += [
+            (text, f"roster:{v}:{s}".encode())
+            for v, s, text in db.execute(
+                "SELECT visit_id, id, nik_sealed FROM roster_students WHERE nik_sealed IS NOT NULL"
+            )
+        ]
     finally:
         store.close()
     assert values and all(text.startswith(PREFIX) for text, _ in values)
@@ -120,20 +125,34 @@ def test_the_card_and_the_log_after_a_school_day(tmp_path: Path) -> None:
     assert b"GET /api/health" in everything["(the process's log)"]  # the log was captured
 
     niks = {nik: nik.encode() for nik in ROSTER_NIKS + ENROLLED_NIKS}
-    found = [f"NIK {nik} in {where}" for where, content in everything.items()
-             for nik, needle in niks.items() if needle in content]
-    found += [f"{kind} bytes in {where}" for where, content in everything.items()
-              for kind, pattern in IMAGES.items() if pattern.search(content)]
-    found += [f"an age identity in {where}" for where, content in everything.items()
-              if b"AGE-SECRET-KEY-1" in content]
+    found = [
+        f"NIK {nik} in {where}"
+        for where, content in everything.items()
+        for nik, needle in niks.items()
+        if needle in content
+    ]
+    found += [
+        f"{kind} bytes in {where}"
+        for where, content in everything.items()
+        for kind, pattern in IMAGES.items()
+        if pattern.search(content)
+    ]
+    found += [
+        f"an age identity in {where}"
+        for where, content in everything.items()
+        if b"AGE-SECRET-KEY-1" in content
+    ]
     assert not found
 
     sealed = _sealed_values(data)  # the open draft's identity and the roster's NIKs
     assert _opens(key_dir(data) / "draft.key", sealed)  # the keys exist, in RAM
     assert not [str(p.relative_to(data)) for p in files if _opens(p, sealed)]
 
-    loose = [f"{p.relative_to(data)} {stat.S_IMODE(p.stat().st_mode):o}"
-             for p in [data, *data.rglob("*")] if stat.S_IMODE(p.stat().st_mode) & 0o077]
+    loose = [
+        f"{p.relative_to(data)} {stat.S_IMODE(p.stat().st_mode):o}"
+        for p in [data, *data.rglob("*")]
+        if stat.S_IMODE(p.stat().st_mode) & 0o077
+    ]
     assert not loose
 
 

@@ -10,7 +10,7 @@ from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
 from tests.conftest import enroll_until, login, post
 from tests.support.enrolling import CLOSING, IDENTITY
-from tests.support.events import EventReader
+from tests.support.events import listening
 
 
 def test_whole_enrollment_is_sealed_and_stored(
@@ -111,8 +111,9 @@ def test_bad_input_gets_bilingual_field_errors(client: TestClient, auth: dict[st
     # with the live check's message (issue 17), not as a generic "invalid input: nik".
     assert {f["field"] for f in error["fields"]} == {"sex"}
     assert "sex" in error["message"]["id"] and "sex" in error["message"]["en"]
-    fixed = client.post("/api/enrollment/identity", json={**IDENTITY, "nik": "35140941O1070001"},
-                        headers=auth).json()["error"]
+    fixed = client.post(
+        "/api/enrollment/identity", json={**IDENTITY, "nik": "35140941O1070001"}, headers=auth
+    ).json()["error"]
     assert fixed["code"] == "nik_invalid" and "letter O" in fixed["message"]["en"]
 
 
@@ -170,11 +171,8 @@ def test_every_transition_is_audited_with_who(client: TestClient, auth: dict[str
 
 
 def test_events_reach_a_connected_tablet(client: TestClient, auth: dict[str, str]) -> None:
-    token = auth["Authorization"].split()[1]
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        reader = EventReader(socket)
-        hello = reader.next()
-        assert hello["type"] == "hello" and hello["data"]["enrollment"]["step"] == "idle"
+    with listening(client, auth) as reader:
+        assert reader.hello["data"]["enrollment"]["step"] == "idle"
         enroll_until(client, auth, "consent")
         seen = reader.until(lambda e: e["type"] == "enrollment" and e["data"]["step"] == "consent")
         steps = [e["data"]["step"] for e in seen if e["type"] == "enrollment"]

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from station.events import PAYLOADS, EventBus, EventType
 from tests.conftest import enroll_until, login, post
-from tests.support.events import receive_until
+from tests.support.events import listening
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static" / "js"
 TABLET_ONLY = {"resync"}  # made up by the tablet itself after a gap (main.js)
@@ -44,13 +44,11 @@ def test_an_undocumented_event_is_refused() -> None:
 
 
 def test_events_are_numbered_from_the_hello(client: TestClient, auth: dict[str, str]) -> None:
-    token = auth["Authorization"].split()[1]
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        hello = socket.receive_json()
-        assert hello["type"] == "hello"
+    with listening(client, auth) as reader:
+        hello = reader.hello
         enroll_until(client, auth, "consent")
-        events = receive_until(
-            socket, lambda e: e["type"] == "enrollment" and e["data"]["step"] == "consent"
+        events = reader.until(
+            lambda e: e["type"] == "enrollment" and e["data"]["step"] == "consent"
         )
         numbers = [hello["seq"]] + [e["seq"] for e in events]
         assert numbers == list(range(hello["seq"], hello["seq"] + len(numbers)))
@@ -59,14 +57,12 @@ def test_events_are_numbered_from_the_hello(client: TestClient, auth: dict[str, 
 def test_a_device_change_reaches_the_tablet_as_health(
     client: TestClient, auth: dict[str, str]
 ) -> None:
-    token = auth["Authorization"].split()[1]
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        assert socket.receive_json()["data"]["health"]["devices"]["printer"]["ok"] is True
+    with listening(client, auth) as reader:
+        assert reader.hello["data"]["health"]["devices"]["printer"]["ok"] is True
         # Simulator controls are the technician's (and supervisor's).
         technician = login(client, "teknisi1", "135790")
         post(client, technician, "/api/simulator/printer", {"printer_state": "paper_out"})
-        events = receive_until(
-            socket,
+        events = reader.until(
             lambda e: e["type"] == "health" and not e["data"]["devices"]["printer"]["ok"],
         )
         assert events[-1]["data"]["status"] == "degraded"

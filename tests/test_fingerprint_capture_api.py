@@ -20,7 +20,7 @@ from station.fingerprints.library import TodayLibrary
 from station.runtime import Station
 from tests.conftest import enroll_until, login, post
 from tests.support.enrolling import drive, enrollment_actions
-from tests.support.events import EventReader
+from tests.support.events import listening
 from tests.support.waiting import wait_for
 from web.app import create_app
 
@@ -325,11 +325,8 @@ def test_finger_lifted_mid_capture_asks_to_place_it_again(
 def test_fingerprint_events_carry_per_finger_status(
     client: TestClient, auth: dict[str, str]
 ) -> None:
-    token = auth["Authorization"].split()[1]
     enroll_until(client, auth, "fingerprints")
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        reader = EventReader(socket)
-        assert reader.next()["type"] == "hello"
+    with listening(client, auth) as reader:
         capture(client, auth, 2)
         by_type: dict[str, Any] = {}
 

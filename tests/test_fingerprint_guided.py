@@ -6,7 +6,6 @@ applicant places each finger it is asked for."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -17,7 +16,8 @@ from peripherals.indicator.port import Pattern
 from station.config import StationConfig
 from station.runtime import Station
 from tests.conftest import enroll_until, login, post
-from tests.support.waiting import wait_for
+from tests.support.events import listening
+from tests.support.waiting import poll_until, wait_for
 from web.app import create_app
 
 FINGERS = "/api/enrollment/fingerprints"
@@ -31,31 +31,31 @@ def reader(station: Station) -> SimulatedFingerprintReader:
 
 
 def wait_until_guided_ends(client: TestClient, auth: dict[str, str]) -> dict[str, Any]:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        state: dict[str, Any] = client.get("/api/enrollment", headers=auth).json()
-        guided = state["enrollment"]["fingerprints"]["guided"]
-        if guided["state"] in ("finished", "stopped"):
-            return state
-        time.sleep(0.05)
-    raise AssertionError("the guided sequence did not end")
+    state: dict[str, Any] = poll_until(
+        lambda: client.get("/api/enrollment", headers=auth).json(),
+        lambda state: (
+            state["enrollment"]["fingerprints"]["guided"]["state"] in ("finished", "stopped")
+        ),
+        timeout_s=120,
+        what="the end of the guided sequence",
+        every_s=0.05,
+    )
+    return state
 
 
-def live_events(client: TestClient, auth: dict[str, str], start: dict[str, Any] | None = None
-                ) -> list[dict[str, Any]]:
+def live_events(
+    client: TestClient, auth: dict[str, str], start: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """Start the walk and collect every `fingerprint_live` event until it ends."""
-    token = auth["Authorization"].removeprefix("Bearer ")
-    events: list[dict[str, Any]] = []
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        assert socket.receive_json()["type"] == "hello"
+    with listening(client, auth) as reader:
         post(client, auth, f"{FINGERS}/guided", start)
-        while True:
-            event = socket.receive_json()
-            if event["type"] != "fingerprint_live":
-                continue
-            events.append(event["data"])
-            if event["data"]["phase"] in ("finished", "stopped"):
-                return events
+        seen = reader.until(
+            lambda e: (
+                e["type"] == "fingerprint_live" and e["data"]["phase"] in ("finished", "stopped")
+            ),
+            timeout_s=120,  # ten fingers walked by the simulator on a loaded machine
+        )
+    return [e["data"] for e in seen if e["type"] == "fingerprint_live"]
 
 
 def test_the_station_walks_ten_fingers_by_itself_and_says_each_phase(

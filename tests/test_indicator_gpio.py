@@ -2,168 +2,196 @@
 
 from __future__ import annotations
 
-import math
-import time
+from collections.abc import Callable, Iterator
 
 import pytest
-from gpiozero.pins.mock import MockFactory
+from gpiozero.pins.mock import MockFactory, MockPin
 
 from peripherals.device import DeviceError
 from peripherals.indicator.gpio import GpioIndicator, GpioPins
 from peripherals.indicator.looks import LOOKS, Color, markdown_table
 from peripherals.indicator.port import Pattern
+from tests.support.fake_time import FakeTime
 
 LED_PINS = GpioPins(green=17, amber=27, red=22, buzzer=23, button=24)
 RGB_PINS = GpioPins(rgb=(5, 6, 13), buzzer=23, button=24)
-TOLERANCE_S = 0.15  # thread wake-ups on a loaded, shared CI machine; still tells 0.25 s from 0.5 s
-
-
-def assert_history(pin, expected: list[tuple[float, bool]]) -> None:
-    """Like MockPin.assert_states_and_times, but the whole history must match (not a prefix
-    of it) up to the last expected entry, with an absolute tolerance per interval."""
-    actual = [(s.timestamp, bool(s.state)) for s in pin.states]
-    assert len(actual) >= len(expected), f"{pin}: {actual} shorter than {expected}"
-    for (got_t, got_state), (want_t, want_state) in zip(actual, expected, strict=False):
-        assert got_state == want_state, f"{pin}: {actual} != {expected}"
-        assert math.isclose(got_t, want_t, abs_tol=TOLERANCE_S), f"{pin}: {actual} != {expected}"
+LAMPS = {Color.GREEN: 17, Color.AMBER: 27, Color.RED: 22}
+History = list[tuple[float, bool]]
 
 
 @pytest.fixture
-def factory():
-    factory = MockFactory()
+def fake() -> FakeTime:
+    return FakeTime(("indicator-look", "indicator-beeps"))
+
+
+@pytest.fixture
+def factory(fake: FakeTime) -> Iterator[MockFactory]:
+    changes: list[tuple[int, bool]] = []  # every pin change on the board, in order
+
+    class ClockedPin(MockPin):  # type: ignore[misc]
+        """A mock pin whose history is stamped with the fake clock's time."""
+
+        history: History
+
+        def clear_states(self) -> None:
+            super().clear_states()
+            self.history = [(fake.now, bool(self._state))]
+            changes.clear()
+
+        def _change_state(self, value: bool) -> bool:
+            changed: bool = super()._change_state(value)
+            if changed:
+                self.history.append((round(fake.now, 6), value))
+                changes.append((self.info.name, value))
+            return changed
+
+    factory = MockFactory(pin_class=ClockedPin)
+    factory.changes = changes
     yield factory
     factory.reset()
 
 
-def opened(pins: GpioPins, factory: MockFactory) -> GpioIndicator:
-    indicator = GpioIndicator(pins, pin_factory=factory)
-    indicator.open()
-    for pin in factory.pins.values():
-        pin.clear_states()
-    return indicator
+def history(factory: MockFactory, pin: int) -> History:
+    return factory.pin(pin).history  # type: ignore[no-any-return]
 
 
-def test_waiting_blinks_amber_once_a_second_and_nothing_else(factory):
-    indicator = opened(LED_PINS, factory)
-    indicator.show(Pattern.WAITING)
-    time.sleep(1.2)
+@pytest.fixture
+def opened(factory: MockFactory, fake: FakeTime) -> Iterator[Callable[[GpioPins], GpioIndicator]]:
+    """Opens an indicator on the fake clock; whatever a test leaves open is closed."""
+    indicators: list[GpioIndicator] = []
+
+    def open_on(pins: GpioPins) -> GpioIndicator:
+        indicator = GpioIndicator(pins, pin_factory=factory, clock=fake.clock, wait=fake.wait)
+        indicators.append(indicator)
+        indicator.open()
+        for pin in factory.pins.values():
+            pin.clear_states()
+        return indicator
+
+    yield open_on
+    for indicator in indicators:
+        indicator.close()
+
+
+def played_then_closed(opened, fake: FakeTime, pattern: Pattern, seconds: float) -> None:
+    indicator = opened(LED_PINS)
+    indicator.show(pattern)
+    fake.advance(seconds)
     indicator.close()
+
+
+def test_waiting_blinks_amber_once_a_second_and_nothing_else(factory, fake, opened):
+    played_then_closed(opened, fake, Pattern.WAITING, 1.2)
     # ...and close() leaves it dark.
-    assert_history(factory.pin(27), [(0, False), (0, True), (0.5, False), (0.5, True),
-                                     (0.2, False)])
-    assert [s.state for s in factory.pin(17).states] == [False]
-    assert [s.state for s in factory.pin(22).states] == [False]
-    assert [s.state for s in factory.pin(23).states] == [False]
+    assert history(factory, 27)[:5] == [
+        (0, False), (0, True), (0.5, False), (1.0, True), (1.2, False),
+    ]  # fmt: skip
+    for pin in (17, 22, 23):
+        assert [state for _, state in history(factory, pin)] == [False]
 
 
-def test_fault_blinks_red_fast_with_three_long_beeps(factory):
-    indicator = opened(LED_PINS, factory)
+def test_fault_blinks_red_fast_with_three_long_beeps(factory, fake, opened):
+    indicator = opened(LED_PINS)
     indicator.show(Pattern.FAULT)
-    time.sleep(1.9)
-    assert_history(factory.pin(22), [(0, False), (0, True), (0.25, False), (0.25, True),
-                                     (0.25, False), (0.25, True), (0.25, False)])
-    assert_history(factory.pin(23), [(0, False), (0, True), (0.4, False), (0.2, True),
-                                     (0.4, False), (0.2, True), (0.4, False)])
-    assert len(factory.pin(23).states) == 7, "the buzzer must stop after three beeps"
+    fake.advance(1.9)
+    assert history(factory, 22) == [
+        (0, False), (0, True), (0.25, False), (0.5, True), (0.75, False), (1.0, True),
+        (1.25, False), (1.5, True), (1.75, False),
+    ]  # fmt: skip
+    three_beeps = [
+        (0, False), (0, True), (0.4, False), (0.6, True), (1.0, False), (1.2, True), (1.6, False),
+    ]  # fmt: skip
+    assert history(factory, 23) == three_beeps
+    fake.advance(5)
+    assert history(factory, 23) == three_beeps, "the buzzer must stop after three beeps"
     indicator.close()
 
 
-def test_success_is_steady_green_with_two_short_beeps(factory):
-    indicator = opened(LED_PINS, factory)
+def test_success_is_steady_green_with_two_short_beeps(factory, fake, opened):
+    indicator = opened(LED_PINS)
     indicator.show(Pattern.FAULT)
     indicator.show(Pattern.SUCCESS)
-    time.sleep(0.6)
-    green = [s.state for s in factory.pin(17).states]
-    assert green == [False, True], "steady: switched on once, never blinks"
+    fake.advance(5)
+    assert history(factory, 17) == [(0, False), (0, True)], "steady: on once, never blinks"
     assert factory.pin(22).state is False, "the fault light went out"
-    buzzer = factory.pin(23).states
     # The fault's first beep is cut short by the switch; then two short beeps.
-    assert [s.state for s in buzzer][-4:] == [True, False, True, False]
-    assert_history(factory.pin(23), [(0, False), (0, True)])
-    assert math.isclose(buzzer[-3].timestamp, 0.1, abs_tol=TOLERANCE_S)
-    assert math.isclose(buzzer[-1].timestamp, 0.1, abs_tol=TOLERANCE_S)
+    assert history(factory, 23) == [
+        (0, False), (0, True), (0, False), (0, True), (0.1, False), (0.2, True), (0.3, False),
+    ]  # fmt: skip
     indicator.close()
 
 
-def test_low_storage_alternates_amber_and_red_never_together(factory):
-    indicator = opened(LED_PINS, factory)
-    indicator.show(Pattern.LOW_STORAGE)
-    time.sleep(1.15)
-    indicator.close()
-    assert_history(factory.pin(27), [(0, False), (0, True), (0.5, False), (0.5, True)])
-    assert_history(factory.pin(22), [(0, False), (0.5, True), (0.5, False)])
-    amber_on = _on_intervals(factory.pin(27))
-    red_on = _on_intervals(factory.pin(22))
-    for a_start, a_end in amber_on:
-        for r_start, r_end in red_on:
-            assert a_end <= r_start + 1e-3 or r_end <= a_start + 1e-3, "two colours at once"
+def test_low_storage_alternates_amber_and_red_never_together(factory, fake, opened):
+    played_then_closed(opened, fake, Pattern.LOW_STORAGE, 1.15)
+    assert history(factory, 27)[:5] == [
+        (0, False), (0, True), (0.5, False), (1.0, True), (1.15, False),
+    ]  # fmt: skip
+    assert history(factory, 22)[:3] == [(0, False), (0.5, True), (1.0, False)]
+    assert_one_colour_at_a_time(factory)
 
 
-def _on_intervals(pin) -> list[tuple[float, float]]:
-    t, start, out = 0.0, None, []
-    for state in pin.states:
-        t += state.timestamp
-        if state.state and start is None:
-            start = t
-        elif not state.state and start is not None:
-            out.append((start, t))
-            start = None
-    if start is not None:
-        out.append((start, math.inf))
-    return out
+def assert_one_colour_at_a_time(factory: MockFactory) -> None:
+    """Replays every change on the board in order: never two lamps lit at once."""
+    lamps = {f"GPIO{pin}" for pin in LAMPS.values()}
+    lit: set[str] = set()
+    for name, on in factory.changes:
+        if name in lamps:
+            (lit.add if on else lit.discard)(name)
+            assert len(lit) <= 1, f"two colours at once: {sorted(lit)} in {factory.changes}"
 
 
 @pytest.mark.parametrize("pattern", list(Pattern))
-def test_every_pattern_plays_its_table_entry_on_leds(factory, pattern):
+def test_every_pattern_plays_its_table_entry_on_leds(factory, fake, opened, pattern):
     """A full cycle (and the start of the next) on the three-LED board matches the table."""
-    indicator = opened(LED_PINS, factory)
+    indicator = opened(LED_PINS)
     look = LOOKS[pattern]
     window = look.period_s + look.steps[0].seconds / 2 if not look.steady else 0.2
     indicator.show(pattern)
-    time.sleep(window)
-    indicator.close()
-    pins = {Color.GREEN: 17, Color.AMBER: 27, Color.RED: 22}
+    fake.advance(window)
     at, index = 0.0, 0
     lit: list[tuple[float, Color | None]] = []
     while at < window:
         step = look.steps[index % len(look.steps)]
         if not lit or lit[-1][1] is not step.color:
-            lit.append((at, step.color))
+            lit.append((round(at, 6), step.color))
         at += step.seconds or window
         index += 1
-    for color, pin in pins.items():
-        expected_on = [start for start, c in lit if c is color]
-        actual_on = _on_intervals(factory.pin(pin))
-        assert len(actual_on) == len(expected_on), (pattern, color, actual_on, expected_on)
-        for (start, _end), want in zip(actual_on, expected_on, strict=True):
-            assert math.isclose(start, want, abs_tol=TOLERANCE_S), (pattern, color, start, want)
-
-
-def test_rgb_led_shows_the_same_colours(factory):
-    indicator = opened(RGB_PINS, factory)
-    indicator.show(Pattern.NOT_PROVISIONED)
-    time.sleep(0.75)
+    for color, pin in LAMPS.items():
+        switched_on = [t for t, on in history(factory, pin)[1:] if on]
+        assert switched_on == [start for start, c in lit if c is color], (pattern, color)
+    assert_one_colour_at_a_time(factory)
     indicator.close()
-    red, green, blue = (factory.pin(p) for p in (5, 6, 13))
+
+
+def test_rgb_led_shows_the_same_colours(factory, fake, opened):
+    indicator = opened(RGB_PINS)
+    indicator.show(Pattern.NOT_PROVISIONED)
+    fake.advance(0.75)
+    red, green, blue = (list(history(factory, p)) for p in (5, 6, 13))  # before close()
+    indicator.close()
     # green (0,1,0) -> amber (1,1,0) -> red (1,0,0), 0.3 s each
-    assert_history(green, [(0, False), (0, True), (0.6, False)])
-    assert_history(red, [(0, False), (0.3, True)])
-    assert [s.state for s in blue.states] == [False]
+    assert green == [(0, False), (0, True), (0.6, False)]
+    assert red == [(0, False), (0.3, True)]
+    assert blue == [(0, False)]
 
 
-def test_button_press_is_debounced(factory):
-    indicator = opened(LED_PINS, factory)
+def test_button_press_is_debounced(factory, fake, opened):
+    indicator = opened(LED_PINS)
     presses: list[float] = []
-    indicator.when_pressed(lambda: presses.append(time.monotonic()))
+    indicator.when_pressed(lambda: presses.append(fake.now))
     button = factory.pin(24)
-    for _ in range(4):  # contact bounce: four edges within a few milliseconds
+    for _ in range(4):  # contact bounce: four edges at one moment
         button.drive_low()
         button.drive_high()
-    assert len(presses) == 1
-    time.sleep(indicator.debounce_s + 0.02)
+    assert presses == [0]
+    fake.advance(indicator.debounce_s / 2)
     button.drive_low()
     button.drive_high()
-    assert len(presses) == 2
+    assert presses == [0], "a bounce within the debounce time is not a press"
+    fake.advance(indicator.debounce_s)
+    button.drive_low()
+    button.drive_high()
+    assert presses == [0, fake.now]
     assert [e.what for e in indicator.recording.events].count("button") == 2
     indicator.close()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.ui.conftest import start_station, stop_station
+from tests.support.station_process import start_station, stop_station
 
 NIK = "3514094101070001"
 BORN = "2007-01-01"

@@ -11,7 +11,7 @@ from station.events import EventType
 from station.runtime import Station
 from tests.conftest import enroll_until, post
 from tests.support.enrolling import drive, enrollment_actions
-from tests.support.events import EventReader
+from tests.support.events import listening
 from tests.support.waiting import wait_for
 from web.app import create_app
 
@@ -26,13 +26,9 @@ def patterns(station: Station) -> list[str]:
     return [str(e.value) for e in indicator_of(station).recording.of("pattern")]
 
 
-
 def press_button(client: TestClient, auth, station: Station) -> dict:
     """Press the station's button; return the `button` event a tablet receives."""
-    token = auth["Authorization"].split()[1]
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        events = EventReader(socket)
-        events.next()  # hello
+    with listening(client, auth) as events:
         indicator_of(station).press()
         return dict(events.until(lambda e: e["type"] == "button")[-1]["data"])
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from collector.identity import load_identity, load_stations
@@ -19,6 +20,8 @@ from exchange.batch import verify_batch
 from station.store import migrations
 from station.store.db import open_store
 from station.upload.link import modem_status
+from tests.support.ports import free_port
+from tests.support.waiting import poll_until
 from tests.test_config import run_cli
 from tests.upload_support import STATION_ID, closed_batch, provision, seal_day
 from tests.usb_media import usb_stick
@@ -162,45 +165,24 @@ def test_v1_sealed_records_survive_the_upgrade(
 
 
 def test_collector_serve_answers_tus_and_stops_cleanly(tmp_path: Path) -> None:
-    import time
-
-    import httpx
-
-    from tests.support.ports import free_port
-
     p = provision(tmp_path)
     port = free_port()
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "station",
-            "collector",
-            "serve",
-            "--data",
-            str(p.collector_data),
-            "--identity",
-            str(p.identity_path),
-            "--stations",
-            str(p.stations_path),
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+        [sys.executable, "-m", "station", "collector", "serve", "--data", str(p.collector_data),
+         "--identity", str(p.identity_path), "--stations", str(p.stations_path),
+         "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert server.poll() is None, server.communicate()[0]
-            assert time.monotonic() < deadline, "collector did not start"
-            try:
-                response = httpx.options(f"http://127.0.0.1:{port}/files")
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        response = poll_until(
+            lambda: httpx.options(f"http://127.0.0.1:{port}/files"),
+            lambda _: True,  # any answer: it is listening
+            timeout_s=30,
+            what="the collector answering",
+            ignoring=(httpx.TransportError,),
+            every_s=0.1,
+            alive=lambda: server.poll() is None,
+        )
         assert response.headers["Tus-Version"] == "1.0.0"
     finally:
         server.terminate()
@@ -236,7 +218,11 @@ def test_media_round_trip_export_import_ack(tmp_path: Path) -> None:
     ack_key = {"STATION__UPLOAD__COLLECTOR_ACK_KEY": p.identity.ack_public_key}
     with usb_stick(tmp_path / "media" / "usb", tmp_path) as stick:
         exported = _station(
-            "export", "--data", str(p.station_data), "--to", str(stick.mount_point),
+            "export",
+            "--data",
+            str(p.station_data),
+            "--to",
+            str(stick.mount_point),
             env=stick.env([tmp_path / "media"]),
         )
         assert exported.returncode == 0, exported.stdout + exported.stderr

@@ -19,7 +19,7 @@ from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
 from tests.conftest import login, plaintext_leaks, post
 from tests.support.enrolling import CLOSING, drive, enroll, enrollment_actions
-from tests.support.events import EventReader
+from tests.support.events import listening
 from tests.support.waiting import wait_for
 from tests.upload_support import Provisioned, provision
 from web.app import create_app
@@ -125,10 +125,7 @@ def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, 
     assert status["records"] == {"sealed": STUDENTS, "batched": 0, "delivered": 0}
     assert client.post("/api/upload", headers=auth).status_code == 403  # operators cannot
 
-    token = auth["Authorization"].split()[1]
-    with client.websocket_connect(f"/api/events?token={token}") as socket:
-        reader = EventReader(socket)
-        assert reader.next()["type"] == "hello"
+    with listening(client, auth) as reader:
         started = client.post("/api/upload", headers=supervisor)
         assert started.status_code == 202
         finished = reader.until(

@@ -9,10 +9,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.linksim import LinkSimulator
+from tests.support.waiting import poll_until
 from tests.upload_support import STATION_ID, provision, seal_day
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,13 +52,14 @@ def test_killed_upload_resumes_from_the_server_offset(tmp_path: Path) -> None:
     with p.collector() as server, LinkSimulator(server.port, rate_bps=2e6) as link:
         store = server.app.state.store
         first = _station_upload(p.station_data, link.url("/files"), p.identity.ack_public_key)
-        deadline = time.monotonic() + 60
-        uploads: list = []
-        while not uploads or uploads[0].offset < 300_000:
-            assert first.poll() is None, first.communicate()[0]
-            assert time.monotonic() < deadline, "upload never got going"
-            time.sleep(0.05)
-            uploads = [store.get(f.stem) for f in store.uploads_dir.glob("*.json")]
+        uploads = poll_until(
+            lambda: [store.get(f.stem) for f in store.uploads_dir.glob("*.json")],
+            lambda uploads: uploads and uploads[0].offset >= 300_000,
+            timeout_s=60,
+            what="the upload getting going",
+            every_s=0.05,
+            alive=lambda: first.poll() is None,
+        )
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         offset_at_kill = uploads[0].offset

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import random
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from station.store.db import Store, open_store
 from station.upload.outbox import Batch
 from station.upload.service import DayEnd
 from tests.support.ports import free_port
+from tests.support.waiting import wait_for
 
 STATION_ID = "STN-3201-07"
 
@@ -88,10 +88,7 @@ class CollectorServer:
 
     def __enter__(self) -> CollectorServer:
         self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "collector did not start"
-            time.sleep(0.02)
+        wait_for(lambda: self.server.started, what="the collector starting")
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from peripherals.device import Text
 from station.access.operators import Operator
 from station.errors import NotAllowed, NotAuthenticated
+from station.messages import PLEASE_LOG_IN, ROLE_NAMES
 from station.runtime import Station
 
 _bearer = HTTPBearer(auto_error=False)
@@ -30,22 +31,11 @@ def current_operator(credentials: Credentials, station: StationDep) -> Operator:
     if credentials is not None:
         operator = station.access.operator_for_token(credentials.credentials)
     if operator is None:
-        raise NotAuthenticated(
-            "not_logged_in",
-            Text("Silakan masuk dengan PIN.", "Please log in with your PIN."),
-        )
+        raise NotAuthenticated("not_logged_in", PLEASE_LOG_IN)
     return operator
 
 
 OperatorDep = Annotated[Operator, Depends(current_operator)]
-
-
-# Role names as a person reads them, in each language.
-ROLE_NAMES = {
-    "operator": Text("operator", "operator"),
-    "supervisor": Text("supervisor", "supervisor"),
-    "technician": Text("teknisi", "technician"),
-}
 
 
 def require_role(*roles: str) -> Callable[..., Awaitable[Operator]]:

@@ -15,6 +15,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exchange.errors import BilingualError, ErrorKind
 from peripherals.device import Text
+from station.messages import (
+    HTTP_METHOD_NOT_ALLOWED,
+    HTTP_NOT_FOUND,
+    INTERNAL_ERROR,
+    REQUEST_MALFORMED,
+)
 from station.store.fault import classify
 
 log = logging.getLogger(__name__)
@@ -29,12 +35,9 @@ def error_response(
 
 # Starlette's own refusals carry an English detail only; the tablet shows both languages.
 _HTTP_TEXTS = {
-    400: Text(
-        "Permintaan tidak dapat dibaca (isi rusak).",
-        "The request could not be read (malformed body).",
-    ),
-    404: Text("Alamat tidak ditemukan.", "Not found."),
-    405: Text("Metode tidak diizinkan.", "Method not allowed."),
+    400: REQUEST_MALFORMED,
+    404: HTTP_NOT_FOUND,
+    405: HTTP_METHOD_NOT_ALLOWED,
 }
 
 
@@ -121,9 +124,6 @@ def install(app: FastAPI) -> None:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(
             "internal_error",
-            Text(
-                "Terjadi kesalahan di stasiun. Data yang sudah tersimpan aman; ulangi langkah ini.",
-                "The station hit an error. Saved data is safe; retry this step.",
-            ),
+            INTERNAL_ERROR,
             500,
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
 from peripherals.indicator.looks import LOOKS, Color
-from peripherals.indicator.player import LookPlayer
+from peripherals.indicator.player import BeepPlayer, Clock, LookPlayer, Wait, real_wait
 from peripherals.indicator.port import Pattern
 from peripherals.recording import Recording
 
@@ -58,8 +58,17 @@ class GpioPins:
 class GpioIndicator:
     kind = "indicator"
 
-    def __init__(self, pins: GpioPins, *, debounce_s: float = 0.05,
-                 pin_factory: Any = None) -> None:
+    def __init__(
+        self,
+        pins: GpioPins,
+        *,
+        debounce_s: float = 0.05,
+        pin_factory: Any = None,
+        clock: Clock = time.monotonic,
+        wait: Wait = real_wait,
+    ) -> None:
+        """`clock` and `wait` time the blinks, the beeps and the debounce: a test passes a
+        fake clock with gpiozero's mock pins and checks each rhythm without sleeping."""
         pins.check()
         self.pins = pins
         self.debounce_s = debounce_s
@@ -71,7 +80,9 @@ class GpioIndicator:
         self._lamps: dict[Color, Any] = {}
         self._rgb: Any = None
         self._buzzer: Any = None
-        self._player = LookPlayer(self._set_color)
+        self._clock = clock
+        self._player = LookPlayer(self._set_color, clock, wait)
+        self._beeps = BeepPlayer(self._sound, clock, wait)
         self._last_press = -float("inf")
         self._lock = threading.Lock()
         self._error: DeviceError | None = None
@@ -91,8 +102,11 @@ class GpioIndicator:
                 self._rgb = RGBLED(red, green, blue, pwm=False, **factory)
                 self._devices.append(self._rgb)
             else:
-                for color, pin in ((Color.GREEN, self.pins.green), (Color.AMBER, self.pins.amber),
-                                   (Color.RED, self.pins.red)):
+                for color, pin in (
+                    (Color.GREEN, self.pins.green),
+                    (Color.AMBER, self.pins.amber),
+                    (Color.RED, self.pins.red),
+                ):
                     self._lamps[color] = LED(pin, **factory)
                     self._devices.append(self._lamps[color])
             if self.pins.buzzer is not None:
@@ -108,8 +122,10 @@ class GpioIndicator:
             self.close()
             self._error = DeviceError(
                 "indicator_gpio",
-                Text(f"GPIO indikator tidak bisa dibuka: {exc}",
-                     f"Cannot open the indicator GPIO: {exc}"),
+                Text(
+                    f"GPIO indikator tidak bisa dibuka: {exc}",
+                    f"Cannot open the indicator GPIO: {exc}",
+                ),
                 unplugged=True,
             )
             raise self._error from exc
@@ -118,6 +134,7 @@ class GpioIndicator:
 
     def close(self) -> None:
         self._player.stop()
+        self._beeps.stop()
         if self._devices:  # leave the case dark and silent, not frozen mid-blink
             self._set_color(None)
             if self._buzzer is not None:
@@ -132,8 +149,12 @@ class GpioIndicator:
         if self._error is not None:
             return DeviceHealth(self.kind, self.adapter, False, self._error.text)
         if not self._devices:
-            return DeviceHealth(self.kind, self.adapter, False,
-                                Text("Indikator belum dibuka.", "Indicator not opened."))
+            return DeviceHealth(
+                self.kind,
+                self.adapter,
+                False,
+                Text("Indikator belum dibuka.", "Indicator not opened."),
+            )
         return DeviceHealth(self.kind, self.adapter, True, OK_TEXT)
 
     def show(self, pattern: Pattern) -> None:
@@ -143,22 +164,27 @@ class GpioIndicator:
             self.recording.add("pattern", pattern.value)
             self._player.play(look)
             if self._buzzer is not None:
+                self._beeps.stop()
                 self._buzzer.off()
                 if look.beeps is not None:
-                    beeps = look.beeps
-                    self._buzzer.beep(beeps.on_s, beeps.off_s, beeps.count, background=True)
+                    self._beeps.play(look.beeps)
 
     def when_pressed(self, callback: Callable[[], None]) -> None:
         self._callbacks.append(callback)
 
     def _on_press(self) -> None:
-        now = time.monotonic()
+        now = self._clock()
         if now - self._last_press < self.debounce_s:
             return
         self._last_press = now
         self.recording.add("button")
         for callback in self._callbacks:
             callback()
+
+    def _sound(self, on: bool) -> None:
+        buzzer = self._buzzer
+        if buzzer is not None:  # None once closed
+            buzzer.value = on
 
     def _set_color(self, color: Color | None) -> None:
         if self._rgb is not None:

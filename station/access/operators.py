@@ -17,6 +17,13 @@ from station.access.pins import hash_pin, verify_pin
 from station.access.throttle import BucketRule, GuessThrottle
 from station.config import AuthSettings
 from station.errors import Invalid, Locked, NotAuthenticated, NotFound, StationError
+from station.messages import (
+    OPERATOR_NAME_CONTROL_CHARACTERS,
+    OPERATOR_NAME_REQUIRED,
+    OPERATOR_UNKNOWN,
+    WRONG_NAME_OR_PIN,
+    pin_length,
+)
 from station.plain_text import has_control
 from station.store import audit
 from station.store.db import Store
@@ -27,7 +34,7 @@ ROLES: tuple[Role, ...] = ("operator", "supervisor", "technician")
 # The client of an in-process call (the CLI): it has a bucket of its own like any address.
 LOCAL = "local"
 
-_BAD_LOGIN = Text("Nama operator atau PIN salah.", "Wrong operator name or PIN.")
+_BAD_LOGIN = WRONG_NAME_OR_PIN
 
 
 @dataclass(frozen=True)
@@ -54,18 +61,9 @@ class Access:
     def add_operator(self, name: str, role: Role, pin: str) -> Operator:
         name = name.strip()
         if not name:
-            raise Invalid(
-                "operator_name_missing",
-                Text("Nama operator wajib diisi.", "The operator name is required."),
-            )
+            raise Invalid("operator_name_missing", OPERATOR_NAME_REQUIRED)
         if has_control(name):
-            raise Invalid(
-                "operator_name_invalid",
-                Text(
-                    "Nama operator berisi karakter kontrol yang tidak diizinkan.",
-                    "The operator name contains control characters, which are not allowed.",
-                ),
-            )
+            raise Invalid("operator_name_invalid", OPERATOR_NAME_CONTROL_CHARACTERS)
         if role not in ROLES:
             raise Invalid(
                 "role_invalid",
@@ -146,10 +144,7 @@ class Access:
                 "SELECT id, name, role FROM operators WHERE id = ? AND active", [operator_id]
             ).fetchone()
             if row is None:
-                raise NotFound(
-                    "operator_unknown",
-                    Text("Operator tidak ditemukan.", "The operator does not exist."),
-                )
+                raise NotFound("operator_unknown", OPERATOR_UNKNOWN)
             db.execute(
                 "UPDATE operators SET failed_pins = 0, locked_until = NULL WHERE id = ?",
                 [operator_id],
@@ -165,9 +160,7 @@ class Access:
                 " WHERE active AND locked_until > ? ORDER BY id",
                 [self.clock()],
             ).fetchall()
-        return [
-            {"id": r[0], "name": r[1], "role": r[2], "locked_until": r[3]} for r in rows
-        ]
+        return [{"id": r[0], "name": r[1], "role": r[2], "locked_until": r[3]} for r in rows]
 
     def _check_pin(self, name: str, pin: str, client: str) -> tuple[Operator, str]:
         self.throttle.take(client)
@@ -233,11 +226,7 @@ class Access:
 
     def _check_pin_shape(self, pin: str) -> None:
         if not (pin.isdigit() and len(pin) == self.settings.pin_length):
-            n = self.settings.pin_length
-            raise Invalid(
-                "pin_invalid",
-                Text(f"PIN harus {n} angka.", f"The PIN must be {n} digits."),
-            )
+            raise Invalid("pin_invalid", pin_length(self.settings.pin_length))
 
 
 def _locked(remaining_s: float) -> StationError:
@@ -247,8 +236,7 @@ def _locked(remaining_s: float) -> StationError:
         Text(
             f"Terlalu banyak PIN salah. Coba lagi dalam {wait} menit, atau minta supervisor"
             " membuka kunci.",
-            f"Too many wrong PINs. Try again in {wait} minute(s), or ask a supervisor to"
-            " unlock.",
+            f"Too many wrong PINs. Try again in {wait} minute(s), or ask a supervisor to unlock.",
         ),
     )
 

@@ -15,6 +15,11 @@ from pydantic import Field
 from peripherals.device import Text
 from station.domain.eligibility import age_on
 from station.domain.findings import Finding
+from station.messages import (
+    CONSENT_GUARDIAN_REQUIRED,
+    CONSENT_NO_COLLECTIVE_LETTER,
+    CONSENT_NOTICE_AND_AGREEMENT,
+)
 from station.settings_section import Section
 
 ADULT_AGE = 18  # UU 35/2014: a child is under 18
@@ -84,33 +89,13 @@ def consent_problems(
     """Every reason biometrics may not start yet (empty when consent is complete)."""
     problems: list[Finding] = []
     if not (given.applicant_agrees and given.notice_shown):
-        problems.append(
-            Finding(
-                "consent_missing",
-                Text(
-                    "Pemberitahuan privasi harus dibacakan dan pemohon harus setuju"
-                    " sebelum perekaman biometrik.",
-                    "The privacy notice must be shown and the applicant must agree before"
-                    " any biometric capture.",
-                ),
-            )
-        )
+        problems.append(Finding("consent_missing", CONSENT_NOTICE_AND_AGREEMENT))
     if not is_minor(born, today):
         return problems
     letter = given.collective_letter_ref.strip()
     if letter:
         if not visit_letter_ref:
-            problems.append(
-                Finding(
-                    "no_collective_letter",
-                    Text(
-                        "Kunjungan ini tidak mencatat surat persetujuan kolektif sekolah; "
-                        "isi nama dan hubungan wali.",
-                        "This visit has no collective consent letter on file; "
-                        "enter the guardian's name and relation.",
-                    ),
-                )
-            )
+            problems.append(Finding("no_collective_letter", CONSENT_NO_COLLECTIVE_LETTER))
         elif _squeeze(letter) != _squeeze(visit_letter_ref):
             problems.append(
                 Finding(
@@ -124,17 +109,7 @@ def consent_problems(
                 )
             )
     elif not (given.guardian_name.strip() and given.guardian_relation.strip()):
-        problems.append(
-            Finding(
-                "guardian_consent",
-                Text(
-                    "Pemohon di bawah 18 tahun: perlu persetujuan orang tua/wali (nama dan "
-                    "hubungan) atau surat persetujuan kolektif sekolah.",
-                    "The applicant is under 18: a parent or guardian must consent (name "
-                    "and relation) or the school's collective consent letter must apply.",
-                ),
-            )
-        )
+        problems.append(Finding("guardian_consent", CONSENT_GUARDIAN_REQUIRED))
     return problems
 
 

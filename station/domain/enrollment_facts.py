@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from peripherals.device import Text
 from station.domain.eligibility import Eligibility
 from station.domain.findings import Finding
 from station.domain.queue import Closing
 from station.domain.reports import EnrollmentFacts, IkdAnswer
 from station.errors import Conflict
+from station.messages import CLOSING_BEFORE_IDENTITY
 from station.store import audit
 from station.store.db import Store
 
@@ -86,13 +86,7 @@ def save_closing(store: Store, enrollment_id: int, closing: Closing, operator_id
             [int(closing.kk_checked), ikd.value if ikd else None, audit.now_iso(), enrollment_id],
         )
         if cursor.rowcount != 1:
-            raise Conflict(
-                "closing_too_early",
-                Text(
-                    "Isi identitas dulu sebelum KK dan IKD.",
-                    "The identity step comes before KK and IKD.",
-                ),
-            )
+            raise Conflict("closing_too_early", CLOSING_BEFORE_IDENTITY)
         audit.record(
             db,
             "closing_recorded",

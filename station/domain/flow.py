@@ -19,6 +19,7 @@ from station.domain.findings import Finding
 from station.domain.nik import MISMATCH_CODES, NikResult, Sex, parse_nik
 from station.domain.settings import DomainSettings
 from station.errors import Conflict, Invalid, NotAllowed, StationError
+from station.messages import CLOSING_AT_REVIEW
 from station.store import audit
 from station.store.db import Store
 
@@ -107,7 +108,10 @@ class RegistryFlow:
         return IdentityCheck(nik, eligibility)
 
     def save_identity(
-        self, db: sqlite_utils.Database, enrollment_id: int, form: IdentityAnswers,
+        self,
+        db: sqlite_utils.Database,
+        enrollment_id: int,
+        form: IdentityAnswers,
         check: IdentityCheck,
     ) -> None:
         """Inside the identity step's transaction. The school list's copy of the NIK is
@@ -153,13 +157,7 @@ class RegistryFlow:
             if holder and holder["id"] != operator_id:
                 raise not_holder(holder["name"])
             return int(last_committed["enrollment_id"])
-        raise Conflict(
-            "out_of_order",
-            Text(
-                "KK dan IKD dicatat di langkah pemeriksaan atau setelah disimpan.",
-                "KK and IKD are recorded at review or right after commit.",
-            ),
-        )
+        raise Conflict("out_of_order", CLOSING_AT_REVIEW)
 
     # -- the visit's collective consent letter -------------------------------------------
 

@@ -20,6 +20,7 @@ from typing import Literal
 from peripherals.device import Text
 from station.domain.findings import Finding
 from station.domain.regions import Region, RegionIndex, load_regions
+from station.messages import NIK_EMPTY, NIK_LETTER_O, NIK_SERIAL_ZERO
 
 Sex = Literal["L", "P"]  # laki-laki / perempuan, as on the KTP
 
@@ -136,37 +137,19 @@ def parse_nik(
     _check_birth_date(digits, result, today)
     _check_region(digits, result, regions)
     if result.serial == "0000":
-        result.warnings.append(
-            Finding(
-                "serial_zero",
-                Text(
-                    "Nomor urut NIK 0000 tidak lazim; periksa dengan KK.",
-                    "Serial 0000 is unusual; check the NIK against the KK.",
-                ),
-            )
-        )
+        result.warnings.append(Finding("serial_zero", NIK_SERIAL_ZERO))
     _cross_check(result, form_birth_date, form_sex)
     return result
 
 
 def _check_characters(digits: str, result: NikResult) -> bool:
     if not digits:
-        result.errors.append(
-            Finding("empty", Text("NIK belum diisi.", "The NIK is empty."))
-        )
+        result.errors.append(Finding("empty", NIK_EMPTY))
         return False
     if digits.isascii() and digits.isdigit():
         return True
     if any(c in "oO" for c in digits) and all(c.isdigit() or c in "oO" for c in digits):
-        result.errors.append(
-            Finding(
-                "letter_o",
-                Text(
-                    "NIK berisi huruf O; mungkin maksudnya angka 0 (nol).",
-                    "The NIK contains the letter O; the digit 0 (zero) was probably meant.",
-                ),
-            )
-        )
+        result.errors.append(Finding("letter_o", NIK_LETTER_O))
     elif any(c.isalpha() for c in digits):
         letters = "".join(sorted({c for c in digits if c.isalpha()}))
         result.errors.append(

@@ -21,6 +21,12 @@ from typing import Literal
 
 from peripherals.device import Text
 from station.domain.nik import Sex, parse_nik
+from station.messages import (
+    ROSTER_FILE_EMPTY,
+    ROSTER_NAME_EMPTY,
+    ROSTER_NOT_CSV,
+    ROSTER_NOT_UNICODE,
+)
 from station.plain_text import without_control
 
 MAX_BYTES = 2_000_000
@@ -34,7 +40,13 @@ _HEADERS = {
     "name": ("nama", "name", "namasiswa", "namalengkap", "namapesertadidik", "nama lengkap"),
     "class_name": ("kelas", "class", "rombel", "rombonganbelajar", "classname"),
     "birth_date": (
-        "tanggallahir", "tgllahir", "tgl_lahir", "birthdate", "dateofbirth", "dob", "lahir",
+        "tanggallahir",
+        "tgllahir",
+        "tgl_lahir",
+        "birthdate",
+        "dateofbirth",
+        "dob",
+        "lahir",
     ),
     "sex": ("jeniskelamin", "jk", "lp", "sex", "gender", "kelamin"),
     "nisn": ("nisn",),
@@ -42,8 +54,12 @@ _HEADERS = {
     "birth_place": ("tempatlahir", "tmplahir", "tmptlahir", "birthplace", "placeofbirth"),
     # Dapodik and many school lists put both in one column: "Pasuruan, 14-02-2009".
     "place_and_date": (
-        "ttl", "tempattanggallahir", "tempattgllahir", "tempatdantanggallahir",
-        "tempattanggallahirttl", "placeanddateofbirth",
+        "ttl",
+        "tempattanggallahir",
+        "tempattgllahir",
+        "tempatdantanggallahir",
+        "tempattanggallahirttl",
+        "placeanddateofbirth",
     ),
 }
 # Excel's text marker in front of a number typed as text ('3514...): not part of the value.
@@ -72,9 +88,20 @@ _MONTHS = {
     for name in names
 }
 _SEX = {
-    "l": "L", "lk": "L", "laki-laki": "L", "laki laki": "L", "lakilaki": "L", "pria": "L",
-    "m": "L", "male": "L",
-    "p": "P", "pr": "P", "perempuan": "P", "wanita": "P", "f": "P", "female": "P",
+    "l": "L",
+    "lk": "L",
+    "laki-laki": "L",
+    "laki laki": "L",
+    "lakilaki": "L",
+    "pria": "L",
+    "m": "L",
+    "male": "L",
+    "p": "P",
+    "pr": "P",
+    "perempuan": "P",
+    "wanita": "P",
+    "f": "P",
+    "female": "P",
 }
 
 
@@ -136,9 +163,10 @@ class RosterImport:
         noted = [s for s in self.students if s.notes]
         head_id = f"{len(self.students)} siswa dibaca, {len(self.rejected)} baris ditolak"
         head_en = f"{len(self.students)} students read, {len(self.rejected)} rows rejected"
-        lines_id, lines_en = [head_id + f", {len(noted)} dengan catatan."], [
-            head_en + f", {len(noted)} with notes."
-        ]
+        lines_id, lines_en = (
+            [head_id + f", {len(noted)} dengan catatan."],
+            [head_en + f", {len(noted)} with notes."],
+        )
         for note in self.notes:
             lines_id.append(note.id)
             lines_en.append(note.en)
@@ -244,7 +272,7 @@ def _order_note(heading: str, order: DateOrder | None, ambiguous: bool) -> Text 
 
 
 def _split_place_and_date(value: str) -> tuple[str, str]:
-    """"Pasuruan, 14-02-2009" -> ("Pasuruan", "14-02-2009"). The date is after the last
+    """ "Pasuruan, 14-02-2009" -> ("Pasuruan", "14-02-2009"). The date is after the last
     comma ("Kab. Pasuruan, Jawa Timur, 14 Februari 2009"); no comma: all date or all place."""
     place, comma, when = value.rpartition(",")
     if not comma:
@@ -272,33 +300,25 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
     try:
         text = decode(data)
     except UnicodeDecodeError:  # UTF-16 cut short (an odd byte count), or not UTF-16 at all
-        out.file_error = Text(
-            "Berkas tidak terbaca sebagai teks Unicode (mungkin terpotong). Simpan ulang dari"
-            " Excel sebagai CSV.",
-            "The file cannot be read as Unicode text (it may be cut short). Save it again"
-            " from Excel as CSV.",
-        )
+        out.file_error = ROSTER_NOT_UNICODE
         return out
     # A spreadsheet or other binary file renamed .csv is full of NULs; a stray one inside
     # a name is a control character like any other, dropped with them further on.
     if text.count("\x00") > max(8, len(text) // 100):
-        out.file_error = Text(
-            "Berkas ini bukan CSV (berisi data biner). Simpan dari Excel sebagai CSV.",
-            "This file is not a CSV (it holds binary data). Save it from Excel as CSV.",
-        )
+        out.file_error = ROSTER_NOT_CSV
         return out
     try:
         spans = _rows_with_lines(text)
     except csv.Error as error:
         out.file_error = Text(
-            f"Berkas CSV rusak: {error}. Periksa tanda kutip (\") yang tidak ditutup.",
-            f"The CSV file is broken: {error}. Look for an unclosed quote (\").",
+            f'Berkas CSV rusak: {error}. Periksa tanda kutip (") yang tidak ditutup.',
+            f'The CSV file is broken: {error}. Look for an unclosed quote (").',
         )
         return out
     last_line = {start: end for start, end, _ in spans}
     numbered = [(start, row) for start, _, row in spans if any(c.strip() for c in row)]
     if not numbered:
-        out.file_error = Text("Berkas kosong.", "The file is empty.")
+        out.file_error = ROSTER_FILE_EMPTY
         return out
     # Exports often start with a title ("DAFTAR PESERTA DIDIK KELAS XII") above the headings.
     found = next(
@@ -353,9 +373,7 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
             )
             continue
         if not cells.get("name"):
-            out.rejected.append(
-                RejectedRow(line, Text("Nama kosong.", "The name is empty."), raw)
-            )
+            out.rejected.append(RejectedRow(line, ROSTER_NAME_EMPTY, raw))
             continue
         student = _read_student(line, cells, today, orders)
         duplicate = _duplicate_of(student, seen)
@@ -365,8 +383,7 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
                     line,
                     Text(
                         f"{duplicate[0]} sama dengan baris {duplicate[1]}.",
-                        f"Same {_KEY_EN.get(duplicate[0], duplicate[0])} as line "
-                        f"{duplicate[1]}.",
+                        f"Same {_KEY_EN.get(duplicate[0], duplicate[0])} as line {duplicate[1]}.",
                     ),
                     raw,
                 )
@@ -394,9 +411,9 @@ def _unclosed_quote(first: int, last: int) -> Text:
     # A student's name or class never holds a line break: a quote opened on `first` and
     # never closed swallowed every line up to `last` into one cell.
     return Text(
-        f"Tanda kutip (\") di baris {first} tidak ditutup: baris {first}-{last} terbaca "
+        f'Tanda kutip (") di baris {first} tidak ditutup: baris {first}-{last} terbaca '
         "sebagai satu sel. Hapus atau tutup tanda kutip itu lalu impor lagi.",
-        f"An unclosed quote (\") on line {first}: lines {first}-{last} were read as one "
+        f'An unclosed quote (") on line {first}: lines {first}-{last} were read as one '
         "cell. Remove or close that quote and import again.",
     )
 
@@ -425,7 +442,8 @@ def _column_orders(
 def _duplicate_of(student: Student, seen: dict[tuple[str, str], int]) -> tuple[str, int] | None:
     person = (
         f"{' '.join(student.name.casefold().split())}:{student.birth_date.isoformat()}"
-        if student.birth_date else None
+        if student.birth_date
+        else None
     )
     keys = [("NIK", student.nik), ("NISN", student.nisn), ("Nama dan tanggal lahir", person)]
     for kind, value in keys:
@@ -497,8 +515,7 @@ def _read_nisn(student: Student, raw_nisn: str) -> None:
             return
         _note(
             student,
-            f"NISN '{raw_nisn}' dipulihkan menjadi {restored} (Excel membuang angka 0 di "
-            "depan).",
+            f"NISN '{raw_nisn}' dipulihkan menjadi {restored} (Excel membuang angka 0 di depan).",
             f"NISN '{raw_nisn}' restored to {restored} (Excel dropped the leading zeros).",
         )
         nisn = restored
@@ -522,8 +539,9 @@ def _read_nik(student: Student, raw_nik: str, today: date) -> None:
             "step and format the NIK column as Text.",
         )
         return
-    parsed = parse_nik(raw_nik, today=today, form_birth_date=student.birth_date,
-                       form_sex=student.sex)
+    parsed = parse_nik(
+        raw_nik, today=today, form_birth_date=student.birth_date, form_sex=student.sex
+    )
     if not parsed.valid:
         reasons = parsed.errors[0].text
         _note(

@@ -21,6 +21,7 @@ from station.domain.queue import PICKABLE, QueueStatus, check_move, identity_pre
 from station.domain.roster import RejectedRow, Student, parse_roster
 from station.errors import Conflict, Invalid, NotFound, StationError
 from station.events import EventBus, EventType
+from station.messages import QUEUE_ALREADY_QUEUED, ROSTER_STUDENT_UNKNOWN
 from station.sealing.rosternik import RosterNikCipher
 from station.store import audit
 from station.store.db import Store
@@ -29,14 +30,11 @@ from station.store.db import Store
 def _already_queued(line: int | None) -> Text:
     if line is not None:  # twice in the same file (a spelling the parser did not match)
         return Text(f"Siswa yang sama dengan baris {line}.", f"The same student as line {line}.")
-    return Text("Siswa sudah ada di antrean kunjungan ini.", "Already in this visit's queue.")
+    return QUEUE_ALREADY_QUEUED
 
 
 def _unknown_student() -> StationError:
-    return NotFound(
-        "student_unknown",
-        Text("Siswa tidak ditemukan di daftar kunjungan.", "No such student on the roster."),
-    )
+    return NotFound("student_unknown", ROSTER_STUDENT_UNKNOWN)
 
 
 def _student(row: dict[str, Any], nik: str | None) -> Student:
@@ -74,8 +72,10 @@ def _note(stored: str) -> dict[str, str] | None:
         note = json.loads(stored)
     except ValueError:
         note = None
-    if isinstance(note, dict) and isinstance(note.get("id"), str) and isinstance(
-        note.get("en"), str
+    if (
+        isinstance(note, dict)
+        and isinstance(note.get("id"), str)
+        and isinstance(note.get("en"), str)
     ):
         return {"id": note["id"], "en": note["en"]}
     return {"id": stored, "en": stored}  # stored before both languages were kept
@@ -237,8 +237,12 @@ class RosterQueue:
             db.execute(
                 "UPDATE roster_students SET status = ?, status_note = ?, updated_at = ?"
                 " WHERE id = ?",
-                [new.value, _stored_note(Text(note.strip(), note.strip())) if note.strip()
-                 else "", audit.now_iso(), student_id],
+                [
+                    new.value,
+                    _stored_note(Text(note.strip(), note.strip())) if note.strip() else "",
+                    audit.now_iso(),
+                    student_id,
+                ],
             )
             audit.record(
                 db,

@@ -38,7 +38,15 @@ from station.events import EventBus, EventType
 from station.fingerprints.guided import GuidedSequence
 from station.fingerprints.library import TodayLibrary
 from station.fingerprints.workflow import FingerprintStep
-from station.messages import FINGER_NAMES, NO_PHOTO, STEP_NAMES, VISIT_UNKNOWN
+from station.messages import (
+    BIRTH_DATE_IN_FUTURE,
+    FINGER_NAMES,
+    NO_PHOTO,
+    SIGNATURE_EMPTY,
+    SIGNATURE_UNREADABLE,
+    STEP_NAMES,
+    VISIT_UNKNOWN,
+)
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
 from station.receipts.content import receipt_number
@@ -207,10 +215,7 @@ class EnrollmentController:
                     "SELECT id FROM visits WHERE id = ?", [visit_id]
                 ).fetchone()
             if visit is None:
-                raise NotFound(
-                    "visit_unknown",
-                    VISIT_UNKNOWN,
-                )
+                raise NotFound("visit_unknown", VISIT_UNKNOWN)
             with self.store.guard.watch():  # the draft key is a file on the same card
                 self.draft = self.drafts.create(visit_id, operator.id, operator.name)
             self.last_committed = None
@@ -221,10 +226,7 @@ class EnrollmentController:
         async with self._lock:
             draft = self._require_holder(operator, "identity", "identity_done")
             if form.birth_date > self.registry.today():
-                raise Invalid(
-                    "birth_date_future",
-                    Text("Tanggal lahir di masa depan.", "The birth date is in the future."),
-                )
+                raise Invalid("birth_date_future", BIRTH_DATE_IN_FUTURE)
             checked = self.registry.check_identity(form, self.registry.today())
             identity = {**form.model_dump(mode="json"), **checked.as_json()}
             with self.store.transaction() as db:
@@ -246,9 +248,7 @@ class EnrollmentController:
             draft = self._require_holder(operator, "consent", "consent_given")
             # Applicant's consent, and a guardian's for under-18s: station.domain.consent.
             born = date.fromisoformat(draft.identity["birth_date"])
-            checked = self.registry.check_consent(
-                draft.visit_id, born, form, self.registry.today()
-            )
+            checked = self.registry.check_consent(draft.visit_id, born, form, self.registry.today())
             consent = {
                 **form.model_dump(),
                 **checked,
@@ -286,10 +286,7 @@ class EnrollmentController:
             draft = self._require_holder(operator, "photo", "photo_done")
             photos = draft.captured("photo")
             if not photos:
-                raise Conflict(
-                    "photo_missing",
-                    NO_PHOTO,
-                )
+                raise Conflict("photo_missing", NO_PHOTO)
             photos[0].detail["approved"] = True
             self.drafts.save_step(draft, "photo_done", "fingerprints", operator.id)
             self.machine.send("photo_done")
@@ -312,9 +309,7 @@ class EnrollmentController:
             )
             return self._changed("fingers_guided")
 
-    async def _keep_guided(
-        self, draft: Draft, capture: Capture | None, operator: Operator
-    ) -> bool:
+    async def _keep_guided(self, draft: Draft, capture: Capture | None, operator: Operator) -> bool:
         async with self._lock:
             if self.draft is not draft or self.step != "fingerprints":
                 return False
@@ -692,13 +687,7 @@ def _check_signature_size(png: bytes) -> None:
 
 
 def _decode_signature(png_base64: str) -> bytes:
-    bad = Invalid(
-        "signature_invalid",
-        Text(
-            "Tanda tangan tidak terbaca. Hapus dan tanda tangani lagi.",
-            "The signature could not be read. Clear it and sign again.",
-        ),
-    )
+    bad = Invalid("signature_invalid", SIGNATURE_UNREADABLE)
     if png_base64.startswith("data:"):
         png_base64 = png_base64.partition(",")[2]
     try:
@@ -716,10 +705,7 @@ def _decode_signature(png_base64: str) -> bytes:
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise bad from None
     if pixels.size == 0 or int(pixels.min()) == int(pixels.max()):
-        raise Invalid(
-            "signature_empty",
-            Text("Tanda tangan masih kosong.", "The signature is empty."),
-        )
+        raise Invalid("signature_empty", SIGNATURE_EMPTY)
     return png
 
 

@@ -7,9 +7,9 @@ import subprocess
 
 from statemachine.contrib.diagram import DotGraphMachine, MermaidGraphMachine
 
-from peripherals.device import Text
 from station.enrollment.machine import EnrollmentMachine
 from station.errors import Failure
+from station.messages import DIAGRAM_NEEDS_GRAPHVIZ, DIAGRAM_NEEDS_PYDOT
 
 
 def render(fmt: str) -> bytes:
@@ -18,23 +18,9 @@ def render(fmt: str) -> bytes:
     try:
         dot = DotGraphMachine(EnrollmentMachine)().to_string().encode()
     except ImportError:
-        raise Failure(
-            "pydot_missing",
-            Text(
-                "Format ini perlu pydot (pip install 'python-statemachine[diagrams]');"
-                " gunakan --format mermaid.",
-                "This format needs pydot (pip install 'python-statemachine[diagrams]');"
-                " use --format mermaid.",
-            ),
-        ) from None
+        raise Failure("pydot_missing", DIAGRAM_NEEDS_PYDOT) from None
     if fmt == "dot":
         return dot
     if shutil.which("dot") is None:
-        raise Failure(
-            "graphviz_missing",
-            Text(
-                "Graphviz belum terpasang (apt-get install graphviz); gunakan --format mermaid.",
-                "Graphviz is not installed (apt-get install graphviz); use --format mermaid.",
-            ),
-        )
+        raise Failure("graphviz_missing", DIAGRAM_NEEDS_GRAPHVIZ)
     return subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, check=True).stdout

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from peripherals.device import Text
 from station.access.operators import Operator
 from station.domain.flow import not_holder
 from station.domain.roster_queue import RosterQueue
 from station.enrollment.controller import EnrollmentController
 from station.errors import Conflict
 from station.events import EventBus, EventType
+from station.messages import PICK_ONLY_IDLE_OR_IDENTITY, PICK_OTHER_VISIT
 
 
 async def pick_student(
@@ -28,23 +28,11 @@ async def pick_student(
         await controller.start(op, visit_id)
     draft = controller.draft
     if controller.step != "identity" or draft is None:
-        raise Conflict(
-            "out_of_order",
-            Text(
-                "Siswa dipilih saat stasiun siap atau di langkah identitas.",
-                "Pick a student when the station is idle or at the identity step.",
-            ),
-        )
+        raise Conflict("out_of_order", PICK_ONLY_IDLE_OR_IDENTITY)
     if draft.operator_id != op.id:
         raise not_holder(draft.operator_name)
     if draft.visit_id != visit_id:
-        raise Conflict(
-            "visit_mismatch",
-            Text(
-                "Siswa ini dari kunjungan lain daripada perekaman yang sedang berjalan.",
-                "This student belongs to another visit than the enrollment in progress.",
-            ),
-        )
+        raise Conflict("visit_mismatch", PICK_OTHER_VISIT)
     picked = roster.pick(student_id, draft.id, op.id)
     bus.publish(EventType.ROSTER, {"event": "picked", "student": picked["student"]})
     return {**picked, "state": controller.snapshot()}

@@ -36,6 +36,7 @@ from station.fingerprints.imaging import IMAGE_FORMAT, encode_image
 from station.fingerprints.library import TodayLibrary
 from station.fingerprints.quality import QualityReport, assess
 from station.fingerprints.settings import FingerprintCaptureSettings
+from station.messages import FINGER_EXCEPTION_NAMES, INDEX_FINGERS_ON_CHIP
 from station.store import audit
 from station.store.db import Store
 
@@ -44,12 +45,6 @@ log = logging.getLogger(__name__)
 Status = Literal["pending", "retry", "captured", "force_captured", "exception_pending", "exception"]
 DONE: frozenset[str] = frozenset({"captured", "force_captured", "exception"})
 ExceptionKind = Literal["missing", "amputated", "bandaged", "unreadable"]
-EXCEPTION_KINDS: dict[str, Text] = {
-    "missing": Text("jari tidak ada", "finger missing"),
-    "amputated": Text("jari diamputasi", "finger amputated"),
-    "bandaged": Text("jari diperban", "finger bandaged"),
-    "unreadable": Text("sidik jari tidak terbaca", "fingerprint unreadable"),
-}
 # Runs a blocking device call off the event loop, turning device faults into the
 # station's fault state (EnrollmentController._device).
 Runner = Callable[[Callable[[], Any]], Awaitable[Any]]
@@ -182,7 +177,8 @@ class FingerprintStep:
         return [p for p in self.order if session.fingers[p].status not in DONE]
 
     def _publish(self, draft: Draft, finger: FingerRecord) -> None:
-        self.bus.publish(EventType.FINGERPRINT,
+        self.bus.publish(
+            EventType.FINGERPRINT,
             {"enrollment_id": draft.id, **finger.as_json(self.settings.max_attempts)},
         )
 
@@ -364,7 +360,7 @@ class FingerprintStep:
         finger.status = "exception_pending"
         finger.exception = {
             "kind": kind,
-            "kind_name": _text(EXCEPTION_KINDS[kind]),
+            "kind_name": _text(FINGER_EXCEPTION_NAMES[kind]),
             "reason": reason,
             "requested_by": {"id": operator.id, "name": operator.name},
             "requested_at": audit.now_iso(),
@@ -398,14 +394,7 @@ class FingerprintStep:
             finger.warnings = [
                 {
                     "code": "index_finger_exception",
-                    "message": _text(
-                        Text(
-                            "Telunjuk disimpan di chip KTP-el; kantor pusat akan melihat"
-                            " pengecualian ini.",
-                            "Index fingers are stored on the KTP-el chip; the central office"
-                            " will see this exception.",
-                        )
-                    ),
+                    "message": _text(INDEX_FINGERS_ON_CHIP),
                 }
             ]
         self._audit(draft, supervisor, "finger_exception_approved", position, finger.exception)

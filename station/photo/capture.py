@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from peripherals.camera.port import Frame
 from peripherals.device import Text
 from station.errors import Invalid, StationError
+from station.messages import PHOTO_OVERRIDE_NEEDS_REASON, PHOTO_WITHOUT_FACE
 from station.photo.portrait import make_portrait
 from station.photo.quality import QualityAnalyser, QualityReport
 from station.photo.settings import PhotoSettings
@@ -48,26 +49,14 @@ class PhotoTaker:
             if not request.override:
                 raise _refused(report)
             if len(request.reason.strip()) < 3:
-                raise Invalid(
-                    "photo_override_reason",
-                    Text(
-                        "Foto tidak lolos pemeriksaan: tulis alasan untuk tetap memakainya.",
-                        "The photo fails a check: give a reason to use it anyway.",
-                    ),
-                )
+                raise Invalid("photo_override_reason", PHOTO_OVERRIDE_NEEDS_REASON)
             override = {
                 "operator_id": operator_id,
                 "reason": request.reason.strip(),
                 "checks": {c.check: str(c.verdict) for c in failing},
             }
         if report.face is None:
-            raise Invalid(
-                "photo_no_face",
-                Text(
-                    "Tidak ada wajah di foto; foto tanpa wajah tidak bisa dipakai.",
-                    "There is no face in the photo; a photo without a face cannot be used.",
-                ),
-            )
+            raise Invalid("photo_no_face", PHOTO_WITHOUT_FACE)
         portrait = make_portrait(still, report.face, self.settings)
         detail = {
             "width": portrait.width,

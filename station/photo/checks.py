@@ -12,6 +12,32 @@ import cv2
 import numpy as np
 
 from peripherals.device import Text
+from station.messages import (
+    PHOTO_BLURRED,
+    PHOTO_CHIN_DOWN,
+    PHOTO_CHIN_UP,
+    PHOTO_DISTANCE_OK,
+    PHOTO_EYES_NOT_OPEN,
+    PHOTO_EYES_NOT_SEEN,
+    PHOTO_EYES_OPEN,
+    PHOTO_FACE_CENTRED,
+    PHOTO_FACE_TOO_HIGH,
+    PHOTO_FACE_TOO_LOW,
+    PHOTO_HEAD_STRAIGHT,
+    PHOTO_LIGHT_OK,
+    PHOTO_MOVE_LEFT,
+    PHOTO_MOVE_RIGHT,
+    PHOTO_NO_BACKDROP,
+    PHOTO_NO_FACE,
+    PHOTO_ONE_FACE,
+    PHOTO_SHARP,
+    PHOTO_TOO_BRIGHT,
+    PHOTO_TOO_CLOSE,
+    PHOTO_TOO_DARK,
+    PHOTO_TOO_FAR,
+    PHOTO_UNEVEN_LIGHT,
+    PHOTO_WAITING_FOR_FACE,
+)
 from station.photo.backdrop import BackdropReading, expected_backdrop
 from station.photo.faces import Face, Grey
 from station.photo.settings import PhotoSettings
@@ -40,11 +66,16 @@ class CheckResult:
 
 
 CHECKS = (
-    "face_count", "centred", "size", "exposure", "sharpness", "upright", "eyes", "backdrop",
+    "face_count",
+    "centred",
+    "size",
+    "exposure",
+    "sharpness",
+    "upright",
+    "eyes",
+    "backdrop",
 )
-_WAITING = Text(
-    "Menunggu satu wajah di depan kamera.", "Waiting for one face in front of the camera."
-)
+_WAITING = PHOTO_WAITING_FOR_FACE
 
 
 def waiting_for_face(check: str) -> CheckResult:
@@ -56,10 +87,7 @@ def face_count(count: int) -> CheckResult:
         return CheckResult(
             "face_count",
             Verdict.FAIL,
-            Text(
-                "Wajah tidak terlihat: duduk di depan kamera dan hadap lurus ke kamera.",
-                "No face seen: sit in front of the camera and look straight at it.",
-            ),
+            PHOTO_NO_FACE,
             0,
         )
     if count > 1:
@@ -72,9 +100,7 @@ def face_count(count: int) -> CheckResult:
             ),
             count,
         )
-    return CheckResult(
-        "face_count", Verdict.PASS, Text("Satu wajah terlihat.", "One face seen."), 1
-    )
+    return CheckResult("face_count", Verdict.PASS, PHOTO_ONE_FACE, 1)
 
 
 def centred(face: Face, width: int, height: int, s: PhotoSettings) -> CheckResult:
@@ -83,23 +109,15 @@ def centred(face: Face, width: int, height: int, s: PhotoSettings) -> CheckResul
     value = f"dx={dx:+.3f} dy={dy:+.3f}"
     # The image is not mirrored: a face right of centre is on the applicant's left.
     if dx > s.centre_tolerance_x:
-        text = Text("Geser sedikit ke kanan Anda.", "Move a little to your right.")
+        text = PHOTO_MOVE_RIGHT
     elif dx < -s.centre_tolerance_x:
-        text = Text("Geser sedikit ke kiri Anda.", "Move a little to your left.")
+        text = PHOTO_MOVE_LEFT
     elif dy < -s.centre_tolerance_y:
-        text = Text(
-            "Wajah terlalu tinggi: turunkan kepala atau naikkan kamera.",
-            "Face too high: lower your head or raise the camera.",
-        )
+        text = PHOTO_FACE_TOO_HIGH
     elif dy > s.centre_tolerance_y:
-        text = Text(
-            "Wajah terlalu rendah: duduk tegak atau turunkan kamera.",
-            "Face too low: sit up straight or lower the camera.",
-        )
+        text = PHOTO_FACE_TOO_LOW
     else:
-        return CheckResult(
-            "centred", Verdict.PASS, Text("Posisi wajah di tengah.", "Face centred."), value
-        )
+        return CheckResult("centred", Verdict.PASS, PHOTO_FACE_CENTRED, value)
     return CheckResult("centred", Verdict.FAIL, text, value)
 
 
@@ -109,26 +127,20 @@ def size(face: Face, height: int, s: PhotoSettings) -> CheckResult:
         return CheckResult(
             "size",
             Verdict.FAIL,
-            Text(
-                "Terlalu jauh: maju sedikit mendekati kamera.",
-                "Too far: come a little closer to the camera.",
-            ),
+            PHOTO_TOO_FAR,
             share,
         )
     if share > s.face_height_max:
         return CheckResult(
             "size",
             Verdict.FAIL,
-            Text(
-                "Terlalu dekat: mundur sedikit dari kamera.",
-                "Too close: move back a little from the camera.",
-            ),
+            PHOTO_TOO_CLOSE,
             share,
         )
     return CheckResult(
         "size",
         Verdict.PASS,
-        Text("Jarak ke kamera pas.", "Distance to the camera is right."),
+        PHOTO_DISTANCE_OK,
         share,
     )
 
@@ -145,32 +157,24 @@ def exposure(face_grey: Grey, s: PhotoSettings) -> CheckResult:
         return CheckResult(
             "exposure",
             Verdict.FAIL,
-            Text("Terlalu gelap: tambah cahaya ke wajah.", "Too dark: put more light on the face."),
+            PHOTO_TOO_DARK,
             mean,
         )
     if mean > s.face_luma_max or clipped > s.clipped_max:
         return CheckResult(
             "exposure",
             Verdict.FAIL,
-            Text(
-                "Terlalu terang: kurangi cahaya atau jauhkan lampu.",
-                "Too bright: reduce the light or move the lamp away.",
-            ),
+            PHOTO_TOO_BRIGHT,
             mean,
         )
     if evenness < s.evenness_min:
         return CheckResult(
             "exposure",
             Verdict.FAIL,
-            Text(
-                "Cahaya tidak merata: satu sisi wajah gelap, terangi dari depan.",
-                "Uneven light: one side of the face is dark, light it from the front.",
-            ),
+            PHOTO_UNEVEN_LIGHT,
             evenness,
         )
-    return CheckResult(
-        "exposure", Verdict.PASS, Text("Pencahayaan baik.", "Lighting is good."), mean
-    )
+    return CheckResult("exposure", Verdict.PASS, PHOTO_LIGHT_OK, mean)
 
 
 def sharpness(face_grey: Grey, s: PhotoSettings) -> CheckResult:
@@ -187,13 +191,10 @@ def sharpness(face_grey: Grey, s: PhotoSettings) -> CheckResult:
         return CheckResult(
             "sharpness",
             Verdict.FAIL,
-            Text(
-                "Gambar buram: diam sejenak dan tunggu kamera fokus.",
-                "Blurred: hold still for a moment and let the camera focus.",
-            ),
+            PHOTO_BLURRED,
             score,
         )
-    return CheckResult("sharpness", Verdict.PASS, Text("Gambar tajam.", "Image is sharp."), score)
+    return CheckResult("sharpness", Verdict.PASS, PHOTO_SHARP, score)
 
 
 def upright(face: Face, s: PhotoSettings) -> CheckResult:
@@ -204,10 +205,7 @@ def upright(face: Face, s: PhotoSettings) -> CheckResult:
         return CheckResult(
             "upright",
             Verdict.UNKNOWN,
-            Text(
-                "Mata belum terlihat jelas: lihat ke kamera, rambut tidak menutupi mata.",
-                "Eyes not clearly seen: look at the camera, keep hair off the eyes.",
-            ),
+            PHOTO_EYES_NOT_SEEN,
         )
     roll = pose.roll_deg
     value = f"roll={pose.roll_deg:+.1f} yaw={pose.yaw_deg:+.1f} pitch={pose.pitch_deg:+.1f}"
@@ -237,18 +235,9 @@ def upright(face: Face, s: PhotoSettings) -> CheckResult:
             value,
         )
     if abs(pose.pitch_deg) > s.max_pitch_deg:
-        text = (
-            Text("Dagu terlalu turun: angkat dagu sedikit.", "Chin down: raise your chin a little.")
-            if pose.pitch_deg > 0
-            else Text(
-                "Dagu terlalu naik: turunkan dagu sedikit.", "Chin up: lower your chin a little."
-            )
-        )
+        text = PHOTO_CHIN_DOWN if pose.pitch_deg > 0 else PHOTO_CHIN_UP
         return CheckResult("upright", Verdict.FAIL, text, value)
-    return CheckResult(
-        "upright", Verdict.PASS, Text("Kepala tegak, menghadap kamera.", "Head straight, facing "
-                                      "the camera."), value
-    )
+    return CheckResult("upright", Verdict.PASS, PHOTO_HEAD_STRAIGHT, value)
 
 
 def eyes(face: Face) -> CheckResult:
@@ -258,15 +247,10 @@ def eyes(face: Face) -> CheckResult:
         return CheckResult(
             "eyes",
             Verdict.FAIL,
-            Text(
-                "Mata tidak terlihat terbuka: buka mata, lihat ke kamera, rambut dan kacamata "
-                "tidak menutupi mata.",
-                "Eyes not seen open: open your eyes, look at the camera, no hair or glasses "
-                "over the eyes.",
-            ),
+            PHOTO_EYES_NOT_OPEN,
             "not seen open",
         )
-    return CheckResult("eyes", Verdict.PASS, Text("Mata terbuka.", "Eyes open."), "open")
+    return CheckResult("eyes", Verdict.PASS, PHOTO_EYES_OPEN, "open")
 
 
 _COLOUR_NAMES = {"blue": ("biru", "blue"), "red": ("merah", "red")}
@@ -279,7 +263,7 @@ def backdrop(reading: BackdropReading, birth_year: int | None) -> CheckResult:
         return CheckResult(
             "backdrop",
             Verdict.UNKNOWN,
-            Text("Latar belakang tidak terlihat.", "The backdrop cannot be seen."),
+            PHOTO_NO_BACKDROP,
         )
     if birth_year is None:
         return CheckResult(

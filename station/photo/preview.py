@@ -20,15 +20,13 @@ import cv2
 
 from peripherals.camera.port import Camera, Frame
 from peripherals.device import DeviceError, Text
+from station.messages import CAMERA_BROKEN_PICTURES
 from station.photo.settings import PhotoSettings
 
 log = logging.getLogger(__name__)
 
 IDLE_STOP_S = 2.0  # the camera keeps running this long after the last watcher leaves
-_BROKEN = Text(
-    "Kamera mengirim gambar rusak; mulai ulang stasiun bila berlanjut.",
-    "The camera sends broken pictures; restart the station if it goes on.",
-)
+_BROKEN = CAMERA_BROKEN_PICTURES
 
 
 @dataclass(frozen=True)

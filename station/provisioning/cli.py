@@ -20,7 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from peripherals.device import Text
-from station.messages import PINS_DIFFER
+from station.messages import (
+    PINS_DIFFER,
+    PROVISIONING_FILE_LEFT_ON_CARD,
+    PROVISIONING_REJECTED,
+    pin_length,
+)
 from station.provisioning.file import (
     DEFAULT_DATA_ROOT,
     Problem,
@@ -72,7 +77,7 @@ def _cannot_write(error: OSError) -> Text:
 def _reject(path: Path, layout: StationLayout, problems: list[Problem]) -> int:
     from station.provisioning.apply import record_rejection, write_boot_errors
 
-    _say(Text("Provisioning DITOLAK:", "Provisioning REJECTED:"), sys.stderr)
+    _say(PROVISIONING_REJECTED, sys.stderr)
     for problem in problems:
         print(f"- [{problem.field}] {problem.text.id}", file=sys.stderr)
         print(f"  {' ' * len(problem.field)}  {problem.text.en}", file=sys.stderr)
@@ -124,12 +129,7 @@ def _apply(path: Path, layout: StationLayout, owner_name: str | None, *, keep_fi
         # so that it shows in `systemctl --failed` and `station doctor`.
         _say(_cannot_write(error), sys.stderr)
         _say(
-            Text(
-                "PERINGATAN: berkas provisioning (berisi kata sandi Wi-Fi) masih ada di "
-                "partisi boot. Hapus sendiri dari laptop.",
-                "WARNING: the provisioning file (with the Wi-Fi passphrase) is still on the "
-                "boot partition. Delete it yourself from a laptop.",
-            ),
+            PROVISIONING_FILE_LEFT_ON_CARD,
             sys.stderr,
         )
         return 1
@@ -143,7 +143,7 @@ def _hash_pin() -> int:
     length = AuthSettings().pin_length
     pin = getpass.getpass(f"PIN ({length} angka / digits): ")
     if not (pin.isdigit() and len(pin) == length):
-        _say(Text(f"PIN harus {length} angka.", f"The PIN must be {length} digits."), sys.stderr)
+        _say(pin_length(length), sys.stderr)
         return 2
     if getpass.getpass("PIN (ulangi / again): ") != pin:
         _say(PINS_DIFFER, sys.stderr)

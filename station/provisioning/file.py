@@ -40,6 +40,11 @@ from peripherals.device import Text
 from station.access.operators import ROLES
 from station.access.pins import pin_hash_problem
 from station.config import StationConfig, loads_toml
+from station.messages import (
+    NOT_PROVISIONED_NO_FILE,
+    NOT_PROVISIONED_REJECTED,
+    PROVISIONING_RECORD_DAMAGED,
+)
 from station.plain_text import has_control
 
 PROVISIONING_FILE_NAME = "ektp-provision.toml"
@@ -521,14 +526,8 @@ class ProvisioningStatus:
         }
 
 
-_NEVER_PROVISIONED = Text(
-    "Stasiun belum diprovisikan: belum ada berkas provisioning yang diterapkan.",
-    "The station is not provisioned: no provisioning file has been applied.",
-)
-_PROVISIONING_REJECTED = Text(
-    "Stasiun belum diprovisikan: berkas provisioning ditolak (lihat daftar masalah).",
-    "The station is not provisioned: the provisioning file was rejected (see problems).",
-)
+_NEVER_PROVISIONED = NOT_PROVISIONED_NO_FILE
+_PROVISIONING_REJECTED = NOT_PROVISIONED_REJECTED
 
 
 def provisioning_status(layout: StationLayout) -> ProvisioningStatus:
@@ -541,10 +540,7 @@ def provisioning_status(layout: StationLayout) -> ProvisioningStatus:
         return ProvisioningStatus(
             False,
             None,
-            Text(
-                "Catatan provisioning rusak; provisikan ulang stasiun.",
-                "The provisioning record is damaged; provision the station again.",
-            ),
+            PROVISIONING_RECORD_DAMAGED,
         )
     if not isinstance(record, dict):
         record = {}

@@ -24,7 +24,7 @@ from typing import Any
 import sqlite_utils
 
 from exchange.durable import create_exclusive
-from peripherals.device import DeviceError, Text
+from peripherals.device import DeviceError
 from peripherals.printer.escpos_adapter import PRINT_INTERRUPTED
 from peripherals.printer.port import PrinterState, ReceiptPrinter
 from peripherals.printer.render import render
@@ -32,7 +32,7 @@ from peripherals.printer.status import STATE_TEXT
 from station.enrollment.draft import Draft
 from station.errors import Conflict, NotFound
 from station.events import EventBus, EventType
-from station.messages import NO_RECEIPT
+from station.messages import NO_RECEIPT, RECEIPT_JOB_UNKNOWN, RECEIPT_NOT_UNCERTAIN
 from station.receipts.content import (
     FINGER_NAMES,
     FingerException,
@@ -64,8 +64,16 @@ def station_key(settings: ReceiptSettings, data_dir: Path) -> bytes:
 
 
 class ReceiptQueue:
-    def __init__(self, *, settings: ReceiptSettings, station_id: str, data_dir: Path,
-                 store: Store, printer: ReceiptPrinter, bus: EventBus) -> None:
+    def __init__(
+        self,
+        *,
+        settings: ReceiptSettings,
+        station_id: str,
+        data_dir: Path,
+        store: Store,
+        printer: ReceiptPrinter,
+        bus: EventBus,
+    ) -> None:
         self.settings = settings
         self.station_id = station_id
         self.store = store
@@ -80,12 +88,14 @@ class ReceiptQueue:
 
     # -- queueing ----------------------------------------------------------------------
 
-    def queue_original(self, db: sqlite_utils.Database, draft: Draft,
-                       summary: dict[str, Any]) -> None:
+    def queue_original(
+        self, db: sqlite_utils.Database, draft: Draft, summary: dict[str, Any]
+    ) -> None:
         """Commit hook: runs inside the commit's transaction, so the receipt exists exactly
         when the enrollment does."""
-        visit = db.execute("SELECT school, date, team FROM visits WHERE id = ?",
-                           [draft.visit_id]).fetchone()
+        visit = db.execute(
+            "SELECT school, date, team FROM visits WHERE id = ?", [draft.visit_id]
+        ).fetchone()
         school, visit_date, team = visit if visit else ("", "", "")
         number = summary["receipt_number"]
         captured = {int(c.position): c.detail for c in draft.captured("finger")}
@@ -106,17 +116,20 @@ class ReceiptQueue:
             fingers_recorded=len(fingers),
             finger_exceptions=tuple(
                 FingerException(position, _exception_reason(exceptions.get(position)))
-                for position in FINGER_NAMES if position not in fingers
+                for position in FINGER_NAMES
+                if position not in fingers
             ),
             signature=bool(draft.captured("signature")),
-            card_from=date.fromisoformat(summary["card_from"]) if summary.get("card_from")
+            card_from=date.fromisoformat(summary["card_from"])
+            if summary.get("card_from")
             else None,
         )
         self._insert(db, draft.id, data, "original", draft.operator_id)
         self._poke()
 
-    def queue_reprint(self, enrollment_id: int, operator_id: int,
-                      *, copy: bool = False) -> dict[str, Any]:
+    def queue_reprint(
+        self, enrollment_id: int, operator_id: int, *, copy: bool = False
+    ) -> dict[str, Any]:
         """An explicit reprint from the enrollment list: the same content, marked CETAK ULANG;
         or, for a receipt that may not have printed, marked SALINAN (`copy`)."""
         with self.store.transaction() as db:
@@ -129,27 +142,52 @@ class ReceiptQueue:
             original = from_json(json.loads(row[0]))
             data = replace(original, reprinted_at=self._now(), copy=copy)
             job_id = self._insert(db, enrollment_id, data, "reprint", operator_id)
-            audit.record(db, "receipt_copy" if copy else "receipt_reprint",
-                         operator_id=operator_id, enrollment_id=enrollment_id,
-                         detail={"receipt_number": data.receipt_no, "job_id": job_id})
+            audit.record(
+                db,
+                "receipt_copy" if copy else "receipt_reprint",
+                operator_id=operator_id,
+                enrollment_id=enrollment_id,
+                detail={"receipt_number": data.receipt_no, "job_id": job_id},
+            )
         self._wake.set()
         return self.job(job_id)
 
-    def _insert(self, db: sqlite_utils.Database, enrollment_id: int, data: ReceiptData,
-                kind: str, operator_id: int | None) -> int:
+    def _insert(
+        self,
+        db: sqlite_utils.Database,
+        enrollment_id: int,
+        data: ReceiptData,
+        kind: str,
+        operator_id: int | None,
+    ) -> int:
         width = self.printer.paper_width_mm
         escpos = compose(data, width, native_qr=self.settings.native_qr)
         cursor = db.execute(
             "INSERT INTO receipt_jobs (enrollment_id, receipt_number, kind, content, escpos,"
             " paper_width_mm, status, requested_by, queued_at)"
             " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-            [enrollment_id, data.receipt_no, kind, json.dumps(to_json(data)), escpos, width,
-             operator_id, audit.now_iso()],
+            [
+                enrollment_id,
+                data.receipt_no,
+                kind,
+                json.dumps(to_json(data)),
+                escpos,
+                width,
+                operator_id,
+                audit.now_iso(),
+            ],
         )
         job_id = int(cursor.lastrowid or 0)
-        self.bus.publish(EventType.RECEIPT, {"job_id": job_id, "enrollment_id": enrollment_id,
-                                     "receipt_number": data.receipt_no, "kind": kind,
-                                     "status": "queued"})
+        self.bus.publish(
+            EventType.RECEIPT,
+            {
+                "job_id": job_id,
+                "enrollment_id": enrollment_id,
+                "receipt_number": data.receipt_no,
+                "kind": kind,
+                "status": "queued",
+            },
+        )
         return job_id
 
     def _now(self) -> datetime:
@@ -157,23 +195,30 @@ class ReceiptQueue:
 
     # -- reading -----------------------------------------------------------------------
 
-    _COLUMNS = ("id, enrollment_id, receipt_number, kind, status, attempts, last_error,"
-                " requested_by, queued_at, printed_at")
+    _COLUMNS = (
+        "id, enrollment_id, receipt_number, kind, status, attempts, last_error,"
+        " requested_by, queued_at, printed_at"
+    )
 
     def job(self, job_id: int) -> dict[str, Any]:
         with self.store.lock:
-            rows = list(self.store.db.query(
-                f"SELECT {self._COLUMNS} FROM receipt_jobs WHERE id = ?", [job_id]))
+            rows = list(
+                self.store.db.query(
+                    f"SELECT {self._COLUMNS} FROM receipt_jobs WHERE id = ?", [job_id]
+                )
+            )
         if not rows:
-            raise NotFound("receipt_unknown", Text(
-                "Tanda bukti tidak ditemukan.", "Receipt not found."))
+            raise NotFound("receipt_unknown", RECEIPT_JOB_UNKNOWN)
         return rows[0]
 
     def jobs(self, enrollment_id: int | None = None) -> list[dict[str, Any]]:
         where, params = ("WHERE enrollment_id = ?", [enrollment_id]) if enrollment_id else ("", [])
         with self.store.lock:
-            return list(self.store.db.query(
-                f"SELECT {self._COLUMNS} FROM receipt_jobs {where} ORDER BY id", params))
+            return list(
+                self.store.db.query(
+                    f"SELECT {self._COLUMNS} FROM receipt_jobs {where} ORDER BY id", params
+                )
+            )
 
     def uncertain(self) -> list[dict[str, Any]]:
         """Receipts that may not have come out (a cut or a power failure mid-print) and
@@ -184,34 +229,44 @@ class ReceiptQueue:
                 "SELECT j.id, j.enrollment_id, j.receipt_number, j.content, j.last_error"
                 " FROM receipt_jobs j WHERE j.status = 'uncertain' AND NOT EXISTS"
                 " (SELECT 1 FROM receipt_jobs later WHERE later.enrollment_id = j.enrollment_id"
-                " AND later.id > j.id) ORDER BY j.id").fetchall()
+                " AND later.id > j.id) ORDER BY j.id"
+            ).fetchall()
         offered = []
         for job_id, enrollment_id, number, content, reason in rows:
             data = from_json(json.loads(content))
-            offered.append({"job_id": job_id, "enrollment_id": enrollment_id,
-                            "receipt_number": number, "name": data.name,
-                            "nik_masked": data.nik_masked, "reason": reason})
+            offered.append(
+                {
+                    "job_id": job_id,
+                    "enrollment_id": enrollment_id,
+                    "receipt_number": number,
+                    "name": data.name,
+                    "nik_masked": data.nik_masked,
+                    "reason": reason,
+                }
+            )
         return offered
 
-    def resolve_uncertain(self, job_id: int, operator_id: int, *, printed: bool
-                          ) -> dict[str, Any]:
+    def resolve_uncertain(self, job_id: int, operator_id: int, *, printed: bool) -> dict[str, Any]:
         """The operator looked: it did print (the job is marked printed), or it did not
         (a copy marked SALINAN is queued)."""
         job = self.job(job_id)
         if job_id not in {offer["job_id"] for offer in self.uncertain()}:
-            raise Conflict("receipt_not_uncertain", Text(
-                "Tanda bukti ini sudah ditangani atau tidak dalam status 'mungkin belum"
-                " tercetak'.",
-                "This receipt was already dealt with or is not marked 'may not have"
-                " printed'."))
+            raise Conflict("receipt_not_uncertain", RECEIPT_NOT_UNCERTAIN)
         if not printed:
             return self.queue_reprint(int(job["enrollment_id"]), operator_id, copy=True)
         with self.store.transaction() as db:
-            db.execute("UPDATE receipt_jobs SET status = 'printed', printed_at = ?,"
-                       " last_error = 'confirmed_by_operator' WHERE id = ?",
-                       [audit.now_iso(), job_id])
-            audit.record(db, "receipt_confirmed_printed", operator_id=operator_id,
-                         enrollment_id=job["enrollment_id"], detail={"job_id": job_id})
+            db.execute(
+                "UPDATE receipt_jobs SET status = 'printed', printed_at = ?,"
+                " last_error = 'confirmed_by_operator' WHERE id = ?",
+                [audit.now_iso(), job_id],
+            )
+            audit.record(
+                db,
+                "receipt_confirmed_printed",
+                operator_id=operator_id,
+                enrollment_id=job["enrollment_id"],
+                detail={"job_id": job_id},
+            )
         self.bus.publish(EventType.RECEIPT, {**self.job(job_id), "status": "printed"})
         return self.job(job_id)
 
@@ -220,15 +275,20 @@ class ReceiptQueue:
         with self.store.lock:
             row = self.store.db.execute(
                 "SELECT escpos, paper_width_mm FROM receipt_jobs WHERE enrollment_id = ?"
-                " ORDER BY id DESC LIMIT 1", [enrollment_id]).fetchone()
+                " ORDER BY id DESC LIMIT 1",
+                [enrollment_id],
+            ).fetchone()
         if row is None:
             raise NotFound("receipt_unknown", NO_RECEIPT)
         return render(bytes(row[0]), int(row[1])).pages[0].png()
 
     def status(self) -> dict[str, Any]:
         with self.store.lock:
-            counts = dict(self.store.db.execute(
-                "SELECT status, count(*) FROM receipt_jobs GROUP BY status").fetchall())
+            counts = dict(
+                self.store.db.execute(
+                    "SELECT status, count(*) FROM receipt_jobs GROUP BY status"
+                ).fetchall()
+            )
         text = STATE_TEXT[self.printer_state]
         return {
             "state": self.printer_state.value,
@@ -271,8 +331,12 @@ class ReceiptQueue:
 
     def _recover(self) -> None:
         with self.store.lock:
-            interrupted = [row[0] for row in self.store.db.execute(
-                "SELECT id FROM receipt_jobs WHERE status = 'printing'").fetchall()]
+            interrupted = [
+                row[0]
+                for row in self.store.db.execute(
+                    "SELECT id FROM receipt_jobs WHERE status = 'printing'"
+                ).fetchall()
+            ]
         for job_id in interrupted:
             log.warning("receipt job %s was interrupted while printing; not reprinted", job_id)
             self._mark_uncertain(job_id, "interrupted_while_printing")
@@ -306,7 +370,8 @@ class ReceiptQueue:
         with self.store.lock:
             row = self.store.db.execute(
                 "SELECT id, escpos, receipt_number FROM receipt_jobs WHERE status = 'queued'"
-                " ORDER BY id LIMIT 1").fetchone()
+                " ORDER BY id LIMIT 1"
+            ).fetchone()
         return (int(row[0]), bytes(row[1]), str(row[2])) if row else None
 
     async def _print(self, job: tuple[int, bytes, str]) -> None:
@@ -318,8 +383,11 @@ class ReceiptQueue:
             # byte: a power cut during the status queries leaves the job 'queued' (it
             # prints after the restart), only one after this point leaves it uncertain.
             with self.store.transaction() as db:
-                db.execute("UPDATE receipt_jobs SET status = 'printing',"
-                           " attempts = attempts + 1 WHERE id = ?", [job_id])
+                db.execute(
+                    "UPDATE receipt_jobs SET status = 'printing',"
+                    " attempts = attempts + 1 WHERE id = ?",
+                    [job_id],
+                )
             started.set()
 
         try:
@@ -337,26 +405,36 @@ class ReceiptQueue:
                 self._mark_uncertain(job_id, "write_failed")
             raise
         with self.store.transaction() as db:
-            db.execute("UPDATE receipt_jobs SET status = 'printed', printed_at = ?,"
-                       " last_error = NULL WHERE id = ?", [audit.now_iso(), job_id])
-        self.bus.publish(EventType.RECEIPT, {"job_id": job_id, "receipt_number": number,
-                                     "status": "printed"})
+            db.execute(
+                "UPDATE receipt_jobs SET status = 'printed', printed_at = ?,"
+                " last_error = NULL WHERE id = ?",
+                [audit.now_iso(), job_id],
+            )
+        self.bus.publish(
+            EventType.RECEIPT, {"job_id": job_id, "receipt_number": number, "status": "printed"}
+        )
 
     async def _refused(self, job_id: int, number: str, error: DeviceError) -> None:
         # The adapters refuse before sending when the printer is not ready, so nothing
         # reached the paper: the job waits for the printer again.
         with self.store.transaction() as db:
-            db.execute("UPDATE receipt_jobs SET status = 'queued', last_error = ?"
-                       " WHERE id = ?", [error.code, job_id])
+            db.execute(
+                "UPDATE receipt_jobs SET status = 'queued', last_error = ? WHERE id = ?",
+                [error.code, job_id],
+            )
         self._note_state(await asyncio.to_thread(self.printer.state))
-        self.bus.publish(EventType.RECEIPT, {"job_id": job_id, "receipt_number": number,
-                                     "status": "queued", "error": error.code})
+        self.bus.publish(
+            EventType.RECEIPT,
+            {"job_id": job_id, "receipt_number": number, "status": "queued", "error": error.code},
+        )
         await self._sleep(self.settings.retry_s)
 
     def _mark_uncertain(self, job_id: int, reason: str) -> None:
         with self.store.transaction() as db:
-            db.execute("UPDATE receipt_jobs SET status = 'uncertain', last_error = ?"
-                       " WHERE id = ?", [reason, job_id])
+            db.execute(
+                "UPDATE receipt_jobs SET status = 'uncertain', last_error = ? WHERE id = ?",
+                [reason, job_id],
+            )
             audit.record(db, "receipt_uncertain", detail={"job_id": job_id, "reason": reason})
         self.bus.publish(EventType.RECEIPT, {**self.job(job_id), "status": "uncertain"})
 

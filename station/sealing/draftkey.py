@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from exchange.errors import ErrorKind, SealingError
-from peripherals.device import Text
+from station.messages import DRAFT_CANNOT_BE_OPENED
 from station.sealing.localkey import PREFIX, LocalCipher, UnreadableSeal
 
 
@@ -33,12 +33,8 @@ class DraftCipher(LocalCipher):
         except UnreadableSeal:
             raise SealingError(
                 "draft_unreadable",
-                Text(
-                    "Data ketikan perekaman yang tertunda tidak dapat dibuka (kunci stasiun"
-                    " berganti); isi ulang identitas.",
-                    "The typed data of the pending enrollment cannot be opened (the station"
-                    " key changed); enter the identity again.",
-                ), kind=ErrorKind.CONFLICT,
+                DRAFT_CANNOT_BE_OPENED,
+                kind=ErrorKind.CONFLICT,
             ) from None
         return dict(json.loads(plaintext))
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from peripherals.device import Text
 from station.errors import NoSpace
+from station.messages import STORAGE_FULL, STORAGE_IO_ERROR, STORAGE_READ_ONLY
 from station.store.audit import now_iso
 
 log = logging.getLogger(__name__)
@@ -30,33 +31,17 @@ log = logging.getLogger(__name__)
 IO_ERROR, DISK_FULL, READ_ONLY = "io_error", "disk_full", "read_only"
 
 _TEXT = {
-    IO_ERROR: Text(
-        "Kartu SD gagal menulis (galat I/O). Perekaman baru dihentikan; data yang sudah"
-        " tersimpan tetap aman. Jangan matikan stasiun: unggah atau ekspor ke USB sekarang"
-        " (Akhir hari), lalu ganti kartu SD dan hubungi teknisi.",
-        "The SD card failed to write (I/O error). New enrollments are stopped; what is"
-        " already committed is safe. Do not switch the station off: upload or export to USB"
-        " now (Day's end), then replace the SD card and call the technician.",
-    ),
-    DISK_FULL: Text(
-        "Penyimpanan penuh. Perekaman baru dihentikan; data yang sudah tersimpan tetap aman."
-        " Unggah atau ekspor batch hari ini (Akhir hari) agar ruang kosong kembali, lalu"
-        " lanjutkan.",
-        "Storage is full. New enrollments are stopped; what is already committed is safe."
-        " Upload or export today's batches (Day's end) to free space, then carry on.",
-    ),
-    READ_ONLY: Text(
-        "Kartu SD hanya-baca (sistem menguncinya setelah galat). Perekaman baru dihentikan;"
-        " data yang sudah tersimpan tetap aman. Ekspor ke USB atau unggah sekarang, lalu"
-        " ganti kartu SD dan hubungi teknisi.",
-        "The SD card is read-only (the system locked it after errors). New enrollments are"
-        " stopped; what is already committed is safe. Export to USB or upload now, then"
-        " replace the SD card and call the technician.",
-    ),
+    IO_ERROR: STORAGE_IO_ERROR,
+    DISK_FULL: STORAGE_FULL,
+    READ_ONLY: STORAGE_READ_ONLY,
 }
 
-_ERRNO = {errno.EIO: IO_ERROR, errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL,
-          errno.EROFS: READ_ONLY}
+_ERRNO = {
+    errno.EIO: IO_ERROR,
+    errno.ENOSPC: DISK_FULL,
+    errno.EDQUOT: DISK_FULL,
+    errno.EROFS: READ_ONLY,
+}
 # SQLite primary result codes (the low byte of the extended code).
 _SQLITE = {10: IO_ERROR, 13: DISK_FULL, 8: READ_ONLY, 11: IO_ERROR, 14: IO_ERROR}
 
@@ -93,8 +78,11 @@ class StorageFault:
         return NoSpace(f"storage_{self.kind}", self.text)
 
     def as_json(self) -> dict[str, object]:
-        return {"kind": self.kind, "since": self.since,
-                "message": {"id": self.text.id, "en": self.text.en}}
+        return {
+            "kind": self.kind,
+            "since": self.since,
+            "message": {"id": self.text.id, "en": self.text.en},
+        }
 
 
 def _refine(kind: str, data_dir: Path | None) -> str:

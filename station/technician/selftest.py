@@ -15,6 +15,7 @@ from peripherals.device import DeviceError, Text
 from peripherals.indicator.port import Pattern
 from station.errors import Conflict, DeviceFault, NotFound
 from station.events import EventType
+from station.messages import SELFTEST_ONLY_WHEN_IDLE
 from station.receipts.direct_print import print_now
 from station.receipts.escpos_bytes import test_page
 from station.runtime import Station
@@ -25,13 +26,7 @@ TEST_FINGER_TIMEOUT_S = 10.0
 
 def _require_idle(station: Station) -> None:
     if station.controller.step not in ("idle", "committed"):
-        raise Conflict(
-            "selftest_busy",
-            Text(
-                "Tes perangkat hanya saat tidak ada perekaman berjalan.",
-                "Device tests only while no enrollment is in progress.",
-            ),
-        )
+        raise Conflict("selftest_busy", SELFTEST_ONLY_WHEN_IDLE)
 
 
 async def _device(call: Any) -> Any:

@@ -17,6 +17,7 @@ from peripherals.printer.simulated import SimulatedPrinter
 from station.devices.registry import DeviceSet
 from station.errors import NotFound
 from station.events import EventBus, EventType
+from station.messages import SIMULATOR_ONLY_IN_SIMULATION
 
 
 class CameraScene(BaseModel):
@@ -48,13 +49,7 @@ class SimulatorControls:
 
     def _check(self) -> None:
         if not self.enabled:
-            raise NotFound(
-                "not_simulation",
-                Text(
-                    "Kontrol simulator hanya ada di mode simulasi.",
-                    "Simulator controls exist only in simulation mode.",
-                ),
-            )
+            raise NotFound("not_simulation", SIMULATOR_ONLY_IN_SIMULATION)
 
     def state(self) -> dict[str, Any]:
         self._check()
@@ -77,9 +72,7 @@ class SimulatorControls:
             state["printer"] = {"printer_state": printer.current_state.value}
         return state
 
-    def change(
-        self, kind: str, change: SimulatorChange, operator_name: str = ""
-    ) -> dict[str, Any]:
+    def change(self, kind: str, change: SimulatorChange, operator_name: str = "") -> dict[str, Any]:
         result = self._apply(kind, change)
         if self.bus is not None:
             self.bus.publish(EventType.SIMULATOR, {"device": kind, "operator": operator_name})

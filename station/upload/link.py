@@ -12,6 +12,7 @@ import subprocess
 from dataclasses import dataclass
 
 from peripherals.device import Text
+from station.messages import UPLOAD_NO_OFFICE_ADDRESS, UPLOAD_OFFICE_UNREACHABLE
 from station.upload.errors import TransientError, UploadError
 from station.upload.tus import TusClient
 
@@ -71,14 +72,7 @@ def require_collector(collector_url: str) -> None:
     if not collector_url.strip():
         raise UploadError(
             "collector_not_configured",
-            Text(
-                "Alamat kantor pusat belum diatur di stasiun ini, jadi unggah tidak mungkin."
-                " Data tetap aman. Minta teknisi mengatur alamat kantor pusat; untuk hari ini"
-                " ekspor ke flashdisk di bagian Ekspor di bawah.",
-                "The central office's address is not set on this station, so no upload is"
-                " possible. The data is safe. Ask the technician to set the office's address;"
-                " for today, export to a USB stick in the Export section below.",
-            ),
+            UPLOAD_NO_OFFICE_ADDRESS,
             resumable=False,
         )
 
@@ -90,13 +84,6 @@ def check_collector(client: TusClient) -> None:
     except TransientError as exc:
         raise UploadError(
             "no_link",
-            Text(
-                "Kantor pusat tidak terjangkau (tidak ada sinyal 4G atau jaringan putus)."
-                " Data tetap aman. Pindah ke tempat dengan sinyal lebih baik lalu tekan"
-                " \"Tutup hari dan unggah\" lagi, atau ekspor ke flashdisk di bawah.",
-                "The central office cannot be reached (no 4G signal or the network is down)."
-                " The data is safe. Move to where the signal is better and press \"Close the"
-                " day and upload\" again, or export to a USB stick below.",
-            ),
+            UPLOAD_OFFICE_UNREACHABLE,
             resumable=True,
         ) from exc

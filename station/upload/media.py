@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from peripherals.device import Text
 from station.errors import Invalid
+from station.messages import EXPORT_NOT_REMOVABLE
 
 if TYPE_CHECKING:
     from station.upload.settings import UploadSettings
@@ -149,12 +149,4 @@ class MediaFinder:
         for medium in self.mounted():
             if str(medium.mount_point) == mount_point:
                 return medium
-        raise Invalid(
-            "export_target_refused",
-            Text(
-                "Tujuan ekspor bukan media lepas (flashdisk) yang terpasang. Colokkan"
-                " flashdisk, tunggu sebentar, lalu pilih dari daftar.",
-                "The export target is not a mounted removable medium (USB stick). Plug in"
-                " the stick, wait a moment, then pick it from the list.",
-            ),
-        )
+        raise Invalid("export_target_refused", EXPORT_NOT_REMOVABLE)

@@ -41,6 +41,7 @@ from exchange.durable import write_all
 from exchange.keys import ensure_signing_key
 from peripherals.device import Text
 from station.lifecycle import cancel_and_wait
+from station.messages import SECOND_COPY_FAILED
 from station.store.db import Store
 from station.upload.media import MediaFinder, Medium
 
@@ -172,16 +173,7 @@ class SecondCopy:
                 status = await asyncio.to_thread(self.sync)
             except Exception:  # a stick pulled mid-write, a bug: keep the worker alive
                 log.exception("second copy")
-                status = CopyStatus(
-                    True,
-                    None,
-                    0,
-                    0,
-                    Text(
-                        "Salinan kedua gagal ditulis; periksa flashdisk.",
-                        "The second copy could not be written; check the USB stick.",
-                    ),
-                )
+                status = CopyStatus(True, None, 0, 0, SECOND_COPY_FAILED)
             self.status = status  # the health watch tells the tablets when it changes
             waiter = asyncio.ensure_future(self._wake.wait())
             try:

@@ -19,10 +19,10 @@ from exchange.ack import Acknowledgement, claimed_batch_id, verify_ack
 from exchange.batch import manifest_bytes
 from exchange.errors import BilingualError
 from exchange.keys import ensure_signing_key, load_public_key
-from peripherals.device import Text
 from station.config import StationConfig
 from station.errors import Conflict
 from station.events import EventBus, EventType
+from station.messages import UPLOAD_ALREADY_RUNNING, UPLOAD_NO_ACK_KEY
 from station.store.db import Store
 from station.upload.errors import UploadError
 from station.upload.export import ExportResult, opened_medium, write_file
@@ -123,10 +123,7 @@ class DayEnd:
         if key is None:
             raise UploadError(
                 "no_ack_key",
-                Text(
-                    "Kunci tanda terima kantor (upload.collector_ack_key) belum diatur.",
-                    "The office acknowledgement key (upload.collector_ack_key) is not set.",
-                ),
+                UPLOAD_NO_ACK_KEY,
                 resumable=False,
             )
         accepted = []
@@ -242,10 +239,7 @@ class UploadRunner:
 
     def start(self) -> None:
         if not self._running.acquire(blocking=False):
-            raise Conflict(
-                "upload_running",
-                Text("Unggahan sedang berjalan.", "An upload is already running."),
-            )
+            raise Conflict("upload_running", UPLOAD_ALREADY_RUNNING)
         self.last_error = None
         self._task = asyncio.get_running_loop().create_task(self._run())
 

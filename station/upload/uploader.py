@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from exchange.ack import Acknowledgement, verify_ack
 from exchange.errors import SealingError
 from peripherals.device import Text
+from station.messages import UPLOAD_LOST_TWICE, UPLOAD_OFFSET_UNSTABLE, UPLOAD_STOPPED_FOR_SHUTDOWN
 from station.upload.errors import OffsetConflict, TransientError, UploadError, UploadGone
 from station.upload.outbox import Batch, Outbox
 from station.upload.progress import RateMeter, UploadProgress
@@ -226,10 +227,7 @@ class Uploader:
                     if recreated:
                         raise UploadError(
                             "upload_lost",
-                            Text(
-                                "Server kehilangan unggahan dua kali; hubungi kantor pusat.",
-                                "The server lost the upload twice; contact the central office.",
-                            ),
+                            UPLOAD_LOST_TWICE,
                             resumable=True,
                         ) from None
                     recreated += 1
@@ -265,10 +263,7 @@ class Uploader:
                 if failures >= self.settings.max_consecutive_failures:
                     raise UploadError(
                         "offset_unstable",
-                        Text(
-                            "Posisi unggahan di server terus berubah; coba lagi nanti.",
-                            "The server's upload offset keeps changing; try again later.",
-                        ),
+                        UPLOAD_OFFSET_UNSTABLE,
                         resumable=True,
                     )
 
@@ -276,10 +271,7 @@ class Uploader:
         if self.stop.is_set():
             raise UploadError(
                 "upload_stopped",
-                Text(
-                    "Unggahan dihentikan karena stasiun dimatikan; akan dilanjutkan nanti.",
-                    "The upload stopped because the station is shutting down; it resumes later.",
-                ),
+                UPLOAD_STOPPED_FOR_SHUTDOWN,
                 resumable=True,
             )
 

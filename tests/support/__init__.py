@@ -1,2 +1,4 @@
-"""What many tests need, written once: waiting for something a thread does, free ports,
-reading the event socket with a deadline, and driving an enrollment through the API."""
+"""What many tests need, written once: starting a station process, waiting for something
+with a deadline, free ports, reading the event socket with a deadline, a fake clock for
+the indicator's players, proving that no receipt printed again, and driving an enrollment
+through the API."""

@@ -4,15 +4,16 @@ with no message."""
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from starlette.testclient import WebSocketTestSession
+from starlette.testclient import TestClient, WebSocketTestSession
+from starlette.websockets import WebSocketDisconnect
 
 Event = dict[str, Any]
 
@@ -22,13 +23,28 @@ class EventReader:
 
     def __init__(self, socket: WebSocketTestSession) -> None:
         self._received: queue.Queue[Event] = queue.Queue()
+        self._closed = threading.Event()
+        self.close_code: int | None = None
+        self.hello: Event = {}
 
         def read() -> None:
-            with contextlib.suppress(Exception):  # the socket closes when the test ends
+            try:
                 while True:
                     self._received.put(socket.receive_json())
+            except WebSocketDisconnect as closed:
+                self.close_code = closed.code
+            except Exception:  # the socket closes when the test ends
+                pass
+            finally:
+                self._closed.set()
 
         threading.Thread(target=read, daemon=True, name="ws-reader").start()
+
+    def closed(self, timeout_s: float = 20) -> int | None:
+        """Wait for the station to close the socket; its close code."""
+        if not self._closed.wait(timeout_s):
+            pytest.fail(f"the socket was not closed within {timeout_s} s")
+        return self.close_code
 
     def next(self, timeout_s: float = 20) -> Event:
         try:
@@ -52,7 +68,12 @@ class EventReader:
                 return seen
 
 
-def receive_until(
-    socket: WebSocketTestSession, wanted: Callable[[Event], object], timeout_s: float = 20
-) -> list[Event]:
-    return EventReader(socket).until(wanted, timeout_s)
+@contextmanager
+def listening(client: TestClient, auth: dict[str, str]) -> Iterator[EventReader]:
+    """A tablet's event socket in the session of `auth`, its `hello` already read."""
+    token = auth["Authorization"].removeprefix("Bearer ")
+    with client.websocket_connect(f"/api/events?token={token}") as socket:
+        reader = EventReader(socket)
+        reader.hello = reader.next()
+        assert reader.hello["type"] == "hello", reader.hello
+        yield reader

@@ -7,12 +7,8 @@ STATION_UPDATE_SCREENSHOTS=1 to refresh the copies the README shows (tests/ui/sc
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +16,7 @@ import httpx
 import pytest
 
 from tests.conftest import enroll_until, require_tool
-from tests.support.ports import free_port
+from tests.support.station_process import LiveStation, start_station, stop_station
 from tests.test_config import ROOT
 
 SCREENSHOTS = (
@@ -38,62 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@dataclass
-class LiveStation:
-    url: str  # https: the API and the tablet page
-    data: Path
-    process: subprocess.Popen[bytes]
-    plain_url: str = ""  # http: redirects and the CA certificate only
-
-
-def start_station(
-    data: Path, env: dict[str, str] | None = None, *, output: Any = subprocess.DEVNULL
-) -> LiveStation:
-    """`station run --simulate` on free ports, serving TLS from the session's test CA
-    (tests/conftest.py), which httpx and the test browser trust."""
-    port, tls_port = free_port(), free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "station",
-            "run",
-            "--simulate",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--tls-port",
-            str(tls_port),
-            "--data",
-            str(data),
-        ],
-        cwd=ROOT,
-        stdout=output,
-        stderr=subprocess.STDOUT if output is not subprocess.DEVNULL else subprocess.DEVNULL,
-        env={**os.environ, "STATION__DEVICES__SIMULATION__DELAY_SCALE": "0", **(env or {})},
-    )
-    url = f"https://127.0.0.1:{tls_port}"
-    # A deadline, not a timing claim: on a loaded CI machine a start can take 20 s or more.
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/api/health", timeout=1).json()["ready"]:
-                return LiveStation(url, data, process, f"http://127.0.0.1:{port}")
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the station did not start within 90 s")
-
-
-def stop_station(station: LiveStation) -> None:
-    station.process.send_signal(signal.SIGINT)
-    try:
-        station.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        station.process.kill()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.ui.conftest import LiveStation
+from tests.support.station_process import LiveStation
 from tests.ui.test_tablet import check_accessibility, identity_and_consent, log_in
 
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from station.messages import FINGER_NAMES
-from tests.ui.conftest import LiveStation, enroll_via_api, shot, start_station, stop_station
+from tests.support.station_process import LiveStation, start_station, stop_station
+from tests.ui.conftest import enroll_via_api, shot
 from tests.ui.test_tablet import check_accessibility, log_in
 
 ORDER = [2, 3, 4, 5, 1, 7, 8, 9, 10, 6]  # the default guided order

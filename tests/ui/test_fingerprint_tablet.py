@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.ui.conftest import LiveStation, enroll_via_api, shot
+from tests.support.station_process import LiveStation
+from tests.ui.conftest import enroll_via_api, shot
 from tests.ui.test_tablet import check_accessibility, log_in
 
 

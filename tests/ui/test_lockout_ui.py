@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.ui.conftest import LiveStation
+from tests.support.station_process import LiveStation
 from tests.ui.test_tablet import log_in
 
 

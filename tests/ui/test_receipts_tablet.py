@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 
 from tests.conftest import enroll_until, login
-from tests.ui.conftest import LiveStation, shot, start_station, stop_station
+from tests.support.station_process import LiveStation, start_station, stop_station
+from tests.ui.conftest import shot
 from tests.ui.test_tablet import check_accessibility, log_in
 
 REPRINT = "button:text-is('Cetak ulang')"

@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.ui.conftest import LiveStation, shot
+from tests.support.station_process import LiveStation
+from tests.ui.conftest import shot
 
 
 def log_in(page: Any, station: LiveStation, name: str = "operator1", pin: str = "123456") -> None:

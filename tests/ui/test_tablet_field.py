@@ -5,7 +5,6 @@ Back inside the app, the prefill forgotten, typed input kept across a language s
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
@@ -14,7 +13,9 @@ import pytest
 
 from tests.conftest import login
 from tests.support.enrolling import signature_png
-from tests.ui.conftest import LiveStation, shot, start_station, stop_station
+from tests.support.station_process import LiveStation, start_station, stop_station
+from tests.support.waiting import poll_until
+from tests.ui.conftest import shot
 from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
 from tests.ui.test_views_ui import enroll_over_api
 from tests.upload_support import provision
@@ -376,20 +377,23 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
         log_in(page, station, "teknisi1", "135790")
         with api_for(page, station) as api:
             assert api.post("/api/simulator/camera", json={"connected": False}).status_code == 200
-            deadline = time.monotonic() + 30  # the station notices within a few seconds
-            while time.monotonic() < deadline and "camera lost" not in str(
-                api.get("/api/technician/logs").json()
-            ):
-                time.sleep(0.5)
+            poll_until(
+                lambda: str(api.get("/api/technician/logs").json()),
+                lambda logs: "camera lost" in logs,
+                timeout_s=30,
+                what="'camera lost' in the technician's log",
+                every_s=0.5,
+            )
         with httpx.Client(base_url=station.url, timeout=30) as api:  # a failed upload
             supervisor = login(api, "supervisor1", "246810")  # type: ignore[arg-type]
             assert api.post("/api/upload", headers=supervisor).status_code == 202
-            deadline = time.monotonic() + 30
-            while (
-                time.monotonic() < deadline
-                and api.get("/api/upload", headers=supervisor).json()["running"]
-            ):
-                time.sleep(0.5)
+            poll_until(
+                lambda: api.get("/api/upload", headers=supervisor).json()["running"],
+                lambda running: not running,
+                timeout_s=30,
+                what="the failed upload to end",
+                every_s=0.5,
+            )
     finally:
         stop_station(station)
     station = start_station(data)  # a restart: what led up to it is still there

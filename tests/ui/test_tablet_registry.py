@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 
-from tests.ui.conftest import LiveStation, shot
+from tests.support.station_process import LiveStation
+from tests.ui.conftest import shot
 from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
 
 BORN = date(date.today().year - 19, 3, 1)  # 18 or 19 in any time zone

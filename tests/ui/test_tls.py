@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from tests.conftest import require_tool
-from tests.ui.conftest import CHROMIUM_ARGS, LiveStation, shot
+from tests.support.station_process import LiveStation
+from tests.ui.conftest import CHROMIUM_ARGS, shot
 from tests.ui.test_tablet import check_accessibility, log_in
 
 

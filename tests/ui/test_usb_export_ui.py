@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.ui.conftest import shot, start_station, stop_station
+from tests.support.station_process import start_station, stop_station
+from tests.ui.conftest import shot
 from tests.ui.test_tablet import check_accessibility, log_in
 from tests.ui.test_views_ui import enroll_over_api
 from tests.usb_media import usb_stick

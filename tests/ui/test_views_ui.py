@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 
 from tests.support.enrolling import enroll
-from tests.ui.conftest import shot, start_station, stop_station
+from tests.support.station_process import start_station, stop_station
+from tests.ui.conftest import shot
 from tests.ui.test_tablet import check_accessibility, log_in
 from tests.upload_support import STATION_ID, provision
 

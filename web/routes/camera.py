@@ -12,9 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from peripherals.device import Text
 from station.access.operators import Operator
 from station.errors import Conflict, DeviceFault
+from station.messages import PHOTO_CHECKS_ONLY_AT_PHOTO_STEP
 from station.photo.preview import PreviewHub
 from station.runtime import Station
 from web.auth import Credentials, OperatorDep, StationDep, current_operator
@@ -110,11 +110,5 @@ async def _mjpeg(hub: PreviewHub) -> AsyncIterator[bytes]:
 def quality(station: StationDep, op: OperatorDep) -> dict[str, Any]:
     report = station.photo.latest
     if report is None:
-        raise Conflict(
-            "photo_quality_idle",
-            Text(
-                "Pemeriksaan foto berjalan hanya pada langkah foto.",
-                "Photo checks run only at the photo step.",
-            ),
-        )
+        raise Conflict("photo_quality_idle", PHOTO_CHECKS_ONLY_AT_PHOTO_STEP)
     return report.as_json()

@@ -12,8 +12,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from peripherals.device import Text
 from station.errors import NotAllowed, NotAuthenticated, NotFound
+from station.messages import NO_ENROLLMENT_IN_PROGRESS, WRONG_SUPERVISOR_OR_PIN
 from station.plain_text import PlainText
 from web.auth import OperatorDep, StationDep, client_address
 from web.openapi import error_responses
@@ -46,10 +46,7 @@ def status(station: StationDep, op: OperatorDep) -> State:
     controller = station.controller
     fingers = controller.fingerprints.status(controller.draft)
     if fingers is None:
-        raise NotFound(
-            "no_enrollment",
-            Text("Tidak ada perekaman yang berjalan.", "No enrollment is in progress."),
-        )
+        raise NotFound("no_enrollment", NO_ENROLLMENT_IN_PROGRESS)
     return fingers
 
 
@@ -62,9 +59,7 @@ class GuidedStart(BaseModel):
     summary="The station walks the fingers still to capture by itself (`first`: ask it first)",
     response_model=EnrollmentState,
 )
-async def guided(
-    station: StationDep, op: OperatorDep, body: GuidedStart | None = None
-) -> State:
+async def guided(station: StationDep, op: OperatorDep, body: GuidedStart | None = None) -> State:
     return await station.controller.guide_fingers(op, body.first if body else None)
 
 
@@ -103,11 +98,5 @@ async def approve_exception(
         )
     except NotAuthenticated:
         # Not 'not authenticated': the operator's own session is fine, only the approval failed.
-        raise NotAllowed(
-            "approval_refused",
-            Text(
-                "Nama atau PIN supervisor salah; pengecualian belum disetujui.",
-                "Wrong supervisor name or PIN; the exception is not approved.",
-            ),
-        ) from None
+        raise NotAllowed("approval_refused", WRONG_SUPERVISOR_OR_PIN) from None
     return await station.controller.approve_finger_exception(op, position, supervisor)

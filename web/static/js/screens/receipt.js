@@ -2,35 +2,16 @@
 // explicit reprint (marked CETAK ULANG on paper) from the visit's list of enrollments.
 import { get, post, showImage } from "../api.js";
 import { h } from "../dom.js";
-import { pick } from "../i18n.js";
+import { pick, t } from "../i18n.js";
 import { DONE_EXTRAS } from "./steps.js";
 import { VISIT_EXTRAS } from "./visit.js";
 
-const TEXT = {
-  receipt: { id: "Tanda bukti", en: "Receipt" },
-  preview: { id: "Pratinjau tanda bukti", en: "Receipt preview" },
-  reprint: { id: "Cetak ulang", en: "Reprint" },
-  reprinted: { id: "Cetak ulang dikirim ke printer.", en: "Reprint sent to the printer." },
-  list: { id: "Cetak ulang tanda bukti", en: "Reprint a receipt" },
-  none: { id: "Belum ada yang direkam.", en: "Nobody recorded yet." },
-  queued: { id: "menunggu printer", en: "waiting for the printer" },
-  printing: { id: "sedang dicetak", en: "printing" },
-  printed: { id: "tercetak", en: "printed" },
-  uncertain: { id: "mungkin belum tercetak: periksa, lalu cetak ulang", en: "may not have printed: check, then reprint" },
-  uncertainTitle: { id: "Tanda bukti yang mungkin belum tercetak", en: "Receipts that may not have printed" },
-  uncertainHint: {
-    id: "Pencetakan terputus (mis. listrik padam). Tanyakan kepada siswa apakah kertasnya keluar.",
-    en: "Printing was cut off (e.g. a power cut). Ask the student whether the paper came out.",
-  },
-  copy: { id: "Belum: cetak SALINAN", en: "No: print a copy (SALINAN)" },
-  didPrint: { id: "Sudah tercetak", en: "It did print" },
-};
 const PREVIEW_STYLE = "width: 20rem; max-width: 100%; background: #fff;";
 // Scrolls inside a short box so that "next student" stays in reach on the tablet.
 const BOX_STYLE = "display: inline-block; max-height: 18rem; overflow-y: auto; border: 1px solid #999;";
 
 function jobState(job) {
-  return job ? pick(TEXT[job.status]) : "";
+  return job ? t("receipt_status_" + job.status) : "";
 }
 
 async function printerLine(node) {
@@ -41,7 +22,7 @@ async function printerLine(node) {
     return;
   }
   node.className = "hint " + (printer.state === "ready" ? "ok" : printer.state === "unknown" ? "warn" : "bad");
-  node.textContent = pick(printer.message) + (printer.queued ? " · " + printer.queued + " " + pick(TEXT.queued) : "");
+  node.textContent = pick(printer.message) + (printer.queued ? " · " + printer.queued + " " + t("receipt_status_queued") : "");
 }
 
 function reprintButton(ctx, enrollmentId, after) {
@@ -51,7 +32,7 @@ function reprintButton(ctx, enrollmentId, after) {
       const job = await ctx.act(() => post("/api/receipts/enrollments/" + enrollmentId + "/reprint"));
       if (job) after(job);
     },
-  }, pick(TEXT.reprint));
+  }, t("receipt_reprint"));
 }
 
 function donePanel(ctx, snapshot) {
@@ -60,13 +41,13 @@ function donePanel(ctx, snapshot) {
   if (!done.enrollment_id) return panel;
   const printer = h("p", { role: "status" });
   const job = h("p", { class: "hint" });
-  const preview = h("div", { style: BOX_STYLE, tabindex: "0", role: "region", "aria-label": pick(TEXT.preview) });
+  const preview = h("div", { style: BOX_STYLE, tabindex: "0", role: "region", "aria-label": t("receipt_preview") });
   async function load() {
     printerLine(printer);
     let jobs;
     try { jobs = await get("/api/receipts?enrollment_id=" + done.enrollment_id); } catch (error) { ctx.showError(error); return; }
-    job.textContent = pick(TEXT.receipt) + " " + done.receipt_number + ": " + jobState(jobs[jobs.length - 1]);
-    const image = h("img", { class: "receipt-preview", alt: pick(TEXT.preview), style: PREVIEW_STYLE });
+    job.textContent = t("receipt") + " " + done.receipt_number + ": " + jobState(jobs[jobs.length - 1]);
+    const image = h("img", { class: "receipt-preview", alt: t("receipt_preview"), style: PREVIEW_STYLE });
     showImage(image, "/api/receipts/enrollments/" + done.enrollment_id + "/preview.png").then(() => {
       preview.innerHTML = "";
       preview.append(image);
@@ -83,7 +64,7 @@ function donePanel(ctx, snapshot) {
 function visitPanel(ctx, visitId) {
   const list = h("ul", { class: "receipts" });
   const printer = h("p", { role: "status" });
-  const panel = h("details", { class: "card" }, h("summary", {}, pick(TEXT.list)), printer, list);
+  const panel = h("details", { class: "card" }, h("summary", {}, t("receipt_list")), printer, list);
   async function load() {
     printerLine(printer);
     let rows, jobs;
@@ -95,7 +76,7 @@ function visitPanel(ctx, visitId) {
     for (const job of jobs) latest[job.enrollment_id] = job;
     list.innerHTML = "";
     const committed = rows.filter((row) => row.status === "committed");
-    if (!committed.length) list.append(h("li", {}, pick(TEXT.none)));
+    if (!committed.length) list.append(h("li", {}, t("receipt_none")));
     for (const row of committed) {
       list.append(h("li", {},
         h("span", {}, (row.summary.name || "") + " · " + (row.summary.nik_masked || "") + " · " +
@@ -111,8 +92,8 @@ function visitPanel(ctx, visitId) {
 // until the operator says whether they came out: a copy marked SALINAN, or "it did print".
 function uncertainPanel(ctx) {
   const list = h("ul", { class: "receipts" });
-  const panel = h("section", { class: "card uncertain-receipts", hidden: true, role: "region", "aria-label": pick(TEXT.uncertainTitle) },
-    h("h3", {}, pick(TEXT.uncertainTitle)), h("p", { class: "hint warn" }, pick(TEXT.uncertainHint)), list);
+  const panel = h("section", { class: "card uncertain-receipts", hidden: true, role: "region", "aria-label": t("receipt_uncertain_title") },
+    h("h3", {}, t("receipt_uncertain_title")), h("p", { class: "hint warn" }, t("receipt_uncertain_hint")), list);
   function resolve(job, action) {
     return h("button", {
       type: "button",
@@ -120,7 +101,7 @@ function uncertainPanel(ctx) {
         const done = await ctx.act(() => post("/api/receipts/jobs/" + job.job_id + "/" + action));
         if (done) load();
       },
-    }, pick(action === "copy" ? TEXT.copy : TEXT.didPrint));
+    }, t(action === "copy" ? "receipt_copy" : "receipt_did_print"));
   }
   async function load() {
     let jobs;

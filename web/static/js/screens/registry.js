@@ -10,47 +10,11 @@ import { REVIEW_EXTRAS } from "./steps.js";
 import { VISIT_EXTRAS } from "./visit.js";
 import { DASHBOARD_EXTRAS } from "./views.js";
 
-const WORDS = {
-  acknowledge: ["Sudah dicek dengan KK: data NIK memang berbeda dari formulir", "Checked against the KK: the NIK's data really differs from the form"],
-  roster: ["Daftar siswa", "Student list"],
-  roster_import: ["Impor daftar siswa (CSV)", "Import the student list (CSV)"],
-  letter: ["Nomor surat persetujuan kolektif sekolah", "School's collective consent letter number"],
-  pick: ["Rekam", "Record"],
-  absent: ["Tidak hadir", "Absent"],
-  follow_up: ["Tindak lanjut", "Follow-up"],
-  back_to_queue: ["Kembali ke antrean", "Back to the queue"],
-  next_up: ["Berikutnya", "Next up"],
-  waiting: ["menunggu", "waiting"], in_progress: ["sedang direkam", "in progress"], done: ["selesai", "done"],
-  ineligible: ["tidak memenuhi syarat", "ineligible"],
-  save_letter: ["Simpan nomor surat", "Save letter number"],
-  letter_saved: ["Nomor surat tersimpan", "Letter number saved"],
-  confirm_absent: ["Tandai {name} tidak hadir?", "Mark {name} absent?"],
-  confirm_follow_up: ["Tandai {name} untuk tindak lanjut?", "Mark {name} for follow-up?"],
-  yes_absent: ["Ya, tidak hadir", "Yes, absent"],
-  yes_follow_up: ["Ya, tindak lanjut", "Yes, follow-up"],
-  keep_waiting: ["Batal", "Cancel"],
-  day_report: ["Laporan hari ini", "Today's report"],
-  download_csv: ["Unduh CSV", "Download CSV"],
-  printer_text: ["Ringkasan untuk printer", "Summary for the printer"],
-  print_summary: ["Cetak ringkasan hari ini", "Print today's summary"],
-  summary_printed: ["Ringkasan dicetak.", "Summary printed."],
-  recorded: ["Direkam", "Recorded"], first_time_voters: ["Pemilih pemula", "First-time voters"],
-  with_finger_exceptions: ["Pengecualian jari (orang)", "Finger exceptions (people)"],
-  duplicates_warned: ["Peringatan duplikat", "Duplicates warned"],
-  receipts_printed: ["Tanda terima dicetak", "Receipts printed"],
-  ikd_rate: ["Capaian IKD / target", "IKD rate / target"],
-  cards_now: ["KTP-el bisa dicetak sekarang", "Cards printable now"],
-  cards_later: ["KTP-el dicetak nanti", "Cards to print later"],
-  cards_from: ["mulai", "from"],
-  election: ["Tanggal pemilu", "Election date"],
-  estimate: ["perkiraan", "estimate"],
-};
-const w = (key) => (WORDS[key] ? WORDS[key][language() === "en" ? 1 : 0] : key);
 
 // --- identity: the NIK checked as it is typed ---------------------------------------------
 
 IDENTITY_EXTRAS.push((ctx, form, nik, hint) => {
-  const ack = h("label", { class: "check", hidden: true }, h("input", { type: "checkbox", name: "acknowledge_mismatch" }), w("acknowledge"));
+  const ack = h("label", { class: "check", hidden: true }, h("input", { type: "checkbox", name: "acknowledge_mismatch" }), t("acknowledge"));
   form.querySelector(".actions").before(ack);
   let timer = null;
   async function check() {
@@ -89,8 +53,8 @@ VISIT_EXTRAS.push((ctx, visitId) => {
   const next = h("p", { class: "notice" });
   const letter = h("input", { name: "letter", autocomplete: "off" });
   const letterSaved = h("p", { class: "hint ok", role: "status" });
-  const panel = h("section", { class: "card", "aria-label": w("roster") }, h("h3", {}, w("roster")), next, list,
-    field(w("roster_import"), h("input", { type: "file", accept: ".csv,text/csv", onchange: async (event) => {
+  const panel = h("section", { class: "card", "aria-label": t("roster") }, h("h3", {}, t("roster")), next, list,
+    field(t("roster_import"), h("input", { type: "file", accept: ".csv,text/csv", onchange: async (event) => {
       const file = event.target.files[0];
       if (!file) return;
       const result = await ctx.act(() => request("POST", `/api/roster/visits/${visitId}/import`, file, "text/csv"));
@@ -104,8 +68,8 @@ VISIT_EXTRAS.push((ctx, visitId) => {
       event.preventDefault();
       letterSaved.textContent = "";
       const saved = await ctx.act(() => request("PUT", `/api/roster/visits/${visitId}/consent-letter`, { reference: letter.value }));
-      if (saved) letterSaved.textContent = w("letter_saved") + ": " + saved.reference;
-    } }, field(w("letter"), letter), h("div", { class: "actions" }, h("button", { type: "submit" }, w("save_letter"))), letterSaved));
+      if (saved) letterSaved.textContent = t("letter_saved") + ": " + saved.reference;
+    } }, field(t("letter"), letter), h("div", { class: "actions" }, h("button", { type: "submit" }, t("save_letter"))), letterSaved));
 
   async function choose(student) {
     const picked = await ctx.act(() => post(`/api/roster/students/${student.id}/pick`));
@@ -122,16 +86,16 @@ VISIT_EXTRAS.push((ctx, visitId) => {
   function confirmStatus(student, status, actions) {
     actions.innerHTML = "";
     actions.append(
-      h("span", { class: "confirm-text", role: "status" }, w("confirm_" + status).replace("{name}", student.name)),
-      h("button", { type: "button", class: "danger-solid", onclick: () => setStatus(student, status) }, w("yes_" + status)),
-      h("button", { type: "button", class: "secondary", onclick: () => load() }, w("keep_waiting")));
+      h("span", { class: "confirm-text", role: "status" }, t("confirm_" + status).replace("{name}", student.name)),
+      h("button", { type: "button", class: "danger-solid", onclick: () => setStatus(student, status) }, t("yes_" + status)),
+      h("button", { type: "button", class: "secondary", onclick: () => load() }, t("keep_waiting")));
     actions.querySelector("button").focus();
   }
 
   async function load() {
     let queue;
     try { queue = await get(`/api/roster/visits/${visitId}`); } catch (error) { ctx.showError(error); return; }
-    next.textContent = queue.next ? `${w("next_up")}: ${queue.next.name} (${queue.next.class_name || "-"})` : "";
+    next.textContent = queue.next ? `${t("next_up")}: ${queue.next.name} (${queue.next.class_name || "-"})` : "";
     next.hidden = !queue.next;
     list.innerHTML = "";
     for (const s of queue.students) {
@@ -139,14 +103,14 @@ VISIT_EXTRAS.push((ctx, visitId) => {
       const status = h("div", { class: "row-status" });
       status.append(...[
         s.status === "waiting" ? [
-          h("button", { type: "button", class: "secondary", onclick: () => confirmStatus(s, "absent", status) }, w("absent")),
-          h("button", { type: "button", class: "secondary", onclick: () => confirmStatus(s, "follow_up", status) }, w("follow_up"))] : [],
+          h("button", { type: "button", class: "secondary", onclick: () => confirmStatus(s, "absent", status) }, t("absent")),
+          h("button", { type: "button", class: "secondary", onclick: () => confirmStatus(s, "follow_up", status) }, t("follow_up"))] : [],
         ["absent", "ineligible", "follow_up"].includes(s.status)
-          ? h("button", { type: "button", class: "secondary", onclick: () => setStatus(s, "waiting") }, w("back_to_queue")) : []].flat());
+          ? h("button", { type: "button", class: "secondary", onclick: () => setStatus(s, "waiting") }, t("back_to_queue")) : []].flat());
       list.append(h("li", { class: "student " + s.status },
         h("div", { class: "who" }, h("strong", {}, s.name),
-          h("span", {}, ` ${s.class_name || ""} · ${w(s.status)}`, s.status_note ? ` · ${s.status_note[language() === "en" ? "en" : "id"]}` : "")),
-        h("div", { class: "row-pick" }, canPick ? h("button", { type: "button", class: "primary", onclick: () => choose(s) }, w("pick")) : null),
+          h("span", {}, ` ${s.class_name || ""} · ${t(s.status)}`, s.status_note ? ` · ${s.status_note[language() === "en" ? "en" : "id"]}` : "")),
+        h("div", { class: "row-pick" }, canPick ? h("button", { type: "button", class: "primary", onclick: () => choose(s) }, t("pick")) : null),
         status));
     }
     let current;
@@ -177,30 +141,30 @@ DASHBOARD_EXTRAS.push((ctx) => {
   const text = h("pre", { class: "receipt-text" });
   const printed = h("span", { class: "hint", role: "status" });
   const csv = h("button", { type: "button", onclick: () => ctx.act(() => download("/api/reports/days/today/export.csv", "laporan-hari.csv")) },
-    w("download_csv"));
+    t("download_csv"));
   (async () => {
     try {
       const r = await get("/api/reports/days/today");
       const rate = r.ikd.rate === null ? "-" : Math.round(r.ikd.rate * 100) + "%";
-      const later = r.cards.later_by_date.map((c) => `${c.count} ${w("cards_from")} ${c.from}`).join(", ");
-      const election = `${r.cutoff.date}${r.cutoff.official ? "" : ` (${w("estimate")})`}`;
+      const later = r.cards.later_by_date.map((c) => `${c.count} ${t("cards_from")} ${c.from}`).join(", ");
+      const election = `${r.cutoff.date}${r.cutoff.official ? "" : ` (${t("estimate")})`}`;
       const rows = [["recorded", r.recorded], ["election", election], ["first_time_voters", r.first_time_voters ?? "-"],
         ["L", r.by_sex.L], ["P", r.by_sex.P],
         ["with_finger_exceptions", r.with_finger_exceptions], ["duplicates_warned", r.duplicates_warned],
         ["receipts_printed", r.receipts_printed], ["cards_now", r.cards.now],
         ["cards_later", later ? `${r.cards.later}: ${later}` : r.cards.later],
         ["ikd_rate", `${rate} / ${Math.round(r.ikd.target_rate * 100)}%`]];
-      for (const [key, value] of rows) figures.append(h("dt", {}, key === "L" || key === "P" ? t("sex_" + key) : w(key)), h("dd", {}, String(value)));
+      for (const [key, value] of rows) figures.append(h("dt", {}, key === "L" || key === "P" ? t("sex_" + key) : t(key)), h("dd", {}, String(value)));
       if (r.cutoff.warning) warning.textContent = r.cutoff.warning[language() === "en" ? "en" : "id"];
       warning.hidden = !r.cutoff.warning;
       chart.append(perHourChart(r.per_hour));
       text.textContent = await request("GET", "/api/reports/days/today/summary.txt").then((b) => b.text());
     } catch (error) { ctx.showError(error); }
   })();
-  return h("section", { class: "card" }, h("h3", {}, w("day_report")), warning, figures, chart, csv,
-    h("h3", {}, w("printer_text")), text,
+  return h("section", { class: "card" }, h("h3", {}, t("day_report")), warning, figures, chart, csv,
+    h("h3", {}, t("printer_text")), text,
     h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: async () => {
       const done = await ctx.act(() => post("/api/reports/days/today/print"));
-      if (done) printed.textContent = w("summary_printed");
-    } }, w("print_summary")), printed));
+      if (done) printed.textContent = t("summary_printed");
+    } }, t("print_summary")), printed));
 });
