@@ -49,9 +49,11 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -328,6 +330,80 @@ def twin_disk(work: Path) -> TwinDisk:
     return staged
 
 
+TWIN_TOOLS = (
+    "qemu-system-aarch64", "qemu-aarch64-static", "debootstrap", "mcopy", "mkfs.vfat", "sfdisk",
+)  # fmt: skip
+
+
+def wanted() -> bool:
+    """EKTP_ARM64_TWIN=0 leaves the twin out (a quicker local run of the suite)."""
+    return os.environ.get("EKTP_ARM64_TWIN", "1") != "0"
+
+
+def can_build() -> bool:
+    """Root and every tool the twin needs (tests/setup-system.sh installs them)."""
+    return os.geteuid() == 0 and all(shutil.which(tool) for tool in TWIN_TOOLS)
+
+
+class BackgroundStaging:
+    """`twin_disk()` in a process of its own, started when the suite is collected, so that
+    a cold build (debootstrap and pip under emulation, ~20 min) overlaps the rest of the
+    suite instead of adding to it. Niced: the suite's own tests come first."""
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        work.mkdir(parents=True, exist_ok=True)
+        self.log_path = work / "staging.log"
+        with self.log_path.open("wb") as log_file:
+            self.process = subprocess.Popen(
+                ["nice", "-n", "10", sys.executable, "-m", "tests.arm64_twin", str(work)],
+                cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def result(self, timeout: float) -> TwinDisk:
+        """Wait for the staged disk; raises with the build's log when it failed."""
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise
+        output = self.log_path.read_text(errors="replace")
+        if code != 0:
+            raise RuntimeError(f"staging the arm64 twin failed ({code}):\n{output[-6000:]}")
+        sys.stderr.write(output[-2000:])
+        return TwinDisk(self.work / "disk.img", self.work / "vmlinuz", self.work / "initrd.img")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+_background: BackgroundStaging | None = None
+
+
+def start_background_staging() -> None:
+    """Start staging a twin disk for this session (tests/conftest.py, at collection)."""
+    global _background
+    if _background is None:
+        work = Path(tempfile.mkdtemp(prefix="arm64-twin-", dir="/var/tmp"))
+        _background = BackgroundStaging(work)
+
+
+def background_staging() -> BackgroundStaging | None:
+    return _background
+
+
+def stop_background_staging() -> None:
+    global _background
+    if _background is not None:
+        _background.stop()
+        shutil.rmtree(_background.work, ignore_errors=True)
+        _background = None
+
+
 LATEST = CACHE / "twin-latest"
 
 
@@ -572,3 +648,7 @@ class Twin:
         trace: TracebackType | None,
     ) -> None:
         self.kill()
+
+
+if __name__ == "__main__":  # BackgroundStaging: stage one twin disk into the given folder
+    twin_disk(Path(sys.argv[1]))

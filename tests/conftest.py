@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,3 +144,27 @@ def station_store(provisioned: Any) -> Iterator[Any]:
     store = provisioned.store()
     yield store
     store.close()
+
+
+TWIN_TESTS = "test_image_arm64_twin.py"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The arm64 twin's tests run last, and its disk is staged in the background from
+    collection on (tests/arm64_twin.py, BackgroundStaging), so that its cold build
+    (~20 min of emulation) overlaps the rest of the suite instead of adding to it."""
+    twin = [item for item in items if item.path.name == TWIN_TESTS]
+    if not twin or config.option.collectonly:
+        return
+    items[:] = [item for item in items if item.path.name != TWIN_TESTS] + twin
+    from tests import arm64_twin
+
+    if arm64_twin.wanted() and arm64_twin.can_build():
+        arm64_twin.start_background_staging()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    twin = sys.modules.get("tests.arm64_twin")
+    if twin is not None:
+        twin.stop_background_staging()
