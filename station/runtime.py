@@ -80,12 +80,16 @@ class Station:
             config.photo,
             self.devices.camera,
             self.bus,
-            active=lambda: self.controller.step == "photo",
+            active=lambda: self.controller.step == "photo" and not self.controller.taking_still,
             birth_year=self.controller.applicant_birth_year,
         )
         self.receipts = ReceiptQueue(
-            settings=config.receipts, station_id=config.station.id, data_dir=config.data_dir,
-            store=self.store, printer=self.devices.printer, bus=self.bus,
+            settings=config.receipts,
+            station_id=config.station.id,
+            data_dir=config.data_dir,
+            store=self.store,
+            printer=self.devices.printer,
+            bus=self.bus,
         )
         self.controller.commit_hooks.append(self.receipts.queue_original)
         self.second_copy = SecondCopy(
@@ -98,7 +102,10 @@ class Station:
         )
         self.controller.commit_hooks.append(self.second_copy.committed)
         self.lights = StatusLights(
-            self.devices.indicator, self.bus, self.controller, config.data_dir,
+            self.devices.indicator,
+            self.bus,
+            self.controller,
+            config.data_dir,
             provisioned=self._provisioned,
             low_storage_mb=config.devices.indicator.low_storage_mb,
         )
@@ -113,22 +120,16 @@ class Station:
     @property
     def notes(self) -> list[Text]:
         provisioning = managed_status(self.config.provisioning.data_root)
-        problems = (
-            [] if provisioning is None or provisioning.provisioned else [provisioning.text]
-        )
+        problems = [] if provisioning is None or provisioning.provisioned else [provisioning.text]
         no_wsq = wsq_problem()
         problems += [no_wsq] if no_wsq is not None else []
         if self.simulation:
-            return problems + self._storage_notes() + self.lifecycle.notes() + [
-                Text(
-                    "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
-                    "SIMULATION MODE: every device is simulated; data are not official records.",
-                )
-            ]
-        return (
-            problems + self._storage_notes() + list(self.devices.notes)
-            + self.lifecycle.notes()
-        )
+            simulated = Text(
+                "MODE SIMULASI: semua perangkat disimulasikan; data bukan rekaman resmi.",
+                "SIMULATION MODE: every device is simulated; data are not official records.",
+            )
+            return problems + self._storage_notes() + self.lifecycle.notes() + [simulated]
+        return problems + self._storage_notes() + list(self.devices.notes) + self.lifecycle.notes()
 
     def _storage_notes(self) -> list[Text]:
         fault = self.store.guard.fault
@@ -279,8 +280,10 @@ class Station:
             "state": self.controller.step,
             "devices": {kind: health.as_json() for kind, health in devices.items()},
             "notes": [{"id": n.id, "en": n.en} for n in self.notes],
-            "storage": {**(room.as_json() if room else {}),
-                        "fault": fault.as_json() if fault else None},
+            "storage": {
+                **(room.as_json() if room else {}),
+                "fault": fault.as_json() if fault else None,
+            },
             "second_copy": self.second_copy.status.as_json(),
             "parts": self.lifecycle.as_json(),
         }

@@ -81,6 +81,10 @@ class EnrollmentController:
         self.fault: dict[str, Any] | None = None
         self.machine = EnrollmentMachine()
         self.photos = PhotoTaker(config.photo)
+        # While a still is taken and judged the live feedback pauses (runtime.py): both
+        # would judge a frame on the same cores, and the still's verdict is the one that
+        # counts.
+        self.taking_still = False
         # Called inside the commit's transaction (e.g. queueing the receipt): all or nothing.
         self.commit_hooks: list[CommitHook] = []
         self.fingerprints = FingerprintStep(
@@ -246,9 +250,7 @@ class EnrollmentController:
             draft = self._require_holder(operator, "consent", "consent_given")
             # Applicant's consent, and a guardian's for under-18s: station.domain.consent.
             born = date.fromisoformat(draft.identity["birth_date"])
-            checked = self.registry.check_consent(
-                draft.visit_id, born, form, self.registry.today()
-            )
+            checked = self.registry.check_consent(draft.visit_id, born, form, self.registry.today())
             consent = {
                 **form.model_dump(),
                 **checked,
@@ -268,14 +270,18 @@ class EnrollmentController:
         photo that fails a check is refused unless the operator overrides with a reason."""
         async with self._lock:
             draft = self._require_holder(operator, "photo")
-            frame = await self._device("camera", self.devices.camera.capture_still)
-            taken = await asyncio.to_thread(
-                self.photos.take,
-                frame,
-                birth_year(draft.identity),
-                request or PhotoRequest(),
-                operator.id,
-            )
+            self.taking_still = True
+            try:
+                frame = await self._device("camera", self.devices.camera.capture_still)
+                taken = await asyncio.to_thread(
+                    self.photos.take,
+                    frame,
+                    birth_year(draft.identity),
+                    request or PhotoRequest(),
+                    operator.id,
+                )
+            finally:
+                self.taking_still = False
             capture = Capture("photo", "", {"photo.jpg": taken.jpeg}, taken.detail)
             self._keep(draft, capture, operator)
             return self._changed("photo_captured")
@@ -312,9 +318,7 @@ class EnrollmentController:
             )
             return self._changed("fingers_guided")
 
-    async def _keep_guided(
-        self, draft: Draft, capture: Capture | None, operator: Operator
-    ) -> bool:
+    async def _keep_guided(self, draft: Draft, capture: Capture | None, operator: Operator) -> bool:
         async with self._lock:
             if self.draft is not draft or self.step != "fingerprints":
                 return False

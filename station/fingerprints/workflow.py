@@ -182,7 +182,8 @@ class FingerprintStep:
         return [p for p in self.order if session.fingers[p].status not in DONE]
 
     def _publish(self, draft: Draft, finger: FingerRecord) -> None:
-        self.bus.publish(EventType.FINGERPRINT,
+        self.bus.publish(
+            EventType.FINGERPRINT,
             {"enrollment_id": draft.id, **finger.as_json(self.settings.max_attempts)},
         )
 
@@ -261,12 +262,19 @@ class FingerprintStep:
             await run(lambda: reader.set_light("failure"))
             self._publish(draft, finger)
             return None
-        finger.kept = attempt if good else max(finger.attempts, key=Attempt.rank)
+        kept = finger.kept = attempt if good else max(finger.attempts, key=Attempt.rank)
         finger.status = "captured" if good else "force_captured"
-        await run(lambda: reader.set_light("success" if good else "failure"))
-        finger.warnings = await self._checks(draft, finger, operator, run)
+        # The image is compressed while the module answers the same-finger and 1:N checks
+        # (on a real line each is a template sent over the wire): neither waits for the other.
+        encoding = asyncio.ensure_future(asyncio.to_thread(encode_image, kept.image))
+        try:
+            await run(lambda: reader.set_light("success" if good else "failure"))
+            finger.warnings = await self._checks(draft, finger, operator, run)
+        except BaseException:
+            encoding.cancel()
+            raise
         self._publish(draft, finger)
-        capture = await self._as_capture(finger)
+        capture = self._as_capture(finger, await encoding)
         capture.audit.append(("finger_attempt", {"position": position, **attempt.summary()}))
         return capture
 
@@ -346,10 +354,9 @@ class FingerprintStep:
         if kept is not None:
             kept.detail = self._detail(finger)
 
-    async def _as_capture(self, finger: FingerRecord) -> Capture:
+    def _as_capture(self, finger: FingerRecord, image: bytes) -> Capture:
         kept = finger.kept
         assert kept is not None
-        image = await asyncio.to_thread(encode_image, kept.image)
         files = {f"finger_{finger.position}.{IMAGE_FORMAT}": image}
         if kept.template:
             files[f"finger_{finger.position}.tmpl"] = kept.template
