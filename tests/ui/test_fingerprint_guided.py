@@ -1,7 +1,8 @@
 """The guided fingerprint step in a real browser: the station walks ten fingers by itself
-(no tap) and the tablet shows, during each capture, the finger to place, the image being
-sent with its progress, and the quality, all from the station's events. The simulators
-run at 0.4 of real time, so each capture is long enough to be looked at."""
+(no tap, and after a clean walk the screen goes on to the signature by itself) and the
+tablet shows, during each capture, the finger to place, the image being sent with its
+progress, and the quality, all from the station's events. The simulators run at 0.4 of
+real time, so each capture is long enough to be looked at."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from typing import Any
 import pytest
 
 from station.messages import FINGER_NAMES
-from tests.ui.conftest import LiveStation, enroll_via_api, shot, start_station, stop_station
+from tests.ui.conftest import (
+    HeldRequests,
+    LiveStation,
+    enroll_via_api,
+    shot,
+    start_station,
+    stop_station,
+)
 from tests.ui.test_tablet import check_accessibility, log_in
 
 ORDER = [2, 3, 4, 5, 1, 7, 8, 9, 10, 6]  # the default guided order
@@ -45,9 +53,7 @@ SNAPSHOT = """() => ({
 
 @pytest.fixture
 def slow_station(tmp_path: Path) -> Iterator[LiveStation]:
-    station = start_station(
-        tmp_path / "data", {"STATION__DEVICES__SIMULATION__DELAY_SCALE": "0.4"}
-    )
+    station = start_station(tmp_path / "data", {"STATION__DEVICES__SIMULATION__DELAY_SCALE": "0.4"})
     yield station
     stop_station(station)
 
@@ -57,6 +63,7 @@ def test_ten_fingers_walk_by_themselves_and_the_tablet_shows_each_capture(
 ) -> None:
     enroll_via_api(slow_station, "fingerprints")
 
+    leaving = HeldRequests(page, "**/api/enrollment/fingerprints/done")
     log_in(page, slow_station)
     page.wait_for_selector(".hands")
     # Every state the live panel goes through, as the operator would see it.
@@ -83,17 +90,17 @@ def test_ten_fingers_walk_by_themselves_and_the_tablet_shows_each_capture(
     assert {"waiting", "sending", "quality", "finished"} <= set(phases)
     qualities = page.evaluate("window.qualitiesSeen")
     assert any("kualitas" in text for text in qualities)
-    page.click("text=Semua jari selesai")
+    # Nothing to look at: the screen goes on to the signature by itself, no tap.
+    leaving.wait()
+    leaving.release()
     page.wait_for_selector("canvas.signature")
 
 
-def test_fingers_done_early_names_the_missing_fingers(
-    page: Any, slow_station: LiveStation
-) -> None:
+def test_fingers_done_early_names_the_missing_fingers(page: Any, slow_station: LiveStation) -> None:
     enroll_via_api(slow_station, "fingerprints")
     log_in(page, slow_station)
     page.wait_for_selector(".finger-live[data-phase=waiting]")
-    page.click("text=Semua jari selesai")
+    page.click("button:text-is('Semua jari selesai')")
     page.wait_for_selector("#error:not([hidden])")
     error = page.text_content("#error") or ""
     assert "kelingking kiri" in error and "jempol kiri" in error

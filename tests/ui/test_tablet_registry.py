@@ -16,8 +16,9 @@ NIK = f"351414{BORN:%d%m%y}0001"  # Jawa Timur / Kabupaten Pasuruan / Bangil, ma
 
 
 def import_roster(station: LiveStation) -> None:
-    token = httpx.post(station.url + "/api/auth/login",
-                       json={"operator": "operator1", "pin": "123456"}).json()["token"]
+    token = httpx.post(
+        station.url + "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
+    ).json()["token"]
     auth = {"Authorization": "Bearer " + token}
     visit = httpx.get(station.url + "/api/visits", headers=auth).json()[0]["id"]
     roster = (
@@ -25,8 +26,11 @@ def import_roster(station: LiveStation) -> None:
         f"Ahmad Fauzi;XII-1;{BORN:%d/%m/%Y};L;0081234567;{NIK}\n"
         f"Siti Aminah;XII-2;{BORN:%d/%m/%Y};P;0081234568;\n"
     )
-    response = httpx.post(f"{station.url}/api/roster/visits/{visit}/import",
-                          content=roster.encode(), headers={**auth, "Content-Type": "text/csv"})
+    response = httpx.post(
+        f"{station.url}/api/roster/visits/{visit}/import",
+        content=roster.encode(),
+        headers={**auth, "Content-Type": "text/csv"},
+    )
     assert response.status_code == 200, response.text
 
 
@@ -92,9 +96,8 @@ def test_review_shows_what_the_identity_step_found(page: Any, live_station: Live
     page.wait_for_selector("img.photo")
     page.click("text=Pemohon menyetujui foto")
     page.wait_for_selector(".hands")
-    # The station walks the ten fingers by itself (tests/ui/test_fingerprint_guided.py).
-    page.wait_for_selector(".finger-live[data-phase=finished]")
-    page.click("text=Semua jari selesai")
+    # The station walks the ten fingers by itself and the screen goes on to the signature
+    # (tests/ui/test_fingerprint_guided.py).
     page.wait_for_selector("canvas.signature")
     draw_signature(page)
     page.click("button:text-is('Simpan')")

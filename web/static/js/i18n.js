@@ -141,6 +141,7 @@ const WORDS = {
   guided_place_again: ["Sekali lagi: {name}", "Once more: {name}"],
   guided_continue: ["Lanjutkan perekaman jari", "Continue the fingers"],
   guided_complete: ["Semua jari sudah direkam.", "All fingers are captured."],
+  guided_review: ["Periksa jari yang ditandai, lalu ketuk “Semua jari selesai”.", "Check the marked fingers, then tap “All fingers done”."],
   phase_waiting: ["Menunggu jari di pemindai ({name})…", "Waiting for the finger on the scanner ({name})…"],
   phase_captured: ["{name} terekam {verdict} — angkat jari", "{name} captured {verdict} — lift the finger"],
   phase_sending: ["Mengirim gambar {name}: {percent}%", "Sending the {name} image: {percent}%"],

@@ -24,6 +24,7 @@ export function renderFingerprints(ctx, snapshot) {
   let guided = snapshot.enrollment.fingerprints.guided;
   let status = snapshot.enrollment.fingerprints;
   let asked = false; // this screen has started the walk once (a reload starts it again)
+  let advanced = false; // this screen has gone on to the signature by itself once
   const approvalCards = new Map();
 
   function draw(state) {
@@ -63,6 +64,18 @@ export function renderFingerprints(ctx, snapshot) {
       asked = true;
       ctx.act(() => post(BASE + "guided"));
     }
+    // A walk that ends with every finger captured and nothing to look at goes on to the
+    // signature by itself, no tap; a warning, a forced capture or an exception waits for
+    // the operator to look and tap "all fingers done".
+    if (!advanced && cleanFinish()) {
+      advanced = true;
+      ctx.act(() => post(BASE + "done"));
+    }
+  }
+
+  function cleanFinish() {
+    return guided.state === "finished" && status.complete
+      && status.fingers.every((f) => f.status === "captured" && !f.warnings.length);
   }
 
   // The capture in progress, as the station reports it.
@@ -75,6 +88,7 @@ export function renderFingerprints(ctx, snapshot) {
         live.append(h("button", { type: "button", class: "secondary", onclick: () => ctx.act(() => post(BASE + "guided")) }, t("guided_continue")));
       } else if (status.complete) {
         live.append(h("p", { class: "live-phase" }, t("guided_complete")));
+        if (!cleanFinish()) live.append(h("p", { class: "hint" }, t("guided_review")));
       }
       return;
     }
