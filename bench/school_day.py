@@ -60,7 +60,9 @@ TAPS = {
     "photo/capture": 1,
     "photo/approve": 1,
     "fingerprints/guided": 0,  # the fingerprint screen starts the walk by itself
-    "fingerprints/done": 1,
+    # ... and goes on to the signature by itself after a clean walk; a warning, a forced
+    # capture or an exception waits for the operator's tap (`Tablet.fingers`).
+    "fingerprints/done": 0,
     "signature": 1,
     # The KK check box and the IKD answer (no default since issue 16), then the button.
     "commit": 3,
@@ -83,7 +85,11 @@ class People:
 
     def outside_station_s(self, taps: int) -> float:
         return (
-            self.identity_s + self.consent_s + self.face_s + self.sign_s + self.review_s
+            self.identity_s
+            + self.consent_s
+            + self.face_s
+            + self.sign_s
+            + self.review_s
             + taps * self.tap_s
         )
 
@@ -108,21 +114,22 @@ class Tablet:
         self.client = client
         self.student = Student()
 
-    def tap(self, path: str, body: object = None) -> dict[str, Any]:
+    def tap(self, path: str, body: object = None, taps: int | None = None) -> dict[str, Any]:
         started = time.perf_counter()
         response = self.client.post(f"/api/enrollment/{path}", json=body)
         took = time.perf_counter() - started
         if response.is_error:
             raise SystemExit(f"{path}: {response.status_code} {response.text}")
         self.student.requests_s += took
-        self.student.taps += TAPS[path]
+        self.student.taps += TAPS[path] if taps is None else taps
         self.student.steps[path] = took
         result: dict[str, Any] = response.json()
         return result
 
-    def fingers(self) -> None:
+    def fingers(self) -> int:
         """Start the walk (as the screen does) and wait until the station has judged
-        the tenth image."""
+        the tenth image. Returns the operator's taps to leave the step: none after a
+        clean walk (web/static/js/screens/fingerprints.js), else one."""
         started = time.perf_counter()
         self.tap("fingerprints/guided")
         while True:
@@ -133,10 +140,13 @@ class Tablet:
             time.sleep(0.05)
         if guided["state"] != "finished" or not state["enrollment"]["fingerprints"]["complete"]:
             raise SystemExit(f"the fingers did not finish: {guided}")
-        self.student.fingers_s = time.perf_counter() - started - self.student.steps[
-            "fingerprints/guided"
-        ]
+        self.student.fingers_s = (
+            time.perf_counter() - started - self.student.steps["fingerprints/guided"]
+        )
         self.student.waited_for_finger_s = guided["timing"]["waited_for_finger_s"]
+        fingers = state["enrollment"]["fingerprints"]["fingers"]
+        clean = all(f["status"] == "captured" and not f["warnings"] for f in fingers)
+        return 0 if clean else 1
 
 
 def while_people_work(client: httpx.Client, seconds: float) -> None:
@@ -166,8 +176,8 @@ def enroll(client: httpx.Client, visit_id: int, n: int, sig: str, people: People
     tablet.tap("consent", {"applicant_agrees": True, "notice_shown": True})
     tablet.tap("photo/capture")
     tablet.tap("photo/approve")
-    tablet.fingers()
-    tablet.tap("fingerprints/done")
+    leave_fingers = tablet.fingers()
+    tablet.tap("fingerprints/done", taps=leave_fingers)
     tablet.tap("signature", {"png_base64": sig})
     tablet.tap("commit", CLOSING)
     tablet.tap("next")
@@ -178,11 +188,14 @@ def enroll(client: httpx.Client, visit_id: int, n: int, sig: str, people: People
 
 
 def start_station(data: str, people: People) -> tuple[subprocess.Popen[bytes], str, str]:
-    return live_station.start(data, {
-        "STATION__DEVICES__SIMULATION__DELAY_SCALE": "1",
-        "STATION__DEVICES__SIMULATION__APPLICANT_PLACE_S": str(people.place_s),
-        "STATION__DEVICES__SIMULATION__APPLICANT_LIFT_S": str(people.lift_s),
-    })
+    return live_station.start(
+        data,
+        {
+            "STATION__DEVICES__SIMULATION__DELAY_SCALE": "1",
+            "STATION__DEVICES__SIMULATION__APPLICANT_PLACE_S": str(people.place_s),
+            "STATION__DEVICES__SIMULATION__APPLICANT_LIFT_S": str(people.lift_s),
+        },
+    )
 
 
 def main() -> None:
@@ -191,15 +204,27 @@ def main() -> None:
     parser.add_argument("--place-s", type=float, default=1.5, help="finger placed, once asked")
     parser.add_argument("--lift-s", type=float, default=0.5, help="finger lifted, once asked")
     parser.add_argument("--face-s", type=float, default=3.0, help="to face the camera")
-    parser.add_argument("--identity-s", type=float, default=20.0,
-                        help="operator checks/types the identity (roster pre-filled)")
+    parser.add_argument(
+        "--identity-s",
+        type=float,
+        default=20.0,
+        help="operator checks/types the identity (roster pre-filled)",
+    )
     parser.add_argument("--consent-s", type=float, default=15.0, help="notice shown, consent")
     parser.add_argument("--sign-s", type=float, default=6.0, help="the applicant signs")
     parser.add_argument("--review-s", type=float, default=8.0, help="operator reviews")
     parser.add_argument("--tap-s", type=float, default=0.5, help="each tap")
     args = parser.parse_args()
-    people = People(args.place_s, args.lift_s, args.face_s, args.identity_s, args.consent_s,
-                    args.sign_s, args.review_s, args.tap_s)
+    people = People(
+        args.place_s,
+        args.lift_s,
+        args.face_s,
+        args.identity_s,
+        args.consent_s,
+        args.sign_s,
+        args.review_s,
+        args.tap_s,
+    )
     data = tempfile.mkdtemp(prefix="bench-school-day-")
     server, base, ca = start_station(data, people)
     students: list[Student] = []
@@ -226,9 +251,9 @@ def main() -> None:
     wait = median([s.station_wait_s for s in students])
     fingers = median([s.fingers_s for s in students])
     taps = median([float(s.taps) for s in students])
-    seconds = median([
-        s.requests_s + s.fingers_s + people.outside_station_s(s.taps) for s in students
-    ])
+    seconds = median(
+        [s.requests_s + s.fingers_s + people.outside_station_s(s.taps) for s in students]
+    )
     print(
         f"{len(students)} students, data in {data}; people modelled: {people}; "
         f"photo_s={median([s.photo_s for s in students]):.2f} "

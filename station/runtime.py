@@ -82,7 +82,7 @@ class Station:
             config.photo,
             self.devices.camera,
             self.bus,
-            active=lambda: self.controller.step == "photo",
+            active=lambda: self.controller.step == "photo" and not self.controller.taking_still,
             birth_year=self.controller.applicant_birth_year,
         )
         self.receipts = ReceiptQueue(

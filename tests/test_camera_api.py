@@ -195,6 +195,33 @@ def test_live_feedback_during_the_photo_step(
     assert latest["ok"] is False
 
 
+def test_the_live_feedback_pauses_while_a_still_is_judged(
+    client: TestClient, auth: dict[str, str], station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    enroll_until(client, auth, "photo")
+    quality_events(client, auth, 1)  # the feedback runs
+    live, analysed = station.photo.analyser, []
+    analyse, take = live.analyse, station.controller.photos.take
+    during: list[int] = []
+
+    def counted(*args: Any) -> Any:
+        analysed.append(1)
+        return analyse(*args)
+
+    def slow_take(*args: Any) -> Any:
+        before = len(analysed)
+        time.sleep(0.5)  # at 8 Hz the feedback would judge a few frames meanwhile
+        result = take(*args)
+        during.append(len(analysed) - before)
+        return result
+
+    monkeypatch.setattr(live, "analyse", counted)
+    monkeypatch.setattr(station.controller.photos, "take", slow_take)
+    post(client, auth, "/api/enrollment/photo/capture")
+    assert during == [0]
+    quality_events(client, auth, 1)  # and comes back for a retake
+
+
 def test_no_feedback_outside_the_photo_step(
     client: TestClient, auth: dict[str, str], station: Station
 ) -> None:

@@ -4,6 +4,7 @@ the simulated module on a pty (delays at zero)."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -235,6 +236,35 @@ def test_a_finger_enrolled_earlier_today_is_warned(
     trail = client.get(f"/api/enrollment/{second}/audit", headers=auth).json()
     duplicate = next(t for t in trail if t["action"] == "duplicate_warned")
     assert duplicate["detail"]["matched"]["enrollment_id"] == first["enrollment_id"]
+
+
+def test_the_image_is_compressed_while_the_module_checks_the_finger(
+    client: TestClient, auth: dict[str, str], station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept image's WSQ encoding does not wait for the same-finger and 1:N checks
+    (templates sent over the wire on a real module): it runs while they do."""
+    from station.fingerprints import workflow
+
+    encoding = threading.Event()
+    seen_during_check: list[bool] = []
+    encode, library = workflow.encode_image, station.controller.fingerprints.library
+    identify = library.identify
+
+    def encode_image(image: Any) -> bytes:
+        encoding.set()
+        return encode(image)
+
+    def identify_while_encoding(template: bytes, enrollment_id: int) -> Any:
+        seen_during_check.append(encoding.wait(timeout=5))
+        return identify(template, enrollment_id)
+
+    monkeypatch.setattr(workflow, "encode_image", encode_image)
+    monkeypatch.setattr(library, "identify", identify_while_encoding)
+    enroll_until(client, auth, "fingerprints")
+    state = capture(client, auth, 2)
+    assert finger(state, 2)["status"] == "captured"
+    assert seen_during_check == [True]
+    assert state["enrollment"]["captures"]["fingers"]["2"]["image_format"] == IMAGE_FORMAT
 
 
 def test_library_starts_empty_each_day(client: TestClient, station: Station) -> None:

@@ -51,3 +51,18 @@ def test_wsq_plugin_is_used_here_and_png_is_lossless() -> None:
     assert wsq[:2] == b"\xff\xa0" and len(wsq) < len(encode_image(image, "png")) / 5
     assert np.abs(decode_image(wsq).astype(int) - image).mean() < 16
     assert np.array_equal(decode_image(encode_image(image, "png")), image)
+
+
+def test_wsq_bytes_are_the_pillow_plugins_own() -> None:
+    """The station calls the codec directly (the plugin copies pixels through a Python
+    list); the file it writes must be the one the plugin writes."""
+    import io
+
+    from PIL import Image
+
+    image = render(Placement("ani", 3, 2), SIZE)
+    through_plugin = io.BytesIO()
+    Image.fromarray(image, mode="L").save(through_plugin, "WSQ")
+    assert encode_image(image, "wsq") == through_plugin.getvalue()
+    with pytest.raises(ValueError):
+        encode_image(image, "jpeg")

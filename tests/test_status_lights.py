@@ -50,6 +50,17 @@ def test_patterns_follow_one_enrollment(client: TestClient, auth, station: Stati
     assert "fault" not in seen
 
 
+def test_one_finger_attempt_lights_capturing_once(client: TestClient, auth, station: Station):
+    """The image, the quality, the same-finger and 1:N checks are one capture for the
+    lights: no flicker back to waiting between the module's calls."""
+    enroll_until(client, auth, "fingerprints")
+    wait_for(lambda: indicator_of(station).pattern.value == "waiting")
+    before = len(patterns(station))
+    post(client, auth, "/api/enrollment/fingerprints/2/capture")
+    wait_for(lambda: patterns(station)[-1] == "waiting" and len(patterns(station)) > before)
+    assert patterns(station)[before:] == ["capturing", "waiting"]
+
+
 def enroll_from_photo(client: TestClient, auth) -> dict:
     state = client.get("/api/enrollment", headers=auth).json()
     fingers = state["enrollment"]["fingers_required"]

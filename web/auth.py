@@ -17,7 +17,10 @@ from station.runtime import Station
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_station(request: Request) -> Station:
+# The dependencies every request resolves are coroutines: FastAPI runs a plain function
+# dependency in its thread pool, two thread hops per request for an attribute and one
+# indexed lookup (the controller's own steps use the store on the event loop too).
+async def get_station(request: Request) -> Station:
     station: Station = request.app.state.station
     return station
 
@@ -26,7 +29,7 @@ StationDep = Annotated[Station, Depends(get_station)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def current_operator(credentials: Credentials, station: StationDep) -> Operator:
+async def current_operator(credentials: Credentials, station: StationDep) -> Operator:
     operator = None
     if credentials is not None:
         operator = station.access.operator_for_token(credentials.credentials)

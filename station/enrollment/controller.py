@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import io
 import logging
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, TypeVar
 
@@ -89,6 +90,10 @@ class EnrollmentController:
         self.fault: dict[str, Any] | None = None
         self.machine = EnrollmentMachine()
         self.photos = PhotoTaker(config.photo)
+        # While a still is taken and judged the live feedback pauses (runtime.py): both
+        # would judge a frame on the same cores, and the still's verdict is the one that
+        # counts.
+        self.taking_still = False
         # Called inside the commit's transaction (e.g. queueing the receipt): all or nothing.
         self.commit_hooks: list[CommitHook] = []
         self.fingerprints = FingerprintStep(
@@ -268,14 +273,18 @@ class EnrollmentController:
         photo that fails a check is refused unless the operator overrides with a reason."""
         async with self._lock:
             draft = self._require_holder(operator, "photo")
-            frame = await self._device("camera", self.devices.camera.capture_still)
-            taken = await asyncio.to_thread(
-                self.photos.take,
-                frame,
-                birth_year(draft.identity),
-                request or PhotoRequest(),
-                operator.id,
-            )
+            self.taking_still = True
+            try:
+                frame = await self._device("camera", self.devices.camera.capture_still)
+                taken = await asyncio.to_thread(
+                    self.photos.take,
+                    frame,
+                    birth_year(draft.identity),
+                    request or PhotoRequest(),
+                    operator.id,
+                )
+            finally:
+                self.taking_still = False
             capture = Capture("photo", "", {"photo.jpg": taken.jpeg}, taken.detail)
             self._keep(draft, capture, operator)
             return self._changed("photo_captured")
@@ -332,9 +341,15 @@ class EnrollmentController:
             draft = self._require_holder(operator, "fingerprints")
             self._require_finger(position)
             self.devices.applicant.place_finger(str(draft.id), position)
-            capture = await self.fingerprints.capture(
-                draft, position, operator, lambda call: self._device("fingerprint", call)
-            )
+            # One "capturing" for the whole attempt (the image, then the module's checks):
+            # not a flicker of the lights, and a thread hop to them, per device call.
+            with self._capturing("fingerprint"):
+                capture = await self.fingerprints.capture(
+                    draft,
+                    position,
+                    operator,
+                    lambda call: self._device("fingerprint", call, announce=False),
+                )
             if capture is None:
                 return self._changed("finger_retry")
             self._keep(draft, capture, operator)
@@ -583,19 +598,24 @@ class EnrollmentController:
     async def _device(self, kind: str, call: Callable[[], T], *, announce: bool = True) -> T:
         """Run a blocking device call off the event loop; an unplugged device is a fault.
         `announce`: tell the lights a capture runs (the guided walk says so itself, when
-        the image is taken)."""
-        if announce:
-            self.bus.publish(EventType.CAPTURE, {"device": kind, "active": True})
+        the image is taken; a finger attempt once for all its device calls)."""
+        with self._capturing(kind) if announce else contextlib.nullcontext():
+            try:
+                return await asyncio.to_thread(call)
+            except DeviceError as error:
+                if error.unplugged:
+                    self._enter_fault(kind, error)
+                    raise DeviceFault(error.code, error.text) from None
+                raise Invalid(error.code, error.text) from None
+
+    @contextlib.contextmanager
+    def _capturing(self, kind: str) -> Iterator[None]:
+        """Tell the lights (and tablets) that a capture on `kind` runs meanwhile."""
+        self.bus.publish(EventType.CAPTURE, {"device": kind, "active": True})
         try:
-            return await asyncio.to_thread(call)
-        except DeviceError as error:
-            if error.unplugged:
-                self._enter_fault(kind, error)
-                raise DeviceFault(error.code, error.text) from None
-            raise Invalid(error.code, error.text) from None
+            yield
         finally:
-            if announce:
-                self.bus.publish(EventType.CAPTURE, {"device": kind, "active": False})
+            self.bus.publish(EventType.CAPTURE, {"device": kind, "active": False})
 
     def _enter_fault(self, kind: str, error: DeviceError) -> None:
         log.warning("device fault during %s: %s %s", self.step, kind, error.code)

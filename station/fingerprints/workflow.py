@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from peripherals.device import DeviceError, Text
-from peripherals.fingerprint.port import FingerprintReader, FingerTaken
+from peripherals.fingerprint.port import FingerprintReader, FingerTaken, Light
 from station.access.operators import Operator
 from station.enrollment.draft import Capture, Draft
 from station.errors import Conflict, StationError
@@ -257,60 +257,72 @@ class FingerprintStep:
             await run(lambda: reader.set_light("failure"))
             self._publish(draft, finger)
             return None
-        finger.kept = attempt if good else max(finger.attempts, key=Attempt.rank)
+        kept = finger.kept = attempt if good else max(finger.attempts, key=Attempt.rank)
         finger.status = "captured" if good else "force_captured"
-        await run(lambda: reader.set_light("success" if good else "failure"))
-        finger.warnings = await self._checks(draft, finger, operator, run)
+        # The image is compressed while the module answers the same-finger and 1:N checks
+        # (on a real line each is a template sent over the wire): neither waits for the other.
+        encoding = asyncio.ensure_future(asyncio.to_thread(encode_image, kept.image))
+        try:
+            light: Light = "success" if good else "failure"
+            finger.warnings = await self._checks(draft, finger, operator, run, light)
+        except BaseException:
+            encoding.cancel()
+            raise
         self._publish(draft, finger)
-        capture = await self._as_capture(finger)
+        capture = self._as_capture(finger, await encoding)
         capture.audit.append(("finger_attempt", {"position": position, **attempt.summary()}))
         return capture
 
     async def _checks(
-        self, draft: Draft, finger: FingerRecord, operator: Operator, run: Runner
+        self, draft: Draft, finger: FingerRecord, operator: Operator, run: Runner, light: Light
     ) -> list[dict[str, Any]]:
+        """The ring shows the verdict (`light`) and the module compares the kept template
+        with this person's other fingers and today's library: one trip to the device
+        thread for all of it (the driver keeps `template` in the module meanwhile)."""
         assert finger.kept is not None
         template = finger.kept.template
-        warnings: list[dict[str, Any]] = []
-        if not template:
-            return warnings
-        reader = self.reader
-        if self.settings.check_same_finger:
-            others = [
-                other
-                for other in self.session(draft).fingers.values()
-                if other is not finger and other.kept is not None and other.kept.template
-            ]
-            theirs = [other.kept.template for other in others if other.kept is not None]
-            # One trip to the device thread; the driver keeps `template` in the module.
-            scores = await run(lambda: [reader.compare(template, t) for t in theirs])
-            for other, score in zip(others, scores, strict=True):
-                if score > 0:
-                    warnings.append(_same_finger(other.position, score))
-                    other.warnings.append(_same_finger(finger.position, score))
-                    self._refresh_detail(draft, other)
-                    self._publish(draft, other)
-        if self.settings.check_enrolled_today:
+        same = self.settings.check_same_finger and bool(template)
+        today = self.settings.check_enrolled_today and bool(template)
+        others = [
+            other
+            for other in self.session(draft).fingers.values()
+            if same and other is not finger and other.kept is not None and other.kept.template
+        ]
+        theirs = [other.kept.template for other in others if other.kept is not None]
+        if today:
             await self.library_ready()
-            library, enrollment = self.library, draft.id
-            hit = await run(lambda: library.identify(template, enrollment))
-            if hit is not None:
-                # The day's report counts these (station/domain/enrollment_facts.py).
-                self._audit(draft, operator, "duplicate_warned", finger.position, {"matched": hit})
-                warnings.append(
-                    {
-                        "code": "matches_enrolled_today",
-                        **hit,
-                        "message": _text(
-                            Text(
-                                "Sidik jari ini cocok dengan orang yang sudah direkam hari ini"
-                                f" di stasiun ini (tanda terima {hit['receipt_number']}).",
-                                "This finger matches someone already enrolled today at this"
-                                f" station (receipt {hit['receipt_number']}).",
-                            )
-                        ),
-                    }
-                )
+        reader, library, enrollment = self.reader, self.library, draft.id
+
+        def on_the_module() -> tuple[list[int], dict[str, Any] | None]:
+            reader.set_light(light)
+            scores = [reader.compare(template, t) for t in theirs]
+            return scores, library.identify(template, enrollment) if today else None
+
+        scores, hit = await run(on_the_module)
+        warnings: list[dict[str, Any]] = []
+        for other, score in zip(others, scores, strict=True):
+            if score > 0:
+                warnings.append(_same_finger(other.position, score))
+                other.warnings.append(_same_finger(finger.position, score))
+                self._refresh_detail(draft, other)
+                self._publish(draft, other)
+        if hit is not None:
+            # The day's report counts these (station/domain/enrollment_facts.py).
+            self._audit(draft, operator, "duplicate_warned", finger.position, {"matched": hit})
+            warnings.append(
+                {
+                    "code": "matches_enrolled_today",
+                    **hit,
+                    "message": _text(
+                        Text(
+                            "Sidik jari ini cocok dengan orang yang sudah direkam hari ini"
+                            f" di stasiun ini (tanda terima {hit['receipt_number']}).",
+                            "This finger matches someone already enrolled today at this"
+                            f" station (receipt {hit['receipt_number']}).",
+                        )
+                    ),
+                }
+            )
         return warnings
 
     def _detail(self, finger: FingerRecord) -> dict[str, Any]:
@@ -342,10 +354,9 @@ class FingerprintStep:
         if kept is not None:
             kept.detail = self._detail(finger)
 
-    async def _as_capture(self, finger: FingerRecord) -> Capture:
+    def _as_capture(self, finger: FingerRecord, image: bytes) -> Capture:
         kept = finger.kept
         assert kept is not None
-        image = await asyncio.to_thread(encode_image, kept.image)
         files = {f"finger_{finger.position}.{IMAGE_FORMAT}": image}
         if kept.template:
             files[f"finger_{finger.position}.tmpl"] = kept.template

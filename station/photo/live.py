@@ -73,6 +73,8 @@ class LivePhoto:
             except TimeoutError:
                 self._publish_fault()
                 continue
+            if not self._active():
+                break  # the step ended, or a still is being judged, while the frame came
             seq = frame.seq
             birth_year = self._birth_year()
             try:

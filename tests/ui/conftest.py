@@ -6,8 +6,11 @@ STATION_UPDATE_SCREENSHOTS=1 to refresh the copies the README shows (tests/ui/sc
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -130,3 +133,54 @@ def enroll_via_api(station: LiveStation, step: str) -> None:
             "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
         ).json()["token"]
         enroll_until(client, {"Authorization": "Bearer " + token}, step)  # type: ignore[arg-type]
+
+
+class HeldRequests:
+    """Requests the page makes to `pattern` wait here until `release()`: a screen the
+    tablet leaves by itself (e.g. after the tenth finger) can be looked at first."""
+
+    def __init__(self, page: Any, pattern: str) -> None:
+        self.page, self.pattern = page, pattern
+        self.routes: list[Any] = []
+        page.route(pattern, self._hold)
+
+    def _hold(self, route: Any) -> None:
+        self.routes.append(route)
+
+    def wait(self, timeout_s: float = 30) -> None:
+        """Until the page has made such a request (a deadline, not a timing claim)."""
+        deadline = time.monotonic() + timeout_s
+        while not self.routes:
+            assert time.monotonic() < deadline, f"the page never asked for {self.pattern}"
+            self.page.wait_for_timeout(50)
+
+    def release(self) -> None:
+        for route in self.routes:
+            route.continue_()
+        self.page.unroute(self.pattern, self._hold)
+
+
+class Taps:
+    """Counts the operator's taps on one student's path: a button or a check box is a
+    tap; typing and drawing the signature are not (bench/school_day.py's TAPS model)."""
+
+    def __init__(self, page: Any) -> None:
+        self.page, self.count = page, 0
+
+    def click(self, selector: str) -> None:
+        self.count += 1
+        self.page.click(selector)
+
+    def check(self, selector: str) -> None:
+        self.count += 1
+        self.page.check(selector)
+
+
+def school_day_taps() -> int:
+    """Taps per student on the guided path as bench/school_day.py models them."""
+    spec = importlib.util.spec_from_file_location("school_day", ROOT / "bench" / "school_day.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return int(sum(module.TAPS.values()))

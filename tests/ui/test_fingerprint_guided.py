@@ -1,7 +1,8 @@
 """The guided fingerprint step in a real browser: the station walks ten fingers by itself
-(no tap) and the tablet shows, during each capture, the finger to place, the image being
-sent with its progress, and the quality, all from the station's events. The simulators
-run at 0.4 of real time, so each capture is long enough to be looked at."""
+(no tap, and after a clean walk the screen goes on to the signature by itself) and the
+tablet shows, during each capture, the finger to place, the image being sent with its
+progress, and the quality, all from the station's events. The simulators run at 0.4 of
+real time, so each capture is long enough to be looked at."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from station.messages import FINGER_NAMES
 from tests.support.station_process import LiveStation, start_station, stop_station
-from tests.ui.conftest import enroll_via_api, shot
+from tests.ui.conftest import HeldRequests, enroll_via_api, shot
 from tests.ui.test_tablet import check_accessibility, log_in
 
 ORDER = [2, 3, 4, 5, 1, 7, 8, 9, 10, 6]  # the default guided order
@@ -56,6 +57,7 @@ def test_ten_fingers_walk_by_themselves_and_the_tablet_shows_each_capture(
 ) -> None:
     enroll_via_api(slow_station, "fingerprints")
 
+    leaving = HeldRequests(page, "**/api/enrollment/fingerprints/done")
     log_in(page, slow_station)
     page.wait_for_selector(".hands")
     # Every state the live panel goes through, as the operator would see it.
@@ -82,7 +84,9 @@ def test_ten_fingers_walk_by_themselves_and_the_tablet_shows_each_capture(
     assert {"waiting", "sending", "quality", "finished"} <= set(phases)
     qualities = page.evaluate("window.qualitiesSeen")
     assert any("kualitas" in text for text in qualities)
-    page.click("text=Semua jari selesai")
+    # Nothing to look at: the screen goes on to the signature by itself, no tap.
+    leaving.wait()
+    leaving.release()
     page.wait_for_selector("canvas.signature")
 
 
@@ -93,7 +97,7 @@ def test_fingers_done_early_names_the_missing_fingers(
     enroll_via_api(slow_station, "fingerprints")
     log_in(page, slow_station)
     page.wait_for_selector(".finger-live[data-phase=waiting]")
-    page.click("text=Semua jari selesai")
+    page.click("button:text-is('Semua jari selesai')")
     page.wait_for_selector("#error:not([hidden])")
     error = page.text_content("#error") or ""
     assert "kelingking kiri" in error and "jempol kiri" in error

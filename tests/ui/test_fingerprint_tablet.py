@@ -1,12 +1,12 @@
-"""The fingerprints screen in a real browser: the guided capture of the fingers, then an
-exception marked by the operator and approved with a supervisor's name and PIN."""
+"""The fingerprints screen in a real browser: an exception marked by the operator and
+approved with a supervisor's name and PIN, then the guided capture of the other fingers."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tests.support.station_process import LiveStation
-from tests.ui.conftest import enroll_via_api, shot
+from tests.ui.conftest import HeldRequests, enroll_via_api, shot
 from tests.ui.test_tablet import check_accessibility, log_in
 
 
@@ -15,11 +15,12 @@ def test_exception_with_supervisor_approval_on_the_tablet(
 ) -> None:
     enroll_via_api(live_station, "fingerprints")
 
+    # The left ring finger is bandaged: the operator marks it before the walk starts
+    # (the walk is held back here so that the zero-delay simulator does not finish first).
+    walk = HeldRequests(page, "**/api/enrollment/fingerprints/guided")
     log_in(page, live_station)
     page.wait_for_selector(".hands")
-    # The guided walk captures every finger by itself; then the left ring finger turns
-    # out to be bandaged (a finger already captured can still be marked).
-    page.wait_for_selector(".finger-live[data-phase=finished]")
+    walk.wait()
     form = page.locator("form.exception")
     form.locator("select[name=position]").select_option("9")
     form.locator("select[name=kind]").select_option("bandaged")
@@ -39,8 +40,13 @@ def test_exception_with_supervisor_approval_on_the_tablet(
         approval.locator(f".keypad button:text-is('{digit}')").click()
     approval.locator(".keypad button.primary").click()
     page.wait_for_selector(".finger.exception")
+    # The walk captures the nine others by itself; with an exception the screen stays
+    # until the operator has looked and taps "all fingers done".
+    walk.release()
+    page.wait_for_selector(".finger-live[data-phase=finished]")
     assert page.locator(".finger.done").count() == 9
+    assert "Periksa jari yang ditandai" in (page.text_content(".finger-live") or "")
     shot(page, "06b-fingerprint-exception")
     check_accessibility(page, "fingerprints with an exception")
-    page.click("text=Semua jari selesai")
+    page.click("button:text-is('Semua jari selesai')")
     page.wait_for_selector("canvas.signature")

@@ -97,9 +97,8 @@ def test_review_shows_what_the_identity_step_found(page: Any, live_station: Live
     page.wait_for_selector("img.photo")
     page.click("text=Pemohon menyetujui foto")
     page.wait_for_selector(".hands")
-    # The station walks the ten fingers by itself (tests/ui/test_fingerprint_guided.py).
-    page.wait_for_selector(".finger-live[data-phase=finished]")
-    page.click("text=Semua jari selesai")
+    # The station walks the ten fingers by itself and the screen goes on to the signature
+    # (tests/ui/test_fingerprint_guided.py).
     page.wait_for_selector("canvas.signature")
     draw_signature(page)
     page.click("button:text-is('Simpan')")

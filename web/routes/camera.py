@@ -27,12 +27,12 @@ router = APIRouter(prefix="/api/camera", tags=["camera"], responses=error_respon
 BOUNDARY = "frame"
 
 
-def _viewer(station: StationDep, credentials: Credentials, token: str = "") -> Operator:
+async def _viewer(station: StationDep, credentials: Credentials, token: str = "") -> Operator:
     if credentials is None and token:
         operator = station.access.operator_for_token(token)
         if operator is not None:
             return operator
-    return current_operator(credentials, station)
+    return await current_operator(credentials, station)
 
 
 @router.get(

@@ -145,6 +145,7 @@ const WORDS = {
   guided_stopped: ["Perekaman jari berhenti.", "The finger capture has stopped."],
   guided_awaiting: ["Jari lain sudah direkam; menunggu persetujuan supervisor untuk {names}.",
     "The other fingers are captured; waiting for a supervisor's approval for {names}."],
+  guided_review: ["Periksa jari yang ditandai, lalu ketuk “Semua jari selesai”.", "Check the marked fingers, then tap “All fingers done”."],
   phase_waiting: ["Menunggu jari di pemindai ({name})…", "Waiting for the finger on the scanner ({name})…"],
   phase_captured: ["{name} terekam {verdict} — angkat jari", "{name} captured {verdict} — lift the finger"],
   phase_sending: ["Mengirim gambar {name}: {percent}%", "Sending the {name} image: {percent}%"],

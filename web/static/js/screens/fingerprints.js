@@ -29,6 +29,7 @@ export function renderFingerprints(ctx, snapshot) {
   let guided = snapshot.enrollment.fingerprints.guided;
   let status = snapshot.enrollment.fingerprints;
   let asked = false; // this screen has started the walk once (a reload starts it again)
+  let advanced = false; // this screen has gone on to the signature by itself once
   const approvalCards = new Map();
 
   function draw(state) {
@@ -67,6 +68,18 @@ export function renderFingerprints(ctx, snapshot) {
       asked = true;
       ctx.act(() => post(BASE + "guided"));
     }
+    // A walk that ends with every finger captured and nothing to look at goes on to the
+    // signature by itself, no tap; a warning, a forced capture or an exception waits for
+    // the operator to look and tap "all fingers done".
+    if (!advanced && cleanFinish()) {
+      advanced = true;
+      ctx.act(() => post(BASE + "done"));
+    }
+  }
+
+  function cleanFinish() {
+    return guided.state === "finished" && status.complete
+      && status.fingers.every((f) => f.status === "captured" && !f.warnings.length);
   }
 
   // While the walk runs its panel says what comes next: the list of fingers left is for
@@ -107,7 +120,11 @@ export function renderFingerprints(ctx, snapshot) {
   }
 
   function idleLines(current) {
-    if (status.complete) return [h("p", { class: "live-phase" }, t("guided_complete"))];
+    if (status.complete) {
+      const done = [h("p", { class: "live-phase" }, t("guided_complete"))];
+      if (!cleanFinish()) done.push(h("p", { class: "hint" }, t("guided_review")));
+      return done;
+    }
     const toCapture = status.fingers.filter((f) => ["pending", "retry"].includes(f.status));
     const awaiting = status.fingers.filter((f) => f.status === "exception_pending");
     if (!toCapture.length && awaiting.length) {
