@@ -32,11 +32,17 @@ def in_view(page: Any, selector: str) -> None:
     """The element is on screen without scrolling (the page stays at its top)."""
     page.evaluate("window.scrollTo(0, 0)")
     element = page.locator(selector).first
-    element.wait_for(state="visible")
-    box = element.bounding_box()
+    # A screen that redraws on a station event replaces its buttons: a box read between
+    # the two draws is None, so the box of the element as drawn last is waited for.
+    box = poll_until(
+        lambda: element.wait_for(state="visible") or element.bounding_box(),
+        timeout_s=15,
+        what=f"a box for {selector}",
+        every_s=0.1,
+    )
     height = page.viewport_size["height"]
-    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, (
-        f"{selector} at y={box and box['y']:.0f}..{box and box['y'] + box['height']:.0f},"
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, (
+        f"{selector} at y={box['y']:.0f}..{box['y'] + box['height']:.0f},"
         f" viewport {height} ({page.size_name})"
     )
 
