@@ -428,10 +428,10 @@ def _broken(path: Path, stations_path: Path) -> str | None:
     if name.endswith((".pem", ".key", ".toml", ".json", ".tar", ".nmconnection")) and not data:
         return "empty"
     try:
-        if name.endswith(".pem"):
+        if name.endswith(".pem") or (name.endswith(".key") and data.startswith(b"-----BEGIN")):
             from cryptography.hazmat.primitives import serialization
 
-            serialization.load_pem_private_key(data, password=None)
+            serialization.load_pem_private_key(data, password=None)  # e.g. the TLS keys
         elif name.endswith(".key") and len(data) != 32:
             return f"{len(data)} bytes, not 32"
         elif name.endswith(".toml"):
@@ -459,13 +459,18 @@ def in_private_mount_namespace() -> None:
     )
 
 
-def main() -> None:
-    in_private_mount_namespace()
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def campaign_arguments(description: str) -> argparse.ArgumentParser:
+    """CUTS, --seed and --minutes: what every power-cut campaign takes."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("cuts", nargs="?", type=int, default=100)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--minutes", type=float, default=0, help="stop early after this long")
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    in_private_mount_namespace()
+    args = campaign_arguments(__doc__).parse_args()
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
     started = time.monotonic()
