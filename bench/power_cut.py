@@ -103,16 +103,7 @@ class Ledger:
         try:
             conn = sqlite3.connect(data / "station.db", timeout=30)
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            present = {
-                str(row[0])
-                for row in conn.execute(
-                    "SELECT e.receipt_number FROM enrollments e"
-                    " JOIN sealed_records s ON s.enrollment_id = e.id"
-                    " JOIN receipt_jobs r ON r.enrollment_id = e.id AND r.kind = 'original'"
-                    " WHERE e.status = 'committed'"
-                    " AND (s.ciphertext IS NOT NULL OR s.delivered_at IS NOT NULL)"
-                )
-            }
+            present = self._present(conn)
         except sqlite3.DatabaseError as error:
             ok, present = False, set()
             self.note(f"cut {self.tally.cuts}: database: {error}")
@@ -127,6 +118,22 @@ class Ledger:
         self.lost |= lost
         self.tally.lost = len(self.lost)
         self.tally.committed = len(self.answered)
+
+    def _present(self, conn: sqlite3.Connection) -> set[str]:
+        """The receipt numbers of the committed records the database holds."""
+        try:
+            rows = conn.execute(
+                "SELECT e.receipt_number FROM enrollments e"
+                " JOIN sealed_records s ON s.enrollment_id = e.id"
+                " JOIN receipt_jobs r ON r.enrollment_id = e.id AND r.kind = 'original'"
+                " WHERE e.status = 'committed'"
+                " AND (s.ciphertext IS NOT NULL OR s.delivered_at IS NOT NULL)"
+            ).fetchall()
+        except sqlite3.OperationalError:
+            if self.answered:
+                raise
+            return set()  # cut while first-boot provisioning made the schema: nothing answered
+        return {str(row[0]) for row in rows}
 
     def _check_files(self, disk: Path, stations_path: Path) -> None:
         broken = []

@@ -155,7 +155,8 @@ class VmCampaign:
         self.check(self.card.disk)
         self.boot(self.twin)
 
-    def check(self, disk: Path) -> None:
+    def check(self, disk: Path, ledger: Ledger | None = None) -> None:
+        ledger = ledger or self.ledger
         with data_partition(disk, self.work / "mnt") as mounted:
             data = mounted / "station"
             key = data / "keys" / "station_ed25519.pem"
@@ -163,7 +164,7 @@ class VmCampaign:
                 public = public_key_text(ensure_signing_key(key))
                 self.stations_path.write_text(stations_toml({STATION_ID: public}))
             if (data / "station.db").exists():
-                self.ledger.check(mounted, data, self.stations_path)
+                ledger.check(mounted, data, self.stations_path)
 
     def cut_provisioning(self, number: int) -> None:
         """A cut during a fresh card's first boot; its next boot must finish the job."""
@@ -178,7 +179,14 @@ class VmCampaign:
         finally:
             fresh.kill()
         self.tally.cuts += 1
-        self.check(card.disk)
+        # The fresh card holds none of the running station's records: its own ledger.
+        own = Ledger()
+        own.tally.cuts = self.tally.cuts
+        self.check(card.disk, own)
+        self.tally.corrupt += own.tally.corrupt
+        self.tally.broken_files += own.tally.broken_files
+        for note in own.tally.notes:
+            self.ledger.note(f"fresh card: {note}")
         if self.boot(fresh):
             health = fresh.health()
             if not health.get("provisioned") or health.get("station_id") != STATION_ID:
