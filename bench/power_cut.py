@@ -447,6 +447,8 @@ def _broken(path: Path, stations_path: Path) -> str | None:
             json.loads(data)
         elif name.endswith(".tar") and "outbox" in path.parts:
             verify_batch(path, load_stations(stations_path))
+        elif name == "fake-hwclock.data":  # the next boot's clock (the Pi has no battery)
+            time.strptime(data.decode().strip(), "%Y-%m-%d %H:%M:%S")
     except (ValueError, TypeError, UnicodeDecodeError, SealingError) as error:
         return f"half-written: {type(error).__name__}: {error}"
     return None

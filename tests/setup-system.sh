@@ -18,6 +18,8 @@ packages=(
     # Debian root run by qemu-user-static, booted by qemu-system-aarch64 from a disk with a
     # FAT boot partition (mkfs.vfat, mtools)
     qemu-system-arm qemu-user-static binfmt-support dosfstools mtools
+    # the clock save's fsync order (tests/test_image_build_checks.py): strace
+    strace
     # tablet UI over TLS: certutil puts the station's CA in the test browser's trust store
     libnss3-tools
 )

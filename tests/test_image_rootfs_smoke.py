@@ -442,6 +442,13 @@ def test_the_station_comes_up_by_itself(provisioned: Container) -> None:
     saved = container.tree / "var/lib/ektp/clock/fake-hwclock.data"
     assert saved.read_text().startswith(time.strftime("%Y-", time.gmtime()))
     assert (on_root.stat().st_mtime_ns if on_root.exists() else None) == root_mtime
+    # ... and at shutdown, by ours: the package's own save (in place) is masked.
+    assert unit_property(container, "fake-hwclock-save.service", "LoadState") == "masked"
+    at_shutdown = "ektp-save-clock-at-shutdown.service"
+    assert unit_property(container, at_shutdown, "ActiveState") == "active"
+    saved.write_text("2020-01-01 00:00:00\n")
+    container.run("systemctl", "stop", at_shutdown)
+    assert saved.read_text().startswith(time.strftime("%Y-", time.gmtime()))
 
     # The firewall is loaded.
     ruleset = container.run("nft", "list", "ruleset").stdout

@@ -35,3 +35,17 @@ def test_a_few_power_cuts_lose_and_break_nothing() -> None:
     assert figures["cuts"] == "3", last
     for name in ("lost", "corrupt", "broken_files", "not_ready"):
         assert figures[name] == "0", done.stdout[-3000:]
+
+
+@pytest.mark.parametrize("content", ["", "2026-12-07 16:", "2026-12-07 16:01:13\n"])
+def test_a_saved_clock_cut_mid_write_is_reported_broken(tmp_path: Path, content: str) -> None:
+    # The next boot's clock on the data partition: the whole-machine campaign reads it too.
+    sys.path.insert(0, str(ROOT))
+    from bench.power_cut import _broken
+
+    clock = tmp_path / "fake-hwclock.data"
+    clock.write_text(content)
+    problem = _broken(clock, tmp_path / "stations.toml")
+    assert (problem is None) == content.endswith(":13\n"), problem
+    if problem:
+        assert problem.startswith("half-written")

@@ -21,6 +21,7 @@ install -m 0644 files/systemd/ektp-provision.service "${units}/"
 install -m 0644 files/systemd/ektp-grow-data.service "${units}/"
 install -m 0644 files/systemd/ektp-save-clock.service "${units}/"
 install -m 0644 files/systemd/ektp-save-clock.timer "${units}/"
+install -m 0644 files/systemd/ektp-save-clock-at-shutdown.service "${units}/"
 install -D -m 0644 files/systemd/networkmanager-after-data.conf \
 	"${units}/NetworkManager.service.d/ektp-after-data.conf"
 install -m 0644 files/systemd/fake-hwclock-load.service "${units}/"
@@ -39,6 +40,7 @@ install -m 0755 files/nftables/nftables.conf "${ROOTFS_DIR}/etc/nftables.conf"
 install -m 0644 files/fake-hwclock.default "${ROOTFS_DIR}/etc/default/fake-hwclock"
 install -D -m 0755 files/sbin/ektp-grow-data "${ROOTFS_DIR}/usr/local/sbin/ektp-grow-data"
 install -D -m 0755 files/sbin/ektp-mount-usb "${ROOTFS_DIR}/usr/local/sbin/ektp-mount-usb"
+install -D -m 0755 files/sbin/ektp-save-clock "${ROOTFS_DIR}/usr/local/sbin/ektp-save-clock"
 install -D -m 0644 files/udev/90-ektp-usb-media.rules \
 	"${ROOTFS_DIR}/etc/udev/rules.d/90-ektp-usb-media.rules"
 install -D -m 0644 files/ektp-provision.example.toml \

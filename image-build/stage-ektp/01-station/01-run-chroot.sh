@@ -44,11 +44,15 @@ fi
 systemctl enable ektp-provision.service ektp-station.service ektp-grow-data.service \
 	ektp-save-clock.timer nftables.service NetworkManager.service ModemManager.service \
 	systemd-timesyncd.service
-# Trixie's fake-hwclock restores the time with fake-hwclock-load.service, replaced by ours
-# (after the data partition is mounted); the package saves it at shutdown and hourly.
+# Trixie's fake-hwclock restores the time before any mount: replaced by ours, which waits
+# for the data partition, where the time is saved.
 systemctl enable fake-hwclock-load.service
-# ektp-save-clock.timer saves the time every 15 minutes to the data partition; the
-# package's hourly cron job ignores /etc/default/fake-hwclock and would write the root.
+# ektp-save-clock (durable: temporary name, fsync, rename) saves the time to the data
+# partition every 15 minutes (its timer) and at shutdown. The package's own saves write
+# the file in place, so a power cut mid-save would empty it; its hourly cron job even
+# ignores /etc/default/fake-hwclock and would write the root.
+systemctl enable ektp-save-clock-at-shutdown.service
+systemctl mask fake-hwclock-save.service fake-hwclock-save.timer
 rm -f /etc/cron.hourly/fake-hwclock
 # Bluetooth would hold the PL011 UART the fingerprint module needs (dtoverlay=disable-bt).
 if [ -f /lib/systemd/system/hciuart.service ]; then
