@@ -178,8 +178,8 @@ class Station:
             await asyncio.to_thread(self._seed_demo)
 
     async def _start_during_day(self) -> None:
-        if self.config.upload.during_day:
-            self._during_day = asyncio.create_task(self.uploads.during_day(), name="during-day")
+        # Started even with upload.during_day off: the loop itself declines each round.
+        self._during_day = asyncio.create_task(self.uploads.during_day(), name="during-day")
 
     async def _stop_uploads(self) -> None:
         if self._during_day is not None:

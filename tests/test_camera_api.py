@@ -50,6 +50,13 @@ def quality_events(client: TestClient, auth: dict[str, str], count: int) -> list
     return events
 
 
+def feedback_rounds(station: Station, count: int) -> None:
+    """Wait until the live feedback loop has begun `count` rounds (judging or idle)."""
+    wait_for(
+        lambda: station.photo.rounds >= count, timeout_s=30, what=f"{count} live feedback rounds"
+    )
+
+
 # -- the photo step ---------------------------------------------------------------------------
 
 
@@ -209,8 +216,13 @@ def test_the_live_feedback_pauses_while_a_still_is_judged(
         return analyse(*args)
 
     def slow_take(*args: Any) -> Any:
+        # The still is being judged from here on. Once the feedback begins a new round,
+        # any frame it was judging before has been judged; from then on three further
+        # rounds each had the chance to judge a frame, and must have declined.
+        first = station.photo.rounds
+        feedback_rounds(station, first + 1)
         before = len(analysed)
-        time.sleep(0.5)  # at 8 Hz the feedback would judge a few frames meanwhile
+        feedback_rounds(station, first + 4)
         result = take(*args)
         during.append(len(analysed) - before)
         return result
@@ -226,7 +238,8 @@ def test_no_feedback_outside_the_photo_step(
     client: TestClient, auth: dict[str, str], station: Station
 ) -> None:
     enroll_until(client, auth, "consent")
-    time.sleep(0.3)  # feedback would have started within 0.1 s
+    # Three rounds begun after the step changed, each of which would have judged a frame.
+    feedback_rounds(station, station.photo.rounds + 3)
     assert station.photo.latest is None
     assert not station.photo.hub.running
 

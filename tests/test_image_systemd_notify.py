@@ -25,7 +25,7 @@ from station.system.clock_sync import (
     read_kernel_clock_state,
 )
 from station.system.systemd_notify import SystemdNotifier, keep_watchdog_fed
-from tests.support.waiting import wait_for
+from tests.support.waiting import wait_for, wait_for_async
 from web.app import create_app
 
 
@@ -52,6 +52,25 @@ class FakeSystemd:
 
     def texts(self) -> list[str]:
         return [text for _, text in self.messages]
+
+    def pings(self) -> int:
+        return self.texts().count("WATCHDOG=1")
+
+    def starved(self, since: float, watchdog_s: float) -> bool:
+        """Whether systemd would now restart the unit: no WATCHDOG=1 has arrived for
+        longer than `watchdog_s`, counted from `since` or the last ping after it."""
+        pings = [at for at, text in self.messages if text == "WATCHDOG=1"]
+        return time.monotonic() - max([since, *pings]) > watchdog_s
+
+    def drained(self, notifier: SystemdNotifier) -> list[str]:
+        """Everything sent before now, received: a marker sent last arrives last (one
+        receiving socket keeps datagrams in order), so nothing earlier is still coming."""
+        status = f"drained {len(self.messages)}"
+        assert notifier.status(status)
+        marker = f"STATUS={status}"
+        wait_for(lambda: marker in self.texts(), what="the drain marker")
+        texts = self.texts()
+        return texts[: texts.index(marker)]
 
     def close(self) -> None:
         self._stop.set()
@@ -113,24 +132,24 @@ def test_watchdog_interval_from_the_environment(
 
 
 def test_watchdog_pings_stop_while_the_event_loop_is_stuck(systemd: FakeSystemd) -> None:
-    notifier = SystemdNotifier({"NOTIFY_SOCKET": str(systemd.path), "WATCHDOG_USEC": "40000"})
+    watchdog_s = 0.2  # pinged every 0.1 s while the loop runs
+    notifier = SystemdNotifier({"NOTIFY_SOCKET": str(systemd.path), "WATCHDOG_USEC": "200000"})
 
-    async def scenario() -> tuple[float, float]:
+    async def scenario() -> None:
         task = asyncio.create_task(keep_watchdog_fed(notifier))
-        while len(systemd.messages) < 3:
-            await asyncio.sleep(0.01)
-        stuck_from = time.monotonic()
-        time.sleep(0.6)  # a blocking call on the loop: the station is stuck
-        stuck_until = time.monotonic()
-        count = len(systemd.messages)
-        while len(systemd.messages) < count + 3:  # recovered: pings resume
-            await asyncio.sleep(0.01)
+        await wait_for_async(lambda: systemd.pings() >= 3, what="the first pings")
+        # The station is stuck: a blocking call on the loop that returns only once
+        # systemd's watchdog has run out (failing the test if it never does).
+        since = time.monotonic()
+        wait_for(
+            lambda: systemd.starved(since, watchdog_s),
+            what="systemd's watchdog running out while the event loop is stuck",
+        )
+        count = systemd.pings()
+        await wait_for_async(lambda: systemd.pings() >= count + 3, what="pings resuming")
         task.cancel()
-        return stuck_from, stuck_until
 
-    stuck_from, stuck_until = asyncio.run(scenario())
-    during = [at for at, text in systemd.messages if stuck_from + 0.1 < at < stuck_until]
-    assert during == []
+    asyncio.run(scenario())
     assert all(text == "WATCHDOG=1" for text in systemd.texts())
 
 
@@ -145,13 +164,11 @@ def test_an_unhealthy_station_withholds_the_ping(systemd: FakeSystemd) -> None:
 
     async def scenario() -> None:
         task = asyncio.create_task(keep_watchdog_fed(notifier, alive))
-        while checks < 5:
-            await asyncio.sleep(0.01)
+        await wait_for_async(lambda: checks >= 5, what="five health checks")
         task.cancel()
 
     asyncio.run(scenario())
-    time.sleep(0.1)
-    assert systemd.messages == []
+    assert systemd.drained(notifier) == []
 
 
 def test_the_station_notifies_ready_and_stopping(

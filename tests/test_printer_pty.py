@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -18,7 +17,7 @@ from peripherals.printer.pty_simulator import PrinterEngine, PtyPrinterSimulator
 from station.receipts.content import parse_qr_payload
 from station.receipts.escpos_bytes import compose
 from tests.receipt_samples import decode_qr, sample_receipt
-from tests.support.waiting import wait_for
+from tests.support.waiting import poll_until, wait_for
 
 
 @pytest.fixture
@@ -47,11 +46,14 @@ def test_a_receipt_sent_over_the_pty_becomes_a_png_whose_qr_decodes(sim, printer
     assert parse_qr_payload(payloads[0])[0] == "PSR-01-20261128-0007"
 
 
-@pytest.mark.parametrize(("state", "code"), [
-    (PrinterState.PAPER_OUT, "paper_out"),
-    (PrinterState.COVER_OPEN, "cover_open"),
-    (PrinterState.OFFLINE, "offline"),
-])
+@pytest.mark.parametrize(
+    ("state", "code"),
+    [
+        (PrinterState.PAPER_OUT, "paper_out"),
+        (PrinterState.COVER_OPEN, "cover_open"),
+        (PrinterState.OFFLINE, "offline"),
+    ],
+)
 def test_not_ready_printer_is_reported_and_nothing_is_sent(sim, printer, state, code):
     sim.set_state(state)
     assert printer.state() is state
@@ -73,9 +75,23 @@ def test_status_bytes_inside_image_data_are_not_answered(sim, printer):
     image = b"\x1dv0\x00\x03\x00\x02\x00" + b"\x10\x04\x01" * 2 + b"\x1dV\x00"
     printer.write(image)
     wait_for(lambda: len(sim.receipts) == 1)
+    # Then a query of our own, its answer told apart by the paper-out state: the printer
+    # answers in order, so an answer to the image's bytes would be read before it.
+    sim.set_state(PrinterState.PAPER_OUT)
+    ours = status.answer(status.PAPER_SENSOR, PrinterState.PAPER_OUT)
     device = printer._printer.device
-    time.sleep(0.1)
-    assert device.in_waiting == 0
+    device.write(status.query(status.PAPER_SENSOR))
+    heard = bytearray()
+
+    def answers_so_far() -> bytes:
+        heard.extend(device.read(device.in_waiting or 1))
+        return bytes(heard)
+
+    answers = poll_until(
+        answers_so_far, lambda got: got.endswith(ours), what="the answer to our own query"
+    )
+    assert answers == ours
+    sim.set_state(PrinterState.READY)
     assert printer.state() is PrinterState.READY
 
 

@@ -3,7 +3,6 @@ reach the office without anyone pressing the day's-end button."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -50,6 +49,13 @@ def test_off_by_default_nothing_leaves_before_the_days_end(office: Provisioned) 
         with TestClient(create_app(station)) as client:
             auth = login(client)
             enroll_until(client, auth, "committed")
-            time.sleep(3)
+            # Of three more rounds decided, at least the last two looked with the record
+            # committed and waiting (the first may have begun before), and declined.
+            decided = station.uploads.rounds_decided
+            wait_for(
+                lambda: station.uploads.rounds_decided >= decided + 3,
+                timeout_s=60,
+                what="three during-day rounds decided after the record committed",
+            )
             assert _delivered(client, auth) == 0
         assert not list((office.collector_data / "batches").glob("*/*.tar"))

@@ -44,6 +44,9 @@ class LivePhoto:
         self._active = active
         self._birth_year = birth_year
         self._task: asyncio.Task[None] | None = None
+        # Rounds of the feedback loop begun, judging or idle: lets a test wait until the
+        # loop has had its chances to judge (and declined) rather than sleep and hope.
+        self.rounds = 0
 
     async def start(self) -> None:
         self.hub.bind(asyncio.get_running_loop())
@@ -57,6 +60,7 @@ class LivePhoto:
     async def _feedback(self) -> None:
         while True:
             if not self._active():
+                self.rounds += 1
                 self.latest = None
                 await asyncio.sleep(_IDLE_POLL_S)
                 continue
@@ -67,6 +71,7 @@ class LivePhoto:
         period = 1.0 / self.settings.feedback_hz
         seq = 0
         while self._active():
+            self.rounds += 1
             started = time.monotonic()
             try:
                 frame = await self.hub.next_frame(seq, jpeg=False, timeout_s=1.0)

@@ -190,6 +190,10 @@ class UploadRunner:
         self._running = threading.Lock()
         self._stop = threading.Event()
         self._task: asyncio.Task[None] | None = None
+        # During-day rounds that came due and were decided (uploaded or declined): the
+        # positive signal that the schedule looked and said no, which a test waits for
+        # instead of sleeping to show that nothing left.
+        self.rounds_decided = 0
 
     @property
     def running(self) -> bool:
@@ -225,17 +229,26 @@ class UploadRunner:
     async def during_day(self) -> None:
         """Upload as the day goes (upload.during_day): every few minutes, the same
         upload as the tablet's day's-end button, skipped while one runs; a link that is
-        down leaves everything queued for the next round."""
+        down leaves everything queued for the next round. It runs with the setting off
+        too, every round declining, so that "off" is a decision it is seen to make."""
         every = self.config.upload.during_day_every_min * 60
         while not self._stop.is_set():
             await asyncio.sleep(every)
-            if self._stop.is_set() or self.running or not self.day_end().outbox.unbatched_count():
-                continue
-            with contextlib.suppress(Conflict):  # an upload started meanwhile
-                self.start()
-                # Shielded: stopping this loop must not cancel an upload mid-request;
-                # the station's stop() ends that between two requests.
-                await asyncio.shield(self.wait())
+            if self._round_due():
+                with contextlib.suppress(Conflict):  # an upload started meanwhile
+                    self.start()
+                    # Shielded: stopping this loop must not cancel an upload mid-request;
+                    # the station's stop() ends that between two requests.
+                    await asyncio.shield(self.wait())
+            self.rounds_decided += 1
+
+    def _round_due(self) -> bool:
+        return (
+            self.config.upload.during_day
+            and not self._stop.is_set()
+            and not self.running
+            and bool(self.day_end().outbox.unbatched_count())
+        )
 
     def start(self) -> None:
         if not self._running.acquire(blocking=False):

@@ -4,6 +4,7 @@ The timeouts are deadlines on a loaded machine, never claims about how fast anyt
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -46,3 +47,15 @@ def poll_until(
 
 def wait_for(predicate: Callable[[], object], timeout_s: float = 10.0, what: str = "") -> None:
     poll_until(predicate, timeout_s=timeout_s, what=what or "the condition")
+
+
+async def wait_for_async(
+    predicate: Callable[[], object], timeout_s: float = 10.0, what: str = ""
+) -> None:
+    """`wait_for` for a coroutine on the event loop under test: it yields between polls,
+    so the tasks it waits on keep running."""
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() >= deadline:
+            pytest.fail(f"{what or 'the condition'} did not happen within {timeout_s} s")
+        await asyncio.sleep(0.02)
