@@ -69,7 +69,7 @@ FASTER_DEVICES = (
 @contextlib.contextmanager
 def data_partition(disk: Path, mountpoint: Path) -> Iterator[Path]:
     """The card's data partition mounted on the host while the twin is off."""
-    offset, size = arm64_twin._partition_offsets(disk)[DATA_PARTITION]
+    offset, size = arm64_twin.partition_offsets(disk)[DATA_PARTITION]
     mountpoint.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         ["mount", "-o", f"loop,offset={offset},sizelimit={size}", str(disk), str(mountpoint)],

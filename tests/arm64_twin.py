@@ -199,7 +199,7 @@ def twin_only_changes(root: Path) -> None:
     link.write_text(AP_LINK)
 
 
-def _partition_offsets(disk: Path) -> list[tuple[int, int]]:
+def partition_offsets(disk: Path) -> list[tuple[int, int]]:
     """(start, size) in bytes of each partition of a disk image."""
     table = json.loads(_run(["sfdisk", "--json", str(disk)], timeout=30))
     sector = int(table["partitiontable"].get("sectorsize", 512))
@@ -236,7 +236,7 @@ def assemble_disk(root: Path, work: Path, disk: Path) -> None:
     subprocess.run(["truncate", f"--size={4 + BOOT_MIB + ROOT_MIB}M", str(disk)], check=True)
     layout = f"start=4MiB, size={BOOT_MIB}MiB, type=c\nstart=, size={ROOT_MIB}MiB, type=83\n"
     _run(["sfdisk", "--quiet", str(disk)], timeout=30, input=layout)
-    (boot_at, _), (root_at, _) = _partition_offsets(disk)
+    (boot_at, _), (root_at, _) = partition_offsets(disk)
     _write_at(boot_image, disk, boot_at)
     _write_at(root_image, disk, root_at)
     boot_image.unlink()
@@ -267,7 +267,7 @@ class TwinDisk:
 
 
 def _boot_partition(disk: Path) -> str:
-    boot_at = _partition_offsets(disk)[0][0]
+    boot_at = partition_offsets(disk)[0][0]
     return f"{disk}@@{boot_at}"
 
 
