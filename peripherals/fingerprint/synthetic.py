@@ -125,8 +125,20 @@ def _finger_fields(
         wave = np.sin(f32(kx) * fx + f32(ky) * fy + f32(ph))
         phase += f32(amplitude * pattern.period * 0.3) * wave
     ridges = f32(0.5) + f32(0.5) * np.cos(f32(2 * math.pi / pattern.period) * phase)
+    return ridges.astype(np.float32, copy=False), _pressed_area(size)
+
+
+@lru_cache(maxsize=4)
+def _pressed_area(size: tuple[int, int]) -> npt.NDArray[np.float32]:
+    """The elliptic distance from the frame's centre, 1 at the edge of a normally pressed
+    finger: the same for every finger, so made once per sensor size (read-only, shared)."""
+    width, height = size
+    f32 = np.float32
+    fx = (np.arange(width, dtype=f32) - f32(width / 2))[None, :]
+    fy = (np.arange(height, dtype=f32) - f32(height / 2))[:, None]
     ellipse = (fx / f32(width * 0.46)) ** 2 + (fy / f32(height * 0.47)) ** 2
-    return ridges.astype(np.float32), ellipse.astype(np.float32)
+    ellipse.setflags(write=False)
+    return ellipse
 
 
 @lru_cache(maxsize=4)
