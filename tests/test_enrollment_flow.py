@@ -9,7 +9,7 @@ from exchange.seal import demo_office_identity, open_record
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.runtime import Station
 from tests.conftest import enroll_until, login, post
-from tests.support.enrolling import CLOSING, IDENTITY
+from tests.support.enrolling import CLOSING, IDENTITY, signature_png
 from tests.support.events import listening
 
 
@@ -115,6 +115,26 @@ def test_bad_input_gets_bilingual_field_errors(client: TestClient, auth: dict[st
         "/api/enrollment/identity", json={**IDENTITY, "nik": "35140941O1070001"}, headers=auth
     ).json()["error"]
     assert fixed["code"] == "nik_invalid" and "letter O" in fixed["message"]["en"]
+
+
+def test_signature_is_stored_with_its_step_in_one_transaction(
+    client: TestClient, auth: dict[str, str], station: Station
+) -> None:
+    """Every transaction is an fsync on the station's card: the signature and the step it
+    completes are written together."""
+    enroll_until(client, auth, "signature")
+    statements: list[str] = []
+    station.store.db.conn.set_trace_callback(statements.append)
+    try:
+        post(client, auth, "/api/enrollment/signature", {"png_base64": signature_png()})
+    finally:
+        station.store.db.conn.set_trace_callback(None)
+    assert sum(s.strip().upper().startswith("COMMIT") for s in statements) == 1
+    rows = station.store.db.execute(
+        "SELECT (SELECT step FROM enrollments), (SELECT count(*) FROM enrollment_captures"
+        " WHERE kind = 'signature')"
+    ).fetchone()
+    assert rows == ("review", 1)
 
 
 def test_bad_signature_is_refused(client: TestClient, auth: dict[str, str]) -> None:

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from exchange.seal import demo_office_identity, open_record
+from peripherals.device import DeviceError, Text
 from peripherals.fingerprint.simulated import Fault, SimulatedFingerprintReader
 from station.config import StationConfig
 from station.devices.registry import SimulatedApplicant
@@ -285,6 +286,54 @@ def test_library_starts_empty_each_day(client: TestClient, station: Station) -> 
     assert fingerprint.module.template_count() == 0
     count = station.store.db.execute("SELECT count(*) FROM fingerprint_library").fetchone()[0]
     assert count == 0
+
+
+def test_library_notes_a_student_in_one_transaction(
+    client: TestClient, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A committed student's templates: one fsync'd transaction for their slots, not one
+    per finger (it ran in the background while the next student's requests waited for the
+    store). When the module fails halfway, the slots already in its flash are still
+    noted, and none that it does not hold."""
+    fingerprint = reader(station)
+    templates = {}
+    for position in (1, 2, 3, 4):
+        fingerprint.present("budi", position)
+        templates[position] = fingerprint.capture(1).template
+    with station.store.transaction() as db:
+        for _ in range(2):
+            db.execute(
+                "INSERT INTO enrollments (visit_id, operator_id, status, step, created_at,"
+                " updated_at) VALUES (1, 1, 'committed', 'committed', 'x', 'x')"
+            )
+    library = TodayLibrary(station.store, fingerprint)
+    transactions: list[None] = []
+    transaction = station.store.transaction
+
+    def counted() -> Any:
+        transactions.append(None)
+        return transaction()
+
+    monkeypatch.setattr(station.store, "transaction", counted)
+    assert library.remember(1, templates) == 4
+    assert len(transactions) == 1
+
+    stored: list[int] = []
+    remember = fingerprint.remember
+
+    def unplugged_at_the_third(template: bytes, slot: int) -> None:
+        if len(stored) == 2:
+            raise DeviceError("fingerprint_unplugged", Text("lepas", "unplugged"), unplugged=True)
+        remember(template, slot)
+        stored.append(slot)
+
+    monkeypatch.setattr(fingerprint, "remember", unplugged_at_the_third)
+    with pytest.raises(DeviceError):
+        library.remember(2, templates)
+    rows = station.store.db.execute(
+        "SELECT slot FROM fingerprint_library WHERE enrollment_id = 2 ORDER BY slot"
+    ).fetchall()
+    assert [r[0] for r in rows] == stored
 
 
 def test_exception_approval_needs_a_real_supervisor(

@@ -85,16 +85,23 @@ def checksum(pid: int, payload: bytes) -> int:
     return (pid + (length >> 8) + (length & 0xFF) + sum(payload)) & 0xFFFF
 
 
-def encode(packet: Packet) -> bytes:
-    if len(packet.payload) > 0xFFFF - 2:
+_ADDRESS = struct.Struct(">I")
+_PID_LENGTH = struct.Struct(">BH")
+_SUM = struct.Struct(">H")
+
+
+def _frame(head: bytes, pid: int, payload: bytes) -> bytes:
+    """One packet; `head` is the header and the address, the same for every packet of a
+    bulk transfer (an image is 288 of them: built once, no Packet object per chunk)."""
+    if len(payload) > 0xFFFF - 2:
         raise ValueError("payload too long for one packet")
-    length = len(packet.payload) + 2
     return (
-        HEADER
-        + struct.pack(">IBH", packet.address, packet.pid, length)
-        + packet.payload
-        + struct.pack(">H", checksum(packet.pid, packet.payload))
+        head + _PID_LENGTH.pack(pid, len(payload) + 2) + payload + _SUM.pack(checksum(pid, payload))
     )
+
+
+def encode(packet: Packet) -> bytes:
+    return _frame(HEADER + _ADDRESS.pack(packet.address), packet.pid, packet.payload)
 
 
 def command(instruction: int, params: bytes = b"", address: int = DEFAULT_ADDRESS) -> bytes:
@@ -108,9 +115,9 @@ def ack(confirmation: int, data: bytes = b"", address: int = DEFAULT_ADDRESS) ->
 def data_packets(data: bytes, packet_size: int, address: int = DEFAULT_ADDRESS) -> list[bytes]:
     """Split a bulk transfer (image, template) into DATA packets closed by END_DATA."""
     chunks = [data[i : i + packet_size] for i in range(0, len(data), packet_size)] or [b""]
+    head, last = HEADER + _ADDRESS.pack(address), len(chunks) - 1
     return [
-        encode(Packet(Pid.END_DATA if i == len(chunks) - 1 else Pid.DATA, chunk, address))
-        for i, chunk in enumerate(chunks)
+        _frame(head, _END_DATA if i == last else _DATA, chunk) for i, chunk in enumerate(chunks)
     ]
 
 
@@ -186,6 +193,7 @@ class PacketDecoder:
 
 
 _PIDS = frozenset(int(p) for p in Pid)
+_DATA, _END_DATA = int(Pid.DATA), int(Pid.END_DATA)
 
 
 def unpack_image(data: bytes, width: int, height: int) -> npt.NDArray[np.uint8]:

@@ -125,8 +125,31 @@ def _finger_fields(
         wave = np.sin(f32(kx) * fx + f32(ky) * fy + f32(ph))
         phase += f32(amplitude * pattern.period * 0.3) * wave
     ridges = f32(0.5) + f32(0.5) * np.cos(f32(2 * math.pi / pattern.period) * phase)
+    return ridges.astype(np.float32, copy=False), _pressed_area(size)
+
+
+@lru_cache(maxsize=4)
+def _pressed_area(size: tuple[int, int]) -> npt.NDArray[np.float32]:
+    """The elliptic distance from the frame's centre, 1 at the edge of a normally pressed
+    finger: the same for every finger, so made once per sensor size (read-only, shared)."""
+    width, height = size
+    f32 = np.float32
+    fx = (np.arange(width, dtype=f32) - f32(width / 2))[None, :]
+    fy = (np.arange(height, dtype=f32) - f32(height / 2))[:, None]
     ellipse = (fx / f32(width * 0.46)) ** 2 + (fy / f32(height * 0.47)) ** 2
-    return ridges.astype(np.float32), ellipse.astype(np.float32)
+    ellipse.setflags(write=False)
+    return ellipse
+
+
+@lru_cache(maxsize=4)
+def _noise_bank(size: tuple[int, int]) -> npt.NDArray[np.float32]:
+    """Unit sensor noise for twice the frame each way, drawn once per sensor size: a
+    placement takes the window at its own offset (one of width x height), so every image
+    still has its own noise, without drawing 74,000 normal values per image (0.75 ms, a
+    quarter of the drawing)."""
+    width, height = size
+    rng = _rng("noise bank", width, height)
+    return rng.standard_normal(size=(2 * height, 2 * width), dtype=np.float32)
 
 
 def render(placement: Placement, size: tuple[int, int]) -> npt.NDArray[np.uint8]:
@@ -158,7 +181,8 @@ def render(placement: Placement, size: tuple[int, int]) -> npt.NDArray[np.uint8]
     ridges = ridges * (1 - dryness * np.clip(patches, 0, 1)) + dryness * 0.3 * patches
     contrast = noise_rng.uniform(110, 180) if not weak else 35.0
     sigma = noise_rng.uniform(5, 15) if not weak else 30.0
-    noise = noise_rng.standard_normal(size=(height, width), dtype=np.float32) * sigma
+    top, left = noise_rng.integers(0, height), noise_rng.integers(0, width)
+    noise = _noise_bank(size)[top : top + height, left : left + width] * sigma
     image = 235 - mask * (ridges * contrast + 25) + noise
     return np.clip(image, 0, 255).astype(np.uint8)
 
@@ -187,10 +211,12 @@ def _finger_key(person: str, finger: int) -> bytes:
 def encode_template(
     minutiae: npt.NDArray[np.float64], key: bytes = bytes(8), size: int = 512
 ) -> bytes:
-    body = b"".join(
-        struct.pack(">HHH", int(round(x)) & 0xFFFF, int(round(y)) & 0xFFFF, int(round(a)) % 360)
-        for x, y, a in minutiae
-    )
+    # (x, y, angle) as big-endian 16-bit words, in one go rather than a pack per minutia;
+    # np.rint rounds halves to even like round(), and % and & on int64 wrap like Python's.
+    words = np.rint(np.asarray(minutiae, dtype=np.float64).reshape(-1, 3)).astype(np.int64)
+    words[:, :2] &= 0xFFFF
+    words[:, 2] %= 360
+    body = words.astype(">u2").tobytes()
     head = MAGIC + key[:KEY_BYTES].ljust(KEY_BYTES, b"\x00") + struct.pack(">H", len(minutiae))
     used = head + body
     # The rest of a real character file is dense too (ridge counts, quality maps): fill it

@@ -415,8 +415,10 @@ class EnrollmentController:
             draft = self._require_holder(operator, "signature", "signature_done")
             png = _decode_signature(png_base64)
             capture = Capture("signature", "", {"signature.png": png}, {"bytes": len(png)})
-            self._keep(draft, capture, operator)
-            self.drafts.save_step(draft, "signature_done", "review", operator.id)
+            # The signature and the step it completes: one fsync'd transaction, not two.
+            with self.store.transaction():
+                self._keep(draft, capture, operator)
+                self.drafts.save_step(draft, "signature_done", "review", operator.id)
             self.machine.send("signature_done")
             return self._changed("signature_done")
 

@@ -77,18 +77,33 @@ class TodayLibrary:
         with self.store.lock:
             used = {r[0] for r in self.store.db.execute("SELECT slot FROM fingerprint_library")}
         free = (s for s in range(self.reader.library_size) if s not in used)
-        kept = 0
-        for position, template in sorted(templates.items()):
-            slot = next(free, None)
-            if slot is None:
-                log.warning("fingerprint module library full: 1:N covers the first %d", len(used))
-                break
-            self.reader.remember(template, slot)
-            with self.store.transaction() as db:
+        stored: list[tuple[int, int]] = []  # (slot, position) now in the module's flash
+        try:
+            for position, template in sorted(templates.items()):
+                slot = next(free, None)
+                if slot is None:
+                    log.warning(
+                        "fingerprint module library full: 1:N covers the first %d", len(used)
+                    )
+                    break
+                self.reader.remember(template, slot)
+                stored.append((slot, position))
+        finally:
+            # One transaction for the enrollment (it was one per finger: ten fsyncs in the
+            # background, each holding the store's lock while the next student's requests
+            # waited). Rows are written only for templates already in flash, also when the
+            # module fails halfway; a template whose row a power cut loses leaves a slot
+            # that is simply used again.
+            if stored:
+                self._note(enrollment_id, day, stored)
+        return len(stored)
+
+    def _note(self, enrollment_id: int, day: str, stored: list[tuple[int, int]]) -> None:
+        at = audit.now_iso()
+        with self.store.transaction() as db:
+            for slot, position in stored:
                 db.execute(
                     "INSERT INTO fingerprint_library (slot, enrollment_id, position, day,"
                     " stored_at) VALUES (?, ?, ?, ?, ?)",
-                    [slot, enrollment_id, position, day, audit.now_iso()],
+                    [slot, enrollment_id, position, day, at],
                 )
-            kept += 1
-        return kept

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 from collections.abc import Callable
 
@@ -39,6 +40,9 @@ class _Timex(ctypes.Structure):
     ]
 
 
+# Once per process: find_library runs `ldconfig -p` in a subprocess, which cost every
+# commit (and every /api/health) about 2 ms on the event loop; libc does not move.
+@functools.cache
 def _libc_adjtimex() -> Callable[[ctypes._Pointer[_Timex]], int] | None:
     name = ctypes.util.find_library("c")
     if name is None:
