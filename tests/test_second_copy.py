@@ -112,12 +112,7 @@ def test_records_reach_the_stick_as_they_commit_and_the_office_ack_releases_them
         "collector",
         "import",
         str(stick.mountpoint / "ektp-copy"),
-        "--data",
-        str(p.collector_data),
-        "--identity",
-        str(p.identity_path),
-        "--stations",
-        str(p.stations_path),
+        *p.office(),
         "--ack-out",
         str(acks),
     )
