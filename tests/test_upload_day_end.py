@@ -20,6 +20,7 @@ from station.runtime import Station
 from tests.conftest import login, plaintext_leaks, post
 from tests.support.enrolling import CLOSING, drive, enroll, enrollment_actions
 from tests.support.events import listening
+from tests.support.station_api import running_api
 from tests.support.waiting import wait_for
 from tests.upload_support import Provisioned, provision
 from web.app import create_app
@@ -221,9 +222,7 @@ def test_station_stop_ends_an_upload_that_resumes_after_restart(office, tmp_path
             },
         )
         config.devices.simulation.delay_scale = 0
-        station = Station(config, simulate=True)
-        with TestClient(create_app(station)) as client:
-            auth = login(client)
+        with running_api(config) as (station, client, auth):
             for index in range(2):
                 _enroll(client, auth, station, index)
             supervisor = login(client, "supervisor1", "246810")
