@@ -16,7 +16,13 @@ from tests.support.enrolling import signature_png
 from tests.support.station_process import LiveStation, start_station, stop_station
 from tests.support.waiting import poll_until
 from tests.ui.conftest import shot
-from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
+from tests.ui.test_tablet import (
+    check_accessibility,
+    draw_signature,
+    fill_identity,
+    log_in,
+    step_title,
+)
 from tests.ui.test_views_ui import enroll_over_api
 from tests.upload_support import provision
 
@@ -102,10 +108,7 @@ def test_every_step_shows_its_next_action_and_the_closing_is_asked(
 
     page.wait_for_selector("input[name=nik]")
     assert page.input_value("select[name=sex]") == ""  # no default sex for a blank form
-    page.fill("input[name=name]", "Siti Aminah")
-    page.fill("input[name=nik]", ADULT_NIK)
-    page.fill("input[name=birth_date]", "2007-01-01")
-    page.select_option("select[name=sex]", "P")
+    fill_identity(page, "Siti Aminah", ADULT_NIK, "2007-01-01", "P")
     page.wait_for_selector("#nik-hint.ok")
     assert not page.is_visible("input[name=acknowledge_mismatch]")  # no mismatch: hidden
     in_view(page, "button:text-is('Lanjut')")
@@ -301,10 +304,7 @@ def test_roster_actions_letter_cancel_and_language(
     assert page.input_value("input[name=nik]") == ""
 
     # A language switch keeps what was typed.
-    page.fill("input[name=name]", "Ahmad Fauzi")
-    page.fill("input[name=nik]", MINOR_NIK)
-    page.fill("input[name=birth_date]", MINOR_BORN.isoformat())
-    page.select_option("select[name=sex]", "L")
+    fill_identity(page, "Ahmad Fauzi", MINOR_NIK, MINOR_BORN.isoformat(), "L")
     page.click("button.lang")
     page.wait_for_selector("#step-title:text-is('Identity')")
     assert page.input_value("input[name=name]") == "Ahmad Fauzi"
