@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 from fastapi.testclient import TestClient
 
 from station.config import StationConfig
@@ -12,7 +13,9 @@ from station.runtime import Station
 from web.app import create_app
 
 
-def login(client: TestClient, name: str = "operator1", pin: str = "123456") -> dict[str, str]:
+def login(client: httpx.Client, name: str = "operator1", pin: str = "123456") -> dict[str, str]:
+    """The headers of a logged-in operator: on a TestClient, or on an httpx client whose
+    base_url is a running station."""
     response = client.post("/api/auth/login", json={"operator": name, "pin": pin})
     assert response.status_code == 200, response.text
     return {"Authorization": "Bearer " + response.json()["token"]}

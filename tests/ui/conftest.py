@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import enroll_until, require_tool
+from tests.support.station_api import login
 from tests.support.station_process import LiveStation, start_station, stop_station
 from tests.test_config import ROOT
 
@@ -129,10 +130,7 @@ def shot(page: object, name: str) -> None:
 def enroll_via_api(station: LiveStation, step: str) -> None:
     """Take a new enrollment to `step` through the API (as another tablet would)."""
     with httpx.Client(base_url=station.url, timeout=30) as client:
-        token = client.post(
-            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
-        ).json()["token"]
-        enroll_until(client, {"Authorization": "Bearer " + token}, step)  # type: ignore[arg-type]
+        enroll_until(client, login(client), step)  # type: ignore[arg-type]
 
 
 class HeldRequests:

@@ -23,12 +23,11 @@ def jobs(api: httpx.Client, auth: dict[str, str]) -> list[dict[str, Any]]:
 
 def test_receipt_preview_and_reprints_on_the_tablet(page: Any, live_station: LiveStation):
     with httpx.Client(base_url=live_station.url, timeout=30) as api:
-        auth = login(api)  # type: ignore[arg-type]
+        auth = login(api)
         committed = enroll_until(api, auth, "committed")["last_committed"]  # type: ignore[arg-type]
         log_in(page, live_station)
         page.wait_for_selector("img.receipt-preview")
-        page.wait_for_function(
-            "document.querySelector('img.receipt-preview').naturalWidth === 384")
+        page.wait_for_function("document.querySelector('img.receipt-preview').naturalWidth === 384")
         page.wait_for_selector(".receipt .hint.ok")  # "Printer siap."
         assert committed["receipt_number"] in page.text_content(".receipt")
         page.wait_for_selector(".receipt >> text=tercetak")
@@ -36,8 +35,7 @@ def test_receipt_preview_and_reprints_on_the_tablet(page: Any, live_station: Liv
         check_accessibility(page, "receipt")
 
         page.click(f".receipt {REPRINT}")
-        page.wait_for_function(
-            "document.querySelectorAll('img.receipt-preview').length === 1")
+        page.wait_for_function("document.querySelectorAll('img.receipt-preview').length === 1")
         assert [j["kind"] for j in jobs(api, auth)] == ["original", "reprint"]
 
         page.click("text=Siswa berikutnya")
@@ -48,7 +46,8 @@ def test_receipt_preview_and_reprints_on_the_tablet(page: Any, live_station: Liv
         page.click(f".receipts {REPRINT}")
         page.wait_for_function(
             "() => fetch('/api/receipts', {headers: {Authorization: 'Bearer ' +"
-            " localStorage.getItem('token')}}).then(r => r.json()).then(j => j.length === 3)")
+            " localStorage.getItem('token')}}).then(r => r.json()).then(j => j.length === 3)"
+        )
         assert [j["kind"] for j in jobs(api, auth)] == ["original", "reprint", "reprint"]
 
 
@@ -59,7 +58,7 @@ def test_after_a_power_cut_mid_print_the_tablet_offers_a_copy(page: Any, tmp_pat
     first = start_station(data)
     try:
         with httpx.Client(base_url=first.url, timeout=30) as api:
-            auth = login(api)  # type: ignore[arg-type]
+            auth = login(api)
             api.post("/api/simulator/printer", json={"printer_state": "offline"}, headers=auth)
             committed = enroll_until(api, auth, "committed")["last_committed"]  # type: ignore[arg-type]
     finally:
@@ -76,7 +75,7 @@ def test_after_a_power_cut_mid_print_the_tablet_offers_a_copy(page: Any, tmp_pat
         page.click(".uncertain-receipts button:text-is('Belum: cetak SALINAN')")
         page.wait_for_selector(".uncertain-receipts[hidden]", state="attached")
         with httpx.Client(base_url=again.url, timeout=30) as api:
-            kinds = [j["kind"] for j in jobs(api, login(api))]  # type: ignore[arg-type]
+            kinds = [j["kind"] for j in jobs(api, login(api))]
         assert kinds == ["original", "reprint"]
     finally:
         stop_station(again)

@@ -391,7 +391,7 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
                 every_s=0.5,
             )
         with httpx.Client(base_url=station.url, timeout=30) as api:  # a failed upload
-            supervisor = login(api, "supervisor1", "246810")  # type: ignore[arg-type]
+            supervisor = login(api, "supervisor1", "246810")
             assert api.post("/api/upload", headers=supervisor).status_code == 202
             poll_until(
                 lambda: api.get("/api/upload", headers=supervisor).json()["running"],

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from tests.support.enrolling import enroll
+from tests.support.station_api import login
 from tests.support.station_process import start_station, stop_station
 from tests.ui.conftest import shot
 from tests.ui.test_tablet import check_accessibility, log_in
@@ -17,10 +18,7 @@ from tests.upload_support import STATION_ID, provision
 
 def enroll_over_api(url: str) -> None:
     with httpx.Client(base_url=url, timeout=30) as client:
-        token = client.post(
-            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
-        ).json()["token"]
-        client.headers["Authorization"] = f"Bearer {token}"
+        client.headers.update(login(client))
 
         def send(path: str, body: Any) -> dict[str, Any]:
             response = client.post(path, json=body)
