@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import enroll_until, login
-from tests.support.station_process import LiveStation, start_station, stop_station
+from tests.support.station_process import LiveStation, running_station
 from tests.ui.conftest import shot
 from tests.ui.test_tablet import check_accessibility, log_in
 
@@ -55,18 +55,13 @@ def test_after_a_power_cut_mid_print_the_tablet_offers_a_copy(page: Any, tmp_pat
     """The receipt was on its way to the paper when the power went: after the restart
     the tablet names it and prints a copy marked SALINAN at the operator's word."""
     data = tmp_path / "data"
-    first = start_station(data)
-    try:
-        with httpx.Client(base_url=first.url, timeout=30) as api:
-            auth = login(api)
-            api.post("/api/simulator/printer", json={"printer_state": "offline"}, headers=auth)
-            committed = enroll_until(api, auth, "committed")["last_committed"]  # type: ignore[arg-type]
-    finally:
-        stop_station(first)
+    with running_station(data) as first, httpx.Client(base_url=first.url, timeout=30) as api:
+        auth = login(api)
+        api.post("/api/simulator/printer", json={"printer_state": "offline"}, headers=auth)
+        committed = enroll_until(api, auth, "committed")["last_committed"]  # type: ignore[arg-type]
     with sqlite3.connect(data / "station.db") as conn:  # what the cut leaves on disk
         conn.execute("UPDATE receipt_jobs SET status = 'printing'")
-    again = start_station(data)
-    try:
+    with running_station(data) as again:
         log_in(page, again)
         panel = page.wait_for_selector(".uncertain-receipts:not([hidden])")
         assert committed["receipt_number"] in (panel.text_content() or "")
@@ -77,5 +72,3 @@ def test_after_a_power_cut_mid_print_the_tablet_offers_a_copy(page: Any, tmp_pat
         with httpx.Client(base_url=again.url, timeout=30) as api:
             kinds = [j["kind"] for j in jobs(api, login(api))]
         assert kinds == ["original", "reprint"]
-    finally:
-        stop_station(again)

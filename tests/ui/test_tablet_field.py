@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import login
 from tests.support.enrolling import signature_png
-from tests.support.station_process import LiveStation, start_station, stop_station
+from tests.support.station_process import LiveStation, running_station
 from tests.support.waiting import poll_until
 from tests.ui.conftest import shot
 from tests.ui.test_tablet import (
@@ -353,23 +353,22 @@ def test_an_office_that_refuses_the_upload_is_named_with_what_to_do(
 ) -> None:
     page = tablet
     office = provision(tmp_path / "office")  # its register does not know this station
-    with office.collector() as collector:
-        station = start_station(
+    with (
+        office.collector() as collector,
+        running_station(
             tmp_path / "data", {"STATION__UPLOAD__COLLECTOR_URL": collector.url}
-        )
-        try:
-            enroll_over_api(station.url)
-            log_in(page, station, "supervisor1", "246810")
-            page.click("nav button:text-is('Akhir hari')")
-            page.click("text=Tutup hari dan unggah")
-            page.wait_for_selector("text=Kantor pusat menolak unggahan", timeout=60_000)
-            outcome = page.text_content(".panel")
-            assert "tidak terdaftar" in outcome and "not registered" not in outcome, outcome
-            assert "hubungi kantor pusat" in outcome and "ekspor ke flashdisk" in outcome
-            assert "sinyal" not in outcome and "belum diatur" not in outcome, outcome
-            check_accessibility(page, "day's end refused by the office")
-        finally:
-            stop_station(station)
+        ) as station,
+    ):
+        enroll_over_api(station.url)
+        log_in(page, station, "supervisor1", "246810")
+        page.click("nav button:text-is('Akhir hari')")
+        page.click("text=Tutup hari dan unggah")
+        page.wait_for_selector("text=Kantor pusat menolak unggahan", timeout=60_000)
+        outcome = page.text_content(".panel")
+        assert "tidak terdaftar" in outcome and "not registered" not in outcome, outcome
+        assert "hubungi kantor pusat" in outcome and "ekspor ke flashdisk" in outcome
+        assert "sinyal" not in outcome and "belum diatur" not in outcome, outcome
+        check_accessibility(page, "day's end refused by the office")
 
 
 def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
@@ -377,8 +376,7 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
 ) -> None:
     page = tablet
     data = tmp_path / "data"
-    station = start_station(data)
-    try:
+    with running_station(data) as station:
         enroll_over_api(station.url)
         log_in(page, station, "teknisi1", "135790")
         with api_for(page, station) as api:
@@ -400,10 +398,7 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
                 what="the failed upload to end",
                 every_s=0.5,
             )
-    finally:
-        stop_station(station)
-    station = start_station(data)  # a restart: what led up to it is still there
-    try:
+    with running_station(data) as station:  # a restart: what led up to it is still there
         log_in(page, station, "teknisi1", "135790")
         page.click("nav button:text-is('Teknisi')")
         page.wait_for_function(
@@ -433,8 +428,6 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
         assert size >= 14
         check_accessibility(page, "dashboard")
         shot(page, f"45-dashboard-{page.size_name}")
-    finally:
-        stop_station(station)
 
 
 def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
