@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +157,17 @@ class HeldRequests:
         for route in self.routes:
             route.continue_()
         self.page.unroute(self.pattern, self._hold)
+
+
+@contextmanager
+def unanswered(page: Any, pattern: str) -> Iterator[None]:
+    """Inside the block, the page's requests to `pattern` fail as if the station did not
+    answer (a dropped Wi-Fi link): what the tablet says then is what is tested."""
+    page.route(pattern, lambda route: route.abort())
+    try:
+        yield
+    finally:
+        page.unroute(pattern)
 
 
 class Taps:

@@ -15,7 +15,7 @@ from tests.conftest import login
 from tests.support.enrolling import signature_png
 from tests.support.station_process import LiveStation, running_station
 from tests.support.waiting import poll_until
-from tests.ui.conftest import shot
+from tests.ui.conftest import shot, unanswered
 from tests.ui.test_tablet import (
     check_accessibility,
     draw_signature,
@@ -464,16 +464,16 @@ def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
     page.wait_for_selector(".card.approval", state="detached")
 
     # A failing request is said, never shown as an empty list (here: the printer line).
-    page.route("**/api/receipts/printer", lambda route: route.abort())
-    page.click("button:text-is('Batalkan perekaman')")
-    page.click("dialog.confirm button:text-is('Ya, batalkan')")
-    page.click("summary:text-is('Cetak ulang tanda bukti')")
-    assert page.locator("summary:text-is('Cetak ulang tanda bukti')").bounding_box()["height"] >= 48
-    page.wait_for_selector("details[open] p.hint.bad")
-    assert "Stasiun tidak menjawab" in page.text_content("details[open] p.hint.bad")
+    with unanswered(page, "**/api/receipts/printer"):
+        page.click("button:text-is('Batalkan perekaman')")
+        page.click("dialog.confirm button:text-is('Ya, batalkan')")
+        page.click("summary:text-is('Cetak ulang tanda bukti')")
+        reprints = page.locator("summary:text-is('Cetak ulang tanda bukti')")
+        assert reprints.bounding_box()["height"] >= 48
+        page.wait_for_selector("details[open] p.hint.bad")
+        assert "Stasiun tidak menjawab" in page.text_content("details[open] p.hint.bad")
 
     # The CSV goes the common way too: a session ended elsewhere brings back the login.
-    page.unroute("**/api/receipts/printer")
     with api_for(page, live_station) as api:
         assert api.post("/api/auth/logout").status_code in (200, 204)
     csv = tmp_path / "siswa.csv"
@@ -488,11 +488,10 @@ def test_a_failed_uncertain_receipts_check_is_said_not_hidden(
     page = tablet
     # Receipts a power cut left "uncertain" are asked for on the visit screen; a failed ask
     # must not pass for "none uncertain" (the operator would never print the copy).
-    page.route("**/api/receipts/uncertain", lambda route: route.abort())
-    log_in(page, live_station)
-    page.wait_for_selector("#error:not([hidden])")
-    assert "Stasiun tidak menjawab" in page.text_content("#error")
-    page.unroute("**/api/receipts/uncertain")
+    with unanswered(page, "**/api/receipts/uncertain"):
+        log_in(page, live_station)
+        page.wait_for_selector("#error:not([hidden])")
+        assert "Stasiun tidak menjawab" in page.text_content("#error")
 
 
 def test_the_fingerprint_step_keeps_its_next_action_in_view(
@@ -500,20 +499,19 @@ def test_the_fingerprint_step_keeps_its_next_action_in_view(
 ) -> None:
     page = tablet
     # The screen starts the walk by itself; here the station does not answer that once.
-    page.route("**/api/enrollment/fingerprints/guided", lambda route: route.abort())
-    log_in(page, live_station)
-    with api_for(page, live_station) as api:
-        fingers = to_fingerprints(api)
-        post_ok(
-            api,
-            f"/api/enrollment/fingerprints/{fingers[-1]}/exception",
-            {"kind": "bandaged", "reason": "luka jatuh"},
-        )
-    page.wait_for_selector(".hands")
-    page.wait_for_selector("#error:not([hidden])")
-    live_area_fits_its_text(page)  # not started: says so, offers to go on
-    in_view(page, "button:text-is('Semua jari selesai')")
-    page.unroute("**/api/enrollment/fingerprints/guided")
+    with unanswered(page, "**/api/enrollment/fingerprints/guided"):
+        log_in(page, live_station)
+        with api_for(page, live_station) as api:
+            fingers = to_fingerprints(api)
+            post_ok(
+                api,
+                f"/api/enrollment/fingerprints/{fingers[-1]}/exception",
+                {"kind": "bandaged", "reason": "luka jatuh"},
+            )
+        page.wait_for_selector(".hands")
+        page.wait_for_selector("#error:not([hidden])")
+        live_area_fits_its_text(page)  # not started: says so, offers to go on
+        in_view(page, "button:text-is('Semua jari selesai')")
     page.click("button:text-is('Lanjutkan perekaman jari')")
 
     # Nine fingers taken; the tenth waits for the supervisor, on screen with the rest.
