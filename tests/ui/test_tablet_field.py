@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import login
-from tests.support.enrolling import signature_png
+from tests.support.enrolling import IDENTITY, enroll, signature_png
 from tests.support.station_process import LiveStation, running_station
 from tests.support.waiting import poll_until
 from tests.ui.conftest import shot, unanswered
@@ -29,7 +29,8 @@ from tests.upload_support import provision
 # Whole operator journeys: longer than one API call's test on a loaded machine.
 pytestmark = pytest.mark.timeout(360)
 
-ADULT_NIK = "3514094101070001"  # a woman born 2007-01-01
+# A woman born 2007-01-01: the applicant enroll() drives over the API, typed by hand here.
+ADULT_NIK = IDENTITY["nik"]
 MINOR_BORN = date(date.today().year - 17, 1, 2)
 MINOR_NIK = f"351414{MINOR_BORN:%d%m%y}0002"
 
@@ -71,16 +72,8 @@ def post_ok(api: httpx.Client, path: str, body: Any = None) -> dict[str, Any]:
 def to_fingerprints(api: httpx.Client) -> list[int]:
     """A new adult's enrollment taken to the fingerprint step; the fingers it asks for."""
     visit = api.get("/api/visits").json()[0]["id"]
-    post_ok(api, "/api/enrollment/start", {"visit_id": visit})
-    post_ok(
-        api,
-        "/api/enrollment/identity",
-        {"name": "Siti Aminah", "nik": ADULT_NIK, "birth_date": "2007-01-01", "sex": "P"},
-    )
-    post_ok(api, "/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True})
-    post_ok(api, "/api/enrollment/photo/capture")
-    post_ok(api, "/api/enrollment/photo/approve")
-    fingers: list[int] = api.get("/api/enrollment").json()["enrollment"]["fingers_required"]
+    state = enroll(lambda path, body: post_ok(api, path, body), visit, "fingerprints")
+    fingers: list[int] = state["enrollment"]["fingers_required"]
     return fingers
 
 
