@@ -16,7 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from station.config import StationConfig
-from station.runtime import Station
 from tests.conftest import enroll_until, login
 from tests.failing_disk import FailingDisk
 from tests.support.enrolling import IDENTITY
@@ -25,7 +24,6 @@ from tests.support.waiting import wait_for
 from tests.test_config import run_cli
 from tests.upload_support import STATION_ID, Provisioned, provision
 from tests.usb_media import device_of, fake_block_device
-from web.app import create_app
 
 
 @pytest.fixture
@@ -194,9 +192,8 @@ def test_doctor_says_how_up_to_date_the_second_copy_is(
     office: Provisioned, stick: FailingDisk
 ) -> None:
     config = _config(office, [stick.mountpoint.parent])
-    station = Station(config, simulate=True)
-    with TestClient(create_app(station)) as client:
-        _enroll(client, login(client), 2)
+    with running_api(config) as (_, client, auth):
+        _enroll(client, auth, 2)
         wait_for(lambda: _copy_status(client)["copied"] == 2, timeout_s=30)
     roots = f'["{stick.mountpoint.parent}"]'
     doctor = ("doctor", "--simulate", "--data", str(config.data_dir))

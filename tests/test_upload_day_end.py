@@ -260,9 +260,9 @@ def test_an_office_that_refuses_the_upload_says_so_in_each_language(tmp_path: Pa
     p = provision(tmp_path)
     p.stations_path.write_text('[stations]\n"SOMEONE-ELSE" = "' + "A" * 43 + '="\n')
     with p.collector() as server:
-        station = Station(_day_config(p, server.url, tmp_path / "media"), simulate=True)
-        with TestClient(create_app(station)) as client:
-            _enroll(client, login(client), station, 0)
+        config = _day_config(p, server.url, tmp_path / "media")
+        with running_api(config) as (station, client, auth):
+            _enroll(client, auth, station, 0)
             supervisor = login(client, "supervisor1", "246810")
             assert client.post("/api/upload", headers=supervisor).status_code == 202
             wait_for(lambda: not station.uploads.running, timeout_s=60)
