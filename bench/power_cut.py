@@ -324,6 +324,12 @@ class Campaign:
         _power_off(process)
         return None
 
+    def cut_in_turn(self, number: int) -> str:
+        """Cut number `number`, in the phases in turn; returns the phase."""
+        phase = PHASES[number % len(PHASES)]
+        self.cut(phase)
+        return phase
+
     def cut(self, phase: str) -> None:
         started = self.start_station()
         if started is None:
@@ -477,25 +483,33 @@ def campaign_arguments(description: str) -> argparse.ArgumentParser:
     return parser
 
 
+def campaign_seed(args: argparse.Namespace) -> int:
+    """--seed, or a fresh one: printed at the end either way, so a run can be replayed."""
+    return int(args.seed) if args.seed is not None else random.randrange(1 << 30)
+
+
+def run_cuts(
+    args: argparse.Namespace, started: float, tally: Tally, cut: Callable[[int], str]
+) -> None:
+    """Make cut 0, 1, ... up to CUTS, or until --minutes have passed since `started`;
+    `cut(number)` makes one and names its phase. The tally after each is printed, so a
+    long campaign can be watched (and its partial result read if it is stopped)."""
+    for number in range(args.cuts):
+        if args.minutes and time.monotonic() - started > args.minutes * 60:
+            break
+        phase = cut(number)
+        print(f"cut {tally.cuts} ({phase}): {tally.line(time.monotonic() - started)}", flush=True)
+
+
 def main() -> None:
     in_private_mount_namespace()
     args = campaign_arguments(__doc__).parse_args()
-    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
-    rng = random.Random(seed)
+    seed = campaign_seed(args)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="power-cut-") as work:
-        campaign = Campaign(Path(work), rng)
+        campaign = Campaign(Path(work), random.Random(seed))
         try:
-            for number in range(args.cuts):
-                if args.minutes and time.monotonic() - started > args.minutes * 60:
-                    break
-                phase = PHASES[number % len(PHASES)]
-                campaign.cut(phase)
-                print(
-                    f"cut {campaign.tally.cuts} ({phase}): "
-                    f"{campaign.tally.line(time.monotonic() - started)}",
-                    flush=True,
-                )
+            run_cuts(args, started, campaign.tally, campaign.cut_in_turn)
             campaign.final_boot()
         finally:
             campaign.close()

@@ -41,7 +41,14 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.power_cut import Driver, Ledger, campaign_arguments, in_private_mount_namespace  # noqa: E402
+from bench.power_cut import (  # noqa: E402
+    Driver,
+    Ledger,
+    campaign_arguments,
+    campaign_seed,
+    in_private_mount_namespace,
+    run_cuts,
+)
 from collector.identity import stations_toml  # noqa: E402
 from exchange.keys import ensure_signing_key, public_key_text  # noqa: E402
 from tests import arm64_twin  # noqa: E402
@@ -130,6 +137,17 @@ class VmCampaign:
             client.headers["Authorization"] = f"Bearer {login.json()['token']}"
             yield client
 
+    def cut_in_turn(self, number: int) -> str:
+        """Cut number `number`; returns the phase. One cut in five provisions a fresh card,
+        as in bench/power_cut.py."""
+        if number % 5 == 4:
+            self.twin.kill()  # idle: its next cut boots it again
+            self.cut_provisioning(number)
+            return "provisioning"
+        phase = STATION_PHASES[number % len(STATION_PHASES)]
+        self.cut(phase)
+        return phase
+
     def cut(self, phase: str) -> None:
         if not self.twin.running() and not self.boot(self.twin):
             return
@@ -216,28 +234,13 @@ def main() -> None:
     parser = campaign_arguments(__doc__)
     parser.add_argument("--stage", action="store_true", help="stage a twin from this checkout")
     args = parser.parse_args()
-    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
-    rng = random.Random(seed)
+    seed = campaign_seed(args)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="power-cut-vm-", dir="/var/tmp") as work:
-        campaign = VmCampaign(Path(work), rng, staged_twin(args.stage, Path(work)))
+        campaign = VmCampaign(Path(work), random.Random(seed), staged_twin(args.stage, Path(work)))
         try:
             campaign.start()
-            for number in range(args.cuts):
-                if args.minutes and time.monotonic() - started > args.minutes * 60:
-                    break
-                if number % 5 == 4:  # one cut in five, as in bench/power_cut.py
-                    campaign.twin.kill()  # idle: its next cut boots it again
-                    phase = "provisioning"
-                    campaign.cut_provisioning(number)
-                else:
-                    phase = STATION_PHASES[number % len(STATION_PHASES)]
-                    campaign.cut(phase)
-                print(
-                    f"cut {campaign.tally.cuts} ({phase}): "
-                    f"{campaign.tally.line(time.monotonic() - started)}",
-                    flush=True,
-                )
+            run_cuts(args, started, campaign.tally, campaign.cut_in_turn)
         finally:
             campaign.close()
     ready = sorted(campaign.boot_to_ready)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -45,10 +47,15 @@ def _open_temp(path: Path, mode: int, owner: FileOwner | None) -> tuple[Path, in
         if owner is not None:
             os.fchown(fd, owner.uid, owner.gid)
     except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
+        _discard(tmp, fd)
         raise
     return tmp, fd
+
+
+def _discard(tmp: Path, fd: int) -> None:
+    """A temp file that will not be published: closed and gone, the target untouched."""
+    os.close(fd)
+    tmp.unlink(missing_ok=True)
 
 
 def _publish(tmp: Path, fd: int, path: Path) -> None:
@@ -58,6 +65,19 @@ def _publish(tmp: Path, fd: int, path: Path) -> None:
         os.close(fd)
     os.replace(tmp, path)
     fsync_dir(path.parent)
+
+
+@contextmanager
+def _replacing(path: Path, mode: int, owner: FileOwner | None) -> Iterator[int]:
+    """A temp file beside `path` to write to; published over `path` when the block ends,
+    discarded if it raises (so a failed write leaves the old file, never part of the new)."""
+    tmp, fd = _open_temp(path, mode, owner)
+    try:
+        yield fd
+    except BaseException:
+        _discard(tmp, fd)
+        raise
+    _publish(tmp, fd, path)
 
 
 def write_all(fd: int, data: bytes) -> None:
@@ -71,31 +91,19 @@ def write_atomic(
     path: Path, data: bytes, mode: int = 0o600, owner: FileOwner | None = None
 ) -> None:
     """Replace `path` with `data` so that a power cut leaves the old or the new file."""
-    tmp, fd = _open_temp(path, mode, owner)
-    try:
+    with _replacing(path, mode, owner) as fd:
         write_all(fd, data)
-    except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    _publish(tmp, fd, path)
 
 
 def copy_atomic(source: Path | BinaryIO, path: Path, mode: int = 0o600) -> None:
     """Copy a file (or an open binary stream) to `path`, durably and all-or-nothing."""
-    tmp, fd = _open_temp(path, mode, None)
-    try:
-        with open(fd, "wb", closefd=False) as sink:
-            if isinstance(source, Path):
-                with open(source, "rb") as reader:
-                    shutil.copyfileobj(reader, sink, 1024 * 1024)
-            else:
-                shutil.copyfileobj(source, sink, 1024 * 1024)
-    except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    _publish(tmp, fd, path)
+    # The buffered sink is flushed as its block ends, before the file is fsynced.
+    with _replacing(path, mode, None) as fd, open(fd, "wb", closefd=False) as sink:
+        if isinstance(source, Path):
+            with open(source, "rb") as reader:
+                shutil.copyfileobj(reader, sink, 1024 * 1024)
+        else:
+            shutil.copyfileobj(source, sink, 1024 * 1024)
 
 
 def replace_durably(source: Path, target: Path) -> None:

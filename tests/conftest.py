@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from station.config import StationConfig, load_config
 from station.runtime import Station
 from tests.support.enrolling import enroll
+from tests.support.station_api import login
 from tests.support.waiting import poll_until
 from web.app import create_app
 
@@ -94,12 +95,6 @@ def station(config: StationConfig) -> Station:
 def client(station: Station) -> Iterator[TestClient]:
     with TestClient(create_app(station)) as test_client:
         yield test_client
-
-
-def login(client: TestClient, name: str = "operator1", pin: str = "123456") -> dict[str, str]:
-    response = client.post("/api/auth/login", json={"operator": name, "pin": pin})
-    assert response.status_code == 200, response.text
-    return {"Authorization": "Bearer " + response.json()["token"]}
 
 
 @pytest.fixture

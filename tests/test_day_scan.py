@@ -17,7 +17,7 @@ from station.sealing.localkey import PREFIX, LocalCipher, UnreadableSeal
 from station.sealing.volatile_keys import key_dir
 from station.store.db import open_store
 from tests.support.enrolling import enroll, signature_png
-from tests.support.station_process import start_station, stop_station
+from tests.support.station_process import running_station
 from tests.support.waiting import poll_until
 from tests.test_domain_http import ADULT, import_roster, nik_for, visit_id
 from tests.test_domain_roster_niks import roster
@@ -104,8 +104,9 @@ def test_the_card_and_the_log_after_a_school_day(tmp_path: Path) -> None:
     office = provision(tmp_path)  # the office's real recipient: no demo key on the card
     data = office.station_data
     log_file = tmp_path / "station.log"  # what journald would keep, outside the card's data
-    with log_file.open("wb") as log:
-        station = start_station(
+    with (
+        log_file.open("wb") as log,
+        running_station(
             data,
             {
                 "STATION__STATION__ID": STATION_ID,
@@ -113,11 +114,9 @@ def test_the_card_and_the_log_after_a_school_day(tmp_path: Path) -> None:
                 "STATION__LOG_LEVEL": "debug",
             },
             output=log,
-        )
-        try:
-            _a_school_day(station.url)
-        finally:
-            stop_station(station)
+        ) as station,
+    ):
+        _a_school_day(station.url)
     files = sorted(p for p in data.rglob("*") if p.is_file())
     assert any(p.name == "station.db" for p in files)
     everything = {str(p.relative_to(data)): p.read_bytes() for p in files}

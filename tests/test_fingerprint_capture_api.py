@@ -20,11 +20,11 @@ from station.devices.registry import SimulatedApplicant
 from station.fingerprints.imaging import IMAGE_FORMAT
 from station.fingerprints.library import TodayLibrary
 from station.runtime import Station
-from tests.conftest import enroll_until, login, post
+from tests.conftest import enroll_until, post
 from tests.support.enrolling import drive, enrollment_actions
 from tests.support.events import listening
+from tests.support.station_api import running_api
 from tests.support.waiting import wait_for
-from web.app import create_app
 
 FINGERS = "/api/enrollment/fingerprints"
 SUPERVISOR = {"supervisor": "supervisor1", "pin": "246810"}
@@ -448,9 +448,7 @@ def test_the_station_day_is_the_configured_zone_not_the_os_clock(config: Station
     zone = _zone_on_another_date()
     config.domain.reports.timezone = zone
     day = datetime.now(ZoneInfo(zone)).date()
-    station = Station(config, simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(config) as (station, client, auth):
         assert client.get("/api/visits", headers=auth).json()[0]["date"] == day.isoformat()
         committed = enroll_until(client, auth, "committed")["last_committed"]
         assert f"-{day:%Y%m%d}-" in committed["receipt_number"]

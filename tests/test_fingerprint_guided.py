@@ -15,10 +15,10 @@ from peripherals.indicator.looks import LOOKS
 from peripherals.indicator.port import Pattern
 from station.config import StationConfig
 from station.runtime import Station
-from tests.conftest import enroll_until, login, post
+from tests.conftest import enroll_until, post
 from tests.support.events import listening
+from tests.support.station_api import running_api
 from tests.support.waiting import poll_until, wait_for
-from web.app import create_app
 
 FINGERS = "/api/enrollment/fingerprints"
 ORDER = [2, 3, 4, 5, 1, 7, 8, 9, 10, 6]  # the default guided order (config)
@@ -169,9 +169,7 @@ def test_each_image_taken_turns_the_ring_green_and_clicks_the_buzzer(
     """The applicant is told to lift by the module's ring and the station's click, not
     only by the tablet: an R503, and the status lights' capture pattern (one click)."""
     config.devices.fingerprint.model = "r503"
-    station = Station(config, simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(config) as (station, client, auth):
         enroll_until(client, auth, "fingerprints")
         ring = reader(station).simulator.module.recording
         ring.clear()

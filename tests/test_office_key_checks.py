@@ -6,14 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from station.config import load_config
 from station.errors import StationError
-from station.runtime import Station
-from tests.conftest import enroll_until, login
+from tests.conftest import enroll_until
 from tests.support.enrolling import CLOSING
-from web.app import create_app
+from tests.support.station_api import running_api
 
 GOOD = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
 
@@ -44,7 +42,9 @@ def test_cli_refuses_to_run_with_a_bad_recipient(tmp_path: Path) -> None:
     config.write_text(f'data_dir = "{tmp_path / "data"}"\n[sealing]\nrecipients = ["age1bad"]\n')
     run = subprocess.run(
         [sys.executable, "-m", "station", "run", "--config", str(config), "--port", "18099"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert run.returncode != 0
     assert "sealing.recipients" in run.stdout + run.stderr
@@ -57,9 +57,7 @@ def test_a_commit_that_cannot_seal_keeps_the_enrollment_at_review(tmp_path: Path
     # Keys that got past the start check (an older station's config, say): the commit
     # must not lose the enrollment.
     config.sealing.recipients = ["age1notarealkey"]
-    station = Station(config, simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(config) as (station, client, auth):
         enroll_until(client, auth, "review")
         response = client.post("/api/enrollment/commit", json=CLOSING, headers=auth)
         assert response.status_code == 503, response.text

@@ -26,6 +26,7 @@ from tests.receipt_samples import decode_qr
 from tests.support.enrolling import IDENTITY
 from tests.support.events import listening
 from tests.support.receipts import printed_until_a_marker
+from tests.support.station_api import running_api
 from tests.support.waiting import wait_for
 from web.app import create_app
 
@@ -145,9 +146,7 @@ def test_exactly_once_across_restarts(config: StationConfig):
         )
     assert len(printed) == 1
     # 3. Restarted again: nothing is printed a second time.
-    third = Station(config, simulate=True)
-    with TestClient(create_app(third)) as client:
-        auth = login(client)
+    with running_api(config) as (third, client, auth):
         assert (
             printed_until_a_marker(client, auth, printer_of(third), committed["enrollment_id"])
             == []
@@ -170,9 +169,7 @@ def test_a_receipt_interrupted_while_printing_is_not_printed_again(config: Stati
     # Power cut between "bytes sent" and "marked printed":
     with sqlite3.connect(Path(config.data_dir) / "station.db") as conn:
         conn.execute("UPDATE receipt_jobs SET status = 'printing'")
-    again = Station(config, simulate=True)
-    with TestClient(create_app(again)) as client:
-        auth = login(client)
+    with running_api(config) as (again, client, auth):
         jobs = client.get(
             f"/api/receipts?enrollment_id={committed['enrollment_id']}", headers=auth
         ).json()
@@ -290,9 +287,7 @@ def test_the_printed_receipt_names_the_regency_and_the_applicants_card_date(
     # Issue 17: "Dinas Kependudukan dan Catatan Sipil" alone, and "dicetak setelah Anda
     # berusia 17 tahun" to an adult.
     config.receipts.regency = "Kota Batu"
-    station = Station(config, simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(config) as (station, client, auth):
         enroll_until(client, auth, "committed")
         printer = printer_of(station)
         wait_for(lambda: len(printer.printed) == 1)

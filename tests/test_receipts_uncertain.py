@@ -19,6 +19,7 @@ from station.config import StationConfig
 from station.runtime import Station
 from tests.conftest import enroll_until, login
 from tests.support.receipts import printed_until_a_marker, wait_until_printed
+from tests.support.station_api import running_api
 from tests.support.waiting import wait_for
 from tests.test_printer_station_pty import serial_printer_station
 from web.app import create_app
@@ -85,9 +86,7 @@ def test_after_a_restart_an_uncertain_receipt_is_offered_and_printed_as_a_copy(
     config: StationConfig,
 ) -> None:
     committed = _cut_mid_print(config)
-    again = Station(config, simulate=True)
-    with TestClient(create_app(again)) as client:
-        auth = login(client)
+    with running_api(config) as (again, client, auth):
         offered = client.get("/api/receipts/uncertain", headers=auth).json()
         assert [o["receipt_number"] for o in offered] == [committed["receipt_number"]]
         assert offered[0]["nik_masked"].count("*") == 8
@@ -113,9 +112,7 @@ def test_an_uncertain_receipt_that_did_print_is_confirmed_without_paper(
     config: StationConfig,
 ) -> None:
     _cut_mid_print(config)
-    again = Station(config, simulate=True)
-    with TestClient(create_app(again)) as client:
-        auth = login(client)
+    with running_api(config) as (again, client, auth):
         (offered,) = client.get("/api/receipts/uncertain", headers=auth).json()
         done = client.post(f"/api/receipts/jobs/{offered['job_id']}/printed", headers=auth)
         assert done.status_code == 200 and done.json()["status"] == "printed"

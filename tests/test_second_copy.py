@@ -16,15 +16,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from station.config import StationConfig
-from station.runtime import Station
 from tests.conftest import enroll_until, login
 from tests.failing_disk import FailingDisk
 from tests.support.enrolling import IDENTITY
+from tests.support.station_api import running_api
 from tests.support.waiting import wait_for
 from tests.test_config import run_cli
 from tests.upload_support import STATION_ID, Provisioned, provision
 from tests.usb_media import device_of, fake_block_device
-from web.app import create_app
 
 
 @pytest.fixture
@@ -91,9 +90,7 @@ def test_records_reach_the_stick_as_they_commit_and_the_office_ack_releases_them
 ) -> None:
     p = office
     config = _config(p, [stick.mountpoint.parent])
-    station = Station(config, simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(config) as (station, client, auth):
         receipts = _enroll(client, auth, 2)
         wait_for(lambda: _copy_status(client)["copied"] == 2, timeout_s=30)
         status = _copy_status(client)
@@ -112,12 +109,7 @@ def test_records_reach_the_stick_as_they_commit_and_the_office_ack_releases_them
         "collector",
         "import",
         str(stick.mountpoint / "ektp-copy"),
-        "--data",
-        str(p.collector_data),
-        "--identity",
-        str(p.identity_path),
-        "--stations",
-        str(p.stations_path),
+        *p.office(),
         "--ack-out",
         str(acks),
     )
@@ -142,9 +134,7 @@ def test_without_a_stick_the_tablet_says_the_copy_is_missing(office: Provisioned
     roots = [office.root / "media"]
     roots[0].mkdir()
     (roots[0] / "not-mounted").mkdir()  # a folder on the SD card is no stick
-    station = Station(_config(office, roots), simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(_config(office, roots)) as (station, client, auth):
         _enroll(client, auth, 1)
         wait_for(lambda: _copy_status(client)["missing"] == 1, timeout_s=30)
         status = _copy_status(client)
@@ -160,9 +150,7 @@ def test_a_link_planted_on_the_stick_is_not_written_through(
     elsewhere.mkdir()
     (stick.mountpoint / "ektp-copy").mkdir()
     (stick.mountpoint / "ektp-copy" / STATION_ID).symlink_to(elsewhere)
-    station = Station(_config(office, [stick.mountpoint.parent]), simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(_config(office, [stick.mountpoint.parent])) as (station, client, auth):
         _enroll(client, auth, 1)
         wait_for(lambda: _copy_status(client)["error"] is not None, timeout_s=30)
         status = _copy_status(client)
@@ -174,9 +162,7 @@ def test_a_link_planted_on_the_stick_is_not_written_through(
 def test_a_stick_that_fails_is_reported_and_the_station_carries_on(
     office: Provisioned, stick: FailingDisk
 ) -> None:
-    station = Station(_config(office, [stick.mountpoint.parent]), simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(_config(office, [stick.mountpoint.parent])) as (station, client, auth):
         _enroll(client, auth, 1)
         wait_for(lambda: _copy_status(client)["copied"] == 1, timeout_s=30)
         stick.shut_down()  # the stick dies: EIO from now on
@@ -191,9 +177,7 @@ def test_a_fixed_disk_below_the_roots_is_not_taken_for_the_stick(
 ) -> None:
     # Mounted where a stick would be, but the kernel calls it neither removable nor USB:
     # the export would not offer it, so the copy does not take it either.
-    station = Station(_config(office, [fixed_disk.mountpoint.parent]), simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(_config(office, [fixed_disk.mountpoint.parent])) as (station, client, auth):
         _enroll(client, auth, 1)
         wait_for(lambda: _copy_status(client)["missing"] == 1, timeout_s=30)
         status = _copy_status(client)
@@ -208,9 +192,8 @@ def test_doctor_says_how_up_to_date_the_second_copy_is(
     office: Provisioned, stick: FailingDisk
 ) -> None:
     config = _config(office, [stick.mountpoint.parent])
-    station = Station(config, simulate=True)
-    with TestClient(create_app(station)) as client:
-        _enroll(client, login(client), 2)
+    with running_api(config) as (_, client, auth):
+        _enroll(client, auth, 2)
         wait_for(lambda: _copy_status(client)["copied"] == 2, timeout_s=30)
     roots = f'["{stick.mountpoint.parent}"]'
     doctor = ("doctor", "--simulate", "--data", str(config.data_dir))

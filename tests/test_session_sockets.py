@@ -14,7 +14,7 @@ from station.runtime import Station
 from tests.conftest import enroll_until, login
 from tests.support.enrolling import IDENTITY
 from tests.support.events import EventReader, listening
-from tests.support.station_process import start_station, stop_station
+from tests.support.station_process import running_station
 
 MASKED = "3514********0001"
 
@@ -64,8 +64,7 @@ def test_an_expired_session_loses_its_socket(
 
 def test_logout_ends_the_live_preview(tmp_path: Path) -> None:
     """Over real HTTP: the applicant's live picture stops for a tablet that logged out."""
-    live = start_station(tmp_path / "data")
-    try:
+    with running_station(tmp_path / "data") as live:
         token = httpx.post(
             live.url + "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
         ).json()["token"]
@@ -81,5 +80,3 @@ def test_logout_ends_the_live_preview(tmp_path: Path) -> None:
             # The stream ends: at most the frames already on their way still arrive.
             received = sum(1 for _ in parts)
         assert received < 100
-    finally:
-        stop_station(live)

@@ -44,9 +44,14 @@ def test_the_collector_refuses_an_upload_from_a_revoked_station(tmp_path: Path) 
     p, batch = _revoked_with_a_batch(tmp_path)
     with p.collector() as server:
         meta = encode_metadata({"batch_id": batch.batch_id, "station_id": STATION_ID})
-        created = httpx.post(server.url, headers={
-            "Tus-Resumable": "1.0.0", "Upload-Length": str(batch.size), "Upload-Metadata": meta,
-        })
+        created = httpx.post(
+            server.url,
+            headers={
+                "Tus-Resumable": "1.0.0",
+                "Upload-Length": str(batch.size),
+                "Upload-Metadata": meta,
+            },
+        )
         assert created.status_code == 403
         error = created.json()["error"]
         assert error["code"] == "station_revoked"
@@ -56,11 +61,7 @@ def test_the_collector_refuses_an_upload_from_a_revoked_station(tmp_path: Path) 
 
 def test_a_batch_on_media_from_a_revoked_station_is_not_imported(tmp_path: Path) -> None:
     p, batch = _revoked_with_a_batch(tmp_path)
-    taken = run_cli(
-        "collector", "import", str(batch.path), "--data", str(p.collector_data),
-        "--identity", str(p.identity_path), "--stations", str(p.stations_path),
-        env={**os.environ},
-    )
+    taken = run_cli("collector", "import", str(batch.path), *p.office(), env={**os.environ})
     assert taken.returncode != 0
     assert "revoked" in taken.stdout + taken.stderr
     assert "Traceback" not in taken.stdout + taken.stderr

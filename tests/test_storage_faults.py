@@ -17,9 +17,10 @@ from peripherals.indicator.port import Pattern
 from station.config import StationConfig, load_config
 from station.runtime import Station
 from station.system.storage import SAFETY_MARGIN_BYTES
-from tests.conftest import enroll_until, login
+from tests.conftest import enroll_until
 from tests.failing_disk import FailingDisk
 from tests.support.enrolling import CLOSING
+from tests.support.station_api import running_api
 from tests.support.waiting import wait_for
 from web.app import create_app
 
@@ -90,9 +91,7 @@ def _second_at_review(client: TestClient, auth: dict[str, str]) -> dict[str, Any
 @pytest.mark.timeout(300)
 def test_io_error_at_commit_stops_new_work_keeps_what_is_committed(disk: FailingDisk) -> None:
     config = _config(disk)
-    station = Station(config, simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(config) as (station, client, auth):
         first = _second_at_review(client, auth)
         disk.shut_down()  # from here every read and write on the card is EIO
         _assert_storage_fault(_commit(client, auth), "io_error")
@@ -113,9 +112,7 @@ def test_io_error_at_commit_stops_new_work_keeps_what_is_committed(disk: Failing
 @pytest.mark.timeout(300)
 def test_io_error_while_idle_refuses_a_new_enrollment(disk: FailingDisk) -> None:
     config = _config(disk)
-    station = Station(config, simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(config) as (station, client, auth):
         first, visit_id = _committed_then_idle(client, auth)
         disk.shut_down()
         refused = client.post("/api/enrollment/start", json={"visit_id": visit_id}, headers=auth)
@@ -130,9 +127,7 @@ def test_read_only_remount_at_commit_is_named_and_nothing_is_half_committed(
     disk: FailingDisk,
 ) -> None:
     config = _config(disk)
-    station = Station(config, simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(config) as (station, client, auth):
         first = _second_at_review(client, auth)
         disk.fail_read_only()  # the kernel's own emergency remount, files still open
         _assert_storage_fault(_commit(client, auth), "read_only")
@@ -148,9 +143,7 @@ def test_read_only_remount_at_commit_is_named_and_nothing_is_half_committed(
 @pytest.mark.timeout(300)
 def test_full_disk_refuses_new_enrollments_until_space_is_freed(disk: FailingDisk) -> None:
     config = _config(disk)
-    station = Station(config, simulate=True)
-    with TestClient(create_app(station)) as client:
-        auth = login(client)
+    with running_api(config) as (station, client, auth):
         first, visit_id = _committed_then_idle(client, auth)
         committed = [first]
         room = client.get("/api/health").json()["storage"]

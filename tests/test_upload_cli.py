@@ -94,10 +94,7 @@ def test_collector_open_refuses_a_batch_from_an_unknown_station(tmp_path: Path) 
         "collector",
         "open",
         str(batch.path),
-        "--identity",
-        str(p.identity_path),
-        "--stations",
-        str(p.stations_path),
+        *p.office_keys(),
         "--out",
         str(tmp_path / "out"),
     )
@@ -168,9 +165,7 @@ def test_collector_serve_answers_tus_and_stops_cleanly(tmp_path: Path) -> None:
     p = provision(tmp_path)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "station", "collector", "serve", "--data", str(p.collector_data),
-         "--identity", str(p.identity_path), "--stations", str(p.stations_path),
-         "--port", str(port)],
+        [sys.executable, "-m", "station", "collector", "serve", *p.office(), "--port", str(port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
@@ -230,14 +225,7 @@ def test_media_round_trip_export_import_ack(tmp_path: Path) -> None:
         shutil.copytree(stick.mount_point, media, ignore=shutil.ignore_patterns("lost+found"))
     (batch_file,) = media.glob("*.tar")
 
-    office = [
-        "--data",
-        str(p.collector_data),
-        "--identity",
-        str(p.identity_path),
-        "--stations",
-        str(p.stations_path),
-    ]
+    office = p.office()
     ack_file = media / "ack.txt"
     taken = _station("collector", "import", str(batch_file), *office, "--ack-out", str(ack_file))
     assert taken.returncode == 0, taken.stdout + taken.stderr

@@ -20,6 +20,7 @@ from station.runtime import Station
 from tests.conftest import login, plaintext_leaks, post
 from tests.support.enrolling import CLOSING, drive, enroll, enrollment_actions
 from tests.support.events import listening
+from tests.support.station_api import running_api
 from tests.support.waiting import wait_for
 from tests.upload_support import Provisioned, provision
 from web.app import create_app
@@ -158,10 +159,7 @@ def test_day_of_enrollments_uploads_and_leaves_no_plaintext(day_client, office, 
             "collector",
             "open",
             str(held[0]),
-            "--identity",
-            str(p.identity_path),
-            "--stations",
-            str(p.stations_path),
+            *p.office_keys(),
             "--out",
             str(out),
         ],
@@ -224,9 +222,7 @@ def test_station_stop_ends_an_upload_that_resumes_after_restart(office, tmp_path
             },
         )
         config.devices.simulation.delay_scale = 0
-        station = Station(config, simulate=True)
-        with TestClient(create_app(station)) as client:
-            auth = login(client)
+        with running_api(config) as (station, client, auth):
             for index in range(2):
                 _enroll(client, auth, station, index)
             supervisor = login(client, "supervisor1", "246810")
@@ -264,9 +260,9 @@ def test_an_office_that_refuses_the_upload_says_so_in_each_language(tmp_path: Pa
     p = provision(tmp_path)
     p.stations_path.write_text('[stations]\n"SOMEONE-ELSE" = "' + "A" * 43 + '="\n')
     with p.collector() as server:
-        station = Station(_day_config(p, server.url, tmp_path / "media"), simulate=True)
-        with TestClient(create_app(station)) as client:
-            _enroll(client, login(client), station, 0)
+        config = _day_config(p, server.url, tmp_path / "media")
+        with running_api(config) as (station, client, auth):
+            _enroll(client, auth, station, 0)
             supervisor = login(client, "supervisor1", "246810")
             assert client.post("/api/upload", headers=supervisor).status_code == 202
             wait_for(lambda: not station.uploads.running, timeout_s=60)

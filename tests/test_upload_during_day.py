@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from station.runtime import Station
-from tests.conftest import enroll_until, login
+from tests.conftest import enroll_until
+from tests.support.station_api import running_api
 from tests.support.waiting import wait_for
 from tests.upload_support import Provisioned, provision
-from web.app import create_app
 
 
 @pytest.fixture
@@ -30,9 +29,7 @@ def test_records_go_to_the_office_during_the_day_when_enabled(office: Provisione
         config = office.config(server.url, during_day=True, during_day_every_min=0.02)
         config.devices.simulation.delay_scale = 0
         config.upload.second_copy = False
-        station = Station(config, simulate=True)
-        with TestClient(create_app(station)) as client:
-            auth = login(client)
+        with running_api(config) as (station, client, auth):
             enroll_until(client, auth, "committed")
             wait_for(lambda: _delivered(client, auth) == 1, timeout_s=60)
         assert len(list((office.collector_data / "batches").glob("*/*.tar"))) == 1
@@ -45,9 +42,7 @@ def test_off_by_default_nothing_leaves_before_the_days_end(office: Provisioned) 
         assert config.upload.during_day is False
         config.upload.during_day_every_min = 0.02  # would be due many times over
         config.devices.simulation.delay_scale = 0
-        station = Station(config, simulate=True)
-        with TestClient(create_app(station)) as client:
-            auth = login(client)
+        with running_api(config) as (station, client, auth):
             enroll_until(client, auth, "committed")
             # Of three more rounds decided, at least the last two looked with the record
             # committed and waiting (the first may have begun before), and declined.

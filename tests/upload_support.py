@@ -139,6 +139,16 @@ class Provisioned:
     ) -> DayEnd:
         return DayEnd.from_config(self.config(collector_url, **upload), store)
 
+    def office_keys(self) -> list[str]:
+        """The `station collector` options that name the office's identity and the
+        stations it knows: what `collector open` takes."""
+        return ["--identity", str(self.identity_path), "--stations", str(self.stations_path)]
+
+    def office(self) -> list[str]:
+        """The office's keys and its data directory: what `collector import` and
+        `collector serve` take."""
+        return ["--data", str(self.collector_data), *self.office_keys()]
+
     def collector(self, without_headers: tuple[str, ...] = ()) -> CollectorServer:
         return CollectorServer(
             self.collector_data, self.identity_path, self.stations_path, without_headers

@@ -5,21 +5,26 @@ ring and buzzer is printed; type `press` (or `tekan`) to press the button."""
 from __future__ import annotations
 
 import argparse
-import sys
-import threading
 from typing import Any
 
 from peripherals.indicator.frontpanel.simulator import FrontPanelSimulator
-from station.technician.cli import simulate_group
+from station.technician.cli import simulate_group, simulator_console
 
-_COLOUR_NAMES = {"g": "hijau/green", "a": "kuning/amber", "r": "merah/red", "b": "biru/blue",
-                 "-": "gelap/dark"}
+_COLOUR_NAMES = {
+    "g": "hijau/green",
+    "a": "kuning/amber",
+    "r": "merah/red",
+    "b": "biru/blue",
+    "-": "gelap/dark",
+}
 
 
 def register(sub: Any) -> None:
     panel = simulate_group(sub).add_parser(
-        "frontpanel", help="the RP2040 front panel (LED ring, buzzer, button) on a pty",
-        description=__doc__)
+        "frontpanel",
+        help="the RP2040 front panel (LED ring, buzzer, button) on a pty",
+        description=__doc__,
+    )
     panel.add_argument("--leds", type=int, default=12, help="LEDs on the ring")
     panel.add_argument("--quiet", action="store_true", help="do not print every frame")
     panel.set_defaults(handler=cmd_simulate_frontpanel)
@@ -33,17 +38,14 @@ def cmd_simulate_frontpanel(args: argparse.Namespace) -> int:
     if not args.quiet:
         simulator.on_frame = lambda frame: print(
             f"{simulator.showing}: {_COLOUR_NAMES.get(frame[0], frame[0])}"
-            + (" + bip" if frame[1] else ""), flush=True)
-    try:
-        for line in sys.stdin:
-            if line.strip().lower() in ("press", "tekan"):
-                simulator.press()
-                print("button=pressed", flush=True)
-            elif line.strip():
-                print("? press / tekan", flush=True)
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        simulator.stop()
-    return 0
+            + (" + bip" if frame[1] else ""),
+            flush=True,
+        )
+
+    def answer(line: str) -> str:
+        if line.strip().lower() not in ("press", "tekan"):
+            return "? press / tekan"
+        simulator.press()
+        return "button=pressed"
+
+    return simulator_console(answer, simulator.stop)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import httpx
 import pytest
 
 from tests.conftest import enroll_until, require_tool
+from tests.support.station_api import login
 from tests.support.station_process import LiveStation, start_station, stop_station
 from tests.test_config import ROOT
 
@@ -129,10 +131,7 @@ def shot(page: object, name: str) -> None:
 def enroll_via_api(station: LiveStation, step: str) -> None:
     """Take a new enrollment to `step` through the API (as another tablet would)."""
     with httpx.Client(base_url=station.url, timeout=30) as client:
-        token = client.post(
-            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
-        ).json()["token"]
-        enroll_until(client, {"Authorization": "Bearer " + token}, step)  # type: ignore[arg-type]
+        enroll_until(client, login(client), step)  # type: ignore[arg-type]
 
 
 class HeldRequests:
@@ -158,6 +157,17 @@ class HeldRequests:
         for route in self.routes:
             route.continue_()
         self.page.unroute(self.pattern, self._hold)
+
+
+@contextmanager
+def unanswered(page: Any, pattern: str) -> Iterator[None]:
+    """Inside the block, the page's requests to `pattern` fail as if the station did not
+    answer (a dropped Wi-Fi link): what the tablet says then is what is tested."""
+    page.route(pattern, lambda route: route.abort())
+    try:
+        yield
+    finally:
+        page.unroute(pattern)
 
 
 class Taps:

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import enroll_until, login
-from tests.support.station_process import LiveStation, start_station, stop_station
+from tests.support.station_process import LiveStation, running_station
 from tests.ui.conftest import shot
 from tests.ui.test_tablet import check_accessibility, log_in
 
@@ -23,12 +23,11 @@ def jobs(api: httpx.Client, auth: dict[str, str]) -> list[dict[str, Any]]:
 
 def test_receipt_preview_and_reprints_on_the_tablet(page: Any, live_station: LiveStation):
     with httpx.Client(base_url=live_station.url, timeout=30) as api:
-        auth = login(api)  # type: ignore[arg-type]
+        auth = login(api)
         committed = enroll_until(api, auth, "committed")["last_committed"]  # type: ignore[arg-type]
         log_in(page, live_station)
         page.wait_for_selector("img.receipt-preview")
-        page.wait_for_function(
-            "document.querySelector('img.receipt-preview').naturalWidth === 384")
+        page.wait_for_function("document.querySelector('img.receipt-preview').naturalWidth === 384")
         page.wait_for_selector(".receipt .hint.ok")  # "Printer siap."
         assert committed["receipt_number"] in page.text_content(".receipt")
         page.wait_for_selector(".receipt >> text=tercetak")
@@ -36,8 +35,7 @@ def test_receipt_preview_and_reprints_on_the_tablet(page: Any, live_station: Liv
         check_accessibility(page, "receipt")
 
         page.click(f".receipt {REPRINT}")
-        page.wait_for_function(
-            "document.querySelectorAll('img.receipt-preview').length === 1")
+        page.wait_for_function("document.querySelectorAll('img.receipt-preview').length === 1")
         assert [j["kind"] for j in jobs(api, auth)] == ["original", "reprint"]
 
         page.click("text=Siswa berikutnya")
@@ -48,7 +46,8 @@ def test_receipt_preview_and_reprints_on_the_tablet(page: Any, live_station: Liv
         page.click(f".receipts {REPRINT}")
         page.wait_for_function(
             "() => fetch('/api/receipts', {headers: {Authorization: 'Bearer ' +"
-            " localStorage.getItem('token')}}).then(r => r.json()).then(j => j.length === 3)")
+            " localStorage.getItem('token')}}).then(r => r.json()).then(j => j.length === 3)"
+        )
         assert [j["kind"] for j in jobs(api, auth)] == ["original", "reprint", "reprint"]
 
 
@@ -56,18 +55,13 @@ def test_after_a_power_cut_mid_print_the_tablet_offers_a_copy(page: Any, tmp_pat
     """The receipt was on its way to the paper when the power went: after the restart
     the tablet names it and prints a copy marked SALINAN at the operator's word."""
     data = tmp_path / "data"
-    first = start_station(data)
-    try:
-        with httpx.Client(base_url=first.url, timeout=30) as api:
-            auth = login(api)  # type: ignore[arg-type]
-            api.post("/api/simulator/printer", json={"printer_state": "offline"}, headers=auth)
-            committed = enroll_until(api, auth, "committed")["last_committed"]  # type: ignore[arg-type]
-    finally:
-        stop_station(first)
+    with running_station(data) as first, httpx.Client(base_url=first.url, timeout=30) as api:
+        auth = login(api)
+        api.post("/api/simulator/printer", json={"printer_state": "offline"}, headers=auth)
+        committed = enroll_until(api, auth, "committed")["last_committed"]  # type: ignore[arg-type]
     with sqlite3.connect(data / "station.db") as conn:  # what the cut leaves on disk
         conn.execute("UPDATE receipt_jobs SET status = 'printing'")
-    again = start_station(data)
-    try:
+    with running_station(data) as again:
         log_in(page, again)
         panel = page.wait_for_selector(".uncertain-receipts:not([hidden])")
         assert committed["receipt_number"] in (panel.text_content() or "")
@@ -76,7 +70,5 @@ def test_after_a_power_cut_mid_print_the_tablet_offers_a_copy(page: Any, tmp_pat
         page.click(".uncertain-receipts button:text-is('Belum: cetak SALINAN')")
         page.wait_for_selector(".uncertain-receipts[hidden]", state="attached")
         with httpx.Client(base_url=again.url, timeout=30) as api:
-            kinds = [j["kind"] for j in jobs(api, login(api))]  # type: ignore[arg-type]
+            kinds = [j["kind"] for j in jobs(api, login(api))]
         assert kinds == ["original", "reprint"]
-    finally:
-        stop_station(again)

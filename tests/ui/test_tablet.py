@@ -21,13 +21,18 @@ def log_in(page: Any, station: LiveStation, name: str = "operator1", pin: str = 
     page.wait_for_selector("#step-title")
 
 
-def identity_and_consent(page: Any, name: str, nik: str, born: str, sex: str) -> None:
-    """From the visit screen to the photo step, as the operator types it."""
-    page.click("text=Mulai perekaman baru")
+def fill_identity(page: Any, name: str, nik: str, born: str, sex: str) -> None:
+    """Type the applicant's identity into the identity step's form (not sent)."""
     page.fill("input[name=name]", name)
     page.fill("input[name=nik]", nik)
     page.fill("input[name=birth_date]", born)
     page.select_option("select[name=sex]", sex)
+
+
+def identity_and_consent(page: Any, name: str, nik: str, born: str, sex: str) -> None:
+    """From the visit screen to the photo step, as the operator types it."""
+    page.click("text=Mulai perekaman baru")
+    fill_identity(page, name, nik, born, sex)
     page.click("button:text-is('Lanjut')")
     page.check("input[name=notice_shown]")
     page.check("input[name=applicant_agrees]")
@@ -72,10 +77,7 @@ def test_enroll_a_student_through_every_screen(page: Any, live_station: LiveStat
     taps.click("text=Mulai perekaman baru")
     page.wait_for_selector("input[name=nik]")
 
-    page.fill("input[name=name]", "Siti Aminah")
-    page.fill("input[name=nik]", "3514094101070001")
-    page.fill("input[name=birth_date]", "2007-01-01")
-    page.select_option("select[name=sex]", "P")
+    fill_identity(page, "Siti Aminah", "3514094101070001", "2007-01-01", "P")
     shot(page, "03-identity")
     check_accessibility(page, "identity")
     taps.click("button:text-is('Lanjut')")
@@ -144,10 +146,7 @@ def test_language_toggle_and_api_messages_follow_it(page: Any, live_station: Liv
     assert step_title(page) == "Visit"
     page.click("text=Start a new enrollment")
     page.wait_for_selector("input[name=nik]")
-    page.fill("input[name=name]", "Budi")
-    page.fill("input[name=nik]", "12")
-    page.fill("input[name=birth_date]", "2007-05-05")
-    page.select_option("select[name=sex]", "L")
+    fill_identity(page, "Budi", "12", "2007-05-05", "L")
     page.click("button:text-is('Next')")
     page.wait_for_selector("#error:not([hidden])")
     # The identity step's NIK message is the live check's own (issue 17), in English here.

@@ -12,18 +12,25 @@ import httpx
 import pytest
 
 from tests.conftest import login
-from tests.support.enrolling import signature_png
-from tests.support.station_process import LiveStation, start_station, stop_station
+from tests.support.enrolling import IDENTITY, enroll, signature_png
+from tests.support.station_process import LiveStation, running_station
 from tests.support.waiting import poll_until
-from tests.ui.conftest import shot
-from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
+from tests.ui.conftest import shot, unanswered
+from tests.ui.test_tablet import (
+    check_accessibility,
+    draw_signature,
+    fill_identity,
+    log_in,
+    step_title,
+)
 from tests.ui.test_views_ui import enroll_over_api
 from tests.upload_support import provision
 
 # Whole operator journeys: longer than one API call's test on a loaded machine.
 pytestmark = pytest.mark.timeout(360)
 
-ADULT_NIK = "3514094101070001"  # a woman born 2007-01-01
+# A woman born 2007-01-01: the applicant enroll() drives over the API, typed by hand here.
+ADULT_NIK = IDENTITY["nik"]
 MINOR_BORN = date(date.today().year - 17, 1, 2)
 MINOR_NIK = f"351414{MINOR_BORN:%d%m%y}0002"
 
@@ -65,16 +72,8 @@ def post_ok(api: httpx.Client, path: str, body: Any = None) -> dict[str, Any]:
 def to_fingerprints(api: httpx.Client) -> list[int]:
     """A new adult's enrollment taken to the fingerprint step; the fingers it asks for."""
     visit = api.get("/api/visits").json()[0]["id"]
-    post_ok(api, "/api/enrollment/start", {"visit_id": visit})
-    post_ok(
-        api,
-        "/api/enrollment/identity",
-        {"name": "Siti Aminah", "nik": ADULT_NIK, "birth_date": "2007-01-01", "sex": "P"},
-    )
-    post_ok(api, "/api/enrollment/consent", {"applicant_agrees": True, "notice_shown": True})
-    post_ok(api, "/api/enrollment/photo/capture")
-    post_ok(api, "/api/enrollment/photo/approve")
-    fingers: list[int] = api.get("/api/enrollment").json()["enrollment"]["fingers_required"]
+    state = enroll(lambda path, body: post_ok(api, path, body), visit, "fingerprints")
+    fingers: list[int] = state["enrollment"]["fingers_required"]
     return fingers
 
 
@@ -102,10 +101,7 @@ def test_every_step_shows_its_next_action_and_the_closing_is_asked(
 
     page.wait_for_selector("input[name=nik]")
     assert page.input_value("select[name=sex]") == ""  # no default sex for a blank form
-    page.fill("input[name=name]", "Siti Aminah")
-    page.fill("input[name=nik]", ADULT_NIK)
-    page.fill("input[name=birth_date]", "2007-01-01")
-    page.select_option("select[name=sex]", "P")
+    fill_identity(page, "Siti Aminah", ADULT_NIK, "2007-01-01", "P")
     page.wait_for_selector("#nik-hint.ok")
     assert not page.is_visible("input[name=acknowledge_mismatch]")  # no mismatch: hidden
     in_view(page, "button:text-is('Lanjut')")
@@ -301,10 +297,7 @@ def test_roster_actions_letter_cancel_and_language(
     assert page.input_value("input[name=nik]") == ""
 
     # A language switch keeps what was typed.
-    page.fill("input[name=name]", "Ahmad Fauzi")
-    page.fill("input[name=nik]", MINOR_NIK)
-    page.fill("input[name=birth_date]", MINOR_BORN.isoformat())
-    page.select_option("select[name=sex]", "L")
+    fill_identity(page, "Ahmad Fauzi", MINOR_NIK, MINOR_BORN.isoformat(), "L")
     page.click("button.lang")
     page.wait_for_selector("#step-title:text-is('Identity')")
     assert page.input_value("input[name=name]") == "Ahmad Fauzi"
@@ -353,23 +346,22 @@ def test_an_office_that_refuses_the_upload_is_named_with_what_to_do(
 ) -> None:
     page = tablet
     office = provision(tmp_path / "office")  # its register does not know this station
-    with office.collector() as collector:
-        station = start_station(
+    with (
+        office.collector() as collector,
+        running_station(
             tmp_path / "data", {"STATION__UPLOAD__COLLECTOR_URL": collector.url}
-        )
-        try:
-            enroll_over_api(station.url)
-            log_in(page, station, "supervisor1", "246810")
-            page.click("nav button:text-is('Akhir hari')")
-            page.click("text=Tutup hari dan unggah")
-            page.wait_for_selector("text=Kantor pusat menolak unggahan", timeout=60_000)
-            outcome = page.text_content(".panel")
-            assert "tidak terdaftar" in outcome and "not registered" not in outcome, outcome
-            assert "hubungi kantor pusat" in outcome and "ekspor ke flashdisk" in outcome
-            assert "sinyal" not in outcome and "belum diatur" not in outcome, outcome
-            check_accessibility(page, "day's end refused by the office")
-        finally:
-            stop_station(station)
+        ) as station,
+    ):
+        enroll_over_api(station.url)
+        log_in(page, station, "supervisor1", "246810")
+        page.click("nav button:text-is('Akhir hari')")
+        page.click("text=Tutup hari dan unggah")
+        page.wait_for_selector("text=Kantor pusat menolak unggahan", timeout=60_000)
+        outcome = page.text_content(".panel")
+        assert "tidak terdaftar" in outcome and "not registered" not in outcome, outcome
+        assert "hubungi kantor pusat" in outcome and "ekspor ke flashdisk" in outcome
+        assert "sinyal" not in outcome and "belum diatur" not in outcome, outcome
+        check_accessibility(page, "day's end refused by the office")
 
 
 def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
@@ -377,8 +369,7 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
 ) -> None:
     page = tablet
     data = tmp_path / "data"
-    station = start_station(data)
-    try:
+    with running_station(data) as station:
         enroll_over_api(station.url)
         log_in(page, station, "teknisi1", "135790")
         with api_for(page, station) as api:
@@ -391,7 +382,7 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
                 every_s=0.5,
             )
         with httpx.Client(base_url=station.url, timeout=30) as api:  # a failed upload
-            supervisor = login(api, "supervisor1", "246810")  # type: ignore[arg-type]
+            supervisor = login(api, "supervisor1", "246810")
             assert api.post("/api/upload", headers=supervisor).status_code == 202
             poll_until(
                 lambda: api.get("/api/upload", headers=supervisor).json()["running"],
@@ -400,10 +391,7 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
                 what="the failed upload to end",
                 every_s=0.5,
             )
-    finally:
-        stop_station(station)
-    station = start_station(data)  # a restart: what led up to it is still there
-    try:
+    with running_station(data) as station:  # a restart: what led up to it is still there
         log_in(page, station, "teknisi1", "135790")
         page.click("nav button:text-is('Teknisi')")
         page.wait_for_function(
@@ -433,8 +421,6 @@ def test_dashboard_and_technician_log_read_like_a_person_wrote_them(
         assert size >= 14
         check_accessibility(page, "dashboard")
         shot(page, f"45-dashboard-{page.size_name}")
-    finally:
-        stop_station(station)
 
 
 def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
@@ -471,16 +457,16 @@ def test_supervisor_approves_on_the_pin_pad_and_failures_are_shown(
     page.wait_for_selector(".card.approval", state="detached")
 
     # A failing request is said, never shown as an empty list (here: the printer line).
-    page.route("**/api/receipts/printer", lambda route: route.abort())
-    page.click("button:text-is('Batalkan perekaman')")
-    page.click("dialog.confirm button:text-is('Ya, batalkan')")
-    page.click("summary:text-is('Cetak ulang tanda bukti')")
-    assert page.locator("summary:text-is('Cetak ulang tanda bukti')").bounding_box()["height"] >= 48
-    page.wait_for_selector("details[open] p.hint.bad")
-    assert "Stasiun tidak menjawab" in page.text_content("details[open] p.hint.bad")
+    with unanswered(page, "**/api/receipts/printer"):
+        page.click("button:text-is('Batalkan perekaman')")
+        page.click("dialog.confirm button:text-is('Ya, batalkan')")
+        page.click("summary:text-is('Cetak ulang tanda bukti')")
+        reprints = page.locator("summary:text-is('Cetak ulang tanda bukti')")
+        assert reprints.bounding_box()["height"] >= 48
+        page.wait_for_selector("details[open] p.hint.bad")
+        assert "Stasiun tidak menjawab" in page.text_content("details[open] p.hint.bad")
 
     # The CSV goes the common way too: a session ended elsewhere brings back the login.
-    page.unroute("**/api/receipts/printer")
     with api_for(page, live_station) as api:
         assert api.post("/api/auth/logout").status_code in (200, 204)
     csv = tmp_path / "siswa.csv"
@@ -495,11 +481,10 @@ def test_a_failed_uncertain_receipts_check_is_said_not_hidden(
     page = tablet
     # Receipts a power cut left "uncertain" are asked for on the visit screen; a failed ask
     # must not pass for "none uncertain" (the operator would never print the copy).
-    page.route("**/api/receipts/uncertain", lambda route: route.abort())
-    log_in(page, live_station)
-    page.wait_for_selector("#error:not([hidden])")
-    assert "Stasiun tidak menjawab" in page.text_content("#error")
-    page.unroute("**/api/receipts/uncertain")
+    with unanswered(page, "**/api/receipts/uncertain"):
+        log_in(page, live_station)
+        page.wait_for_selector("#error:not([hidden])")
+        assert "Stasiun tidak menjawab" in page.text_content("#error")
 
 
 def test_the_fingerprint_step_keeps_its_next_action_in_view(
@@ -507,20 +492,19 @@ def test_the_fingerprint_step_keeps_its_next_action_in_view(
 ) -> None:
     page = tablet
     # The screen starts the walk by itself; here the station does not answer that once.
-    page.route("**/api/enrollment/fingerprints/guided", lambda route: route.abort())
-    log_in(page, live_station)
-    with api_for(page, live_station) as api:
-        fingers = to_fingerprints(api)
-        post_ok(
-            api,
-            f"/api/enrollment/fingerprints/{fingers[-1]}/exception",
-            {"kind": "bandaged", "reason": "luka jatuh"},
-        )
-    page.wait_for_selector(".hands")
-    page.wait_for_selector("#error:not([hidden])")
-    live_area_fits_its_text(page)  # not started: says so, offers to go on
-    in_view(page, "button:text-is('Semua jari selesai')")
-    page.unroute("**/api/enrollment/fingerprints/guided")
+    with unanswered(page, "**/api/enrollment/fingerprints/guided"):
+        log_in(page, live_station)
+        with api_for(page, live_station) as api:
+            fingers = to_fingerprints(api)
+            post_ok(
+                api,
+                f"/api/enrollment/fingerprints/{fingers[-1]}/exception",
+                {"kind": "bandaged", "reason": "luka jatuh"},
+            )
+        page.wait_for_selector(".hands")
+        page.wait_for_selector("#error:not([hidden])")
+        live_area_fits_its_text(page)  # not started: says so, offers to go on
+        in_view(page, "button:text-is('Semua jari selesai')")
     page.click("button:text-is('Lanjutkan perekaman jari')")
 
     # Nine fingers taken; the tenth waits for the supervisor, on screen with the rest.

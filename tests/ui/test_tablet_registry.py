@@ -10,7 +10,13 @@ import httpx
 
 from tests.support.station_process import LiveStation
 from tests.ui.conftest import shot
-from tests.ui.test_tablet import check_accessibility, draw_signature, log_in, step_title
+from tests.ui.test_tablet import (
+    check_accessibility,
+    draw_signature,
+    fill_identity,
+    log_in,
+    step_title,
+)
 
 BORN = date(date.today().year - 19, 3, 1)  # 18 or 19 in any time zone
 NIK = f"351414{BORN:%d%m%y}0001"  # Jawa Timur / Kabupaten Pasuruan / Bangil, male
@@ -83,10 +89,8 @@ def test_review_shows_what_the_identity_step_found(page: Any, live_station: Live
     log_in(page, live_station)
     page.click("text=Mulai perekaman baru")
     page.wait_for_selector("input[name=nik]")
-    page.fill("input[name=name]", "Budi")
-    page.fill("input[name=nik]", NIK[:12] + "0000")  # serial 0000: a warning, not an error
-    page.fill("input[name=birth_date]", BORN.isoformat())
-    page.select_option("select[name=sex]", "L")
+    # Serial 0000: a warning, not an error.
+    fill_identity(page, "Budi", NIK[:12] + "0000", BORN.isoformat(), "L")
     page.click("button:text-is('Lanjut')")
     page.wait_for_selector("input[name=notice_shown]")
     page.check("input[name=notice_shown]")

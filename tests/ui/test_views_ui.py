@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 
 from tests.support.enrolling import enroll
-from tests.support.station_process import start_station, stop_station
+from tests.support.station_api import login
+from tests.support.station_process import running_station
 from tests.ui.conftest import shot
 from tests.ui.test_tablet import check_accessibility, log_in
 from tests.upload_support import STATION_ID, provision
@@ -17,10 +18,7 @@ from tests.upload_support import STATION_ID, provision
 
 def enroll_over_api(url: str) -> None:
     with httpx.Client(base_url=url, timeout=30) as client:
-        token = client.post(
-            "/api/auth/login", json={"operator": "operator1", "pin": "123456"}
-        ).json()["token"]
-        client.headers["Authorization"] = f"Bearer {token}"
+        client.headers.update(login(client))
 
         def send(path: str, body: Any) -> dict[str, Any]:
             response = client.post(path, json=body)
@@ -33,8 +31,9 @@ def enroll_over_api(url: str) -> None:
 
 def test_day_end_upload_dashboard_and_technician(page: Any, tmp_path: Path) -> None:
     office = provision(tmp_path)
-    with office.collector() as collector:
-        station = start_station(
+    with (
+        office.collector() as collector,
+        running_station(
             office.station_data,
             {
                 "STATION__STATION__ID": STATION_ID,
@@ -44,38 +43,36 @@ def test_day_end_upload_dashboard_and_technician(page: Any, tmp_path: Path) -> N
                 # A stale election date: the dashboard must say so (issue 17).
                 "STATION__DOMAIN__ELIGIBILITY__CUTOFF_DATE": "2024-02-14",
             },
-        )
-        try:
-            enroll_over_api(station.url)
-            log_in(page, station, "supervisor1", "246810")
+        ) as station,
+    ):
+        enroll_over_api(station.url)
+        log_in(page, station, "supervisor1", "246810")
 
-            page.click("nav button:text-is('Dasbor')")
-            page.wait_for_selector("text=Rekaman tersegel, belum terkirim")
-            page.wait_for_selector(".report dd")
-            # Storage left in students, from this station's measured record size.
-            left = page.text_content(".storage-left") or ""
-            assert "siswa lagi" in left and "diukur di stasiun ini" in left, left
-            # No stick below the export roots: the second copy is said to be missing.
-            assert "Tidak ada flashdisk" in (page.text_content(".second-copy") or "")
-            page.wait_for_selector("[role=alert]:has-text('Tanggal pemilu 14-02-2024 sudah lewat')")
-            shot(page, "31-dashboard")
-            check_accessibility(page, "dashboard")
+        page.click("nav button:text-is('Dasbor')")
+        page.wait_for_selector("text=Rekaman tersegel, belum terkirim")
+        page.wait_for_selector(".report dd")
+        # Storage left in students, from this station's measured record size.
+        left = page.text_content(".storage-left") or ""
+        assert "siswa lagi" in left and "diukur di stasiun ini" in left, left
+        # No stick below the export roots: the second copy is said to be missing.
+        assert "Tidak ada flashdisk" in (page.text_content(".second-copy") or "")
+        page.wait_for_selector("[role=alert]:has-text('Tanggal pemilu 14-02-2024 sudah lewat')")
+        shot(page, "31-dashboard")
+        check_accessibility(page, "dashboard")
 
-            page.click("nav button:text-is('Akhir hari')")
-            page.click("text=Tutup hari dan unggah")
-            finished = "text=Unggahan selesai dan diterima kantor pusat."
-            page.wait_for_selector(finished, timeout=60_000)
-            assert page.get_attribute("progress", "value") == page.get_attribute("progress", "max")
-            shot(page, "32-day-end")
-            check_accessibility(page, "day's end")
-            assert len(collector.journal) >= 1
+        page.click("nav button:text-is('Akhir hari')")
+        page.click("text=Tutup hari dan unggah")
+        finished = "text=Unggahan selesai dan diterima kantor pusat."
+        page.wait_for_selector(finished, timeout=60_000)
+        assert page.get_attribute("progress", "value") == page.get_attribute("progress", "max")
+        shot(page, "32-day-end")
+        check_accessibility(page, "day's end")
+        assert len(collector.journal) >= 1
 
-            page.click("nav button:text-is('Teknisi')")
-            page.click("text=Tes sidik jari")
-            page.wait_for_selector("img.test-image")
-            page.click("text=Cetak tes")
-            page.wait_for_selector("text=Cetak tes: berhasil")
-            shot(page, "33-technician")
-            check_accessibility(page, "technician")
-        finally:
-            stop_station(station)
+        page.click("nav button:text-is('Teknisi')")
+        page.click("text=Tes sidik jari")
+        page.wait_for_selector("img.test-image")
+        page.click("text=Cetak tes")
+        page.wait_for_selector("text=Cetak tes: berhasil")
+        shot(page, "33-technician")
+        check_accessibility(page, "technician")
