@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import tarfile
 from collections.abc import Mapping, Sequence
@@ -23,7 +22,7 @@ from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from exchange.durable import fsync_dir
+from exchange.durable import replacing
 from exchange.errors import SealingError
 from exchange.keys import verify_signature
 from peripherals.device import Text
@@ -156,14 +155,8 @@ def write_batch(
     signing_key: Ed25519PrivateKey,
 ) -> dict[str, Any]:
     """Write the signed batch to `path` atomically (temp file, fsync, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    with open(partial, "wb") as handle:
+    with replacing(path) as fd, open(fd, "wb", closefd=False) as handle:
         manifest = _write_tar(handle, station_id, batch_id, records, signing_key)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
-    fsync_dir(path.parent)
     return manifest
 
 

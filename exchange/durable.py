@@ -68,7 +68,7 @@ def _publish(tmp: Path, fd: int, path: Path) -> None:
 
 
 @contextmanager
-def _replacing(path: Path, mode: int, owner: FileOwner | None) -> Iterator[int]:
+def replacing(path: Path, mode: int = 0o600, owner: FileOwner | None = None) -> Iterator[int]:
     """A temp file beside `path` to write to; published over `path` when the block ends,
     discarded if it raises (so a failed write leaves the old file, never part of the new)."""
     tmp, fd = _open_temp(path, mode, owner)
@@ -91,14 +91,14 @@ def write_atomic(
     path: Path, data: bytes, mode: int = 0o600, owner: FileOwner | None = None
 ) -> None:
     """Replace `path` with `data` so that a power cut leaves the old or the new file."""
-    with _replacing(path, mode, owner) as fd:
+    with replacing(path, mode, owner) as fd:
         write_all(fd, data)
 
 
 def copy_atomic(source: Path | BinaryIO, path: Path, mode: int = 0o600) -> None:
     """Copy a file (or an open binary stream) to `path`, durably and all-or-nothing."""
     # The buffered sink is flushed as its block ends, before the file is fsynced.
-    with _replacing(path, mode, None) as fd, open(fd, "wb", closefd=False) as sink:
+    with replacing(path, mode, None) as fd, open(fd, "wb", closefd=False) as sink:
         if isinstance(source, Path):
             with open(source, "rb") as reader:
                 shutil.copyfileobj(reader, sink, 1024 * 1024)

@@ -114,7 +114,7 @@ def test_batch_manifest_describes_and_verifies(tmp_path: Path) -> None:
     verified = verify_batch(path, {STATION_ID: key.public_key()})
     whole = hashlib.sha256(b"".join(verified.records.values())).hexdigest()
     assert verified.manifest["ciphertext_sha256"] == whole
-    assert not path.with_name("B1.tar.part").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["B1.tar"]  # no temp file left
 
 
 def _rewrite_member(path: Path, name: str, mutate) -> None:

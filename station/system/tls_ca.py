@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from exchange.durable import write_atomic
 
 CA_CERT, CA_KEY = "ca.crt", "ca.key"
 SERVER_CERT, SERVER_KEY = "server.crt", "server.key"
@@ -55,23 +56,6 @@ class StationTls:
         return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
-def _write(path: Path, data: bytes, mode: int) -> None:
-    """Temp name, fsync, rename, fsync the folder: never half a key or certificate."""
-    partial = path.with_name(path.name + ".part")
-    partial.unlink(missing_ok=True)
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
-    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
-
-
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM,
@@ -93,9 +77,15 @@ def _names(names: Sequence[str]) -> list[x509.GeneralName]:
 def _key_usage(*, ca: bool) -> x509.KeyUsage:
     """A CA signs certificates only; the server certificate signs TLS handshakes only."""
     return x509.KeyUsage(
-        digital_signature=not ca, content_commitment=False, key_encipherment=False,
-        data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
-        encipher_only=False, decipher_only=False,
+        digital_signature=not ca,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=ca,
+        crl_sign=ca,
+        encipher_only=False,
+        decipher_only=False,
     )
 
 
@@ -125,8 +115,8 @@ def _make_ca(folder: Path, station_id: str) -> tuple[ec.EllipticCurvePrivateKey,
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
-    _write(folder / CA_KEY, _key_pem(key), 0o600)
-    _write(folder / CA_CERT, cert.public_bytes(serialization.Encoding.PEM), 0o600)
+    write_atomic(folder / CA_KEY, _key_pem(key), 0o600)
+    write_atomic(folder / CA_CERT, cert.public_bytes(serialization.Encoding.PEM), 0o600)
     return key, cert
 
 
@@ -153,8 +143,8 @@ def _issue(
         )
         .sign(ca_key, hashes.SHA256())
     )
-    _write(folder / SERVER_KEY, _key_pem(key), 0o600)
-    _write(folder / SERVER_CERT, cert.public_bytes(serialization.Encoding.PEM), 0o600)
+    write_atomic(folder / SERVER_KEY, _key_pem(key), 0o600)
+    write_atomic(folder / SERVER_CERT, cert.public_bytes(serialization.Encoding.PEM), 0o600)
 
 
 def _server_current(folder: Path, ca: x509.Certificate, names: Sequence[str]) -> bool:

@@ -37,12 +37,12 @@ import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from exchange.batch import SealedRecord, batch_bytes
-from exchange.durable import write_all
 from exchange.keys import ensure_signing_key
 from peripherals.device import Text
 from station.lifecycle import cancel_and_wait
 from station.messages import SECOND_COPY_FAILED
 from station.store.db import Store
+from station.upload.export import write_file
 from station.upload.media import MediaFinder, Medium
 
 log = logging.getLogger(__name__)
@@ -92,21 +92,6 @@ def _folder(stick: Medium, station_id: str) -> Iterator[int]:
     finally:
         for fd in reversed(fds):
             os.close(fd)
-
-
-def _write_no_follow(dir_fd: int, name: str, data: bytes) -> None:
-    partial = f".{name}.part"
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(partial, dir_fd=dir_fd)  # removes a planted link itself, never its target
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(partial, flags, 0o600, dir_fd=dir_fd)
-    try:
-        write_all(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(partial, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-    os.fsync(dir_fd)
 
 
 @dataclass
@@ -235,7 +220,8 @@ class SecondCopy:
                             [SealedRecord(receipt, visit, ciphertext)],
                             self._signing_key(),
                         )
-                        _write_no_follow(folder, name, data)
+                        write_file(folder, name, data)
+                        os.fsync(folder)  # each record's copy stands as it commits
                     copied += 1
         except OSError as error:
             return self._failed(stick, copied, len(pending) - copied, error)
