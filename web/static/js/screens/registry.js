@@ -72,10 +72,14 @@ VISIT_EXTRAS.push((ctx, visitId) => {
     } }, field(t("letter"), letter), h("div", { class: "actions" }, h("button", { type: "submit" }, t("save_letter"))), letterSaved));
 
   async function choose(student) {
-    const picked = await ctx.act(() => post(`/api/roster/students/${student.id}/pick`));
+    // Kept before the answer's snapshot draws the identity screen, which reads it.
+    const picked = await ctx.act(async () => {
+      const answer = await post(`/api/roster/students/${student.id}/pick`);
+      rememberPrefill(answer.prefill);
+      return answer;
+    });
     if (!picked) return;
     // The identity screen may already be drawn (from the event socket): draw it again.
-    rememberPrefill(picked.prefill);
     await ctx.refresh();
     ctx.rerender();
   }
