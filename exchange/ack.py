@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from exchange.errors import SealingError
 from exchange.keys import verify_signature
-from peripherals.device import Text
+from exchange.messages import ACK_NOT_VALID_DATA_KEPT
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,7 @@ def sign_ack(key: Ed25519PrivateKey, manifest: dict[str, Any]) -> str:
 
 
 def _forged() -> SealingError:
-    return SealingError(
-        "ack_invalid",
-        Text(
-            "Tanda terima dari kantor pusat tidak sah; data tersegel TIDAK dihapus.",
-            "The central office acknowledgement is not valid; sealed data was NOT deleted.",
-        ),
-    )
+    return SealingError("ack_invalid", ACK_NOT_VALID_DATA_KEPT)
 
 
 def claimed_batch_id(token: str) -> str | None:

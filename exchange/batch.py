@@ -25,7 +25,19 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from exchange.durable import replacing
 from exchange.errors import SealingError
 from exchange.keys import verify_signature
-from peripherals.device import Text
+from exchange.messages import (
+    BATCH_CIPHERTEXT_HASH_MISMATCH,
+    BATCH_ENTRY_NOT_A_FILE,
+    BATCH_FILE_DAMAGED,
+    BATCH_MANIFEST_UNREADABLE,
+    BATCH_NO_SIGNED_MANIFEST,
+    BATCH_SIGNATURE_MISMATCH,
+    IdKind,
+    batch_unknown_entry,
+    id_not_allowed,
+    record_missing_or_changed,
+    station_not_registered_or_revoked,
+)
 
 FORMAT = "ektp-batch/1"
 # Ids become file and folder names at the office: a conservative alphabet only.
@@ -48,15 +60,9 @@ class SealedRecord:
         return hashlib.sha256(self.ciphertext).hexdigest()
 
 
-def check_id(kind: str, value: str) -> str:
+def check_id(kind: IdKind, value: str) -> str:
     if not SAFE_ID.match(value):
-        raise SealingError(
-            "invalid_id",
-            Text(
-                f"{kind} '{value[:40]}' memuat karakter yang tidak diizinkan.",
-                f"{kind} '{value[:40]}' contains characters that are not allowed.",
-            ),
-        )
+        raise SealingError("invalid_id", id_not_allowed(kind, value))
     return value
 
 
@@ -160,10 +166,6 @@ def write_batch(
     return manifest
 
 
-def _reject(code: str, id_text: str, en_text: str) -> SealingError:
-    return SealingError(code, Text(id_text, en_text))
-
-
 def read_batch_members(path: Path) -> tuple[bytes, bytes, dict[str, bytes]]:
     """The raw manifest, signature and record ciphertexts; structure only, no trust."""
     records: dict[str, bytes] = {}
@@ -172,11 +174,7 @@ def read_batch_members(path: Path) -> tuple[bytes, bytes, dict[str, bytes]]:
         with tarfile.open(path, mode="r:") as archive:
             for info in archive:
                 if not info.isfile():
-                    raise _reject(
-                        "batch_malformed",
-                        "Berkas batch memuat entri yang bukan berkas.",
-                        "The batch holds an entry that is not a regular file.",
-                    )
+                    raise SealingError("batch_malformed", BATCH_ENTRY_NOT_A_FILE)
                 extracted = archive.extractfile(info)
                 data = extracted.read() if extracted else b""
                 if info.name == MANIFEST:
@@ -186,23 +184,11 @@ def read_batch_members(path: Path) -> tuple[bytes, bytes, dict[str, bytes]]:
                 elif info.name.startswith(RECORDS_DIR) and info.name.endswith(".age"):
                     records[info.name[len(RECORDS_DIR) : -len(".age")]] = data
                 else:
-                    raise _reject(
-                        "batch_malformed",
-                        f"Berkas batch memuat entri tak dikenal: {info.name[:60]}",
-                        f"The batch holds an unknown entry: {info.name[:60]}",
-                    )
+                    raise SealingError("batch_malformed", batch_unknown_entry(info.name))
     except tarfile.TarError as exc:
-        raise _reject(
-            "batch_malformed",
-            "Berkas batch rusak atau bukan batch stasiun.",
-            "The batch file is damaged or not a station batch.",
-        ) from exc
+        raise SealingError("batch_malformed", BATCH_FILE_DAMAGED) from exc
     if body is None or signature is None:
-        raise _reject(
-            "batch_malformed",
-            "Batch tidak memuat manifes bertanda tangan.",
-            "The batch has no signed manifest.",
-        )
+        raise SealingError("batch_malformed", BATCH_NO_SIGNED_MANIFEST)
     return body, signature, records
 
 
@@ -215,38 +201,22 @@ def verify_batch(path: Path, station_keys: Mapping[str, Ed25519PublicKey]) -> Ve
         station_id = str(manifest["station_id"])
         entries = list(manifest["records"])
     except (ValueError, KeyError, TypeError) as exc:
-        raise _reject(
-            "batch_malformed", "Manifes batch tidak terbaca.", "The batch manifest is unreadable."
-        ) from exc
+        raise SealingError("batch_malformed", BATCH_MANIFEST_UNREADABLE) from exc
     public = station_keys.get(station_id)
     if public is None:
-        raise _reject(
-            "unknown_station",
-            f"Stasiun '{station_id[:40]}' tidak terdaftar di kantor ini, atau sudah dicabut.",
-            f"Station '{station_id[:40]}' is not registered with this office, or was revoked.",
-        )
+        raise SealingError("unknown_station", station_not_registered_or_revoked(station_id))
     if not verify_signature(public, signature, body):
-        raise _reject(
-            "bad_signature",
-            "Tanda tangan batch tidak cocok dengan kunci stasiun yang terdaftar.",
-            "The batch signature does not match the registered station key.",
-        )
+        raise SealingError("bad_signature", BATCH_SIGNATURE_MISMATCH)
     whole = hashlib.sha256()
     ordered: dict[str, bytes] = {}
     for entry in entries:
         ciphertext = records.get(str(entry.get("record_id")))
         if ciphertext is None or hashlib.sha256(ciphertext).hexdigest() != entry.get("sha256"):
-            raise _reject(
-                "hash_mismatch",
-                f"Rekaman {str(entry.get('record_id'))[:40]} hilang atau isinya berubah.",
-                f"Record {str(entry.get('record_id'))[:40]} is missing or its content changed.",
+            raise SealingError(
+                "hash_mismatch", record_missing_or_changed(str(entry.get("record_id")))
             )
         whole.update(ciphertext)
         ordered[str(entry["record_id"])] = ciphertext
     if set(records) != set(ordered) or whole.hexdigest() != manifest.get("ciphertext_sha256"):
-        raise _reject(
-            "hash_mismatch",
-            "Hash ciphertext batch tidak cocok dengan manifes.",
-            "The batch ciphertext hash does not match its manifest.",
-        )
+        raise SealingError("hash_mismatch", BATCH_CIPHERTEXT_HASH_MISMATCH)
     return VerifiedBatch(manifest, ordered)

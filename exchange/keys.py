@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from exchange.durable import create_exclusive
 from exchange.errors import SealingError
-from peripherals.device import Text
+from exchange.messages import PUBLIC_KEY_INVALID, not_an_ed25519_key, signing_key_damaged
 
 _PEM = serialization.Encoding.PEM
 _PKCS8 = serialization.PrivateFormat.PKCS8
@@ -46,21 +46,9 @@ def ensure_signing_key(path: Path) -> Ed25519PrivateKey:
     try:
         loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (ValueError, TypeError) as exc:
-        raise SealingError(
-            "signing_key_unreadable",
-            Text(
-                f"Kunci tanda tangan stasiun di {path} rusak atau bukan kunci Ed25519.",
-                f"The station signing key at {path} is damaged or not an Ed25519 key.",
-            ),
-        ) from exc
+        raise SealingError("signing_key_unreadable", signing_key_damaged(path)) from exc
     if not isinstance(loaded, Ed25519PrivateKey):
-        raise SealingError(
-            "signing_key_wrong_type",
-            Text(
-                f"Berkas {path} bukan kunci Ed25519.",
-                f"The file {path} is not an Ed25519 key.",
-            ),
-        )
+        raise SealingError("signing_key_wrong_type", not_an_ed25519_key(path))
     return loaded
 
 
@@ -76,13 +64,7 @@ def load_public_key(text: str) -> Ed25519PublicKey:
         raw = base64.b64decode(text.strip(), validate=True)
         return Ed25519PublicKey.from_public_bytes(raw)
     except ValueError as exc:
-        raise SealingError(
-            "public_key_invalid",
-            Text(
-                "Kunci publik Ed25519 tidak valid (harus base64 dari 32 bita).",
-                "Invalid Ed25519 public key (must be base64 of 32 bytes).",
-            ),
-        ) from exc
+        raise SealingError("public_key_invalid", PUBLIC_KEY_INVALID) from exc
 
 
 def verify_signature(public: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:

@@ -19,7 +19,13 @@ import pyrage
 
 from exchange.durable import create_exclusive
 from exchange.errors import ErrorKind, SealingError
-from peripherals.device import Text
+from exchange.messages import (
+    NO_OFFICE_RECIPIENT,
+    RECORD_CANNOT_BE_OPENED,
+    RECORD_WITHOUT_DEMOGRAPHIC_DATA,
+    attachment_name_invalid,
+    office_recipient_invalid,
+)
 
 RECORD_MEMBER = "record.json"
 # Attachment names become file names in the office's per-person folders, so they are
@@ -45,28 +51,15 @@ def parse_recipients(recipients: Sequence[str]) -> list[pyrage.x25519.Recipient]
             parsed.append(pyrage.x25519.Recipient.from_str(entry))
         except pyrage.RecipientError:
             raise SealingError(
-                "recipient_invalid",
-                Text(
-                    f"Kunci penerima kantor tidak valid: {entry[:16]}…",
-                    f"Invalid office recipient key: {entry[:16]}…",
-                ), kind=ErrorKind.FAILED,
+                "recipient_invalid", office_recipient_invalid(entry), kind=ErrorKind.FAILED
             ) from None
     if not parsed:
-        raise SealingError(
-            "no_recipient",
-            Text(
-                "Kunci penerima kantor pusat belum dipasang; rekaman tidak bisa disegel.",
-                "No central-office recipient key is configured; records cannot be sealed.",
-            ), kind=ErrorKind.DEVICE_FAULT,
-        )
+        raise SealingError("no_recipient", NO_OFFICE_RECIPIENT, kind=ErrorKind.DEVICE_FAULT)
     return parsed
 
 
 def _bad_name(name: str) -> SealingError:
-    return SealingError(
-        "attachment_name_invalid",
-        Text(f"Nama lampiran tidak valid: {name[:40]}", f"Invalid attachment name: {name[:40]}"),
-    )
+    return SealingError("attachment_name_invalid", attachment_name_invalid(name))
 
 
 def seal_record(
@@ -96,26 +89,14 @@ def open_record(ciphertext: bytes, identity: pyrage.x25519.Identity) -> dict[str
     try:
         plaintext = pyrage.decrypt(ciphertext, [identity])
     except pyrage.DecryptError:
-        raise SealingError(
-            "decrypt_failed",
-            Text(
-                "Rekaman tidak dapat dibuka dengan identitas kantor ini.",
-                "The record cannot be opened with this office identity.",
-            ),
-        ) from None
+        raise SealingError("decrypt_failed", RECORD_CANNOT_BE_OPENED) from None
     with zipfile.ZipFile(io.BytesIO(plaintext)) as archive:
         names = archive.namelist()
         for name in names:
             if name != RECORD_MEMBER and not _ATTACHMENT_NAME.match(name):
                 raise _bad_name(name)
         if RECORD_MEMBER not in names:
-            raise SealingError(
-                "record_missing",
-                Text(
-                    "Rekaman tidak memuat data kependudukan.",
-                    "The record holds no demographic data.",
-                ),
-            )
+            raise SealingError("record_missing", RECORD_WITHOUT_DEMOGRAPHIC_DATA)
         return {name: archive.read(name) for name in names}
 
 
