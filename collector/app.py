@@ -24,6 +24,17 @@ from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
 from collector.identity import CollectorIdentity, StationRegister
+from collector.messages import (
+    BATCH_ALREADY_RECEIVED,
+    BATCH_NOT_THE_UPLOAD_METADATA,
+    CHUNK_PAST_UPLOAD_LENGTH,
+    CREATION_INVALID,
+    CREATION_NEEDS_IDS_AND_SANE_SIZE,
+    NO_ACK_YET,
+    UPLOAD_NOT_FOUND,
+    UPLOAD_OFFSET_INVALID,
+    batch_exists_with_other_size,
+)
 from collector.store import CollectorStore, Upload, upload_id_for
 from exchange.ack import sign_ack
 from exchange.batch import SAFE_ID, verify_batch
@@ -109,28 +120,14 @@ def create_collector_app(
             length = int(request.headers["Upload-Length"])
             metadata = _parse_metadata(request.headers.get("Upload-Metadata", ""))
         except (KeyError, ValueError, binascii.Error, UnicodeDecodeError):
-            return _error(
-                400,
-                "bad_creation",
-                Text(
-                    "Permintaan unggah tidak valid (Upload-Length/Upload-Metadata).",
-                    "Invalid upload creation (Upload-Length/Upload-Metadata).",
-                ),
-            )
+            return _error(400, "bad_creation", CREATION_INVALID)
         station_id = metadata.get("station_id", "")
         batch_id = metadata.get("batch_id", "")
         if (
             not (SAFE_ID.match(station_id) and SAFE_ID.match(batch_id))
             or not 0 < length <= MAX_SIZE
         ):
-            return _error(
-                400,
-                "bad_creation",
-                Text(
-                    "Metadata batch_id/station_id wajib diisi dan ukuran harus wajar.",
-                    "batch_id/station_id metadata are required and the size must be sane.",
-                ),
-            )
+            return _error(400, "bad_creation", CREATION_NEEDS_IDS_AND_SANE_SIZE)
         refusal = stations.refusal(station_id)
         if refusal is not None:
             journal.append({"event": "refused", "station_id": station_id, "batch_id": batch_id})
@@ -141,14 +138,7 @@ def create_collector_app(
             _complete(upload)
             upload = store.create(station_id, batch_id, length, metadata)
         if upload.length != length:
-            return _error(
-                400,
-                "batch_length_conflict",
-                Text(
-                    f"Batch {batch_id} sudah ada dengan ukuran berbeda; periksa stasiun.",
-                    f"Batch {batch_id} already exists with a different size; check the station.",
-                ),
-            )
+            return _error(400, "batch_length_conflict", batch_exists_with_other_size(batch_id))
         journal.append(
             {
                 "event": "created",
@@ -164,11 +154,7 @@ def create_collector_app(
         return Response(status_code=201, headers=headers)
 
     def _not_found() -> JSONResponse:
-        return _error(
-            404,
-            "upload_not_found",
-            Text("Unggahan tidak ditemukan.", "Upload not found."),
-        )
+        return _error(404, "upload_not_found", UPLOAD_NOT_FOUND)
 
     @app.head("/files/{upload_id}")
     def head(upload_id: str) -> Response:
@@ -192,21 +178,12 @@ def create_collector_app(
         try:
             offset = int(request.headers["Upload-Offset"])
         except (KeyError, ValueError):
-            return _error(
-                400, "bad_offset", Text("Upload-Offset tidak valid.", "Invalid Upload-Offset.")
-            )
+            return _error(400, "bad_offset", UPLOAD_OFFSET_INVALID)
         if upload.received or offset != upload.offset:
             return Response(status_code=409, headers=_upload_headers(upload))
         declared = request.headers.get("Content-Length", "")
         if declared.isdigit() and offset + int(declared) > upload.length:
-            return _error(
-                413,
-                "exceeds_upload_length",
-                Text(
-                    "Potongan data melebihi ukuran unggahan yang dinyatakan.",
-                    "The chunk goes past the declared Upload-Length.",
-                ),
-            )
+            return _error(413, "exceeds_upload_length", CHUNK_PAST_UPLOAD_LENGTH)
         upload.generation += 1
         generation = upload.generation
         journal.append({"event": "patch", "upload_id": upload_id, "offset": offset})
@@ -233,13 +210,7 @@ def create_collector_app(
         try:
             verified = verify_batch(store.data_path(upload.upload_id), stations)
             if (verified.batch_id, verified.station_id) != (upload.batch_id, upload.station_id):
-                raise SealingError(
-                    "batch_id_mismatch",
-                    Text(
-                        "Isi batch tidak sesuai dengan metadata unggahan.",
-                        "The batch content does not match the upload metadata.",
-                    ),
-                )
+                raise SealingError("batch_id_mismatch", BATCH_NOT_THE_UPLOAD_METADATA)
         except SealingError as exc:
             store.reject(upload, f"{exc.code}: {exc.text.en}")
             journal.append({"event": "rejected", "batch_id": upload.batch_id, "code": exc.code})
@@ -265,9 +236,7 @@ def create_collector_app(
                 upload = store.get(upload_id_for(station_id, batch_id))
             if upload is not None and upload.ack:
                 return Response(upload.ack, media_type="text/plain")
-        return _error(
-            404, "ack_not_found", Text("Belum ada tanda terima.", "No acknowledgement yet.")
-        )
+        return _error(404, "ack_not_found", NO_ACK_YET)
 
     @app.delete("/files/{upload_id}")
     def terminate(upload_id: str) -> Response:
@@ -275,14 +244,7 @@ def create_collector_app(
         if upload is None:
             return Response(status_code=404, headers=_TUS)
         if upload.received:
-            return _error(
-                403,
-                "already_received",
-                Text(
-                    "Batch sudah diterima kantor pusat dan tidak dapat dihapus dari sini.",
-                    "The batch was already received by the office and cannot be deleted here.",
-                ),
-            )
+            return _error(403, "already_received", BATCH_ALREADY_RECEIVED)
         store.terminate(upload)
         journal.append({"event": "terminated", "upload_id": upload_id})
         return Response(status_code=204, headers=_TUS)

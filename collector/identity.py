@@ -22,6 +22,12 @@ import pyrage
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from collector.messages import (
+    identity_file_unreadable,
+    station_not_registered,
+    station_register_unreadable,
+    station_revoked,
+)
 from exchange.durable import create_exclusive
 from exchange.errors import SealingError
 from exchange.keys import load_public_key, public_key_text
@@ -67,13 +73,7 @@ def load_identity(path: Path) -> CollectorIdentity:
             base64.b64decode(document["ack_signing_key"], validate=True)
         )
     except (OSError, ValueError, KeyError, TypeError, pyrage.IdentityError) as exc:
-        raise SealingError(
-            "identity_unreadable",
-            Text(
-                f"Berkas identitas kolektor {path} tidak terbaca atau rusak.",
-                f"The collector identity file {path} is unreadable or damaged.",
-            ),
-        ) from exc
+        raise SealingError("identity_unreadable", identity_file_unreadable(path)) from exc
     return CollectorIdentity(age_identity, ack_key)
 
 
@@ -99,17 +99,9 @@ class StationRegister(Mapping[str, Ed25519PublicKey]):
     def refusal(self, station_id: str) -> Text | None:
         """Why a batch from `station_id` is refused, or None when it is accepted."""
         if station_id in self.revoked:
-            return Text(
-                f"Stasiun '{station_id[:40]}' sudah dicabut di kantor ini"
-                f" ({self.revoked[station_id][:80]}); batch-nya ditolak.",
-                f"Station '{station_id[:40]}' has been revoked at this office"
-                f" ({self.revoked[station_id][:80]}); its batches are refused.",
-            )
+            return station_revoked(station_id, self.revoked[station_id])
         if station_id not in self._keys:
-            return Text(
-                f"Stasiun '{station_id[:40]}' tidak terdaftar di kantor ini.",
-                f"Station '{station_id[:40]}' is not registered with this office.",
-            )
+            return station_not_registered(station_id)
         return None
 
 
@@ -123,14 +115,7 @@ def load_stations(path: Path) -> StationRegister:
             {str(station): str(note) for station, note in revoked.items()},
         )
     except (OSError, tomllib.TOMLDecodeError, KeyError, AttributeError) as exc:
-        raise SealingError(
-            "stations_unreadable",
-            Text(
-                f"Daftar stasiun {path} tidak terbaca (harus TOML dengan tabel [stations]).",
-                f"The station register {path} is unreadable"
-                " (must be TOML with a [stations] table).",
-            ),
-        ) from exc
+        raise SealingError("stations_unreadable", station_register_unreadable(path)) from exc
 
 
 def stations_toml(stations: dict[str, str]) -> str:

@@ -10,11 +10,11 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from collector.identity import CollectorIdentity
+from collector.messages import batch_not_found
 from exchange.batch import verify_batch
 from exchange.durable import write_atomic
 from exchange.errors import SealingError
 from exchange.seal import RECORD_MEMBER, open_record
-from peripherals.device import Text
 
 
 def find_batch(batch: str, data_dir: Path | None) -> Path:
@@ -26,10 +26,7 @@ def find_batch(batch: str, data_dir: Path | None) -> Path:
         matches = sorted((data_dir / "batches").glob(f"*/{batch}.tar"))
         if len(matches) == 1:
             return matches[0]
-    raise SealingError(
-        "batch_not_found",
-        Text(f"Batch {batch} tidak ditemukan.", f"Batch {batch} not found."),
-    )
+    raise SealingError("batch_not_found", batch_not_found(batch))
 
 
 def open_batch(
