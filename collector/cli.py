@@ -6,8 +6,17 @@ import argparse
 from pathlib import Path
 
 from collector.identity import generate_identity, load_identity, load_stations
+from collector.messages import (
+    ack_written_to,
+    batch_already_held,
+    batch_received,
+    identity_file_exists,
+    no_batch_in,
+    records_opened,
+)
 from exchange.durable import write_atomic
 from exchange.errors import SealingError
+from peripherals.device import Text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,8 +56,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     keygen.set_defaults(handler=run_keygen)
 
 
+def _say(text: Text) -> None:
+    print(f"{text.id}\n{text.en}")
+
+
 def _fail(exc: SealingError) -> int:
-    print(f"{exc.text.id}\n{exc.text.en}")
+    _say(exc.text)
     return 1
 
 
@@ -81,7 +94,7 @@ def run_open(args: argparse.Namespace) -> int:
         return _fail(exc)
     for folder in folders:
         print(folder)
-    print(f"{len(folders)} rekaman dibuka.\n{len(folders)} records opened.")
+    _say(records_opened(len(folders)))
     return 0
 
 
@@ -119,16 +132,12 @@ def run_import(args: argparse.Namespace) -> int:
             lambda verified=verified: sign_ack(identity.ack_key, verified.manifest),  # type: ignore[misc]
         )
         acks.append(ack)
-        state = ("sudah ada", "already held") if already else ("diterima", "received")
-        print(f"{verified.batch_id}: {state[0]} ({held})\n{verified.batch_id}: {state[1]}")
+        _say((batch_already_held if already else batch_received)(verified.batch_id, held))
     if not files:
-        print(f"Tidak ada batch di {args.batch}.\nNo batch found in {args.batch}.")
+        _say(no_batch_in(args.batch))
     if args.ack_out and acks:
         write_atomic(args.ack_out, ("\n".join(acks) + "\n").encode("ascii"), 0o644)
-        print(
-            f"Tanda terima: {args.ack_out} (bawa kembali ke stasiun: station ack)\n"
-            f"Acknowledgement: {args.ack_out} (take it back to the station: station ack)"
-        )
+        _say(ack_written_to(args.ack_out))
     return 1 if failed or not files else 0
 
 
@@ -136,10 +145,7 @@ def run_keygen(args: argparse.Namespace) -> int:
     try:
         identity = generate_identity(args.identity)
     except FileExistsError:
-        print(
-            f"{args.identity} sudah ada; tidak ditimpa.\n"
-            f"{args.identity} already exists; not overwritten."
-        )
+        _say(identity_file_exists(args.identity))
         return 1
     # Only public halves are printed: they go into every station's provisioning.
     print(f"age_recipient = {identity.recipient}")

@@ -47,6 +47,34 @@ def batch_exists_with_other_size(batch_id: str) -> Text:
     )
 
 
+# cli
+def records_opened(count: int) -> Text:
+    return Text(f"{count} rekaman dibuka.", f"{count} records opened.")
+
+
+def batch_received(batch_id: str, held: Path) -> Text:
+    return Text(f"{batch_id}: diterima ({held})", f"{batch_id}: received")
+
+
+def batch_already_held(batch_id: str, held: Path) -> Text:
+    return Text(f"{batch_id}: sudah ada ({held})", f"{batch_id}: already held")
+
+
+def no_batch_in(path: Path | str) -> Text:
+    return Text(f"Tidak ada batch di {path}.", f"No batch found in {path}.")
+
+
+def ack_written_to(path: Path | str) -> Text:
+    return Text(
+        f"Tanda terima: {path} (bawa kembali ke stasiun: station ack)",
+        f"Acknowledgement: {path} (take it back to the station: station ack)",
+    )
+
+
+def identity_file_exists(path: Path | str) -> Text:
+    return Text(f"{path} sudah ada; tidak ditimpa.", f"{path} already exists; not overwritten.")
+
+
 # identity
 def identity_file_unreadable(path: Path | str) -> Text:
     return Text(
