@@ -55,9 +55,7 @@ _NO_REPLY = Text(
     "Pemindai sidik jari tidak menjawab; periksa kabel dan daya.",
     "The fingerprint scanner does not answer; check its cable and power.",
 )
-_STOPPED = Text(
-    "Menunggu jari dihentikan.", "Stopped waiting for a finger."
-)
+_STOPPED = Text("Menunggu jari dihentikan.", "Stopped waiting for a finger.")
 _GARBLED = Text(
     "Komunikasi dengan pemindai sidik jari terganggu; coba lagi.",
     "Communication with the fingerprint scanner was garbled; try again.",
@@ -521,8 +519,11 @@ class SerialFingerprintReader:
             self.module.verify_password(self.password)
             return self._keep_speed(current, target)
         speed = LineSpeed(
-            target, reason, ceiling=target if reason == "stepped_down" else None,
-            tried=current if reason == "stepped_down" else None, at=now_utc(),
+            target,
+            reason,
+            ceiling=target if reason == "stepped_down" else None,
+            tried=current if reason == "stepped_down" else None,
+            at=now_utc(),
         )
         self.memory.save(speed)
         self.recording.add("baud", target)
@@ -587,9 +588,7 @@ class SerialFingerprintReader:
             self.recording.add("taken", verdict(made))
             # Until the GenImg that found the finger: time spent on the image and the
             # template after it is the station's, not the applicant's.
-            return FingerTaken(
-                template, made == Confirmation.OK, verdict(made), asked_at - started
-            )
+            return FingerTaken(template, made == Confirmation.OK, verdict(made), asked_at - started)
 
     def fetch_image(self, progress: ImageProgress | None = None) -> npt.NDArray[np.uint8]:
         width, height = self.image_size

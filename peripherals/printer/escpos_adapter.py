@@ -58,12 +58,17 @@ Link = SerialLink | UsbLink | NetworkLink
 class EscposPrinter:
     kind = "printer"
 
-    def __init__(self, link: Link, paper_width_mm: int = 58, *,
-                 status_timeout_s: float = 0.5) -> None:
+    def __init__(
+        self, link: Link, paper_width_mm: int = 58, *, status_timeout_s: float = 0.5
+    ) -> None:
         if paper_width_mm not in (58, 80):
-            raise DeviceError("printer_paper_width", Text(
-                f"Lebar kertas harus 58 atau 80 mm, bukan {paper_width_mm}.",
-                f"Paper width must be 58 or 80 mm, not {paper_width_mm}."))
+            raise DeviceError(
+                "printer_paper_width",
+                Text(
+                    f"Lebar kertas harus 58 atau 80 mm, bukan {paper_width_mm}.",
+                    f"Paper width must be 58 or 80 mm, not {paper_width_mm}.",
+                ),
+            )
         self.link = link
         self.paper_width_mm = paper_width_mm
         self.status_timeout_s = status_timeout_s
@@ -78,11 +83,16 @@ class EscposPrinter:
 
         link = self.link
         if isinstance(link, SerialLink):
-            return escpos_printer.Serial(devfile=link.device, baudrate=link.baudrate,
-                                         timeout=self.status_timeout_s, dsrdtr=False)
+            return escpos_printer.Serial(
+                devfile=link.device,
+                baudrate=link.baudrate,
+                timeout=self.status_timeout_s,
+                dsrdtr=False,
+            )
         if isinstance(link, UsbLink):
-            return escpos_printer.Usb(link.vendor_id, link.product_id,
-                                      timeout=int(self.status_timeout_s * 1000))
+            return escpos_printer.Usb(
+                link.vendor_id, link.product_id, timeout=int(self.status_timeout_s * 1000)
+            )
         return escpos_printer.Network(link.host, link.port, timeout=self.status_timeout_s)
 
     def open(self) -> None:
@@ -102,9 +112,14 @@ class EscposPrinter:
             raise
         except Exception as exc:  # escpos raises DeviceNotFoundError, USBNotFoundError, OSError
             self._busy = None
-            raise DeviceError("offline", Text(
-                f"Printer {self.link.describe()} tidak ditemukan: {exc}",
-                f"Printer {self.link.describe()} not found: {exc}"), unplugged=True) from exc
+            raise DeviceError(
+                "offline",
+                Text(
+                    f"Printer {self.link.describe()} tidak ditemukan: {exc}",
+                    f"Printer {self.link.describe()} not found: {exc}",
+                ),
+                unplugged=True,
+            ) from exc
         self._printer = printer
         self._busy = None
 
@@ -115,8 +130,11 @@ class EscposPrinter:
             with contextlib.suppress(Exception):
                 printer.close()
             if serial_access.port_busy(exc):
-                raise DeviceError("printer_port_busy", serial_access.busy_text(
-                    self.link.describe(), _PRINTER), unplugged=True) from exc
+                raise DeviceError(
+                    "printer_port_busy",
+                    serial_access.busy_text(self.link.describe(), _PRINTER),
+                    unplugged=True,
+                ) from exc
             raise
 
     def close(self) -> None:
@@ -194,8 +212,9 @@ class EscposPrinter:
         with self._lock:
             state = self._remember(self._state_locked())
             if state in _NOT_READY:
-                raise DeviceError(state.value, status.STATE_TEXT[state],
-                                  unplugged=state is PrinterState.OFFLINE)
+                raise DeviceError(
+                    state.value, status.STATE_TEXT[state], unplugged=state is PrinterState.OFFLINE
+                )
             if on_start is not None:
                 on_start()
             try:
@@ -206,6 +225,11 @@ class EscposPrinter:
                 self._drop()
                 # Part of the receipt may be on paper: a distinct code, so that the queue does
                 # not simply send it again.
-                raise DeviceError(PRINT_INTERRUPTED, Text(
-                    f"Pencetakan terputus di tengah jalan: {exc}",
-                    f"Printing broke off part-way: {exc}"), unplugged=True) from exc
+                raise DeviceError(
+                    PRINT_INTERRUPTED,
+                    Text(
+                        f"Pencetakan terputus di tengah jalan: {exc}",
+                        f"Printing broke off part-way: {exc}",
+                    ),
+                    unplugged=True,
+                ) from exc

@@ -17,14 +17,21 @@ _PAPER_NEAR_END = 0x0C  # n=4
 
 STATE_TEXT = {
     PrinterState.READY: Text("Printer siap.", "The printer is ready."),
-    PrinterState.PAPER_OUT: Text("Kertas printer habis. Pasang gulungan kertas baru.",
-                                 "The printer is out of paper. Load a new roll."),
-    PrinterState.COVER_OPEN: Text("Tutup printer terbuka. Tutup dengan rapat.",
-                                  "The printer cover is open. Close it firmly."),
-    PrinterState.OFFLINE: Text("Printer tidak terhubung. Periksa kabel dan daya printer.",
-                               "The printer is offline. Check its cable and power."),
-    PrinterState.UNKNOWN: Text("Status printer tidak bisa dibaca lewat sambungan ini.",
-                               "The printer status cannot be read over this connection."),
+    PrinterState.PAPER_OUT: Text(
+        "Kertas printer habis. Pasang gulungan kertas baru.",
+        "The printer is out of paper. Load a new roll.",
+    ),
+    PrinterState.COVER_OPEN: Text(
+        "Tutup printer terbuka. Tutup dengan rapat.", "The printer cover is open. Close it firmly."
+    ),
+    PrinterState.OFFLINE: Text(
+        "Printer tidak terhubung. Periksa kabel dan daya printer.",
+        "The printer is offline. Check its cable and power.",
+    ),
+    PrinterState.UNKNOWN: Text(
+        "Status printer tidak bisa dibaca lewat sambungan ini.",
+        "The printer status cannot be read over this connection.",
+    ),
 }
 
 
@@ -61,10 +68,12 @@ def answer(n: int, state: PrinterState, *, paper_low: bool = False) -> bytes:
         return bytes((_FIXED_BITS | (_OFFLINE if busy else 0),))
     if n == OFFLINE_CAUSE:
         bits = (_COVER_OPEN if state is PrinterState.COVER_OPEN else 0) | (
-            _STOPPED_PAPER_END if state is PrinterState.PAPER_OUT else 0)
+            _STOPPED_PAPER_END if state is PrinterState.PAPER_OUT else 0
+        )
         return bytes((_FIXED_BITS | bits,))
     if n == PAPER_SENSOR:
         bits = (_PAPER_END if state is PrinterState.PAPER_OUT else 0) | (
-            _PAPER_NEAR_END if paper_low else 0)
+            _PAPER_NEAR_END if paper_low else 0
+        )
         return bytes((_FIXED_BITS | bits,))
     return bytes((_FIXED_BITS,))

@@ -29,8 +29,14 @@ _SILENT = Text("Panel depan tidak menjawab.", "The front panel does not answer."
 class FrontPanelIndicator:
     kind = "indicator"
 
-    def __init__(self, device: str, *, baudrate: int = 115200, heartbeat_s: float = 2.0,
-                 reply_timeout_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        device: str,
+        *,
+        baudrate: int = 115200,
+        heartbeat_s: float = 2.0,
+        reply_timeout_s: float = 1.0,
+    ) -> None:
         self.device = device
         self.baudrate = baudrate
         self.heartbeat_s = heartbeat_s
@@ -55,8 +61,9 @@ class FrontPanelIndicator:
         panel plugged in later is picked up (and shown the current pattern)."""
         self._stop.clear()
         if not any(t.name == "panel-heartbeat" for t in self._threads):
-            heartbeat = threading.Thread(target=self._heartbeat, name="panel-heartbeat",
-                                         daemon=True)
+            heartbeat = threading.Thread(
+                target=self._heartbeat, name="panel-heartbeat", daemon=True
+            )
             heartbeat.start()
             self._threads.append(heartbeat)
         self._connect()
@@ -67,15 +74,14 @@ class FrontPanelIndicator:
         except (serial.SerialException, OSError) as exc:
             if port_busy(exc):
                 self._problem = busy_text(self.device, _PANEL)
-                raise DeviceError("frontpanel_port_busy", self._problem,
-                                  unplugged=True) from exc
-            self._problem = Text(f"Panel depan tidak terhubung: {exc}",
-                                 f"Front panel not connected: {exc}")
+                raise DeviceError("frontpanel_port_busy", self._problem, unplugged=True) from exc
+            self._problem = Text(
+                f"Panel depan tidak terhubung: {exc}", f"Front panel not connected: {exc}"
+            )
             raise DeviceError("frontpanel_unplugged", self._problem, unplugged=True) from exc
         self._port = port
         self._hello.clear()
-        reader = threading.Thread(target=self._read, args=(port,), name="panel-reader",
-                                  daemon=True)
+        reader = threading.Thread(target=self._read, args=(port,), name="panel-reader", daemon=True)
         reader.start()
         self._threads.append(reader)
         self._send("HELLO")
@@ -106,8 +112,12 @@ class FrontPanelIndicator:
         if self._problem is not None:
             return DeviceHealth(self.kind, self.adapter, False, self._problem)
         if self._port is None:
-            return DeviceHealth(self.kind, self.adapter, False,
-                                Text("Panel depan belum dibuka.", "Front panel not opened."))
+            return DeviceHealth(
+                self.kind,
+                self.adapter,
+                False,
+                Text("Panel depan belum dibuka.", "Front panel not opened."),
+            )
         if time.monotonic() - self._last_heard > 3 * self.heartbeat_s:
             return DeviceHealth(self.kind, self.adapter, False, _SILENT)
         return DeviceHealth(self.kind, self.adapter, True, OK_TEXT)
@@ -129,8 +139,9 @@ class FrontPanelIndicator:
                 port.write(line.encode("ascii") + b"\n")
         except (serial.SerialException, OSError) as exc:
             self._lost(exc)
-            raise DeviceError("frontpanel_unplugged", self._problem or _SILENT,
-                              unplugged=True) from exc
+            raise DeviceError(
+                "frontpanel_unplugged", self._problem or _SILENT, unplugged=True
+            ) from exc
 
     def _lost(self, exc: Exception) -> None:
         self._problem = Text(f"Panel depan terputus: {exc}", f"Front panel disconnected: {exc}")
