@@ -20,7 +20,8 @@ import numpy as np
 import numpy.typing as npt
 import serial
 
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals import messages
+from peripherals.device import DeviceError, DeviceHealth, Text
 from peripherals.fingerprint.confirmation import Confirmation, ModuleError, verdict
 from peripherals.fingerprint.line_speed import BaudMemory, LineSpeed, Reason, now_utc
 from peripherals.fingerprint.link import (
@@ -430,11 +431,11 @@ class SerialFingerprintReader:
     def health(self) -> DeviceHealth:
         adapter = f"serial:{self.port}"
         if not self._lock.acquire(blocking=False):
-            return DeviceHealth(self.kind, adapter, True, OK_TEXT)  # busy capturing
+            return DeviceHealth(self.kind, adapter, True, messages.DEVICE_READY)  # busy capturing
         try:
             self._ensure_connected()
             self.module.exchange(Instruction.GET_ECHO)
-            return DeviceHealth(self.kind, adapter, True, OK_TEXT)
+            return DeviceHealth(self.kind, adapter, True, messages.DEVICE_READY)
         except DeviceError as exc:
             return DeviceHealth(self.kind, adapter, False, exc.text)
         finally:

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals import messages
+from peripherals.device import DeviceError, DeviceHealth, Text
 from peripherals.indicator.looks import LOOKS, Color
 from peripherals.indicator.player import BeepPlayer, Clock, LookPlayer, Wait, real_wait
 from peripherals.indicator.port import Pattern
@@ -155,7 +156,7 @@ class GpioIndicator:
                 False,
                 Text("Indikator belum dibuka.", "Indicator not opened."),
             )
-        return DeviceHealth(self.kind, self.adapter, True, OK_TEXT)
+        return DeviceHealth(self.kind, self.adapter, True, messages.DEVICE_READY)
 
     def show(self, pattern: Pattern) -> None:
         look = LOOKS[pattern]

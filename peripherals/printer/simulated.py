@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals import messages
+from peripherals.device import DeviceError, DeviceHealth, Text
 from peripherals.printer.port import PrinterState
 from peripherals.recording import Recording
 
@@ -35,7 +36,7 @@ class SimulatedPrinter:
     def health(self) -> DeviceHealth:
         state = self.current_state
         if state is PrinterState.READY:
-            return DeviceHealth(self.kind, "simulated", True, OK_TEXT)
+            return DeviceHealth(self.kind, "simulated", True, messages.DEVICE_READY)
         return DeviceHealth(self.kind, "simulated", False, _STATE_TEXT[state])
 
     def state(self) -> PrinterState:

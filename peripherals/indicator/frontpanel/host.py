@@ -16,7 +16,8 @@ from typing import Any
 
 import serial
 
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals import messages
+from peripherals.device import DeviceError, DeviceHealth, Text
 from peripherals.indicator.frontpanel.looks_wire import show_line
 from peripherals.indicator.port import Pattern
 from peripherals.recording import Recording
@@ -120,7 +121,7 @@ class FrontPanelIndicator:
             )
         if time.monotonic() - self._last_heard > 3 * self.heartbeat_s:
             return DeviceHealth(self.kind, self.adapter, False, _SILENT)
-        return DeviceHealth(self.kind, self.adapter, True, OK_TEXT)
+        return DeviceHealth(self.kind, self.adapter, True, messages.DEVICE_READY)
 
     def show(self, pattern: Pattern) -> None:
         self.pattern = pattern
