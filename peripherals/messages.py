@@ -6,6 +6,8 @@ peripherals); the station may use these words, never the other way round."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from peripherals.device import Text
 
 # Said by every device, or by several.
@@ -45,4 +47,161 @@ def webcam_stopped_sending(source: str | int) -> Text:
     return Text(
         f"Webcam {source} berhenti mengirim gambar: cabut dan pasang lagi kabel USB.",
         f"Webcam {source} stopped sending pictures: unplug and replug the USB cable.",
+    )
+
+
+# fingerprint.confirmation
+# What each of the module's confirmation codes means, by the code's slug (its name in
+# lower case, as `Confirmation.slug` gives it); "ok" says nothing.
+FINGERPRINT_MODULE_CONFIRMATIONS = {
+    "packet_error": Text(
+        "Modul sidik jari menerima data rusak.", "The fingerprint module received a corrupt packet."
+    ),
+    "no_finger": Text("Tidak ada jari di pemindai.", "No finger on the scanner."),
+    "capture_failed": Text(
+        "Jari bergeser atau diangkat saat dipindai; letakkan lagi dan tahan diam.",
+        "The finger moved or was lifted during the scan; place it again and hold still.",
+    ),
+    "image_messy": Text(
+        "Gambar sidik jari terlalu kabur; bersihkan jari dan kaca pemindai.",
+        "The fingerprint image is too messy; clean the finger and the scanner glass.",
+    ),
+    "too_few_features": Text(
+        "Terlalu sedikit ciri sidik jari; tekan jari lebih rata dan lebih luas.",
+        "Too few fingerprint features; press the finger flatter and wider.",
+    ),
+    "no_match": Text("Sidik jari tidak cocok.", "The fingerprints do not match."),
+    "not_found": Text(
+        "Sidik jari tidak ditemukan di pustaka modul.",
+        "The fingerprint is not in the module's library.",
+    ),
+    "cannot_combine": Text(
+        "Dua pindaian tidak dapat digabung; ulangi dengan jari yang sama.",
+        "The two scans cannot be combined; repeat with the same finger.",
+    ),
+    "bad_slot": Text(
+        "Nomor tempat templat di luar jangkauan modul.",
+        "The template slot is outside the module's library.",
+    ),
+    "read_template_error": Text(
+        "Modul gagal membaca templat.", "The module could not read the template."
+    ),
+    "upload_template_error": Text(
+        "Modul gagal mengirim templat.", "The module could not send the template."
+    ),
+    "receive_data_error": Text(
+        "Modul gagal menerima paket data berikutnya.",
+        "The module could not receive the following data packets.",
+    ),
+    "upload_image_error": Text(
+        "Modul gagal mengirim gambar sidik jari.", "The module could not send the image."
+    ),
+    "delete_failed": Text("Modul gagal menghapus templat.", "Deleting templates failed."),
+    "clear_failed": Text(
+        "Modul gagal mengosongkan pustaka.", "Clearing the module's library failed."
+    ),
+    "wrong_password": Text(
+        "Kata sandi modul sidik jari salah; periksa konfigurasi.",
+        "Wrong fingerprint module password; check the configuration.",
+    ),
+    "no_valid_image": Text(
+        "Belum ada gambar sidik jari yang sah; pindai ulang.",
+        "There is no valid fingerprint image yet; scan again.",
+    ),
+    "flash_error": Text(
+        "Memori flash modul sidik jari gagal ditulis.",
+        "Writing the fingerprint module's flash memory failed.",
+    ),
+    "invalid_register": Text(
+        "Parameter modul tidak dikenal.", "The module does not know that parameter."
+    ),
+    "address_error": Text(
+        "Alamat modul sidik jari salah; periksa konfigurasi.",
+        "Wrong fingerprint module address; check the configuration.",
+    ),
+    "password_required": Text(
+        "Modul meminta verifikasi kata sandi terlebih dahulu.",
+        "The module requires the password to be verified first.",
+    ),
+}
+
+
+def fingerprint_module_answered_code(confirmation: int) -> Text:
+    return Text(
+        f"Modul sidik jari menjawab dengan kode {confirmation:#04x}.",
+        f"The fingerprint module answered with code {confirmation:#04x}.",
+    )
+
+
+# fingerprint.driver
+FINGERPRINT_SCANNER = Text("pemindai sidik jari", "fingerprint scanner")
+FINGERPRINT_SCANNER_NOT_CONNECTED = Text(
+    "Pemindai sidik jari tidak terhubung; periksa kabelnya.",
+    "The fingerprint scanner is not connected; check its cable.",
+)
+FINGERPRINT_SCANNER_NO_ANSWER = Text(
+    "Pemindai sidik jari tidak menjawab; periksa kabel dan daya.",
+    "The fingerprint scanner does not answer; check its cable and power.",
+)
+FINGER_WAIT_STOPPED = Text("Menunggu jari dihentikan.", "Stopped waiting for a finger.")
+FINGERPRINT_LINE_GARBLED = Text(
+    "Komunikasi dengan pemindai sidik jari terganggu; coba lagi.",
+    "Communication with the fingerprint scanner was garbled; try again.",
+)
+
+
+def fingerprint_image_size_wrong(received: int, width: int, height: int) -> Text:
+    return Text(
+        f"Ukuran gambar dari modul ({received} byte) tidak sesuai {width}x"
+        f"{height}; periksa model pemindai di konfigurasi.",
+        f"The module sent {received} image bytes, not {width}x{height}; "
+        "check the scanner model in the configuration.",
+    )
+
+
+# fingerprint.line_speed
+# Why the module's line runs at the speed it does (station doctor, the technician page).
+def line_speed_factory(baud: int) -> Text:
+    return Text(
+        f"{baud} baud: kecepatan pabrik (tidak diminta lebih cepat)",
+        f"{baud} baud: the factory speed (no higher speed configured)",
+    )
+
+
+def line_speed_raised(baud: int) -> Text:
+    return Text(
+        f"{baud} baud: dinaikkan saat mulai (SetSysPara)",
+        f"{baud} baud: raised at start (SetSysPara)",
+    )
+
+
+def line_speed_refused(baud: int, tried: int | None, when: str) -> Text:
+    return Text(
+        f"{baud} baud: modul menolak {tried} baud ({when})",
+        f"{baud} baud: the module refused {tried} baud ({when})",
+    )
+
+
+def line_speed_remembered(baud: int, since: str) -> Text:
+    return Text(
+        f"{baud} baud: kecepatan yang disimpan modul sejak {since}",
+        f"{baud} baud: the speed the module has kept since {since}",
+    )
+
+
+def line_speed_stepped_down(baud: int, tried: int | None, when: str) -> Text:
+    return Text(
+        f"{baud} baud: turun dari {tried} baud setelah transfer rusak ({when});"
+        " hapus file memori baud untuk mencoba lagi",
+        f"{baud} baud: stepped down from {tried} baud after transfer errors ({when});"
+        " delete the baud memory file to try again",
+    )
+
+
+# fingerprint.models
+def fingerprint_model_unknown(name: str, known: Iterable[str]) -> Text:
+    choices = ", ".join(sorted(known))
+    return Text(
+        f"Model modul sidik jari '{name}' tidak dikenal (pilih: {choices}).",
+        f"Unknown fingerprint module model '{name}' (choose one of: {choices}).",
     )

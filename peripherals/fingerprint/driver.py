@@ -47,22 +47,6 @@ from peripherals.fingerprint.protocol import (
 from peripherals.recording import Recording
 from peripherals.serial_access import busy_text
 
-_SCANNER = Text("pemindai sidik jari", "fingerprint scanner")
-_UNPLUGGED = Text(
-    "Pemindai sidik jari tidak terhubung; periksa kabelnya.",
-    "The fingerprint scanner is not connected; check its cable.",
-)
-_NO_REPLY = Text(
-    "Pemindai sidik jari tidak menjawab; periksa kabel dan daya.",
-    "The fingerprint scanner does not answer; check its cable and power.",
-)
-_STOPPED = Text("Menunggu jari dihentikan.", "Stopped waiting for a finger.")
-_GARBLED = Text(
-    "Komunikasi dengan pemindai sidik jari terganggu; coba lagi.",
-    "Communication with the fingerprint scanner was garbled; try again.",
-)
-
-
 Progress = Callable[[int], None]
 
 
@@ -158,8 +142,10 @@ class FingerprintModule:
             except LinkLost as exc:
                 raise self._lost() from exc
         if silent:
-            raise DeviceError("fingerprint_no_reply", _NO_REPLY, unplugged=True)
-        raise DeviceError("fingerprint_garbled", _GARBLED)
+            raise DeviceError(
+                "fingerprint_no_reply", messages.FINGERPRINT_SCANNER_NO_ANSWER, unplugged=True
+            )
+        raise DeviceError("fingerprint_garbled", messages.FINGERPRINT_LINE_GARBLED)
 
     def _exchange_once(
         self,
@@ -223,10 +209,14 @@ class FingerprintModule:
         if isinstance(cause, LinkBusy):
             self.recording.add("busy", self.link.port)
             return DeviceError(
-                "fingerprint_port_busy", busy_text(self.link.port, _SCANNER), unplugged=True
+                "fingerprint_port_busy",
+                busy_text(self.link.port, messages.FINGERPRINT_SCANNER),
+                unplugged=True,
             )
         self.recording.add("lost", self.link.port)
-        return DeviceError("fingerprint_unplugged", _UNPLUGGED, unplugged=True)
+        return DeviceError(
+            "fingerprint_unplugged", messages.FINGERPRINT_SCANNER_NOT_CONNECTED, unplugged=True
+        )
 
     def _ok(self, instruction: Instruction, params: bytes = b"", **kwargs: object) -> bytes:
         confirmation, data, bulk = self.exchange(instruction, params, **kwargs)  # type: ignore[arg-type]
@@ -449,7 +439,9 @@ class SerialFingerprintReader:
         link = self.module.link
         if not link.device_present:
             link.close()
-            raise DeviceError("fingerprint_unplugged", _UNPLUGGED, unplugged=True)
+            raise DeviceError(
+                "fingerprint_unplugged", messages.FINGERPRINT_SCANNER_NOT_CONNECTED, unplugged=True
+            )
         remembered = self.memory.load()
         candidates = dict.fromkeys(
             b for b in (remembered and remembered.baud, self.baud, self.raise_baud_to) if b
@@ -474,7 +466,9 @@ class SerialFingerprintReader:
                     raise
         else:
             link.close()
-            raise DeviceError("fingerprint_no_reply", _NO_REPLY, unplugged=True)
+            raise DeviceError(
+                "fingerprint_no_reply", messages.FINGERPRINT_SCANNER_NO_ANSWER, unplugged=True
+            )
         self.info = self.module.read_sys_para()
         # The module's own word on its speed: a line that ignores the speed (a pty without
         # strict settings) may have answered at another one.
@@ -578,7 +572,7 @@ class SerialFingerprintReader:
                 elif confirmation != Confirmation.OK:
                     raise ModuleError(confirmation)
                 if stop is not None and stop.is_set():
-                    raise DeviceError("fingerprint_stopped", _STOPPED)
+                    raise DeviceError("fingerprint_stopped", messages.FINGER_WAIT_STOPPED)
                 if time.monotonic() >= deadline:
                     raise ModuleError(Confirmation.NO_FINGER)
                 time.sleep(self.poll_interval_s)
@@ -607,12 +601,7 @@ class SerialFingerprintReader:
             except ValueError:
                 raise DeviceError(
                     "fingerprint_image_size",
-                    Text(
-                        f"Ukuran gambar dari modul ({len(raw)} byte) tidak sesuai {width}x"
-                        f"{height}; periksa model pemindai di konfigurasi.",
-                        f"The module sent {len(raw)} image bytes, not {width}x{height}; "
-                        "check the scanner model in the configuration.",
-                    ),
+                    messages.fingerprint_image_size_wrong(len(raw), width, height),
                 ) from None
 
     def _transfer(self, call: Callable[[], bytes]) -> bytes:
