@@ -205,3 +205,39 @@ def fingerprint_model_unknown(name: str, known: Iterable[str]) -> Text:
         f"Model modul sidik jari '{name}' tidak dikenal (pilih: {choices}).",
         f"Unknown fingerprint module model '{name}' (choose one of: {choices}).",
     )
+
+
+# indicator.frontpanel.host
+FRONT_PANEL = Text("panel depan", "front panel")
+FRONT_PANEL_SILENT = Text("Panel depan tidak menjawab.", "The front panel does not answer.")
+FRONT_PANEL_NOT_OPENED = Text("Panel depan belum dibuka.", "Front panel not opened.")
+
+
+def front_panel_not_connected(problem: Exception) -> Text:
+    return Text(f"Panel depan tidak terhubung: {problem}", f"Front panel not connected: {problem}")
+
+
+def front_panel_disconnected(problem: Exception) -> Text:
+    return Text(f"Panel depan terputus: {problem}", f"Front panel disconnected: {problem}")
+
+
+# indicator.gpio
+INDICATOR_PINS_INCOMPLETE = Text(
+    "Pin lampu indikator belum lengkap: isi green, amber dan red, atau rgb.",
+    "Indicator pins incomplete: set green, amber and red, or rgb.",
+)
+INDICATOR_NOT_OPENED = Text("Indikator belum dibuka.", "Indicator not opened.")
+
+
+def indicator_pin_used_twice(used: list[int]) -> Text:
+    return Text(
+        f"Pin GPIO indikator dipakai dua kali: {used}.",
+        f"An indicator GPIO pin is used twice: {used}.",
+    )
+
+
+def indicator_gpio_cannot_open(problem: Exception) -> Text:
+    return Text(
+        f"GPIO indikator tidak bisa dibuka: {problem}",
+        f"Cannot open the indicator GPIO: {problem}",
+    )

@@ -23,9 +23,6 @@ from peripherals.indicator.port import Pattern
 from peripherals.recording import Recording
 from peripherals.serial_access import busy_text, port_busy
 
-_PANEL = Text("panel depan", "front panel")
-_SILENT = Text("Panel depan tidak menjawab.", "The front panel does not answer.")
-
 
 class FrontPanelIndicator:
     kind = "indicator"
@@ -74,11 +71,9 @@ class FrontPanelIndicator:
             port = serial.Serial(self.device, self.baudrate, timeout=0.1, exclusive=True)
         except (serial.SerialException, OSError) as exc:
             if port_busy(exc):
-                self._problem = busy_text(self.device, _PANEL)
+                self._problem = busy_text(self.device, messages.FRONT_PANEL)
                 raise DeviceError("frontpanel_port_busy", self._problem, unplugged=True) from exc
-            self._problem = Text(
-                f"Panel depan tidak terhubung: {exc}", f"Front panel not connected: {exc}"
-            )
+            self._problem = messages.front_panel_not_connected(exc)
             raise DeviceError("frontpanel_unplugged", self._problem, unplugged=True) from exc
         self._port = port
         self._hello.clear()
@@ -87,9 +82,9 @@ class FrontPanelIndicator:
         self._threads.append(reader)
         self._send("HELLO")
         if not self._hello.wait(self.reply_timeout_s):
-            self._problem = _SILENT
+            self._problem = messages.FRONT_PANEL_SILENT
             self._drop()
-            raise DeviceError("frontpanel_silent", _SILENT, unplugged=True)
+            raise DeviceError("frontpanel_silent", messages.FRONT_PANEL_SILENT, unplugged=True)
         self._problem = None
         self._send(show_line(self.pattern))
 
@@ -117,10 +112,10 @@ class FrontPanelIndicator:
                 self.kind,
                 self.adapter,
                 False,
-                Text("Panel depan belum dibuka.", "Front panel not opened."),
+                messages.FRONT_PANEL_NOT_OPENED,
             )
         if time.monotonic() - self._last_heard > 3 * self.heartbeat_s:
-            return DeviceHealth(self.kind, self.adapter, False, _SILENT)
+            return DeviceHealth(self.kind, self.adapter, False, messages.FRONT_PANEL_SILENT)
         return DeviceHealth(self.kind, self.adapter, True, messages.DEVICE_READY)
 
     def show(self, pattern: Pattern) -> None:
@@ -134,18 +129,20 @@ class FrontPanelIndicator:
     def _send(self, line: str) -> None:
         port = self._port
         if port is None:
-            raise DeviceError("frontpanel_unplugged", self._problem or _SILENT, unplugged=True)
+            raise DeviceError(
+                "frontpanel_unplugged", self._problem or messages.FRONT_PANEL_SILENT, unplugged=True
+            )
         try:
             with self._write_lock:
                 port.write(line.encode("ascii") + b"\n")
         except (serial.SerialException, OSError) as exc:
             self._lost(exc)
             raise DeviceError(
-                "frontpanel_unplugged", self._problem or _SILENT, unplugged=True
+                "frontpanel_unplugged", self._problem or messages.FRONT_PANEL_SILENT, unplugged=True
             ) from exc
 
     def _lost(self, exc: Exception) -> None:
-        self._problem = Text(f"Panel depan terputus: {exc}", f"Front panel disconnected: {exc}")
+        self._problem = messages.front_panel_disconnected(exc)
         self.recording.add("unplugged", str(exc))
         self._drop()
 
