@@ -9,10 +9,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from peripherals.device import Text
+from peripherals.printer.port import PrinterState
 
 # Said by every device, or by several.
 DEVICE_READY = Text("siap", "ready")
 CAMERA_NOT_OPENED = Text("Kamera belum dibuka.", "The camera has not been opened.")
+# What a printer's state means to the operator: the real printer's status, the simulated
+# one's, and the station's receipt queue say the same.
+PRINTER_STATES = {
+    PrinterState.READY: Text("Printer siap.", "The printer is ready."),
+    PrinterState.PAPER_OUT: Text(
+        "Kertas printer habis. Pasang gulungan kertas baru.",
+        "The printer is out of paper. Load a new roll.",
+    ),
+    PrinterState.COVER_OPEN: Text(
+        "Tutup printer terbuka. Tutup dengan rapat.", "The printer cover is open. Close it firmly."
+    ),
+    PrinterState.OFFLINE: Text(
+        "Printer tidak terhubung. Periksa kabel dan daya printer.",
+        "The printer is offline. Check its cable and power.",
+    ),
+    PrinterState.UNKNOWN: Text(
+        "Status printer tidak bisa dibaca lewat sambungan ini.",
+        "The printer status cannot be read over this connection.",
+    ),
+}
 
 # camera.picamera2_adapter
 PICAMERA2_MISSING = Text(
@@ -240,4 +261,39 @@ def indicator_gpio_cannot_open(problem: Exception) -> Text:
     return Text(
         f"GPIO indikator tidak bisa dibuka: {problem}",
         f"Cannot open the indicator GPIO: {problem}",
+    )
+
+
+# printer.escpos_adapter
+RECEIPT_PRINTER = Text("printer struk", "receipt printer")
+
+
+def printer_paper_width_unsupported(width: int) -> Text:
+    return Text(
+        f"Lebar kertas harus 58 atau 80 mm, bukan {width}.",
+        f"Paper width must be 58 or 80 mm, not {width}.",
+    )
+
+
+def printer_not_found(link: str, problem: Exception) -> Text:
+    return Text(
+        f"Printer {link} tidak ditemukan: {problem}", f"Printer {link} not found: {problem}"
+    )
+
+
+def printing_broke_off(problem: Exception) -> Text:
+    return Text(
+        f"Pencetakan terputus di tengah jalan: {problem}",
+        f"Printing broke off part-way: {problem}",
+    )
+
+
+# serial_access
+def serial_port_in_use(device: str, what: Text) -> Text:
+    """`what` names the device (FINGERPRINT_SCANNER, FRONT_PANEL, RECEIPT_PRINTER)."""
+    return Text(
+        f"Port {device} untuk {what.id} sedang dipakai program lain; tutup program itu "
+        "(atau hentikan layanan stasiun) lalu coba lagi.",
+        f"Port {device} for the {what.en} is in use by another program; close it (or stop "
+        "the station service) and try again.",
     )

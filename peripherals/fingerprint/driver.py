@@ -45,7 +45,6 @@ from peripherals.fingerprint.protocol import (
     unpack_image,
 )
 from peripherals.recording import Recording
-from peripherals.serial_access import busy_text
 
 Progress = Callable[[int], None]
 
@@ -210,7 +209,7 @@ class FingerprintModule:
             self.recording.add("busy", self.link.port)
             return DeviceError(
                 "fingerprint_port_busy",
-                busy_text(self.link.port, messages.FINGERPRINT_SCANNER),
+                messages.serial_port_in_use(self.link.port, messages.FINGERPRINT_SCANNER),
                 unplugged=True,
             )
         self.recording.add("lost", self.link.port)

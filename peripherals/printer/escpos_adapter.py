@@ -14,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from peripherals import serial_access
-from peripherals.device import DeviceError, DeviceHealth, Text
+from peripherals import messages, serial_access
+from peripherals.device import DeviceError, DeviceHealth
 from peripherals.printer import status
 from peripherals.printer.port import PrinterState
 
-_PRINTER = Text("printer struk", "receipt printer")
 _NOT_READY = (PrinterState.PAPER_OUT, PrinterState.COVER_OPEN, PrinterState.OFFLINE)
 PRINT_INTERRUPTED = "print_interrupted"
 HEALTH_MAX_AGE_S = 5.0  # health() reuses a state this fresh instead of asking the printer
@@ -64,10 +63,7 @@ class EscposPrinter:
         if paper_width_mm not in (58, 80):
             raise DeviceError(
                 "printer_paper_width",
-                Text(
-                    f"Lebar kertas harus 58 atau 80 mm, bukan {paper_width_mm}.",
-                    f"Paper width must be 58 or 80 mm, not {paper_width_mm}.",
-                ),
+                messages.printer_paper_width_unsupported(paper_width_mm),
             )
         self.link = link
         self.paper_width_mm = paper_width_mm
@@ -114,10 +110,7 @@ class EscposPrinter:
             self._busy = None
             raise DeviceError(
                 "offline",
-                Text(
-                    f"Printer {self.link.describe()} tidak ditemukan: {exc}",
-                    f"Printer {self.link.describe()} not found: {exc}",
-                ),
+                messages.printer_not_found(self.link.describe(), exc),
                 unplugged=True,
             ) from exc
         self._printer = printer
@@ -132,7 +125,7 @@ class EscposPrinter:
             if serial_access.port_busy(exc):
                 raise DeviceError(
                     "printer_port_busy",
-                    serial_access.busy_text(self.link.describe(), _PRINTER),
+                    messages.serial_port_in_use(self.link.describe(), messages.RECEIPT_PRINTER),
                     unplugged=True,
                 ) from exc
             raise
@@ -160,7 +153,7 @@ class EscposPrinter:
         state = self._last_state if fresh else self.state()
         ok = state in (PrinterState.READY, PrinterState.UNKNOWN)
         busy = self._busy
-        detail = busy.text if busy is not None and not ok else status.STATE_TEXT[state]
+        detail = busy.text if busy is not None and not ok else messages.PRINTER_STATES[state]
         return DeviceHealth(self.kind, self.link.describe(), ok, detail)
 
     def state(self) -> PrinterState:
@@ -213,7 +206,9 @@ class EscposPrinter:
             state = self._remember(self._state_locked())
             if state in _NOT_READY:
                 raise DeviceError(
-                    state.value, status.STATE_TEXT[state], unplugged=state is PrinterState.OFFLINE
+                    state.value,
+                    messages.PRINTER_STATES[state],
+                    unplugged=state is PrinterState.OFFLINE,
                 )
             if on_start is not None:
                 on_start()
@@ -227,9 +222,6 @@ class EscposPrinter:
                 # not simply send it again.
                 raise DeviceError(
                     PRINT_INTERRUPTED,
-                    Text(
-                        f"Pencetakan terputus di tengah jalan: {exc}",
-                        f"Printing broke off part-way: {exc}",
-                    ),
+                    messages.printing_broke_off(exc),
                     unplugged=True,
                 ) from exc

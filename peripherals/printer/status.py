@@ -4,7 +4,6 @@ the common 58/80 mm thermal printers follow."""
 
 from __future__ import annotations
 
-from peripherals.device import Text
 from peripherals.printer.port import PrinterState
 
 PRINTER_STATUS, OFFLINE_CAUSE, PAPER_SENSOR = 1, 2, 4
@@ -14,25 +13,6 @@ _COVER_OPEN = 0x04  # n=2
 _STOPPED_PAPER_END = 0x20  # n=2
 _PAPER_END = 0x60  # n=4
 _PAPER_NEAR_END = 0x0C  # n=4
-
-STATE_TEXT = {
-    PrinterState.READY: Text("Printer siap.", "The printer is ready."),
-    PrinterState.PAPER_OUT: Text(
-        "Kertas printer habis. Pasang gulungan kertas baru.",
-        "The printer is out of paper. Load a new roll.",
-    ),
-    PrinterState.COVER_OPEN: Text(
-        "Tutup printer terbuka. Tutup dengan rapat.", "The printer cover is open. Close it firmly."
-    ),
-    PrinterState.OFFLINE: Text(
-        "Printer tidak terhubung. Periksa kabel dan daya printer.",
-        "The printer is offline. Check its cable and power.",
-    ),
-    PrinterState.UNKNOWN: Text(
-        "Status printer tidak bisa dibaca lewat sambungan ini.",
-        "The printer status cannot be read over this connection.",
-    ),
-}
 
 
 def query(n: int) -> bytes:

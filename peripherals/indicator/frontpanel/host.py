@@ -21,7 +21,7 @@ from peripherals.device import DeviceError, DeviceHealth, Text
 from peripherals.indicator.frontpanel.looks_wire import show_line
 from peripherals.indicator.port import Pattern
 from peripherals.recording import Recording
-from peripherals.serial_access import busy_text, port_busy
+from peripherals.serial_access import port_busy
 
 
 class FrontPanelIndicator:
@@ -71,7 +71,7 @@ class FrontPanelIndicator:
             port = serial.Serial(self.device, self.baudrate, timeout=0.1, exclusive=True)
         except (serial.SerialException, OSError) as exc:
             if port_busy(exc):
-                self._problem = busy_text(self.device, messages.FRONT_PANEL)
+                self._problem = messages.serial_port_in_use(self.device, messages.FRONT_PANEL)
                 raise DeviceError("frontpanel_port_busy", self._problem, unplugged=True) from exc
             self._problem = messages.front_panel_not_connected(exc)
             raise DeviceError("frontpanel_unplugged", self._problem, unplugged=True) from exc
