@@ -16,7 +16,7 @@ DEVICE_READY = Text("siap", "ready")
 CAMERA_NOT_OPENED = Text("Kamera belum dibuka.", "The camera has not been opened.")
 # What a printer's state means to the operator: the real printer's status, the simulated
 # one's, and the station's receipt queue say the same.
-PRINTER_STATES = {
+PRINTER_STATES: dict[PrinterState, Text] = {
     PrinterState.READY: Text("Printer siap.", "The printer is ready."),
     PrinterState.PAPER_OUT: Text(
         "Kertas printer habis. Pasang gulungan kertas baru.",
@@ -72,9 +72,9 @@ def webcam_stopped_sending(source: str | int) -> Text:
 
 
 # fingerprint.confirmation
-# What each of the module's confirmation codes means, by the code's slug (its name in
-# lower case, as `Confirmation.slug` gives it); "ok" says nothing.
-FINGERPRINT_MODULE_CONFIRMATIONS = {
+# Keyed by each confirmation code's slug (`Confirmation.slug`), not by the enum: the enum's
+# module uses this catalogue, so importing it here would be a cycle. "ok" says nothing.
+FINGERPRINT_MODULE_CONFIRMATIONS: dict[str, Text] = {
     "packet_error": Text(
         "Modul sidik jari menerima data rusak.", "The fingerprint module received a corrupt packet."
     ),
