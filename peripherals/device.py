@@ -44,9 +44,6 @@ class DeviceHealth:
         }
 
 
-OK_TEXT = Text("siap", "ready")
-
-
 @runtime_checkable
 class Device(Protocol):
     """Lifecycle shared by every port. All calls may block: callers run them off the

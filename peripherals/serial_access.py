@@ -14,8 +14,6 @@ import errno
 
 import serial
 
-from peripherals.device import Text
-
 _BUSY = {errno.EAGAIN, errno.EWOULDBLOCK, errno.EBUSY}
 
 
@@ -25,16 +23,6 @@ def port_busy(exc: BaseException) -> bool:
         code = exc.errno if isinstance(exc.errno, int) else None
         return code in _BUSY or "exclusively lock" in str(exc)
     return isinstance(exc, OSError) and exc.errno in _BUSY
-
-
-def busy_text(device: str, what: Text) -> Text:
-    """`what` names the device ("pemindai sidik jari" / "fingerprint scanner")."""
-    return Text(
-        f"Port {device} untuk {what.id} sedang dipakai program lain; tutup program itu "
-        "(atau hentikan layanan stasiun) lalu coba lagi.",
-        f"Port {device} for the {what.en} is in use by another program; close it (or stop "
-        "the station service) and try again.",
-    )
 
 
 def lock(port: serial.Serial) -> None:

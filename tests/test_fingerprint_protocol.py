@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from peripherals import messages
 from peripherals.fingerprint.confirmation import Confirmation, ModuleError, verdict
 from peripherals.fingerprint.protocol import (
     Packet,
@@ -140,6 +141,8 @@ def test_every_confirmation_code_has_a_bilingual_message() -> None:
         error = ModuleError(code)
         assert error.code == code.name.lower() and error.confirmation == code
         assert error.text.id and error.text.en and error.text.id != error.text.en
+        # Its own words, not the fallback every unknown code gets.
+        assert error.text != messages.fingerprint_module_answered_code(code)
         texts.add(error.text.en)
     assert len(texts) == len(Confirmation) - 1
     unknown = ModuleError(0x42)

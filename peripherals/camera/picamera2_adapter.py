@@ -17,21 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from peripherals import messages
 from peripherals.camera.port import Frame
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
-
-_MISSING = Text(
-    "Pustaka picamera2 tidak terpasang: jalankan 'sudo apt install python3-picamera2' "
-    "atau pilih adapter kamera lain.",
-    "The picamera2 library is not installed: run 'sudo apt install python3-picamera2' "
-    "or choose another camera adapter.",
-)
-_NO_CAMERA = Text(
-    "Kamera Raspberry Pi tidak ditemukan: periksa kabel pita kamera.",
-    "No Raspberry Pi camera found: check the camera ribbon cable.",
-)
-_FAILED = Text("Kamera berhenti merespons.", "The camera stopped responding.")
-_NOT_OPEN = Text("Kamera belum dibuka.", "The camera has not been opened.")
+from peripherals.device import DeviceError, DeviceHealth, Text
 
 AF_MODE_CONTINUOUS = 2  # libcamera controls.AfModeEnum.Continuous
 
@@ -59,13 +47,15 @@ class PiCamera:
         try:
             module = importlib.import_module("picamera2")
         except ImportError as exc:
-            self._fault = _MISSING
-            raise DeviceError("camera_driver_missing", _MISSING, unplugged=True) from exc
+            self._fault = messages.PICAMERA2_MISSING
+            raise DeviceError(
+                "camera_driver_missing", messages.PICAMERA2_MISSING, unplugged=True
+            ) from exc
         try:
             camera = module.Picamera2(self.camera_index)
         except (IndexError, RuntimeError) as exc:  # no camera on the connector
-            self._fault = _NO_CAMERA
-            raise DeviceError("camera_gone", _NO_CAMERA, unplugged=True) from exc
+            self._fault = messages.PI_CAMERA_NOT_FOUND
+            raise DeviceError("camera_gone", messages.PI_CAMERA_NOT_FOUND, unplugged=True) from exc
         still_size = self.still_size or tuple(camera.sensor_resolution)
         self.autofocus = "AfMode" in camera.camera_controls
         # Part of both configurations, so autofocus stays on across the switch to the
@@ -95,8 +85,8 @@ class PiCamera:
         if self._fault is not None:
             return DeviceHealth(self.kind, "picamera2", False, self._fault)
         if self._camera is None:
-            return DeviceHealth(self.kind, "picamera2", False, _NOT_OPEN)
-        return DeviceHealth(self.kind, "picamera2", True, OK_TEXT)
+            return DeviceHealth(self.kind, "picamera2", False, messages.CAMERA_NOT_OPENED)
+        return DeviceHealth(self.kind, "picamera2", True, messages.DEVICE_READY)
 
     def preview_frame(self) -> Frame:
         with self._lock:
@@ -118,12 +108,12 @@ class PiCamera:
 
     def _require(self) -> Any:
         if self._camera is None:
-            raise DeviceError("camera_not_open", _NOT_OPEN)
+            raise DeviceError("camera_not_open", messages.CAMERA_NOT_OPENED)
         return self._camera
 
     def _failed(self) -> DeviceError:
-        self._fault = _FAILED
-        return DeviceError("camera_failed", _FAILED, unplugged=True)
+        self._fault = messages.CAMERA_STOPPED_RESPONDING
+        return DeviceError("camera_failed", messages.CAMERA_STOPPED_RESPONDING, unplugged=True)
 
 
 def _bgr_to_rgb(array: Any) -> Frame:

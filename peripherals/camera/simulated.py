@@ -22,8 +22,9 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from peripherals import messages
 from peripherals.camera.port import Frame, as_frame
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals.device import DeviceError, DeviceHealth
 from peripherals.recording import Recording
 
 BACKDROPS: dict[str, tuple[int, int, int]] = {"blue": (28, 78, 190), "red": (190, 32, 38)}
@@ -35,7 +36,6 @@ _FACE_HEIGHT_PX = 95.0
 # The astronaut holds her head a little tilted; tilt_deg=0 straightens it.
 _HEAD_ROLL_DEG = 3.8
 _PAINT_WIDTH = 960
-_GONE = Text("Kamera tidak terhubung.", "The camera is not connected.")
 
 
 @dataclass(frozen=True)
@@ -167,8 +167,8 @@ class SimulatedCamera:
 
     def health(self) -> DeviceHealth:
         if self.unplugged:
-            return DeviceHealth(self.kind, "simulated", False, _GONE)
-        return DeviceHealth(self.kind, "simulated", True, OK_TEXT)
+            return DeviceHealth(self.kind, "simulated", False, messages.CAMERA_NOT_CONNECTED)
+        return DeviceHealth(self.kind, "simulated", True, messages.DEVICE_READY)
 
     # -- Camera ----------------------------------------------------------------------------
 
@@ -190,7 +190,7 @@ class SimulatedCamera:
 
     def _check(self) -> None:
         if self.unplugged:
-            raise DeviceError("camera_gone", _GONE, unplugged=True)
+            raise DeviceError("camera_gone", messages.CAMERA_NOT_CONNECTED, unplugged=True)
 
     def _expose(self, size: tuple[int, int]) -> Frame:
         painter = self._painter
@@ -290,10 +290,7 @@ def _portrait() -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     if bgr is None or alpha is None:
         raise DeviceError(
             "camera_simulator_assets",
-            Text(
-                "Berkas gambar simulator kamera hilang.",
-                "The camera simulator's image files are missing.",
-            ),
+            messages.CAMERA_SIMULATOR_FILES_MISSING,
         )
     rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
     extend = rgb.shape[0] * 2

@@ -10,25 +10,11 @@ import threading
 
 import cv2
 
+from peripherals import messages
 from peripherals.camera.port import Frame
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals.device import DeviceError, DeviceHealth, Text
 
-_NOT_OPEN = Text("Kamera belum dibuka.", "The camera has not been opened.")
 _SETTLE_FRAMES = 4
-
-
-def _no_camera(source: str | int) -> Text:
-    return Text(
-        f"Webcam {source} tidak ditemukan: periksa kabel USB.",
-        f"Webcam {source} not found: check the USB cable.",
-    )
-
-
-def _lost(source: str | int) -> Text:
-    return Text(
-        f"Webcam {source} berhenti mengirim gambar: cabut dan pasang lagi kabel USB.",
-        f"Webcam {source} stopped sending pictures: unplug and replug the USB cable.",
-    )
 
 
 class UsbWebcam:
@@ -53,7 +39,7 @@ class UsbWebcam:
         capture = cv2.VideoCapture(self.source, self.api)
         if not capture.isOpened():
             capture.release()
-            self._fault = _no_camera(self.source)
+            self._fault = messages.webcam_not_found(self.source)
             raise DeviceError("camera_gone", self._fault, unplugged=True)
         # MJPEG keeps USB 2 bandwidth low enough for 30 fps at 640x480 and up.
         capture.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*"MJPG"))
@@ -74,8 +60,8 @@ class UsbWebcam:
         if self._fault is not None:
             return DeviceHealth(self.kind, adapter, False, self._fault)
         if self._capture is None:
-            return DeviceHealth(self.kind, adapter, False, _NOT_OPEN)
-        return DeviceHealth(self.kind, adapter, True, OK_TEXT)
+            return DeviceHealth(self.kind, adapter, False, messages.CAMERA_NOT_OPENED)
+        return DeviceHealth(self.kind, adapter, True, messages.DEVICE_READY)
 
     def preview_frame(self) -> Frame:
         with self._lock:
@@ -97,13 +83,13 @@ class UsbWebcam:
 
     def _require(self) -> cv2.VideoCapture:
         if self._capture is None:
-            raise DeviceError("camera_not_open", _NOT_OPEN)
+            raise DeviceError("camera_not_open", messages.CAMERA_NOT_OPENED)
         return self._capture
 
     def _read(self, capture: cv2.VideoCapture) -> Frame:
         ok, bgr = capture.read()
         if not ok or bgr is None:
-            self._fault = _lost(self.source)
+            self._fault = messages.webcam_stopped_sending(self.source)
             raise DeviceError("camera_gone", self._fault, unplugged=True)
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)  # type: ignore[return-value]
 

@@ -1,11 +1,13 @@
-"""The modules' confirmation codes as typed errors an operator can read (id/en)."""
+"""The modules' confirmation codes as typed errors an operator can read (id/en; the
+words are in peripherals/messages.py, by each code's slug)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
 
-from peripherals.device import DeviceError, Text
+from peripherals import messages
+from peripherals.device import DeviceError
 
 
 class Confirmation(IntEnum):
@@ -38,81 +40,6 @@ class Confirmation(IntEnum):
         return self.name.lower()
 
 
-_TEXT: dict[Confirmation, Text] = {
-    Confirmation.PACKET_ERROR: Text(
-        "Modul sidik jari menerima data rusak.", "The fingerprint module received a corrupt packet."
-    ),
-    Confirmation.NO_FINGER: Text("Tidak ada jari di pemindai.", "No finger on the scanner."),
-    Confirmation.CAPTURE_FAILED: Text(
-        "Jari bergeser atau diangkat saat dipindai; letakkan lagi dan tahan diam.",
-        "The finger moved or was lifted during the scan; place it again and hold still.",
-    ),
-    Confirmation.IMAGE_MESSY: Text(
-        "Gambar sidik jari terlalu kabur; bersihkan jari dan kaca pemindai.",
-        "The fingerprint image is too messy; clean the finger and the scanner glass.",
-    ),
-    Confirmation.TOO_FEW_FEATURES: Text(
-        "Terlalu sedikit ciri sidik jari; tekan jari lebih rata dan lebih luas.",
-        "Too few fingerprint features; press the finger flatter and wider.",
-    ),
-    Confirmation.NO_MATCH: Text("Sidik jari tidak cocok.", "The fingerprints do not match."),
-    Confirmation.NOT_FOUND: Text(
-        "Sidik jari tidak ditemukan di pustaka modul.",
-        "The fingerprint is not in the module's library.",
-    ),
-    Confirmation.CANNOT_COMBINE: Text(
-        "Dua pindaian tidak dapat digabung; ulangi dengan jari yang sama.",
-        "The two scans cannot be combined; repeat with the same finger.",
-    ),
-    Confirmation.BAD_SLOT: Text(
-        "Nomor tempat templat di luar jangkauan modul.",
-        "The template slot is outside the module's library.",
-    ),
-    Confirmation.READ_TEMPLATE_ERROR: Text(
-        "Modul gagal membaca templat.", "The module could not read the template."
-    ),
-    Confirmation.UPLOAD_TEMPLATE_ERROR: Text(
-        "Modul gagal mengirim templat.", "The module could not send the template."
-    ),
-    Confirmation.RECEIVE_DATA_ERROR: Text(
-        "Modul gagal menerima paket data berikutnya.",
-        "The module could not receive the following data packets.",
-    ),
-    Confirmation.UPLOAD_IMAGE_ERROR: Text(
-        "Modul gagal mengirim gambar sidik jari.", "The module could not send the image."
-    ),
-    Confirmation.DELETE_FAILED: Text(
-        "Modul gagal menghapus templat.", "Deleting templates failed."
-    ),
-    Confirmation.CLEAR_FAILED: Text(
-        "Modul gagal mengosongkan pustaka.", "Clearing the module's library failed."
-    ),
-    Confirmation.WRONG_PASSWORD: Text(
-        "Kata sandi modul sidik jari salah; periksa konfigurasi.",
-        "Wrong fingerprint module password; check the configuration.",
-    ),
-    Confirmation.NO_VALID_IMAGE: Text(
-        "Belum ada gambar sidik jari yang sah; pindai ulang.",
-        "There is no valid fingerprint image yet; scan again.",
-    ),
-    Confirmation.FLASH_ERROR: Text(
-        "Memori flash modul sidik jari gagal ditulis.",
-        "Writing the fingerprint module's flash memory failed.",
-    ),
-    Confirmation.INVALID_REGISTER: Text(
-        "Parameter modul tidak dikenal.", "The module does not know that parameter."
-    ),
-    Confirmation.ADDRESS_ERROR: Text(
-        "Alamat modul sidik jari salah; periksa konfigurasi.",
-        "Wrong fingerprint module address; check the configuration.",
-    ),
-    Confirmation.PASSWORD_REQUIRED: Text(
-        "Modul meminta verifikasi kata sandi terlebih dahulu.",
-        "The module requires the password to be verified first.",
-    ),
-}
-
-
 @dataclass(frozen=True)
 class _Unknown:
     value: int
@@ -130,12 +57,9 @@ class ModuleError(DeviceError):
             known: Confirmation | _Unknown = Confirmation(confirmation)
         except ValueError:
             known = _Unknown(confirmation)
-        text = _TEXT.get(known) if isinstance(known, Confirmation) else None
+        text = messages.FINGERPRINT_MODULE_CONFIRMATIONS.get(known.slug)
         if text is None:
-            text = Text(
-                f"Modul sidik jari menjawab dengan kode {confirmation:#04x}.",
-                f"The fingerprint module answered with code {confirmation:#04x}.",
-            )
+            text = messages.fingerprint_module_answered_code(confirmation)
         super().__init__(known.slug, text)
         self.confirmation = confirmation
 

@@ -20,7 +20,8 @@ import numpy as np
 import numpy.typing as npt
 import serial
 
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals import messages
+from peripherals.device import DeviceError, DeviceHealth, Text
 from peripherals.fingerprint.confirmation import Confirmation, ModuleError, verdict
 from peripherals.fingerprint.line_speed import BaudMemory, LineSpeed, Reason, now_utc
 from peripherals.fingerprint.link import (
@@ -44,25 +45,6 @@ from peripherals.fingerprint.protocol import (
     unpack_image,
 )
 from peripherals.recording import Recording
-from peripherals.serial_access import busy_text
-
-_SCANNER = Text("pemindai sidik jari", "fingerprint scanner")
-_UNPLUGGED = Text(
-    "Pemindai sidik jari tidak terhubung; periksa kabelnya.",
-    "The fingerprint scanner is not connected; check its cable.",
-)
-_NO_REPLY = Text(
-    "Pemindai sidik jari tidak menjawab; periksa kabel dan daya.",
-    "The fingerprint scanner does not answer; check its cable and power.",
-)
-_STOPPED = Text(
-    "Menunggu jari dihentikan.", "Stopped waiting for a finger."
-)
-_GARBLED = Text(
-    "Komunikasi dengan pemindai sidik jari terganggu; coba lagi.",
-    "Communication with the fingerprint scanner was garbled; try again.",
-)
-
 
 Progress = Callable[[int], None]
 
@@ -159,8 +141,10 @@ class FingerprintModule:
             except LinkLost as exc:
                 raise self._lost() from exc
         if silent:
-            raise DeviceError("fingerprint_no_reply", _NO_REPLY, unplugged=True)
-        raise DeviceError("fingerprint_garbled", _GARBLED)
+            raise DeviceError(
+                "fingerprint_no_reply", messages.FINGERPRINT_SCANNER_NO_ANSWER, unplugged=True
+            )
+        raise DeviceError("fingerprint_garbled", messages.FINGERPRINT_LINE_GARBLED)
 
     def _exchange_once(
         self,
@@ -224,10 +208,14 @@ class FingerprintModule:
         if isinstance(cause, LinkBusy):
             self.recording.add("busy", self.link.port)
             return DeviceError(
-                "fingerprint_port_busy", busy_text(self.link.port, _SCANNER), unplugged=True
+                "fingerprint_port_busy",
+                messages.serial_port_in_use(self.link.port, messages.FINGERPRINT_SCANNER),
+                unplugged=True,
             )
         self.recording.add("lost", self.link.port)
-        return DeviceError("fingerprint_unplugged", _UNPLUGGED, unplugged=True)
+        return DeviceError(
+            "fingerprint_unplugged", messages.FINGERPRINT_SCANNER_NOT_CONNECTED, unplugged=True
+        )
 
     def _ok(self, instruction: Instruction, params: bytes = b"", **kwargs: object) -> bytes:
         confirmation, data, bulk = self.exchange(instruction, params, **kwargs)  # type: ignore[arg-type]
@@ -432,11 +420,11 @@ class SerialFingerprintReader:
     def health(self) -> DeviceHealth:
         adapter = f"serial:{self.port}"
         if not self._lock.acquire(blocking=False):
-            return DeviceHealth(self.kind, adapter, True, OK_TEXT)  # busy capturing
+            return DeviceHealth(self.kind, adapter, True, messages.DEVICE_READY)  # busy capturing
         try:
             self._ensure_connected()
             self.module.exchange(Instruction.GET_ECHO)
-            return DeviceHealth(self.kind, adapter, True, OK_TEXT)
+            return DeviceHealth(self.kind, adapter, True, messages.DEVICE_READY)
         except DeviceError as exc:
             return DeviceHealth(self.kind, adapter, False, exc.text)
         finally:
@@ -450,7 +438,9 @@ class SerialFingerprintReader:
         link = self.module.link
         if not link.device_present:
             link.close()
-            raise DeviceError("fingerprint_unplugged", _UNPLUGGED, unplugged=True)
+            raise DeviceError(
+                "fingerprint_unplugged", messages.FINGERPRINT_SCANNER_NOT_CONNECTED, unplugged=True
+            )
         remembered = self.memory.load()
         candidates = dict.fromkeys(
             b for b in (remembered and remembered.baud, self.baud, self.raise_baud_to) if b
@@ -475,7 +465,9 @@ class SerialFingerprintReader:
                     raise
         else:
             link.close()
-            raise DeviceError("fingerprint_no_reply", _NO_REPLY, unplugged=True)
+            raise DeviceError(
+                "fingerprint_no_reply", messages.FINGERPRINT_SCANNER_NO_ANSWER, unplugged=True
+            )
         self.info = self.module.read_sys_para()
         # The module's own word on its speed: a line that ignores the speed (a pty without
         # strict settings) may have answered at another one.
@@ -521,8 +513,11 @@ class SerialFingerprintReader:
             self.module.verify_password(self.password)
             return self._keep_speed(current, target)
         speed = LineSpeed(
-            target, reason, ceiling=target if reason == "stepped_down" else None,
-            tried=current if reason == "stepped_down" else None, at=now_utc(),
+            target,
+            reason,
+            ceiling=target if reason == "stepped_down" else None,
+            tried=current if reason == "stepped_down" else None,
+            at=now_utc(),
         )
         self.memory.save(speed)
         self.recording.add("baud", target)
@@ -576,7 +571,7 @@ class SerialFingerprintReader:
                 elif confirmation != Confirmation.OK:
                     raise ModuleError(confirmation)
                 if stop is not None and stop.is_set():
-                    raise DeviceError("fingerprint_stopped", _STOPPED)
+                    raise DeviceError("fingerprint_stopped", messages.FINGER_WAIT_STOPPED)
                 if time.monotonic() >= deadline:
                     raise ModuleError(Confirmation.NO_FINGER)
                 time.sleep(self.poll_interval_s)
@@ -587,9 +582,7 @@ class SerialFingerprintReader:
             self.recording.add("taken", verdict(made))
             # Until the GenImg that found the finger: time spent on the image and the
             # template after it is the station's, not the applicant's.
-            return FingerTaken(
-                template, made == Confirmation.OK, verdict(made), asked_at - started
-            )
+            return FingerTaken(template, made == Confirmation.OK, verdict(made), asked_at - started)
 
     def fetch_image(self, progress: ImageProgress | None = None) -> npt.NDArray[np.uint8]:
         width, height = self.image_size
@@ -607,12 +600,7 @@ class SerialFingerprintReader:
             except ValueError:
                 raise DeviceError(
                     "fingerprint_image_size",
-                    Text(
-                        f"Ukuran gambar dari modul ({len(raw)} byte) tidak sesuai {width}x"
-                        f"{height}; periksa model pemindai di konfigurasi.",
-                        f"The module sent {len(raw)} image bytes, not {width}x{height}; "
-                        "check the scanner model in the configuration.",
-                    ),
+                    messages.fingerprint_image_size_wrong(len(raw), width, height),
                 ) from None
 
     def _transfer(self, call: Callable[[], bytes]) -> bytes:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from peripherals import messages
 from peripherals.device import Text
 
 Reason = Literal["factory", "raised", "remembered", "refused", "stepped_down"]
@@ -34,31 +35,14 @@ class LineSpeed:
         """What `station doctor` and the technician page say about the line."""
         baud, tried, when = self.baud, self.tried, self.at[:16].replace("T", " ")
         if self.reason == "raised":
-            return Text(
-                f"{baud} baud: dinaikkan saat mulai (SetSysPara)",
-                f"{baud} baud: raised at start (SetSysPara)",
-            )
+            return messages.line_speed_raised(baud)
         if self.reason == "remembered":
-            return Text(
-                f"{baud} baud: kecepatan yang disimpan modul sejak {when}",
-                f"{baud} baud: the speed the module has kept since {when}",
-            )
+            return messages.line_speed_remembered(baud, when)
         if self.reason == "refused":
-            return Text(
-                f"{baud} baud: modul menolak {tried} baud ({when})",
-                f"{baud} baud: the module refused {tried} baud ({when})",
-            )
+            return messages.line_speed_refused(baud, tried, when)
         if self.reason == "stepped_down":
-            return Text(
-                f"{baud} baud: turun dari {tried} baud setelah transfer rusak ({when});"
-                " hapus file memori baud untuk mencoba lagi",
-                f"{baud} baud: stepped down from {tried} baud after transfer errors ({when});"
-                " delete the baud memory file to try again",
-            )
-        return Text(
-            f"{baud} baud: kecepatan pabrik (tidak diminta lebih cepat)",
-            f"{baud} baud: the factory speed (no higher speed configured)",
-        )
+            return messages.line_speed_stepped_down(baud, tried, when)
+        return messages.line_speed_factory(baud)
 
 
 def now_utc() -> str:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peripherals.device import DeviceError, Text
+from peripherals import messages
+from peripherals.device import DeviceError
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,8 @@ def model_named(name: str) -> ModuleModel:
     try:
         return MODELS[name.lower()]
     except KeyError:
-        known = ", ".join(sorted(MODELS))
         raise DeviceError(
-            "fingerprint_model_unknown",
-            Text(
-                f"Model modul sidik jari '{name}' tidak dikenal (pilih: {known}).",
-                f"Unknown fingerprint module model '{name}' (choose one of: {known}).",
-            ),
+            "fingerprint_model_unknown", messages.fingerprint_model_unknown(name, MODELS)
         ) from None
 
 

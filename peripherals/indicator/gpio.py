@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals import messages
+from peripherals.device import DeviceError, DeviceHealth
 from peripherals.indicator.looks import LOOKS, Color
 from peripherals.indicator.player import BeepPlayer, Clock, LookPlayer, Wait, real_wait
 from peripherals.indicator.port import Pattern
@@ -39,19 +40,13 @@ class GpioPins:
         if self.rgb is None and None in leds:
             raise DeviceError(
                 "indicator_pins",
-                Text(
-                    "Pin lampu indikator belum lengkap: isi green, amber dan red, atau rgb.",
-                    "Indicator pins incomplete: set green, amber and red, or rgb.",
-                ),
+                messages.INDICATOR_PINS_INCOMPLETE,
             )
         used = [p for p in (*leds, *(self.rgb or ()), self.buzzer, self.button) if p is not None]
         if len(used) != len(set(used)):
             raise DeviceError(
                 "indicator_pins",
-                Text(
-                    f"Pin GPIO indikator dipakai dua kali: {used}.",
-                    f"An indicator GPIO pin is used twice: {used}.",
-                ),
+                messages.indicator_pin_used_twice(used),
             )
 
 
@@ -122,10 +117,7 @@ class GpioIndicator:
             self.close()
             self._error = DeviceError(
                 "indicator_gpio",
-                Text(
-                    f"GPIO indikator tidak bisa dibuka: {exc}",
-                    f"Cannot open the indicator GPIO: {exc}",
-                ),
+                messages.indicator_gpio_cannot_open(exc),
                 unplugged=True,
             )
             raise self._error from exc
@@ -153,9 +145,9 @@ class GpioIndicator:
                 self.kind,
                 self.adapter,
                 False,
-                Text("Indikator belum dibuka.", "Indicator not opened."),
+                messages.INDICATOR_NOT_OPENED,
             )
-        return DeviceHealth(self.kind, self.adapter, True, OK_TEXT)
+        return DeviceHealth(self.kind, self.adapter, True, messages.DEVICE_READY)
 
     def show(self, pattern: Pattern) -> None:
         look = LOOKS[pattern]

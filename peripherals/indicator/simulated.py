@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from peripherals.device import OK_TEXT, DeviceHealth
+from peripherals import messages
+from peripherals.device import DeviceHealth
 from peripherals.indicator.port import Pattern
 from peripherals.recording import Recording
 
@@ -24,7 +25,7 @@ class SimulatedIndicator:
         self.show(Pattern.OFF)
 
     def health(self) -> DeviceHealth:
-        return DeviceHealth(self.kind, "simulated", True, OK_TEXT)
+        return DeviceHealth(self.kind, "simulated", True, messages.DEVICE_READY)
 
     def show(self, pattern: Pattern) -> None:
         self.pattern = pattern

@@ -14,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from peripherals import serial_access
-from peripherals.device import DeviceError, DeviceHealth, Text
+from peripherals import messages, serial_access
+from peripherals.device import DeviceError, DeviceHealth
 from peripherals.printer import status
 from peripherals.printer.port import PrinterState
 
-_PRINTER = Text("printer struk", "receipt printer")
 _NOT_READY = (PrinterState.PAPER_OUT, PrinterState.COVER_OPEN, PrinterState.OFFLINE)
 PRINT_INTERRUPTED = "print_interrupted"
 HEALTH_MAX_AGE_S = 5.0  # health() reuses a state this fresh instead of asking the printer
@@ -58,12 +57,14 @@ Link = SerialLink | UsbLink | NetworkLink
 class EscposPrinter:
     kind = "printer"
 
-    def __init__(self, link: Link, paper_width_mm: int = 58, *,
-                 status_timeout_s: float = 0.5) -> None:
+    def __init__(
+        self, link: Link, paper_width_mm: int = 58, *, status_timeout_s: float = 0.5
+    ) -> None:
         if paper_width_mm not in (58, 80):
-            raise DeviceError("printer_paper_width", Text(
-                f"Lebar kertas harus 58 atau 80 mm, bukan {paper_width_mm}.",
-                f"Paper width must be 58 or 80 mm, not {paper_width_mm}."))
+            raise DeviceError(
+                "printer_paper_width",
+                messages.printer_paper_width_unsupported(paper_width_mm),
+            )
         self.link = link
         self.paper_width_mm = paper_width_mm
         self.status_timeout_s = status_timeout_s
@@ -78,11 +79,16 @@ class EscposPrinter:
 
         link = self.link
         if isinstance(link, SerialLink):
-            return escpos_printer.Serial(devfile=link.device, baudrate=link.baudrate,
-                                         timeout=self.status_timeout_s, dsrdtr=False)
+            return escpos_printer.Serial(
+                devfile=link.device,
+                baudrate=link.baudrate,
+                timeout=self.status_timeout_s,
+                dsrdtr=False,
+            )
         if isinstance(link, UsbLink):
-            return escpos_printer.Usb(link.vendor_id, link.product_id,
-                                      timeout=int(self.status_timeout_s * 1000))
+            return escpos_printer.Usb(
+                link.vendor_id, link.product_id, timeout=int(self.status_timeout_s * 1000)
+            )
         return escpos_printer.Network(link.host, link.port, timeout=self.status_timeout_s)
 
     def open(self) -> None:
@@ -102,9 +108,11 @@ class EscposPrinter:
             raise
         except Exception as exc:  # escpos raises DeviceNotFoundError, USBNotFoundError, OSError
             self._busy = None
-            raise DeviceError("offline", Text(
-                f"Printer {self.link.describe()} tidak ditemukan: {exc}",
-                f"Printer {self.link.describe()} not found: {exc}"), unplugged=True) from exc
+            raise DeviceError(
+                "offline",
+                messages.printer_not_found(self.link.describe(), exc),
+                unplugged=True,
+            ) from exc
         self._printer = printer
         self._busy = None
 
@@ -115,8 +123,11 @@ class EscposPrinter:
             with contextlib.suppress(Exception):
                 printer.close()
             if serial_access.port_busy(exc):
-                raise DeviceError("printer_port_busy", serial_access.busy_text(
-                    self.link.describe(), _PRINTER), unplugged=True) from exc
+                raise DeviceError(
+                    "printer_port_busy",
+                    messages.serial_port_in_use(self.link.describe(), messages.RECEIPT_PRINTER),
+                    unplugged=True,
+                ) from exc
             raise
 
     def close(self) -> None:
@@ -142,7 +153,7 @@ class EscposPrinter:
         state = self._last_state if fresh else self.state()
         ok = state in (PrinterState.READY, PrinterState.UNKNOWN)
         busy = self._busy
-        detail = busy.text if busy is not None and not ok else status.STATE_TEXT[state]
+        detail = busy.text if busy is not None and not ok else messages.PRINTER_STATES[state]
         return DeviceHealth(self.kind, self.link.describe(), ok, detail)
 
     def state(self) -> PrinterState:
@@ -194,8 +205,11 @@ class EscposPrinter:
         with self._lock:
             state = self._remember(self._state_locked())
             if state in _NOT_READY:
-                raise DeviceError(state.value, status.STATE_TEXT[state],
-                                  unplugged=state is PrinterState.OFFLINE)
+                raise DeviceError(
+                    state.value,
+                    messages.PRINTER_STATES[state],
+                    unplugged=state is PrinterState.OFFLINE,
+                )
             if on_start is not None:
                 on_start()
             try:
@@ -206,6 +220,8 @@ class EscposPrinter:
                 self._drop()
                 # Part of the receipt may be on paper: a distinct code, so that the queue does
                 # not simply send it again.
-                raise DeviceError(PRINT_INTERRUPTED, Text(
-                    f"Pencetakan terputus di tengah jalan: {exc}",
-                    f"Printing broke off part-way: {exc}"), unplugged=True) from exc
+                raise DeviceError(
+                    PRINT_INTERRUPTED,
+                    messages.printing_broke_off(exc),
+                    unplugged=True,
+                ) from exc

@@ -5,15 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals import messages
+from peripherals.device import DeviceError, DeviceHealth
 from peripherals.printer.port import PrinterState
 from peripherals.recording import Recording
-
-_STATE_TEXT = {
-    PrinterState.PAPER_OUT: Text("Kertas printer habis.", "The printer is out of paper."),
-    PrinterState.COVER_OPEN: Text("Tutup printer terbuka.", "The printer cover is open."),
-    PrinterState.OFFLINE: Text("Printer tidak terhubung.", "The printer is offline."),
-}
 
 
 class SimulatedPrinter:
@@ -35,8 +30,8 @@ class SimulatedPrinter:
     def health(self) -> DeviceHealth:
         state = self.current_state
         if state is PrinterState.READY:
-            return DeviceHealth(self.kind, "simulated", True, OK_TEXT)
-        return DeviceHealth(self.kind, "simulated", False, _STATE_TEXT[state])
+            return DeviceHealth(self.kind, "simulated", True, messages.DEVICE_READY)
+        return DeviceHealth(self.kind, "simulated", False, messages.PRINTER_STATES[state])
 
     def state(self) -> PrinterState:
         return self.current_state
@@ -44,7 +39,7 @@ class SimulatedPrinter:
     def write(self, data: bytes, on_start: Callable[[], None] | None = None) -> None:
         state = self.current_state
         if state is not PrinterState.READY:
-            raise DeviceError(state.value, _STATE_TEXT[state])
+            raise DeviceError(state.value, messages.PRINTER_STATES[state])
         if on_start is not None:
             on_start()
         if self.bytes_per_s:

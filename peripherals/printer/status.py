@@ -4,7 +4,6 @@ the common 58/80 mm thermal printers follow."""
 
 from __future__ import annotations
 
-from peripherals.device import Text
 from peripherals.printer.port import PrinterState
 
 PRINTER_STATUS, OFFLINE_CAUSE, PAPER_SENSOR = 1, 2, 4
@@ -14,18 +13,6 @@ _COVER_OPEN = 0x04  # n=2
 _STOPPED_PAPER_END = 0x20  # n=2
 _PAPER_END = 0x60  # n=4
 _PAPER_NEAR_END = 0x0C  # n=4
-
-STATE_TEXT = {
-    PrinterState.READY: Text("Printer siap.", "The printer is ready."),
-    PrinterState.PAPER_OUT: Text("Kertas printer habis. Pasang gulungan kertas baru.",
-                                 "The printer is out of paper. Load a new roll."),
-    PrinterState.COVER_OPEN: Text("Tutup printer terbuka. Tutup dengan rapat.",
-                                  "The printer cover is open. Close it firmly."),
-    PrinterState.OFFLINE: Text("Printer tidak terhubung. Periksa kabel dan daya printer.",
-                               "The printer is offline. Check its cable and power."),
-    PrinterState.UNKNOWN: Text("Status printer tidak bisa dibaca lewat sambungan ini.",
-                               "The printer status cannot be read over this connection."),
-}
 
 
 def query(n: int) -> bytes:
@@ -61,10 +48,12 @@ def answer(n: int, state: PrinterState, *, paper_low: bool = False) -> bytes:
         return bytes((_FIXED_BITS | (_OFFLINE if busy else 0),))
     if n == OFFLINE_CAUSE:
         bits = (_COVER_OPEN if state is PrinterState.COVER_OPEN else 0) | (
-            _STOPPED_PAPER_END if state is PrinterState.PAPER_OUT else 0)
+            _STOPPED_PAPER_END if state is PrinterState.PAPER_OUT else 0
+        )
         return bytes((_FIXED_BITS | bits,))
     if n == PAPER_SENSOR:
         bits = (_PAPER_END if state is PrinterState.PAPER_OUT else 0) | (
-            _PAPER_NEAR_END if paper_low else 0)
+            _PAPER_NEAR_END if paper_low else 0
+        )
         return bytes((_FIXED_BITS | bits,))
     return bytes((_FIXED_BITS,))

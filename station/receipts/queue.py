@@ -25,10 +25,10 @@ import sqlite_utils
 
 from exchange.durable import create_exclusive
 from peripherals.device import DeviceError
+from peripherals.messages import PRINTER_STATES
 from peripherals.printer.escpos_adapter import PRINT_INTERRUPTED
 from peripherals.printer.port import PrinterState, ReceiptPrinter
 from peripherals.printer.render import render
-from peripherals.printer.status import STATE_TEXT
 from station.enrollment.draft import Draft
 from station.errors import Conflict, NotFound
 from station.events import EventBus, EventType
@@ -289,7 +289,7 @@ class ReceiptQueue:
                     "SELECT status, count(*) FROM receipt_jobs GROUP BY status"
                 ).fetchall()
             )
-        text = STATE_TEXT[self.printer_state]
+        text = PRINTER_STATES[self.printer_state]
         return {
             "state": self.printer_state.value,
             "message": {"id": text.id, "en": text.en},

@@ -16,21 +16,25 @@ from typing import Any
 
 import serial
 
-from peripherals.device import OK_TEXT, DeviceError, DeviceHealth, Text
+from peripherals import messages
+from peripherals.device import DeviceError, DeviceHealth, Text
 from peripherals.indicator.frontpanel.looks_wire import show_line
 from peripherals.indicator.port import Pattern
 from peripherals.recording import Recording
-from peripherals.serial_access import busy_text, port_busy
-
-_PANEL = Text("panel depan", "front panel")
-_SILENT = Text("Panel depan tidak menjawab.", "The front panel does not answer.")
+from peripherals.serial_access import port_busy
 
 
 class FrontPanelIndicator:
     kind = "indicator"
 
-    def __init__(self, device: str, *, baudrate: int = 115200, heartbeat_s: float = 2.0,
-                 reply_timeout_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        device: str,
+        *,
+        baudrate: int = 115200,
+        heartbeat_s: float = 2.0,
+        reply_timeout_s: float = 1.0,
+    ) -> None:
         self.device = device
         self.baudrate = baudrate
         self.heartbeat_s = heartbeat_s
@@ -55,8 +59,9 @@ class FrontPanelIndicator:
         panel plugged in later is picked up (and shown the current pattern)."""
         self._stop.clear()
         if not any(t.name == "panel-heartbeat" for t in self._threads):
-            heartbeat = threading.Thread(target=self._heartbeat, name="panel-heartbeat",
-                                         daemon=True)
+            heartbeat = threading.Thread(
+                target=self._heartbeat, name="panel-heartbeat", daemon=True
+            )
             heartbeat.start()
             self._threads.append(heartbeat)
         self._connect()
@@ -66,23 +71,20 @@ class FrontPanelIndicator:
             port = serial.Serial(self.device, self.baudrate, timeout=0.1, exclusive=True)
         except (serial.SerialException, OSError) as exc:
             if port_busy(exc):
-                self._problem = busy_text(self.device, _PANEL)
-                raise DeviceError("frontpanel_port_busy", self._problem,
-                                  unplugged=True) from exc
-            self._problem = Text(f"Panel depan tidak terhubung: {exc}",
-                                 f"Front panel not connected: {exc}")
+                self._problem = messages.serial_port_in_use(self.device, messages.FRONT_PANEL)
+                raise DeviceError("frontpanel_port_busy", self._problem, unplugged=True) from exc
+            self._problem = messages.front_panel_not_connected(exc)
             raise DeviceError("frontpanel_unplugged", self._problem, unplugged=True) from exc
         self._port = port
         self._hello.clear()
-        reader = threading.Thread(target=self._read, args=(port,), name="panel-reader",
-                                  daemon=True)
+        reader = threading.Thread(target=self._read, args=(port,), name="panel-reader", daemon=True)
         reader.start()
         self._threads.append(reader)
         self._send("HELLO")
         if not self._hello.wait(self.reply_timeout_s):
-            self._problem = _SILENT
+            self._problem = messages.FRONT_PANEL_SILENT
             self._drop()
-            raise DeviceError("frontpanel_silent", _SILENT, unplugged=True)
+            raise DeviceError("frontpanel_silent", messages.FRONT_PANEL_SILENT, unplugged=True)
         self._problem = None
         self._send(show_line(self.pattern))
 
@@ -106,11 +108,15 @@ class FrontPanelIndicator:
         if self._problem is not None:
             return DeviceHealth(self.kind, self.adapter, False, self._problem)
         if self._port is None:
-            return DeviceHealth(self.kind, self.adapter, False,
-                                Text("Panel depan belum dibuka.", "Front panel not opened."))
+            return DeviceHealth(
+                self.kind,
+                self.adapter,
+                False,
+                messages.FRONT_PANEL_NOT_OPENED,
+            )
         if time.monotonic() - self._last_heard > 3 * self.heartbeat_s:
-            return DeviceHealth(self.kind, self.adapter, False, _SILENT)
-        return DeviceHealth(self.kind, self.adapter, True, OK_TEXT)
+            return DeviceHealth(self.kind, self.adapter, False, messages.FRONT_PANEL_SILENT)
+        return DeviceHealth(self.kind, self.adapter, True, messages.DEVICE_READY)
 
     def show(self, pattern: Pattern) -> None:
         self.pattern = pattern
@@ -123,17 +129,20 @@ class FrontPanelIndicator:
     def _send(self, line: str) -> None:
         port = self._port
         if port is None:
-            raise DeviceError("frontpanel_unplugged", self._problem or _SILENT, unplugged=True)
+            raise DeviceError(
+                "frontpanel_unplugged", self._problem or messages.FRONT_PANEL_SILENT, unplugged=True
+            )
         try:
             with self._write_lock:
                 port.write(line.encode("ascii") + b"\n")
         except (serial.SerialException, OSError) as exc:
             self._lost(exc)
-            raise DeviceError("frontpanel_unplugged", self._problem or _SILENT,
-                              unplugged=True) from exc
+            raise DeviceError(
+                "frontpanel_unplugged", self._problem or messages.FRONT_PANEL_SILENT, unplugged=True
+            ) from exc
 
     def _lost(self, exc: Exception) -> None:
-        self._problem = Text(f"Panel depan terputus: {exc}", f"Front panel disconnected: {exc}")
+        self._problem = messages.front_panel_disconnected(exc)
         self.recording.add("unplugged", str(exc))
         self._drop()
 
