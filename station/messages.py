@@ -7,6 +7,8 @@ written where the values are."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from peripherals.device import Text
 from station.fingerprints.fingers import finger_name
 
@@ -78,6 +80,97 @@ CONSENT_GUARDIAN_REQUIRED = Text(
     "and relation) or the school's collective consent letter must apply.",
 )
 
+
+def privacy_notice(receiving_office: str, retention_days: int) -> Text:
+    return Text(
+        id=(
+            "Pemberitahuan privasi. Yang direkam: foto wajah, sepuluh sidik jari, tanda tangan "
+            "dan data kependudukan (iris tidak direkam oleh stasiun ini). Tujuannya: penerbitan "
+            "KTP-el sesuai UU 24/2013. Data dikirim hanya ke "
+            f"{receiving_office} dan Ditjen Dukcapil Kemendagri. Di stasiun ini data biometrik "
+            "langsung dienkripsi, tidak pernah disimpan terbuka, dan dihapus setelah kantor "
+            f"pusat mengonfirmasi penerimaan, paling lama {retention_days} hari. "
+            "Anda berhak bertanya, meminta perbaikan, atau menarik persetujuan sebelum data "
+            "dikirim."
+        ),
+        en=(
+            "Privacy notice. Recorded: face photo, ten fingerprints, signature and civil "
+            "registration data (this station records no iris). Purpose: issuing the KTP-el "
+            f"under Law 24/2013. The data goes only to {receiving_office} and the "
+            "Directorate General of Population and Civil Registration (Ministry of Home "
+            "Affairs). On this station biometric data is encrypted at once, never stored in "
+            "plain form, and deleted once the central office confirms receipt, after "
+            f"{retention_days} days at most. You may ask questions, ask for "
+            "corrections, or withdraw consent before the data is sent."
+        ),
+    )
+
+
+def consent_letter_not_this_visits(letter: str, visit_letter: str) -> Text:
+    return Text(
+        f"Nomor surat '{letter}' berbeda dengan surat kolektif kunjungan ini ('{visit_letter}').",
+        f"Letter '{letter}' is not this visit's collective letter ('{visit_letter}').",
+    )
+
+
+# domain.election
+def election_date_passed_short(day: date) -> str:
+    """For the printed day summary (Bahasa Indonesia only, as the team reads it)."""
+    return f"Tanggal pemilu {day:%d-%m-%Y} sudah lewat: pemilih pemula tidak dihitung."
+
+
+def election_date_passed(day: date) -> Text:
+    return Text(
+        f"{election_date_passed_short(day)} Atur domain.eligibility.cutoff_date ke hari "
+        "pemungutan suara berikutnya.",
+        f"The election date {day:%d-%m-%Y} has passed: first-time voters are not "
+        "counted. Set domain.eligibility.cutoff_date to the next voting day.",
+    )
+
+
+# domain.eligibility
+def birth_date_is_in_future(born: date) -> Text:
+    return Text(
+        f"Tanggal lahir {born:%d-%m-%Y} ada di masa depan: periksa tanggal lahir.",
+        f"The birth date {born:%d-%m-%Y} is in the future: check the birth date.",
+    )
+
+
+def too_young_to_record(age: int, minimum_age: int, record_from: date) -> Text:
+    return Text(
+        f"Umur {age} tahun, belum {minimum_age} tahun dan belum kawin: perekaman bisa mulai "
+        f"{record_from:%d-%m-%Y}.",
+        f"Aged {age}, under {minimum_age} and never married: recording can start on "
+        f"{record_from:%d-%m-%Y}.",
+    )
+
+
+def first_time_voter(by_marriage: bool, voting_age: int, cutoff: date) -> Text:
+    # Married before the voting age: the marriage, not the age, makes a voter.
+    why_id, why_en = (
+        ("kawin", "married") if by_marriage else (f"{voting_age} tahun", f"{voting_age}")
+    )
+    return Text(
+        f"Pemilih pemula: sudah {why_id} pada {cutoff:%d-%m-%Y}.",
+        f"First-time voter: {why_en} by {cutoff:%d-%m-%Y}.",
+    )
+
+
+def owed_a_card(married: bool, age: int) -> Text:
+    if married:
+        return Text(
+            "Wajib KTP-el: sudah/pernah kawin.", "Owed a KTP-el: married or previously married."
+        )
+    return Text(f"Wajib KTP-el: umur {age}.", f"Owed a KTP-el: aged {age}.")
+
+
+def record_now_card_later(age: int, card_from: date) -> Text:
+    return Text(
+        f"Umur {age}: rekam sekarang, KTP-el dicetak mulai {card_from:%d-%m-%Y} (umur 17).",
+        f"Aged {age}: record now, the card is printed from {card_from:%d-%m-%Y} (at 17).",
+    )
+
+
 # domain.enrollment_facts
 CLOSING_BEFORE_IDENTITY = Text(
     "Isi identitas dulu sebelum KK dan IKD.",
@@ -90,6 +183,14 @@ CLOSING_AT_REVIEW = Text(
     "KK and IKD are recorded at review or right after commit.",
 )
 
+
+def enrollment_driven_by(operator_name: str) -> Text:
+    return Text(
+        f"Perekaman ini sedang dijalankan oleh {operator_name}. Tablet ini hanya dapat memantau.",
+        f"This enrollment is driven by {operator_name}. This tablet can only watch.",
+    )
+
+
 # domain.nik
 NIK_SERIAL_ZERO = Text(
     "Nomor urut NIK 0000 tidak lazim; periksa dengan KK.",
@@ -100,6 +201,120 @@ NIK_LETTER_O = Text(
     "NIK berisi huruf O; mungkin maksudnya angka 0 (nol).",
     "The NIK contains the letter O; the digit 0 (zero) was probably meant.",
 )
+
+
+def nik_wrong_length(digits: int) -> Text:
+    return Text(
+        f"NIK harus 16 angka; yang diisi {digits} angka.",
+        f"A NIK has 16 digits; this one has {digits}.",
+    )
+
+
+def nik_has_letters(letters: str) -> Text:
+    return Text(
+        f"NIK hanya boleh berisi angka; ada huruf: {letters}.",
+        f"A NIK has digits only; it contains letters: {letters}.",
+    )
+
+
+def nik_has_other_characters(characters: str) -> Text:
+    return Text(
+        f"NIK hanya boleh berisi angka; ada tanda: {characters}.",
+        f"A NIK has digits only; it contains: {characters}.",
+    )
+
+
+def nik_birth_day_impossible(coded_day: int) -> Text:
+    return Text(
+        f"Tanggal lahir di NIK ({coded_day:02d}) tidak mungkin: laki-laki 01-31, perempuan 41-71.",
+        f"The birth day in the NIK ({coded_day:02d}) is impossible: "
+        "01-31 for men, 41-71 for women.",
+    )
+
+
+def nik_birth_month_impossible(month: int) -> Text:
+    return Text(
+        f"Bulan lahir di NIK ({month:02d}) harus 01-12.",
+        f"The birth month in the NIK ({month:02d}) must be 01-12.",
+    )
+
+
+def nik_birth_date_not_in_calendar(day: int, month: int, year: int) -> Text:
+    return Text(
+        f"Tanggal lahir di NIK tidak ada di kalender: {day:02d}-{month:02d}-{year}.",
+        f"The birth date in the NIK does not exist: {day:02d}-{month:02d}-{year}.",
+    )
+
+
+def nik_province_unknown(code: str) -> Text:
+    return Text(f"Kode provinsi {code} tidak dikenal.", f"Province code {code} is unknown.")
+
+
+_REGION_KINDS = {
+    "regency": ("kabupaten/kota", "Regency/city"),
+    "district": ("kecamatan", "District"),
+}
+
+
+def nik_region_retired(
+    level: str,
+    code: str,
+    name: str,
+    last_seen_in: int | None,
+    current: tuple[str, str] | None,
+) -> Text:
+    kind_id, kind_en = _REGION_KINDS[level]
+    seen_id = f" (terakhir di daftar {last_seen_in})" if last_seen_in else ""
+    seen_en = f" (last listed in {last_seen_in})" if last_seen_in else ""
+    now_id = now_en = ""
+    if current is not None:
+        current_code, current_name = current
+        now_id = f" Kode sekarang: {current_code} ({current_name})."
+        now_en = f" Its current code: {current_code} ({current_name})."
+    return Text(
+        f"Kode {kind_id} {code} ({name}) sudah tidak berlaku{seen_id}, mis. "
+        f"karena pemekaran wilayah.{now_id} NIK tetap sah: kodenya tidak diubah.",
+        f"{kind_en} code {code} ({name}) is retired{seen_en}, e.g. by a "
+        f"split of the region.{now_en} The NIK stays valid: its code is never changed.",
+    )
+
+
+def nik_region_not_listed(level: str, code: str) -> Text:
+    kind_id, kind_en = _REGION_KINDS[level]
+    return Text(
+        f"Kode {kind_id} {code} tidak ada di daftar Kemendagri; "
+        "tetap boleh direkam, periksa dengan KK.",
+        f"{kind_en} code {code} is not in the Kemendagri lists; "
+        "recording may go on, check against the KK.",
+    )
+
+
+def nik_sex_differs(form_sex: str, nik_sex: str) -> Text:
+    word_id, word_en = ("laki-laki", "male") if nik_sex == "L" else ("perempuan", "female")
+    return Text(
+        f"Jenis kelamin di formulir ({form_sex}) berbeda dengan NIK "
+        f"({nik_sex}, {word_id}). Periksa KK; NIK tidak diubah.",
+        f"The sex on the form ({form_sex}) differs from the NIK "
+        f"({nik_sex}, {word_en}). Check the KK; the NIK is not changed.",
+    )
+
+
+def nik_birth_date_differs(form_date: date, nik_date: date) -> Text:
+    return Text(
+        f"Tanggal lahir di formulir ({form_date:%d-%m-%Y}) berbeda dengan "
+        f"NIK ({nik_date:%d-%m-%Y}). Periksa KK; NIK tidak diubah.",
+        f"The birth date on the form ({form_date:%d-%m-%Y}) differs from "
+        f"the NIK ({nik_date:%d-%m-%Y}). Check the KK; the NIK is not changed.",
+    )
+
+
+# domain.queue
+def student_cannot_move(current: str, new: str) -> Text:
+    return Text(
+        f"Status siswa tidak bisa diubah dari '{current}' ke '{new}'.",
+        f"A student cannot go from '{current}' to '{new}'.",
+    )
+
 
 # domain.roster
 ROSTER_NOT_CSV = Text(
@@ -115,6 +330,150 @@ ROSTER_NOT_UNICODE = Text(
 )
 ROSTER_NAME_EMPTY = Text("Nama kosong.", "The name is empty.")
 
+
+def roster_summary(students: int, rejected: int, noted: int) -> Text:
+    return Text(
+        f"{students} siswa dibaca, {rejected} baris ditolak, {noted} dengan catatan.",
+        f"{students} students read, {rejected} rows rejected, {noted} with notes.",
+    )
+
+
+def roster_line_rejected(line: int, reason: Text) -> Text:
+    return Text(f"Baris {line}: ditolak - {reason.id}", f"Line {line}: rejected - {reason.en}")
+
+
+def roster_student_note(line: int, name: str, note: Text) -> Text:
+    return Text(f"Baris {line} ({name}): {note.id}", f"Line {line} ({name}): {note.en}")
+
+
+def roster_day_month_unsure(heading: str) -> Text:
+    return Text(
+        f"Kolom '{heading}': urutan hari/bulan tidak pasti (mis. 3/4/2009); dibaca "
+        "hari/bulan. Periksa tanggal lahir di langkah identitas.",
+        f"Column '{heading}': day/month order cannot be told (e.g. 3/4/2009); read as "
+        "day/month. Check the birth dates on the identity step.",
+    )
+
+
+def roster_month_first(heading: str) -> Text:
+    return Text(
+        f"Kolom '{heading}': tanggal ditulis bulan/hari/tahun (Excel berbahasa Inggris); "
+        "dibaca demikian.",
+        f"Column '{heading}': dates are month/day/year (English-locale Excel); read so.",
+    )
+
+
+def roster_file_too_large(size: int, limit: int) -> Text:
+    return Text(
+        f"Berkas terlalu besar ({size} bita); batas {limit} bita.",
+        f"The file is too large ({size} bytes); the limit is {limit} bytes.",
+    )
+
+
+def roster_csv_broken(error: str) -> Text:
+    return Text(
+        f'Berkas CSV rusak: {error}. Periksa tanda kutip (") yang tidak ditutup.',
+        f'The CSV file is broken: {error}. Look for an unclosed quote (").',
+    )
+
+
+def roster_no_heading_row(rows: int) -> Text:
+    return Text(
+        "Tidak ada baris judul kolom dengan 'nama' (juga: kelas, tanggal lahir, jenis "
+        f"kelamin, NISN, NIK) di {rows} baris pertama.",
+        "No heading row with 'nama'/'name' (also: class, birth date, sex, NISN, NIK) in "
+        f"the first {rows} lines.",
+    )
+
+
+def roster_too_many_rows(rows: int, limit: int) -> Text:
+    return Text(
+        f"Terlalu banyak baris ({rows}); batas {limit}.",
+        f"Too many rows ({rows}); the limit is {limit}.",
+    )
+
+
+def roster_more_cells_than_headings(cells: int, headings: int) -> Text:
+    return Text(
+        f"{cells} kolom, judul hanya {headings}: mungkin ada pemisah "
+        "(koma/titik koma) di dalam nama.",
+        f"{cells} columns but {headings} headings: probably a "
+        "separator (comma/semicolon) inside a name.",
+    )
+
+
+_DUPLICATE_KEYS = {
+    "nik": ("NIK", "NIK"),
+    "nisn": ("NISN", "NISN"),
+    "person": ("Nama dan tanggal lahir", "name and birth date"),
+}
+
+
+def roster_same_as_line(key: str, line: int) -> Text:
+    key_id, key_en = _DUPLICATE_KEYS[key]
+    return Text(f"{key_id} sama dengan baris {line}.", f"Same {key_en} as line {line}.")
+
+
+def roster_unclosed_quote(first: int, last: int) -> Text:
+    return Text(
+        f'Tanda kutip (") di baris {first} tidak ditutup: baris {first}-{last} terbaca '
+        "sebagai satu sel. Hapus atau tutup tanda kutip itu lalu impor lagi.",
+        f'An unclosed quote (") on line {first}: lines {first}-{last} were read as one '
+        "cell. Remove or close that quote and import again.",
+    )
+
+
+def roster_birth_date_unreadable(raw: str) -> Text:
+    return Text(
+        f"tanggal lahir '{raw}' tidak terbaca; isi di langkah identitas.",
+        f"birth date '{raw}' cannot be read; enter it on the identity step.",
+    )
+
+
+def roster_sex_unknown(raw: str) -> Text:
+    return Text(
+        f"jenis kelamin '{raw}' tidak dikenal (L/P).", f"sex '{raw}' is not recognised (L/P)."
+    )
+
+
+def roster_nisn_short_and_wrong_year(raw: str, missing: int, year: int) -> Text:
+    return Text(
+        f"NISN '{raw}' kurang {missing} angka dan tidak cocok "
+        f"dengan tahun lahir {year}; diabaikan, periksa NISN.",
+        f"NISN '{raw}' lacks {missing} digits and does not match "
+        f"the birth year {year}; ignored, check the NISN.",
+    )
+
+
+def roster_nisn_restored(raw: str, restored: str) -> Text:
+    return Text(
+        f"NISN '{raw}' dipulihkan menjadi {restored} (Excel membuang angka 0 di depan).",
+        f"NISN '{raw}' restored to {restored} (Excel dropped the leading zeros).",
+    )
+
+
+def roster_nisn_not_10_digits(raw: str) -> Text:
+    return Text(
+        f"NISN '{raw}' bukan 10 angka; diabaikan.", f"NISN '{raw}' is not 10 digits; ignored."
+    )
+
+
+def roster_nik_mangled_by_excel(raw: str) -> Text:
+    return Text(
+        f"NIK '{raw}' dirusak Excel (format angka); isi di langkah identitas dan "
+        "format kolom NIK sebagai Teks.",
+        f"NIK '{raw}' was mangled by Excel (number format); enter it on the identity "
+        "step and format the NIK column as Text.",
+    )
+
+
+def roster_nik_invalid(raw: str, reason: Text) -> Text:
+    return Text(
+        f"NIK '{raw}' tidak sah ({reason.id}); isi di langkah identitas.",
+        f"NIK '{raw}' is invalid ({reason.en}); enter it on the identity step.",
+    )
+
+
 # domain.roster_queue
 QUEUE_ALREADY_QUEUED = Text(
     "Siswa sudah ada di antrean kunjungan ini.", "Already in this visit's queue."
@@ -122,6 +481,18 @@ QUEUE_ALREADY_QUEUED = Text(
 ROSTER_STUDENT_UNKNOWN = Text(
     "Siswa tidak ditemukan di daftar kunjungan.", "No such student on the roster."
 )
+
+
+def roster_same_student_as_line(line: int) -> Text:
+    return Text(f"Siswa yang sama dengan baris {line}.", f"The same student as line {line}.")
+
+
+def student_not_pickable(status: str) -> Text:
+    return Text(
+        f"Siswa ini berstatus '{status}' dan tidak bisa dipilih.",
+        f"This student is '{status}' and cannot be picked.",
+    )
+
 
 # enrollment.controller
 SIGNATURE_UNREADABLE = Text(
