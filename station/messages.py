@@ -7,7 +7,9 @@ written where the values are."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Literal
 
 from peripherals.device import Text
 from station.fingerprints.fingers import finger_name
@@ -184,6 +186,12 @@ CLOSING_AT_REVIEW = Text(
 )
 
 
+def sentences(texts: Iterable[Text]) -> Text:
+    """Several messages said as one (each ends with its own full stop)."""
+    texts = list(texts)
+    return Text(" ".join(t.id for t in texts), " ".join(t.en for t in texts))
+
+
 def enrollment_driven_by(operator_name: str) -> Text:
     return Text(
         f"Perekaman ini sedang dijalankan oleh {operator_name}. Tablet ini hanya dapat memantau.",
@@ -331,6 +339,12 @@ ROSTER_NOT_UNICODE = Text(
 ROSTER_NAME_EMPTY = Text("Nama kosong.", "The name is empty.")
 
 
+def one_per_line(texts: Iterable[Text]) -> Text:
+    """Several messages as one report, a line each."""
+    texts = list(texts)
+    return Text("\n".join(t.id for t in texts), "\n".join(t.en for t in texts))
+
+
 def roster_summary(students: int, rejected: int, noted: int) -> Text:
     return Text(
         f"{students} siswa dibaca, {rejected} baris ditolak, {noted} dengan catatan.",
@@ -402,14 +416,16 @@ def roster_more_cells_than_headings(cells: int, headings: int) -> Text:
     )
 
 
-_DUPLICATE_KEYS = {
+# What makes two rows of a roster the same student.
+DuplicateKey = Literal["nik", "nisn", "person"]
+_DUPLICATE_KEYS: dict[DuplicateKey, tuple[str, str]] = {
     "nik": ("NIK", "NIK"),
     "nisn": ("NISN", "NISN"),
     "person": ("Nama dan tanggal lahir", "name and birth date"),
 }
 
 
-def roster_same_as_line(key: str, line: int) -> Text:
+def roster_same_as_line(key: DuplicateKey, line: int) -> Text:
     key_id, key_en = _DUPLICATE_KEYS[key]
     return Text(f"{key_id} sama dengan baris {line}.", f"Same {key_en} as line {line}.")
 
