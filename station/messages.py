@@ -12,7 +12,7 @@ from datetime import date
 from typing import Literal
 
 from peripherals.device import Text
-from station.fingerprints.fingers import finger_name
+from station.fingerprints.fingers import hand
 
 STEP_NAMES = {
     "idle": Text("Kunjungan", "Visit"),
@@ -25,6 +25,23 @@ STEP_NAMES = {
     "committed": Text("Selesai", "Done"),
     "fault": Text("Gangguan perangkat", "Device fault"),
 }
+
+# Finger words in ISO/IEC 19794-4 order within a hand: thumb to little finger.
+_FINGER_WORDS = (
+    ("jempol", "thumb"),
+    ("telunjuk", "index finger"),
+    ("jari tengah", "middle finger"),
+    ("jari manis", "ring finger"),
+    ("kelingking", "little finger"),
+)
+
+
+def finger_name(position: int) -> Text:
+    finger_id, finger_en = _FINGER_WORDS[(position - 1) % 5]
+    if hand(position) == "right":
+        return Text(f"{finger_id} kanan", f"right {finger_en}")
+    return Text(f"{finger_id} kiri", f"left {finger_en}")
+
 
 FINGER_NAMES = {position: finger_name(position) for position in range(1, 11)}
 
@@ -518,6 +535,46 @@ SIGNATURE_UNREADABLE = Text(
 SIGNATURE_EMPTY = Text("Tanda tangan masih kosong.", "The signature is empty.")
 BIRTH_DATE_IN_FUTURE = Text("Tanggal lahir di masa depan.", "The birth date is in the future.")
 
+
+def finger_not_in_order(position: int) -> Text:
+    return Text(
+        f"Jari nomor {position} tidak ada dalam urutan perekaman.",
+        f"Finger {position} is not in the capture order.",
+    )
+
+
+def fingers_not_captured(positions: Iterable[int]) -> Text:
+    names = [FINGER_NAMES[p] for p in positions]
+    return Text(
+        f"Jari belum direkam: {', '.join(n.id for n in names)}.",
+        f"Fingers not yet captured: {', '.join(n.en for n in names)}.",
+    )
+
+
+def cannot_act_at_step(action: str, step: Text) -> Text:
+    return Text(
+        f"Tidak bisa '{action}' pada langkah {step.id.lower()}. Tidak ada yang diubah.",
+        f"Cannot '{action}' at the {step.en.lower()} step. Nothing was changed.",
+    )
+
+
+def signature_too_large(width: int, height: int, side: int) -> Text:
+    return Text(
+        f"Gambar tanda tangan {width}x{height} piksel; batasnya {side}x{side}.",
+        f"The signature image is {width}x{height} pixels; the limit is {side}x{side}.",
+    )
+
+
+def record_not_sealed(reason: Text) -> Text:
+    return Text(
+        f"Rekaman BELUM disimpan: tidak dapat disegel ({reason.id}). Perekaman tetap"
+        " di langkah tinjau; jangan matikan stasiun, panggil teknisi, lalu simpan lagi.",
+        f"The record is NOT saved yet: it cannot be sealed ({reason.en}). The"
+        " enrollment stays at review; do not switch the station off, call the technician,"
+        " then save again.",
+    )
+
+
 # enrollment.diagram
 DIAGRAM_NEEDS_GRAPHVIZ = Text(
     "Graphviz belum terpasang (apt-get install graphviz); gunakan --format mermaid.",
@@ -539,11 +596,67 @@ PICK_OTHER_VISIT = Text(
     "This student belongs to another visit than the enrollment in progress.",
 )
 
+
+# fingerprints.guided
+def module_rejected_place_again(position: int, verdict: str) -> Text:
+    name = finger_name(position)
+    return Text(
+        f"Modul menolak gambar ({verdict}); letakkan {name.id} lagi.",
+        f"The module rejected the image ({verdict}); place the {name.en} again.",
+    )
+
+
+def finger_unclear_place_again(position: int) -> Text:
+    name = finger_name(position)
+    return Text(
+        f"Gambar {name.id} kurang jelas; letakkan {name.id} sekali lagi. Jari lain tetap"
+        " tersimpan.",
+        f"The {name.en} image is not clear enough; place the {name.en} once more. The other"
+        " fingers are kept.",
+    )
+
+
+# fingerprints.imaging
+def finger_images_png_not_wsq(failure: str) -> Text:
+    return Text(
+        "Gambar sidik jari disimpan sebagai PNG, bukan WSQ: pustaka wsq tidak berfungsi "
+        f"({failure}). Hubungi teknisi.",
+        "Finger images are stored as PNG, not WSQ: the wsq codec does not work "
+        f"({failure}). Call a technician.",
+    )
+
+
 # fingerprints.workflow
 INDEX_FINGERS_ON_CHIP = Text(
     "Telunjuk disimpan di chip KTP-el; kantor pusat akan melihat pengecualian ini.",
     "Index fingers are stored on the KTP-el chip; the central office will see this exception.",
 )
+
+
+def finger_matches_enrolled_today(receipt_number: str) -> Text:
+    return Text(
+        "Sidik jari ini cocok dengan orang yang sudah direkam hari ini"
+        f" di stasiun ini (tanda terima {receipt_number}).",
+        "This finger matches someone already enrolled today at this"
+        f" station (receipt {receipt_number}).",
+    )
+
+
+def no_exception_pending(position: int) -> Text:
+    name = finger_name(position)
+    return Text(
+        f"Tidak ada pengecualian yang menunggu persetujuan untuk {name.id}.",
+        f"No exception awaits approval for the {name.en}.",
+    )
+
+
+def same_finger_as(position: int) -> Text:
+    name = finger_name(position)
+    return Text(
+        f"Sepertinya jari yang sama dengan {name.id}; periksa jari yang diletakkan.",
+        f"This looks like the same finger as the {name.en}; check which finger was placed.",
+    )
+
 
 # photo.capture
 PHOTO_WITHOUT_FACE = Text(
