@@ -668,6 +668,19 @@ PHOTO_OVERRIDE_NEEDS_REASON = Text(
     "The photo fails a check: give a reason to use it anyway.",
 )
 
+
+def photo_does_not_pass(failing: Iterable[Text]) -> Text:
+    failing = list(failing)
+    return Text(
+        "Foto belum memenuhi syarat: "
+        + " ".join(c.id for c in failing)
+        + " Ulangi, atau pakai 'tetap ambil' dengan alasan.",
+        "The photo does not pass yet: "
+        + " ".join(c.en for c in failing)
+        + " Retake it, or use 'take anyway' with a reason.",
+    )
+
+
 # photo.checks
 PHOTO_WAITING_FOR_FACE = Text(
     "Menunggu satu wajah di depan kamera.", "Waiting for one face in front of the camera."
@@ -732,6 +745,75 @@ PHOTO_FACE_TOO_LOW = Text(
     "Face too low: sit up straight or lower the camera.",
 )
 PHOTO_FACE_CENTRED = Text("Posisi wajah di tengah.", "Face centred.")
+
+
+def faces_seen(count: int) -> Text:
+    return Text(
+        f"Terlihat {count} wajah: hanya pemohon yang boleh di depan kamera.",
+        f"{count} faces seen: only the applicant may be in front of the camera.",
+    )
+
+
+# The applicant's sides, as they face the camera.
+_SIDES = {True: ("kiri", "left"), False: ("kanan", "right")}
+
+
+def head_tilted(to_left: bool) -> Text:
+    side_id, side_en = _SIDES[to_left]
+    return Text(
+        f"Kepala miring: tegakkan kepala (jangan condong ke bahu {side_id}).",
+        f"Head tilted: hold your head straight (not leaning to your {side_en} shoulder).",
+    )
+
+
+def face_turned(to_left: bool) -> Text:
+    side_id, side_en = _SIDES[to_left]
+    return Text(
+        f"Wajah menoleh ke {side_id} Anda: hadapkan wajah lurus ke kamera.",
+        f"Face turned to your {side_en}: turn your face straight to the camera.",
+    )
+
+
+# Backdrop colours (photo.backdrop.Colour); None: neither dominates.
+_COLOUR_NAMES = {
+    "blue": ("biru", "blue"),
+    "red": ("merah", "red"),
+    None: ("tidak jelas", "unclear"),
+}
+
+
+def _parity(year: int) -> tuple[str, str]:
+    return ("genap", "even") if year % 2 == 0 else ("ganjil", "odd")
+
+
+def backdrop_unchecked_without_birth_date(seen: str | None) -> Text:
+    seen_id, seen_en = _COLOUR_NAMES[seen]
+    return Text(
+        f"Tanggal lahir belum diisi, jadi warna latar belum bisa diperiksa (terlihat: {seen_id}).",
+        f"No birth date yet, so the backdrop colour cannot be checked (seen: {seen_en}).",
+    )
+
+
+def backdrop_matches_birth_year(colour: str, birth_year: int) -> Text:
+    colour_id, colour_en = _COLOUR_NAMES[colour]
+    parity_id, parity_en = _parity(birth_year)
+    return Text(
+        f"Latar {colour_id} sesuai tahun lahir {birth_year} ({parity_id}).",
+        f"{colour_en.capitalize()} backdrop matches birth year {birth_year} ({parity_en}).",
+    )
+
+
+def backdrop_wrong_colour(want: str, seen: str | None, birth_year: int) -> Text:
+    want_id, want_en = _COLOUR_NAMES[want]
+    seen_id, seen_en = _COLOUR_NAMES[seen]
+    parity_id, parity_en = _parity(birth_year)
+    return Text(
+        f"Latar harus {want_id} (tahun lahir {birth_year} {parity_id}), terlihat {seen_id}: "
+        "ganti kain latar.",
+        f"Backdrop must be {want_en} (birth year {birth_year} is {parity_en}), seen {seen_en}: "
+        "change the backdrop cloth.",
+    )
+
 
 # photo.preview
 CAMERA_BROKEN_PICTURES = Text(
