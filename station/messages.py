@@ -815,6 +815,9 @@ def backdrop_wrong_colour(want: str, seen: str | None, birth_year: int) -> Text:
     )
 
 
+# photo.live
+CAMERA_NO_PICTURE_YET = Text("Kamera belum mengirim gambar.", "The camera sends no picture yet.")
+
 # photo.preview
 CAMERA_BROKEN_PICTURES = Text(
     "Kamera mengirim gambar rusak; mulai ulang stasiun bila berlanjut.",
