@@ -7,8 +7,12 @@ written where the values are."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from typing import Literal
+
 from peripherals.device import Text
-from station.fingerprints.fingers import finger_name
+from station.fingerprints.fingers import hand
 
 STEP_NAMES = {
     "idle": Text("Kunjungan", "Visit"),
@@ -21,6 +25,23 @@ STEP_NAMES = {
     "committed": Text("Selesai", "Done"),
     "fault": Text("Gangguan perangkat", "Device fault"),
 }
+
+# Finger words in ISO/IEC 19794-4 order within a hand: thumb to little finger.
+_FINGER_WORDS = (
+    ("jempol", "thumb"),
+    ("telunjuk", "index finger"),
+    ("jari tengah", "middle finger"),
+    ("jari manis", "ring finger"),
+    ("kelingking", "little finger"),
+)
+
+
+def finger_name(position: int) -> Text:
+    finger_id, finger_en = _FINGER_WORDS[(position - 1) % 5]
+    if hand(position) == "right":
+        return Text(f"{finger_id} kanan", f"right {finger_en}")
+    return Text(f"{finger_id} kiri", f"left {finger_en}")
+
 
 FINGER_NAMES = {position: finger_name(position) for position in range(1, 11)}
 
@@ -78,6 +99,97 @@ CONSENT_GUARDIAN_REQUIRED = Text(
     "and relation) or the school's collective consent letter must apply.",
 )
 
+
+def privacy_notice(receiving_office: str, retention_days: int) -> Text:
+    return Text(
+        id=(
+            "Pemberitahuan privasi. Yang direkam: foto wajah, sepuluh sidik jari, tanda tangan "
+            "dan data kependudukan (iris tidak direkam oleh stasiun ini). Tujuannya: penerbitan "
+            "KTP-el sesuai UU 24/2013. Data dikirim hanya ke "
+            f"{receiving_office} dan Ditjen Dukcapil Kemendagri. Di stasiun ini data biometrik "
+            "langsung dienkripsi, tidak pernah disimpan terbuka, dan dihapus setelah kantor "
+            f"pusat mengonfirmasi penerimaan, paling lama {retention_days} hari. "
+            "Anda berhak bertanya, meminta perbaikan, atau menarik persetujuan sebelum data "
+            "dikirim."
+        ),
+        en=(
+            "Privacy notice. Recorded: face photo, ten fingerprints, signature and civil "
+            "registration data (this station records no iris). Purpose: issuing the KTP-el "
+            f"under Law 24/2013. The data goes only to {receiving_office} and the "
+            "Directorate General of Population and Civil Registration (Ministry of Home "
+            "Affairs). On this station biometric data is encrypted at once, never stored in "
+            "plain form, and deleted once the central office confirms receipt, after "
+            f"{retention_days} days at most. You may ask questions, ask for "
+            "corrections, or withdraw consent before the data is sent."
+        ),
+    )
+
+
+def consent_letter_not_this_visits(letter: str, visit_letter: str) -> Text:
+    return Text(
+        f"Nomor surat '{letter}' berbeda dengan surat kolektif kunjungan ini ('{visit_letter}').",
+        f"Letter '{letter}' is not this visit's collective letter ('{visit_letter}').",
+    )
+
+
+# domain.election
+def election_date_passed_short(day: date) -> str:
+    """For the printed day summary (Bahasa Indonesia only, as the team reads it)."""
+    return f"Tanggal pemilu {day:%d-%m-%Y} sudah lewat: pemilih pemula tidak dihitung."
+
+
+def election_date_passed(day: date) -> Text:
+    return Text(
+        f"{election_date_passed_short(day)} Atur domain.eligibility.cutoff_date ke hari "
+        "pemungutan suara berikutnya.",
+        f"The election date {day:%d-%m-%Y} has passed: first-time voters are not "
+        "counted. Set domain.eligibility.cutoff_date to the next voting day.",
+    )
+
+
+# domain.eligibility
+def birth_date_is_in_future(born: date) -> Text:
+    return Text(
+        f"Tanggal lahir {born:%d-%m-%Y} ada di masa depan: periksa tanggal lahir.",
+        f"The birth date {born:%d-%m-%Y} is in the future: check the birth date.",
+    )
+
+
+def too_young_to_record(age: int, minimum_age: int, record_from: date) -> Text:
+    return Text(
+        f"Umur {age} tahun, belum {minimum_age} tahun dan belum kawin: perekaman bisa mulai "
+        f"{record_from:%d-%m-%Y}.",
+        f"Aged {age}, under {minimum_age} and never married: recording can start on "
+        f"{record_from:%d-%m-%Y}.",
+    )
+
+
+def first_time_voter(by_marriage: bool, voting_age: int, cutoff: date) -> Text:
+    # Married before the voting age: the marriage, not the age, makes a voter.
+    why_id, why_en = (
+        ("kawin", "married") if by_marriage else (f"{voting_age} tahun", f"{voting_age}")
+    )
+    return Text(
+        f"Pemilih pemula: sudah {why_id} pada {cutoff:%d-%m-%Y}.",
+        f"First-time voter: {why_en} by {cutoff:%d-%m-%Y}.",
+    )
+
+
+def owed_a_card(married: bool, age: int) -> Text:
+    if married:
+        return Text(
+            "Wajib KTP-el: sudah/pernah kawin.", "Owed a KTP-el: married or previously married."
+        )
+    return Text(f"Wajib KTP-el: umur {age}.", f"Owed a KTP-el: aged {age}.")
+
+
+def record_now_card_later(age: int, card_from: date) -> Text:
+    return Text(
+        f"Umur {age}: rekam sekarang, KTP-el dicetak mulai {card_from:%d-%m-%Y} (umur 17).",
+        f"Aged {age}: record now, the card is printed from {card_from:%d-%m-%Y} (at 17).",
+    )
+
+
 # domain.enrollment_facts
 CLOSING_BEFORE_IDENTITY = Text(
     "Isi identitas dulu sebelum KK dan IKD.",
@@ -90,6 +202,20 @@ CLOSING_AT_REVIEW = Text(
     "KK and IKD are recorded at review or right after commit.",
 )
 
+
+def sentences(texts: Iterable[Text]) -> Text:
+    """Several messages said as one (each ends with its own full stop)."""
+    texts = list(texts)
+    return Text(" ".join(t.id for t in texts), " ".join(t.en for t in texts))
+
+
+def enrollment_driven_by(operator_name: str) -> Text:
+    return Text(
+        f"Perekaman ini sedang dijalankan oleh {operator_name}. Tablet ini hanya dapat memantau.",
+        f"This enrollment is driven by {operator_name}. This tablet can only watch.",
+    )
+
+
 # domain.nik
 NIK_SERIAL_ZERO = Text(
     "Nomor urut NIK 0000 tidak lazim; periksa dengan KK.",
@@ -100,6 +226,120 @@ NIK_LETTER_O = Text(
     "NIK berisi huruf O; mungkin maksudnya angka 0 (nol).",
     "The NIK contains the letter O; the digit 0 (zero) was probably meant.",
 )
+
+
+def nik_wrong_length(digits: int) -> Text:
+    return Text(
+        f"NIK harus 16 angka; yang diisi {digits} angka.",
+        f"A NIK has 16 digits; this one has {digits}.",
+    )
+
+
+def nik_has_letters(letters: str) -> Text:
+    return Text(
+        f"NIK hanya boleh berisi angka; ada huruf: {letters}.",
+        f"A NIK has digits only; it contains letters: {letters}.",
+    )
+
+
+def nik_has_other_characters(characters: str) -> Text:
+    return Text(
+        f"NIK hanya boleh berisi angka; ada tanda: {characters}.",
+        f"A NIK has digits only; it contains: {characters}.",
+    )
+
+
+def nik_birth_day_impossible(coded_day: int) -> Text:
+    return Text(
+        f"Tanggal lahir di NIK ({coded_day:02d}) tidak mungkin: laki-laki 01-31, perempuan 41-71.",
+        f"The birth day in the NIK ({coded_day:02d}) is impossible: "
+        "01-31 for men, 41-71 for women.",
+    )
+
+
+def nik_birth_month_impossible(month: int) -> Text:
+    return Text(
+        f"Bulan lahir di NIK ({month:02d}) harus 01-12.",
+        f"The birth month in the NIK ({month:02d}) must be 01-12.",
+    )
+
+
+def nik_birth_date_not_in_calendar(day: int, month: int, year: int) -> Text:
+    return Text(
+        f"Tanggal lahir di NIK tidak ada di kalender: {day:02d}-{month:02d}-{year}.",
+        f"The birth date in the NIK does not exist: {day:02d}-{month:02d}-{year}.",
+    )
+
+
+def nik_province_unknown(code: str) -> Text:
+    return Text(f"Kode provinsi {code} tidak dikenal.", f"Province code {code} is unknown.")
+
+
+_REGION_KINDS = {
+    "regency": ("kabupaten/kota", "Regency/city"),
+    "district": ("kecamatan", "District"),
+}
+
+
+def nik_region_retired(
+    level: str,
+    code: str,
+    name: str,
+    last_seen_in: int | None,
+    current: tuple[str, str] | None,
+) -> Text:
+    kind_id, kind_en = _REGION_KINDS[level]
+    seen_id = f" (terakhir di daftar {last_seen_in})" if last_seen_in else ""
+    seen_en = f" (last listed in {last_seen_in})" if last_seen_in else ""
+    now_id = now_en = ""
+    if current is not None:
+        current_code, current_name = current
+        now_id = f" Kode sekarang: {current_code} ({current_name})."
+        now_en = f" Its current code: {current_code} ({current_name})."
+    return Text(
+        f"Kode {kind_id} {code} ({name}) sudah tidak berlaku{seen_id}, mis. "
+        f"karena pemekaran wilayah.{now_id} NIK tetap sah: kodenya tidak diubah.",
+        f"{kind_en} code {code} ({name}) is retired{seen_en}, e.g. by a "
+        f"split of the region.{now_en} The NIK stays valid: its code is never changed.",
+    )
+
+
+def nik_region_not_listed(level: str, code: str) -> Text:
+    kind_id, kind_en = _REGION_KINDS[level]
+    return Text(
+        f"Kode {kind_id} {code} tidak ada di daftar Kemendagri; "
+        "tetap boleh direkam, periksa dengan KK.",
+        f"{kind_en} code {code} is not in the Kemendagri lists; "
+        "recording may go on, check against the KK.",
+    )
+
+
+def nik_sex_differs(form_sex: str, nik_sex: str) -> Text:
+    word_id, word_en = ("laki-laki", "male") if nik_sex == "L" else ("perempuan", "female")
+    return Text(
+        f"Jenis kelamin di formulir ({form_sex}) berbeda dengan NIK "
+        f"({nik_sex}, {word_id}). Periksa KK; NIK tidak diubah.",
+        f"The sex on the form ({form_sex}) differs from the NIK "
+        f"({nik_sex}, {word_en}). Check the KK; the NIK is not changed.",
+    )
+
+
+def nik_birth_date_differs(form_date: date, nik_date: date) -> Text:
+    return Text(
+        f"Tanggal lahir di formulir ({form_date:%d-%m-%Y}) berbeda dengan "
+        f"NIK ({nik_date:%d-%m-%Y}). Periksa KK; NIK tidak diubah.",
+        f"The birth date on the form ({form_date:%d-%m-%Y}) differs from "
+        f"the NIK ({nik_date:%d-%m-%Y}). Check the KK; the NIK is not changed.",
+    )
+
+
+# domain.queue
+def student_cannot_move(current: str, new: str) -> Text:
+    return Text(
+        f"Status siswa tidak bisa diubah dari '{current}' ke '{new}'.",
+        f"A student cannot go from '{current}' to '{new}'.",
+    )
+
 
 # domain.roster
 ROSTER_NOT_CSV = Text(
@@ -115,6 +355,158 @@ ROSTER_NOT_UNICODE = Text(
 )
 ROSTER_NAME_EMPTY = Text("Nama kosong.", "The name is empty.")
 
+
+def one_per_line(texts: Iterable[Text]) -> Text:
+    """Several messages as one report, a line each."""
+    texts = list(texts)
+    return Text("\n".join(t.id for t in texts), "\n".join(t.en for t in texts))
+
+
+def roster_summary(students: int, rejected: int, noted: int) -> Text:
+    return Text(
+        f"{students} siswa dibaca, {rejected} baris ditolak, {noted} dengan catatan.",
+        f"{students} students read, {rejected} rows rejected, {noted} with notes.",
+    )
+
+
+def roster_line_rejected(line: int, reason: Text) -> Text:
+    return Text(f"Baris {line}: ditolak - {reason.id}", f"Line {line}: rejected - {reason.en}")
+
+
+def roster_student_note(line: int, name: str, note: Text) -> Text:
+    return Text(f"Baris {line} ({name}): {note.id}", f"Line {line} ({name}): {note.en}")
+
+
+def roster_day_month_unsure(heading: str) -> Text:
+    return Text(
+        f"Kolom '{heading}': urutan hari/bulan tidak pasti (mis. 3/4/2009); dibaca "
+        "hari/bulan. Periksa tanggal lahir di langkah identitas.",
+        f"Column '{heading}': day/month order cannot be told (e.g. 3/4/2009); read as "
+        "day/month. Check the birth dates on the identity step.",
+    )
+
+
+def roster_month_first(heading: str) -> Text:
+    return Text(
+        f"Kolom '{heading}': tanggal ditulis bulan/hari/tahun (Excel berbahasa Inggris); "
+        "dibaca demikian.",
+        f"Column '{heading}': dates are month/day/year (English-locale Excel); read so.",
+    )
+
+
+def roster_file_too_large(size: int, limit: int) -> Text:
+    return Text(
+        f"Berkas terlalu besar ({size} bita); batas {limit} bita.",
+        f"The file is too large ({size} bytes); the limit is {limit} bytes.",
+    )
+
+
+def roster_csv_broken(error: str) -> Text:
+    return Text(
+        f'Berkas CSV rusak: {error}. Periksa tanda kutip (") yang tidak ditutup.',
+        f'The CSV file is broken: {error}. Look for an unclosed quote (").',
+    )
+
+
+def roster_no_heading_row(rows: int) -> Text:
+    return Text(
+        "Tidak ada baris judul kolom dengan 'nama' (juga: kelas, tanggal lahir, jenis "
+        f"kelamin, NISN, NIK) di {rows} baris pertama.",
+        "No heading row with 'nama'/'name' (also: class, birth date, sex, NISN, NIK) in "
+        f"the first {rows} lines.",
+    )
+
+
+def roster_too_many_rows(rows: int, limit: int) -> Text:
+    return Text(
+        f"Terlalu banyak baris ({rows}); batas {limit}.",
+        f"Too many rows ({rows}); the limit is {limit}.",
+    )
+
+
+def roster_more_cells_than_headings(cells: int, headings: int) -> Text:
+    return Text(
+        f"{cells} kolom, judul hanya {headings}: mungkin ada pemisah "
+        "(koma/titik koma) di dalam nama.",
+        f"{cells} columns but {headings} headings: probably a "
+        "separator (comma/semicolon) inside a name.",
+    )
+
+
+# What makes two rows of a roster the same student.
+DuplicateKey = Literal["nik", "nisn", "person"]
+_DUPLICATE_KEYS: dict[DuplicateKey, tuple[str, str]] = {
+    "nik": ("NIK", "NIK"),
+    "nisn": ("NISN", "NISN"),
+    "person": ("Nama dan tanggal lahir", "name and birth date"),
+}
+
+
+def roster_same_as_line(key: DuplicateKey, line: int) -> Text:
+    key_id, key_en = _DUPLICATE_KEYS[key]
+    return Text(f"{key_id} sama dengan baris {line}.", f"Same {key_en} as line {line}.")
+
+
+def roster_unclosed_quote(first: int, last: int) -> Text:
+    return Text(
+        f'Tanda kutip (") di baris {first} tidak ditutup: baris {first}-{last} terbaca '
+        "sebagai satu sel. Hapus atau tutup tanda kutip itu lalu impor lagi.",
+        f'An unclosed quote (") on line {first}: lines {first}-{last} were read as one '
+        "cell. Remove or close that quote and import again.",
+    )
+
+
+def roster_birth_date_unreadable(raw: str) -> Text:
+    return Text(
+        f"tanggal lahir '{raw}' tidak terbaca; isi di langkah identitas.",
+        f"birth date '{raw}' cannot be read; enter it on the identity step.",
+    )
+
+
+def roster_sex_unknown(raw: str) -> Text:
+    return Text(
+        f"jenis kelamin '{raw}' tidak dikenal (L/P).", f"sex '{raw}' is not recognised (L/P)."
+    )
+
+
+def roster_nisn_short_and_wrong_year(raw: str, missing: int, year: int) -> Text:
+    return Text(
+        f"NISN '{raw}' kurang {missing} angka dan tidak cocok "
+        f"dengan tahun lahir {year}; diabaikan, periksa NISN.",
+        f"NISN '{raw}' lacks {missing} digits and does not match "
+        f"the birth year {year}; ignored, check the NISN.",
+    )
+
+
+def roster_nisn_restored(raw: str, restored: str) -> Text:
+    return Text(
+        f"NISN '{raw}' dipulihkan menjadi {restored} (Excel membuang angka 0 di depan).",
+        f"NISN '{raw}' restored to {restored} (Excel dropped the leading zeros).",
+    )
+
+
+def roster_nisn_not_10_digits(raw: str) -> Text:
+    return Text(
+        f"NISN '{raw}' bukan 10 angka; diabaikan.", f"NISN '{raw}' is not 10 digits; ignored."
+    )
+
+
+def roster_nik_mangled_by_excel(raw: str) -> Text:
+    return Text(
+        f"NIK '{raw}' dirusak Excel (format angka); isi di langkah identitas dan "
+        "format kolom NIK sebagai Teks.",
+        f"NIK '{raw}' was mangled by Excel (number format); enter it on the identity "
+        "step and format the NIK column as Text.",
+    )
+
+
+def roster_nik_invalid(raw: str, reason: Text) -> Text:
+    return Text(
+        f"NIK '{raw}' tidak sah ({reason.id}); isi di langkah identitas.",
+        f"NIK '{raw}' is invalid ({reason.en}); enter it on the identity step.",
+    )
+
+
 # domain.roster_queue
 QUEUE_ALREADY_QUEUED = Text(
     "Siswa sudah ada di antrean kunjungan ini.", "Already in this visit's queue."
@@ -123,6 +515,18 @@ ROSTER_STUDENT_UNKNOWN = Text(
     "Siswa tidak ditemukan di daftar kunjungan.", "No such student on the roster."
 )
 
+
+def roster_same_student_as_line(line: int) -> Text:
+    return Text(f"Siswa yang sama dengan baris {line}.", f"The same student as line {line}.")
+
+
+def student_not_pickable(status: str) -> Text:
+    return Text(
+        f"Siswa ini berstatus '{status}' dan tidak bisa dipilih.",
+        f"This student is '{status}' and cannot be picked.",
+    )
+
+
 # enrollment.controller
 SIGNATURE_UNREADABLE = Text(
     "Tanda tangan tidak terbaca. Hapus dan tanda tangani lagi.",
@@ -130,6 +534,46 @@ SIGNATURE_UNREADABLE = Text(
 )
 SIGNATURE_EMPTY = Text("Tanda tangan masih kosong.", "The signature is empty.")
 BIRTH_DATE_IN_FUTURE = Text("Tanggal lahir di masa depan.", "The birth date is in the future.")
+
+
+def finger_not_in_order(position: int) -> Text:
+    return Text(
+        f"Jari nomor {position} tidak ada dalam urutan perekaman.",
+        f"Finger {position} is not in the capture order.",
+    )
+
+
+def fingers_not_captured(positions: Iterable[int]) -> Text:
+    names = [FINGER_NAMES[p] for p in positions]
+    return Text(
+        f"Jari belum direkam: {', '.join(n.id for n in names)}.",
+        f"Fingers not yet captured: {', '.join(n.en for n in names)}.",
+    )
+
+
+def cannot_act_at_step(action: str, step: Text) -> Text:
+    return Text(
+        f"Tidak bisa '{action}' pada langkah {step.id.lower()}. Tidak ada yang diubah.",
+        f"Cannot '{action}' at the {step.en.lower()} step. Nothing was changed.",
+    )
+
+
+def signature_too_large(width: int, height: int, side: int) -> Text:
+    return Text(
+        f"Gambar tanda tangan {width}x{height} piksel; batasnya {side}x{side}.",
+        f"The signature image is {width}x{height} pixels; the limit is {side}x{side}.",
+    )
+
+
+def record_not_sealed(reason: Text) -> Text:
+    return Text(
+        f"Rekaman BELUM disimpan: tidak dapat disegel ({reason.id}). Perekaman tetap"
+        " di langkah tinjau; jangan matikan stasiun, panggil teknisi, lalu simpan lagi.",
+        f"The record is NOT saved yet: it cannot be sealed ({reason.en}). The"
+        " enrollment stays at review; do not switch the station off, call the technician,"
+        " then save again.",
+    )
+
 
 # enrollment.diagram
 DIAGRAM_NEEDS_GRAPHVIZ = Text(
@@ -152,11 +596,67 @@ PICK_OTHER_VISIT = Text(
     "This student belongs to another visit than the enrollment in progress.",
 )
 
+
+# fingerprints.guided
+def module_rejected_place_again(position: int, verdict: str) -> Text:
+    name = finger_name(position)
+    return Text(
+        f"Modul menolak gambar ({verdict}); letakkan {name.id} lagi.",
+        f"The module rejected the image ({verdict}); place the {name.en} again.",
+    )
+
+
+def finger_unclear_place_again(position: int) -> Text:
+    name = finger_name(position)
+    return Text(
+        f"Gambar {name.id} kurang jelas; letakkan {name.id} sekali lagi. Jari lain tetap"
+        " tersimpan.",
+        f"The {name.en} image is not clear enough; place the {name.en} once more. The other"
+        " fingers are kept.",
+    )
+
+
+# fingerprints.imaging
+def finger_images_png_not_wsq(failure: str) -> Text:
+    return Text(
+        "Gambar sidik jari disimpan sebagai PNG, bukan WSQ: pustaka wsq tidak berfungsi "
+        f"({failure}). Hubungi teknisi.",
+        "Finger images are stored as PNG, not WSQ: the wsq codec does not work "
+        f"({failure}). Call a technician.",
+    )
+
+
 # fingerprints.workflow
 INDEX_FINGERS_ON_CHIP = Text(
     "Telunjuk disimpan di chip KTP-el; kantor pusat akan melihat pengecualian ini.",
     "Index fingers are stored on the KTP-el chip; the central office will see this exception.",
 )
+
+
+def finger_matches_enrolled_today(receipt_number: str) -> Text:
+    return Text(
+        "Sidik jari ini cocok dengan orang yang sudah direkam hari ini"
+        f" di stasiun ini (tanda terima {receipt_number}).",
+        "This finger matches someone already enrolled today at this"
+        f" station (receipt {receipt_number}).",
+    )
+
+
+def no_exception_pending(position: int) -> Text:
+    name = finger_name(position)
+    return Text(
+        f"Tidak ada pengecualian yang menunggu persetujuan untuk {name.id}.",
+        f"No exception awaits approval for the {name.en}.",
+    )
+
+
+def same_finger_as(position: int) -> Text:
+    name = finger_name(position)
+    return Text(
+        f"Sepertinya jari yang sama dengan {name.id}; periksa jari yang diletakkan.",
+        f"This looks like the same finger as the {name.en}; check which finger was placed.",
+    )
+
 
 # photo.capture
 PHOTO_WITHOUT_FACE = Text(
@@ -167,6 +667,19 @@ PHOTO_OVERRIDE_NEEDS_REASON = Text(
     "Foto tidak lolos pemeriksaan: tulis alasan untuk tetap memakainya.",
     "The photo fails a check: give a reason to use it anyway.",
 )
+
+
+def photo_does_not_pass(failing: Iterable[Text]) -> Text:
+    failing = list(failing)
+    return Text(
+        "Foto belum memenuhi syarat: "
+        + " ".join(c.id for c in failing)
+        + " Ulangi, atau pakai 'tetap ambil' dengan alasan.",
+        "The photo does not pass yet: "
+        + " ".join(c.en for c in failing)
+        + " Retake it, or use 'take anyway' with a reason.",
+    )
+
 
 # photo.checks
 PHOTO_WAITING_FOR_FACE = Text(
@@ -232,6 +745,78 @@ PHOTO_FACE_TOO_LOW = Text(
     "Face too low: sit up straight or lower the camera.",
 )
 PHOTO_FACE_CENTRED = Text("Posisi wajah di tengah.", "Face centred.")
+
+
+def faces_seen(count: int) -> Text:
+    return Text(
+        f"Terlihat {count} wajah: hanya pemohon yang boleh di depan kamera.",
+        f"{count} faces seen: only the applicant may be in front of the camera.",
+    )
+
+
+# The applicant's sides, as they face the camera.
+_SIDES = {True: ("kiri", "left"), False: ("kanan", "right")}
+
+
+def head_tilted(to_left: bool) -> Text:
+    side_id, side_en = _SIDES[to_left]
+    return Text(
+        f"Kepala miring: tegakkan kepala (jangan condong ke bahu {side_id}).",
+        f"Head tilted: hold your head straight (not leaning to your {side_en} shoulder).",
+    )
+
+
+def face_turned(to_left: bool) -> Text:
+    side_id, side_en = _SIDES[to_left]
+    return Text(
+        f"Wajah menoleh ke {side_id} Anda: hadapkan wajah lurus ke kamera.",
+        f"Face turned to your {side_en}: turn your face straight to the camera.",
+    )
+
+
+# Backdrop colours (photo.backdrop.Colour); None: neither dominates.
+_COLOUR_NAMES = {
+    "blue": ("biru", "blue"),
+    "red": ("merah", "red"),
+    None: ("tidak jelas", "unclear"),
+}
+
+
+def _parity(year: int) -> tuple[str, str]:
+    return ("genap", "even") if year % 2 == 0 else ("ganjil", "odd")
+
+
+def backdrop_unchecked_without_birth_date(seen: str | None) -> Text:
+    seen_id, seen_en = _COLOUR_NAMES[seen]
+    return Text(
+        f"Tanggal lahir belum diisi, jadi warna latar belum bisa diperiksa (terlihat: {seen_id}).",
+        f"No birth date yet, so the backdrop colour cannot be checked (seen: {seen_en}).",
+    )
+
+
+def backdrop_matches_birth_year(colour: str, birth_year: int) -> Text:
+    colour_id, colour_en = _COLOUR_NAMES[colour]
+    parity_id, parity_en = _parity(birth_year)
+    return Text(
+        f"Latar {colour_id} sesuai tahun lahir {birth_year} ({parity_id}).",
+        f"{colour_en.capitalize()} backdrop matches birth year {birth_year} ({parity_en}).",
+    )
+
+
+def backdrop_wrong_colour(want: str, seen: str | None, birth_year: int) -> Text:
+    want_id, want_en = _COLOUR_NAMES[want]
+    seen_id, seen_en = _COLOUR_NAMES[seen]
+    parity_id, parity_en = _parity(birth_year)
+    return Text(
+        f"Latar harus {want_id} (tahun lahir {birth_year} {parity_id}), terlihat {seen_id}: "
+        "ganti kain latar.",
+        f"Backdrop must be {want_en} (birth year {birth_year} is {parity_en}), seen {seen_en}: "
+        "change the backdrop cloth.",
+    )
+
+
+# photo.live
+CAMERA_NO_PICTURE_YET = Text("Kamera belum mengirim gambar.", "The camera sends no picture yet.")
 
 # photo.preview
 CAMERA_BROKEN_PICTURES = Text(

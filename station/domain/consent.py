@@ -13,6 +13,7 @@ from typing import Protocol
 from pydantic import Field
 
 from peripherals.device import Text
+from station import messages
 from station.domain.eligibility import age_on
 from station.domain.findings import Finding
 from station.messages import (
@@ -40,28 +41,7 @@ class ConsentSettings(Section):
 def privacy_notice(settings: ConsentSettings | None = None) -> Text:
     """The short notice read or shown to the applicant before consent."""
     s = settings or ConsentSettings()
-    return Text(
-        id=(
-            "Pemberitahuan privasi. Yang direkam: foto wajah, sepuluh sidik jari, tanda tangan "
-            "dan data kependudukan (iris tidak direkam oleh stasiun ini). Tujuannya: penerbitan "
-            "KTP-el sesuai UU 24/2013. Data dikirim hanya ke "
-            f"{s.receiving_office} dan Ditjen Dukcapil Kemendagri. Di stasiun ini data biometrik "
-            "langsung dienkripsi, tidak pernah disimpan terbuka, dan dihapus setelah kantor "
-            f"pusat mengonfirmasi penerimaan, paling lama {s.station_retention_days} hari. "
-            "Anda berhak bertanya, meminta perbaikan, atau menarik persetujuan sebelum data "
-            "dikirim."
-        ),
-        en=(
-            "Privacy notice. Recorded: face photo, ten fingerprints, signature and civil "
-            "registration data (this station records no iris). Purpose: issuing the KTP-el "
-            f"under Law 24/2013. The data goes only to {s.receiving_office} and the "
-            "Directorate General of Population and Civil Registration (Ministry of Home "
-            "Affairs). On this station biometric data is encrypted at once, never stored in "
-            "plain form, and deleted once the central office confirms receipt, after "
-            f"{s.station_retention_days} days at most. You may ask questions, ask for "
-            "corrections, or withdraw consent before the data is sent."
-        ),
-    )
+    return messages.privacy_notice(s.receiving_office, s.station_retention_days)
 
 
 class ConsentAnswers(Protocol):
@@ -100,12 +80,7 @@ def consent_problems(
             problems.append(
                 Finding(
                     "collective_letter_mismatch",
-                    Text(
-                        f"Nomor surat '{letter}' berbeda dengan surat kolektif kunjungan ini "
-                        f"('{visit_letter_ref}').",
-                        f"Letter '{letter}' is not this visit's collective letter "
-                        f"('{visit_letter_ref}').",
-                    ),
+                    messages.consent_letter_not_this_visits(letter, visit_letter_ref),
                 )
             )
     elif not (given.guardian_name.strip() and given.guardian_relation.strip()):

@@ -9,6 +9,7 @@ from datetime import date
 
 from peripherals.device import Text
 from station.domain.eligibility import EligibilitySettings
+from station.messages import election_date_passed, election_date_passed_short
 
 
 @dataclass(frozen=True)
@@ -21,18 +22,13 @@ class Cutoff:
     @property
     def warning_short(self) -> str:
         """For the printed day summary (Bahasa Indonesia only, as the team reads it)."""
-        return f"Tanggal pemilu {self.day:%d-%m-%Y} sudah lewat: pemilih pemula tidak dihitung."
+        return election_date_passed_short(self.day)
 
     @property
     def warning(self) -> Text | None:
         if not self.stale:
             return None
-        return Text(
-            f"{self.warning_short} Atur domain.eligibility.cutoff_date ke hari pemungutan "
-            "suara berikutnya.",
-            f"The election date {self.day:%d-%m-%Y} has passed: first-time voters are not "
-            "counted. Set domain.eligibility.cutoff_date to the next voting day.",
-        )
+        return election_date_passed(self.day)
 
     def as_json(self) -> dict[str, object]:
         warning = self.warning

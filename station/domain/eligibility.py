@@ -17,6 +17,13 @@ from enum import StrEnum
 from pydantic import Field
 
 from peripherals.device import Text
+from station.messages import (
+    birth_date_is_in_future,
+    first_time_voter,
+    owed_a_card,
+    record_now_card_later,
+    too_young_to_record,
+)
 from station.settings_section import Section
 
 CARD_AGE = 17  # fixed by law (KTP-el owed, voting age); not configuration
@@ -139,57 +146,23 @@ def assess(
     first_time = votes and age_on(born, s.previous_election_date) < VOTING_AGE
     card_from = today if married else max(today, birthday(born, CARD_AGE))
     record_from = today if married else max(today, birthday(born, s.minimum_recording_age))
-    cutoff = f"{s.cutoff_date:%d-%m-%Y}"
 
     def result(verdict: Verdict, reason: Text) -> Eligibility:
         return Eligibility(verdict, reason, age_today, age_cutoff, votes, card_from, record_from)
 
     if born > today:  # a typo, not a baby: say so rather than "aged 0, record in 2041"
-        return result(
-            Verdict.NOT_ELIGIBLE,
-            Text(
-                f"Tanggal lahir {born:%d-%m-%Y} ada di masa depan: periksa tanggal lahir.",
-                f"The birth date {born:%d-%m-%Y} is in the future: check the birth date.",
-            ),
-        )
+        return result(Verdict.NOT_ELIGIBLE, birth_date_is_in_future(born))
 
     if not married and age_today < s.minimum_recording_age:
-        when = f"{record_from:%d-%m-%Y}"
         return result(
             Verdict.NOT_ELIGIBLE,
-            Text(
-                f"Umur {max(age_today, 0)} tahun, belum {s.minimum_recording_age} tahun dan "
-                f"belum kawin: perekaman bisa mulai {when}.",
-                f"Aged {max(age_today, 0)}, under {s.minimum_recording_age} and never "
-                f"married: recording can start on {when}.",
-            ),
+            too_young_to_record(max(age_today, 0), s.minimum_recording_age, record_from),
         )
     if first_time:
-        why = ("kawin", "married") if married and age_cutoff < VOTING_AGE else (
-            f"{VOTING_AGE} tahun",
-            f"{VOTING_AGE}",
-        )
+        by_marriage = married and age_cutoff < VOTING_AGE
         return result(
-            Verdict.FIRST_TIME_VOTER,
-            Text(
-                f"Pemilih pemula: sudah {why[0]} pada {cutoff}.",
-                f"First-time voter: {why[1]} by {cutoff}.",
-            ),
+            Verdict.FIRST_TIME_VOTER, first_time_voter(by_marriage, VOTING_AGE, s.cutoff_date)
         )
     if married or age_today >= CARD_AGE:
-        return result(
-            Verdict.ELIGIBLE,
-            Text(
-                "Wajib KTP-el: " + ("sudah/pernah kawin." if married else f"umur {age_today}."),
-                "Owed a KTP-el: " + ("married or previously married." if married
-                                     else f"aged {age_today}."),
-            ),
-        )
-    when = f"{card_from:%d-%m-%Y}"
-    return result(
-        Verdict.RECORD_NOW_CARD_AT_17,
-        Text(
-            f"Umur {age_today}: rekam sekarang, KTP-el dicetak mulai {when} (umur 17).",
-            f"Aged {age_today}: record now, the card is printed from {when} (at 17).",
-        ),
-    )
+        return result(Verdict.ELIGIBLE, owed_a_card(married, age_today))
+    return result(Verdict.RECORD_NOW_CARD_AT_17, record_now_card_later(age_today, card_from))

@@ -19,7 +19,7 @@ from station.domain.findings import Finding
 from station.domain.nik import MISMATCH_CODES, NikResult, Sex, parse_nik
 from station.domain.settings import DomainSettings
 from station.errors import Conflict, Invalid, NotAllowed, StationError
-from station.messages import CLOSING_AT_REVIEW
+from station.messages import CLOSING_AT_REVIEW, enrollment_driven_by, sentences
 from station.store import audit
 from station.store.db import Store
 
@@ -42,7 +42,7 @@ class IdentityAnswers(Protocol):
 
 
 def _joined(findings: list[Finding]) -> Text:
-    return Text(" ".join(f.text.id for f in findings), " ".join(f.text.en for f in findings))
+    return sentences(f.text for f in findings)
 
 
 def _refuse(code: str, findings: list[Finding], kind: type[StationError]) -> StationError:
@@ -52,11 +52,7 @@ def _refuse(code: str, findings: list[Finding], kind: type[StationError]) -> Sta
 def not_holder(operator_name: str) -> StationError:
     return NotAllowed(
         "not_holder",
-        Text(
-            f"Perekaman ini sedang dijalankan oleh {operator_name}."
-            " Tablet ini hanya dapat memantau.",
-            f"This enrollment is driven by {operator_name}. This tablet can only watch.",
-        ),
+        enrollment_driven_by(operator_name),
     )
 
 

@@ -17,10 +17,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from peripherals.device import Text
 from station.domain.findings import Finding
 from station.domain.regions import Region, RegionIndex, load_regions
-from station.messages import NIK_EMPTY, NIK_LETTER_O, NIK_SERIAL_ZERO
+from station.messages import (
+    NIK_EMPTY,
+    NIK_LETTER_O,
+    NIK_SERIAL_ZERO,
+    nik_birth_date_differs,
+    nik_birth_date_not_in_calendar,
+    nik_birth_day_impossible,
+    nik_birth_month_impossible,
+    nik_has_letters,
+    nik_has_other_characters,
+    nik_province_unknown,
+    nik_region_not_listed,
+    nik_region_retired,
+    nik_sex_differs,
+    nik_wrong_length,
+)
 
 Sex = Literal["L", "P"]  # laki-laki / perempuan, as on the KTP
 
@@ -94,13 +108,7 @@ def normalize(raw: str) -> str:
 
 
 def _length_error(digits: str) -> Finding:
-    return Finding(
-        "length",
-        Text(
-            f"NIK harus 16 angka; yang diisi {len(digits)} angka.",
-            f"A NIK has 16 digits; this one has {len(digits)}.",
-        ),
-    )
+    return Finding("length", nik_wrong_length(len(digits)))
 
 
 def resolve_year(yy: int, day: int, month: int, today: date) -> int:
@@ -152,26 +160,10 @@ def _check_characters(digits: str, result: NikResult) -> bool:
         result.errors.append(Finding("letter_o", NIK_LETTER_O))
     elif any(c.isalpha() for c in digits):
         letters = "".join(sorted({c for c in digits if c.isalpha()}))
-        result.errors.append(
-            Finding(
-                "letters",
-                Text(
-                    f"NIK hanya boleh berisi angka; ada huruf: {letters}.",
-                    f"A NIK has digits only; it contains letters: {letters}.",
-                ),
-            )
-        )
+        result.errors.append(Finding("letters", nik_has_letters(letters)))
     else:
         others = "".join(sorted({c for c in digits if not (c.isascii() and c.isdigit())}))
-        result.errors.append(
-            Finding(
-                "characters",
-                Text(
-                    f"NIK hanya boleh berisi angka; ada tanda: {others}.",
-                    f"A NIK has digits only; it contains: {others}.",
-                ),
-            )
-        )
+        result.errors.append(Finding("characters", nik_has_other_characters(others)))
     return False
 
 
@@ -186,57 +178,23 @@ def _check_birth_date(digits: str, result: NikResult, today: date) -> None:
         sex = "P"
         day = coded_day - FEMALE_DAY_OFFSET
     else:
-        result.errors.append(
-            Finding(
-                "day",
-                Text(
-                    f"Tanggal lahir di NIK ({coded_day:02d}) tidak mungkin: "
-                    "laki-laki 01-31, perempuan 41-71.",
-                    f"The birth day in the NIK ({coded_day:02d}) is impossible: "
-                    "01-31 for men, 41-71 for women.",
-                ),
-            )
-        )
+        result.errors.append(Finding("day", nik_birth_day_impossible(coded_day)))
         return
     result.sex = sex
     if not 1 <= month <= 12:
-        result.errors.append(
-            Finding(
-                "month",
-                Text(
-                    f"Bulan lahir di NIK ({month:02d}) harus 01-12.",
-                    f"The birth month in the NIK ({month:02d}) must be 01-12.",
-                ),
-            )
-        )
+        result.errors.append(Finding("month", nik_birth_month_impossible(month)))
         return
     year = resolve_year(yy, day, month, today)
     try:
         result.birth_date = date(year, month, day)
     except ValueError:
-        result.errors.append(
-            Finding(
-                "date",
-                Text(
-                    f"Tanggal lahir di NIK tidak ada di kalender: {day:02d}-{month:02d}-{year}.",
-                    f"The birth date in the NIK does not exist: {day:02d}-{month:02d}-{year}.",
-                ),
-            )
-        )
+        result.errors.append(Finding("date", nik_birth_date_not_in_calendar(day, month, year)))
 
 
 def _check_region(digits: str, result: NikResult, regions: RegionIndex) -> None:
     result.province = regions.get(digits[:2])
     if result.province is None:
-        result.errors.append(
-            Finding(
-                "province",
-                Text(
-                    f"Kode provinsi {digits[:2]} tidak dikenal.",
-                    f"Province code {digits[:2]} is unknown.",
-                ),
-            )
-        )
+        result.errors.append(Finding("province", nik_province_unknown(digits[:2])))
         return
     # Unknown regency or district: recorded where the NIK was first issued, possibly from
     # a list older than ours, so a warning and never a rejection.
@@ -255,59 +213,22 @@ def _check_region(digits: str, result: NikResult, regions: RegionIndex) -> None:
 def _retired_region(region: Region) -> Finding:
     """A NIK keeps the code it was first issued under for life (a split does not reissue
     it): valid, but the operator should know why the code is not in today's list."""
-    kind_id, kind_en = _REGION_KIND[region.level.value]
-    seen = f" (terakhir di daftar {region.last_seen_in})" if region.last_seen_in else ""
-    seen_en = f" (last listed in {region.last_seen_in})" if region.last_seen_in else ""
-    now_id = now_en = ""
-    if region.current is not None:
-        code, name = region.current
-        now_id = f" Kode sekarang: {code} ({name})."
-        now_en = f" Its current code: {code} ({name})."
     return Finding(
         "region_retired",
-        Text(
-            f"Kode {kind_id} {region.code} ({region.name}) sudah tidak berlaku{seen}, mis. "
-            f"karena pemekaran wilayah.{now_id} NIK tetap sah: kodenya tidak diubah.",
-            f"{kind_en} code {region.code} ({region.name}) is retired{seen_en}, e.g. by a "
-            f"split of the region.{now_en} The NIK stays valid: its code is never changed.",
+        nik_region_retired(
+            region.level.value, region.code, region.name, region.last_seen_in, region.current
         ),
     )
-
-
-_REGION_KIND = {
-    "regency": ("kabupaten/kota", "Regency/city"),
-    "district": ("kecamatan", "District"),
-}
 
 
 def _unknown_region(level: str, digits: str) -> Finding:
     code = ".".join(digits[i : i + 2] for i in range(0, len(digits), 2))
-    kind_id, kind_en = _REGION_KIND[level]
-    return Finding(
-        f"{level}_unknown",
-        Text(
-            f"Kode {kind_id} {code} tidak ada di daftar Kemendagri; "
-            "tetap boleh direkam, periksa dengan KK.",
-            f"{kind_en} code {code} is not in the Kemendagri lists; "
-            "recording may go on, check against the KK.",
-        ),
-    )
+    return Finding(f"{level}_unknown", nik_region_not_listed(level, code))
 
 
 def _cross_check(result: NikResult, form_birth_date: date | None, form_sex: Sex | None) -> None:
     if form_sex is not None and result.sex is not None and form_sex != result.sex:
-        nik_word = ("laki-laki", "male") if result.sex == "L" else ("perempuan", "female")
-        result.warnings.append(
-            Finding(
-                "sex_mismatch",
-                Text(
-                    f"Jenis kelamin di formulir ({form_sex}) berbeda dengan NIK "
-                    f"({result.sex}, {nik_word[0]}). Periksa KK; NIK tidak diubah.",
-                    f"The sex on the form ({form_sex}) differs from the NIK "
-                    f"({result.sex}, {nik_word[1]}). Check the KK; the NIK is not changed.",
-                ),
-            )
-        )
+        result.warnings.append(Finding("sex_mismatch", nik_sex_differs(form_sex, result.sex)))
     nik_date = result.birth_date
     # The NIK holds only two year digits: the century is inferred, so a form date that
     # differs only in the century is not a mismatch.
@@ -318,13 +239,5 @@ def _cross_check(result: NikResult, form_birth_date: date | None, form_sex: Sex 
         != (nik_date.day, nik_date.month, nik_date.year % 100)
     ):
         result.warnings.append(
-            Finding(
-                "birth_date_mismatch",
-                Text(
-                    f"Tanggal lahir di formulir ({form_birth_date:%d-%m-%Y}) berbeda dengan "
-                    f"NIK ({nik_date:%d-%m-%Y}). Periksa KK; NIK tidak diubah.",
-                    f"The birth date on the form ({form_birth_date:%d-%m-%Y}) differs from "
-                    f"the NIK ({nik_date:%d-%m-%Y}). Check the KK; the NIK is not changed.",
-                ),
-            )
+            Finding("birth_date_mismatch", nik_birth_date_differs(form_birth_date, nik_date))
         )

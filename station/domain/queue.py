@@ -14,6 +14,7 @@ from station.domain.eligibility import EligibilitySettings, assess
 from station.domain.findings import Finding
 from station.domain.reports import IkdAnswer
 from station.domain.roster import Student
+from station.messages import student_cannot_move
 
 
 class QueueStatus(StrEnum):
@@ -48,10 +49,7 @@ def check_move(current: QueueStatus, new: QueueStatus) -> Finding | None:
         return None
     return Finding(
         "queue_move",
-        Text(
-            f"Status siswa tidak bisa diubah dari '{current.value}' ke '{new.value}'.",
-            f"A student cannot go from '{current.value}' to '{new.value}'.",
-        ),
+        student_cannot_move(current.value, new.value),
     )
 
 

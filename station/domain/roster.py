@@ -26,6 +26,27 @@ from station.messages import (
     ROSTER_NAME_EMPTY,
     ROSTER_NOT_CSV,
     ROSTER_NOT_UNICODE,
+    DuplicateKey,
+    one_per_line,
+    roster_birth_date_unreadable,
+    roster_csv_broken,
+    roster_day_month_unsure,
+    roster_file_too_large,
+    roster_line_rejected,
+    roster_month_first,
+    roster_more_cells_than_headings,
+    roster_nik_invalid,
+    roster_nik_mangled_by_excel,
+    roster_nisn_not_10_digits,
+    roster_nisn_restored,
+    roster_nisn_short_and_wrong_year,
+    roster_no_heading_row,
+    roster_same_as_line,
+    roster_sex_unknown,
+    roster_student_note,
+    roster_summary,
+    roster_too_many_rows,
+    roster_unclosed_quote,
 )
 from station.plain_text import without_control
 
@@ -161,23 +182,14 @@ class RosterImport:
         if self.file_error:
             return self.file_error
         noted = [s for s in self.students if s.notes]
-        head_id = f"{len(self.students)} siswa dibaca, {len(self.rejected)} baris ditolak"
-        head_en = f"{len(self.students)} students read, {len(self.rejected)} rows rejected"
-        lines_id, lines_en = (
-            [head_id + f", {len(noted)} dengan catatan."],
-            [head_en + f", {len(noted)} with notes."],
+        return one_per_line(
+            [
+                roster_summary(len(self.students), len(self.rejected), len(noted)),
+                *self.notes,
+                *(roster_line_rejected(r.line, r.reason) for r in self.rejected),
+                *(roster_student_note(s.line, s.name, note) for s in noted for note in s.notes),
+            ]
         )
-        for note in self.notes:
-            lines_id.append(note.id)
-            lines_en.append(note.en)
-        for r in self.rejected:
-            lines_id.append(f"Baris {r.line}: ditolak - {r.reason.id}")
-            lines_en.append(f"Line {r.line}: rejected - {r.reason.en}")
-        for s in noted:
-            for note in s.notes:
-                lines_id.append(f"Baris {s.line} ({s.name}): {note.id}")
-                lines_en.append(f"Line {s.line} ({s.name}): {note.en}")
-        return Text("\n".join(lines_id), "\n".join(lines_en))
 
     def as_json(self) -> dict[str, object]:
         report = self.report()
@@ -256,18 +268,9 @@ def date_order(values: list[str]) -> tuple[DateOrder | None, bool]:
 
 def _order_note(heading: str, order: DateOrder | None, ambiguous: bool) -> Text | None:
     if ambiguous:
-        return Text(
-            f"Kolom '{heading}': urutan hari/bulan tidak pasti (mis. 3/4/2009); dibaca "
-            "hari/bulan. Periksa tanggal lahir di langkah identitas.",
-            f"Column '{heading}': day/month order cannot be told (e.g. 3/4/2009); read as "
-            "day/month. Check the birth dates on the identity step.",
-        )
+        return roster_day_month_unsure(heading)
     if order == "mdy":
-        return Text(
-            f"Kolom '{heading}': tanggal ditulis bulan/hari/tahun (Excel berbahasa Inggris); "
-            "dibaca demikian.",
-            f"Column '{heading}': dates are month/day/year (English-locale Excel); read so.",
-        )
+        return roster_month_first(heading)
     return None
 
 
@@ -280,10 +283,6 @@ def _split_place_and_date(value: str) -> tuple[str, str]:
     return place.strip(), when.strip()
 
 
-def _note(student: Student, id_: str, en: str) -> None:
-    student.notes.append(Text(id_, en))
-
-
 def _sniff_delimiter(text: str) -> str:
     first = next((line for line in text.splitlines() if line.strip()), "")
     return max((";", ",", "\t", "|"), key=first.count)
@@ -292,10 +291,7 @@ def _sniff_delimiter(text: str) -> str:
 def parse_roster(data: bytes, *, today: date) -> RosterImport:
     out = RosterImport()
     if len(data) > MAX_BYTES:
-        out.file_error = Text(
-            f"Berkas terlalu besar ({len(data)} bita); batas {MAX_BYTES} bita.",
-            f"The file is too large ({len(data)} bytes); the limit is {MAX_BYTES} bytes.",
-        )
+        out.file_error = roster_file_too_large(len(data), MAX_BYTES)
         return out
     try:
         text = decode(data)
@@ -310,10 +306,7 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
     try:
         spans = _rows_with_lines(text)
     except csv.Error as error:
-        out.file_error = Text(
-            f'Berkas CSV rusak: {error}. Periksa tanda kutip (") yang tidak ditutup.',
-            f'The CSV file is broken: {error}. Look for an unclosed quote (").',
-        )
+        out.file_error = roster_csv_broken(str(error))
         return out
     last_line = {start: end for start, end, _ in spans}
     numbered = [(start, row) for start, _, row in spans if any(c.strip() for c in row)]
@@ -330,24 +323,16 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
         None,
     )
     if found is None:
-        out.file_error = Text(
-            "Tidak ada baris judul kolom dengan 'nama' (juga: kelas, tanggal lahir, jenis "
-            f"kelamin, NISN, NIK) di {HEADER_SEARCH_ROWS} baris pertama.",
-            "No heading row with 'nama'/'name' (also: class, birth date, sex, NISN, NIK) in "
-            f"the first {HEADER_SEARCH_ROWS} lines.",
-        )
+        out.file_error = roster_no_heading_row(HEADER_SEARCH_ROWS)
         return out
     header_at, header = found
     numbered = numbered[header_at:]
     columns = {i: _FIELD_BY_HEADER.get(_header_key(c)) for i, c in enumerate(header)}
     orders = _column_orders(header, columns, numbered[1:], out)
     if len(numbered) - 1 > MAX_ROWS:
-        out.file_error = Text(
-            f"Terlalu banyak baris ({len(numbered) - 1}); batas {MAX_ROWS}.",
-            f"Too many rows ({len(numbered) - 1}); the limit is {MAX_ROWS}.",
-        )
+        out.file_error = roster_too_many_rows(len(numbered) - 1, MAX_ROWS)
         return out
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[DuplicateKey, str], int] = {}
     for line, row in numbered[1:]:
         cells = {
             f: without_control(row[i]).strip() for i, f in columns.items() if f and i < len(row)
@@ -360,16 +345,7 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
         # guessing which cells belong together would put a date in the sex column.
         if len(row) > len(header):
             out.rejected.append(
-                RejectedRow(
-                    line,
-                    Text(
-                        f"{len(row)} kolom, judul hanya {len(header)}: mungkin ada pemisah "
-                        "(koma/titik koma) di dalam nama.",
-                        f"{len(row)} columns but {len(header)} headings: probably a "
-                        "separator (comma/semicolon) inside a name.",
-                    ),
-                    raw,
-                )
+                RejectedRow(line, roster_more_cells_than_headings(len(row), len(header)), raw)
             )
             continue
         if not cells.get("name"):
@@ -378,22 +354,10 @@ def parse_roster(data: bytes, *, today: date) -> RosterImport:
         student = _read_student(line, cells, today, orders)
         duplicate = _duplicate_of(student, seen)
         if duplicate:
-            out.rejected.append(
-                RejectedRow(
-                    line,
-                    Text(
-                        f"{duplicate[0]} sama dengan baris {duplicate[1]}.",
-                        f"Same {_KEY_EN.get(duplicate[0], duplicate[0])} as line {duplicate[1]}.",
-                    ),
-                    raw,
-                )
-            )
+            out.rejected.append(RejectedRow(line, roster_same_as_line(*duplicate), raw))
             continue
         out.students.append(student)
     return out
-
-
-_KEY_EN = {"Nama dan tanggal lahir": "name and birth date"}
 
 
 def _rows_with_lines(text: str) -> list[tuple[int, int, list[str]]]:
@@ -410,12 +374,7 @@ def _rows_with_lines(text: str) -> list[tuple[int, int, list[str]]]:
 def _unclosed_quote(first: int, last: int) -> Text:
     # A student's name or class never holds a line break: a quote opened on `first` and
     # never closed swallowed every line up to `last` into one cell.
-    return Text(
-        f'Tanda kutip (") di baris {first} tidak ditutup: baris {first}-{last} terbaca '
-        "sebagai satu sel. Hapus atau tutup tanda kutip itu lalu impor lagi.",
-        f'An unclosed quote (") on line {first}: lines {first}-{last} were read as one '
-        "cell. Remove or close that quote and import again.",
-    )
+    return roster_unclosed_quote(first, last)
 
 
 def _column_orders(
@@ -439,13 +398,19 @@ def _column_orders(
     return orders
 
 
-def _duplicate_of(student: Student, seen: dict[tuple[str, str], int]) -> tuple[str, int] | None:
+def _duplicate_of(
+    student: Student, seen: dict[tuple[DuplicateKey, str], int]
+) -> tuple[DuplicateKey, int] | None:
     person = (
         f"{' '.join(student.name.casefold().split())}:{student.birth_date.isoformat()}"
         if student.birth_date
         else None
     )
-    keys = [("NIK", student.nik), ("NISN", student.nisn), ("Nama dan tanggal lahir", person)]
+    keys: list[tuple[DuplicateKey, str | None]] = [
+        ("nik", student.nik),
+        ("nisn", student.nisn),
+        ("person", person),
+    ]
     for kind, value in keys:
         if value and (kind, value) in seen:
             return kind, seen[(kind, value)]
@@ -473,19 +438,11 @@ def _read_student(
         student.birth_date = parse_date(raw_date, today=today, order=order)
         if student.birth_date is None or student.birth_date > today:
             student.birth_date = None
-            _note(
-                student,
-                f"tanggal lahir '{raw_date}' tidak terbaca; isi di langkah identitas.",
-                f"birth date '{raw_date}' cannot be read; enter it on the identity step.",
-            )
+            student.notes.append(roster_birth_date_unreadable(raw_date))
     if raw_sex := cells.get("sex"):
         sex = _SEX.get(raw_sex.casefold())
         if sex is None:
-            _note(
-                student,
-                f"jenis kelamin '{raw_sex}' tidak dikenal (L/P).",
-                f"sex '{raw_sex}' is not recognised (L/P).",
-            )
+            student.notes.append(roster_sex_unknown(raw_sex))
         student.sex = "L" if sex == "L" else "P" if sex == "P" else None
     if raw_nisn := cells.get("nisn"):
         _read_nisn(student, raw_nisn)
@@ -505,50 +462,26 @@ def _read_nisn(student: Student, raw_nisn: str) -> None:
         restored = nisn.zfill(NISN_LENGTH)
         year = student.birth_date.year if student.birth_date else None
         if year is not None and restored[:3] != f"{year % 1000:03d}":
-            _note(
-                student,
-                f"NISN '{raw_nisn}' kurang {NISN_LENGTH - len(nisn)} angka dan tidak cocok "
-                f"dengan tahun lahir {year}; diabaikan, periksa NISN.",
-                f"NISN '{raw_nisn}' lacks {NISN_LENGTH - len(nisn)} digits and does not match "
-                f"the birth year {year}; ignored, check the NISN.",
-            )
+            missing = NISN_LENGTH - len(nisn)
+            student.notes.append(roster_nisn_short_and_wrong_year(raw_nisn, missing, year))
             return
-        _note(
-            student,
-            f"NISN '{raw_nisn}' dipulihkan menjadi {restored} (Excel membuang angka 0 di depan).",
-            f"NISN '{raw_nisn}' restored to {restored} (Excel dropped the leading zeros).",
-        )
+        student.notes.append(roster_nisn_restored(raw_nisn, restored))
         nisn = restored
     if len(nisn) == NISN_LENGTH:
         student.nisn = nisn
     else:
-        _note(
-            student,
-            f"NISN '{raw_nisn}' bukan 10 angka; diabaikan.",
-            f"NISN '{raw_nisn}' is not 10 digits; ignored.",
-        )
+        student.notes.append(roster_nisn_not_10_digits(raw_nisn))
 
 
 def _read_nik(student: Student, raw_nik: str, today: date) -> None:
     if re.fullmatch(r"\d(\.\d+)?[eE]\+\d+", raw_nik.replace(",", ".")):
-        _note(
-            student,
-            f"NIK '{raw_nik}' dirusak Excel (format angka); isi di langkah identitas dan "
-            "format kolom NIK sebagai Teks.",
-            f"NIK '{raw_nik}' was mangled by Excel (number format); enter it on the identity "
-            "step and format the NIK column as Text.",
-        )
+        student.notes.append(roster_nik_mangled_by_excel(raw_nik))
         return
     parsed = parse_nik(
         raw_nik, today=today, form_birth_date=student.birth_date, form_sex=student.sex
     )
     if not parsed.valid:
-        reasons = parsed.errors[0].text
-        _note(
-            student,
-            f"NIK '{raw_nik}' tidak sah ({reasons.id}); isi di langkah identitas.",
-            f"NIK '{raw_nik}' is invalid ({reasons.en}); enter it on the identity step.",
-        )
+        student.notes.append(roster_nik_invalid(raw_nik, parsed.errors[0].text))
         return
     student.nik = parsed.nik
     for warning in parsed.warnings:

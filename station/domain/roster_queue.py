@@ -21,7 +21,12 @@ from station.domain.queue import PICKABLE, QueueStatus, check_move, identity_pre
 from station.domain.roster import RejectedRow, Student, parse_roster
 from station.errors import Conflict, Invalid, NotFound, StationError
 from station.events import EventBus, EventType
-from station.messages import QUEUE_ALREADY_QUEUED, ROSTER_STUDENT_UNKNOWN
+from station.messages import (
+    QUEUE_ALREADY_QUEUED,
+    ROSTER_STUDENT_UNKNOWN,
+    roster_same_student_as_line,
+    student_not_pickable,
+)
 from station.sealing.rosternik import RosterNikCipher
 from station.store import audit
 from station.store.db import Store
@@ -29,7 +34,7 @@ from station.store.db import Store
 
 def _already_queued(line: int | None) -> Text:
     if line is not None:  # twice in the same file (a spelling the parser did not match)
-        return Text(f"Siswa yang sama dengan baris {line}.", f"The same student as line {line}.")
+        return roster_same_student_as_line(line)
     return QUEUE_ALREADY_QUEUED
 
 
@@ -261,10 +266,7 @@ class RosterQueue:
         if status not in PICKABLE:
             raise Conflict(
                 "student_not_pickable",
-                Text(
-                    f"Siswa ini berstatus '{status.value}' dan tidak bisa dipilih.",
-                    f"This student is '{status.value}' and cannot be picked.",
-                ),
+                student_not_pickable(status.value),
             )
         return int(row["visit_id"])
 

@@ -41,12 +41,16 @@ from station.fingerprints.library import TodayLibrary
 from station.fingerprints.workflow import FingerprintStep
 from station.messages import (
     BIRTH_DATE_IN_FUTURE,
-    FINGER_NAMES,
     NO_PHOTO,
     SIGNATURE_EMPTY,
     SIGNATURE_UNREADABLE,
     STEP_NAMES,
     VISIT_UNKNOWN,
+    cannot_act_at_step,
+    finger_not_in_order,
+    fingers_not_captured,
+    record_not_sealed,
+    signature_too_large,
 )
 from station.photo.backdrop import expected_backdrop
 from station.photo.capture import PhotoRequest, PhotoTaker, birth_year
@@ -384,27 +388,14 @@ class EnrollmentController:
 
     def _require_finger(self, position: int) -> None:
         if position not in self.config.enrollment.finger_order:
-            raise Invalid(
-                "finger_unknown",
-                Text(
-                    f"Jari nomor {position} tidak ada dalam urutan perekaman.",
-                    f"Finger {position} is not in the capture order.",
-                ),
-            )
+            raise Invalid("finger_unknown", finger_not_in_order(position))
 
     async def finish_fingerprints(self, operator: Operator) -> dict[str, Any]:
         async with self._lock:
             draft = self._require_holder(operator, "fingerprints", "fingerprints_done")
             missing = self.fingerprints.missing(draft)
             if missing:
-                names = [FINGER_NAMES[f] for f in missing]
-                raise Conflict(
-                    "fingers_missing",
-                    Text(
-                        f"Jari belum direkam: {', '.join(n.id for n in names)}.",
-                        f"Fingers not yet captured: {', '.join(n.en for n in names)}.",
-                    ),
-                )
+                raise Conflict("fingers_missing", fingers_not_captured(missing))
             await self.guided.stop()
             self.drafts.save_step(draft, "fingerprints_done", "signature", operator.id)
             self.machine.send("fingerprints_done")
@@ -653,14 +644,7 @@ class EnrollmentController:
         return draft
 
     def _out_of_order(self, action: str) -> StationError:
-        here = STEP_NAMES[self.step]
-        return Conflict(
-            "out_of_order",
-            Text(
-                f"Tidak bisa '{action}' pada langkah {here.id.lower()}. Tidak ada yang diubah.",
-                f"Cannot '{action}' at the {here.en.lower()} step. Nothing was changed.",
-            ),
-        )
+        return Conflict("out_of_order", cannot_act_at_step(action, STEP_NAMES[self.step]))
 
     def _not_holder(self, draft: Draft) -> StationError:
         return not_holder(draft.operator_name)
@@ -701,10 +685,7 @@ def _check_signature_size(png: bytes) -> None:
         side = SIGNATURE_MAX_SIDE
         raise Invalid(
             "signature_too_large",
-            Text(
-                f"Gambar tanda tangan {width}x{height} piksel; batasnya {side}x{side}.",
-                f"The signature image is {width}x{height} pixels; the limit is {side}x{side}.",
-            ),
+            signature_too_large(width, height, side),
         )
 
 
@@ -735,13 +716,4 @@ def _not_sealed(error: SealingError) -> DeviceFault:
     """The record could not be sealed: nothing was stored and the draft stays at review
     with its captures, so the commit can be repeated once the office key is mended."""
     log.error("commit not sealed: %s", error.code)
-    return DeviceFault(
-        "commit_not_sealed",
-        Text(
-            f"Rekaman BELUM disimpan: tidak dapat disegel ({error.text.id}). Perekaman tetap"
-            " di langkah tinjau; jangan matikan stasiun, panggil teknisi, lalu simpan lagi.",
-            f"The record is NOT saved yet: it cannot be sealed ({error.text.en}). The"
-            " enrollment stays at review; do not switch the station off, call the technician,"
-            " then save again.",
-        ),
-    )
+    return DeviceFault("commit_not_sealed", record_not_sealed(error.text))

@@ -33,8 +33,8 @@ from station.access.operators import Operator
 from station.enrollment.draft import Capture, Draft
 from station.errors import DeviceFault, StationError
 from station.events import EventBus, EventType
-from station.fingerprints.fingers import finger_name
 from station.fingerprints.workflow import FingerprintStep, Runner
+from station.messages import finger_unclear_place_again, module_rejected_place_again
 
 log = logging.getLogger(__name__)
 
@@ -171,9 +171,7 @@ class GuidedSequence:
         for wanted in self._first:
             if wanted != exclude and fingers[wanted].status not in _EXCEPTED:
                 return wanted
-        to_do = [
-            p for p in self.step.order if p != exclude and fingers[p].status in _TO_CAPTURE
-        ]
+        to_do = [p for p in self.step.order if p != exclude and fingers[p].status in _TO_CAPTURE]
         return to_do[0] if to_do else None
 
     def _show(self, draft: Draft, **changes: Any) -> None:
@@ -201,8 +199,15 @@ class GuidedSequence:
                     prompt(draft, position)
                     prompted = position
                 self._show(
-                    draft, phase="waiting", position=position, prompt=position, again=again,
-                    progress=0.0, verdict=None, quality=None, good=None,
+                    draft,
+                    phase="waiting",
+                    position=position,
+                    prompt=position,
+                    again=again,
+                    progress=0.0,
+                    verdict=None,
+                    quality=None,
+                    good=None,
                     attempt=len(finger.attempts) + 1,
                     message=self._why.get(position) if again else None,
                 )
@@ -223,10 +228,16 @@ class GuidedSequence:
                 await run(_light(self.step.reader, taken.module_ok))
                 self._why.pop(position, None)
                 if not taken.module_ok:
-                    self._why[position] = _text(_asked_again(position, taken))
+                    self._why[position] = _text(
+                        module_rejected_place_again(position, taken.module_verdict)
+                    )
                 self._show(
-                    draft, phase="captured", verdict=taken.module_verdict, prompt=following,
-                    again=retry_now, message=self._why.get(position),
+                    draft,
+                    phase="captured",
+                    verdict=taken.module_verdict,
+                    prompt=following,
+                    again=retry_now,
+                    message=self._why.get(position),
                 )
                 capture = await self._fetch_and_judge(draft, operator, run, position, taken)
                 if not await keep(draft, capture, operator):
@@ -238,10 +249,11 @@ class GuidedSequence:
                     # this one again.
                     ahead = [following] if following is not None else []
                     self._first = [*ahead, position, *self._first]
-                    self._why[position] = _text(_quality_again(position))
+                    self._why[position] = _text(finger_unclear_place_again(position))
                 last = kept.attempts[-1] if kept.attempts else None
                 self._show(
-                    draft, phase="quality",
+                    draft,
+                    phase="quality",
                     quality=last.quality.score if last else None,
                     good=kept.status == "captured",
                     message=self._why.get(position),
@@ -303,21 +315,3 @@ class GuidedSequence:
 
 def _light(reader: FingerprintReader, ok: bool) -> Callable[[], None]:
     return lambda: reader.set_light("success" if ok else "failure")
-
-
-def _asked_again(position: int, taken: FingerTaken) -> Text:
-    name = finger_name(position)
-    return Text(
-        f"Modul menolak gambar ({taken.module_verdict}); letakkan {name.id} lagi.",
-        f"The module rejected the image ({taken.module_verdict}); place the {name.en} again.",
-    )
-
-
-def _quality_again(position: int) -> Text:
-    name = finger_name(position)
-    return Text(
-        f"Gambar {name.id} kurang jelas; letakkan {name.id} sekali lagi. Jari lain tetap"
-        " tersimpan.",
-        f"The {name.en} image is not clear enough; place the {name.en} once more. The other"
-        " fingers are kept.",
-    )

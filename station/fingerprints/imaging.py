@@ -16,6 +16,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from peripherals.device import Text
+from station.messages import finger_images_png_not_wsq
 
 # The ratio the `wsq` package's Pillow plugin always asks its codec for (0.75 bit/pixel).
 _WSQ_RATIO = 12
@@ -56,12 +57,7 @@ def wsq_problem() -> Text | None:
     """Why this station cannot write WSQ finger images (None when it can)."""
     if _WSQ_FAILURE is None:
         return None
-    return Text(
-        "Gambar sidik jari disimpan sebagai PNG, bukan WSQ: pustaka wsq tidak berfungsi "
-        f"({_WSQ_FAILURE}). Hubungi teknisi.",
-        "Finger images are stored as PNG, not WSQ: the wsq codec does not work "
-        f"({_WSQ_FAILURE}). Call a technician.",
-    )
+    return finger_images_png_not_wsq(_WSQ_FAILURE)
 
 
 def encode_image(image: npt.NDArray[np.uint8], fmt: str = IMAGE_FORMAT) -> bytes:

@@ -31,12 +31,19 @@ from station.access.operators import Operator
 from station.enrollment.draft import Capture, Draft
 from station.errors import Conflict, StationError
 from station.events import EventBus, EventType
-from station.fingerprints.fingers import INDEX_FINGERS, finger_name, hand
+from station.fingerprints.fingers import INDEX_FINGERS, hand
 from station.fingerprints.imaging import IMAGE_FORMAT, encode_image
 from station.fingerprints.library import TodayLibrary
 from station.fingerprints.quality import QualityReport, assess
 from station.fingerprints.settings import FingerprintCaptureSettings
-from station.messages import FINGER_EXCEPTION_NAMES, INDEX_FINGERS_ON_CHIP
+from station.messages import (
+    FINGER_EXCEPTION_NAMES,
+    INDEX_FINGERS_ON_CHIP,
+    finger_matches_enrolled_today,
+    finger_name,
+    no_exception_pending,
+    same_finger_as,
+)
 from station.store import audit
 from station.store.db import Store
 
@@ -315,14 +322,7 @@ class FingerprintStep:
                 {
                     "code": "matches_enrolled_today",
                     **hit,
-                    "message": _text(
-                        Text(
-                            "Sidik jari ini cocok dengan orang yang sudah direkam hari ini"
-                            f" di stasiun ini (tanda terima {hit['receipt_number']}).",
-                            "This finger matches someone already enrolled today at this"
-                            f" station (receipt {hit['receipt_number']}).",
-                        )
-                    ),
+                    "message": _text(finger_matches_enrolled_today(hit["receipt_number"])),
                 }
             )
         return warnings
@@ -388,11 +388,7 @@ class FingerprintStep:
         if finger.status != "exception_pending" or finger.exception is None:
             raise Conflict(
                 "no_exception_pending",
-                Text(
-                    f"Tidak ada pengecualian yang menunggu persetujuan untuk"
-                    f" {finger_name(position).id}.",
-                    f"No exception awaits approval for the {finger_name(position).en}.",
-                ),
+                no_exception_pending(position),
             )
         return finger
 
@@ -467,15 +463,9 @@ class FingerprintStep:
 
 
 def _same_finger(other: int, score: int) -> dict[str, Any]:
-    name = finger_name(other)
     return {
         "code": "same_finger_twice",
         "other_position": other,
         "score": score,
-        "message": _text(
-            Text(
-                f"Sepertinya jari yang sama dengan {name.id}; periksa jari yang diletakkan.",
-                f"This looks like the same finger as the {name.en}; check which finger was placed.",
-            )
-        ),
+        "message": _text(same_finger_as(other)),
     }

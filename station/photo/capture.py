@@ -11,9 +11,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from peripherals.camera.port import Frame
-from peripherals.device import Text
 from station.errors import Invalid, StationError
-from station.messages import PHOTO_OVERRIDE_NEEDS_REASON, PHOTO_WITHOUT_FACE
+from station.messages import (
+    PHOTO_OVERRIDE_NEEDS_REASON,
+    PHOTO_WITHOUT_FACE,
+    photo_does_not_pass,
+)
 from station.photo.portrait import make_portrait
 from station.photo.quality import QualityAnalyser, QualityReport
 from station.photo.settings import PhotoSettings
@@ -85,15 +88,4 @@ def birth_year(identity: dict[str, Any]) -> int | None:
 
 
 def _refused(report: QualityReport) -> StationError:
-    failing = report.not_passed
-    return Invalid(
-        "photo_quality",
-        Text(
-            "Foto belum memenuhi syarat: "
-            + " ".join(c.text.id for c in failing)
-            + " Ulangi, atau pakai 'tetap ambil' dengan alasan.",
-            "The photo does not pass yet: "
-            + " ".join(c.text.en for c in failing)
-            + " Retake it, or use 'take anyway' with a reason.",
-        ),
-    )
+    return Invalid("photo_quality", photo_does_not_pass(c.text for c in report.not_passed))

@@ -37,6 +37,12 @@ from station.messages import (
     PHOTO_TOO_FAR,
     PHOTO_UNEVEN_LIGHT,
     PHOTO_WAITING_FOR_FACE,
+    backdrop_matches_birth_year,
+    backdrop_unchecked_without_birth_date,
+    backdrop_wrong_colour,
+    face_turned,
+    faces_seen,
+    head_tilted,
 )
 from station.photo.backdrop import BackdropReading, expected_backdrop
 from station.photo.faces import Face, Grey
@@ -94,10 +100,7 @@ def face_count(count: int) -> CheckResult:
         return CheckResult(
             "face_count",
             Verdict.FAIL,
-            Text(
-                f"Terlihat {count} wajah: hanya pemohon yang boleh di depan kamera.",
-                f"{count} faces seen: only the applicant may be in front of the camera.",
-            ),
+            faces_seen(count),
             count,
         )
     return CheckResult("face_count", Verdict.PASS, PHOTO_ONE_FACE, 1)
@@ -212,28 +215,10 @@ def upright(face: Face, s: PhotoSettings) -> CheckResult:
     if abs(roll) > s.max_roll_deg:
         # Clockwise on screen: the top of the head goes to the image's right, which is
         # the applicant's left.
-        side = ("kiri", "left") if roll > 0 else ("kanan", "right")
-        return CheckResult(
-            "upright",
-            Verdict.FAIL,
-            Text(
-                f"Kepala miring: tegakkan kepala (jangan condong ke bahu {side[0]}).",
-                f"Head tilted: hold your head straight (not leaning to your {side[1]} shoulder).",
-            ),
-            value,
-        )
+        return CheckResult("upright", Verdict.FAIL, head_tilted(to_left=roll > 0), value)
     if abs(pose.yaw_deg) > s.max_yaw_deg:
         # The nose points to the image's right: the applicant looks to their left.
-        side = ("kiri", "left") if pose.yaw_deg > 0 else ("kanan", "right")
-        return CheckResult(
-            "upright",
-            Verdict.FAIL,
-            Text(
-                f"Wajah menoleh ke {side[0]} Anda: hadapkan wajah lurus ke kamera.",
-                f"Face turned to your {side[1]}: turn your face straight to the camera.",
-            ),
-            value,
-        )
+        return CheckResult("upright", Verdict.FAIL, face_turned(to_left=pose.yaw_deg > 0), value)
     if abs(pose.pitch_deg) > s.max_pitch_deg:
         text = PHOTO_CHIN_DOWN if pose.pitch_deg > 0 else PHOTO_CHIN_UP
         return CheckResult("upright", Verdict.FAIL, text, value)
@@ -253,12 +238,8 @@ def eyes(face: Face) -> CheckResult:
     return CheckResult("eyes", Verdict.PASS, PHOTO_EYES_OPEN, "open")
 
 
-_COLOUR_NAMES = {"blue": ("biru", "blue"), "red": ("merah", "red")}
-
-
 def backdrop(reading: BackdropReading, birth_year: int | None) -> CheckResult:
     seen = reading.colour
-    seen_id, seen_en = _COLOUR_NAMES[seen] if seen else ("tidak jelas", "unclear")
     if reading.sampled == 0:
         return CheckResult(
             "backdrop",
@@ -269,34 +250,20 @@ def backdrop(reading: BackdropReading, birth_year: int | None) -> CheckResult:
         return CheckResult(
             "backdrop",
             Verdict.UNKNOWN,
-            Text(
-                "Tanggal lahir belum diisi, jadi warna latar belum bisa diperiksa "
-                f"(terlihat: {seen_id}).",
-                f"No birth date yet, so the backdrop colour cannot be checked (seen: {seen_en}).",
-            ),
+            backdrop_unchecked_without_birth_date(seen),
             seen,
         )
     want = expected_backdrop(birth_year)
-    want_id, want_en = _COLOUR_NAMES[want]
-    parity = ("genap", "even") if birth_year % 2 == 0 else ("ganjil", "odd")
     if seen == want:
         return CheckResult(
             "backdrop",
             Verdict.PASS,
-            Text(
-                f"Latar {want_id} sesuai tahun lahir {birth_year} ({parity[0]}).",
-                f"{want_en.capitalize()} backdrop matches birth year {birth_year} ({parity[1]}).",
-            ),
+            backdrop_matches_birth_year(want, birth_year),
             seen,
         )
     return CheckResult(
         "backdrop",
         Verdict.FAIL,
-        Text(
-            f"Latar harus {want_id} (tahun lahir {birth_year} {parity[0]}), terlihat {seen_id}: "
-            "ganti kain latar.",
-            f"Backdrop must be {want_en} (birth year {birth_year} is {parity[1]}), seen {seen_en}: "
-            "change the backdrop cloth.",
-        ),
+        backdrop_wrong_colour(want, seen, birth_year),
         seen,
     )

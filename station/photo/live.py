@@ -8,11 +8,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
 from peripherals.camera.port import Camera
 from station.events import EventBus, EventType
 from station.lifecycle import cancel_and_wait
+from station.messages import CAMERA_NO_PICTURE_YET
 from station.photo.preview import PreviewHub
 from station.photo.quality import QualityAnalyser, QualityReport
 from station.photo.settings import PhotoSettings
@@ -97,9 +97,6 @@ class LivePhoto:
 
     def _publish_fault(self) -> None:
         fault = self.hub.fault
-        message: dict[str, Any] = (
-            {"id": fault.id, "en": fault.en}
-            if fault
-            else {"id": "Kamera belum mengirim gambar.", "en": "The camera sends no picture yet."}
-        )
+        said = fault or CAMERA_NO_PICTURE_YET
+        message = {"id": said.id, "en": said.en}
         self.bus.publish(EventType.PHOTO_QUALITY, {"ok": False, "camera": message, "checks": []})
