@@ -371,6 +371,7 @@ class SerialFingerprintReader:
         baud: int = 57600,
         raise_baud_to: int | None = None,
         baud_memory: Path | None = None,
+        packet_size: int | None = None,
         address: int = DEFAULT_ADDRESS,
         password: int = 0,
         reply_timeout_s: float = 1.0,
@@ -380,11 +381,17 @@ class SerialFingerprintReader:
         """`baud` is the module's factory speed; `raise_baud_to` (optional) is set with
         SetSysPara at start and remembered in `baud_memory` (line_speed.py) because the
         module keeps it in flash: after a restart the module only answers at that speed.
-        Transfers garbled at the raised speed step the line down to `baud` for good."""
+        Transfers garbled at the raised speed step the line down to `baud` for good.
+        `packet_size` (optional, 32-256) is set the same way when the module holds another:
+        an image in 256-byte packets carries half the headers of one in 128-byte packets,
+        about 4 % less time on the wire and half the packets to check."""
         self.model = model if isinstance(model, ModuleModel) else model_named(model)
         self.image_size = image_size or self.model.image_size
         self.baud = baud
         self.raise_baud_to = raise_baud_to
+        if packet_size is not None and packet_size not in PACKET_SIZES.values():
+            raise ValueError(f"packet_size must be one of {sorted(PACKET_SIZES.values())}")
+        self.wanted_packet_size = packet_size
         self.password = password
         self.poll_interval_s = poll_interval_s
         self.module = FingerprintModule(
@@ -474,7 +481,29 @@ class SerialFingerprintReader:
         if self.info.baud != link.baud:
             self._set_line(self.info.baud)
         self.line_speed = self._settle_speed(remembered)
+        self._settle_packet_size()
         self.recording.add("connected", link.baud)
+
+    def _settle_packet_size(self) -> None:
+        """Ask for the configured packet size. The module keeps it in flash, so this is
+        one exchange on the first start only; a module that refuses keeps its own, which
+        the driver then uses (as it does after any doubt about the answer)."""
+        wanted = self.wanted_packet_size
+        if wanted is None or wanted == self.module.packet_size:
+            return
+        code = next(c for c, size in PACKET_SIZES.items() if size == wanted)
+        try:
+            self.module.set_sys_para(SysParam.PACKET_SIZE, code)
+        except ModuleError:
+            self.recording.add("packet_size_refused", wanted)
+            return
+        except DeviceError as exc:
+            if exc.code == "fingerprint_unplugged":
+                raise
+            self.info = self.module.read_sys_para()
+            return
+        self.module.packet_size = wanted
+        self.recording.add("packet_size", wanted)
 
     def _settle_speed(self, remembered: LineSpeed | None) -> LineSpeed:
         """Raise the module to the configured speed unless it refused it, or a transfer

@@ -85,11 +85,14 @@ class SimulatedModule:
         password: int = 0,
         timing: Timing | None = None,
         max_baud: int | None = None,
+        max_packet_size: int | None = None,
     ) -> None:
         """`max_baud`: refuse faster speeds than this (a module whose UART clock cannot
-        keep up, or a clone that implements fewer speeds than its datasheet lists)."""
+        keep up, or a clone that implements fewer speeds than its datasheet lists);
+        `max_packet_size` likewise for longer data packets."""
         self.model = model
         self.max_baud = max_baud
+        self.max_packet_size = max_packet_size
         self.address = address
         self.password = password
         self.timing = timing or Timing()
@@ -213,7 +216,11 @@ class SimulatedModule:
             return reply
         if number == SysParam.SECURITY_LEVEL and 1 <= value <= 5:
             self.params.security_level = value
-        elif number == SysParam.PACKET_SIZE and value in PACKET_SIZES:
+        elif (
+            number == SysParam.PACKET_SIZE
+            and value in PACKET_SIZES
+            and (self.max_packet_size is None or PACKET_SIZES[value] <= self.max_packet_size)
+        ):
             self.params.packet_size_code = value
         else:
             return self._ack(C.INVALID_REGISTER)

@@ -33,6 +33,7 @@ class SimulatedFingerprintReader(SerialFingerprintReader):
         pace: float | None = None,
         raise_baud_to: int | None = None,
         baud_memory: Path | None = None,
+        packet_size: int | None = None,
     ) -> None:
         """`pace` scales the simulator's timing (1 = a real module at `baud`, 0 = instant);
         when omitted, `capture_s=0` means instant (the station's tests) and anything else
@@ -51,6 +52,7 @@ class SimulatedFingerprintReader(SerialFingerprintReader):
             baud=baud,
             raise_baud_to=raise_baud_to,
             baud_memory=baud_memory,
+            packet_size=packet_size,
             # Even at pace 0 the simulator is another thread on a possibly busy machine.
             reply_timeout_s=3.0,
             poll_interval_s=0.05 if pace else 0.005,

@@ -39,6 +39,7 @@ def real_fingerprint(
         baud=settings.baud,
         raise_baud_to=settings.raise_baud_to,
         baud_memory=baud_memory(settings, data_dir),
+        packet_size=settings.packet_size,
     )
 
 
@@ -55,4 +56,5 @@ def simulated_fingerprint(
         pace=scale,
         raise_baud_to=settings.raise_baud_to,
         baud_memory=baud_memory(settings, data_dir),
+        packet_size=settings.packet_size,
     )
