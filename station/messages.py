@@ -58,9 +58,52 @@ OPERATOR_NAME_CONTROL_CHARACTERS = Text(
 )
 OPERATOR_UNKNOWN = Text("Operator tidak ditemukan.", "The operator does not exist.")
 
+
+def role_unknown(role: str) -> Text:
+    return Text(f"Peran tidak dikenal: {role}.", f"Unknown role: {role}.")
+
+
+def operator_exists(name: str) -> Text:
+    return Text(f"Operator {name} sudah ada.", f"Operator {name} already exists.")
+
+
+def operator_locked(minutes: int) -> Text:
+    return Text(
+        f"Terlalu banyak PIN salah. Coba lagi dalam {minutes} menit, atau minta supervisor"
+        " membuka kunci.",
+        f"Too many wrong PINs. Try again in {minutes} minute(s), or ask a supervisor to unlock.",
+    )
+
+
 # access.pins
 PIN_HASH_TOO_SHORT = Text("salt atau hash kurang dari 16 bita", "salt or digest under 16 bytes")
 PIN_HASH_MALFORMED = Text("hash rusak", "malformed hash")
+
+
+def pin_hash_not_argon2id(kind: str) -> Text:
+    return Text(f"{kind}, bukan argon2id", f"{kind} instead of argon2id")
+
+
+def pin_hash_too_weak(cost: str, least: str) -> Text:
+    return Text(f"terlalu lemah ({cost}; minimal {least})", f"too weak ({cost}; at least {least})")
+
+
+def pin_hash_too_costly(cost: str, most: str) -> Text:
+    return Text(
+        f"terlalu berat untuk stasiun ({cost}; maksimal {most})",
+        f"too costly for the station ({cost}; at most {most})",
+    )
+
+
+# access.throttle
+def too_many_wrong_pins(seconds: int) -> Text:
+    return Text(
+        f"Terlalu banyak PIN salah dari perangkat ini atau di stasiun. Coba lagi dalam"
+        f" {seconds} detik.",
+        f"Too many wrong PINs from this device or at the station. Try again in"
+        f" {seconds} second(s).",
+    )
+
 
 # domain.consent
 CONSENT_NOTICE_AND_AGREEMENT = Text(
