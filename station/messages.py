@@ -7,6 +7,9 @@ written where the values are."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from peripherals.device import Text
 from station.fingerprints.fingers import finger_name
 
@@ -102,6 +105,57 @@ def too_many_wrong_pins(seconds: int) -> Text:
         f" {seconds} detik.",
         f"Too many wrong PINs from this device or at the station. Try again in"
         f" {seconds} second(s).",
+    )
+
+
+# config
+def config_file_not_found(path: Path) -> Text:
+    return Text(f"Berkas konfigurasi {path} tidak ditemukan.", f"Config file {path} not found.")
+
+
+def config_file_not_toml(path: Path, error: Exception) -> Text:
+    return Text(
+        f"Berkas konfigurasi {path} tidak dapat dibaca: {error}",
+        f"Config file {path} is not valid TOML: {error}",
+    )
+
+
+def config_invalid(path: Path | None, problems: Sequence[str]) -> Text:
+    """`problems` are "key: reason" lines, the reason as the validator wrote it (English)."""
+    where = f" ({path})" if path else ""
+    lines = "\n".join(f"- {problem}" for problem in problems)
+    return Text(
+        f"Konfigurasi tidak valid{where}:\n" + lines,
+        f"Invalid configuration{where}:\n" + lines,
+    )
+
+
+# devices.registry
+def device_simulated_instead(kind: str) -> Text:
+    return Text(
+        f"{kind}: perangkat tidak ditemukan, memakai simulator.",
+        f"{kind}: no hardware found, using the simulator.",
+    )
+
+
+def device_adapter_unavailable(kind: str, adapter: str) -> Text:
+    return Text(
+        f"Adaptor {kind} '{adapter}' tidak tersedia di versi ini.",
+        f"The {kind} adapter '{adapter}' is not available in this build.",
+    )
+
+
+# lifecycle (out of alphabetical place: kept apart from the domain..photo sections)
+def part_failed(error: Exception) -> Text:
+    """A failure that says nothing in either language: its type and detail, as written."""
+    detail = f"{type(error).__name__}: {error}"
+    return Text(detail, detail)
+
+
+def part_not_running(name: str, reason: Text) -> Text:
+    return Text(
+        f"Bagian '{name}' tidak berjalan: {reason.id}",
+        f"Part '{name}' is not running: {reason.en}",
     )
 
 
