@@ -345,6 +345,25 @@ PROVISIONING_FILE_LEFT_ON_CARD = Text(
     "boot partition. Delete it yourself from a laptop.",
 )
 
+
+def provisioning_cannot_write(error: OSError) -> Text:
+    return Text(
+        f"Tidak dapat menulis {error.filename}: {error.strerror}.",
+        f"Cannot write {error.filename}: {error.strerror}.",
+    )
+
+
+def system_user_unknown(name: str | None) -> Text:
+    return Text(f"Pengguna sistem '{name}' tidak ada.", f"No system user '{name}'.")
+
+
+def station_provisioned_with_key(station_id: str, public_key: str) -> Text:
+    return Text(
+        f"Stasiun {station_id} siap. Kunci publik: {public_key}",
+        f"Station {station_id} provisioned. Public key: {public_key}",
+    )
+
+
 # provisioning.file
 NOT_PROVISIONED_NO_FILE = Text(
     "Stasiun belum diprovisikan: belum ada berkas provisioning yang diterapkan.",
@@ -358,6 +377,165 @@ PROVISIONING_RECORD_DAMAGED = Text(
     "Catatan provisioning rusak; provisikan ulang stasiun.",
     "The provisioning record is damaged; provision the station again.",
 )
+PROVISIONING_FILE_TOO_LARGE = Text(
+    "Berkas terlalu besar (maks 64 KiB).", "File too large (64 KiB max)."
+)
+PROVISIONING_FILE_NOT_UTF8 = Text(
+    "Berkas harus disimpan sebagai teks UTF-8.",
+    "The file must be saved as UTF-8 text.",
+)
+STATION_ID_MALFORMED = Text(
+    "station.id: 3-32 huruf/angka, boleh titik, garis bawah dan tanda hubung.",
+    "station.id: 3-32 letters/digits; dots, underscores and hyphens allowed.",
+)
+WIFI_NAME_INVALID = Text(
+    "Nama Wi-Fi (SSID) maksimal 32 karakter ASCII, tanpa ';' dan '\\'.",
+    "The Wi-Fi name (SSID) is at most 32 ASCII characters, without ';' and '\\'.",
+)
+WIFI_PASSPHRASE_INVALID = Text(
+    "Kata sandi Wi-Fi (WPA2) harus 8-63 karakter ASCII yang dapat dicetak.",
+    "The Wi-Fi (WPA2) passphrase must be 8-63 printable ASCII characters.",
+)
+WIFI_CHANNEL_INVALID = Text(
+    "Kanal Wi-Fi harus angka 1-13.",
+    "The Wi-Fi channel must be a number from 1 to 13.",
+)
+APN_INVALID = Text(
+    "APN hanya huruf, angka, titik dan tanda hubung (contoh: internet).",
+    "The APN is letters, digits, dots and hyphens only (e.g. internet).",
+)
+COLLECTOR_URL_NOT_HTTPS = Text(
+    "Alamat kolektor harus URL https:// lengkap.",
+    "The collector address must be a full https:// URL.",
+)
+OFFICE_RECIPIENT_NOT_AGE_KEY = Text(
+    "Kunci penerima kantor harus kunci publik age (diawali age1...).",
+    "The office recipient must be an age public key (starting with age1...).",
+)
+COLLECTOR_ACK_KEY_NOT_ED25519 = Text(
+    "Kunci tanda terima kolektor harus kunci publik Ed25519 (base64, 32 bita).",
+    "The collector acknowledgement key must be an Ed25519 public key (base64, 32 bytes).",
+)
+NO_OPERATORS = Text(
+    "Minimal satu petugas ([[operators]]) wajib ada.",
+    "At least one operator ([[operators]]) is required.",
+)
+NO_SUPERVISOR = Text(
+    "Minimal satu petugas harus berperan 'supervisor' (menyetujui pengecualian).",
+    "At least one operator must have the 'supervisor' role (approves exceptions).",
+)
+SETTINGS_NOT_PLAIN = Text(
+    "[config] hanya boleh berisi teks, angka, tanggal, ya/tidak dan daftarnya.",
+    "[config] may hold only text, numbers, dates, true/false and lists of them.",
+)
+
+
+def provisioning_file_not_toml(error: Exception) -> Text:
+    return Text(
+        f"Berkas bukan TOML yang sah: {error}. Periksa tanda kutip dan tanda '='.",
+        f"The file is not valid TOML: {error}. Check quotes and '=' signs.",
+    )
+
+
+def provisioning_file_missing(path: Path, file_name: str) -> Text:
+    return Text(
+        f"Berkas provisioning {path} tidak ada. Salin {file_name} ke "
+        "partisi boot kartu SD lalu nyalakan ulang.",
+        f"The provisioning file {path} does not exist. Copy {file_name} to "
+        "the SD card's boot partition and restart.",
+    )
+
+
+def provisioning_file_unreadable(path: Path, reason: str | None) -> Text:
+    return Text(
+        f"Berkas {path} tidak dapat dibaca ({reason}).",
+        f"Cannot read {path} ({reason}).",
+    )
+
+
+def section_missing(name: str) -> Text:
+    return Text(f"Bagian [{name}] tidak ada.", f"The [{name}] section is missing.")
+
+
+def not_a_section(name: str) -> Text:
+    return Text(f"[{name}] harus berupa bagian.", f"[{name}] must be a section.")
+
+
+def field_required(where: str) -> Text:
+    return Text(f"{where} wajib diisi.", f"{where} is required.")
+
+
+def field_not_text(where: str) -> Text:
+    return Text(f"{where} harus berupa teks.", f"{where} must be text.")
+
+
+def field_control_characters(where: str) -> Text:
+    return Text(
+        f"{where} berisi karakter kontrol (mis. ESC, NUL) yang tidak diizinkan.",
+        f"{where} contains control characters (e.g. ESC, NUL), which are not allowed.",
+    )
+
+
+def operator_login_name_malformed(section: str) -> Text:
+    return Text(
+        f"{section}.name (nama login): 2-32 huruf/angka, boleh titik, garis bawah, tanda hubung.",
+        f"{section}.name (login name): 2-32 letters/digits; dots, underscores, hyphens.",
+    )
+
+
+def operator_listed_twice(name: str) -> Text:
+    return Text(f"Petugas '{name}' disebut dua kali.", f"Operator '{name}' appears twice.")
+
+
+def operator_role_not_one_of(section: str, roles: Sequence[str]) -> Text:
+    return Text(
+        f"{section}.role harus salah satu dari: {', '.join(roles)}.",
+        f"{section}.role must be one of: {', '.join(roles)}.",
+    )
+
+
+def operator_pin_hash_not_argon2(section: str) -> Text:
+    return Text(
+        f"{section}.pin_hash bukan hash argon2 (buat dengan 'station provision "
+        "--hash-pin'); jangan tulis PIN apa adanya.",
+        f"{section}.pin_hash is not an argon2 hash (make one with 'station provision "
+        "--hash-pin'); never write the PIN itself.",
+    )
+
+
+def operator_pin_hash_unusable(section: str, problem: Text) -> Text:
+    return Text(
+        f"{section}.pin_hash tidak dapat dipakai stasiun ({problem.id}); buat ulang"
+        " dengan 'station provision --hash-pin'.",
+        f"{section}.pin_hash cannot be used by the station ({problem.en}); make it"
+        " again with 'station provision --hash-pin'.",
+    )
+
+
+def setting_owned_by_file(key: str) -> Text:
+    return Text(
+        f"config.{key} diatur oleh bagian lain berkas ini; hapus dari [config].",
+        f"config.{key} is set by this file's own sections; remove it from [config].",
+    )
+
+
+def setting_invalid(where: str, reason: str) -> Text:
+    """`reason` is the validator's own (English) words."""
+    return Text(f"{where}: nilai tidak sah ({reason}).", f"{where}: {reason}.")
+
+
+def station_file_missing(path: Path) -> Text:
+    return Text(
+        f"Stasiun belum siap: {path} hilang; provisikan ulang.",
+        f"The station is not ready: {path} is missing; provision it again.",
+    )
+
+
+def station_provisioned(station_id: str) -> Text:
+    return Text(
+        f"Stasiun {station_id} sudah diprovisikan.", f"Station {station_id} is provisioned."
+    )
+
 
 # receipts.queue
 RECEIPT_JOB_UNKNOWN = Text("Tanda bukti tidak ditemukan.", "Receipt not found.")
