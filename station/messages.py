@@ -558,6 +558,23 @@ DRAFT_CANNOT_BE_OPENED = Text(
     " key changed); enter the identity again.",
 )
 
+
+# sealing.volatile_keys
+def key_folder_not_ours(path: Path) -> Text:
+    return Text(
+        f"Folder kunci {path} bukan milik stasiun; stasiun tidak dijalankan.",
+        f"The key folder {path} is not the station's own; the station will not run.",
+    )
+
+
+# store.db
+def database_cannot_open(data_dir: Path, error: Exception) -> Text:
+    return Text(
+        f"Basis data di {data_dir} tidak dapat dibuka: {error}",
+        f"The database in {data_dir} cannot be opened: {error}",
+    )
+
+
 # store.fault
 STORAGE_IO_ERROR = Text(
     "Kartu SD gagal menulis (galat I/O). Perekaman baru dihentikan; data yang sudah"
@@ -583,17 +600,41 @@ STORAGE_READ_ONLY = Text(
     " replace the SD card and call the technician.",
 )
 
+
+# store.migrations
+def database_too_new(version: int, known: int) -> Text:
+    return Text(
+        f"Basis data berskema versi {version}, lebih baru dari perangkat lunak ini "
+        f"({known}). Pasang versi perangkat lunak yang lebih baru.",
+        f"The database has schema version {version}, newer than this software "
+        f"({known}). Install the newer software version.",
+    )
+
+
 # technician.selftest
 SELFTEST_ONLY_WHEN_IDLE = Text(
     "Tes perangkat hanya saat tidak ada perekaman berjalan.",
     "Device tests only while no enrollment is in progress.",
 )
 
+
+def selftest_unknown(names: str) -> Text:
+    return Text(f"Tes tidak dikenal. Pilihan: {names}.", f"Unknown test. Choose: {names}.")
+
+
 # technician.simulation_controls
 SIMULATOR_ONLY_IN_SIMULATION = Text(
     "Kontrol simulator hanya ada di mode simulasi.",
     "Simulator controls exist only in simulation mode.",
 )
+
+
+def simulator_not_controllable(kind: str) -> Text:
+    return Text(
+        f"Tidak ada simulator yang bisa diatur untuk '{kind}'.",
+        f"No controllable simulator for '{kind}'.",
+    )
+
 
 # upload.link
 UPLOAD_NO_OFFICE_ADDRESS = Text(
