@@ -636,6 +636,14 @@ def simulator_not_controllable(kind: str) -> Text:
     )
 
 
+# upload.export
+def export_medium_changed(label: str) -> Text:
+    return Text(
+        f"Media '{label}' berubah atau dicabut saat ekspor dimulai; pilih lagi.",
+        f"The medium '{label}' changed or was removed as the export began; pick it again.",
+    )
+
+
 # upload.link
 UPLOAD_NO_OFFICE_ADDRESS = Text(
     "Alamat kantor pusat belum diatur di stasiun ini, jadi unggah tidak mungkin."
@@ -654,6 +662,15 @@ UPLOAD_OFFICE_UNREACHABLE = Text(
     ' day and upload" again, or export to a USB stick below.',
 )
 
+
+def modem_described(operator: str, technology: str, signal: str, state: str) -> Text:
+    return Text(
+        f"Modem: {operator or 'operator tidak dikenal'}, {technology}, sinyal {signal},"
+        f" status {state}",
+        f"Modem: {operator or 'unknown operator'}, {technology}, signal {signal}, state {state}",
+    )
+
+
 # upload.media
 EXPORT_NOT_REMOVABLE = Text(
     "Tujuan ekspor bukan media lepas (flashdisk) yang terpasang. Colokkan"
@@ -668,12 +685,38 @@ SECOND_COPY_FAILED = Text(
     "The second copy could not be written; check the USB stick.",
 )
 
+
+def second_copy_failed_on(where: Path, why: object) -> Text:
+    return Text(
+        f"Salinan kedua di {where} gagal ditulis ({why}); ganti flashdisk.",
+        f"The second copy on {where} could not be written ({why}); replace the USB stick.",
+    )
+
+
 # upload.service
 UPLOAD_NO_ACK_KEY = Text(
     "Kunci tanda terima kantor (upload.collector_ack_key) belum diatur.",
     "The office acknowledgement key (upload.collector_ack_key) is not set.",
 )
 UPLOAD_ALREADY_RUNNING = Text("Unggahan sedang berjalan.", "An upload is already running.")
+
+
+# upload.tus
+def office_refused_upload(status: int, reason: Text) -> Text:
+    return Text(
+        f"Kantor pusat menolak unggahan (HTTP {status}): {reason.id}."
+        " Data tetap aman; hubungi kantor pusat, atau ekspor ke flashdisk.",
+        f"The central office refused the upload (HTTP {status}): {reason.en}."
+        " The data is safe; call the office, or export to a USB stick.",
+    )
+
+
+def not_a_tus_server(endpoint: str) -> Text:
+    return Text(
+        f"Alamat {endpoint} bukan server tus 1.0.",
+        f"{endpoint} is not a tus 1.0 server.",
+    )
+
 
 # upload.uploader
 UPLOAD_STOPPED_FOR_SHUTDOWN = Text(
@@ -688,6 +731,55 @@ UPLOAD_LOST_TWICE = Text(
     "Server kehilangan unggahan dua kali; hubungi kantor pusat.",
     "The server lost the upload twice; contact the central office.",
 )
+
+
+def sent_but_no_ack_key(batch_id: str) -> Text:
+    return Text(
+        f"{batch_id}: terkirim, tetapi kunci tanda terima kantor"
+        " (upload.collector_ack_key) belum diatur sehingga tanda terima tidak dapat"
+        " diperiksa. Data tetap disimpan. Isi kunci dari kantor pusat, lalu jalankan"
+        " `station upload` lagi (tidak dikirim ulang).",
+        f"{batch_id}: sent, but the office acknowledgement key"
+        " (upload.collector_ack_key) is not set, so no acknowledgement can be checked."
+        " The data is kept. Set the key from the office, then run `station upload`"
+        " again (nothing is re-sent).",
+    )
+
+
+def sent_but_no_ack_header(batch_id: str) -> Text:
+    return Text(
+        f"{batch_id}: server menerima semua data tetapi tidak mengirim tanda terima"
+        " (header Batch-Ack) dan upload.ack_url tidak diatur. Data tetap disimpan."
+        " Atur upload.ack_url ke layanan tanda terima kantor, atau bawa berkas tanda"
+        " terima dari kantor (`station ack BERKAS`).",
+        f"{batch_id}: the server took every byte but sent no acknowledgement (no"
+        " Batch-Ack header) and upload.ack_url is not set. The data is kept. Set"
+        " upload.ack_url to the office's acknowledgement service, or bring the"
+        " office's acknowledgement file (`station ack FILE`).",
+    )
+
+
+def sent_but_ack_not_found(batch_id: str, ack_url: str) -> Text:
+    return Text(
+        f"{batch_id}: layanan tanda terima ({ack_url}) belum punya tanda terima untuk"
+        " batch ini (404): kantor belum memverifikasinya atau alamatnya salah. Data tetap"
+        " disimpan. Periksa upload.ack_url dengan kantor pusat, lalu jalankan"
+        " `station upload` lagi nanti (tidak dikirim ulang).",
+        f"{batch_id}: the acknowledgement service ({ack_url}) has no acknowledgement"
+        " for this batch (404): the office has not verified it yet or the address is"
+        " wrong. The data is kept. Check upload.ack_url with the office, then run"
+        " `station upload` again later (nothing is re-sent).",
+    )
+
+
+def link_failed_in_a_row(failures: int) -> Text:
+    return Text(
+        f"Koneksi gagal {failures} kali berturut-turut; batch tetap tersimpan dan akan"
+        " dilanjutkan pada unggahan berikutnya.",
+        f"The link failed {failures} times in a row; the batch stays queued and resumes on"
+        " the next upload.",
+    )
+
 
 # web.auth
 PLEASE_LOG_IN = Text("Silakan masuk dengan PIN.", "Please log in with your PIN.")
