@@ -7,7 +7,7 @@ written where the values are."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from peripherals.device import Text
@@ -784,6 +784,25 @@ def link_failed_in_a_row(failures: int) -> Text:
 # web.auth
 PLEASE_LOG_IN = Text("Silakan masuk dengan PIN.", "Please log in with your PIN.")
 
+
+def only_roles_may(roles: Iterable[str]) -> Text:
+    names = [ROLE_NAMES.get(role, Text(role, role)) for role in roles]
+    allowed_id = " atau ".join(name.id for name in names)
+    allowed_en = " or ".join(name.en for name in names)
+    return Text(
+        f"Hanya {allowed_id} yang boleh melakukan ini. Minta {allowed_id} masuk di tablet ini.",
+        f"Only a {allowed_en} may do this. Ask a {allowed_en} to log in on this tablet.",
+    )
+
+
+# web.body_limit
+def request_body_too_large(limit: int) -> Text:
+    return Text(
+        f"Isi permintaan terlalu besar; batasnya {limit} bita.",
+        f"The request body is too large; the limit is {limit} bytes.",
+    )
+
+
 # web.errors
 REQUEST_MALFORMED = Text(
     "Permintaan tidak dapat dibaca (isi rusak).",
@@ -795,6 +814,18 @@ INTERNAL_ERROR = Text(
     "Terjadi kesalahan di stasiun. Data yang sudah tersimpan aman; ulangi langkah ini.",
     "The station hit an error. Saved data is safe; retry this step.",
 )
+
+
+def invalid_input(fields: str) -> Text:
+    return Text(f"Isian tidak valid: {fields}.", f"Invalid input: {fields}.")
+
+
+def request_refused(status: int) -> Text:
+    return Text(
+        f"Permintaan ditolak (HTTP {status}).",
+        f"The request was refused (HTTP {status}).",
+    )
+
 
 # web.routes.camera
 PHOTO_CHECKS_ONLY_AT_PHOTO_STEP = Text(
@@ -810,6 +841,31 @@ WRONG_SUPERVISOR_OR_PIN = Text(
     "Nama atau PIN supervisor salah; pengecualian belum disetujui.",
     "Wrong supervisor name or PIN; the exception is not approved.",
 )
+
+
+# web.routes.reports
+def day_invalid(day: str) -> Text:
+    return Text(
+        f"Tanggal '{day}' harus YYYY-MM-DD atau 'today'.",
+        f"The day '{day}' must be YYYY-MM-DD or 'today'.",
+    )
+
+
+# web.routes.roster
+def roster_file_too_large(limit: int) -> Text:
+    return Text(
+        f"Berkas terlalu besar; batas {limit} bita.",
+        f"The file is too large; the limit is {limit} bytes.",
+    )
+
+
+# web.routes.upload
+def export_write_failed(why: object) -> Text:
+    return Text(
+        f"Gagal menulis ke media ({why}). Data tetap aman di stasiun; coba flashdisk lain.",
+        f"Could not write to the media ({why}). The data is safe on the station; try another"
+        " stick.",
+    )
 
 
 def names_json() -> dict[str, dict[str, dict[str, str]]]:
