@@ -457,8 +457,9 @@ def section_missing(name: str) -> Text:
     return Text(f"Bagian [{name}] tidak ada.", f"The [{name}] section is missing.")
 
 
-def not_a_section(name: str) -> Text:
-    return Text(f"[{name}] harus berupa bagian.", f"[{name}] must be a section.")
+def not_a_section(where: str) -> Text:
+    """`where` as the file writes it: "[upload]" for a table, "operators[2]" for an entry."""
+    return Text(f"{where} harus berupa bagian.", f"{where} must be a section.")
 
 
 def field_required(where: str) -> Text:

@@ -153,7 +153,7 @@ class _Reader:
             self.problem(name, section_missing(name))
             return _ABSENT
         if not isinstance(value, Mapping):
-            self.problem(name, not_a_section(name))
+            self.problem(name, not_a_section(f"[{name}]"))
             return _ABSENT
         return value
 
