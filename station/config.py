@@ -31,6 +31,7 @@ from station.devices.settings import DevicesSettings
 from station.domain.settings import DomainSettings
 from station.errors import Failure
 from station.fingerprints.settings import FingerprintCaptureSettings
+from station.messages import config_file_not_found, config_file_not_toml, config_invalid
 from station.photo.settings import PhotoSettings
 from station.plain_text import PlainText
 from station.provisioning.settings import ProvisioningSettings
@@ -116,8 +117,7 @@ class SealingSettings(Section):
             except RecipientError:
                 shown = entry if len(entry) <= 24 else entry[:20] + "…"
                 raise ValueError(
-                    f"'{shown}' bukan kunci publik age (age1…) / is not an age public key"
-                    " (age1…)"
+                    f"'{shown}' bukan kunci publik age (age1…) / is not an age public key (age1…)"
                 ) from None
         return value
 
@@ -192,31 +192,17 @@ def _check_toml(path: Path) -> None:
     try:
         loads_toml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise Failure(
-            "config_missing",
-            Text(f"Berkas konfigurasi {path} tidak ditemukan.", f"Config file {path} not found."),
-        ) from None
+        raise Failure("config_missing", config_file_not_found(path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise Failure(
-            "config_unreadable",
-            Text(
-                f"Berkas konfigurasi {path} tidak dapat dibaca: {error}",
-                f"Config file {path} is not valid TOML: {error}",
-            ),
-        ) from None
+        raise Failure("config_unreadable", config_file_not_toml(path, error)) from None
 
 
 def _describe(error: ValidationError, path: Path | None) -> Text:
-    lines_id, lines_en = [], []
-    for problem in error.errors():
-        key = ".".join(str(part) for part in problem["loc"])
-        lines_id.append(f"- {key}: {problem['msg']}")
-        lines_en.append(f"- {key}: {problem['msg']}")
-    where = f" ({path})" if path else ""
-    return Text(
-        f"Konfigurasi tidak valid{where}:\n" + "\n".join(lines_id),
-        f"Invalid configuration{where}:\n" + "\n".join(lines_en),
-    )
+    problems = [
+        f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+        for problem in error.errors()
+    ]
+    return config_invalid(path, problems)
 
 
 def masked(model: BaseModel) -> dict[str, Any]:

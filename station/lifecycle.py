@@ -16,6 +16,7 @@ from typing import Literal
 
 from exchange.errors import BilingualError
 from peripherals.device import Text
+from station.messages import part_failed, part_not_running
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +48,13 @@ class Part:
 
     def as_json(self) -> dict[str, object]:
         error = {"id": self.error.id, "en": self.error.en} if self.error else None
-        return {"name": self.name, "essential": self.essential, "state": self.state,
-                "error": error}
+        return {"name": self.name, "essential": self.essential, "state": self.state, "error": error}
 
 
 def _reason(error: Exception) -> Text:
     if isinstance(error, BilingualError):
         return error.text
-    detail = f"{type(error).__name__}: {error}"
-    return Text(detail, detail)
+    return part_failed(error)
 
 
 class Lifecycle:
@@ -94,13 +93,8 @@ class Lifecycle:
         return [part for part in self.parts if part.state == "failed"]
 
     def notes(self) -> list[Text]:
-        return [
-            Text(
-                f"Bagian '{part.name}' tidak berjalan: {part.error.id}" if part.error else "",
-                f"Part '{part.name}' is not running: {part.error.en}" if part.error else "",
-            )
-            for part in self.failed()
-        ]
+        # A failed part always has its reason (start() sets both together).
+        return [part_not_running(part.name, part.error) for part in self.failed() if part.error]
 
     def as_json(self) -> list[dict[str, object]]:
         return [part.as_json() for part in self.parts]

@@ -168,6 +168,15 @@ def test_missing_sections_and_duplicate_operators_are_named() -> None:
     assert fields == {"mobile", "operators[2].name"}
 
 
+def test_a_value_where_a_section_belongs_is_named_as_the_file_writes_it() -> None:
+    with pytest.raises(ProvisioningInvalid) as caught:
+        parse_provisioning('upload = "x"\noperators = ["budi"]\n')
+    texts = {problem.field: problem.text for problem in caught.value.problems}
+    assert texts["upload"].en == "[upload] must be a section."
+    assert texts["upload"].id == "[upload] harus berupa bagian."
+    assert texts["operators[1]"].en == "operators[1] must be a section."
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [

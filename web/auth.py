@@ -8,10 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from peripherals.device import Text
 from station.access.operators import Operator
 from station.errors import NotAllowed, NotAuthenticated
-from station.messages import PLEASE_LOG_IN, ROLE_NAMES
+from station.messages import PLEASE_LOG_IN, only_roles_may
 from station.runtime import Station
 
 _bearer = HTTPBearer(auto_error=False)
@@ -42,20 +41,11 @@ OperatorDep = Annotated[Operator, Depends(current_operator)]
 
 
 def require_role(*roles: str) -> Callable[..., Awaitable[Operator]]:
-    names = [ROLE_NAMES.get(role, Text(role, role)) for role in roles]
-    allowed = Text(" atau ".join(n.id for n in names), " or ".join(n.en for n in names))
+    refusal = only_roles_may(roles)
 
     async def dependency(operator: OperatorDep) -> Operator:
         if operator.role not in roles:
-            raise NotAllowed(
-                "role_required",
-                Text(
-                    f"Hanya {allowed.id} yang boleh melakukan ini. Minta {allowed.id} masuk"
-                    " di tablet ini.",
-                    f"Only a {allowed.en} may do this. Ask a {allowed.en} to log in on this"
-                    " tablet.",
-                ),
-            )
+            raise NotAllowed("role_required", refusal)
         return operator
 
     dependency.roles = roles  # type: ignore[attr-defined]  # read by web/openapi.py

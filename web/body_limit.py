@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from peripherals.device import Text
 from station.domain.roster import MAX_BYTES as ROSTER_MAX_BYTES
+from station.messages import request_body_too_large
 from web.errors import error_response
 
 # Every JSON form of the tablet is far below this.
@@ -40,13 +40,6 @@ def limit_for(method: str, path: str) -> int:
         if rule.method == method and rule.path.fullmatch(path):
             return rule.max_bytes
     return DEFAULT_LIMIT
-
-
-def too_large(limit: int) -> Text:
-    return Text(
-        f"Isi permintaan terlalu besar; batasnya {limit} bita.",
-        f"The request body is too large; the limit is {limit} bytes.",
-    )
 
 
 class BodySizeLimit:
@@ -102,6 +95,6 @@ def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
 
 
 async def _refuse(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
-    response = error_response("body_too_large", too_large(limit), 413)
+    response = error_response("body_too_large", request_body_too_large(limit), 413)
     response.headers["Connection"] = "close"
     await response(scope, receive, send)

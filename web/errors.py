@@ -20,6 +20,8 @@ from station.messages import (
     HTTP_NOT_FOUND,
     INTERNAL_ERROR,
     REQUEST_MALFORMED,
+    invalid_input,
+    request_refused,
 )
 from station.store.fault import classify
 
@@ -87,17 +89,14 @@ def install(app: FastAPI) -> None:
         names = ", ".join(f["field"] or "body" for f in fields)
         return error_response(
             "invalid_input",
-            Text(f"Isian tidak valid: {names}.", f"Invalid input: {names}."),
+            invalid_input(names),
             422,
             fields=fields,
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        text = _HTTP_TEXTS.get(error.status_code) or Text(
-            f"Permintaan ditolak (HTTP {error.status_code}).",
-            f"The request was refused (HTTP {error.status_code}).",
-        )
+        text = _HTTP_TEXTS.get(error.status_code) or request_refused(error.status_code)
         headers = dict(error.headers or {})
         if error.status_code == 405:
             # Starlette names the methods of the first route on the path only; a path

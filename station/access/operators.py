@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from peripherals.device import Text
 from station.access.pins import hash_pin, verify_pin
 from station.access.throttle import BucketRule, GuessThrottle
 from station.config import AuthSettings
@@ -22,7 +21,10 @@ from station.messages import (
     OPERATOR_NAME_REQUIRED,
     OPERATOR_UNKNOWN,
     WRONG_NAME_OR_PIN,
+    operator_exists,
+    operator_locked,
     pin_length,
+    role_unknown,
 )
 from station.plain_text import has_control
 from station.store import audit
@@ -65,17 +67,11 @@ class Access:
         if has_control(name):
             raise Invalid("operator_name_invalid", OPERATOR_NAME_CONTROL_CHARACTERS)
         if role not in ROLES:
-            raise Invalid(
-                "role_invalid",
-                Text(f"Peran tidak dikenal: {role}.", f"Unknown role: {role}."),
-            )
+            raise Invalid("role_invalid", role_unknown(role))
         self._check_pin_shape(pin)
         with self.store.transaction() as db:
             if db.execute("SELECT 1 FROM operators WHERE name = ?", [name]).fetchone():
-                raise StationError(
-                    "operator_exists",
-                    Text(f"Operator {name} sudah ada.", f"Operator {name} already exists."),
-                )
+                raise StationError("operator_exists", operator_exists(name))
             cursor = db.execute(
                 "INSERT INTO operators (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)",
                 [name, role, hash_pin(pin), audit.now_iso()],
@@ -231,14 +227,7 @@ class Access:
 
 def _locked(remaining_s: float) -> StationError:
     wait = max(1, round(remaining_s / 60))
-    return Locked(
-        "operator_locked",
-        Text(
-            f"Terlalu banyak PIN salah. Coba lagi dalam {wait} menit, atau minta supervisor"
-            " membuka kunci.",
-            f"Too many wrong PINs. Try again in {wait} minute(s), or ask a supervisor to unlock.",
-        ),
-    )
+    return Locked("operator_locked", operator_locked(wait))
 
 
 def _digest(token: str) -> str:

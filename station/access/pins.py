@@ -6,7 +6,13 @@ from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from peripherals.device import Text
-from station.messages import PIN_HASH_MALFORMED, PIN_HASH_TOO_SHORT
+from station.messages import (
+    PIN_HASH_MALFORMED,
+    PIN_HASH_TOO_SHORT,
+    pin_hash_not_argon2id,
+    pin_hash_too_costly,
+    pin_hash_too_weak,
+)
 
 # Interactive logins on a Raspberry Pi: ~0.1 s per verify, memory-hard enough for a
 # stolen SD card to make 6-digit PINs costly to brute-force offline.
@@ -38,21 +44,16 @@ def pin_hash_problem(pin_hash: str) -> Text | None:
         return PIN_HASH_MALFORMED
     if params.type is not Type.ID:
         kind = "argon2" + params.type.name.lower()
-        return Text(f"{kind}, bukan argon2id", f"{kind} instead of argon2id")
+        return pin_hash_not_argon2id(kind)
     if params.salt_len < 16 or params.hash_len < 16:
         return PIN_HASH_TOO_SHORT
     cost = f"t={params.time_cost}, m={params.memory_cost} KiB"
     if params.time_cost < _HASHER.time_cost or params.memory_cost < _HASHER.memory_cost:
         least = f"t={_HASHER.time_cost}, m={_HASHER.memory_cost} KiB"
-        return Text(
-            f"terlalu lemah ({cost}; minimal {least})", f"too weak ({cost}; at least {least})"
-        )
+        return pin_hash_too_weak(cost, least)
     if params.time_cost > _MAX_TIME_COST or params.memory_cost > _MAX_MEMORY_KIB:
         most = f"t={_MAX_TIME_COST}, m={_MAX_MEMORY_KIB} KiB"
-        return Text(
-            f"terlalu berat untuk stasiun ({cost}; maksimal {most})",
-            f"too costly for the station ({cost}; at most {most})",
-        )
+        return pin_hash_too_costly(cost, most)
     try:  # only now, with a bounded cost: a salt or digest that does not decode fails here
         _HASHER.verify(pin_hash, "")
     except InvalidHashError:

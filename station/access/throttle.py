@@ -23,8 +23,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from peripherals.device import Text
 from station.errors import Throttled
+from station.messages import too_many_wrong_pins
 
 STATION = "*"
 # Forget idle clients so a flood of addresses cannot grow memory without bound.
@@ -112,12 +112,4 @@ class GuessThrottle:
 
 def throttled(wait_s: float) -> Throttled:
     seconds = max(1, math.ceil(wait_s))
-    return Throttled(
-        "too_many_attempts",
-        Text(
-            f"Terlalu banyak PIN salah dari perangkat ini atau di stasiun. Coba lagi dalam"
-            f" {seconds} detik.",
-            f"Too many wrong PINs from this device or at the station. Try again in"
-            f" {seconds} second(s).",
-        ),
-    )
+    return Throttled("too_many_attempts", too_many_wrong_pins(seconds))

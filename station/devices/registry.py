@@ -24,6 +24,7 @@ from station.devices.indicator import build_indicator
 from station.devices.printer import build_printer
 from station.devices.settings import DevicesSettings
 from station.errors import Failure
+from station.messages import device_adapter_unavailable, device_simulated_instead
 
 log = logging.getLogger(__name__)
 
@@ -148,21 +149,10 @@ def build_devices(
             return True
         if adapter == "auto":
             # Real adapters register their detection here as they are built.
-            notes.append(
-                Text(
-                    f"{kind}: perangkat tidak ditemukan, memakai simulator.",
-                    f"{kind}: no hardware found, using the simulator.",
-                )
-            )
+            notes.append(device_simulated_instead(kind))
             simulated.add(kind)
             return True
-        raise Failure(
-            "adapter_unavailable",
-            Text(
-                f"Adaptor {kind} '{adapter}' tidak tersedia di versi ini.",
-                f"The {kind} adapter '{adapter}' is not available in this build.",
-            ),
-        )
+        raise Failure("adapter_unavailable", device_adapter_unavailable(kind, adapter))
 
     camera_sim = fingerprint_sim = None
     camera = None if simulate else real_camera(settings.camera)
@@ -176,9 +166,7 @@ def build_devices(
         None if simulate else real_fingerprint(settings.fingerprint, data_dir)
     )
     if fingerprint is None and fallback("fingerprint", settings.fingerprint.adapter):
-        fingerprint = fingerprint_sim = simulated_fingerprint(
-            settings.fingerprint, scale, data_dir
-        )
+        fingerprint = fingerprint_sim = simulated_fingerprint(settings.fingerprint, scale, data_dir)
     indicator = build_indicator(settings.indicator, simulate)
     if indicator is None:
         fallback("indicator", settings.indicator.adapter)
@@ -190,7 +178,8 @@ def build_devices(
         camera=camera,
         fingerprint=fingerprint,
         indicator=indicator or SimulatedIndicator(),
-        printer=printer or SimulatedPrinter(
+        printer=printer
+        or SimulatedPrinter(
             paper_width_mm=settings.printer.paper_width_mm,
             # a 9600-baud serial printer takes ~4 s for a receipt; 0 = instant (tests)
             bytes_per_s=960 / scale if scale else 0,

@@ -291,7 +291,7 @@ def _sniff_delimiter(text: str) -> str:
 def parse_roster(data: bytes, *, today: date) -> RosterImport:
     out = RosterImport()
     if len(data) > MAX_BYTES:
-        out.file_error = roster_file_too_large(len(data), MAX_BYTES)
+        out.file_error = roster_file_too_large(MAX_BYTES, len(data))
         return out
     try:
         text = decode(data)

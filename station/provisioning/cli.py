@@ -25,6 +25,9 @@ from station.messages import (
     PROVISIONING_FILE_LEFT_ON_CARD,
     PROVISIONING_REJECTED,
     pin_length,
+    provisioning_cannot_write,
+    station_provisioned_with_key,
+    system_user_unknown,
 )
 from station.provisioning.file import (
     DEFAULT_DATA_ROOT,
@@ -67,13 +70,6 @@ def cmd_provision(args: argparse.Namespace) -> int:
     return _apply(Path(args.file), layout, args.owner, keep_file=args.keep_file)
 
 
-def _cannot_write(error: OSError) -> Text:
-    return Text(
-        f"Tidak dapat menulis {error.filename}: {error.strerror}.",
-        f"Cannot write {error.filename}: {error.strerror}.",
-    )
-
-
 def _reject(path: Path, layout: StationLayout, problems: list[Problem]) -> int:
     from station.provisioning.apply import record_rejection, write_boot_errors
 
@@ -86,7 +82,7 @@ def _reject(path: Path, layout: StationLayout, problems: list[Problem]) -> int:
         if path.parent.is_dir():
             write_boot_errors(path.parent, problems)
     except OSError as error:  # the reasons above are in the journal all the same
-        _say(_cannot_write(error), sys.stderr)
+        _say(provisioning_cannot_write(error), sys.stderr)
     return 2
 
 
@@ -100,10 +96,7 @@ def _apply(path: Path, layout: StationLayout, owner_name: str | None, *, keep_fi
     try:
         owner = _owner(owner_name)
     except KeyError:
-        _say(
-            Text(f"Pengguna sistem '{owner_name}' tidak ada.", f"No system user '{owner_name}'."),
-            sys.stderr,
-        )
+        _say(system_user_unknown(owner_name), sys.stderr)
         return 1
     try:
         provisioning = load_provisioning(path)
@@ -112,14 +105,9 @@ def _apply(path: Path, layout: StationLayout, owner_name: str | None, *, keep_fi
     try:
         applied = apply_provisioning(provisioning, layout, owner=owner)
     except OSError as error:
-        _say(_cannot_write(error), sys.stderr)
+        _say(provisioning_cannot_write(error), sys.stderr)
         return 1
-    _say(
-        Text(
-            f"Stasiun {applied.station_id} siap. Kunci publik: {applied.public_key}",
-            f"Station {applied.station_id} provisioned. Public key: {applied.public_key}",
-        )
-    )
+    _say(station_provisioned_with_key(applied.station_id, applied.public_key))
     try:
         write_boot_summary(path.parent, applied, provisioning)
         if not keep_file:
@@ -127,7 +115,7 @@ def _apply(path: Path, layout: StationLayout, owner_name: str | None, *, keep_fi
     except OSError as error:
         # Provisioned, but the secrets are still on the card: say so, and fail the unit
         # so that it shows in `systemctl --failed` and `station doctor`.
-        _say(_cannot_write(error), sys.stderr)
+        _say(provisioning_cannot_write(error), sys.stderr)
         _say(
             PROVISIONING_FILE_LEFT_ON_CARD,
             sys.stderr,

@@ -41,9 +41,39 @@ from station.access.operators import ROLES
 from station.access.pins import pin_hash_problem
 from station.config import StationConfig, loads_toml
 from station.messages import (
+    APN_INVALID,
+    COLLECTOR_ACK_KEY_NOT_ED25519,
+    COLLECTOR_URL_NOT_HTTPS,
+    NO_OPERATORS,
+    NO_SUPERVISOR,
     NOT_PROVISIONED_NO_FILE,
     NOT_PROVISIONED_REJECTED,
+    OFFICE_RECIPIENT_NOT_AGE_KEY,
+    PROVISIONING_FILE_NOT_UTF8,
+    PROVISIONING_FILE_TOO_LARGE,
     PROVISIONING_RECORD_DAMAGED,
+    SETTINGS_NOT_PLAIN,
+    STATION_ID_MALFORMED,
+    WIFI_CHANNEL_INVALID,
+    WIFI_NAME_INVALID,
+    WIFI_PASSPHRASE_INVALID,
+    field_control_characters,
+    field_not_text,
+    field_required,
+    not_a_section,
+    operator_listed_twice,
+    operator_login_name_malformed,
+    operator_pin_hash_not_argon2,
+    operator_pin_hash_unusable,
+    operator_role_not_one_of,
+    provisioning_file_missing,
+    provisioning_file_not_toml,
+    provisioning_file_unreadable,
+    section_missing,
+    setting_invalid,
+    setting_owned_by_file,
+    station_file_missing,
+    station_provisioned,
 )
 from station.plain_text import has_control
 
@@ -114,16 +144,16 @@ class _Reader:
         self.data = data
         self.problems: list[Problem] = []
 
-    def problem(self, where: str, id_text: str, en_text: str) -> None:
-        self.problems.append(Problem(where, Text(id_text, en_text)))
+    def problem(self, where: str, text: Text) -> None:
+        self.problems.append(Problem(where, text))
 
     def table(self, name: str) -> Mapping[str, Any]:
         value = self.data.get(name)
         if value is None:
-            self.problem(name, f"Bagian [{name}] tidak ada.", f"The [{name}] section is missing.")
+            self.problem(name, section_missing(name))
             return _ABSENT
         if not isinstance(value, Mapping):
-            self.problem(name, f"[{name}] harus berupa bagian.", f"[{name}] must be a section.")
+            self.problem(name, not_a_section(f"[{name}]"))
             return _ABSENT
         return value
 
@@ -142,17 +172,13 @@ class _Reader:
         value = table.get(key)
         if value is None or value == "":
             if required:
-                self.problem(where, f"{where} wajib diisi.", f"{where} is required.")
+                self.problem(where, field_required(where))
             return ""
         if not isinstance(value, str):
-            self.problem(where, f"{where} harus berupa teks.", f"{where} must be text.")
+            self.problem(where, field_not_text(where))
             return ""
         if has_control(value):
-            self.problem(
-                where,
-                f"{where} berisi karakter kontrol (mis. ESC, NUL) yang tidak diizinkan.",
-                f"{where} contains control characters (e.g. ESC, NUL), which are not allowed.",
-            )
+            self.problem(where, field_control_characters(where))
             return ""
         return value.strip() if strip else value
 
@@ -160,11 +186,7 @@ class _Reader:
 def _check_station(r: _Reader) -> str:
     station_id = r.text(r.table("station"), "station", "id")
     if station_id and not _STATION_ID.match(station_id):
-        r.problem(
-            "station.id",
-            "station.id: 3-32 huruf/angka, boleh titik, garis bawah dan tanda hubung.",
-            "station.id: 3-32 letters/digits; dots, underscores and hyphens allowed.",
-        )
+        r.problem("station.id", STATION_ID_MALFORMED)
     return station_id
 
 
@@ -174,25 +196,13 @@ def _check_access_point(r: _Reader) -> tuple[str, str, int]:
     if ssid and (
         len(ssid.encode()) > 32 or not _PRINTABLE_ASCII.match(ssid) or any(c in ssid for c in ";\\")
     ):
-        r.problem(
-            "access_point.ssid",
-            "Nama Wi-Fi (SSID) maksimal 32 karakter ASCII, tanpa ';' dan '\\'.",
-            "The Wi-Fi name (SSID) is at most 32 ASCII characters, without ';' and '\\'.",
-        )
+        r.problem("access_point.ssid", WIFI_NAME_INVALID)
     passphrase = r.text(ap, "access_point", "passphrase", strip=False)
     if passphrase and (not 8 <= len(passphrase) <= 63 or not _PRINTABLE_ASCII.match(passphrase)):
-        r.problem(
-            "access_point.passphrase",
-            "Kata sandi Wi-Fi (WPA2) harus 8-63 karakter ASCII yang dapat dicetak.",
-            "The Wi-Fi (WPA2) passphrase must be 8-63 printable ASCII characters.",
-        )
+        r.problem("access_point.passphrase", WIFI_PASSPHRASE_INVALID)
     channel = ap.get("channel", 6)
     if isinstance(channel, bool) or not isinstance(channel, int) or not 1 <= channel <= 13:
-        r.problem(
-            "access_point.channel",
-            "Kanal Wi-Fi harus angka 1-13.",
-            "The Wi-Fi channel must be a number from 1 to 13.",
-        )
+        r.problem("access_point.channel", WIFI_CHANNEL_INVALID)
         channel = 6
     return ssid, passphrase, channel
 
@@ -201,11 +211,7 @@ def _check_mobile(r: _Reader) -> tuple[str, str, str]:
     mobile = r.table("mobile")
     apn = r.text(mobile, "mobile", "apn")
     if apn and not _APN.match(apn):
-        r.problem(
-            "mobile.apn",
-            "APN hanya huruf, angka, titik dan tanda hubung (contoh: internet).",
-            "The APN is letters, digits, dots and hyphens only (e.g. internet).",
-        )
+        r.problem("mobile.apn", APN_INVALID)
     username = r.text(mobile, "mobile", "username", required=False)
     password = r.text(mobile, "mobile", "password", required=False)
     return apn, username, password
@@ -217,92 +223,47 @@ def _check_upload(r: _Reader) -> tuple[str, str, str]:
     if url:
         parts = urlsplit(url)
         if parts.scheme != "https" or not parts.hostname:
-            r.problem(
-                "upload.collector_url",
-                "Alamat kolektor harus URL https:// lengkap.",
-                "The collector address must be a full https:// URL.",
-            )
+            r.problem("upload.collector_url", COLLECTOR_URL_NOT_HTTPS)
     recipient = r.text(upload, "upload", "office_recipient")
     if recipient and not _is_age_recipient(recipient):
-        r.problem(
-            "upload.office_recipient",
-            "Kunci penerima kantor harus kunci publik age (diawali age1...).",
-            "The office recipient must be an age public key (starting with age1...).",
-        )
+        r.problem("upload.office_recipient", OFFICE_RECIPIENT_NOT_AGE_KEY)
     ack_key = r.text(upload, "upload", "collector_ack_key", required=False)
     if ack_key and not _is_ed25519_public_key(ack_key):
-        r.problem(
-            "upload.collector_ack_key",
-            "Kunci tanda terima kolektor harus kunci publik Ed25519 (base64, 32 bita).",
-            "The collector acknowledgement key must be an Ed25519 public key (base64, 32 bytes).",
-        )
+        r.problem("upload.collector_ack_key", COLLECTOR_ACK_KEY_NOT_ED25519)
     return url, recipient, ack_key
 
 
 def _check_operators(r: _Reader) -> tuple[OperatorSeed, ...]:
     raw = r.data.get("operators")
     if not isinstance(raw, list) or not raw:
-        r.problem(
-            "operators",
-            "Minimal satu petugas ([[operators]]) wajib ada.",
-            "At least one operator ([[operators]]) is required.",
-        )
+        r.problem("operators", NO_OPERATORS)
         return ()
     seeds: list[OperatorSeed] = []
     seen: set[str] = set()
     for index, entry in enumerate(raw, start=1):
         section = f"operators[{index}]"
         if not isinstance(entry, Mapping):
-            r.problem(section, f"{section} harus berupa bagian.", f"{section} must be a section.")
+            r.problem(section, not_a_section(section))
             continue
         name = r.text(entry, section, "name")
         role = r.text(entry, section, "role", required=False) or "operator"
         pin_hash = r.text(entry, section, "pin_hash")
         if name and not _OPERATOR_NAME.match(name):
-            r.problem(
-                f"{section}.name",
-                f"{section}.name (nama login): 2-32 huruf/angka, boleh titik, garis bawah, "
-                "tanda hubung.",
-                f"{section}.name (login name): 2-32 letters/digits; dots, underscores, hyphens.",
-            )
+            r.problem(f"{section}.name", operator_login_name_malformed(section))
         if name in seen:
-            r.problem(
-                f"{section}.name",
-                f"Petugas '{name}' disebut dua kali.",
-                f"Operator '{name}' appears twice.",
-            )
+            r.problem(f"{section}.name", operator_listed_twice(name))
         seen.add(name)
         if role not in ROLES:
-            r.problem(
-                f"{section}.role",
-                f"{section}.role harus salah satu dari: {', '.join(ROLES)}.",
-                f"{section}.role must be one of: {', '.join(ROLES)}.",
-            )
+            r.problem(f"{section}.role", operator_role_not_one_of(section, ROLES))
         if pin_hash and not _is_argon2_hash(pin_hash):
-            r.problem(
-                f"{section}.pin_hash",
-                f"{section}.pin_hash bukan hash argon2 (buat dengan 'station provision "
-                "--hash-pin'); jangan tulis PIN apa adanya.",
-                f"{section}.pin_hash is not an argon2 hash (make one with 'station provision "
-                "--hash-pin'); never write the PIN itself.",
-            )
+            r.problem(f"{section}.pin_hash", operator_pin_hash_not_argon2(section))
         elif pin_hash and (problem := pin_hash_problem(pin_hash)):
             # Taken as it is, the operator could never log in (or each login would
             # exhaust the station's memory).
-            r.problem(
-                f"{section}.pin_hash",
-                f"{section}.pin_hash tidak dapat dipakai stasiun ({problem.id}); buat ulang"
-                " dengan 'station provision --hash-pin'.",
-                f"{section}.pin_hash cannot be used by the station ({problem.en}); make it"
-                " again with 'station provision --hash-pin'.",
-            )
+            r.problem(f"{section}.pin_hash", operator_pin_hash_unusable(section, problem))
         seeds.append(OperatorSeed(name, role, pin_hash))
     if seeds and not any(seed.role == "supervisor" for seed in seeds):
-        r.problem(
-            "operators",
-            "Minimal satu petugas harus berperan 'supervisor' (menyetujui pengecualian).",
-            "At least one operator must have the 'supervisor' role (approves exceptions).",
-        )
+        r.problem("operators", NO_SUPERVISOR)
     return tuple(seeds)
 
 
@@ -352,27 +313,17 @@ def _has_dotted(table: Mapping[str, Any], dotted: str) -> bool:
 def _check_settings(r: _Reader) -> Mapping[str, Any]:
     raw = _dates_as_text(r.data.get("config", {}))
     if not isinstance(raw, Mapping) or not _plain(raw):
-        r.problem(
-            "config",
-            "[config] hanya boleh berisi teks, angka, tanggal, ya/tidak dan daftarnya.",
-            "[config] may hold only text, numbers, dates, true/false and lists of them.",
-        )
+        r.problem("config", SETTINGS_NOT_PLAIN)
         return {}
     for key in OWNED_SETTINGS:
         if _has_dotted(raw, key):
-            r.problem(
-                f"config.{key}",
-                f"config.{key} diatur oleh bagian lain berkas ini; hapus dari [config].",
-                f"config.{key} is set by this file's own sections; remove it from [config].",
-            )
+            r.problem(f"config.{key}", setting_owned_by_file(key))
     try:
         StationConfig.model_validate(dict(raw))
     except ValidationError as error:
         for item in error.errors():
             where = "config." + ".".join(str(part) for part in item["loc"])
-            r.problem(
-                where, f"{where}: nilai tidak sah ({item['msg']}).", f"{where}: {item['msg']}."
-            )
+            r.problem(where, setting_invalid(where, item["msg"]))
     return raw
 
 
@@ -381,10 +332,7 @@ def parse_provisioning(text: str) -> Provisioning:
     try:
         data = loads_toml(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _file_problem(
-            f"Berkas bukan TOML yang sah: {exc}. Periksa tanda kutip dan tanda '='.",
-            f"The file is not valid TOML: {exc}. Check quotes and '=' signs.",
-        ) from None
+        raise _file_problem(provisioning_file_not_toml(exc)) from None
     r = _Reader(data)
     station_id = _check_station(r)
     ssid, passphrase, channel = _check_access_point(r)
@@ -415,32 +363,21 @@ def load_provisioning(path: Path) -> Provisioning:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise _file_problem(
-            f"Berkas provisioning {path} tidak ada. Salin {PROVISIONING_FILE_NAME} ke "
-            "partisi boot kartu SD lalu nyalakan ulang.",
-            f"The provisioning file {path} does not exist. Copy {PROVISIONING_FILE_NAME} to "
-            "the SD card's boot partition and restart.",
-        ) from None
+        raise _file_problem(provisioning_file_missing(path, PROVISIONING_FILE_NAME)) from None
     except OSError as exc:
-        raise _file_problem(
-            f"Berkas {path} tidak dapat dibaca ({exc.strerror}).",
-            f"Cannot read {path} ({exc.strerror}).",
-        ) from None
+        raise _file_problem(provisioning_file_unreadable(path, exc.strerror)) from None
     if len(raw) > _MAX_FILE_BYTES:
-        raise _file_problem("Berkas terlalu besar (maks 64 KiB).", "File too large (64 KiB max).")
+        raise _file_problem(PROVISIONING_FILE_TOO_LARGE)
     try:
         text = raw.decode("utf-8-sig")  # Windows editors like to add a BOM
     except UnicodeDecodeError:
-        raise _file_problem(
-            "Berkas harus disimpan sebagai teks UTF-8.",
-            "The file must be saved as UTF-8 text.",
-        ) from None
+        raise _file_problem(PROVISIONING_FILE_NOT_UTF8) from None
     return parse_provisioning(text)
 
 
-def _file_problem(id_text: str, en_text: str) -> ProvisioningInvalid:
+def _file_problem(text: Text) -> ProvisioningInvalid:
     """The whole file is unusable: one problem, not one per field."""
-    return ProvisioningInvalid([Problem("file", Text(id_text, en_text))])
+    return ProvisioningInvalid([Problem("file", text)])
 
 
 def _is_age_recipient(value: str) -> bool:
@@ -548,20 +485,11 @@ def provisioning_status(layout: StationLayout) -> ProvisioningStatus:
     if record.get("provisioned") is True and isinstance(station_id, str):
         missing = [p for p in (layout.config_file, layout.signing_key_file) if not p.exists()]
         if missing:
-            return ProvisioningStatus(
-                False,
-                station_id,
-                Text(
-                    f"Stasiun belum siap: {missing[0]} hilang; provisikan ulang.",
-                    f"The station is not ready: {missing[0]} is missing; provision it again.",
-                ),
-            )
+            return ProvisioningStatus(False, station_id, station_file_missing(missing[0]))
         return ProvisioningStatus(
             True,
             station_id,
-            Text(
-                f"Stasiun {station_id} sudah diprovisikan.", f"Station {station_id} is provisioned."
-            ),
+            station_provisioned(station_id),
             applied_at=record.get("applied_at"),
             public_key=record.get("public_key"),
         )

@@ -19,8 +19,8 @@ import stat
 import tempfile
 from pathlib import Path
 
-from peripherals.device import Text
 from station.errors import Failure
+from station.messages import key_folder_not_ours
 
 APP = "ektp-station"
 # Where keys were kept before they moved to RAM: moved off the card at the next start.
@@ -55,13 +55,7 @@ def _private_dir(path: Path) -> Path:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     info = path.lstat()
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
-        raise Failure(
-            "key_dir_unsafe",
-            Text(
-                f"Folder kunci {path} bukan milik stasiun; stasiun tidak dijalankan.",
-                f"The key folder {path} is not the station's own; the station will not run.",
-            ),
-        )
+        raise Failure("key_dir_unsafe", key_folder_not_ours(path))
     if stat.S_IMODE(info.st_mode) != 0o700:
         os.chmod(path, 0o700)
     return path

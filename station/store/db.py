@@ -15,8 +15,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from peripherals.device import Text
 from station.errors import Failure
+from station.messages import database_cannot_open
 from station.store.fault import StorageGuard
 from station.store.migrations import migrate
 
@@ -77,11 +77,5 @@ def open_store(data_dir: Path) -> Store:
         db = sqlite_utils.Database(conn)
         migrate(db)
     except (OSError, sqlite3.DatabaseError) as error:
-        raise Failure(
-            "store_unavailable",
-            Text(
-                f"Basis data di {data_dir} tidak dapat dibuka: {error}",
-                f"The database in {data_dir} cannot be opened: {error}",
-            ),
-        ) from None
+        raise Failure("store_unavailable", database_cannot_open(data_dir, error)) from None
     return Store(db, data_dir)

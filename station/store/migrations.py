@@ -11,9 +11,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from peripherals.device import Text
 from station.domain.nik import mask_nik
 from station.errors import Failure
+from station.messages import database_too_new
 from station.sealing.rosternik import RosterNikCipher
 
 
@@ -231,17 +231,18 @@ def _roster_nik_sealed(db: sqlite_utils.Database) -> None:
         ALTER TABLE roster_students ADD COLUMN nik_masked TEXT;
         """,
     )
-    rows = list(
-        db.query("SELECT id, visit_id, nik FROM roster_students WHERE nik IS NOT NULL")
-    )
+    rows = list(db.query("SELECT id, visit_id, nik FROM roster_students WHERE nik IS NOT NULL"))
     if rows:
         cipher = RosterNikCipher.in_data_dir(_data_dir(db))
         for row in rows:
             db.execute(
                 "UPDATE roster_students SET nik_sealed = ?, nik_masked = ?, nik = NULL"
                 " WHERE id = ?",
-                [cipher.seal(row["nik"], row["visit_id"], row["id"]), mask_nik(row["nik"]),
-                 row["id"]],
+                [
+                    cipher.seal(row["nik"], row["visit_id"], row["id"]),
+                    mask_nik(row["nik"]),
+                    row["id"],
+                ],
             )
     db.execute("ALTER TABLE roster_students DROP COLUMN nik")
 
@@ -304,15 +305,7 @@ def migrate(db: sqlite_utils.Database) -> int:
     """Bring the schema up to date; each migration and its version bump are one transaction."""
     version = schema_version(db)
     if version > len(MIGRATIONS):
-        raise Failure(
-            "store_too_new",
-            Text(
-                f"Basis data berskema versi {version}, lebih baru dari perangkat lunak ini "
-                f"({len(MIGRATIONS)}). Pasang versi perangkat lunak yang lebih baru.",
-                f"The database has schema version {version}, newer than this software "
-                f"({len(MIGRATIONS)}). Install the newer software version.",
-            ),
-        )
+        raise Failure("store_too_new", database_too_new(version, len(MIGRATIONS)))
     for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
         with db.atomic():
             step(db)

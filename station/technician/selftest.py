@@ -11,11 +11,11 @@ from typing import Any
 
 import cv2
 
-from peripherals.device import DeviceError, Text
+from peripherals.device import DeviceError
 from peripherals.indicator.port import Pattern
 from station.errors import Conflict, DeviceFault, NotFound
 from station.events import EventType
-from station.messages import SELFTEST_ONLY_WHEN_IDLE
+from station.messages import SELFTEST_ONLY_WHEN_IDLE, selftest_unknown
 from station.receipts.direct_print import print_now
 from station.receipts.escpos_bytes import test_page
 from station.runtime import Station
@@ -100,10 +100,7 @@ async def run(station: Station, device: str, operator_name: str) -> dict[str, An
     test = SELF_TESTS.get(device)
     if test is None:
         names = ", ".join(SELF_TESTS)
-        raise NotFound(
-            "selftest_unknown",
-            Text(f"Tes tidak dikenal. Pilihan: {names}.", f"Unknown test. Choose: {names}."),
-        )
+        raise NotFound("selftest_unknown", selftest_unknown(names))
     result = await test(station)
     station.bus.publish(EventType.SELFTEST, {"device": device, "operator": operator_name})
     return {"device": device, "ok": True, **result}

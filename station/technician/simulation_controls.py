@@ -9,7 +9,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from peripherals.camera.simulated import SimulatedCamera
-from peripherals.device import Text
 from peripherals.fingerprint.module_sim import Fault
 from peripherals.fingerprint.simulated import SimulatedFingerprintReader
 from peripherals.printer.port import PrinterState
@@ -17,7 +16,7 @@ from peripherals.printer.simulated import SimulatedPrinter
 from station.devices.registry import DeviceSet
 from station.errors import NotFound
 from station.events import EventBus, EventType
-from station.messages import SIMULATOR_ONLY_IN_SIMULATION
+from station.messages import SIMULATOR_ONLY_IN_SIMULATION, simulator_not_controllable
 
 
 class CameraScene(BaseModel):
@@ -95,11 +94,5 @@ class SimulatorControls:
             if change.printer_state is not None:
                 device.current_state = PrinterState(change.printer_state)
         else:
-            raise NotFound(
-                "simulator_unknown",
-                Text(
-                    f"Tidak ada simulator yang bisa diatur untuk '{kind}'.",
-                    f"No controllable simulator for '{kind}'.",
-                ),
-            )
+            raise NotFound("simulator_unknown", simulator_not_controllable(kind))
         return self.state()

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peripherals.device import Text
 from station.errors import Conflict
+from station.messages import export_medium_changed
 from station.upload.media import Medium
 
 CHUNK = 1024 * 1024
@@ -41,14 +41,7 @@ class ExportResult:
 
 
 def _refused(medium: Medium) -> Conflict:
-    return Conflict(
-        "export_medium_changed",
-        Text(
-            f"Media '{medium.label}' berubah atau dicabut saat ekspor dimulai; pilih lagi.",
-            f"The medium '{medium.label}' changed or was removed as the export began;"
-            " pick it again.",
-        ),
-    )
+    return Conflict("export_medium_changed", export_medium_changed(medium.label))
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass
 
 from peripherals.device import Text
-from station.messages import UPLOAD_NO_OFFICE_ADDRESS, UPLOAD_OFFICE_UNREACHABLE
+from station.messages import UPLOAD_NO_OFFICE_ADDRESS, UPLOAD_OFFICE_UNREACHABLE, modem_described
 from station.upload.errors import TransientError, UploadError
 from station.upload.tus import TusClient
 
@@ -27,12 +27,7 @@ class ModemStatus:
     def describe(self) -> Text:
         signal = f"{self.signal_percent}%" if self.signal_percent is not None else "?"
         tech = self.access_technology.upper() or "?"
-        return Text(
-            f"Modem: {self.operator or 'operator tidak dikenal'}, {tech}, sinyal {signal},"
-            f" status {self.state}",
-            f"Modem: {self.operator or 'unknown operator'}, {tech}, signal {signal},"
-            f" state {self.state}",
-        )
+        return modem_described(self.operator, tech, signal, self.state)
 
 
 def modem_status(mmcli: str | None = None, timeout_s: float = 5.0) -> ModemStatus | None:

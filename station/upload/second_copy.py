@@ -40,7 +40,7 @@ from exchange.batch import SealedRecord, batch_bytes
 from exchange.keys import ensure_signing_key
 from peripherals.device import Text
 from station.lifecycle import cancel_and_wait
-from station.messages import SECOND_COPY_FAILED
+from station.messages import SECOND_COPY_FAILED, second_copy_failed_on
 from station.store.db import Store
 from station.upload.export import write_file
 from station.upload.media import MediaFinder, Medium
@@ -231,13 +231,4 @@ class SecondCopy:
     def _failed(stick: Medium, copied: int, missing: int, error: OSError) -> CopyStatus:
         where, why = stick.mount_point, error.strerror or error
         log.warning("second copy on %s: %s", where, why)
-        return CopyStatus(
-            True,
-            where,
-            copied,
-            missing,
-            Text(
-                f"Salinan kedua di {where} gagal ditulis ({why}); ganti flashdisk.",
-                f"The second copy on {where} could not be written ({why}); replace the USB stick.",
-            ),
-        )
+        return CopyStatus(True, where, copied, missing, second_copy_failed_on(where, why))

@@ -22,7 +22,7 @@ from exchange.keys import ensure_signing_key, load_public_key
 from station.config import StationConfig
 from station.errors import Conflict
 from station.events import EventBus, EventType
-from station.messages import UPLOAD_ALREADY_RUNNING, UPLOAD_NO_ACK_KEY
+from station.messages import UPLOAD_ALREADY_RUNNING, UPLOAD_CRASHED, UPLOAD_NO_ACK_KEY
 from station.store.db import Store
 from station.upload.errors import UploadError
 from station.upload.export import ExportResult, opened_medium, write_file
@@ -291,11 +291,7 @@ class UploadRunner:
             log.exception("day's-end upload failed")
             self.last_error = {
                 "code": "upload_crashed",
-                "message": {
-                    "id": "Unggahan berhenti karena kesalahan di stasiun; data tetap aman."
-                    " Coba lagi.",
-                    "en": "The upload stopped on a station error; the data is safe. Try again.",
-                },
+                "message": {"id": UPLOAD_CRASHED.id, "en": UPLOAD_CRASHED.en},
             }
             self.bus.publish(EventType.UPLOAD, {"finished": True, "error": self.last_error})
         finally:

@@ -16,6 +16,7 @@ import httpx
 
 from exchange.tus import TUS_VERSION
 from peripherals.device import Text
+from station.messages import not_a_tus_server, office_refused_upload
 from station.upload.errors import OffsetConflict, TransientError, UploadError, UploadGone
 
 _RETRYABLE_4XX = {408, 423, 429}
@@ -88,15 +89,7 @@ class TusClient:
         detail = _server_message(response)
         code = "batch_rejected" if response.status_code == 422 else "server_refused"
         return UploadError(
-            code,
-            Text(
-                f"Kantor pusat menolak unggahan (HTTP {response.status_code}): {detail.id}."
-                " Data tetap aman; hubungi kantor pusat, atau ekspor ke flashdisk.",
-                f"The central office refused the upload (HTTP {response.status_code}):"
-                f" {detail.en}."
-                " The data is safe; call the office, or export to a USB stick.",
-            ),
-            resumable=False,
+            code, office_refused_upload(response.status_code, detail), resumable=False
         )
 
     def discover(self) -> list[str]:
@@ -104,14 +97,7 @@ class TusClient:
         response = self._send("OPTIONS", self.endpoint)
         versions = [v.strip() for v in response.headers.get("Tus-Version", "").split(",")]
         if response.status_code >= 400 or TUS_VERSION not in versions:
-            raise UploadError(
-                "not_tus",
-                Text(
-                    f"Alamat {self.endpoint} bukan server tus 1.0.",
-                    f"{self.endpoint} is not a tus 1.0 server.",
-                ),
-                resumable=False,
-            )
+            raise UploadError("not_tus", not_a_tus_server(self.endpoint), resumable=False)
         return versions
 
     def create(self, length: int, metadata: Mapping[str, str]) -> str:

@@ -16,7 +16,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from exchange.ack import Acknowledgement, verify_ack
 from exchange.errors import SealingError
 from peripherals.device import Text
-from station.messages import UPLOAD_LOST_TWICE, UPLOAD_OFFSET_UNSTABLE, UPLOAD_STOPPED_FOR_SHUTDOWN
+from station.messages import (
+    UPLOAD_LOST_TWICE,
+    UPLOAD_OFFSET_UNSTABLE,
+    UPLOAD_STOPPED_FOR_SHUTDOWN,
+    link_failed_in_a_row,
+    sent_but_ack_not_found,
+    sent_but_no_ack_header,
+    sent_but_no_ack_key,
+)
 from station.upload.errors import OffsetConflict, TransientError, UploadError, UploadGone
 from station.upload.outbox import Batch, Outbox
 from station.upload.progress import RateMeter, UploadProgress
@@ -48,46 +56,10 @@ class UploadResult:
 
 def _no_ack(batch_id: str, ack_url: str | None, has_key: bool) -> NoAck:
     if not has_key:
-        return NoAck(
-            "no_ack_key",
-            Text(
-                f"{batch_id}: terkirim, tetapi kunci tanda terima kantor"
-                " (upload.collector_ack_key) belum diatur sehingga tanda terima tidak dapat"
-                " diperiksa. Data tetap disimpan. Isi kunci dari kantor pusat, lalu jalankan"
-                " `station upload` lagi (tidak dikirim ulang).",
-                f"{batch_id}: sent, but the office acknowledgement key"
-                " (upload.collector_ack_key) is not set, so no acknowledgement can be checked."
-                " The data is kept. Set the key from the office, then run `station upload`"
-                " again (nothing is re-sent).",
-            ),
-        )
+        return NoAck("no_ack_key", sent_but_no_ack_key(batch_id))
     if ack_url is None:
-        return NoAck(
-            "no_ack_header",
-            Text(
-                f"{batch_id}: server menerima semua data tetapi tidak mengirim tanda terima"
-                " (header Batch-Ack) dan upload.ack_url tidak diatur. Data tetap disimpan."
-                " Atur upload.ack_url ke layanan tanda terima kantor, atau bawa berkas tanda"
-                " terima dari kantor (`station ack BERKAS`).",
-                f"{batch_id}: the server took every byte but sent no acknowledgement (no"
-                " Batch-Ack header) and upload.ack_url is not set. The data is kept. Set"
-                " upload.ack_url to the office's acknowledgement service, or bring the"
-                " office's acknowledgement file (`station ack FILE`).",
-            ),
-        )
-    return NoAck(
-        "ack_not_found",
-        Text(
-            f"{batch_id}: layanan tanda terima ({ack_url}) belum punya tanda terima untuk"
-            " batch ini (404): kantor belum memverifikasinya atau alamatnya salah. Data tetap"
-            " disimpan. Periksa upload.ack_url dengan kantor pusat, lalu jalankan"
-            " `station upload` lagi nanti (tidak dikirim ulang).",
-            f"{batch_id}: the acknowledgement service ({ack_url}) has no acknowledgement"
-            " for this batch (404): the office has not verified it yet or the address is"
-            " wrong. The data is kept. Check upload.ack_url with the office, then run"
-            " `station upload` again later (nothing is re-sent).",
-        ),
-    )
+        return NoAck("no_ack_header", sent_but_no_ack_header(batch_id))
+    return NoAck("ack_not_found", sent_but_ack_not_found(batch_id, ack_url))
 
 
 def backoff_delay(failures: int, base_s: float, max_s: float, rng: random.Random) -> float:
@@ -242,14 +214,7 @@ class Uploader:
                     report("retrying")
                     if failures >= self.settings.max_consecutive_failures:
                         raise UploadError(
-                            "link_unusable",
-                            Text(
-                                f"Koneksi gagal {failures} kali berturut-turut; batch tetap"
-                                " tersimpan dan akan dilanjutkan pada unggahan berikutnya.",
-                                f"The link failed {failures} times in a row; the batch stays"
-                                " queued and resumes on the next upload.",
-                            ),
-                            resumable=True,
+                            "link_unusable", link_failed_in_a_row(failures), resumable=True
                         ) from None
                     self._check_stop()
                     self.sleep(

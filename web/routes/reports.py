@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
 
-from peripherals.device import Text
 from station.domain.election import Cutoff, cutoff
 from station.domain.enrollment_facts import facts_for_day, facts_for_visit
 from station.domain.reports import (
@@ -20,6 +19,7 @@ from station.domain.reports import (
     report_csv,
 )
 from station.errors import Invalid
+from station.messages import day_invalid
 from station.receipts.direct_print import chars_per_line, print_day_summary
 from station.runtime import Station
 from web import schemas
@@ -35,8 +35,7 @@ def _visit_report(station: Station, visit_id: int) -> Report:
     visit = require_visit(station, visit_id)
     settings = station.config.domain.reports
     title = f"{visit['school']} {visit['date']}"
-    return build_report(title, facts_for_visit(station.store, visit_id), settings,
-                        _cutoff(station))
+    return build_report(title, facts_for_visit(station.store, visit_id), settings, _cutoff(station))
 
 
 def _day_report(station: Station, day: str) -> Report:
@@ -45,15 +44,13 @@ def _day_report(station: Station, day: str) -> Report:
     try:
         when = dt.datetime.now(zone).date() if day == "today" else dt.date.fromisoformat(day)
     except ValueError:
-        raise Invalid(
-            "day_invalid",
-            Text(
-                f"Tanggal '{day}' harus YYYY-MM-DD atau 'today'.",
-                f"The day '{day}' must be YYYY-MM-DD or 'today'.",
-            ),
-        ) from None
-    return build_report(f"Hari {when.isoformat()}", facts_for_day(station.store, when, zone),
-                        settings, _cutoff(station))
+        raise Invalid("day_invalid", day_invalid(day)) from None
+    return build_report(
+        f"Hari {when.isoformat()}",
+        facts_for_day(station.store, when, zone),
+        settings,
+        _cutoff(station),
+    )
 
 
 def _cutoff(station: Station) -> Cutoff:

@@ -10,12 +10,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from peripherals.device import Text
 from station.domain.queue import QueueStatus
 from station.domain.roster import MAX_BYTES
 from station.domain.roster_queue import RosterQueue
 from station.enrollment.roster_pick import pick_student
 from station.errors import TooLarge
+from station.messages import roster_file_too_large
 from station.plain_text import PlainText
 from station.runtime import Station
 from station.sealing.rosternik import RosterNikCipher
@@ -67,19 +67,11 @@ async def import_roster(
     async for chunk in request.stream():
         data += chunk
         if len(data) > MAX_BYTES:
-            raise TooLarge(
-                "roster_too_large",
-                Text(
-                    f"Berkas terlalu besar; batas {MAX_BYTES} bita.",
-                    f"The file is too large; the limit is {MAX_BYTES} bytes.",
-                ),
-            )
+            raise TooLarge("roster_too_large", roster_file_too_large(MAX_BYTES))
     today = station.controller.registry.today()
     # Parsing and sealing a few thousand rows takes a while: not on the event loop, where
     # it would stall every tablet (and /api/health) meanwhile. The core publishes the event.
-    return await asyncio.to_thread(
-        _queue(station).import_csv, visit_id, bytes(data), op.id, today
-    )
+    return await asyncio.to_thread(_queue(station).import_csv, visit_id, bytes(data), op.id, today)
 
 
 @router.get(

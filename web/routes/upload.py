@@ -9,8 +9,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from peripherals.device import Text
 from station.errors import NoSpace
+from station.messages import export_write_failed
 from station.plain_text import PlainText
 from web.auth import OperatorDep, StationDep, SupervisorDep
 from web.openapi import error_responses
@@ -66,13 +66,5 @@ def export(body: Export, station: StationDep, op: SupervisorDep) -> dict[str, An
     try:
         result = station.uploads.export(body.mount_point)
     except OSError as error:
-        raise NoSpace(
-            "export_failed",
-            Text(
-                f"Gagal menulis ke media ({error.strerror or error}). Data tetap aman di"
-                " stasiun; coba flashdisk lain.",
-                f"Could not write to the media ({error.strerror or error}). The data is safe"
-                " on the station; try another stick.",
-            ),
-        ) from None
+        raise NoSpace("export_failed", export_write_failed(error.strerror or error)) from None
     return {"exported": result.as_json(), **station.uploads.status()}
