@@ -1230,6 +1230,39 @@ def simulator_not_controllable(kind: str) -> Text:
     )
 
 
+# upload.cli
+NOTHING_TO_UPLOAD = Text("Tidak ada batch untuk diunggah.", "Nothing to upload.")
+NO_PENDING_BATCH_MATCHES_ACK = Text(
+    "Tidak ada batch tertunda yang cocok dengan tanda terima ini.",
+    "No pending batch matches this acknowledgement.",
+)
+# A column heading of the progress bar: how often a batch's upload was tried again.
+UPLOAD_RETRIES = Text("ulang", "retries")
+
+
+def batch_acknowledged(batch_id: str) -> Text:
+    return Text(
+        f"{batch_id}: diterima kantor pusat; data tersegel dilepas sesuai retensi.",
+        f"{batch_id}: acknowledged by the office; sealed data released per retention.",
+    )
+
+
+def records_delivered(records: int) -> Text:
+    """Read on one line with the count shared: `3 rekaman terkirim / records delivered`."""
+    return Text(f"{records} rekaman terkirim", "records delivered")
+
+
+def media_write_failed(error: OSError) -> Text:
+    return Text(f"Gagal menulis ke media: {error}", f"Could not write to the media: {error}")
+
+
+def exported(records: int, files: int, size: int) -> Text:
+    return Text(
+        f"{records} rekaman, {files} berkas, {size} bita diekspor.",
+        f"{records} record(s), {files} file(s), {size} bytes exported.",
+    )
+
+
 # upload.export
 def export_medium_changed(label: str) -> Text:
     return Text(

@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
 
 from exchange.errors import BilingualError
+from peripherals.device import Text
+from station import messages
 from station.store.db import open_store
 from station.upload.progress import UploadProgress
 from station.upload.service import DayEnd
@@ -74,6 +76,10 @@ class _Bar:
         self.progress.update(self.tasks[p.batch_id], completed=p.bytes_done, **fields)
 
 
+def _say(text: Text) -> None:
+    print(f"{text.id}\n{text.en}")
+
+
 def _plain(p: UploadProgress) -> None:
     eta = f"{p.eta_s:.0f}s" if p.eta_s is not None else "-"
     print(
@@ -102,12 +108,13 @@ def run_upload(args: argparse.Namespace) -> int:
             if args.no_progress:
                 results = day.upload(_plain)
             else:
+                retries = f"{messages.UPLOAD_RETRIES.id}/{messages.UPLOAD_RETRIES.en}"
                 columns = (
                     TextColumn("{task.description}"),
                     BarColumn(),
                     DownloadColumn(),
                     TextColumn("{task.fields[rate]}  ETA {task.fields[eta]}"),
-                    TextColumn("ulang/retries {task.fields[retries]}  {task.fields[state]}"),
+                    TextColumn(f"{retries} {{task.fields[retries]}}  {{task.fields[state]}}"),
                 )
                 with Progress(*columns, console=console) as progress:
                     results = day.upload(_Bar(progress))
@@ -115,16 +122,13 @@ def run_upload(args: argparse.Namespace) -> int:
             console.print(f"{error.text.id}\n{error.text.en}", markup=False)
             return EXIT_TEMPFAIL if getattr(error, "resumable", False) else EXIT_FAILED
         if not results:
-            console.print("Tidak ada batch untuk diunggah.\nNothing to upload.")
+            nothing = messages.NOTHING_TO_UPLOAD
+            console.print(f"{nothing.id}\n{nothing.en}")
         code = EXIT_DELIVERED
         for result in results:
             if result.ack is not None:
-                console.print(
-                    f"{result.batch_id}: diterima kantor pusat; data tersegel dilepas sesuai"
-                    f" retensi.\n{result.batch_id}: acknowledged by the office; sealed data"
-                    " released per retention.",
-                    markup=False,
-                )
+                text = messages.batch_acknowledged(result.batch_id)
+                console.print(f"{text.id}\n{text.en}", markup=False)
             elif result.no_ack is not None:
                 code = EXIT_NOT_ACKNOWLEDGED
                 text = result.no_ack.text
@@ -139,15 +143,11 @@ def run_export(args: argparse.Namespace) -> int:
         try:
             result = day.export(day.media().find(str(args.to)))
         except OSError as error:
-            print(f"Gagal menulis ke media: {error}\nCould not write to the media: {error}")
+            _say(messages.media_write_failed(error))
             return 1
         for name in result.files:
             print(args.to / name)
-        print(
-            f"{result.records} rekaman, {len(result.files)} berkas, {result.bytes_written} bita"
-            f" diekspor.\n{result.records} record(s), {len(result.files)} file(s),"
-            f" {result.bytes_written} bytes exported."
-        )
+        _say(messages.exported(result.records, len(result.files), result.bytes_written))
         return 0
 
     return _run(args, work)
@@ -158,12 +158,10 @@ def run_ack(args: argparse.Namespace) -> int:
         tokens = [line for line in args.file.read_text(encoding="ascii").split() if line]
         accepted = day.accept_acks(tokens)
         for ack in accepted:
-            print(f"{ack.batch_id}: {ack.record_count} rekaman terkirim / records delivered")
+            delivered = messages.records_delivered(ack.record_count)
+            print(f"{ack.batch_id}: {delivered.id} / {delivered.en}")
         if not accepted:
-            print(
-                "Tidak ada batch tertunda yang cocok dengan tanda terima ini.\n"
-                "No pending batch matches this acknowledgement."
-            )
+            _say(messages.NO_PENDING_BATCH_MATCHES_ACK)
             return 1
         return 0
 
