@@ -929,6 +929,23 @@ CAMERA_BROKEN_PICTURES = Text(
     "The camera sends broken pictures; restart the station if it goes on.",
 )
 
+# provisioning.apply: labels of the notes left on the boot partition, each printed as
+# "Bahasa / English" (one line, or two for the longer ones) ahead of its value.
+BOOT_NOTE_STATION = Text("Stasiun", "Station")
+BOOT_NOTE_PROVISIONED_AT = Text("Diprovisikan", "Provisioned at (UTC)")
+BOOT_NOTE_COLLECTOR = Text("Kolektor", "Collector")
+BOOT_NOTE_OPERATORS = Text("Petugas", "Operators")
+BOOT_NOTE_PUBLIC_KEY = Text(
+    "Kunci publik stasiun (daftarkan di kantor)", "Station public key (register it at the office)"
+)
+BOOT_NOTE_SECRETS_REMOVED = Text(
+    "Kata sandi Wi-Fi dan hash PIN telah dihapus dari kartu ini.",
+    "The Wi-Fi passphrase and PIN hashes have been removed from this card.",
+)
+# Follows the word "Provisioning", the same in both languages.
+BOOT_NOTE_FAILED = Text("GAGAL", "FAILED")
+BOOT_NOTE_FIX_AND_RESTART = Text("Perbaiki lalu nyalakan ulang", "Fix and restart")
+
 # provisioning.cli
 PROVISIONING_REJECTED = Text("Provisioning DITOLAK:", "Provisioning REJECTED:")
 PROVISIONING_FILE_LEFT_ON_CARD = Text(

@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives import serialization
 
 from exchange.durable import fsync_dir, write_atomic
 from exchange.keys import ensure_signing_key
+from peripherals.device import Text
+from station import messages
 from station.config import StationConfig
 from station.provisioning import network_keyfiles
 from station.provisioning.file import (
@@ -255,24 +257,29 @@ def scrub_boot_file(path: Path) -> None:
     fsync_dir(path.parent)
 
 
+def _both(text: Text) -> str:
+    return f"{text.id} / {text.en}"
+
+
 def write_boot_summary(boot_dir: Path, applied: AppliedProvisioning, p: Provisioning) -> Path:
     """A note without secrets for the technician, and the public key for the office."""
     operators = ", ".join(f"{seed.name} ({seed.role})" for seed in p.operators)
+    key, removed = messages.BOOT_NOTE_PUBLIC_KEY, messages.BOOT_NOTE_SECRETS_REMOVED
     text = "\n".join(
         [
-            f"Stasiun / Station: {applied.station_id}",
-            f"Diprovisikan / Provisioned at (UTC): {applied.applied_at}",
+            f"{_both(messages.BOOT_NOTE_STATION)}: {applied.station_id}",
+            f"{_both(messages.BOOT_NOTE_PROVISIONED_AT)}: {applied.applied_at}",
             f"Wi-Fi (SSID): {p.ap_ssid}",
             f"APN: {p.apn}",
-            f"Kolektor / Collector: {p.collector_url}",
-            f"Petugas / Operators: {operators}",
+            f"{_both(messages.BOOT_NOTE_COLLECTOR)}: {p.collector_url}",
+            f"{_both(messages.BOOT_NOTE_OPERATORS)}: {operators}",
             "",
-            "Kunci publik stasiun (daftarkan di kantor) /",
-            "Station public key (register it at the office):",
+            f"{key.id} /",
+            f"{key.en}:",
             applied.public_key,
             "",
-            "Kata sandi Wi-Fi dan hash PIN telah dihapus dari kartu ini.",
-            "The Wi-Fi passphrase and PIN hashes have been removed from this card.",
+            removed.id,
+            removed.en,
             "",
         ]
     )
@@ -283,7 +290,8 @@ def write_boot_summary(boot_dir: Path, applied: AppliedProvisioning, p: Provisio
 
 
 def write_boot_errors(boot_dir: Path, problems: Sequence[Problem]) -> Path:
-    lines = ["Provisioning GAGAL / FAILED. Perbaiki lalu nyalakan ulang / Fix and restart.", ""]
+    failed, fix = _both(messages.BOOT_NOTE_FAILED), _both(messages.BOOT_NOTE_FIX_AND_RESTART)
+    lines = [f"Provisioning {failed}. {fix}.", ""]
     for problem in problems:
         lines += [f"- [{problem.field}]", f"  ID: {problem.text.id}", f"  EN: {problem.text.en}"]
     target = boot_dir / ERRORS_FILE_NAME
