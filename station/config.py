@@ -31,7 +31,12 @@ from station.devices.settings import DevicesSettings
 from station.domain.settings import DomainSettings
 from station.errors import Failure
 from station.fingerprints.settings import FingerprintCaptureSettings
-from station.messages import config_file_not_found, config_file_not_toml, config_invalid
+from station.messages import (
+    NOT_AN_AGE_PUBLIC_KEY,
+    config_file_not_found,
+    config_file_not_toml,
+    config_invalid,
+)
 from station.photo.settings import PhotoSettings
 from station.plain_text import PlainText
 from station.provisioning.settings import ProvisioningSettings
@@ -116,9 +121,8 @@ class SealingSettings(Section):
                 x25519.Recipient.from_str(entry)
             except RecipientError:
                 shown = entry if len(entry) <= 24 else entry[:20] + "…"
-                raise ValueError(
-                    f"'{shown}' bukan kunci publik age (age1…) / is not an age public key (age1…)"
-                ) from None
+                why = NOT_AN_AGE_PUBLIC_KEY
+                raise ValueError(f"'{shown}' {why.id} / {why.en}") from None
         return value
 
 

@@ -153,6 +153,11 @@ def config_invalid(path: Path | None, problems: Sequence[str]) -> Text:
     )
 
 
+# A key of sealing.recipients that is no age key, read after the key as
+# "'age1xyz' bukan kunci publik age (age1…) / is not an age public key (age1…)".
+NOT_AN_AGE_PUBLIC_KEY = Text("bukan kunci publik age (age1…)", "is not an age public key (age1…)")
+
+
 # devices.registry
 def device_simulated_instead(kind: str) -> Text:
     return Text(
