@@ -948,6 +948,12 @@ CAMERA_BROKEN_PICTURES = Text(
     "The camera sends broken pictures; restart the station if it goes on.",
 )
 
+# plain_text: a field's problem, read after its name as "Bahasa / English".
+CONTAINS_CONTROL_CHARACTERS = Text(
+    "berisi karakter kontrol yang tidak diizinkan",
+    "contains control characters, which are not allowed",
+)
+
 # provisioning.apply: labels of the notes left on the boot partition, each printed as
 # "Bahasa / English" (one line, or two for the longer ones) ahead of its value.
 BOOT_NOTE_STATION = Text("Stasiun", "Station")

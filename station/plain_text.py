@@ -14,6 +14,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
+from station.messages import CONTAINS_CONTROL_CHARACTERS
+
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -28,10 +30,8 @@ def without_control(value: str) -> str:
 
 def refuse_control(value: str) -> str:
     if has_control(value):
-        raise ValueError(
-            "berisi karakter kontrol yang tidak diizinkan / contains control characters,"
-            " which are not allowed"
-        )
+        why = CONTAINS_CONTROL_CHARACTERS
+        raise ValueError(f"{why.id} / {why.en}")
     return value
 
 
