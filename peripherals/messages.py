@@ -264,6 +264,25 @@ def indicator_gpio_cannot_open(problem: Exception) -> Text:
     )
 
 
+# indicator.looks: what a person should understand from each lamp pattern (the README's
+# table; the table's other columns describe the lamp itself, in Bahasa Indonesia only).
+LAMP_STATION_OFF = Text("stasiun mati", "station off")
+LAMP_READY = Text("siap untuk siswa berikutnya", "ready for the next student")
+LAMP_APPLICANTS_TURN = Text(
+    "perekaman berjalan, giliran pemohon", "enrollment in progress, applicant's turn"
+)
+LAMP_HOLD_STILL = Text("sedang merekam, jangan bergerak", "capturing, hold still")
+LAMP_TAKE_THE_RECEIPT = Text("data tersimpan, ambil tanda bukti", "recorded, take the receipt")
+LAMP_CALL_THE_OPERATOR = Text(
+    "gangguan perangkat, panggil petugas", "device fault, call the operator"
+)
+LAMP_UPLOADING = Text("mengunggah ke kantor", "uploading to the office")
+LAMP_STORAGE_ALMOST_FULL = Text("penyimpanan hampir penuh", "storage almost full")
+LAMP_NOT_PROVISIONED = Text(
+    "belum disiapkan teknisi", "not provisioned (no office key or operators)"
+)
+
+
 # printer.escpos_adapter
 RECEIPT_PRINTER = Text("printer struk", "receipt printer")
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from peripherals import messages
+from peripherals.device import Text
 from peripherals.indicator.port import Pattern
 
 
@@ -42,7 +44,7 @@ class Look:
     beeps: Beeps | None
     lights_id: str  # how the lights look, for the README table and the diagnostics page
     sound_id: str
-    meaning: str = ""  # what a person should understand, in Bahasa Indonesia / English
+    meaning: Text  # what a person should understand
 
     @property
     def steady(self) -> bool:
@@ -58,53 +60,73 @@ def _blink(color: Color, on_s: float, off_s: float) -> tuple[Step, ...]:
 
 
 LOOKS: dict[Pattern, Look] = {
-    Pattern.OFF: Look((Step(None),), None, "mati", "-", "stasiun mati / station off"),
-    Pattern.READY: Look((Step(Color.GREEN),), None, "hijau menyala", "-",
-                        "siap untuk siswa berikutnya / ready for the next student"),
+    Pattern.OFF: Look((Step(None),), None, "mati", "-", messages.LAMP_STATION_OFF),
+    Pattern.READY: Look((Step(Color.GREEN),), None, "hijau menyala", "-", messages.LAMP_READY),
     Pattern.WAITING: Look(
-        _blink(Color.AMBER, 0.5, 0.5), None, "kuning berkedip lambat (1x/detik)", "-",
-        "perekaman berjalan, giliran pemohon / enrollment in progress, applicant's turn",
+        _blink(Color.AMBER, 0.5, 0.5),
+        None,
+        "kuning berkedip lambat (1x/detik)",
+        "-",
+        messages.LAMP_APPLICANTS_TURN,
     ),
-    Pattern.CAPTURING: Look((Step(Color.AMBER),), Beeps(0.05, 0.0, 1), "kuning menyala", "klik",
-                            "sedang merekam, jangan bergerak / capturing, hold still"),
+    Pattern.CAPTURING: Look(
+        (Step(Color.AMBER),),
+        Beeps(0.05, 0.0, 1),
+        "kuning menyala",
+        "klik",
+        messages.LAMP_HOLD_STILL,
+    ),
     Pattern.SUCCESS: Look(
-        (Step(Color.GREEN),), Beeps(0.1, 0.1, 2), "hijau menyala", "2 bip pendek",
-        "data tersimpan, ambil tanda bukti / recorded, take the receipt",
+        (Step(Color.GREEN),),
+        Beeps(0.1, 0.1, 2),
+        "hijau menyala",
+        "2 bip pendek",
+        messages.LAMP_TAKE_THE_RECEIPT,
     ),
     Pattern.FAULT: Look(
-        _blink(Color.RED, 0.25, 0.25), Beeps(0.4, 0.2, 3), "merah berkedip cepat (2x/detik)",
-        "3 bip panjang", "gangguan perangkat, panggil petugas / device fault, call the operator",
+        _blink(Color.RED, 0.25, 0.25),
+        Beeps(0.4, 0.2, 3),
+        "merah berkedip cepat (2x/detik)",
+        "3 bip panjang",
+        messages.LAMP_CALL_THE_OPERATOR,
     ),
     Pattern.UPLOADING: Look(
-        (Step(Color.GREEN, 0.2), Step(None, 0.8)), None, "hijau berkedip singkat (1x/detik)", "-",
-        "mengunggah ke kantor / uploading to the office",
+        (Step(Color.GREEN, 0.2), Step(None, 0.8)),
+        None,
+        "hijau berkedip singkat (1x/detik)",
+        "-",
+        messages.LAMP_UPLOADING,
     ),
     Pattern.LOW_STORAGE: Look(
-        (Step(Color.AMBER, 0.5), Step(Color.RED, 0.5)), Beeps(0.6, 0.0, 1),
-        "kuning dan merah bergantian", "1 bip panjang",
-        "penyimpanan hampir penuh / storage almost full",
+        (Step(Color.AMBER, 0.5), Step(Color.RED, 0.5)),
+        Beeps(0.6, 0.0, 1),
+        "kuning dan merah bergantian",
+        "1 bip panjang",
+        messages.LAMP_STORAGE_ALMOST_FULL,
     ),
     Pattern.NOT_PROVISIONED: Look(
-        (Step(Color.GREEN, 0.3), Step(Color.AMBER, 0.3), Step(Color.RED, 0.3)), None,
-        "hijau, kuning, merah berputar", "-",
-        "belum disiapkan teknisi / not provisioned (no office key or operators)",
+        (Step(Color.GREEN, 0.3), Step(Color.AMBER, 0.3), Step(Color.RED, 0.3)),
+        None,
+        "hijau, kuning, merah berputar",
+        "-",
+        messages.LAMP_NOT_PROVISIONED,
     ),
 }
 
 
 def markdown_table() -> str:
     """The README table, generated from LOOKS so the documentation cannot drift."""
-    rows = ["| Pola (pattern) | Arti / meaning | Lampu | Cahaya per langkah | Buzzer |",
-            "| --- | --- | --- | --- | --- |"]
+    rows = [
+        "| Pola (pattern) | Arti / meaning | Lampu | Cahaya per langkah | Buzzer |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for pattern, look in LOOKS.items():
         steps = ", ".join(
             f"{step.color.value if step.color else 'off'}"
             + (f" {step.seconds:g}s" if step.seconds else "")
             for step in look.steps
         )
-        sound = (
-            f"{look.sound_id} ({look.beeps.count}x {look.beeps.on_s:g}s)" if look.beeps else "-"
-        )
-        rows.append(
-            f"| `{pattern.value}` | {look.meaning} | {look.lights_id} | {steps} | {sound} |")
+        sound = f"{look.sound_id} ({look.beeps.count}x {look.beeps.on_s:g}s)" if look.beeps else "-"
+        meaning = f"{look.meaning.id} / {look.meaning.en}"
+        rows.append(f"| `{pattern.value}` | {meaning} | {look.lights_id} | {steps} | {sound} |")
     return "\n".join(rows)
