@@ -158,6 +158,16 @@ def config_invalid(path: Path | None, problems: Sequence[str]) -> Text:
 NOT_AN_AGE_PUBLIC_KEY = Text("bukan kunci publik age (age1…)", "is not an age public key (age1…)")
 
 
+# devices.cli: the front panel simulator's ring colours, by their letter on the wire.
+FRONT_PANEL_COLOURS = {
+    "g": Text("hijau", "green"),
+    "a": Text("kuning", "amber"),
+    "r": Text("merah", "red"),
+    "b": Text("biru", "blue"),
+    "-": Text("gelap", "dark"),
+}
+
+
 # devices.registry
 def device_simulated_instead(kind: str) -> Text:
     return Text(
@@ -1173,6 +1183,9 @@ def station_provisioned(station_id: str) -> Text:
     )
 
 
+# receipts.cli: read before the path of each receipt the printer simulator saved.
+SIMULATED_RECEIPT = Text("struk", "receipt")
+
 # receipts.queue
 RECEIPT_JOB_UNKNOWN = Text("Tanda bukti tidak ditemukan.", "Receipt not found.")
 RECEIPT_NOT_UNCERTAIN = Text(
@@ -1246,6 +1259,9 @@ def database_too_new(version: int, known: int) -> Text:
         f"({known}). Install the newer software version.",
     )
 
+
+# technician.cli: read before the commands a simulator's console takes.
+SIMULATOR_COMMANDS = Text("Perintah", "commands")
 
 # technician.selftest
 SELFTEST_ONLY_WHEN_IDLE = Text(

@@ -8,15 +8,13 @@ import argparse
 from typing import Any
 
 from peripherals.indicator.frontpanel.simulator import FrontPanelSimulator
-from station.technician.cli import simulate_group, simulator_console
+from station.messages import FRONT_PANEL_COLOURS
+from station.technician.cli import print_commands, simulate_group, simulator_console
 
-_COLOUR_NAMES = {
-    "g": "hijau/green",
-    "a": "kuning/amber",
-    "r": "merah/red",
-    "b": "biru/blue",
-    "-": "gelap/dark",
-}
+
+def _colour(letter: str) -> str:
+    name = FRONT_PANEL_COLOURS.get(letter)
+    return f"{name.id}/{name.en}" if name else letter
 
 
 def register(sub: Any) -> None:
@@ -34,11 +32,10 @@ def cmd_simulate_frontpanel(args: argparse.Namespace) -> int:
     simulator = FrontPanelSimulator(args.leds)
     path = simulator.start()
     print(path, flush=True)
-    print("Perintah / commands: press (tekan)", flush=True)
+    print_commands("press (tekan)")
     if not args.quiet:
         simulator.on_frame = lambda frame: print(
-            f"{simulator.showing}: {_COLOUR_NAMES.get(frame[0], frame[0])}"
-            + (" + bip" if frame[1] else ""),
+            f"{simulator.showing}: {_colour(frame[0])}" + (" + bip" if frame[1] else ""),
             flush=True,
         )
 

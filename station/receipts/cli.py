@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from peripherals.printer.pty_simulator import COMMANDS, PtyPrinterSimulator
-from station.technician.cli import simulate_group, simulator_console
+from station.messages import SIMULATED_RECEIPT
+from station.technician.cli import print_commands, simulate_group, simulator_console
 
 
 def register(sub: Any) -> None:
@@ -36,10 +37,12 @@ def cmd_simulate_printer(args: argparse.Namespace) -> int:
         out,
         args.width,
         baudrate=args.baud,
-        on_receipt=lambda path: print(f"struk / receipt: {path}", flush=True),
+        on_receipt=lambda path: print(
+            f"{SIMULATED_RECEIPT.id} / {SIMULATED_RECEIPT.en}: {path}", flush=True
+        ),
     )
     path = simulator.start()
     print(path, flush=True)
     print(f"PNG: {out.resolve()}  ({args.width} mm, {args.baud or 'unthrottled'} baud)")
-    print("Perintah / commands: " + ", ".join(COMMANDS), flush=True)
+    print_commands(", ".join(COMMANDS))
     return simulator_console(simulator.engine.apply, simulator.stop)

@@ -9,6 +9,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from station.messages import SIMULATOR_COMMANDS
+
 
 def simulate_group(sub: Any) -> Any:
     """The group's sub-parsers, created by the first area that needs them."""
@@ -17,6 +19,10 @@ def simulate_group(sub: Any) -> Any:
         parser = sub.add_parser("simulate", help="run a device simulator on a pty")
         parser.set_defaults(simulate_sub=parser.add_subparsers(dest="device", required=True))
     return parser.get_default("simulate_sub")
+
+
+def print_commands(commands: str) -> None:
+    print(f"{SIMULATOR_COMMANDS.id} / {SIMULATOR_COMMANDS.en}: {commands}", flush=True)
 
 
 def simulator_console(answer: Callable[[str], str], stop: Callable[[], None]) -> int:
