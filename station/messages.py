@@ -455,6 +455,9 @@ def student_cannot_move(current: str, new: str) -> Text:
     )
 
 
+# domain.reports: the per-hour chart's title, read before the report's own title.
+ENROLLMENTS_PER_HOUR = Text("Perekaman per jam", "Enrollments per hour")
+
 # domain.roster
 ROSTER_NOT_CSV = Text(
     "Berkas ini bukan CSV (berisi data biner). Simpan dari Excel sebagai CSV.",

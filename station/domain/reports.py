@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 
 from station.domain.election import Cutoff
+from station.messages import ENROLLMENTS_PER_HOUR
 from station.settings_section import Section
 
 
@@ -213,9 +214,17 @@ def report_csv(report: Report) -> str:
     writer = _SafeWriter(out)
     writer.writerow(["figure", "value"])
     writer.writerow(["title", report.title])
-    for key in ("recorded", "first_time_voters", "with_finger_exceptions", "finger_exceptions",
-                "duplicates_warned", "receipts_printed", "kk_checked", "cards_now",
-                "cards_later_total"):
+    for key in (
+        "recorded",
+        "first_time_voters",
+        "with_finger_exceptions",
+        "finger_exceptions",
+        "duplicates_warned",
+        "receipts_printed",
+        "kk_checked",
+        "cards_now",
+        "cards_later_total",
+    ):
         value = getattr(report, key)
         writer.writerow([key, "" if value is None else value])
     for day, n in report.cards_later:
@@ -297,10 +306,11 @@ def per_hour_svg(report: Report, width: int = 480, height: int = 200) -> str:
     bars = report.per_hour or [("--:--", 0)]
     most = max(n for _, n in bars) or 1
     slot = (width - 2 * left) / len(bars)
+    chart = ENROLLMENTS_PER_HOUR
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
-        f"<title>Perekaman per jam / Enrollments per hour: {escape(report.title)}</title>",
+        f"<title>{chart.id} / {chart.en}: {escape(report.title)}</title>",
     ]
     for i, (hour, n) in enumerate(bars):
         h = (height - top - bottom) * n / most
@@ -312,8 +322,6 @@ def per_hour_svg(report: Report, width: int = 480, height: int = 200) -> str:
         )
         cx = x + slot / 2
         parts.append(f'<text x="{cx:.1f}" y="{y - 4:.1f}" text-anchor="middle">{n}</text>')
-        parts.append(
-            f'<text x="{cx:.1f}" y="{height - 8}" text-anchor="middle">{hour[:2]}</text>'
-        )
+        parts.append(f'<text x="{cx:.1f}" y="{height - 8}" text-anchor="middle">{hour[:2]}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
