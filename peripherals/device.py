@@ -13,6 +13,11 @@ class Text:
     id: str
     en: str
 
+    @property
+    def one_line(self) -> str:
+        """Both languages on one line, as a label or a short console line reads them."""
+        return f"{self.id} / {self.en}"
+
 
 class DeviceError(Exception):
     """A device failed in a way the operator must hear about.

@@ -121,8 +121,7 @@ class SealingSettings(Section):
                 x25519.Recipient.from_str(entry)
             except RecipientError:
                 shown = entry if len(entry) <= 24 else entry[:20] + "…"
-                why = NOT_AN_AGE_PUBLIC_KEY
-                raise ValueError(f"'{shown}' {why.id} / {why.en}") from None
+                raise ValueError(f"'{shown}' {NOT_AN_AGE_PUBLIC_KEY.one_line}") from None
         return value
 
 

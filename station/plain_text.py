@@ -30,8 +30,7 @@ def without_control(value: str) -> str:
 
 def refuse_control(value: str) -> str:
     if has_control(value):
-        why = CONTAINS_CONTROL_CHARACTERS
-        raise ValueError(f"{why.id} / {why.en}")
+        raise ValueError(CONTAINS_CONTROL_CHARACTERS.one_line)
     return value
 
 

@@ -127,6 +127,6 @@ def markdown_table() -> str:
             for step in look.steps
         )
         sound = f"{look.sound_id} ({look.beeps.count}x {look.beeps.on_s:g}s)" if look.beeps else "-"
-        meaning = f"{look.meaning.id} / {look.meaning.en}"
+        meaning = look.meaning.one_line
         rows.append(f"| `{pattern.value}` | {meaning} | {look.lights_id} | {steps} | {sound} |")
     return "\n".join(rows)

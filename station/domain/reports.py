@@ -306,11 +306,10 @@ def per_hour_svg(report: Report, width: int = 480, height: int = 200) -> str:
     bars = report.per_hour or [("--:--", 0)]
     most = max(n for _, n in bars) or 1
     slot = (width - 2 * left) / len(bars)
-    chart = ENROLLMENTS_PER_HOUR
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
-        f"<title>{chart.id} / {chart.en}: {escape(report.title)}</title>",
+        f"<title>{ENROLLMENTS_PER_HOUR.one_line}: {escape(report.title)}</title>",
     ]
     for i, (hour, n) in enumerate(bars):
         h = (height - top - bottom) * n / most

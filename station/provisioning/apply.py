@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives import serialization
 
 from exchange.durable import fsync_dir, write_atomic
 from exchange.keys import ensure_signing_key
-from peripherals.device import Text
 from station import messages
 from station.config import StationConfig
 from station.provisioning import network_keyfiles
@@ -257,22 +256,18 @@ def scrub_boot_file(path: Path) -> None:
     fsync_dir(path.parent)
 
 
-def _both(text: Text) -> str:
-    return f"{text.id} / {text.en}"
-
-
 def write_boot_summary(boot_dir: Path, applied: AppliedProvisioning, p: Provisioning) -> Path:
     """A note without secrets for the technician, and the public key for the office."""
     operators = ", ".join(f"{seed.name} ({seed.role})" for seed in p.operators)
     key, removed = messages.BOOT_NOTE_PUBLIC_KEY, messages.BOOT_NOTE_SECRETS_REMOVED
     text = "\n".join(
         [
-            f"{_both(messages.BOOT_NOTE_STATION)}: {applied.station_id}",
-            f"{_both(messages.BOOT_NOTE_PROVISIONED_AT)}: {applied.applied_at}",
+            f"{messages.BOOT_NOTE_STATION.one_line}: {applied.station_id}",
+            f"{messages.BOOT_NOTE_PROVISIONED_AT.one_line}: {applied.applied_at}",
             f"Wi-Fi (SSID): {p.ap_ssid}",
             f"APN: {p.apn}",
-            f"{_both(messages.BOOT_NOTE_COLLECTOR)}: {p.collector_url}",
-            f"{_both(messages.BOOT_NOTE_OPERATORS)}: {operators}",
+            f"{messages.BOOT_NOTE_COLLECTOR.one_line}: {p.collector_url}",
+            f"{messages.BOOT_NOTE_OPERATORS.one_line}: {operators}",
             "",
             f"{key.id} /",
             f"{key.en}:",
@@ -290,8 +285,8 @@ def write_boot_summary(boot_dir: Path, applied: AppliedProvisioning, p: Provisio
 
 
 def write_boot_errors(boot_dir: Path, problems: Sequence[Problem]) -> Path:
-    failed, fix = _both(messages.BOOT_NOTE_FAILED), _both(messages.BOOT_NOTE_FIX_AND_RESTART)
-    lines = [f"Provisioning {failed}. {fix}.", ""]
+    failed, fix = messages.BOOT_NOTE_FAILED, messages.BOOT_NOTE_FIX_AND_RESTART
+    lines = [f"Provisioning {failed.one_line}. {fix.one_line}.", ""]
     for problem in problems:
         lines += [f"- [{problem.field}]", f"  ID: {problem.text.id}", f"  EN: {problem.text.en}"]
     target = boot_dir / ERRORS_FILE_NAME

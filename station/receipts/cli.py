@@ -37,9 +37,7 @@ def cmd_simulate_printer(args: argparse.Namespace) -> int:
         out,
         args.width,
         baudrate=args.baud,
-        on_receipt=lambda path: print(
-            f"{SIMULATED_RECEIPT.id} / {SIMULATED_RECEIPT.en}: {path}", flush=True
-        ),
+        on_receipt=lambda path: print(f"{SIMULATED_RECEIPT.one_line}: {path}", flush=True),
     )
     path = simulator.start()
     print(path, flush=True)

@@ -158,8 +158,7 @@ def run_ack(args: argparse.Namespace) -> int:
         tokens = [line for line in args.file.read_text(encoding="ascii").split() if line]
         accepted = day.accept_acks(tokens)
         for ack in accepted:
-            delivered = messages.records_delivered(ack.record_count)
-            print(f"{ack.batch_id}: {delivered.id} / {delivered.en}")
+            print(f"{ack.batch_id}: {messages.records_delivered(ack.record_count).one_line}")
         if not accepted:
             _say(messages.NO_PENDING_BATCH_MATCHES_ACK)
             return 1
