@@ -14,6 +14,9 @@ from peripherals.printer.port import PrinterState
 # Said by every device, or by several.
 DEVICE_READY = Text("siap", "ready")
 CAMERA_NOT_OPENED = Text("Kamera belum dibuka.", "The camera has not been opened.")
+# Read before the commands a simulator's console takes (the printer's pty simulator and
+# every `station simulate` console).
+SIMULATOR_COMMANDS = Text("perintah", "commands")
 # What a printer's state means to the operator: the real printer's status, the simulated
 # one's, and the station's receipt queue say the same.
 PRINTER_STATES: dict[PrinterState, Text] = {

@@ -17,7 +17,14 @@ from peripherals.device import Text
 from station.devices.cli import register as register_status_lights
 from station.domain import cli as domain_cli
 from station.fingerprints import cli as fingerprints_cli
-from station.messages import PINS_DIFFER
+from station.messages import (
+    CA_FINGERPRINT,
+    NEW_TABLET_TRUSTS_FIRST,
+    PIN_AGAIN,
+    PINS_DIFFER,
+    SIMULATION_MODE_ONLY,
+    STATION_AT,
+)
 from station.photo import cli as photo_cli
 from station.provisioning import cli as provision_cli
 from station.receipts.cli import register as register_receipts
@@ -67,15 +74,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             _say(note)
         print("!" * 72)
     shown = "localhost" if server.host in ("0.0.0.0", "::") else server.host
-    print(f"Stasiun siap di / Station at: https://{shown}:{server.tls_port}/")
-    print(
-        f"Tablet baru: percayai sertifikat stasiun dulu / New tablet: trust the station's"
-        f" certificate first: http://{shown}:{server.port}/setup"
-    )
-    print(f"Sidik CA / CA fingerprint (SHA-256): {tls.fingerprint()}")
+    print(f"{STATION_AT.one_line}: https://{shown}:{server.tls_port}/")
+    print(f"{NEW_TABLET_TRUSTS_FIRST.one_line}: http://{shown}:{server.port}/setup")
+    print(f"{CA_FINGERPRINT.one_line}: {tls.fingerprint()}")
     print(f"Data: {config.data_dir.resolve()}")
     if station.simulation:
-        print("PIN demo (hanya mode simulasi / simulation mode only):")
+        print(f"PIN demo ({SIMULATION_MODE_ONLY.one_line}):")
         for demo in DEMO_OPERATORS:
             print(f"  {demo.name:<12} {demo.role:<11} PIN {demo.pin}")
     sys.stdout.flush()
@@ -213,7 +217,7 @@ def cmd_operator_add(args: argparse.Namespace) -> int:
 
     config = _config(args)
     pin = getpass.getpass("PIN: ")
-    if getpass.getpass("PIN (ulangi / again): ") != pin:
+    if getpass.getpass(f"PIN ({PIN_AGAIN.one_line}): ") != pin:
         _say(PINS_DIFFER, sys.stderr)
         return 2
     store = open_store(config.data_dir)

@@ -69,6 +69,9 @@ VISIT_UNKNOWN = Text("Kunjungan sekolah tidak ditemukan.", "The school visit doe
 NO_PHOTO = Text("Belum ada foto.", "No photo has been taken yet.")
 NO_RECEIPT = Text("Perekaman ini belum punya tanda bukti.", "This enrollment has no receipt.")
 PINS_DIFFER = Text("PIN tidak sama.", "The PINs differ.")
+# Prompts for a new PIN on the console: "PIN (6 angka / digits): ", "PIN (ulangi / again): ".
+PIN_DIGITS = Text("angka", "digits")
+PIN_AGAIN = Text("ulangi", "again")
 
 
 def pin_length(digits: int) -> Text:
@@ -129,6 +132,17 @@ def too_many_wrong_pins(seconds: int) -> Text:
         f"Too many wrong PINs from this device or at the station. Try again in"
         f" {seconds} second(s).",
     )
+
+
+# cli: `station serve`'s banner, each label read before its value.
+STATION_AT = Text("Stasiun siap di", "Station at")
+NEW_TABLET_TRUSTS_FIRST = Text(
+    "Tablet baru: percayai sertifikat stasiun dulu",
+    "New tablet: trust the station's certificate first",
+)
+CA_FINGERPRINT = Text("Sidik CA", "CA fingerprint (SHA-256)")
+# Follows "PIN demo", the same in both languages.
+SIMULATION_MODE_ONLY = Text("hanya mode simulasi", "simulation mode only")
 
 
 # config
@@ -197,6 +211,9 @@ def part_not_running(name: str, reason: Text) -> Text:
     )
 
 
+# domain.cli: read before the date typed.
+DATE_MUST_BE_ISO = Text("tanggal harus YYYY-MM-DD", "the date must be YYYY-MM-DD")
+
 # domain.consent
 CONSENT_NOTICE_AND_AGREEMENT = Text(
     "Pemberitahuan privasi harus dibacakan dan pemohon harus setuju sebelum perekaman biometrik.",
@@ -244,6 +261,7 @@ def consent_letter_not_this_visits(letter: str, visit_letter: str) -> Text:
         f"Nomor surat '{letter}' berbeda dengan surat kolektif kunjungan ini ('{visit_letter}').",
         f"Letter '{letter}' is not this visit's collective letter ('{visit_letter}').",
     )
+
 
 
 # domain.election
@@ -1263,9 +1281,6 @@ def database_too_new(version: int, known: int) -> Text:
     )
 
 
-# technician.cli: read before the commands a simulator's console takes.
-SIMULATOR_COMMANDS = Text("Perintah", "commands")
-
 # technician.selftest
 SELFTEST_ONLY_WHEN_IDLE = Text(
     "Tes perangkat hanya saat tidak ada perekaman berjalan.",
@@ -1518,6 +1533,11 @@ def request_refused(status: int) -> Text:
         f"The request was refused (HTTP {status}).",
     )
 
+
+# web.plain_http: a visitor who reached the station by another name is sent to its own.
+OPEN_THE_STATION_BY_ITS_ADDRESS = Text(
+    "Buka stasiun dengan alamatnya", "Open the station by its address"
+)
 
 # web.routes.camera
 PHOTO_CHECKS_ONLY_AT_PHOTO_STEP = Text(

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from station.messages import OPEN_THE_STATION_BY_ITS_ADDRESS
 from station.system.tls_ca import StationTls
 
 CA_MEDIA_TYPE = "application/x-x509-ca-cert"
@@ -75,7 +76,7 @@ def create_plain_app(
         host = known(request)
         if host is None:
             return PlainTextResponse(
-                "Buka stasiun dengan alamatnya / Open the station by its address: "
+                f"{OPEN_THE_STATION_BY_ITS_ADDRESS.one_line}: "
                 + ", ".join(secure_url(n) for n in names),
                 status_code=421,
             )

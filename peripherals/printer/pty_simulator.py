@@ -17,6 +17,7 @@ import tty
 from collections.abc import Callable
 from pathlib import Path
 
+from peripherals.messages import SIMULATOR_COMMANDS
 from peripherals.printer import status
 from peripherals.printer.escpos_stream import next_command
 from peripherals.printer.port import PrinterState
@@ -24,12 +25,18 @@ from peripherals.printer.render import render
 from peripherals.recording import Recording
 
 COMMANDS = {
-    "paper out": PrinterState.PAPER_OUT, "kertas habis": PrinterState.PAPER_OUT,
-    "paper in": PrinterState.READY, "kertas ada": PrinterState.READY,
-    "cover open": PrinterState.COVER_OPEN, "tutup buka": PrinterState.COVER_OPEN,
-    "cover close": PrinterState.READY, "tutup rapat": PrinterState.READY,
-    "offline": PrinterState.OFFLINE, "mati": PrinterState.OFFLINE,
-    "online": PrinterState.READY, "nyala": PrinterState.READY,
+    "paper out": PrinterState.PAPER_OUT,
+    "kertas habis": PrinterState.PAPER_OUT,
+    "paper in": PrinterState.READY,
+    "kertas ada": PrinterState.READY,
+    "cover open": PrinterState.COVER_OPEN,
+    "tutup buka": PrinterState.COVER_OPEN,
+    "cover close": PrinterState.READY,
+    "tutup rapat": PrinterState.READY,
+    "offline": PrinterState.OFFLINE,
+    "mati": PrinterState.OFFLINE,
+    "online": PrinterState.READY,
+    "nyala": PrinterState.READY,
 }
 
 
@@ -39,8 +46,12 @@ MAX_PENDING = 1_000_000  # a command that never completes (garbage length) must 
 class PrinterEngine:
     """The printer itself, whatever the cable: bytes in, status answers out, PNGs on a cut."""
 
-    def __init__(self, out_dir: Path, paper_width_mm: int = 58,
-                 on_receipt: Callable[[Path], None] | None = None) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        paper_width_mm: int = 58,
+        on_receipt: Callable[[Path], None] | None = None,
+    ) -> None:
         self.out_dir = Path(out_dir)
         self.paper_width_mm = paper_width_mm
         self.on_receipt = on_receipt
@@ -61,7 +72,7 @@ class PrinterEngine:
         """A control line typed by a demo operator: English or Bahasa Indonesia."""
         key = " ".join(line.lower().split())
         if key not in COMMANDS:
-            return "? perintah / commands: " + ", ".join(COMMANDS)
+            return f"? {SIMULATOR_COMMANDS.one_line}: " + ", ".join(COMMANDS)
         self.set_state(COMMANDS[key])
         return f"state={self.state.value}"
 
@@ -114,8 +125,14 @@ class PrinterEngine:
 class PtyPrinterSimulator:
     """The engine behind a pseudo-terminal, at the speed of its serial line."""
 
-    def __init__(self, out_dir: Path, paper_width_mm: int = 58, *, baudrate: int = 0,
-                 on_receipt: Callable[[Path], None] | None = None) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        paper_width_mm: int = 58,
+        *,
+        baudrate: int = 0,
+        on_receipt: Callable[[Path], None] | None = None,
+    ) -> None:
         self.engine = PrinterEngine(out_dir, paper_width_mm, on_receipt)
         self.baudrate = baudrate  # 0 = as fast as the host writes (tests)
         self._master = self._slave = -1

@@ -12,15 +12,14 @@ from datetime import date
 from typing import Any
 
 from station.domain.nik import parse_nik
+from station.messages import DATE_MUST_BE_ISO
 
 
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"tanggal harus YYYY-MM-DD / the date must be YYYY-MM-DD: {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(f"{DATE_MUST_BE_ISO.one_line}: {text!r}") from None
 
 
 def register(subparsers: Any) -> None:
@@ -38,11 +37,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_nik(args: argparse.Namespace) -> int:
-    result = parse_nik(
-        args.nik, today=args.today, form_birth_date=args.dob, form_sex=args.sex
-    )
+    result = parse_nik(args.nik, today=args.today, form_birth_date=args.dob, form_sex=args.sex)
     json.dump(result.as_json(), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0 if result.valid else 1
-
-

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from peripherals.device import Text
 from station.messages import (
+    PIN_AGAIN,
+    PIN_DIGITS,
     PINS_DIFFER,
     PROVISIONING_FILE_LEFT_ON_CARD,
     PROVISIONING_REJECTED,
@@ -129,11 +131,11 @@ def _hash_pin() -> int:
     from station.config import AuthSettings
 
     length = AuthSettings().pin_length
-    pin = getpass.getpass(f"PIN ({length} angka / digits): ")
+    pin = getpass.getpass(f"PIN ({length} {PIN_DIGITS.one_line}): ")
     if not (pin.isdigit() and len(pin) == length):
         _say(pin_length(length), sys.stderr)
         return 2
-    if getpass.getpass("PIN (ulangi / again): ") != pin:
+    if getpass.getpass(f"PIN ({PIN_AGAIN.one_line}): ") != pin:
         _say(PINS_DIFFER, sys.stderr)
         return 2
     print(hash_pin(pin))

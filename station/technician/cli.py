@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from station.messages import SIMULATOR_COMMANDS
+from peripherals.messages import SIMULATOR_COMMANDS
 
 
 def simulate_group(sub: Any) -> Any:
@@ -22,7 +22,8 @@ def simulate_group(sub: Any) -> Any:
 
 
 def print_commands(commands: str) -> None:
-    print(f"{SIMULATOR_COMMANDS.id} / {SIMULATOR_COMMANDS.en}: {commands}", flush=True)
+    # Capitalised here, where it starts the console's line.
+    print(f"{SIMULATOR_COMMANDS.one_line.capitalize()}: {commands}", flush=True)
 
 
 def simulator_console(answer: Callable[[str], str], stop: Callable[[], None]) -> int:
