@@ -263,7 +263,6 @@ def consent_letter_not_this_visits(letter: str, visit_letter: str) -> Text:
     )
 
 
-
 # domain.election
 def election_date_passed_short(day: date) -> str:
     """For the printed day summary (Bahasa Indonesia only, as the team reads it)."""
@@ -280,6 +279,14 @@ def election_date_passed(day: date) -> Text:
 
 
 # domain.eligibility
+# Where the default election date comes from, until provisioning sets KPU's decision.
+ESTIMATED_CUTOFF_SOURCE = Text(
+    "Perkiraan, belum ditetapkan KPU: Pemilu 2024 (14-02-2024, PKPU 3/2022) + 5 tahun "
+    "(UU 7/2017 ps. 167(1))",
+    "Estimate, not yet set by KPU: Pemilu 2024 + 5 years",
+)
+
+
 def birth_date_is_in_future(born: date) -> Text:
     return Text(
         f"Tanggal lahir {born:%d-%m-%Y} ada di masa depan: periksa tanggal lahir.",

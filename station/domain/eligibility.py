@@ -18,6 +18,7 @@ from pydantic import Field
 
 from peripherals.device import Text
 from station.messages import (
+    ESTIMATED_CUTOFF_SOURCE,
     birth_date_is_in_future,
     first_time_voter,
     owed_a_card,
@@ -35,10 +36,8 @@ VOTING_AGE = 17
 # on (general elections every five years, UU 7/2017 art. 167(1)); provisioning sets the
 # real date, and `cutoff_official = true`, once KPU announces it.
 DEFAULT_CUTOFF = date(2029, 2, 14)
-DEFAULT_CUTOFF_SOURCE = (
-    "Perkiraan, belum ditetapkan KPU: Pemilu 2024 (14-02-2024, PKPU 3/2022) + 5 tahun "
-    "(UU 7/2017 ps. 167(1)) / Estimate, not yet set by KPU: Pemilu 2024 + 5 years"
-)
+# One setting string, so both languages on one line.
+DEFAULT_CUTOFF_SOURCE = ESTIMATED_CUTOFF_SOURCE.one_line
 
 
 class EligibilitySettings(Section):
