@@ -173,7 +173,7 @@ NOT_AN_AGE_PUBLIC_KEY = Text("bukan kunci publik age (age1…)", "is not an age 
 
 
 # devices.cli: the front panel simulator's ring colours, by their letter on the wire.
-FRONT_PANEL_COLOURS = {
+FRONT_PANEL_COLOURS: dict[str, Text] = {
     "g": Text("hijau", "green"),
     "a": Text("kuning", "amber"),
     "r": Text("merah", "red"),
