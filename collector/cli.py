@@ -16,7 +16,6 @@ from collector.messages import (
 )
 from exchange.durable import write_atomic
 from exchange.errors import SealingError
-from peripherals.device import Text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,12 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     keygen.set_defaults(handler=run_keygen)
 
 
-def _say(text: Text) -> None:
-    print(f"{text.id}\n{text.en}")
-
-
 def _fail(exc: SealingError) -> int:
-    _say(exc.text)
+    print(exc.text.two_lines)
     return 1
 
 
@@ -94,7 +89,7 @@ def run_open(args: argparse.Namespace) -> int:
         return _fail(exc)
     for folder in folders:
         print(folder)
-    _say(records_opened(len(folders)))
+    print(records_opened(len(folders)).two_lines)
     return 0
 
 
@@ -132,12 +127,13 @@ def run_import(args: argparse.Namespace) -> int:
             lambda verified=verified: sign_ack(identity.ack_key, verified.manifest),  # type: ignore[misc]
         )
         acks.append(ack)
-        _say((batch_already_held if already else batch_received)(verified.batch_id, held))
+        said = batch_already_held if already else batch_received
+        print(said(verified.batch_id, held).two_lines)
     if not files:
-        _say(no_batch_in(args.batch))
+        print(no_batch_in(args.batch).two_lines)
     if args.ack_out and acks:
         write_atomic(args.ack_out, ("\n".join(acks) + "\n").encode("ascii"), 0o644)
-        _say(ack_written_to(args.ack_out))
+        print(ack_written_to(args.ack_out).two_lines)
     return 1 if failed or not files else 0
 
 
@@ -145,7 +141,7 @@ def run_keygen(args: argparse.Namespace) -> int:
     try:
         identity = generate_identity(args.identity)
     except FileExistsError:
-        _say(identity_file_exists(args.identity))
+        print(identity_file_exists(args.identity).two_lines)
         return 1
     # Only public halves are printed: they go into every station's provisioning.
     print(f"age_recipient = {identity.recipient}")

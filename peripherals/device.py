@@ -18,6 +18,11 @@ class Text:
         """Both languages on one line, as a label or a short console line reads them."""
         return f"{self.id} / {self.en}"
 
+    @property
+    def two_lines(self) -> str:
+        """Bahasa Indonesia, then English on the next line: how a console says it."""
+        return f"{self.id}\n{self.en}"
+
 
 class DeviceError(Exception):
     """A device failed in a way the operator must hear about.

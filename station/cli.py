@@ -13,7 +13,6 @@ from typing import Any
 
 from collector import cli as collector_cli
 from exchange.errors import BilingualError
-from peripherals.device import Text
 from station.devices.cli import register as register_status_lights
 from station.domain import cli as domain_cli
 from station.fingerprints import cli as fingerprints_cli
@@ -32,10 +31,6 @@ from station.system import log_redaction
 from station.upload import cli as upload_cli
 
 log = logging.getLogger("station")
-
-
-def _say(text: Text, stream: Any = sys.stdout) -> None:
-    print(f"{text.id}\n{text.en}", file=stream)
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -71,7 +66,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if station.notes:
         print("!" * 72)
         for note in station.notes:
-            _say(note)
+            print(note.two_lines)
         print("!" * 72)
     shown = "localhost" if server.host in ("0.0.0.0", "::") else server.host
     print(f"{STATION_AT.one_line}: https://{shown}:{server.tls_port}/")
@@ -218,7 +213,7 @@ def cmd_operator_add(args: argparse.Namespace) -> int:
     config = _config(args)
     pin = getpass.getpass("PIN: ")
     if getpass.getpass(f"PIN ({PIN_AGAIN.one_line}): ") != pin:
-        _say(PINS_DIFFER, sys.stderr)
+        print(PINS_DIFFER.two_lines, file=sys.stderr)
         return 2
     store = open_store(config.data_dir)
     try:
@@ -285,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except BilingualError as error:
-        _say(error.text, sys.stderr)
+        print(error.text.two_lines, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

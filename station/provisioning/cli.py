@@ -17,9 +17,8 @@ import pwd
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
-from peripherals.device import Text
 from station.messages import (
     PIN_AGAIN,
     PIN_DIGITS,
@@ -48,10 +47,6 @@ if TYPE_CHECKING:
 # that `station --help` and the other sub-commands stay quick on the Pi.
 
 
-def _say(text: Text, stream: TextIO = sys.stdout) -> None:
-    print(f"{text.id}\n{text.en}", file=stream)
-
-
 def _owner(name: str | None) -> Owner | None:
     from station.provisioning.apply import Owner
 
@@ -75,7 +70,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
 def _reject(path: Path, layout: StationLayout, problems: list[Problem]) -> int:
     from station.provisioning.apply import record_rejection, write_boot_errors
 
-    _say(PROVISIONING_REJECTED, sys.stderr)
+    print(PROVISIONING_REJECTED.two_lines, file=sys.stderr)
     for problem in problems:
         print(f"- [{problem.field}] {problem.text.id}", file=sys.stderr)
         print(f"  {' ' * len(problem.field)}  {problem.text.en}", file=sys.stderr)
@@ -84,7 +79,7 @@ def _reject(path: Path, layout: StationLayout, problems: list[Problem]) -> int:
         if path.parent.is_dir():
             write_boot_errors(path.parent, problems)
     except OSError as error:  # the reasons above are in the journal all the same
-        _say(provisioning_cannot_write(error), sys.stderr)
+        print(provisioning_cannot_write(error).two_lines, file=sys.stderr)
     return 2
 
 
@@ -98,7 +93,7 @@ def _apply(path: Path, layout: StationLayout, owner_name: str | None, *, keep_fi
     try:
         owner = _owner(owner_name)
     except KeyError:
-        _say(system_user_unknown(owner_name), sys.stderr)
+        print(system_user_unknown(owner_name).two_lines, file=sys.stderr)
         return 1
     try:
         provisioning = load_provisioning(path)
@@ -107,9 +102,9 @@ def _apply(path: Path, layout: StationLayout, owner_name: str | None, *, keep_fi
     try:
         applied = apply_provisioning(provisioning, layout, owner=owner)
     except OSError as error:
-        _say(provisioning_cannot_write(error), sys.stderr)
+        print(provisioning_cannot_write(error).two_lines, file=sys.stderr)
         return 1
-    _say(station_provisioned_with_key(applied.station_id, applied.public_key))
+    print(station_provisioned_with_key(applied.station_id, applied.public_key).two_lines)
     try:
         write_boot_summary(path.parent, applied, provisioning)
         if not keep_file:
@@ -117,11 +112,8 @@ def _apply(path: Path, layout: StationLayout, owner_name: str | None, *, keep_fi
     except OSError as error:
         # Provisioned, but the secrets are still on the card: say so, and fail the unit
         # so that it shows in `systemctl --failed` and `station doctor`.
-        _say(provisioning_cannot_write(error), sys.stderr)
-        _say(
-            PROVISIONING_FILE_LEFT_ON_CARD,
-            sys.stderr,
-        )
+        print(provisioning_cannot_write(error).two_lines, file=sys.stderr)
+        print(PROVISIONING_FILE_LEFT_ON_CARD.two_lines, file=sys.stderr)
         return 1
     return 0
 
@@ -133,10 +125,10 @@ def _hash_pin() -> int:
     length = AuthSettings().pin_length
     pin = getpass.getpass(f"PIN ({length} {PIN_DIGITS.one_line}): ")
     if not (pin.isdigit() and len(pin) == length):
-        _say(pin_length(length), sys.stderr)
+        print(pin_length(length).two_lines, file=sys.stderr)
         return 2
     if getpass.getpass(f"PIN ({PIN_AGAIN.one_line}): ") != pin:
-        _say(PINS_DIFFER, sys.stderr)
+        print(PINS_DIFFER.two_lines, file=sys.stderr)
         return 2
     print(hash_pin(pin))
     return 0

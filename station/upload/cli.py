@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
 
 from exchange.errors import BilingualError
-from peripherals.device import Text
 from station import messages
 from station.store.db import open_store
 from station.upload.progress import UploadProgress
@@ -76,10 +75,6 @@ class _Bar:
         self.progress.update(self.tasks[p.batch_id], completed=p.bytes_done, **fields)
 
 
-def _say(text: Text) -> None:
-    print(f"{text.id}\n{text.en}")
-
-
 def _plain(p: UploadProgress) -> None:
     eta = f"{p.eta_s:.0f}s" if p.eta_s is not None else "-"
     print(
@@ -103,7 +98,7 @@ def run_upload(args: argparse.Namespace) -> int:
         modem = day.modem()
         if modem is not None:
             text = modem.describe()
-            console.print(f"{text.id}\n{text.en}")
+            console.print(text.two_lines)
         try:
             if args.no_progress:
                 results = day.upload(_plain)
@@ -119,20 +114,20 @@ def run_upload(args: argparse.Namespace) -> int:
                 with Progress(*columns, console=console) as progress:
                     results = day.upload(_Bar(progress))
         except BilingualError as error:
-            console.print(f"{error.text.id}\n{error.text.en}", markup=False)
+            console.print(error.text.two_lines, markup=False)
             return EXIT_TEMPFAIL if getattr(error, "resumable", False) else EXIT_FAILED
         if not results:
             nothing = messages.NOTHING_TO_UPLOAD
-            console.print(f"{nothing.id}\n{nothing.en}")
+            console.print(nothing.two_lines)
         code = EXIT_DELIVERED
         for result in results:
             if result.ack is not None:
                 text = messages.batch_acknowledged(result.batch_id)
-                console.print(f"{text.id}\n{text.en}", markup=False)
+                console.print(text.two_lines, markup=False)
             elif result.no_ack is not None:
                 code = EXIT_NOT_ACKNOWLEDGED
                 text = result.no_ack.text
-                console.print(f"{text.id}\n{text.en}", markup=False, soft_wrap=True)
+                console.print(text.two_lines, markup=False, soft_wrap=True)
         return code
 
     return _run(args, work)
@@ -143,11 +138,13 @@ def run_export(args: argparse.Namespace) -> int:
         try:
             result = day.export(day.media().find(str(args.to)))
         except OSError as error:
-            _say(messages.media_write_failed(error))
+            print(messages.media_write_failed(error).two_lines)
             return 1
         for name in result.files:
             print(args.to / name)
-        _say(messages.exported(result.records, len(result.files), result.bytes_written))
+        print(
+            (messages.exported(result.records, len(result.files), result.bytes_written)).two_lines
+        )
         return 0
 
     return _run(args, work)
@@ -160,7 +157,7 @@ def run_ack(args: argparse.Namespace) -> int:
         for ack in accepted:
             print(f"{ack.batch_id}: {messages.records_delivered(ack.record_count).one_line}")
         if not accepted:
-            _say(messages.NO_PENDING_BATCH_MATCHES_ACK)
+            print(messages.NO_PENDING_BATCH_MATCHES_ACK.two_lines)
             return 1
         return 0
 
