@@ -1546,6 +1546,32 @@ OPEN_THE_STATION_BY_ITS_ADDRESS = Text(
     "Buka stasiun dengan alamatnya", "Open the station by its address"
 )
 
+# web.plain_http: the certificate setup page, before the tablet trusts the station.
+SETUP_PAGE_TITLE = Text("Pasang sertifikat stasiun", "Install the station certificate")
+SETUP_WHY = Text(
+    "Tablet ini perlu memercayai sertifikat stasiun satu kali agar PIN dan data dikirim"
+    " terenkripsi.",
+    "This tablet must trust the station's certificate once, so that PINs and data travel"
+    " encrypted.",
+)
+SETUP_DOWNLOAD = Text("Unduh sertifikat", "Download the certificate")
+SETUP_ANDROID_STEPS = Text(
+    "Android: Setelan → Keamanan → Enkripsi & kredensial → Instal sertifikat → Sertifikat CA.",
+    "Settings → Security → Encryption & credentials → Install a certificate → CA certificate.",
+)
+SETUP_CHECK_FINGERPRINT = Text(
+    "Cocokkan sidik SHA-256 dengan label stasiun",
+    "Check the SHA-256 fingerprint against the station's label",
+)
+SETUP_THEN_OPEN = Text("Lalu buka", "Then open")
+
+
+def setup_heading(station_id: str) -> Text:
+    return Text(
+        f"Stasiun {station_id}: pasang sertifikat", f"Station {station_id}: install the certificate"
+    )
+
+
 # web.routes.camera
 PHOTO_CHECKS_ONLY_AT_PHOTO_STEP = Text(
     "Pemeriksaan foto berjalan hanya pada langkah foto.",

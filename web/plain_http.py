@@ -16,7 +16,17 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from station.messages import OPEN_THE_STATION_BY_ITS_ADDRESS
+from peripherals.device import Text
+from station.messages import (
+    OPEN_THE_STATION_BY_ITS_ADDRESS,
+    SETUP_ANDROID_STEPS,
+    SETUP_CHECK_FINGERPRINT,
+    SETUP_DOWNLOAD,
+    SETUP_PAGE_TITLE,
+    SETUP_THEN_OPEN,
+    SETUP_WHY,
+    setup_heading,
+)
 from station.system.tls_ca import StationTls
 
 CA_MEDIA_TYPE = "application/x-x509-ca-cert"
@@ -64,7 +74,13 @@ def create_plain_app(
         download = plain_url(host, "/ca.crt")
         station = secure_url(host)
         page = SETUP_PAGE.format(
-            station_id=html.escape(station_id),
+            title=_words(SETUP_PAGE_TITLE),
+            heading=_words(setup_heading(station_id)),
+            why=_words(SETUP_WHY),
+            download_words=_words(SETUP_DOWNLOAD),
+            android_steps=_words(SETUP_ANDROID_STEPS),
+            check_fingerprint=_words(SETUP_CHECK_FINGERPRINT),
+            then_open=_words(SETUP_THEN_OPEN),
             fingerprint=html.escape(tls.fingerprint()),
             download=html.escape(download),
             station=html.escape(station),
@@ -96,10 +112,11 @@ def create_plain_app(
     )
 
 
+# The page's words come from the catalogue (station/messages.py), each "Bahasa / English".
 SETUP_PAGE = """<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Pasang sertifikat stasiun / Install the station certificate</title>
+<title>{title}</title>
 <style>
 body {{ font: 18px/1.5 system-ui, sans-serif; margin: 1.5rem; max-width: 46rem; color: #111; }}
 code {{ font-size: 15px; word-break: break-all; }}
@@ -107,20 +124,19 @@ code {{ font-size: 15px; word-break: break-all; }}
 a.button {{ display: inline-block; padding: .8rem 1.4rem; background: #0b3d91; color: #fff;
   border-radius: 6px; text-decoration: none; min-height: 48px; box-sizing: border-box; }}
 </style></head><body><main>
-<h1>Stasiun {station_id}: pasang sertifikat / install the certificate</h1>
-<p>Tablet ini perlu memercayai sertifikat stasiun satu kali agar PIN dan data dikirim
-terenkripsi. / This tablet must trust the station's certificate once, so that PINs and
-data travel encrypted.</p>
+<h1>{heading}</h1>
+<p>{why}</p>
 <ol>
-<li>Unduh sertifikat / Download the certificate:
+<li>{download_words}:
 <a class="button" href="{download}">ca.crt</a>
 <div class="qr" role="img" aria-label="QR: {download}">{qr}</div></li>
-<li>Android: Setelan → Keamanan → Enkripsi &amp; kredensial → Instal sertifikat →
-Sertifikat CA. / Settings → Security → Encryption &amp; credentials → Install a
-certificate → CA certificate.</li>
-<li>Cocokkan sidik SHA-256 dengan label stasiun / Check the SHA-256 fingerprint against
-the station's label:<br><code>{fingerprint}</code></li>
-<li>Lalu buka / Then open: <a href="{station}">{station}</a></li>
+<li>{android_steps}</li>
+<li>{check_fingerprint}:<br><code>{fingerprint}</code></li>
+<li>{then_open}: <a href="{station}">{station}</a></li>
 </ol>
 </main></body></html>
 """
+
+
+def _words(text: Text) -> str:
+    return html.escape(text.one_line)

@@ -52,6 +52,10 @@ def test_setup_page_serves_the_ca_with_its_fingerprint(
     page.goto(live_station.plain_url + "/setup")
     assert page.url == live_station.plain_url + "/setup"  # reachable before any trust
     assert page.locator(".qr svg").count() == 1
+    # The words come from the catalogue, each in both languages, escaped into the page.
+    assert page.title() == "Pasang sertifikat stasiun / Install the station certificate"
+    assert page.locator("h1").inner_text().endswith(": install the certificate")
+    assert "Enkripsi & kredensial" in page.locator("li").nth(1).inner_text()
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
