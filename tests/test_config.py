@@ -36,6 +36,22 @@ def test_toml_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert load_config(path).server.port == 9100, "the environment overrides the file"
 
 
+def test_an_empty_speed_or_packet_size_leaves_the_module_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TOML has no null: the README's `= ""` is how a technician says "leave it"."""
+    path = tmp_path / "station.toml"
+    path.write_text('[devices.fingerprint]\nraise_baud_to = ""\npacket_size = ""\n')
+    fingerprint = load_config(path).devices.fingerprint
+    assert (fingerprint.raise_baud_to, fingerprint.packet_size) == (None, None)
+    monkeypatch.setenv("STATION__DEVICES__FINGERPRINT__PACKET_SIZE", "")
+    assert load_config().devices.fingerprint.packet_size is None
+    monkeypatch.setenv("STATION__DEVICES__FINGERPRINT__PACKET_SIZE", "100")
+    with pytest.raises(StationError) as caught:
+        load_config()
+    assert "devices.fingerprint.packet_size" in caught.value.text.en
+
+
 @pytest.mark.parametrize(
     ("toml", "key"),
     [

@@ -50,6 +50,7 @@ def test_an_image_travels_in_packets_of_the_configured_size(
 ) -> None:
     reader = open_reader(sim, wanted)
     assert sim.module.packet_size == (wanted or 128)
+    assert reader.info is not None and reader.info.packet_size == (wanted or 128)
     assert packets_per_image(reader) == packets
     # Asked only when the module holds another size: the factory 128 needs no exchange.
     assert set_sys_para_count(sim) == (1 if wanted == 256 else 0)

@@ -485,9 +485,10 @@ class SerialFingerprintReader:
         self.recording.add("connected", link.baud)
 
     def _settle_packet_size(self) -> None:
-        """Ask for the configured packet size. The module keeps it in flash, so this is
-        one exchange on the first start only; a module that refuses keeps its own, which
-        the driver then uses (as it does after any doubt about the answer)."""
+        """Ask for the configured packet size when the module reports another. One that
+        accepts keeps it in flash and is not asked again; one that refuses keeps its own,
+        which the driver then uses (as it does after any doubt about the answer), and is
+        asked again at the next connection: one short exchange."""
         wanted = self.wanted_packet_size
         if wanted is None or wanted == self.module.packet_size:
             return
@@ -503,6 +504,7 @@ class SerialFingerprintReader:
             self.info = self.module.read_sys_para()
             return
         self.module.packet_size = wanted
+        self.info = replace(self.info, packet_size=wanted) if self.info else None
         self.recording.add("packet_size", wanted)
 
     def _settle_speed(self, remembered: LineSpeed | None) -> LineSpeed:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from station.settings_section import Section
 
@@ -42,6 +42,13 @@ class FingerprintSettings(Section):
     # 256 halves the headers of an image transfer against the factory 128: about 4 % of
     # the wire time of every finger. A module that refuses keeps its own. None: leave it.
     packet_size: Literal[32, 64, 128, 256] | None = 256
+
+    @field_validator("raise_baud_to", "packet_size", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        # TOML has no null: the README's `raise_baud_to = ""` and `packet_size = ""` (or an
+        # empty environment variable) mean "leave the module as it is".
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _consistent(self) -> FingerprintSettings:
