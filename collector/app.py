@@ -48,7 +48,7 @@ _TUS = {"Tus-Resumable": TUS_VERSION}
 
 def _error(status: int, code: str, text: Text, **headers: str) -> JSONResponse:
     return JSONResponse(
-        {"error": {"code": code, "message": {"id": text.id, "en": text.en}}},
+        {"error": {"code": code, "message": text.as_json()}},
         status_code=status,
         headers={**_TUS, **headers},
     )

@@ -37,7 +37,7 @@ class BilingualError(Exception):
             self.kind = kind
 
     def as_json(self) -> dict[str, object]:
-        return {"error": {"code": self.code, "message": {"id": self.text.id, "en": self.text.en}}}
+        return {"error": {"code": self.code, "message": self.text.as_json()}}
 
 
 class SealingError(BilingualError):

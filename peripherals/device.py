@@ -23,6 +23,10 @@ class Text:
         """Bahasa Indonesia, then English on the next line: how a console says it."""
         return f"{self.id}\n{self.en}"
 
+    def as_json(self) -> dict[str, str]:
+        """The form the API and the events carry: {"id": …, "en": …}."""
+        return {"id": self.id, "en": self.en}
+
 
 class DeviceError(Exception):
     """A device failed in a way the operator must hear about.
@@ -50,7 +54,7 @@ class DeviceHealth:
             "kind": self.kind,
             "adapter": self.adapter,
             "ok": self.ok,
-            "detail": {"id": self.detail.id, "en": self.detail.en},
+            "detail": self.detail.as_json(),
         }
 
 

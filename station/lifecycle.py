@@ -47,7 +47,7 @@ class Part:
     error: Text | None = None
 
     def as_json(self) -> dict[str, object]:
-        error = {"id": self.error.id, "en": self.error.en} if self.error else None
+        error = self.error.as_json() if self.error else None
         return {"name": self.name, "essential": self.essential, "state": self.state, "error": error}
 
 

@@ -1608,6 +1608,6 @@ def export_write_failed(why: object) -> Text:
 def names_json() -> dict[str, dict[str, dict[str, str]]]:
     """Step and finger names for the tablet."""
     return {
-        "steps": {step: {"id": t.id, "en": t.en} for step, t in STEP_NAMES.items()},
-        "fingers": {str(p): {"id": t.id, "en": t.en} for p, t in FINGER_NAMES.items()},
+        "steps": {step: t.as_json() for step, t in STEP_NAMES.items()},
+        "fingers": {str(p): t.as_json() for p, t in FINGER_NAMES.items()},
     }

@@ -277,7 +277,7 @@ class Station:
             "fingerprint_image_format": IMAGE_FORMAT,
             "state": self.controller.step,
             "devices": {kind: health.as_json() for kind, health in devices.items()},
-            "notes": [{"id": n.id, "en": n.en} for n in self.notes],
+            "notes": [n.as_json() for n in self.notes],
             "storage": {
                 **(room.as_json() if room else {}),
                 "fault": fault.as_json() if fault else None,

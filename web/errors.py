@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 def error_response(
     code: str, text: Text, status: int, headers: Mapping[str, str] | None = None, **extra: object
 ) -> JSONResponse:
-    body: dict[str, object] = {"code": code, "message": {"id": text.id, "en": text.en}, **extra}
+    body: dict[str, object] = {"code": code, "message": text.as_json(), **extra}
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 

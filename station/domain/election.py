@@ -37,7 +37,7 @@ class Cutoff:
             "official": self.official,
             "source": self.source,
             "stale": self.stale,
-            "warning": None if warning is None else {"id": warning.id, "en": warning.en},
+            "warning": None if warning is None else warning.as_json(),
         }
 
 

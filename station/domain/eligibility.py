@@ -110,7 +110,7 @@ class Eligibility:
             "age_at_cutoff": self.age_at_cutoff,
             "card_from": self.card_from.isoformat(),
             "record_from": self.record_from.isoformat(),
-            "reason": {"id": self.reason.id, "en": self.reason.en},
+            "reason": self.reason.as_json(),
         }
 
 

@@ -15,4 +15,4 @@ class Finding:
     text: Text
 
     def as_json(self) -> dict[str, object]:
-        return {"code": self.code, "message": {"id": self.text.id, "en": self.text.en}}
+        return {"code": self.code, "message": self.text.as_json()}

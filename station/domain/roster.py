@@ -148,7 +148,7 @@ class Student:
             "nisn": self.nisn,
             "nik": self.nik,
             "birth_place": self.birth_place,
-            "notes": [{"id": t.id, "en": t.en} for t in self.notes],
+            "notes": [t.as_json() for t in self.notes],
         }
 
 
@@ -161,7 +161,7 @@ class RejectedRow:
     def as_json(self) -> dict[str, object]:
         return {
             "line": self.line,
-            "reason": {"id": self.reason.id, "en": self.reason.en},
+            "reason": self.reason.as_json(),
             "content": self.content,
         }
 
@@ -197,7 +197,7 @@ class RosterImport:
             "ok": self.ok,
             "students": [s.as_json() for s in self.students],
             "rejected": [r.as_json() for r in self.rejected],
-            "report": {"id": report.id, "en": report.en},
+            "report": report.as_json(),
         }
 
 

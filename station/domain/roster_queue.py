@@ -67,7 +67,7 @@ def _status(row: dict[str, Any]) -> QueueStatus:
 def _stored_note(text: Text) -> str:
     """Both languages kept: the tablet shows the one it is set to. An operator's own note
     is the same text in both."""
-    return json.dumps({"id": text.id, "en": text.en}, ensure_ascii=False)
+    return json.dumps(text.as_json(), ensure_ascii=False)
 
 
 def _note(stored: str) -> dict[str, str] | None:
@@ -180,7 +180,7 @@ class RosterQueue:
                         student.sex,
                         student.nisn,
                         mask_nik(student.nik) if student.nik else None,
-                        json.dumps([{"id": n.id, "en": n.en} for n in student.notes]),
+                        json.dumps([n.as_json() for n in student.notes]),
                         status.value,
                         _stored_note(reason) if reason else "",
                         now,

@@ -23,7 +23,7 @@ from PIL import Image, UnidentifiedImageError
 
 from exchange.errors import SealingError
 from exchange.seal import Sealed, parse_recipients, seal_record
-from peripherals.device import DeviceError, Text
+from peripherals.device import DeviceError
 from station.access.operators import Operator
 from station.config import StationConfig
 from station.devices.registry import DeviceSet
@@ -160,7 +160,7 @@ class EnrollmentController:
         draft = self.draft
         data: dict[str, Any] = {
             "step": self.step,
-            "step_name": _text_json(STEP_NAMES[self.step]),
+            "step_name": STEP_NAMES[self.step].as_json(),
             "allowed": sorted(e.id for e in self.machine.allowed_events),
             "fault": self.fault,
             "enrollment": None,
@@ -613,7 +613,7 @@ class EnrollmentController:
     def _enter_fault(self, kind: str, error: DeviceError) -> None:
         log.warning("device fault during %s: %s %s", self.step, kind, error.code)
         draft = self.draft
-        self.fault = {"device": kind, "code": error.code, "message": _text_json(error.text)}
+        self.fault = {"device": kind, "code": error.code, "message": error.text.as_json()}
         step = self.step
         self.machine.send("device_failed")
         if draft is not None:
@@ -667,10 +667,6 @@ class EnrollmentController:
         snapshot = self.snapshot()
         self.bus.publish(EventType.ENROLLMENT, {"event": event, **snapshot})
         return snapshot
-
-
-def _text_json(text: Text) -> dict[str, str]:
-    return {"id": text.id, "en": text.en}
 
 
 def _check_signature_size(png: bytes) -> None:

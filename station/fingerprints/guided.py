@@ -27,7 +27,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from peripherals.device import Text
 from peripherals.fingerprint.port import FingerprintReader, FingerTaken
 from station.access.operators import Operator
 from station.enrollment.draft import Capture, Draft
@@ -43,10 +42,6 @@ State = Literal["not_started", "running", "finished", "stopped"]
 _TO_CAPTURE = ("pending", "retry")
 _EXCEPTED = ("exception", "exception_pending")
 PROGRESS_STEP = 0.1  # publish the transfer's progress in 10 % steps (10 events a finger)
-
-
-def _text(text: Text) -> dict[str, str]:
-    return {"id": text.id, "en": text.en}
 
 
 @dataclass
@@ -228,9 +223,9 @@ class GuidedSequence:
                 await run(_light(self.step.reader, taken.module_ok))
                 self._why.pop(position, None)
                 if not taken.module_ok:
-                    self._why[position] = _text(
-                        module_rejected_place_again(position, taken.module_verdict)
-                    )
+                    self._why[position] = module_rejected_place_again(
+                        position, taken.module_verdict
+                    ).as_json()
                 self._show(
                     draft,
                     phase="captured",
@@ -249,7 +244,7 @@ class GuidedSequence:
                     # this one again.
                     ahead = [following] if following is not None else []
                     self._first = [*ahead, position, *self._first]
-                    self._why[position] = _text(finger_unclear_place_again(position))
+                    self._why[position] = finger_unclear_place_again(position).as_json()
                 last = kept.attempts[-1] if kept.attempts else None
                 self._show(
                     draft,
@@ -267,7 +262,7 @@ class GuidedSequence:
         except StationError as error:
             self.state = "stopped"  # a device fault: the controller is in its fault state
             log.info("guided fingerprints stopped: %s", error.code)
-            self._show(draft, phase="stopped", prompt=None, message=_text(error.text))
+            self._show(draft, phase="stopped", prompt=None, message=error.text.as_json())
             return
         self.state = "finished"
         self.timing.finished = time.monotonic()

@@ -25,7 +25,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from peripherals.device import DeviceError, Text
+from peripherals.device import DeviceError
 from peripherals.fingerprint.port import FingerprintReader, FingerTaken, Light
 from station.access.operators import Operator
 from station.enrollment.draft import Capture, Draft
@@ -55,10 +55,6 @@ ExceptionKind = Literal["missing", "amputated", "bandaged", "unreadable"]
 # Runs a blocking device call off the event loop, turning device faults into the
 # station's fault state (EnrollmentController._device).
 Runner = Callable[[Callable[[], Any]], Awaitable[Any]]
-
-
-def _text(text: Text) -> dict[str, str]:
-    return {"id": text.id, "en": text.en}
 
 
 @dataclass
@@ -107,7 +103,7 @@ class FingerRecord:
         return {
             "position": self.position,
             "hand": hand(self.position),
-            "name": _text(finger_name(self.position)),
+            "name": finger_name(self.position).as_json(),
             "index_finger": self.position in INDEX_FINGERS,
             "status": self.status,
             "attempts": len(self.attempts),
@@ -221,7 +217,7 @@ class FingerprintStep:
 
     def note_error(self, draft: Draft, finger: FingerRecord, error: StationError) -> None:
         """No finger in time, finger lifted...: tell the operator; not an attempt."""
-        finger.last_error = {"code": error.code, "message": _text(error.text)}
+        finger.last_error = {"code": error.code, "message": error.text.as_json()}
         self._publish(draft, finger)
 
     def attempts_left(self, draft: Draft, position: int) -> int:
@@ -322,14 +318,14 @@ class FingerprintStep:
                 {
                     "code": "matches_enrolled_today",
                     **hit,
-                    "message": _text(finger_matches_enrolled_today(hit["receipt_number"])),
+                    "message": finger_matches_enrolled_today(hit["receipt_number"]).as_json(),
                 }
             )
         return warnings
 
     def _detail(self, finger: FingerRecord) -> dict[str, Any]:
         detail: dict[str, Any] = {
-            "name": _text(finger_name(finger.position)),
+            "name": finger_name(finger.position).as_json(),
             "status": finger.status,
             "attempts": len(finger.attempts),
             "warnings": finger.warnings,
@@ -373,7 +369,7 @@ class FingerprintStep:
         finger.status = "exception_pending"
         finger.exception = {
             "kind": kind,
-            "kind_name": _text(FINGER_EXCEPTION_NAMES[kind]),
+            "kind_name": FINGER_EXCEPTION_NAMES[kind].as_json(),
             "reason": reason,
             "requested_by": {"id": operator.id, "name": operator.name},
             "requested_at": audit.now_iso(),
@@ -403,7 +399,7 @@ class FingerprintStep:
             finger.warnings = [
                 {
                     "code": "index_finger_exception",
-                    "message": _text(INDEX_FINGERS_ON_CHIP),
+                    "message": INDEX_FINGERS_ON_CHIP.as_json(),
                 }
             ]
         self._audit(draft, supervisor, "finger_exception_approved", position, finger.exception)
@@ -467,5 +463,5 @@ def _same_finger(other: int, score: int) -> dict[str, Any]:
         "code": "same_finger_twice",
         "other_position": other,
         "score": score,
-        "message": _text(same_finger_as(other)),
+        "message": same_finger_as(other).as_json(),
     }

@@ -66,7 +66,7 @@ class CheckResult:
         return {
             "check": self.check,
             "verdict": str(self.verdict),
-            "message": {"id": self.text.id, "en": self.text.en},
+            "message": self.text.as_json(),
             "value": round(self.value, 3) if isinstance(self.value, float) else self.value,
         }
 

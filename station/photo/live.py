@@ -98,5 +98,5 @@ class LivePhoto:
     def _publish_fault(self) -> None:
         fault = self.hub.fault
         said = fault or CAMERA_NO_PICTURE_YET
-        message = {"id": said.id, "en": said.en}
+        message = said.as_json()
         self.bus.publish(EventType.PHOTO_QUALITY, {"ok": False, "camera": message, "checks": []})

@@ -456,7 +456,7 @@ class ProvisioningStatus:
         return {
             "provisioned": self.provisioned,
             "station_id": self.station_id,
-            "message": {"id": self.text.id, "en": self.text.en},
+            "message": self.text.as_json(),
             "problems": [p.as_json() for p in self.problems],
             "applied_at": self.applied_at,
             "public_key": self.public_key,

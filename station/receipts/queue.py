@@ -292,7 +292,7 @@ class ReceiptQueue:
         text = PRINTER_STATES[self.printer_state]
         return {
             "state": self.printer_state.value,
-            "message": {"id": text.id, "en": text.en},
+            "message": text.as_json(),
             "paper_width_mm": self.printer.paper_width_mm,
             "queued": counts.get("queued", 0),
             "uncertain": counts.get("uncertain", 0),

@@ -81,7 +81,7 @@ class StorageFault:
         return {
             "kind": self.kind,
             "since": self.since,
-            "message": {"id": self.text.id, "en": self.text.en},
+            "message": self.text.as_json(),
         }
 
 

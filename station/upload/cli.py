@@ -117,8 +117,7 @@ def run_upload(args: argparse.Namespace) -> int:
             console.print(error.text.two_lines, markup=False)
             return EXIT_TEMPFAIL if getattr(error, "resumable", False) else EXIT_FAILED
         if not results:
-            nothing = messages.NOTHING_TO_UPLOAD
-            console.print(nothing.two_lines)
+            console.print(messages.NOTHING_TO_UPLOAD.two_lines)
         code = EXIT_DELIVERED
         for result in results:
             if result.ack is not None:
@@ -142,9 +141,7 @@ def run_export(args: argparse.Namespace) -> int:
             return 1
         for name in result.files:
             print(args.to / name)
-        print(
-            (messages.exported(result.records, len(result.files), result.bytes_written)).two_lines
-        )
+        print(messages.exported(result.records, len(result.files), result.bytes_written).two_lines)
         return 0
 
     return _run(args, work)

@@ -113,7 +113,7 @@ class CopyStatus:
             "copied": self.copied,
             "missing": self.missing,
             "up_to_date": self.up_to_date,
-            "error": {"id": self.error.id, "en": self.error.en} if self.error else None,
+            "error": self.error.as_json() if self.error else None,
         }
 
 

@@ -273,7 +273,7 @@ class UploadRunner:
                             if r.no_ack is None
                             else {
                                 "code": r.no_ack.code,
-                                "message": {"id": r.no_ack.text.id, "en": r.no_ack.text.en},
+                                "message": r.no_ack.text.as_json(),
                             },
                         }
                         for r in results
@@ -284,14 +284,14 @@ class UploadRunner:
             log.warning("upload stopped: %s (%s)", error.code, error.text.en)
             self.last_error = {
                 "code": error.code,
-                "message": {"id": error.text.id, "en": error.text.en},
+                "message": error.text.as_json(),
             }
             self.bus.publish(EventType.UPLOAD, {"finished": True, "error": self.last_error})
         except Exception:  # noqa: BLE001 - reported to the tablet, never a silent death
             log.exception("day's-end upload failed")
             self.last_error = {
                 "code": "upload_crashed",
-                "message": {"id": UPLOAD_CRASHED.id, "en": UPLOAD_CRASHED.en},
+                "message": UPLOAD_CRASHED.as_json(),
             }
             self.bus.publish(EventType.UPLOAD, {"finished": True, "error": self.last_error})
         finally:

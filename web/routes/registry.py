@@ -101,7 +101,7 @@ def search_regions(
 )
 def notice(station: StationDep, op: OperatorDep) -> dict[str, str]:
     text = privacy_notice(station.config.domain.consent)
-    return {"id": text.id, "en": text.en}
+    return text.as_json()
 
 
 @router.post(
