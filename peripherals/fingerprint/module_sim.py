@@ -288,12 +288,16 @@ class SimulatedModule:
     def _search(self, params: bytes) -> Reply:
         buffer, start, count = params[0], *struct.unpack(">HH", params[1:5])
         template = self.char_buffers[_buffer(buffer)]
-        slots = [s for s in sorted(self.library) if start <= s < start + count]
-        busy = self.timing.search_per_slot * len(slots)
+        slots = range(start, start + count)
+        searched = [(slot, kept) for slot, kept in self.library.items() if slot in slots]
+        busy = self.timing.search_per_slot * len(searched)
         best = (0, -1)
         if template is not None:
-            for slot in slots:
-                best = max(best, (_score(template, self.library[slot]), -slot))
+            # Only templates that could be of the same finger are scored (_score): picking
+            # them by key first keeps a full day's library (1000 slots) from costing the
+            # simulator milliseconds per search.
+            for slot, kept in synthetic.same_finger_candidates(template, searched):
+                best = max(best, (_score(template, kept), -slot))
         score, slot = best[0], -best[1]
         if score < self.match_threshold:
             return self._ack(C.NOT_FOUND, struct.pack(">HH", 0, 0), busy_s=busy)

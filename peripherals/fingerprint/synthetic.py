@@ -234,6 +234,18 @@ def finger_key(template: bytes) -> bytes | None:
     return template[4 : 4 + KEY_BYTES]
 
 
+def same_finger_candidates(
+    template: bytes, slots: list[tuple[int, bytes]]
+) -> list[tuple[int, bytes]]:
+    """The (slot, template) pairs that may be of `template`'s finger: same key, or either
+    one not ours (those are scored in full)."""
+    key = finger_key(template)
+    if key is None:
+        return slots
+    head = MAGIC + key
+    return [(s, t) for s, t in slots if t[: len(head)] == head or t[:4] != MAGIC]
+
+
 def decode_template(template: bytes) -> npt.NDArray[np.float64] | None:
     """Minutiae of a character file, or None when it is not one of ours."""
     if len(template) < _HEAD or template[:4] != MAGIC:
