@@ -86,6 +86,23 @@ def test_camera_runs_only_while_watched() -> None:
     wait_for(lambda: not hub.running, what="the reader stopping after the last watcher left")
 
 
+def test_the_reader_lingers_for_a_stream_not_for_the_feedback() -> None:
+    """A tablet's stream may come back at once (a page reload): the camera keeps reading.
+    The live feedback leaves when the photo step ends: the camera stops at once."""
+    camera = CountingCamera()
+    hub = PreviewHub(camera, PhotoSettings(preview_fps=50), linger_s=60)
+    with hub.watching(jpeg=False):
+        wait_for(lambda: camera.reads > 0, what="the camera read")
+    wait_for(lambda: not hub.running, what="the reader stopping with the feedback")
+    with hub.watching(jpeg=True):
+        wait_for(lambda: camera.reads > 2, what="the camera read for the stream")
+    left_at = camera.reads
+    wait_for(lambda: camera.reads > left_at + 3, what="reads after the stream left")
+    assert hub.running
+    hub.close()
+    assert not hub.running
+
+
 def test_a_failing_camera_is_reported_and_the_preview_recovers() -> None:
     camera = CountingCamera()
     camera.broken = True

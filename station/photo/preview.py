@@ -25,7 +25,10 @@ from station.photo.settings import PhotoSettings
 
 log = logging.getLogger(__name__)
 
-IDLE_STOP_S = 2.0  # the camera keeps running this long after the last watcher leaves
+# The camera keeps running this long after the last MJPEG watcher leaves: a tablet that
+# reloads the page is back within it. The live feedback leaving means the photo step
+# ended: nothing comes back for the picture, so the reader stops at once.
+IDLE_STOP_S = 2.0
 _BROKEN = CAMERA_BROKEN_PICTURES
 
 
@@ -38,8 +41,12 @@ class PreviewFrame:
 
 
 class PreviewHub:
-    def __init__(self, camera: Camera, settings: PhotoSettings) -> None:
+    def __init__(
+        self, camera: Camera, settings: PhotoSettings, linger_s: float = IDLE_STOP_S
+    ) -> None:
         self.camera = camera
+        self.linger_s = linger_s
+        self._linger_until = 0.0  # monotonic: keep reading until then with no watcher
         self.settings = settings
         self.fault: Text | None = None  # set while the camera fails to deliver
         self._latest: PreviewFrame | None = None
@@ -84,6 +91,8 @@ class PreviewHub:
             with self._lock:
                 self._watchers -= 1
                 self._jpeg_watchers -= int(jpeg)
+                if jpeg:
+                    self._linger_until = time.monotonic() + self.linger_s
 
     async def next_frame(self, after: int, *, jpeg: bool, timeout_s: float = 3.0) -> PreviewFrame:
         """The newest frame with a sequence number above `after` (frames in between are
@@ -112,21 +121,14 @@ class PreviewHub:
     def _produce(self) -> None:
         interval = 1.0 / self.settings.preview_fps
         params = [cv2.IMWRITE_JPEG_QUALITY, self.settings.preview_jpeg_quality]
-        idle_since: float | None = None
         seq = self._latest.seq if self._latest else 0
         while not self._closing.is_set():
             started = time.monotonic()
             with self._lock:
                 watchers, want_jpeg = self._watchers, self._jpeg_watchers > 0
-            if watchers == 0:
-                idle_since = idle_since or started
-                if started - idle_since >= IDLE_STOP_S:
-                    with self._lock:
-                        if self._watchers == 0:  # nobody joined meanwhile
-                            self._thread = None
-                            return
-            else:
-                idle_since = None
+                if watchers == 0 and started >= self._linger_until:
+                    self._thread = None
+                    return
             try:
                 rgb = self.camera.preview_frame()
             except DeviceError as error:
