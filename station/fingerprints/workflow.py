@@ -262,10 +262,10 @@ class FingerprintStep:
             return None
         kept = finger.kept = attempt if good else max(finger.attempts, key=Attempt.rank)
         finger.status = "captured" if good else "force_captured"
-        # The image is compressed while the module answers the same-finger and 1:N checks:
-        # on a real line each is a template sent over the wire (about 0.1 s, the driver
-        # waiting on the port), behind which the compression (3 ms, holding the
-        # interpreter: imaging.py) disappears.
+        # The image is compressed while the module answers the same-finger and 1:N checks
+        # (on a real line each is a template sent over the wire, about 0.1 s): the
+        # compression lets go of the interpreter (nbis_wsq.py), so neither waits for the
+        # other.
         encoding = asyncio.ensure_future(asyncio.to_thread(encode_image, kept.image))
         try:
             light: Light = "success" if good else "failure"

@@ -1,0 +1,63 @@
+"""WSQ through NBIS's own function (station/fingerprints/nbis_wsq.py): the bytes the `wsq`
+package writes, for every module's image size, while the station's other threads run."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from peripherals.fingerprint.models import MODELS
+from peripherals.fingerprint.synthetic import Placement, render
+from station.fingerprints import imaging, nbis_wsq
+
+
+def test_the_package_bytes_for_every_module_image_size() -> None:
+    assert imaging._COMPRESS is not imaging._package_compress, "NBIS's function is in use here"
+    for number, model in enumerate(MODELS.values(), start=1):
+        width, height = model.image_size
+        image = render(Placement("ani", number, 1), model.image_size)
+        pixels = image.tobytes()
+        assert imaging.encode_image(image, "wsq") == imaging._package_compress(
+            pixels, width, height
+        ), model.name
+
+
+def test_other_threads_run_while_an_image_is_compressed() -> None:
+    """The event loop and the module's checks go on meanwhile: a thread counting here
+    is never stopped for the length of the compression (the package's own function
+    stops it for all of it)."""
+    image = np.random.default_rng(7).integers(0, 256, size=(2000, 2000), dtype=np.uint8)
+    done = threading.Event()
+    spans: list[float] = []
+
+    def compress() -> None:
+        started = time.perf_counter()
+        imaging.encode_image(image, "wsq")
+        spans.append(time.perf_counter() - started)
+        done.set()
+
+    worker = threading.Thread(target=compress)
+    ticks = [time.perf_counter()]
+    worker.start()
+    while not done.is_set():
+        ticks.append(time.perf_counter())
+    worker.join()
+    longest_stop = max(b - a for a, b in zip(ticks, ticks[1:], strict=False))
+    assert longest_stop < spans[0] / 2, (longest_stop, spans[0])
+
+
+def test_a_function_giving_other_bytes_is_not_used() -> None:
+    assert nbis_wsq.load(lambda pixels, width, height: b"\xff\xa0 not the same") is None
+
+
+def test_pixels_that_are_not_the_image_are_refused() -> None:
+    compress = nbis_wsq.load(imaging._package_compress)
+    assert compress is not None
+    try:
+        compress(b"\x00" * 10, 4, 4)
+    except ValueError as error:
+        assert "4x4" in str(error)
+    else:
+        raise AssertionError("a short buffer was handed to NBIS")
