@@ -46,8 +46,9 @@ class StatusLights:
         self.capturing = False
         self.uploading = False
         self.low_storage = False
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._showing = asyncio.Lock()  # one pattern at a time reaches the lights
         self._loop: asyncio.AbstractEventLoop | None = None
 
     async def start(self) -> None:
@@ -55,14 +56,18 @@ class StatusLights:
         self.indicator.when_pressed(self._pressed_in_device_thread)
         self._check_storage()
         await self._refresh()
-        self._task = asyncio.create_task(self._follow(), name="status-lights")
+        self._tasks = [
+            asyncio.create_task(self._follow(), name="status-lights"),
+            asyncio.create_task(self._watch_storage(), name="status-lights-storage"),
+        ]
 
     async def stop(self) -> None:
         self._stopping = True
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.wait({self._task}, timeout=5)
-            self._task = None
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)
 
     async def restore(self) -> None:
         """Show the station's real state again (after a self-test drove the lights)."""
@@ -86,20 +91,18 @@ class StatusLights:
         return Pattern.READY
 
     async def _follow(self) -> None:
-        # asyncio.wait, not wait_for: on Python 3.11 wait_for can swallow a cancellation
-        # that arrives together with an event, and stop() would wait forever.
+        # A plain get per event: an enrollment sends about 80, and a timeout on each
+        # (a task, a timer and a wait) cost more than choosing the pattern.
         async with self.bus.subscribe() as queue:
             while not self._stopping:
-                getter = asyncio.ensure_future(queue.get())
-                try:
-                    done, _ = await asyncio.wait({getter}, timeout=STORAGE_CHECK_S)
-                finally:
-                    getter.cancel()
-                if done:
-                    self._apply(getter.result())
-                else:
-                    self._check_storage()
+                self._apply(await queue.get())
                 await self._refresh()
+
+    async def _watch_storage(self) -> None:
+        while not self._stopping:
+            await asyncio.sleep(STORAGE_CHECK_S)
+            self._check_storage()
+            await self._refresh()
 
     def _apply(self, event: Event) -> None:
         data: Mapping[str, Any] = event["data"]
@@ -115,15 +118,16 @@ class StatusLights:
             self.low_storage = room.low
 
     async def _refresh(self) -> None:
-        pattern = self.choose()
-        if pattern is self.pattern:
-            return
-        self.pattern = pattern
-        try:
-            await asyncio.to_thread(self.indicator.show, pattern)
-        except DeviceError as error:  # lights are a convenience: never stop the station
-            log.warning("indicator: %s", error)
-        self.bus.publish(EventType.INDICATOR, {"pattern": pattern.value})
+        async with self._showing:
+            pattern = self.choose()
+            if pattern is self.pattern:
+                return
+            self.pattern = pattern
+            try:
+                await asyncio.to_thread(self.indicator.show, pattern)
+            except DeviceError as error:  # lights are a convenience: never stop the station
+                log.warning("indicator: %s", error)
+            self.bus.publish(EventType.INDICATOR, {"pattern": pattern.value})
 
     def _pressed_in_device_thread(self) -> None:
         loop = self._loop
