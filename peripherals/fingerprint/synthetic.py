@@ -111,21 +111,33 @@ def _finger_fields(
     Cached: a placement only moves, turns and presses this."""
     width, height = size
     pattern = finger_pattern(person, finger, size)
-    # Single precision, one row and one column broadcast over the frame: each new person
-    # costs the simulator a few milliseconds instead of tens (float64 full grids).
+    # Single precision, one row and one column broadcast over the frame, and the sums done
+    # in place: each new finger costs the simulator about a millisecond, not tens (float64
+    # full grids).
     f32 = np.float32
     fx = (np.arange(width, dtype=f32) - f32(width / 2))[None, :]
     fy = (np.arange(height, dtype=f32) - f32(height / 2))[:, None]
     u, v = fx - f32(pattern.core[0]), fy - f32(pattern.core[1])
     ct, st = f32(math.cos(pattern.tilt)), f32(math.sin(pattern.tilt))
     ur, vr = ct * u + st * v, -st * u + ct * v
-    phase = np.sqrt(ur**2 + (vr / f32(pattern.aspect)) ** 2)
-    phase += f32(pattern.drift) * vr + f32(0.3) * np.abs(ur)
+    phase = np.hypot(ur, vr * f32(1 / pattern.aspect))
+    phase += f32(pattern.drift) * vr
+    np.abs(ur, out=ur)
+    ur *= f32(0.3)
+    phase += ur
     for amplitude, kx, ky, ph in pattern.warp:
-        wave = np.sin(f32(kx) * fx + f32(ky) * fy + f32(ph))
-        phase += f32(amplitude * pattern.period * 0.3) * wave
-    ridges = f32(0.5) + f32(0.5) * np.cos(f32(2 * math.pi / pattern.period) * phase)
-    return ridges.astype(np.float32, copy=False), _pressed_area(size)
+        size_px = f32(amplitude * pattern.period * 0.3)
+        along_x, along_y = f32(kx) * fx + f32(ph), f32(ky) * fy
+        # sin(x + y) = sin x cos y + cos x sin y: sines of a row and a column, not a sine
+        # per pixel.
+        phase += (size_px * np.sin(along_x)) * np.cos(along_y)
+        phase += (size_px * np.cos(along_x)) * np.sin(along_y)
+    phase *= f32(2 * math.pi / pattern.period)
+    ridges = np.cos(phase, out=phase)
+    ridges *= f32(0.5)
+    ridges += f32(0.5)
+    ridges.setflags(write=False)  # cached: every placement of this finger reads it
+    return ridges, _pressed_area(size)
 
 
 @lru_cache(maxsize=4)
@@ -164,27 +176,48 @@ def render(placement: Placement, size: tuple[int, int]) -> npt.NDArray[np.uint8]
         [[c, -s, cx + dx - (c * cx - s * cy)], [s, c, cy + dy - (s * cx + c * cy)]],
         dtype=np.float64,
     )
-    ridges = cv2.warpAffine(
-        ridges0, pose, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
+    ridges: npt.NDArray[np.float32] = np.asarray(
+        cv2.warpAffine(ridges0, pose, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT),
+        np.float32,
     )
-    ellipse = cv2.warpAffine(ellipse0, pose, size, flags=cv2.INTER_LINEAR, borderValue=(9.0,))
+    mask: npt.NDArray[np.float32] = np.asarray(
+        cv2.warpAffine(ellipse0, pose, size, flags=cv2.INTER_LINEAR, borderValue=(9.0,)),
+        np.float32,
+    )
     noise_rng = _rng("noise", placement.person, placement.finger, placement.index)
     pressure = 0.85 + 0.1 * noise_rng.uniform(-1, 1)
     weak = placement.poor or placement.faint
     if weak:
         pressure *= 0.55
-    mask = np.clip((1.0 - ellipse / pressure**2) * 6, 0, 1)  # soft edge off the glass
+    # In place from here on (the simulator draws every placement; fresh arrays for each
+    # step cost a third of it). The soft edge off the glass: clip((1 - e / p^2) * 6, 0, 1).
+    f32 = np.float32
+    mask *= f32(-6 / pressure**2)
+    mask += f32(6)
+    np.clip(mask, 0, 1, out=mask)
     # Dry or sweaty patches break ridges here and there; how much varies per placement.
     coarse = noise_rng.uniform(0, 1, size=(6, 6)).astype(np.float32)
-    patches = cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC)
+    patches: npt.NDArray[np.float32] = np.asarray(
+        cv2.resize(coarse, (width, height), interpolation=cv2.INTER_CUBIC), np.float32
+    )
     dryness = noise_rng.uniform(0.0, 0.3)
-    ridges = ridges * (1 - dryness * np.clip(patches, 0, 1)) + dryness * 0.3 * patches
+    dry = np.clip(patches, 0, 1)
+    dry *= f32(-dryness)
+    dry += f32(1)
+    ridges *= dry
+    patches *= f32(dryness * 0.3)
+    ridges += patches
     contrast = noise_rng.uniform(110, 180) if not weak else 35.0
     sigma = noise_rng.uniform(5, 15) if not weak else 30.0
     top, left = noise_rng.integers(0, height), noise_rng.integers(0, width)
-    noise = _noise_bank(size)[top : top + height, left : left + width] * sigma
-    image = 235 - mask * (ridges * contrast + 25) + noise
-    return np.clip(image, 0, 255).astype(np.uint8)
+    # 235 - mask * (ridges * contrast + 25) + noise
+    ridges *= f32(contrast)
+    ridges += f32(25)
+    ridges *= mask
+    image = _noise_bank(size)[top : top + height, left : left + width] * f32(sigma)
+    image -= ridges
+    image += f32(235)
+    return np.clip(image, 0, 255, out=image).astype(np.uint8)
 
 
 def extract(placement: Placement, size: tuple[int, int]) -> bytes:
