@@ -14,6 +14,7 @@ from peripherals.fingerprint.protocol import (
     PacketDecoder,
     Pid,
     ack,
+    checksum,
     command,
     data_packets,
     decode,
@@ -148,3 +149,13 @@ def test_every_confirmation_code_has_a_bilingual_message() -> None:
     unknown = ModuleError(0x42)
     assert unknown.code == "confirmation_42" and "0x42" in unknown.text.en
     assert verdict(0) == "ok" and verdict(7) == "too_few_features"
+
+
+@given(st.integers(0, 0xFF), st.binary(max_size=300))
+def test_checksum_is_the_datasheets_sum(pid: int, payload: bytes) -> None:
+    """PID + both length bytes + every payload byte, low 16 bits (the fast path for
+    packet-sized payloads must agree with it, also for the largest, all-0xFF ones)."""
+    for data in (payload, b"\xff" * len(payload)):
+        length = len(data) + 2
+        expected = (pid + (length >> 8) + (length & 0xFF) + sum(data)) & 0xFFFF
+        assert checksum(pid, data) == expected

