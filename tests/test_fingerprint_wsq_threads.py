@@ -61,3 +61,27 @@ def test_pixels_that_are_not_the_image_are_refused() -> None:
         assert "4x4" in str(error)
     else:
         raise AssertionError("a short buffer was handed to NBIS")
+
+
+def test_compressions_on_two_threads_at_once_give_each_its_own_bytes() -> None:
+    """NBIS keeps its coder's tables in C globals; without one call at a time, two
+    compressions at once fail or, worse, write each other's tables into the files."""
+    images = [render(Placement("ani", finger, 1), (256, 288)) for finger in range(1, 5)]
+    expected = [imaging._package_compress(i.tobytes(), 256, 288) for i in images]
+    wrong: list[int] = []
+
+    def compress_all() -> None:
+        for _ in range(15):
+            for number, image in enumerate(images):
+                try:
+                    if imaging.encode_image(image, "wsq") != expected[number]:
+                        wrong.append(number)
+                except ValueError:
+                    wrong.append(number)
+
+    workers = [threading.Thread(target=compress_all) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert wrong == []

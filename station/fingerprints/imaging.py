@@ -29,7 +29,8 @@ def _package_compress(pixels: bytes, width: int, height: int) -> bytes:
     about twice as fast."""
     import _wsq  # the `wsq` package's C codec (present when `import wsq` works)
 
-    return bytes(_wsq.compress(pixels, height, width, _WSQ_RATIO))
+    with nbis_wsq.LOCK:
+        return bytes(_wsq.compress(pixels, height, width, _WSQ_RATIO))
 
 
 def _nbis_or_package() -> nbis_wsq.Compress:
@@ -57,7 +58,7 @@ def _probe_wsq() -> str | None:
         import wsq  # noqa: F401  (registers the WSQ codec with Pillow, for decoding)
 
         encoded = _wsq_encode(np.full((64, 64), 128, dtype=np.uint8))
-        with Image.open(io.BytesIO(encoded)) as image:
+        with nbis_wsq.LOCK, Image.open(io.BytesIO(encoded)) as image:
             image.load()
     except Exception as error:  # any failure means "no WSQ here"; the reason is shown
         return f"{type(error).__name__}: {error}"
@@ -86,5 +87,5 @@ def encode_image(image: npt.NDArray[np.uint8], fmt: str = IMAGE_FORMAT) -> bytes
 
 
 def decode_image(data: bytes) -> npt.NDArray[np.uint8]:
-    with Image.open(io.BytesIO(data)) as image:
+    with nbis_wsq.LOCK, Image.open(io.BytesIO(data)) as image:  # WSQ decodes in NBIS too
         return np.asarray(image.convert("L"), dtype=np.uint8)

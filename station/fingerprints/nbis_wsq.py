@@ -4,7 +4,10 @@ The `wsq` package's own function (`_wsq.compress`) holds the interpreter for the
 compression, about 3 ms a finger during which the event loop and the fingerprint module's
 same-finger checks stand still. The same extension exports the NBIS function it wraps,
 `wsq_encode_mem`; ctypes lets go of the interpreter for the length of a foreign call, so
-called that way the compression runs on another core beside the checks. Same function,
+called that way the compression runs on another core beside the checks. NBIS keeps its
+coder's tables in C globals, so two compressions at once (or a compression and a
+decompression) overwrite each other's: every NBIS call in the process, whichever way it
+is made, holds `LOCK` (tests/test_fingerprint_wsq_threads.py). Same function,
 same arguments (0.75 bit per pixel, 8-bit grey, 500 ppi, no comment), same bytes: `load`
 checks that on a probe image and gives nothing when they differ or the symbol is missing
 (another build of the package), and the station then keeps the package's own function."""
@@ -12,6 +15,7 @@ checks that on a probe image and gives nothing when they differ or the symbol is
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -21,6 +25,8 @@ Compress = Callable[[bytes, int, int], bytes]  # (8-bit pixels row by row, width
 _BITRATE = 0.75  # what `_wsq.compress` asks NBIS for, whatever ratio it is given
 _PPI = 500
 _BYTES = ctypes.POINTER(ctypes.c_ubyte)
+
+LOCK = threading.Lock()  # one NBIS call at a time in this process (see above)
 
 
 def load(reference: Compress) -> Compress | None:
@@ -52,10 +58,11 @@ def load(reference: Compress) -> Compress | None:
         if width <= 0 or height <= 0 or len(pixels) != width * height:
             raise ValueError(f"{len(pixels)} bytes are not a {width}x{height} grey image")
         out, length = _BYTES(), ctypes.c_int()
-        status = encode(
-            ctypes.byref(out), ctypes.byref(length), _BITRATE, pixels, width, height, 8, _PPI,
-            None,
-        )  # fmt: skip
+        with LOCK:
+            status = encode(
+                ctypes.byref(out), ctypes.byref(length), _BITRATE, pixels, width, height, 8,
+                _PPI, None,
+            )  # fmt: skip
         if status != 0 or not out:
             raise ValueError(f"NBIS wsq_encode_mem failed with status {status}")
         try:
