@@ -169,9 +169,10 @@ class Station:
         await asyncio.to_thread(self.devices.close_all)
 
     async def _settle_fingerprints(self) -> None:
-        """Before the devices close: end a guided walk, finish the library update."""
+        """Before the devices close: end a guided walk, finish the module work after the
+        last enrollment."""
         await self.controller.guided.stop()
-        await self.controller.fingerprints.library_ready()
+        await self.controller.fingerprints.module_ready()
 
     async def _seed_demo_async(self) -> None:
         if self.simulation:

@@ -652,6 +652,7 @@ class SerialFingerprintReader:
             return FingerCapture(image, taken.template, taken.module_ok, taken.module_verdict)
 
     def compare(self, template_a: bytes, template_b: bytes) -> int:
+        """The module's 1:1 Match of two templates (0: no match)."""
         with self._lock:
             self._ensure_connected()
             self.module.down_char(1, template_a)
@@ -674,12 +675,20 @@ class SerialFingerprintReader:
             self.module.down_char(1, template)
             self.module.store(1, slot)
 
-    def identify(self, template: bytes) -> tuple[int, int] | None:
-        """1:N: (slot, score) of the best match among the remembered templates, or None."""
+    def identify(
+        self, template: bytes, start: int = 0, count: int | None = None
+    ) -> tuple[int, int] | None:
+        """1:N: (slot, score) of the best match among the remembered templates in slots
+        `start` .. `start + count - 1` (all of them by default), or None."""
         with self._lock:
             self._ensure_connected()
             self.module.down_char(1, template)
-            return self.module.search(1, 0, self.library_size)
+            return self.module.search(1, start, self.library_size if count is None else count)
+
+    def forget(self, start: int, count: int) -> None:
+        with self._lock:
+            self._ensure_connected()
+            self.module.delete_char(start, count)
 
     def forget_all(self) -> None:
         with self._lock:

@@ -61,10 +61,6 @@ class FingerprintReader(Device, Protocol):
         """The link's speed and why (a UART module), or None where no line speed matters."""
         ...
 
-    def compare(self, template_a: bytes, template_b: bytes) -> int:
-        """Match score; 0 means no match."""
-        ...
-
     def set_light(self, light: Light) -> None: ...
 
     # A library of templates to search 1:N (a UART module keeps it in its own flash; a
@@ -74,8 +70,15 @@ class FingerprintReader(Device, Protocol):
 
     def remember(self, template: bytes, slot: int) -> None: ...
 
-    def identify(self, template: bytes) -> tuple[int, int] | None:
-        """(slot, score) of the best remembered match, or None."""
+    def identify(
+        self, template: bytes, start: int = 0, count: int | None = None
+    ) -> tuple[int, int] | None:
+        """(slot, score) of the best remembered match in slots `start` .. `start + count
+        - 1` (all by default), or None."""
+        ...
+
+    def forget(self, start: int, count: int) -> None:
+        """Empty slots `start` .. `start + count - 1`."""
         ...
 
     def forget_all(self) -> None: ...

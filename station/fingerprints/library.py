@@ -5,7 +5,8 @@ module: a Search over 1000 slots takes a fraction of a second, where comparing o
 over the serial line would take minutes). The station keeps only which slot belongs to
 which enrollment and finger (`fingerprint_library`, no biometric bytes). On the first
 use of a new day the module's library and the table are emptied, so the check covers
-today's enrollments only, and templates do not linger on the module.
+today's enrollments only, and templates do not linger on the module. The top slots of the
+module's library are the same-finger check's (same_finger.py), not today's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from peripherals.fingerprint.port import FingerprintReader
+from station.fingerprints import same_finger
 from station.store import audit
 from station.store.db import Store
 
@@ -42,7 +44,7 @@ class TodayLibrary:
                 "SELECT count(*) FROM fingerprint_library WHERE day != ?", [day]
             ).fetchone()[0]
         if stale:
-            self.reader.forget_all()
+            self.reader.forget(0, same_finger.first_slot(self.reader))
             with self.store.transaction() as db:
                 db.execute("DELETE FROM fingerprint_library")
                 audit.record(db, "fingerprint_library_cleared", detail={"day": day})
@@ -51,7 +53,7 @@ class TodayLibrary:
     def identify(self, template: bytes, enrollment_id: int) -> dict[str, Any] | None:
         """Who, enrolled earlier today, has this finger (None when nobody)."""
         day = self._start_day()
-        hit = self.reader.identify(template)
+        hit = self.reader.identify(template, 0, same_finger.first_slot(self.reader))
         if hit is None:
             return None
         slot, score = hit
@@ -76,7 +78,7 @@ class TodayLibrary:
         day = self._start_day()
         with self.store.lock:
             used = {r[0] for r in self.store.db.execute("SELECT slot FROM fingerprint_library")}
-        free = (s for s in range(self.reader.library_size) if s not in used)
+        free = (s for s in range(same_finger.first_slot(self.reader)) if s not in used)
         stored: list[tuple[int, int]] = []  # (slot, position) now in the module's flash
         try:
             for position, template in sorted(templates.items()):

@@ -31,6 +31,7 @@ from station.access.operators import Operator
 from station.enrollment.draft import Capture, Draft
 from station.errors import Conflict, StationError
 from station.events import EventBus, EventType
+from station.fingerprints import same_finger
 from station.fingerprints.fingers import INDEX_FINGERS, hand
 from station.fingerprints.imaging import IMAGE_FORMAT, encode_image
 from station.fingerprints.library import TodayLibrary
@@ -122,6 +123,9 @@ class FingerRecord:
 class FingerSession:
     enrollment_id: int
     fingers: dict[int, FingerRecord]
+    # Positions whose kept template is in its same-finger slot on the module (a finger
+    # done again is stored again; its old slot is not searched while it has no template).
+    on_module: set[int] = field(default_factory=set)
 
 
 class FingerprintStep:
@@ -143,7 +147,7 @@ class FingerprintStep:
         self.bus = bus
         self.capture_timeout_s = capture_timeout_s
         self._session: FingerSession | None = None
-        self._remembering: asyncio.Task[None] | None = None
+        self._module_work: asyncio.Task[None] | None = None  # after an enrollment ended
 
     # ---- state ---------------------------------------------------------------------
 
@@ -154,7 +158,11 @@ class FingerprintStep:
         return self._session
 
     def forget(self) -> None:
-        self._session = None
+        """The enrollment ended (committed or cancelled): its templates leave the
+        same-finger slots on the module, in the background."""
+        session, self._session = self._session, None
+        if session is not None and session.on_module:
+            self._after_enrollment(lambda: same_finger.clear(self.reader), "same-finger slots")
 
     def status(self, draft: Draft | None) -> dict[str, Any] | None:
         """Per-finger status for the tablet's hand diagram."""
@@ -281,36 +289,45 @@ class FingerprintStep:
     async def _checks(
         self, draft: Draft, finger: FingerRecord, operator: Operator, run: Runner, light: Light
     ) -> list[dict[str, Any]]:
-        """The ring shows the verdict (`light`) and the module compares the kept template
-        with this person's other fingers and today's library: one trip to the device
-        thread for all of it (the driver keeps `template` in the module meanwhile)."""
+        """The ring shows the verdict (`light`), the module searches this person's other
+        fingers (same_finger.py) and today's library for the kept template, and keeps it
+        for the fingers that follow: one trip to the device thread for all of it (the
+        driver keeps `template` in the module meanwhile)."""
         assert finger.kept is not None
         template = finger.kept.template
+        session = self.session(draft)
         same = self.settings.check_same_finger and bool(template)
         today = self.settings.check_enrolled_today and bool(template)
         others = [
-            other
-            for other in self.session(draft).fingers.values()
-            if same and other is not finger and other.kept is not None and other.kept.template
+            other.position
+            for other in session.fingers.values()
+            if other is not finger
+            and other.position in session.on_module
+            and other.kept is not None
+            and other.kept.template
         ]
-        theirs = [other.kept.template for other in others if other.kept is not None]
-        if today:
-            await self.library_ready()
+        if same or today:
+            await self.module_ready()
         reader, library, enrollment = self.reader, self.library, draft.id
 
-        def on_the_module() -> tuple[list[int], dict[str, Any] | None]:
+        def on_the_module() -> tuple[list[tuple[int, int]], dict[str, Any] | None]:
             reader.set_light(light)
-            scores = [reader.compare(template, t) for t in theirs]
-            return scores, library.identify(template, enrollment) if today else None
+            matched = same_finger.matches(reader, template, others) if same and others else []
+            hit = library.identify(template, enrollment) if today else None
+            if same:  # after the 1:N search, which may empty the library on a new day
+                same_finger.hold(reader, template, finger.position)
+            return matched, hit
 
-        scores, hit = await run(on_the_module)
+        matched, hit = await run(on_the_module)
+        if same:
+            session.on_module.add(finger.position)
         warnings: list[dict[str, Any]] = []
-        for other, score in zip(others, scores, strict=True):
-            if score > 0:
-                warnings.append(_same_finger(other.position, score))
-                other.warnings.append(_same_finger(finger.position, score))
-                self._refresh_detail(draft, other)
-                self._publish(draft, other)
+        for position, score in matched:
+            other = session.fingers[position]
+            warnings.append(_same_finger(position, score))
+            other.warnings.append(_same_finger(finger.position, score))
+            self._refresh_detail(draft, other)
+            self._publish(draft, other)
         if hit is not None:
             # The day's report counts these (station/domain/enrollment_facts.py).
             self._audit(draft, operator, "duplicate_warned", finger.position, {"matched": hit})
@@ -412,31 +429,39 @@ class FingerprintStep:
         """Keep the committed person's templates for today's 1:N checks, in the background
         (about 0.1 s a finger on the wire: not worth keeping anyone at the Done screen).
         The record is already sealed: a failing module here is logged, never undoes the
-        commit. The next check against the library waits for it (`_library_ready`)."""
+        commit. The next check on the module waits for it (`module_ready`)."""
         session = self.session(draft)
         templates = {
             p: f.kept.template
             for p, f in session.fingers.items()
             if f.kept is not None and f.kept.template and f.status in DONE
         }
+        if templates and self.settings.check_enrolled_today:
+            library, enrollment = self.library, draft.id
+            self._after_enrollment(
+                lambda: library.remember(enrollment, templates), "today's fingerprint library"
+            )
         self.forget()
-        if not (templates and self.settings.check_enrolled_today):
-            return
-        self._remembering = asyncio.create_task(
-            self._remember(draft.id, templates), name="fingerprint-library"
-        )
 
-    async def _remember(self, enrollment_id: int, templates: dict[int, bytes]) -> None:
-        try:
-            await asyncio.to_thread(self.library.remember, enrollment_id, templates)
-        except DeviceError as error:
-            log.warning("today's fingerprint library not updated: %s", error.code)
-        except Exception:  # a background task's failure must be seen, and stop nothing
-            log.exception("today's fingerprint library not updated")
+    def _after_enrollment(self, work: Callable[[], object], what: str) -> None:
+        """Module work once an enrollment has ended, in order, behind any still running."""
+        before = self._module_work
 
-    async def library_ready(self) -> None:
-        """Wait until the last committed person's templates are in the library."""
-        task = self._remembering
+        async def in_turn() -> None:
+            if before is not None:
+                await asyncio.wait({before})
+            try:
+                await asyncio.to_thread(work)
+            except DeviceError as error:
+                log.warning("%s not updated: %s", what, error.code)
+            except Exception:  # a background task's failure must be seen, and stop nothing
+                log.exception("%s not updated", what)
+
+        self._module_work = asyncio.create_task(in_turn(), name="fingerprint-module-after")
+
+    async def module_ready(self) -> None:
+        """Wait until the module work of the last enrollment is done."""
+        task = self._module_work
         if task is not None and not task.done():
             await asyncio.shield(task)
 
