@@ -6,7 +6,7 @@ over the serial line would take minutes). The station keeps only which slot belo
 which enrollment and finger (`fingerprint_library`, no biometric bytes). On the first
 use of a new day the module's library and the table are emptied, so the check covers
 today's enrollments only, and templates do not linger on the module. The top slots of the
-module's library are the same-finger check's (same_finger.py), not today's.
+module's library belong to the same-finger check (same_finger.py), not to today's.
 """
 
 from __future__ import annotations
@@ -44,7 +44,10 @@ class TodayLibrary:
                 "SELECT count(*) FROM fingerprint_library WHERE day != ?", [day]
             ).fetchone()[0]
         if stale:
-            self.reader.forget(0, same_finger.first_slot(self.reader))
+            # Empty, the one command every module answers quickly: it empties the
+            # same-finger slots too, so in an enrollment going on over midnight the
+            # fingers kept before it are not searched for twins.
+            self.reader.forget_all()
             with self.store.transaction() as db:
                 db.execute("DELETE FROM fingerprint_library")
                 audit.record(db, "fingerprint_library_cleared", detail={"day": day})
